@@ -1,0 +1,364 @@
+//! Attention signals: what needs someone's decision, why (in words), most urgent first.
+//!
+//! [`attention`] is the one function behind `baton attention` and standup triage.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+
+use super::duration::format_duration;
+use super::model::{Item, ItemId, State};
+use super::rules::Org;
+
+/// Share of the SLA after which an item in limbo is at risk.
+pub const AT_RISK_SHARE: f64 = 0.75;
+/// How close a due date must be to raise `due-soon`.
+pub const DUE_SOON_WITHIN_HOURS: i64 = 48;
+/// Bounces that make an item a ping-pong.
+pub const PING_PONG_BOUNCES: u32 = 2;
+/// Title similarity (Jaccard over words) that makes a possible duplicate.
+pub const DUPLICATE_SIMILARITY: f64 = 0.6;
+/// A word shared by more open items than this is too common to find duplicates by.
+const DUPLICATE_POSTING_CAP: usize = 256;
+
+/// The stable codes of the attention signals, most urgent first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SignalCode {
+    Overdue,
+    SlaBreached,
+    Escalated,
+    DueSoon,
+    SlaAtRisk,
+    PingPong,
+    NoOwner,
+    IncompleteHandoff,
+    PossibleDuplicate,
+    ContractIncomplete,
+}
+
+impl SignalCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignalCode::Overdue => "overdue",
+            SignalCode::SlaBreached => "sla-breached",
+            SignalCode::Escalated => "escalated",
+            SignalCode::DueSoon => "due-soon",
+            SignalCode::SlaAtRisk => "sla-at-risk",
+            SignalCode::PingPong => "ping-pong",
+            SignalCode::NoOwner => "no-owner",
+            SignalCode::IncompleteHandoff => "incomplete-handoff",
+            SignalCode::PossibleDuplicate => "possible-duplicate",
+            SignalCode::ContractIncomplete => "contract-incomplete",
+        }
+    }
+
+    pub const ALL: [SignalCode; 10] = [
+        SignalCode::Overdue,
+        SignalCode::SlaBreached,
+        SignalCode::Escalated,
+        SignalCode::DueSoon,
+        SignalCode::SlaAtRisk,
+        SignalCode::PingPong,
+        SignalCode::NoOwner,
+        SignalCode::IncompleteHandoff,
+        SignalCode::PossibleDuplicate,
+        SignalCode::ContractIncomplete,
+    ];
+
+    pub fn parse(text: &str) -> Option<SignalCode> {
+        SignalCode::ALL.into_iter().find(|c| c.as_str() == text)
+    }
+}
+
+/// One reason an item or boundary needs attention.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Signal {
+    pub code: SignalCode,
+    pub reason: String,
+    /// How far past (or into) the threshold, in minutes; orders items within a code.
+    #[serde(skip)]
+    pub weight: i64,
+}
+
+/// An item that needs attention and all its reasons, most urgent first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Attention {
+    pub id: ItemId,
+    pub signals: Vec<Signal>,
+}
+
+impl Attention {
+    fn urgency(&self) -> (SignalCode, i64, usize, ItemId) {
+        let top = self.signals.first();
+        (
+            top.map_or(SignalCode::ContractIncomplete, |s| s.code),
+            -top.map_or(0, |s| s.weight),
+            usize::MAX - self.signals.len(),
+            self.id,
+        )
+    }
+}
+
+/// How an item in limbo stands against its boundary's SLA.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlaStanding {
+    Within,
+    AtRisk,
+    Breached,
+    /// The boundary's contract sets no SLA.
+    NoSla,
+}
+
+/// Where a limbo item stands against the SLA, and its age.
+pub fn sla_standing(item: &Item, org: &Org, now: DateTime<Utc>) -> Option<(SlaStanding, Duration)> {
+    let (from, to) = item.boundary()?;
+    let age = now.signed_duration_since(item.limbo.as_ref()?.sent_at);
+    let sla = org.boundary(from, to).and_then(|b| b.contract.sla());
+    let standing = match sla {
+        None => SlaStanding::NoSla,
+        Some(sla) if age > sla => SlaStanding::Breached,
+        Some(sla) if age.num_seconds() as f64 >= sla.num_seconds() as f64 * AT_RISK_SHARE => {
+            SlaStanding::AtRisk
+        }
+        Some(_) => SlaStanding::Within,
+    };
+    Some((standing, age))
+}
+
+/// The attention queue over the open items given, most urgent first.
+pub fn attention(items: &[Item], org: &Org, now: DateTime<Utc>) -> Vec<Attention> {
+    let duplicates = possible_duplicates(items);
+    let titles: HashMap<ItemId, &Item> = items.iter().map(|i| (i.id, i)).collect();
+    let mut queue: Vec<Attention> = items
+        .iter()
+        .filter(|i| i.state.is_open())
+        .filter_map(|item| {
+            let mut signals = item_signals(item, org, now);
+            if let Some(other) = duplicates.get(&item.id).and_then(|id| titles.get(id)) {
+                signals.push(Signal {
+                    code: SignalCode::PossibleDuplicate,
+                    reason: format!(
+                        "title is like #{} “{}”, held by {}",
+                        other.id, other.title, other.team
+                    ),
+                    weight: 0,
+                });
+            }
+            signals.sort_by_key(|s| (s.code, -s.weight));
+            (!signals.is_empty()).then_some(Attention {
+                id: item.id,
+                signals,
+            })
+        })
+        .collect();
+    queue.sort_by_key(Attention::urgency);
+    queue
+}
+
+fn item_signals(item: &Item, org: &Org, now: DateTime<Utc>) -> Vec<Signal> {
+    let mut signals = Vec::new();
+    let mut push = |code, weight, reason: String| {
+        signals.push(Signal {
+            code,
+            reason,
+            weight,
+        })
+    };
+    let where_it_is = match (&item.state, &item.limbo) {
+        (State::Limbo, Some(limbo)) => format!("in limbo {} → {}", item.team, limbo.to),
+        _ => format!("with {}", item.team),
+    };
+    if let Some((standing, age)) = sla_standing(item, org, now) {
+        let sla = item
+            .boundary()
+            .and_then(|(f, t)| org.boundary(f, t))
+            .and_then(|b| b.contract.sla());
+        if let Some(sla) = sla {
+            let over = age - sla;
+            match standing {
+                SlaStanding::Breached => push(
+                    SignalCode::SlaBreached,
+                    over.num_minutes(),
+                    format!(
+                        "in limbo {}, SLA {}: breached by {}",
+                        format_duration(age),
+                        format_duration(sla),
+                        format_duration(over)
+                    ),
+                ),
+                SlaStanding::AtRisk => push(
+                    SignalCode::SlaAtRisk,
+                    over.num_minutes(),
+                    format!(
+                        "in limbo {}, SLA {}: {} left",
+                        format_duration(age),
+                        format_duration(sla),
+                        format_duration(-over)
+                    ),
+                ),
+                SlaStanding::Within | SlaStanding::NoSla => {}
+            }
+        }
+    }
+    if item.owner.is_none() {
+        let reason = match item.boundary() {
+            Some((from, to)) => {
+                let contract_owner = org
+                    .boundary(from, to)
+                    .and_then(|b| b.contract.owner.as_deref());
+                match contract_owner {
+                    // In limbo the contract's next owner is responsible; no signal.
+                    Some(_) => None,
+                    None => Some(format!(
+                        "in limbo {from} → {to} and the contract names no next owner"
+                    )),
+                }
+            }
+            None => Some(format!("held by {} and nobody owns it", item.team)),
+        };
+        if let Some(reason) = reason {
+            push(SignalCode::NoOwner, 0, reason);
+        }
+    }
+    if !item.incomplete_handoff.is_empty() {
+        let n = item.incomplete_handoff.len();
+        push(
+            SignalCode::IncompleteHandoff,
+            n as i64,
+            format!(
+                "handed off with {n} definition-of-done {} unticked: {}",
+                if n == 1 { "entry" } else { "entries" },
+                item.incomplete_handoff.join("; ")
+            ),
+        );
+    }
+    if item.bounces >= PING_PONG_BOUNCES {
+        push(
+            SignalCode::PingPong,
+            i64::from(item.bounces),
+            format!("bounced {} times", item.bounces),
+        );
+    }
+    if let Some(escalation) = &item.escalation {
+        let ago = now.signed_duration_since(escalation.at);
+        push(
+            SignalCode::Escalated,
+            ago.num_minutes(),
+            match &escalation.to {
+                Some(to) => format!("escalated to {to} {} ago", format_duration(ago)),
+                None => format!("escalated {} ago, to no one named", format_duration(ago)),
+            },
+        );
+    }
+    if let Some(due) = item.due {
+        let left = due.signed_duration_since(now);
+        let due_text = due.format("%Y-%m-%d %H:%M UTC");
+        if left < Duration::zero() {
+            push(
+                SignalCode::Overdue,
+                -left.num_minutes(),
+                format!(
+                    "overdue by {} (due {due_text}), {where_it_is}",
+                    format_duration(left)
+                ),
+            );
+        } else if left <= Duration::hours(DUE_SOON_WITHIN_HOURS) {
+            push(
+                SignalCode::DueSoon,
+                -left.num_minutes(),
+                format!(
+                    "due in {} ({due_text}), {where_it_is}",
+                    format_duration(left)
+                ),
+            );
+        }
+    }
+    signals
+}
+
+/// Words of a title that carry meaning: lower-cased, without filler words.
+pub fn title_words(title: &str) -> Vec<String> {
+    const FILLER: [&str; 16] = [
+        "a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "is", "of", "on", "or",
+        "the", "to",
+    ];
+    let mut words: Vec<String> = title
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .filter(|w| !FILLER.contains(&w.as_str()))
+        .collect();
+    words.sort();
+    words.dedup();
+    words
+}
+
+/// Pairs open items held by different teams whose titles are alike, giving each
+/// item its closest match. A set-similarity join with prefix filtering: two word sets
+/// with Jaccard ≥ t must share a word among the rarest `|x| - ⌈t·|x|⌉ + 1` of each,
+/// so only those are indexed, and very common words are capped; the work grows with
+/// the number of items, not its square.
+pub fn possible_duplicates(items: &[Item]) -> HashMap<ItemId, ItemId> {
+    let open: Vec<&Item> = items.iter().filter(|i| i.state.is_open()).collect();
+    let word_sets: Vec<Vec<String>> = open.iter().map(|i| title_words(&i.title)).collect();
+    let mut frequency: HashMap<&str, usize> = HashMap::new();
+    for words in &word_sets {
+        for w in words {
+            *frequency.entry(w.as_str()).or_default() += 1;
+        }
+    }
+    let mut index: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut best: HashMap<ItemId, (f64, ItemId)> = HashMap::new();
+    for (x, words) in word_sets.iter().enumerate() {
+        if words.len() < 2 {
+            continue;
+        }
+        let mut ordered: Vec<&str> = words.iter().map(String::as_str).collect();
+        ordered.sort_by_key(|w| (frequency.get(w).copied().unwrap_or(0), *w));
+        let prefix = words.len() - (DUPLICATE_SIMILARITY * words.len() as f64).ceil() as usize + 1;
+        let mut seen = HashSet::new();
+        for word in ordered.iter().take(prefix) {
+            let postings = index.entry(word).or_default();
+            for &y in postings.iter().take(DUPLICATE_POSTING_CAP) {
+                if !seen.insert(y) || open[x].team == open[y].team {
+                    continue;
+                }
+                let shared = word_sets[y].iter().filter(|w| words.contains(w)).count();
+                let union = words.len() + word_sets[y].len() - shared;
+                let similarity = shared as f64 / union as f64;
+                if shared >= 2 && similarity >= DUPLICATE_SIMILARITY {
+                    for (a, b) in [(open[x].id, open[y].id), (open[y].id, open[x].id)] {
+                        let better = best
+                            .get(&a)
+                            .is_none_or(|(s, id)| similarity > *s || (similarity == *s && b < *id));
+                        if better {
+                            best.insert(a, (similarity, b));
+                        }
+                    }
+                }
+            }
+            postings.push(x);
+        }
+    }
+    best.into_iter().map(|(a, (_, b))| (a, b)).collect()
+}
+
+/// A boundary whose contract is incomplete, with what is missing in words.
+pub fn contract_signals(org: &Org) -> Vec<(String, Signal)> {
+    org.boundaries
+        .iter()
+        .filter(|b| !b.contract.is_complete())
+        .map(|b| {
+            (
+                b.label(),
+                Signal {
+                    code: SignalCode::ContractIncomplete,
+                    reason: format!("contract is missing: {}", b.contract.missing().join(", ")),
+                    weight: 0,
+                },
+            )
+        })
+        .collect()
+}

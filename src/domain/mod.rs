@@ -1,0 +1,81 @@
+//! The handoff model and its rules: pure, no IO, time always passed in.
+
+pub mod attention;
+pub mod duration;
+pub mod model;
+pub mod rules;
+pub mod text;
+pub mod time;
+
+pub use model::{
+    Boundary, Contract, Escalation, Event, EventKind, Item, ItemId, Limbo, State, Team,
+};
+pub use rules::{Command, Org, Ticks};
+
+use chrono::{DateTime, Utc};
+
+/// Everything the model refuses, worded for the person who asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DomainError {
+    #[error("unknown team `{key}` (teams: {known})")]
+    UnknownTeam { key: String, known: String },
+    #[error("no item #{0}")]
+    UnknownItem(ItemId),
+    #[error(
+        "there is no boundary from {from} to {to}; items held by {from} can be sent to: {targets}"
+    )]
+    NoBoundary {
+        from: String,
+        to: String,
+        targets: String,
+    },
+    #[error("cannot {action} #{id}: it is {state}, and only {wanted} items can be")]
+    WrongState {
+        id: ItemId,
+        action: &'static str,
+        state: String,
+        wanted: &'static str,
+    },
+    #[error(
+        "definition of done for {boundary} not met: unticked {}; tick them with --done N or --all-done, or send anyway with --force (recorded as an incomplete handoff)",
+        quote_list(.entries)
+    )]
+    Unticked {
+        boundary: String,
+        entries: Vec<String>,
+    },
+    #[error("{boundary} has no definition-of-done entry {entry} (it has {count})")]
+    NoSuchChecklistEntry {
+        entry: usize,
+        boundary: String,
+        count: usize,
+    },
+    #[error("{0} is required")]
+    Required(&'static str),
+    #[error("`{0}` is not a duration (use 90m, 4h, 2d or 1w)")]
+    BadDuration(String),
+    #[error("`{0}` is not a time (use RFC 3339, or YYYY-MM-DD[ HH:MM] in local time)")]
+    BadTime(String),
+    #[error("#{id}: an event at {at} would come before the item's last event at {last}")]
+    BeforeLastEvent {
+        id: ItemId,
+        at: DateTime<Utc>,
+        last: DateTime<Utc>,
+    },
+    #[error("#{id}: event number {seq} is out of sequence (expected {expected})")]
+    OutOfSequence { id: ItemId, seq: u32, expected: u32 },
+    #[error("#{id}: the history must start with `created`, not `{event}`")]
+    NotCreatedFirst { id: ItemId, event: &'static str },
+    #[error("#{0} is created twice")]
+    CreatedTwice(ItemId),
+    #[error("#{0} has no events")]
+    EmptyHistory(ItemId),
+}
+
+fn quote_list(entries: &[String]) -> String {
+    entries
+        .iter()
+        .map(|e| format!("“{e}”"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

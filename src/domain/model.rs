@@ -1,0 +1,341 @@
+//! The handoff model: teams, boundaries with their contracts, items and their events.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+pub type ItemId = i64;
+
+/// A team: a short key people type (`sales`), a display name and an optional lead.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Team {
+    pub key: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lead: Option<String>,
+}
+
+/// The handoff contract of a boundary: what both sides agreed a crossing looks like.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contract {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trigger: Option<String>,
+    /// The definition-of-done checklist the sender ticks when sending.
+    #[serde(default)]
+    pub definition_of_done: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
+    /// The next responsible owner on the receiving side.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// How long an item may wait in limbo, in minutes; `"sla": "2d"` in JSON.
+    #[serde(
+        default,
+        rename = "sla",
+        skip_serializing_if = "Option::is_none",
+        with = "sla_text"
+    )]
+    pub sla_minutes: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalate_to: Option<String>,
+}
+
+impl Contract {
+    pub fn sla(&self) -> Option<Duration> {
+        self.sla_minutes.map(Duration::minutes)
+    }
+
+    /// The contract fields still missing, in the user's words; empty when complete.
+    pub fn missing(&self) -> Vec<&'static str> {
+        let mut missing = Vec::new();
+        let blank = |s: &Option<String>| s.as_deref().is_none_or(|s| s.trim().is_empty());
+        if blank(&self.trigger) {
+            missing.push("trigger");
+        }
+        if self.definition_of_done.is_empty() {
+            missing.push("definition of done");
+        }
+        if blank(&self.outcome) {
+            missing.push("expected outcome");
+        }
+        if blank(&self.owner) {
+            missing.push("next owner");
+        }
+        if self.sla_minutes.is_none() {
+            missing.push("SLA");
+        }
+        if blank(&self.escalate_to) {
+            missing.push("escalation contact");
+        }
+        missing
+    }
+
+    pub fn is_complete(&self) -> bool {
+        self.missing().is_empty()
+    }
+}
+
+/// A directed pair of teams, `from → to`, with its handoff contract.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Boundary {
+    pub from: String,
+    pub to: String,
+    #[serde(flatten)]
+    pub contract: Contract,
+}
+
+impl Boundary {
+    pub fn label(&self) -> String {
+        format!("{} → {}", self.from, self.to)
+    }
+}
+
+/// Where an item is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    Active,
+    Limbo,
+    Done,
+    Dropped,
+}
+
+impl State {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Active => "active",
+            State::Limbo => "limbo",
+            State::Done => "done",
+            State::Dropped => "dropped",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<State> {
+        match text {
+            "active" => Some(State::Active),
+            "limbo" => Some(State::Limbo),
+            "done" => Some(State::Done),
+            "dropped" => Some(State::Dropped),
+            _ => None,
+        }
+    }
+
+    pub fn is_open(self) -> bool {
+        matches!(self, State::Active | State::Limbo)
+    }
+}
+
+/// An item in limbo: sent across a boundary and not yet accepted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Limbo {
+    pub to: String,
+    pub sent_at: DateTime<Utc>,
+    pub note: String,
+    /// Definition-of-done entries left unticked at sending (a forced, incomplete handoff).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unticked: Vec<String>,
+    /// Who owned the item on the sending side, restored on bounce or reclaim.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sender_owner: Option<String>,
+}
+
+/// An open escalation: visible until the item moves again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Escalation {
+    pub at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+}
+
+/// The current state of an item, as its event log says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Item {
+    pub id: ItemId,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<DateTime<Utc>>,
+    /// The team holding the item; in limbo, the sending team.
+    pub team: String,
+    pub owner: Option<String>,
+    pub state: State,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limbo: Option<Limbo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalation: Option<Escalation>,
+    /// Unticked entries of the handoff that brought the item to its team, if it was forced.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub incomplete_handoff: Vec<String>,
+    pub bounces: u32,
+    pub flags: u32,
+    /// How many events the item has; the next event's sequence number is this plus one.
+    pub events: u32,
+}
+
+impl Item {
+    /// The boundary the item sits on, when in limbo.
+    pub fn boundary(&self) -> Option<(&str, &str)> {
+        self.limbo
+            .as_ref()
+            .map(|l| (self.team.as_str(), l.to.as_str()))
+    }
+}
+
+/// One entry of an item's append-only history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    /// 1-based position in the item's history.
+    pub seq: u32,
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+/// What happened. Serialized with a `type` tag, as in the JSON board document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum EventKind {
+    Created {
+        title: String,
+        team: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        owner: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        due: Option<DateTime<Utc>>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        tags: Vec<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        body: Option<String>,
+    },
+    Edited {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        title: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        body: Option<String>,
+        /// `Some(None)` clears the due date.
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            with = "double_option"
+        )]
+        due: Option<Option<DateTime<Utc>>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        tags: Option<Vec<String>>,
+    },
+    Owner {
+        owner: Option<String>,
+    },
+    Sent {
+        to: String,
+        note: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        unticked: Vec<String>,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        forced: bool,
+    },
+    Accepted {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        owner: Option<String>,
+    },
+    Bounced {
+        reason: String,
+    },
+    Reclaimed {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+    Escalated {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        to: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+    Noted {
+        note: String,
+    },
+    Done {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+    Reopened {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+    Dropped {
+        reason: String,
+    },
+    Flagged {
+        note: String,
+    },
+}
+
+impl EventKind {
+    /// The stable name of the event, as stored and exported.
+    pub fn name(&self) -> &'static str {
+        match self {
+            EventKind::Created { .. } => "created",
+            EventKind::Edited { .. } => "edited",
+            EventKind::Owner { .. } => "owner",
+            EventKind::Sent { .. } => "sent",
+            EventKind::Accepted { .. } => "accepted",
+            EventKind::Bounced { .. } => "bounced",
+            EventKind::Reclaimed { .. } => "reclaimed",
+            EventKind::Escalated { .. } => "escalated",
+            EventKind::Noted { .. } => "noted",
+            EventKind::Done { .. } => "done",
+            EventKind::Reopened { .. } => "reopened",
+            EventKind::Dropped { .. } => "dropped",
+            EventKind::Flagged { .. } => "flagged",
+        }
+    }
+}
+
+mod double_option {
+    //! Tells "field absent" (no change) from "field null" (cleared).
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<T: Serialize, S: Serializer>(
+        value: &Option<Option<T>>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(inner) => inner.serialize(serializer),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Option<T>>, D::Error> {
+        Option::<T>::deserialize(deserializer).map(Some)
+    }
+}
+
+mod sla_text {
+    //! An SLA is written as people type it (`2d`, `36h`), not as a number of minutes.
+    use chrono::Duration;
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    use crate::domain::duration::{format_duration_compact, parse_duration};
+
+    pub fn serialize<S: Serializer>(minutes: &Option<i64>, serializer: S) -> Result<S::Ok, S::Error> {
+        match minutes {
+            Some(m) => serializer.serialize_str(&format_duration_compact(Duration::minutes(*m))),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
+        match Option::<String>::deserialize(deserializer)? {
+            Some(text) => parse_duration(&text)
+                .map(|d| Some(d.num_minutes()))
+                .map_err(D::Error::custom),
+            None => Ok(None),
+        }
+    }
+}

@@ -1,0 +1,478 @@
+//! The transitions of an item and the rules that refuse them, in the user's words.
+//!
+//! [`decide`] turns what a user asks for into an event (filling in the contract's
+//! defaults); [`apply`] is the only place an event changes an item, and is also what
+//! replays a history on import, so the CLI, the board and import share one set of rules.
+
+use chrono::{DateTime, Utc};
+
+use super::model::{Boundary, Escalation, Event, EventKind, Item, ItemId, Limbo, State, Team};
+use super::{DomainError, duration::format_duration};
+
+/// The teams and boundaries an item moves between.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Org {
+    pub teams: Vec<Team>,
+    pub boundaries: Vec<Boundary>,
+}
+
+impl Org {
+    pub fn team(&self, key: &str) -> Option<&Team> {
+        self.teams.iter().find(|t| t.key == key)
+    }
+
+    pub fn boundary(&self, from: &str, to: &str) -> Option<&Boundary> {
+        self.boundaries
+            .iter()
+            .find(|b| b.from == from && b.to == to)
+    }
+
+    /// The boundaries an item held by `team` can be sent across.
+    pub fn boundaries_from<'a>(&'a self, team: &'a str) -> impl Iterator<Item = &'a Boundary> {
+        self.boundaries.iter().filter(move |b| b.from == team)
+    }
+
+    pub fn require_team(&self, key: &str) -> Result<&Team, DomainError> {
+        self.team(key).ok_or_else(|| DomainError::UnknownTeam {
+            key: key.to_string(),
+            known: self
+                .teams
+                .iter()
+                .map(|t| t.key.clone())
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+    }
+}
+
+/// Which definition-of-done entries the sender ticked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ticks {
+    All,
+    /// 1-based positions in the contract's checklist.
+    Entries(Vec<usize>),
+}
+
+/// What a user asks to happen to an item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Create {
+        title: String,
+        team: String,
+        owner: Option<String>,
+        due: Option<DateTime<Utc>>,
+        tags: Vec<String>,
+        body: Option<String>,
+    },
+    SetOwner(Option<String>),
+    Send {
+        to: String,
+        note: String,
+        ticks: Ticks,
+        force: bool,
+    },
+    Accept {
+        owner: Option<String>,
+    },
+    Bounce {
+        reason: String,
+    },
+    Reclaim {
+        reason: Option<String>,
+    },
+    Escalate {
+        to: Option<String>,
+        note: Option<String>,
+    },
+    Note(String),
+    Done(Option<String>),
+    Reopen(Option<String>),
+    Drop(String),
+    Flag(String),
+}
+
+/// Turns a command into the event it records and the item's new state.
+/// `item` is `None` only for [`Command::Create`], with `id` the id to give it.
+pub fn decide(
+    item: Option<&Item>,
+    id: ItemId,
+    org: &Org,
+    command: Command,
+    at: DateTime<Utc>,
+    actor: &str,
+) -> Result<(Event, Item), DomainError> {
+    let kind = match command {
+        Command::Create {
+            title,
+            team,
+            owner,
+            due,
+            tags,
+            body,
+        } => EventKind::Created {
+            title: title.trim().to_string(),
+            team,
+            owner: non_blank(owner),
+            due,
+            tags,
+            body: non_blank(body),
+        },
+        Command::SetOwner(owner) => EventKind::Owner {
+            owner: non_blank(owner),
+        },
+        Command::Send {
+            to,
+            note,
+            ticks,
+            force,
+        } => {
+            let current = existing(item, id)?;
+            let from = current.team.as_str();
+            let boundary = org
+                .boundary(from, &to)
+                .ok_or_else(|| no_boundary(org, from, &to))?;
+            let checklist = &boundary.contract.definition_of_done;
+            let unticked: Vec<String> = match ticks {
+                Ticks::All => Vec::new(),
+                Ticks::Entries(ticked) => {
+                    if let Some(bad) = ticked.iter().find(|n| **n == 0 || **n > checklist.len()) {
+                        return Err(DomainError::NoSuchChecklistEntry {
+                            entry: *bad,
+                            boundary: boundary.label(),
+                            count: checklist.len(),
+                        });
+                    }
+                    checklist
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| !ticked.contains(&(i + 1)))
+                        .map(|(_, entry)| entry.clone())
+                        .collect()
+                }
+            };
+            if !unticked.is_empty() && !force {
+                return Err(DomainError::Unticked {
+                    boundary: boundary.label(),
+                    entries: unticked,
+                });
+            }
+            EventKind::Sent {
+                forced: !unticked.is_empty(),
+                to,
+                note: note.trim().to_string(),
+                unticked,
+            }
+        }
+        Command::Accept { owner } => {
+            let current = existing(item, id)?;
+            let contract_owner = current
+                .boundary()
+                .and_then(|(from, to)| org.boundary(from, to))
+                .and_then(|b| b.contract.owner.clone());
+            EventKind::Accepted {
+                owner: non_blank(owner).or(contract_owner),
+            }
+        }
+        Command::Bounce { reason } => EventKind::Bounced {
+            reason: reason.trim().to_string(),
+        },
+        Command::Reclaim { reason } => EventKind::Reclaimed {
+            reason: non_blank(reason),
+        },
+        Command::Escalate { to, note } => {
+            let current = existing(item, id)?;
+            let contact = non_blank(to).or_else(|| escalation_contact(current, org));
+            EventKind::Escalated {
+                to: contact,
+                note: non_blank(note),
+            }
+        }
+        Command::Note(note) => EventKind::Noted {
+            note: note.trim().to_string(),
+        },
+        Command::Done(note) => EventKind::Done {
+            note: non_blank(note),
+        },
+        Command::Reopen(reason) => EventKind::Reopened {
+            reason: non_blank(reason),
+        },
+        Command::Drop(reason) => EventKind::Dropped {
+            reason: reason.trim().to_string(),
+        },
+        Command::Flag(note) => EventKind::Flagged {
+            note: note.trim().to_string(),
+        },
+    };
+    let event = Event {
+        seq: item.map_or(1, |i| i.events + 1),
+        at,
+        actor: actor.to_string(),
+        kind,
+    };
+    let next = apply(item, id, org, &event)?;
+    Ok((event, next))
+}
+
+/// The escalation contact for an item: its boundary's contract when in limbo, else the
+/// contract of the boundary it last arrived through.
+fn escalation_contact(item: &Item, org: &Org) -> Option<String> {
+    if let Some((from, to)) = item.boundary() {
+        return org.boundary(from, to)?.contract.escalate_to.clone();
+    }
+    org.boundaries
+        .iter()
+        .filter(|b| b.to == item.team)
+        .find_map(|b| b.contract.escalate_to.clone())
+}
+
+fn non_blank(text: Option<String>) -> Option<String> {
+    text.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+fn existing(item: Option<&Item>, id: ItemId) -> Result<&Item, DomainError> {
+    item.ok_or(DomainError::UnknownItem(id))
+}
+
+fn no_boundary(org: &Org, from: &str, to: &str) -> DomainError {
+    let targets: Vec<&str> = org.boundaries_from(from).map(|b| b.to.as_str()).collect();
+    DomainError::NoBoundary {
+        from: from.to_string(),
+        to: to.to_string(),
+        targets: if targets.is_empty() {
+            "none".to_string()
+        } else {
+            targets.join(", ")
+        },
+    }
+}
+
+fn require_text(text: &str, what: &'static str) -> Result<(), DomainError> {
+    if text.trim().is_empty() {
+        Err(DomainError::Required(what))
+    } else {
+        Ok(())
+    }
+}
+
+/// Applies one event to an item, refusing what the model does not allow.
+pub fn apply(
+    item: Option<&Item>,
+    id: ItemId,
+    org: &Org,
+    event: &Event,
+) -> Result<Item, DomainError> {
+    let at = event.at;
+    let Some(current) = item else {
+        let EventKind::Created {
+            title,
+            team,
+            owner,
+            due,
+            tags,
+            body,
+        } = &event.kind
+        else {
+            return Err(DomainError::NotCreatedFirst {
+                id,
+                event: event.kind.name(),
+            });
+        };
+        require_text(title, "a title")?;
+        org.require_team(team)?;
+        return Ok(Item {
+            id,
+            title: title.clone(),
+            body: body.clone(),
+            tags: tags.clone(),
+            due: *due,
+            team: team.clone(),
+            owner: owner.clone(),
+            state: State::Active,
+            created_at: at,
+            updated_at: at,
+            limbo: None,
+            escalation: None,
+            incomplete_handoff: Vec::new(),
+            bounces: 0,
+            flags: 0,
+            events: 1,
+        });
+    };
+    if at < current.updated_at {
+        return Err(DomainError::BeforeLastEvent {
+            id,
+            at,
+            last: current.updated_at,
+        });
+    }
+    if event.seq != current.events + 1 {
+        return Err(DomainError::OutOfSequence {
+            id,
+            seq: event.seq,
+            expected: current.events + 1,
+        });
+    }
+    let mut next = current.clone();
+    next.updated_at = at;
+    next.events += 1;
+    let refuse = |action: &'static str, wanted: &'static str| DomainError::WrongState {
+        id,
+        action,
+        state: describe_state(current),
+        wanted,
+    };
+    match &event.kind {
+        EventKind::Created { .. } => return Err(DomainError::CreatedTwice(id)),
+        EventKind::Edited {
+            title,
+            body,
+            due,
+            tags,
+        } => {
+            if let Some(title) = title {
+                require_text(title, "a title")?;
+                next.title = title.clone();
+            }
+            if let Some(body) = body {
+                next.body = Some(body.clone()).filter(|b| !b.is_empty());
+            }
+            if let Some(due) = due {
+                next.due = *due;
+            }
+            if let Some(tags) = tags {
+                next.tags = tags.clone();
+            }
+        }
+        EventKind::Owner { owner } => {
+            if !current.state.is_open() {
+                return Err(refuse("assign an owner to", "open"));
+            }
+            next.owner = owner.clone();
+        }
+        EventKind::Sent {
+            to,
+            note,
+            unticked,
+            forced,
+        } => {
+            if current.state != State::Active {
+                return Err(refuse("send", "active"));
+            }
+            if org.boundary(&current.team, to).is_none() {
+                return Err(no_boundary(org, &current.team, to));
+            }
+            require_text(note, "a handoff note (what the receiving team must know)")?;
+            if !unticked.is_empty() && !forced {
+                return Err(DomainError::Unticked {
+                    boundary: format!("{} → {}", current.team, to),
+                    entries: unticked.clone(),
+                });
+            }
+            next.state = State::Limbo;
+            next.limbo = Some(Limbo {
+                to: to.clone(),
+                sent_at: at,
+                note: note.clone(),
+                unticked: unticked.clone(),
+                sender_owner: current.owner.clone(),
+            });
+            next.owner = None;
+            next.escalation = None;
+            next.incomplete_handoff = unticked.clone();
+        }
+        EventKind::Accepted { owner } => {
+            let Some(limbo) = &current.limbo else {
+                return Err(refuse("accept", "in limbo"));
+            };
+            next.team = limbo.to.clone();
+            next.owner = owner.clone();
+            next.state = State::Active;
+            next.limbo = None;
+            next.escalation = None;
+        }
+        EventKind::Bounced { reason } => {
+            let Some(limbo) = &current.limbo else {
+                return Err(refuse("bounce", "in limbo"));
+            };
+            require_text(reason, "a reason for the bounce")?;
+            next.owner = limbo.sender_owner.clone();
+            next.state = State::Active;
+            next.limbo = None;
+            next.escalation = None;
+            next.incomplete_handoff.clear();
+            next.bounces += 1;
+        }
+        EventKind::Reclaimed { .. } => {
+            let Some(limbo) = &current.limbo else {
+                return Err(refuse("reclaim", "in limbo"));
+            };
+            next.owner = limbo.sender_owner.clone();
+            next.state = State::Active;
+            next.limbo = None;
+            next.escalation = None;
+            next.incomplete_handoff.clear();
+        }
+        EventKind::Escalated { to, .. } => {
+            if !current.state.is_open() {
+                return Err(refuse("escalate", "open"));
+            }
+            next.escalation = Some(Escalation { at, to: to.clone() });
+        }
+        EventKind::Noted { note } => require_text(note, "the note's text")?,
+        EventKind::Flagged { note } => {
+            require_text(note, "a note saying what was dropped")?;
+            next.flags += 1;
+        }
+        EventKind::Done { .. } => {
+            if current.state != State::Active {
+                return Err(refuse("finish", "active"));
+            }
+            next.state = State::Done;
+            next.escalation = None;
+            next.incomplete_handoff.clear();
+        }
+        EventKind::Reopened { .. } => {
+            if current.state.is_open() {
+                return Err(refuse("reopen", "done or dropped"));
+            }
+            next.state = State::Active;
+        }
+        EventKind::Dropped { reason } => {
+            if !current.state.is_open() {
+                return Err(refuse("drop", "open"));
+            }
+            require_text(reason, "a reason for dropping it")?;
+            next.state = State::Dropped;
+            next.limbo = None;
+            next.escalation = None;
+            next.incomplete_handoff.clear();
+        }
+    }
+    Ok(next)
+}
+
+/// Replays a whole history from nothing, as import does.
+pub fn replay(id: ItemId, org: &Org, events: &[Event]) -> Result<Item, (usize, DomainError)> {
+    let mut item: Option<Item> = None;
+    for (index, event) in events.iter().enumerate() {
+        item = Some(apply(item.as_ref(), id, org, event).map_err(|e| (index, e))?);
+    }
+    item.ok_or((0, DomainError::EmptyHistory(id)))
+}
+
+/// The item's state in words: "in limbo sales → onboarding", "active with support".
+pub fn describe_state(item: &Item) -> String {
+    match (&item.state, &item.limbo) {
+        (State::Limbo, Some(limbo)) => format!("in limbo {} → {}", item.team, limbo.to),
+        (State::Active, _) | (State::Limbo, None) => format!("active with {}", item.team),
+        (State::Done, _) => "done".to_string(),
+        (State::Dropped, _) => "dropped".to_string(),
+    }
+}
+
+/// How long an item has been in limbo, in words ("2d 3h").
+pub fn limbo_age(item: &Item, now: DateTime<Utc>) -> Option<String> {
+    item.limbo
+        .as_ref()
+        .map(|l| format_duration(now.signed_duration_since(l.sent_at)))
+}

@@ -1,0 +1,216 @@
+//! The JSON board document (`"format": "baton-board", "version": 1`): every team,
+//! boundary and item with its whole history. Import replays each history through the
+//! domain rules, so a document can only bring in what could really have happened.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::rules::replay;
+use crate::domain::{Boundary, DomainError, Event, EventKind, Item, ItemId, Org, State, Team};
+
+pub const FORMAT: &str = "baton-board";
+pub const VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BoardDocument {
+    pub format: String,
+    pub version: u32,
+    /// The moment a hand-written document describes (the demo); exports leave it out so
+    /// that export → import → export is identical.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<DateTime<Utc>>,
+    pub teams: Vec<Team>,
+    pub boundaries: Vec<Boundary>,
+    pub items: Vec<ItemRecord>,
+}
+
+/// An item's current state (for readers; recomputed on import) and its history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ItemRecord {
+    pub id: ItemId,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub team: String,
+    #[serde(default)]
+    pub owner: Option<String>,
+    #[serde(default = "default_state")]
+    pub state: State,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub boundary: Option<BoundaryRef>,
+    pub events: Vec<Event>,
+}
+
+fn default_state() -> State {
+    State::Active
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BoundaryRef {
+    pub from: String,
+    pub to: String,
+    pub sent_at: DateTime<Utc>,
+}
+
+impl BoundaryRef {
+    pub fn of(item: &Item) -> Option<BoundaryRef> {
+        item.limbo.as_ref().map(|l| BoundaryRef {
+            from: item.team.clone(),
+            to: l.to.clone(),
+            sent_at: l.sent_at,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ImportError {
+    #[error("not a Baton board document: {0}")]
+    Malformed(String),
+    #[error("the document is `{0}`, not a `baton-board` document")]
+    WrongFormat(String),
+    #[error(
+        "the document is version {0}, written by a newer Baton (this Baton reads version {VERSION})"
+    )]
+    TooNew(u32),
+    #[error("team `{0}` appears twice")]
+    DuplicateTeam(String),
+    #[error("boundary {0}: {1}")]
+    BadBoundary(String, String),
+    #[error("item #{0} appears twice")]
+    DuplicateItem(ItemId),
+    #[error("item #{id}, event {number} ({event}): {error}")]
+    ImpossibleHistory {
+        id: ItemId,
+        number: usize,
+        event: String,
+        error: DomainError,
+    },
+}
+
+impl BoardDocument {
+    pub fn new(org: &Org, histories: &[(Item, Vec<Event>)]) -> BoardDocument {
+        BoardDocument {
+            format: FORMAT.to_string(),
+            version: VERSION,
+            as_of: None,
+            teams: org.teams.clone(),
+            boundaries: org.boundaries.clone(),
+            items: histories
+                .iter()
+                .map(|(item, events)| ItemRecord {
+                    id: item.id,
+                    title: item.title.clone(),
+                    team: item.team.clone(),
+                    owner: item.owner.clone(),
+                    state: item.state,
+                    boundary: BoundaryRef::of(item),
+                    events: events.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<BoardDocument, ImportError> {
+        #[derive(Deserialize)]
+        struct Header {
+            format: Option<String>,
+            version: Option<u32>,
+        }
+        let header: Header =
+            serde_json::from_str(text).map_err(|e| ImportError::Malformed(e.to_string()))?;
+        match header.format.as_deref() {
+            Some(FORMAT) => {}
+            Some(other) => return Err(ImportError::WrongFormat(other.to_string())),
+            None => return Err(ImportError::Malformed("no `format` field".to_string())),
+        }
+        match header.version {
+            Some(v) if v > VERSION => return Err(ImportError::TooNew(v)),
+            Some(_) => {}
+            None => return Err(ImportError::Malformed("no `version` field".to_string())),
+        }
+        serde_json::from_str(text).map_err(|e| ImportError::Malformed(e.to_string()))
+    }
+
+    pub fn to_json(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self).unwrap_or_default();
+        text.push('\n');
+        text
+    }
+
+    /// Checks the document and replays every history through the domain rules.
+    pub fn check(&self) -> Result<(Org, Vec<(Item, Vec<Event>)>), ImportError> {
+        let mut keys = HashSet::new();
+        for team in &self.teams {
+            if !keys.insert(team.key.as_str()) {
+                return Err(ImportError::DuplicateTeam(team.key.clone()));
+            }
+        }
+        let mut pairs = HashSet::new();
+        for b in &self.boundaries {
+            for end in [&b.from, &b.to] {
+                if !keys.contains(end.as_str()) {
+                    return Err(ImportError::BadBoundary(
+                        b.label(),
+                        format!("unknown team `{end}`"),
+                    ));
+                }
+            }
+            if b.from == b.to || !pairs.insert((b.from.as_str(), b.to.as_str())) {
+                return Err(ImportError::BadBoundary(
+                    b.label(),
+                    "appears twice or joins a team to itself".to_string(),
+                ));
+            }
+        }
+        let org = Org {
+            teams: self.teams.clone(),
+            boundaries: self.boundaries.clone(),
+        };
+        let mut ids = HashSet::new();
+        let mut items = Vec::with_capacity(self.items.len());
+        for record in &self.items {
+            if !ids.insert(record.id) {
+                return Err(ImportError::DuplicateItem(record.id));
+            }
+            let item = replay(record.id, &org, &record.events).map_err(|(index, error)| {
+                ImportError::ImpossibleHistory {
+                    id: record.id,
+                    number: index + 1,
+                    event: record
+                        .events
+                        .get(index)
+                        .map_or("none", |e| e.kind.name())
+                        .to_string(),
+                    error,
+                }
+            })?;
+            items.push((item, record.events.clone()));
+        }
+        items.sort_by_key(|(item, _)| item.id);
+        Ok((org, items))
+    }
+
+    /// Moves every time in the document by `delta`, so a sample written for one day can
+    /// be opened on any other with the same ages.
+    pub fn shift(&mut self, delta: Duration) {
+        self.as_of = self.as_of.map(|t| t + delta);
+        for record in &mut self.items {
+            if let Some(b) = &mut record.boundary {
+                b.sent_at += delta;
+            }
+            for event in &mut record.events {
+                event.at += delta;
+                match &mut event.kind {
+                    EventKind::Created { due: Some(due), .. } => *due += delta,
+                    EventKind::Edited {
+                        due: Some(Some(due)),
+                        ..
+                    } => *due += delta,
+                    _ => {}
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,3 @@
+//! Pure functions from the board to documents people and tools read.
+
+pub mod json;

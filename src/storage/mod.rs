@@ -1,0 +1,623 @@
+//! Storage on one SQLite file: opening it safely, migrations, and every change as one
+//! transaction that appends an event and updates the item's current state together.
+//! Knows nothing of the terminal; the rules come from [`crate::domain`].
+
+mod schema;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior, params};
+
+use crate::domain::rules::decide;
+use crate::domain::{
+    Boundary, Command, Contract, DomainError, Escalation, Event, EventKind, Item, ItemId, Limbo,
+    Org, State, Team,
+};
+
+pub use schema::{APPLICATION_ID, latest_version};
+
+/// How long a writer waits for another process's transaction before giving up.
+const BUSY_TIMEOUT_MS: u64 = 10_000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("no Baton database at {0}; create one with `baton init` (or `baton init --demo`)")]
+    Missing(PathBuf),
+    #[error("{path} is not a Baton database ({detail}); it was left untouched")]
+    NotBaton { path: PathBuf, detail: String },
+    #[error(
+        "{path} was written by a newer Baton (schema version {found}, this Baton knows up to {known}); it was left untouched, upgrade Baton to open it"
+    )]
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        known: usize,
+    },
+    #[error("team `{0}` already exists")]
+    TeamExists(String),
+    #[error("the boundary {0} → {1} already exists; change it with `baton boundary edit {0} {1}`")]
+    BoundaryExists(String, String),
+    #[error("there is no boundary {0} → {1}")]
+    UnknownBoundary(String, String),
+    #[error("a boundary needs two different teams, not {0} → {0}")]
+    SelfBoundary(String),
+    #[error("the database already has a board; import with --replace to replace it")]
+    NotEmpty,
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    #[error("database error: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error("cannot create {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// An open Baton database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// Which items to list.
+#[derive(Debug, Clone, Default)]
+pub struct ItemFilter {
+    pub states: Vec<State>,
+    pub team: Option<String>,
+    pub owner: Option<String>,
+    pub tag: Option<String>,
+    pub text: Option<String>,
+    pub limit: Option<usize>,
+}
+
+impl Store {
+    /// Opens an existing Baton database, refusing anything else untouched.
+    pub fn open(path: &Path) -> Result<Store> {
+        if !path.exists() {
+            return Err(StoreError::Missing(path.to_path_buf()));
+        }
+        Store::open_or_create(path)
+    }
+
+    /// Opens a Baton database, creating it (and its folder) when missing.
+    pub fn open_or_create(path: &Path) -> Result<Store> {
+        let not_baton = |detail: &str| StoreError::NotBaton {
+            path: path.to_path_buf(),
+            detail: detail.to_string(),
+        };
+        if path.exists() {
+            check_sqlite_header(path).map_err(|detail| not_baton(&detail))?;
+        } else if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        }
+        let mut conn = Connection::open(path)?;
+        conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS))?;
+        // Read-only checks first: nothing is written to a file that is not ours.
+        let (app_id, version, tables) = conn
+            .query_row(
+                "SELECT (SELECT application_id FROM pragma_application_id),
+                        (SELECT user_version FROM pragma_user_version),
+                        (SELECT count(*) FROM sqlite_master)",
+                [],
+                |r| Ok((r.get::<_, i32>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?)),
+            )
+            .map_err(|e| match e.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::NotADatabase) => not_baton("not an SQLite file"),
+                _ => StoreError::Sql(e),
+            })?;
+        if app_id != APPLICATION_ID && (tables > 0 || app_id != 0) {
+            return Err(not_baton("an SQLite file of another program"));
+        }
+        if version > latest_version() as i64 {
+            return Err(StoreError::TooNew {
+                path: path.to_path_buf(),
+                found: version,
+                known: latest_version(),
+            });
+        }
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+        tx.commit()?;
+        schema::migrations().to_latest(&mut conn).map_err(|e| match e {
+            rusqlite_migration::Error::RusqliteError { err, .. } => StoreError::Sql(err),
+            other => not_baton(&other.to_string()),
+        })?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Changes whenever another connection commits; cheap enough to poll for live updates.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
+    pub fn org(&self) -> Result<Org> {
+        load_org(&self.conn)
+    }
+
+    pub fn add_team(&mut self, team: &Team) -> Result<()> {
+        let tx = self.write()?;
+        if load_org(&tx)?.team(&team.key).is_some() {
+            return Err(StoreError::TeamExists(team.key.clone()));
+        }
+        insert_team(&tx, team)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn add_boundary(&mut self, boundary: &Boundary) -> Result<()> {
+        let tx = self.write()?;
+        let org = load_org(&tx)?;
+        org.require_team(&boundary.from)?;
+        org.require_team(&boundary.to)?;
+        if boundary.from == boundary.to {
+            return Err(StoreError::SelfBoundary(boundary.from.clone()));
+        }
+        if org.boundary(&boundary.from, &boundary.to).is_some() {
+            return Err(StoreError::BoundaryExists(
+                boundary.from.clone(),
+                boundary.to.clone(),
+            ));
+        }
+        insert_boundary(&tx, boundary)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Changes a boundary's contract with `change`, in one transaction.
+    pub fn edit_boundary(
+        &mut self,
+        from: &str,
+        to: &str,
+        change: impl FnOnce(&mut Contract),
+    ) -> Result<Boundary> {
+        let tx = self.write()?;
+        let org = load_org(&tx)?;
+        let mut boundary = org
+            .boundary(from, to)
+            .cloned()
+            .ok_or_else(|| StoreError::UnknownBoundary(from.to_string(), to.to_string()))?;
+        change(&mut boundary.contract);
+        let c = &boundary.contract;
+        tx.execute(
+            "UPDATE boundaries SET trigger = ?3, definition_of_done = ?4, outcome = ?5,
+                owner = ?6, sla_minutes = ?7, escalate_to = ?8
+             WHERE from_team = ?1 AND to_team = ?2",
+            params![
+                from,
+                to,
+                c.trigger,
+                json(&c.definition_of_done),
+                c.outcome,
+                c.owner,
+                c.sla_minutes,
+                c.escalate_to
+            ],
+        )?;
+        tx.commit()?;
+        Ok(boundary)
+    }
+
+    /// Runs one command on one item (or creates one when `id` is `None`): the domain
+    /// decides, and the event and the item's new state are written in one transaction.
+    pub fn execute(
+        &mut self,
+        id: Option<ItemId>,
+        command: Command,
+        at: DateTime<Utc>,
+        actor: &str,
+    ) -> Result<(Event, Item)> {
+        let tx = self.write()?;
+        let org = load_org(&tx)?;
+        let (current, id) = match id {
+            Some(id) => (
+                Some(load_item(&tx, id)?.ok_or(DomainError::UnknownItem(id))?),
+                id,
+            ),
+            None => {
+                let next: ItemId =
+                    tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM items", [], |r| {
+                        r.get(0)
+                    })?;
+                (None, next)
+            }
+        };
+        let (event, item) = decide(current.as_ref(), id, &org, command, at, actor)?;
+        write_item(&tx, &item)?;
+        insert_event(&tx, id, &event)?;
+        tx.commit()?;
+        Ok((event, item))
+    }
+
+    pub fn item(&self, id: ItemId) -> Result<Item> {
+        Ok(load_item(&self.conn, id)?.ok_or(DomainError::UnknownItem(id))?)
+    }
+
+    pub fn events(&self, id: ItemId) -> Result<Vec<Event>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT seq, at, actor, data FROM events WHERE item_id = ?1 ORDER BY seq",
+        )?;
+        let rows = stmt.query_map([id], event_from_row)?;
+        rows.map(|r| r.map_err(StoreError::from)).collect()
+    }
+
+    /// Items matching `filter`, by id.
+    pub fn items(&self, filter: &ItemFilter) -> Result<Vec<Item>> {
+        let mut sql = format!("SELECT {ITEM_COLUMNS} FROM items WHERE 1 = 1");
+        let mut args: Vec<String> = Vec::new();
+        if !filter.states.is_empty() {
+            let list: Vec<String> = filter
+                .states
+                .iter()
+                .map(|s| format!("'{}'", s.as_str()))
+                .collect();
+            sql.push_str(&format!(" AND state IN ({})", list.join(", ")));
+        }
+        if let Some(team) = &filter.team {
+            args.push(team.clone());
+            sql.push_str(&format!(
+                " AND (team = ?{n} OR limbo_to = ?{n})",
+                n = args.len()
+            ));
+        }
+        if let Some(owner) = &filter.owner {
+            args.push(owner.clone());
+            sql.push_str(&format!(" AND owner = ?{}", args.len()));
+        }
+        if let Some(tag) = &filter.tag {
+            args.push(tag.clone());
+            sql.push_str(&format!(
+                " AND EXISTS (SELECT 1 FROM json_each(items.tags) WHERE value = ?{})",
+                args.len()
+            ));
+        }
+        if let Some(text) = &filter.text {
+            args.push(format!("%{}%", text.to_lowercase()));
+            sql.push_str(&format!(
+                " AND (lower(title) LIKE ?{n} OR lower(coalesce(body, '')) LIKE ?{n})",
+                n = args.len()
+            ));
+        }
+        sql.push_str(" ORDER BY id");
+        if let Some(limit) = filter.limit {
+            sql.push_str(&format!(" LIMIT {limit}"));
+        }
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), item_from_row)?;
+        rows.map(|r| r.map_err(StoreError::from)).collect()
+    }
+
+    /// Every active or limbo item: what attention and the board work from.
+    pub fn open_items(&self) -> Result<Vec<Item>> {
+        self.items(&ItemFilter {
+            states: vec![State::Active, State::Limbo],
+            ..ItemFilter::default()
+        })
+    }
+
+    /// True when the database has no teams and no items.
+    pub fn is_empty(&self) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT NOT EXISTS (SELECT 1 FROM teams) AND NOT EXISTS (SELECT 1 FROM items)",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Replaces the whole board with `org` and `items`, already checked by the domain,
+    /// in one transaction. Refuses a non-empty board unless `replace`.
+    pub fn replace_board(
+        &mut self,
+        org: &Org,
+        items: &[(Item, Vec<Event>)],
+        replace: bool,
+    ) -> Result<()> {
+        let tx = self.write()?;
+        let empty: bool = tx.query_row(
+            "SELECT NOT EXISTS (SELECT 1 FROM teams) AND NOT EXISTS (SELECT 1 FROM items)",
+            [],
+            |r| r.get(0),
+        )?;
+        if !empty && !replace {
+            return Err(StoreError::NotEmpty);
+        }
+        tx.execute_batch(
+            "DELETE FROM events; DELETE FROM items; DELETE FROM boundaries; DELETE FROM teams;",
+        )?;
+        for team in &org.teams {
+            insert_team(&tx, team)?;
+        }
+        for boundary in &org.boundaries {
+            insert_boundary(&tx, boundary)?;
+        }
+        for (item, events) in items {
+            write_item(&tx, item)?;
+            for event in events {
+                insert_event(&tx, item.id, event)?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Every item with its events, by id, for export.
+    pub fn all_histories(&self) -> Result<Vec<(Item, Vec<Event>)>> {
+        let items = self.items(&ItemFilter::default())?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT item_id, seq, at, actor, data FROM events ORDER BY item_id, seq")?;
+        let mut rows = stmt.query([])?;
+        let mut out: Vec<(Item, Vec<Event>)> = items.into_iter().map(|i| (i, Vec::new())).collect();
+        let mut index = 0;
+        while let Some(row) = rows.next()? {
+            let item_id: ItemId = row.get(0)?;
+            while index < out.len() && out[index].0.id < item_id {
+                index += 1;
+            }
+            if let Some((_, events)) = out.get_mut(index).filter(|(i, _)| i.id == item_id) {
+                events.push(event_from_row_at(row, 1)?);
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
+    /// A write transaction that takes the lock up front, so two processes writing at
+    /// once queue on the busy timeout instead of failing on a lock upgrade.
+    fn write(&mut self) -> Result<Transaction<'_>> {
+        Ok(self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?)
+    }
+}
+
+fn check_sqlite_header(path: &Path) -> std::result::Result<(), String> {
+    let mut file = std::fs::File::open(path).map_err(|e| format!("cannot read it: {e}"))?;
+    let mut header = [0u8; 16];
+    let mut read = 0;
+    while read < header.len() {
+        match file.read(&mut header[read..]) {
+            Ok(0) => break,
+            Ok(n) => read += n,
+            Err(e) => return Err(format!("cannot read it: {e}")),
+        }
+    }
+    if read == 0 || &header[..read] == b"SQLite format 3\0" {
+        Ok(())
+    } else {
+        Err("not an SQLite file".to_string())
+    }
+}
+
+fn json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "[]".to_string())
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(text: &str, column: usize) -> rusqlite::Result<T> {
+    serde_json::from_str(text).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+fn to_time(seconds: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(seconds, 0).unwrap_or_default()
+}
+
+fn load_org(conn: &Connection) -> Result<Org> {
+    let mut teams_stmt =
+        conn.prepare_cached("SELECT key, name, lead FROM teams ORDER BY position, key")?;
+    let teams = teams_stmt
+        .query_map([], |r| {
+            Ok(Team {
+                key: r.get(0)?,
+                name: r.get(1)?,
+                lead: r.get(2)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT from_team, to_team, trigger, definition_of_done, outcome, owner, sla_minutes,
+                escalate_to
+         FROM boundaries ORDER BY position, from_team, to_team",
+    )?;
+    let boundaries = stmt
+        .query_map([], |r| {
+            Ok(Boundary {
+                from: r.get(0)?,
+                to: r.get(1)?,
+                contract: Contract {
+                    trigger: r.get(2)?,
+                    definition_of_done: from_json(&r.get::<_, String>(3)?, 3)?,
+                    outcome: r.get(4)?,
+                    owner: r.get(5)?,
+                    sla_minutes: r.get(6)?,
+                    escalate_to: r.get(7)?,
+                },
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(Org { teams, boundaries })
+}
+
+fn insert_team(tx: &Transaction, team: &Team) -> Result<()> {
+    tx.execute(
+        "INSERT INTO teams (key, name, lead, position)
+         VALUES (?1, ?2, ?3, (SELECT COALESCE(MAX(position), 0) + 1 FROM teams))",
+        params![team.key, team.name, team.lead],
+    )?;
+    Ok(())
+}
+
+fn insert_boundary(tx: &Transaction, b: &Boundary) -> Result<()> {
+    let c = &b.contract;
+    tx.execute(
+        "INSERT INTO boundaries (from_team, to_team, trigger, definition_of_done, outcome, owner,
+            sla_minutes, escalate_to, position)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,
+            (SELECT COALESCE(MAX(position), 0) + 1 FROM boundaries))",
+        params![
+            b.from,
+            b.to,
+            c.trigger,
+            json(&c.definition_of_done),
+            c.outcome,
+            c.owner,
+            c.sla_minutes,
+            c.escalate_to
+        ],
+    )?;
+    Ok(())
+}
+
+const ITEM_COLUMNS: &str = "id, title, body, tags, due, team, owner, state, created_at, updated_at,
+    limbo_to, sent_at, limbo_note, unticked, sender_owner, escalated_at, escalated_to,
+    incomplete_handoff, bounces, flags, events";
+
+fn load_item(conn: &Connection, id: ItemId) -> Result<Option<Item>> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT {ITEM_COLUMNS} FROM items WHERE id = ?1"))?;
+    Ok(stmt.query_row([id], item_from_row).optional()?)
+}
+
+fn item_from_row(r: &Row) -> rusqlite::Result<Item> {
+    let state_text: String = r.get(7)?;
+    let state = State::parse(&state_text).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            7,
+            rusqlite::types::Type::Text,
+            format!("unknown state {state_text}").into(),
+        )
+    })?;
+    let limbo = match (r.get::<_, Option<String>>(10)?, r.get::<_, Option<i64>>(11)?) {
+        (Some(to), Some(sent_at)) => Some(Limbo {
+            to,
+            sent_at: to_time(sent_at),
+            note: r.get::<_, Option<String>>(12)?.unwrap_or_default(),
+            unticked: from_json(&r.get::<_, String>(13)?, 13)?,
+            sender_owner: r.get(14)?,
+        }),
+        _ => None,
+    };
+    let escalation = match r.get::<_, Option<i64>>(15)? {
+        Some(at) => Some(Escalation {
+            at: to_time(at),
+            to: r.get(16)?,
+        }),
+        None => None,
+    };
+    Ok(Item {
+        id: r.get(0)?,
+        title: r.get(1)?,
+        body: r.get(2)?,
+        tags: from_json(&r.get::<_, String>(3)?, 3)?,
+        due: r.get::<_, Option<i64>>(4)?.map(to_time),
+        team: r.get(5)?,
+        owner: r.get(6)?,
+        state,
+        created_at: to_time(r.get(8)?),
+        updated_at: to_time(r.get(9)?),
+        limbo,
+        escalation,
+        incomplete_handoff: from_json(&r.get::<_, String>(17)?, 17)?,
+        bounces: r.get(18)?,
+        flags: r.get(19)?,
+        events: r.get(20)?,
+    })
+}
+
+fn write_item(tx: &Transaction, item: &Item) -> Result<()> {
+    let mut stmt = tx.prepare_cached(&format!(
+        "INSERT OR REPLACE INTO items ({ITEM_COLUMNS})
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                 ?18, ?19, ?20, ?21)"
+    ))?;
+    let limbo = item.limbo.as_ref();
+    stmt.execute(params![
+        item.id,
+        item.title,
+        item.body,
+        json(&item.tags),
+        item.due.map(|d| d.timestamp()),
+        item.team,
+        item.owner,
+        item.state.as_str(),
+        item.created_at.timestamp(),
+        item.updated_at.timestamp(),
+        limbo.map(|l| &l.to),
+        limbo.map(|l| l.sent_at.timestamp()),
+        limbo.map(|l| &l.note),
+        json(&limbo.map(|l| l.unticked.clone()).unwrap_or_default()),
+        limbo.and_then(|l| l.sender_owner.as_ref()),
+        item.escalation.as_ref().map(|e| e.at.timestamp()),
+        item.escalation.as_ref().and_then(|e| e.to.as_ref()),
+        json(&item.incomplete_handoff),
+        item.bounces,
+        item.flags,
+        item.events,
+    ])?;
+    Ok(())
+}
+
+fn insert_event(tx: &Transaction, id: ItemId, event: &Event) -> Result<()> {
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO events (item_id, seq, at, actor, kind, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    stmt.execute(params![
+        id,
+        event.seq,
+        event.at.timestamp(),
+        event.actor,
+        event.kind.name(),
+        json(&event.kind),
+    ])?;
+    Ok(())
+}
+
+fn event_from_row(r: &Row) -> rusqlite::Result<Event> {
+    event_from_row_at(r, 0)
+}
+
+fn event_from_row_at(r: &Row, first: usize) -> rusqlite::Result<Event> {
+    let kind: EventKind = from_json(&r.get::<_, String>(first + 3)?, first + 3)?;
+    Ok(Event {
+        seq: r.get(first)?,
+        at: to_time(r.get(first + 1)?),
+        actor: r.get(first + 2)?,
+        kind,
+    })
+}

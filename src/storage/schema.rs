@@ -1,0 +1,83 @@
+//! The schema, as numbered migrations. Migrations are only ever added, never edited:
+//! a released database must open with every later Baton.
+
+use rusqlite_migration::{M, Migrations};
+
+/// Marks a SQLite file as Baton's (`PRAGMA application_id`, "BATN").
+pub const APPLICATION_ID: i32 = 0x4241_544E;
+
+pub fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(
+        "CREATE TABLE teams (
+            key TEXT PRIMARY KEY NOT NULL,
+            name TEXT NOT NULL,
+            lead TEXT,
+            position INTEGER NOT NULL
+        );
+        CREATE TABLE boundaries (
+            from_team TEXT NOT NULL REFERENCES teams(key),
+            to_team TEXT NOT NULL REFERENCES teams(key),
+            trigger TEXT,
+            definition_of_done TEXT NOT NULL DEFAULT '[]',
+            outcome TEXT,
+            owner TEXT,
+            sla_minutes INTEGER,
+            escalate_to TEXT,
+            position INTEGER NOT NULL,
+            PRIMARY KEY (from_team, to_team)
+        );
+        -- The current state of each item, kept in step with its events in the same
+        -- transaction; the events are the record, this is the view read by ls and the board.
+        CREATE TABLE items (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL,
+            body TEXT,
+            tags TEXT NOT NULL DEFAULT '[]',
+            due INTEGER,
+            team TEXT NOT NULL REFERENCES teams(key),
+            owner TEXT,
+            state TEXT NOT NULL CHECK (state IN ('active', 'limbo', 'done', 'dropped')),
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            limbo_to TEXT REFERENCES teams(key),
+            sent_at INTEGER,
+            limbo_note TEXT,
+            unticked TEXT NOT NULL DEFAULT '[]',
+            sender_owner TEXT,
+            escalated_at INTEGER,
+            escalated_to TEXT,
+            incomplete_handoff TEXT NOT NULL DEFAULT '[]',
+            bounces INTEGER NOT NULL DEFAULT 0,
+            flags INTEGER NOT NULL DEFAULT 0,
+            events INTEGER NOT NULL
+        );
+        CREATE INDEX items_state_team ON items(state, team);
+        CREATE TABLE events (
+            item_id INTEGER NOT NULL REFERENCES items(id),
+            seq INTEGER NOT NULL,
+            at INTEGER NOT NULL,
+            actor TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            data TEXT NOT NULL,
+            PRIMARY KEY (item_id, seq)
+        ) WITHOUT ROWID;
+        CREATE INDEX events_at ON events(at);
+        CREATE TABLE settings (
+            key TEXT PRIMARY KEY NOT NULL,
+            value TEXT NOT NULL
+        );",
+    )])
+}
+
+/// The schema version this Baton writes.
+pub fn latest_version() -> usize {
+    1
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn migrations_are_valid() {
+        assert!(super::migrations().validate().is_ok());
+    }
+}
