@@ -2,6 +2,7 @@
 
 pub mod attention;
 pub mod duration;
+pub mod history;
 pub mod model;
 pub mod rules;
 pub mod text;
@@ -29,12 +30,12 @@ pub enum DomainError {
         to: String,
         targets: String,
     },
-    #[error("cannot {action} #{id}: it is {state}, and only {wanted} items can be")]
+    #[error("cannot {action} #{id}: it is {state}; {rule}")]
     WrongState {
         id: ItemId,
         action: &'static str,
         state: String,
-        wanted: &'static str,
+        rule: &'static str,
     },
     #[error(
         "definition of done for {boundary} not met: unticked {}; tick them with --done N or --all-done, or send anyway with --force (recorded as an incomplete handoff)",

@@ -315,11 +315,11 @@ pub fn apply(
     let mut next = current.clone();
     next.updated_at = at;
     next.events += 1;
-    let refuse = |action: &'static str, wanted: &'static str| DomainError::WrongState {
+    let refuse = |action: &'static str, rule: &'static str| DomainError::WrongState {
         id,
         action,
         state: describe_state(current),
-        wanted,
+        rule,
     };
     match &event.kind {
         EventKind::Created { .. } => return Err(DomainError::CreatedTwice(id)),
@@ -345,7 +345,7 @@ pub fn apply(
         }
         EventKind::Owner { owner } => {
             if !current.state.is_open() {
-                return Err(refuse("assign an owner to", "open"));
+                return Err(refuse("assign an owner to", "reopen it first"));
             }
             next.owner = owner.clone();
         }
@@ -356,7 +356,7 @@ pub fn apply(
             forced,
         } => {
             if current.state != State::Active {
-                return Err(refuse("send", "active"));
+                return Err(refuse("send", "only an item a team holds can be sent"));
             }
             if org.boundary(&current.team, to).is_none() {
                 return Err(no_boundary(org, &current.team, to));
@@ -382,7 +382,7 @@ pub fn apply(
         }
         EventKind::Accepted { owner } => {
             let Some(limbo) = &current.limbo else {
-                return Err(refuse("accept", "in limbo"));
+                return Err(refuse("accept", "only an item sent across a boundary and waiting in limbo can be accepted"));
             };
             next.team = limbo.to.clone();
             next.owner = owner.clone();
@@ -392,7 +392,7 @@ pub fn apply(
         }
         EventKind::Bounced { reason } => {
             let Some(limbo) = &current.limbo else {
-                return Err(refuse("bounce", "in limbo"));
+                return Err(refuse("bounce", "only an item waiting in limbo can be bounced"));
             };
             require_text(reason, "a reason for the bounce")?;
             next.owner = limbo.sender_owner.clone();
@@ -404,7 +404,7 @@ pub fn apply(
         }
         EventKind::Reclaimed { .. } => {
             let Some(limbo) = &current.limbo else {
-                return Err(refuse("reclaim", "in limbo"));
+                return Err(refuse("reclaim", "only an item waiting in limbo can be reclaimed"));
             };
             next.owner = limbo.sender_owner.clone();
             next.state = State::Active;
@@ -414,7 +414,7 @@ pub fn apply(
         }
         EventKind::Escalated { to, .. } => {
             if !current.state.is_open() {
-                return Err(refuse("escalate", "open"));
+                return Err(refuse("escalate", "reopen it first"));
             }
             next.escalation = Some(Escalation { at, to: to.clone() });
         }
@@ -425,7 +425,7 @@ pub fn apply(
         }
         EventKind::Done { .. } => {
             if current.state != State::Active {
-                return Err(refuse("finish", "active"));
+                return Err(refuse("finish", "accept or reclaim it first; only an item a team holds can be done"));
             }
             next.state = State::Done;
             next.escalation = None;
@@ -433,13 +433,13 @@ pub fn apply(
         }
         EventKind::Reopened { .. } => {
             if current.state.is_open() {
-                return Err(refuse("reopen", "done or dropped"));
+                return Err(refuse("reopen", "only a done or dropped item can be reopened"));
             }
             next.state = State::Active;
         }
         EventKind::Dropped { reason } => {
             if !current.state.is_open() {
-                return Err(refuse("drop", "open"));
+                return Err(refuse("drop", "it is already closed"));
             }
             require_text(reason, "a reason for dropping it")?;
             next.state = State::Dropped;

@@ -1,0 +1,421 @@
+//! The command line, as clap derive types. Every command says what it does, with an example.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "baton",
+    version,
+    about = "A terminal kanban for the space between teams: every handoff visible, with a clock on it.",
+    long_about = "A terminal kanban for the space between teams.\n\nItems sent from one team and not yet accepted by the next sit in limbo, with their age against the boundary's SLA. Run `baton` alone to open the board, or `baton demo` to try it on a sample organisation.",
+    after_help = "Examples:\n  baton demo                                    open the board on a sample organisation\n  baton init                                    create the database\n  baton add \"Renewal for ACME\" --team sales     capture an item\n  baton send 42 --to solutions --note \"…\" --all-done\n  baton attention                               what needs a decision, most urgent first"
+)]
+pub struct Cli {
+    /// The database file [default: baton.db in the platform data directory]
+    #[arg(long, global = true, env = "BATON_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Cmd>,
+}
+
+/// `--at`: when a change really happened.
+#[derive(Debug, Args, Clone, Default)]
+pub struct At {
+    /// When it really happened: RFC 3339 or "YYYY-MM-DD[ HH:MM]" local time [default: now]
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+}
+
+/// `--json` on read commands.
+#[derive(Debug, Args, Clone, Copy, Default)]
+pub struct Json {
+    /// Print JSON for scripts instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Cmd {
+    /// Open the board on a sample organisation, in a throwaway database
+    #[command(after_help = "Example:\n  baton demo")]
+    Demo,
+
+    /// Open the board (also what `baton` alone does)
+    #[command(after_help = "Examples:\n  baton board\n  baton board --print --width 120")]
+    Board(BoardArgs),
+
+    /// Create the database; --demo fills it with the sample organisation
+    #[command(after_help = "Examples:\n  baton init\n  baton --db team.db init --demo")]
+    Init {
+        /// Import the sample organisation (refused when the board is not empty)
+        #[arg(long)]
+        demo: bool,
+    },
+
+    /// Add or list teams
+    #[command(subcommand)]
+    Team(TeamCmd),
+
+    /// Add, list, show or edit boundaries and their handoff contracts
+    #[command(subcommand)]
+    Boundary(BoundaryCmd),
+
+    /// Capture a new item, held by a team
+    #[command(
+        after_help = "Example:\n  baton add \"Renewal for ACME\" --team sales --owner dana --due 2026-12-01 --tag renewal"
+    )]
+    Add {
+        /// What the item is
+        title: String,
+        /// The team that holds it
+        #[arg(long, value_name = "KEY")]
+        team: String,
+        /// The person responsible
+        #[arg(long, value_name = "PERSON")]
+        owner: Option<String>,
+        /// Due date: "YYYY-MM-DD" (end of that day) or a time
+        #[arg(long, value_name = "DATE")]
+        due: Option<String>,
+        /// A tag (repeat for more)
+        #[arg(long = "tag", value_name = "TAG")]
+        tags: Vec<String>,
+        /// Longer description
+        #[arg(long, value_name = "TEXT")]
+        body: Option<String>,
+        #[command(flatten)]
+        at: At,
+        /// Print the new item as JSON (with its id)
+        #[arg(long)]
+        json: bool,
+    },
+
+    /// List items (open ones unless --state or --all)
+    #[command(
+        after_help = "Examples:\n  baton ls\n  baton ls --team support --state limbo\n  baton ls --json"
+    )]
+    Ls {
+        /// Items held by this team, or in limbo towards it
+        #[arg(long, value_name = "KEY")]
+        team: Option<String>,
+        #[arg(long, value_name = "PERSON")]
+        owner: Option<String>,
+        #[arg(long, value_name = "TAG")]
+        tag: Option<String>,
+        /// Only items in these states (repeat for more)
+        #[arg(long, value_enum)]
+        state: Vec<StateArg>,
+        /// Include done and dropped items
+        #[arg(long, conflicts_with = "state")]
+        all: bool,
+        #[command(flatten)]
+        json: Json,
+    },
+
+    /// Show an item: where it is, its contract, its signals and its whole history
+    #[command(after_help = "Example:\n  baton show 42")]
+    Show {
+        /// Item id (42 or #42)
+        #[arg(value_parser = parse_id)]
+        id: i64,
+        #[command(flatten)]
+        json: Json,
+    },
+
+    /// Hand an item to the next team: it waits in limbo until they accept it
+    #[command(
+        after_help = "Examples:\n  baton send 42 --to solutions --note \"Budget approved, call notes attached\" --all-done\n  baton send 42 --to solutions --note \"…\" --done 1 --done 3 --force"
+    )]
+    Send {
+        #[arg(value_parser = parse_id)]
+        id: i64,
+        /// The receiving team (a boundary must lead there)
+        #[arg(long, value_name = "TEAM")]
+        to: String,
+        /// The handoff note: what the receiving team must know
+        #[arg(long, value_name = "TEXT")]
+        note: String,
+        /// Tick every definition-of-done entry of the contract
+        #[arg(long, conflicts_with = "done")]
+        all_done: bool,
+        /// Tick definition-of-done entry N (1-based; repeat for more)
+        #[arg(long = "done", value_name = "N")]
+        done: Vec<usize>,
+        /// Send with unticked entries anyway, recorded as an incomplete handoff
+        #[arg(long)]
+        force: bool,
+        #[command(flatten)]
+        at: At,
+    },
+
+    /// Accept an item waiting in limbo: the receiving team now holds it
+    #[command(after_help = "Example:\n  baton accept 42 --owner priya")]
+    Accept {
+        #[arg(value_parser = parse_id)]
+        id: i64,
+        /// Who owns it now [default: the contract's next owner]
+        #[arg(long, value_name = "PERSON")]
+        owner: Option<String>,
+        #[command(flatten)]
+        at: At,
+    },
+
+    /// Reject an item in limbo back to the sender, with a reason
+    #[command(after_help = "Example:\n  baton bounce 42 --reason \"No signed order form attached\"")]
+    Bounce {
+        #[arg(value_parser = parse_id)]
+        id: i64,
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+        #[command(flatten)]
+        at: At,
+    },
+
+    /// Pull an item in limbo back to the sending team
+    #[command(after_help = "Example:\n  baton reclaim 42 --reason \"Customer changed scope\"")]
+    Reclaim {
+        #[arg(value_parser = parse_id)]
+        id: i64,
+        #[arg(long, value_name = "TEXT")]
+        reason: Option<String>,
+        #[command(flatten)]
+        at: At,
+    },
+
+    /// Escalate an item to the contract's escalation contact (or someone named)
+    #[command(after_help = "Example:\n  baton escalate 42 --note \"Go-live is Friday\"")]
+    Escalate {
+        #[arg(value_parser = parse_id)]
+        id: i64,
+        /// Who it goes to [default: the contract's escalation contact]
+        #[arg(long, value_name = "PERSON")]
+        to: Option<String>,
+        #[arg(long, value_name = "TEXT")]
+        note: Option<String>,
+        #[command(flatten)]
+        at: At,
+    },
+
+    /// Set or clear the person responsible for an item
+    #[command(after_help = "Examples:\n  baton owner 42 priya\n  baton owner 42 --clear")]
+    Owner {
+        #[arg(value_parser = parse_id)]
+        id: i64,
+        #[arg(required_unless_present = "clear")]
+        person: Option<String>,
+        /// Leave the item without an owner
+        #[arg(long, conflicts_with = "person")]
+        clear: bool,
+        #[command(flatten)]
+        at: At,
+    },
+
+    /// Add a note to an item's history
+    #[command(after_help = "Example:\n  baton note 42 \"Customer asked for a Tuesday start\"")]
+    Note {
+        #[arg(value_parser = parse_id)]
+        id: i64,
+        text: String,
+        #[command(flatten)]
+        at: At,
+    },
+
+    /// Mark an item done
+    #[command(after_help = "Example:\n  baton done 42 --note \"Live since Monday\"")]
+    Done {
+        #[arg(value_parser = parse_id)]
+        id: i64,
+        #[arg(long, value_name = "TEXT")]
+        note: Option<String>,
+        #[command(flatten)]
+        at: At,
+    },
+
+    /// Reopen a done or dropped item
+    #[command(after_help = "Example:\n  baton reopen 42 --reason \"Regression reported\"")]
+    Reopen {
+        #[arg(value_parser = parse_id)]
+        id: i64,
+        #[arg(long, value_name = "TEXT")]
+        reason: Option<String>,
+        #[command(flatten)]
+        at: At,
+    },
+
+    /// Stop working on an item, with a reason
+    #[command(after_help = "Example:\n  baton drop 42 --reason \"Customer cancelled\"")]
+    Drop {
+        #[arg(value_parser = parse_id)]
+        id: i64,
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+        #[command(flatten)]
+        at: At,
+    },
+
+    /// Record a dropped baton (a handoff failure) on an item, for the retro
+    #[command(
+        after_help = "Example:\n  baton flag 42 --note \"Sent without the contract; onboarding found out from the customer\""
+    )]
+    Flag {
+        #[arg(value_parser = parse_id)]
+        id: i64,
+        #[arg(long, value_name = "TEXT")]
+        note: String,
+        #[command(flatten)]
+        at: At,
+    },
+
+    /// What needs attention, most urgent first, with the reasons in words
+    #[command(after_help = "Examples:\n  baton attention\n  baton attention --json")]
+    Attention {
+        #[command(flatten)]
+        json: Json,
+    },
+
+    /// Export the whole board with every item's history
+    #[command(
+        after_help = "Examples:\n  baton export --format json > board.json\n  baton export --out board.json"
+    )]
+    Export {
+        #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+        format: ExportFormat,
+        /// Write to this file instead of stdout
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+
+    /// Import a board document (from `baton export`), replaying every history
+    #[command(
+        after_help = "Examples:\n  baton import board.json\n  baton import board.json --replace"
+    )]
+    Import {
+        /// The document ("-" for stdin)
+        file: PathBuf,
+        /// Replace a board that is not empty
+        #[arg(long)]
+        replace: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct BoardArgs {
+    /// Print the board as plain text instead of opening it
+    #[arg(long)]
+    pub print: bool,
+    /// Width of the printed board [default: the terminal's, or 160]
+    #[arg(long, requires = "print")]
+    pub width: Option<u16>,
+    /// Height of the printed board [default: the terminal's, or 48]
+    #[arg(long, requires = "print")]
+    pub height: Option<u16>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TeamCmd {
+    /// Add a team
+    #[command(after_help = "Example:\n  baton team add sales --name \"Sales\" --lead dana")]
+    Add {
+        /// Short key people type (letters, digits, - and _)
+        key: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long, value_name = "PERSON")]
+        lead: Option<String>,
+    },
+    /// List teams
+    #[command(after_help = "Example:\n  baton team ls --json")]
+    Ls {
+        #[command(flatten)]
+        json: Json,
+    },
+}
+
+/// The contract fields, as flags.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ContractArgs {
+    /// What starts a handoff across this boundary
+    #[arg(long, value_name = "TEXT")]
+    pub trigger: Option<String>,
+    /// A definition-of-done entry (repeat for more)
+    #[arg(long = "done", value_name = "ENTRY")]
+    pub done: Vec<String>,
+    /// What the receiving team delivers
+    #[arg(long, value_name = "TEXT")]
+    pub outcome: Option<String>,
+    /// The next responsible owner on the receiving side
+    #[arg(long, value_name = "PERSON")]
+    pub owner: Option<String>,
+    /// How long an item may wait in limbo: 90m, 4h, 2d, 1w
+    #[arg(long, value_name = "DURATION")]
+    pub sla: Option<String>,
+    /// Who hears about it when it is escalated
+    #[arg(long, value_name = "PERSON")]
+    pub escalate_to: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BoundaryCmd {
+    /// Add a boundary from one team to another, with its handoff contract
+    #[command(
+        after_help = "Example:\n  baton boundary add sales solutions --trigger \"Deal signed\" --done \"Order form attached\" --done \"Kick-off date agreed\" --outcome \"Solution design\" --owner priya --sla 2d --escalate-to vp-sales"
+    )]
+    Add {
+        from: String,
+        to: String,
+        #[command(flatten)]
+        contract: ContractArgs,
+    },
+    /// List boundaries; incomplete contracts are marked
+    #[command(after_help = "Example:\n  baton boundary ls")]
+    Ls {
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Show a boundary's contract and what waits on it
+    #[command(after_help = "Example:\n  baton boundary show sales solutions")]
+    Show {
+        from: String,
+        to: String,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Change a boundary's contract; fields not named stay as they are
+    #[command(
+        after_help = "Examples:\n  baton boundary edit sales solutions --sla 3d\n  baton boundary edit sales solutions --done \"Order form attached\" --done \"Budget owner named\""
+    )]
+    Edit {
+        from: String,
+        to: String,
+        #[command(flatten)]
+        contract: ContractArgs,
+        /// Remove every definition-of-done entry (before adding any given with --done)
+        #[arg(long)]
+        clear_done: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StateArg {
+    Active,
+    Limbo,
+    Done,
+    Dropped,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Json,
+}
+
+/// Reads `42` or `#42`.
+pub fn parse_id(text: &str) -> Result<i64, String> {
+    text.trim()
+        .trim_start_matches('#')
+        .parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| format!("`{text}` is not an item id (use 42 or #42)"))
+}

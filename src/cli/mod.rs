@@ -1,0 +1,633 @@
+//! The `baton` command line: parses arguments, then calls the same domain and storage
+//! functions the board uses.
+
+pub mod args;
+pub mod output;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result, bail};
+use chrono::{DateTime, Local, Utc};
+
+use crate::domain::attention::{attention, contract_signals};
+use crate::domain::duration::parse_duration;
+use crate::domain::text::display_safe;
+use crate::domain::time::{parse_due, parse_time, whole_seconds};
+use crate::domain::{Boundary, Command, Contract, Item, State, Team, Ticks};
+use crate::export::json::BoardDocument;
+use crate::storage::{ItemFilter, Store};
+use args::{BoardArgs, BoundaryCmd, Cli, Cmd, ContractArgs, StateArg, TeamCmd};
+use output::{item_view, items_text, show_text};
+
+/// The sample organisation, shipped inside the binary.
+pub const DEMO: &str = include_str!("../../assets/demo.json");
+
+/// What every command needs to know about its surroundings.
+pub struct Context {
+    pub db: PathBuf,
+    pub now: DateTime<Utc>,
+    pub actor: String,
+}
+
+impl Context {
+    pub fn from_env(db: Option<PathBuf>) -> Result<Context> {
+        let now = match std::env::var("BATON_NOW") {
+            Ok(text) if !text.trim().is_empty() => {
+                parse_time(&text, &Local).context("BATON_NOW")?
+            }
+            _ => whole_seconds(Utc::now()),
+        };
+        let actor = ["BATON_ACTOR", "USER", "USERNAME"]
+            .iter()
+            .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
+            .unwrap_or_else(|| "someone".to_string());
+        Ok(Context {
+            db: db.unwrap_or_else(default_db),
+            now,
+            actor,
+        })
+    }
+
+    fn at(&self, at: &args::At) -> Result<DateTime<Utc>> {
+        match &at.at {
+            Some(text) => Ok(parse_time(text, &Local).context("--at")?),
+            None => Ok(self.now),
+        }
+    }
+}
+
+/// `baton.db` in the platform data directory.
+pub fn default_db() -> PathBuf {
+    directories::ProjectDirs::from("", "", "baton")
+        .map(|d| d.data_dir().join("baton.db"))
+        .unwrap_or_else(|| PathBuf::from("baton.db"))
+}
+
+/// The demo document, shifted so that its "now" is `now`.
+pub fn demo_document(now: DateTime<Utc>) -> Result<BoardDocument> {
+    let mut doc = BoardDocument::parse(DEMO).context("the built-in demo")?;
+    if let Some(as_of) = doc.as_of {
+        doc.shift(now.signed_duration_since(as_of));
+    }
+    Ok(doc)
+}
+
+/// Imports a document into `store` through the domain rules.
+pub fn import_document(store: &mut Store, doc: &BoardDocument, replace: bool) -> Result<usize> {
+    let (org, items) = doc.check()?;
+    store.replace_board(&org, &items, replace)?;
+    Ok(items.len())
+}
+
+pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardArgs, bool) -> Result<()>) -> Result<()> {
+    let ctx = Context::from_env(cli.db)?;
+    let out = &mut std::io::stdout().lock();
+    let Some(command) = cli.command else {
+        return board(
+            &ctx,
+            BoardArgs {
+                print: false,
+                width: None,
+                height: None,
+            },
+            false,
+        );
+    };
+    match command {
+        Cmd::Demo => board(
+            &ctx,
+            BoardArgs {
+                print: false,
+                width: None,
+                height: None,
+            },
+            true,
+        ),
+        Cmd::Board(args) => board(&ctx, args, false),
+        Cmd::Init { demo } => {
+            let mut store = Store::open_or_create(&ctx.db)?;
+            if demo {
+                let doc = demo_document(ctx.now)?;
+                let count = import_document(&mut store, &doc, false)
+                    .context("the demo goes into an empty database only")?;
+                writeln!(
+                    out,
+                    "created {} with the sample organisation ({} teams, {} items)",
+                    ctx.db.display(),
+                    doc.teams.len(),
+                    count
+                )?;
+            } else {
+                writeln!(out, "ready: {}", ctx.db.display())?;
+                if store.is_empty()? {
+                    writeln!(
+                        out,
+                        "next: baton team add KEY, then baton boundary add FROM TO"
+                    )?;
+                }
+            }
+            Ok(())
+        }
+        Cmd::Team(TeamCmd::Add { key, name, lead }) => {
+            check_key(&key)?;
+            let mut store = Store::open(&ctx.db)?;
+            let team = Team {
+                name: name.unwrap_or_else(|| key.clone()),
+                key,
+                lead,
+            };
+            store.add_team(&team)?;
+            writeln!(out, "added team {}", display_safe(&team.key))?;
+            Ok(())
+        }
+        Cmd::Team(TeamCmd::Ls { json }) => {
+            let store = Store::open(&ctx.db)?;
+            let org = store.org()?;
+            if json.json {
+                writeln!(out, "{}", serde_json::to_string_pretty(&org.teams)?)?;
+            } else if org.teams.is_empty() {
+                writeln!(out, "no teams yet; add one with `baton team add KEY`")?;
+            } else {
+                let rows: Vec<Vec<String>> = org
+                    .teams
+                    .iter()
+                    .map(|t| {
+                        vec![
+                            display_safe(&t.key),
+                            display_safe(&t.name),
+                            t.lead.as_deref().map_or("—".to_string(), display_safe),
+                        ]
+                    })
+                    .collect();
+                write!(out, "{}", output::table(&["KEY", "NAME", "LEAD"], &rows))?;
+            }
+            Ok(())
+        }
+        Cmd::Boundary(cmd) => boundary(&ctx, cmd, out),
+        Cmd::Add {
+            title,
+            team,
+            owner,
+            due,
+            tags,
+            body,
+            at,
+            json,
+        } => {
+            let due = due
+                .map(|d| parse_due(&d, &Local))
+                .transpose()
+                .context("--due")?;
+            let at = ctx.at(&at)?;
+            let mut store = Store::open(&ctx.db)?;
+            let command = Command::Create {
+                title,
+                team,
+                owner,
+                due,
+                tags,
+                body,
+            };
+            let (_, item) = store.execute(None, command, at, &ctx.actor)?;
+            if json {
+                let org = store.org()?;
+                writeln!(
+                    out,
+                    "{}",
+                    serde_json::to_string_pretty(&item_view(&item, &org, ctx.now))?
+                )?;
+            } else {
+                writeln!(
+                    out,
+                    "added #{} {} to {}",
+                    item.id,
+                    display_safe(&item.title),
+                    display_safe(&item.team)
+                )?;
+            }
+            Ok(())
+        }
+        Cmd::Ls {
+            team,
+            owner,
+            tag,
+            state,
+            all,
+            json,
+        } => {
+            let store = Store::open(&ctx.db)?;
+            let org = store.org()?;
+            if let Some(team) = &team {
+                org.require_team(team)?;
+            }
+            let states = if all {
+                Vec::new()
+            } else if state.is_empty() {
+                vec![State::Active, State::Limbo]
+            } else {
+                state.into_iter().map(state_of).collect()
+            };
+            let items = store.items(&ItemFilter {
+                states,
+                team,
+                owner,
+                tag,
+                ..ItemFilter::default()
+            })?;
+            if json.json {
+                let views: Vec<_> = items.iter().map(|i| item_view(i, &org, ctx.now)).collect();
+                serde_json::to_writer_pretty(&mut *out, &views)?;
+                writeln!(out)?;
+            } else {
+                write!(out, "{}", items_text(&items, &org, ctx.now))?;
+            }
+            Ok(())
+        }
+        Cmd::Show { id, json } => {
+            let store = Store::open(&ctx.db)?;
+            let org = store.org()?;
+            let item = store.item(id)?;
+            let events = store.events(id)?;
+            let signals = if item.state.is_open() {
+                let open = store.open_items()?;
+                attention(&open, &org, ctx.now)
+                    .into_iter()
+                    .find(|a| a.id == id)
+                    .map(|a| a.signals)
+                    .unwrap_or_default()
+            } else {
+                Vec::new()
+            };
+            if json.json {
+                #[derive(serde::Serialize)]
+                struct ShowView<'a> {
+                    #[serde(flatten)]
+                    item: output::ItemView<'a>,
+                    body: Option<&'a str>,
+                    handoff_note: Option<&'a str>,
+                    contract: Option<&'a Contract>,
+                    signals: &'a [crate::domain::attention::Signal],
+                    events: &'a [crate::domain::Event],
+                }
+                let contract = item
+                    .boundary()
+                    .and_then(|(f, t)| org.boundary(f, t))
+                    .map(|b| &b.contract);
+                let view = ShowView {
+                    item: item_view(&item, &org, ctx.now),
+                    body: item.body.as_deref(),
+                    handoff_note: item.limbo.as_ref().map(|l| l.note.as_str()),
+                    contract,
+                    signals: &signals,
+                    events: &events,
+                };
+                writeln!(out, "{}", serde_json::to_string_pretty(&view)?)?;
+            } else {
+                write!(
+                    out,
+                    "{}",
+                    show_text(&item, &events, &org, &signals, ctx.now)
+                )?;
+            }
+            Ok(())
+        }
+        Cmd::Send {
+            id,
+            to,
+            note,
+            all_done,
+            done,
+            force,
+            at,
+        } => {
+            let ticks = if all_done {
+                Ticks::All
+            } else {
+                Ticks::Entries(done)
+            };
+            let command = Command::Send {
+                to,
+                note,
+                ticks,
+                force,
+            };
+            change(&ctx, id, command, &at, out)
+        }
+        Cmd::Accept { id, owner, at } => change(&ctx, id, Command::Accept { owner }, &at, out),
+        Cmd::Bounce { id, reason, at } => change(&ctx, id, Command::Bounce { reason }, &at, out),
+        Cmd::Reclaim { id, reason, at } => change(&ctx, id, Command::Reclaim { reason }, &at, out),
+        Cmd::Escalate { id, to, note, at } => {
+            change(&ctx, id, Command::Escalate { to, note }, &at, out)
+        }
+        Cmd::Owner {
+            id,
+            person,
+            clear,
+            at,
+        } => {
+            let owner = if clear { None } else { person };
+            change(&ctx, id, Command::SetOwner(owner), &at, out)
+        }
+        Cmd::Note { id, text, at } => change(&ctx, id, Command::Note(text), &at, out),
+        Cmd::Done { id, note, at } => change(&ctx, id, Command::Done(note), &at, out),
+        Cmd::Reopen { id, reason, at } => change(&ctx, id, Command::Reopen(reason), &at, out),
+        Cmd::Drop { id, reason, at } => change(&ctx, id, Command::Drop(reason), &at, out),
+        Cmd::Flag { id, note, at } => change(&ctx, id, Command::Flag(note), &at, out),
+        Cmd::Attention { json } => {
+            let store = Store::open(&ctx.db)?;
+            let org = store.org()?;
+            let items = store.open_items()?;
+            let queue = attention(&items, &org, ctx.now);
+            if json.json {
+                serde_json::to_writer_pretty(&mut *out, &queue)?;
+                writeln!(out)?;
+            } else {
+                write!(
+                    out,
+                    "{}",
+                    output::attention_text(&queue, &items, &contract_signals(&org))
+                )?;
+            }
+            Ok(())
+        }
+        Cmd::Export { format: _, out: file } => {
+            let store = Store::open(&ctx.db)?;
+            let doc = BoardDocument::new(&store.org()?, &store.all_histories()?);
+            let text = doc.to_json();
+            match file {
+                Some(path) => write_atomically(&path, text.as_bytes())?,
+                None => out.write_all(text.as_bytes())?,
+            }
+            Ok(())
+        }
+        Cmd::Import { file, replace } => {
+            let text = if file.as_os_str() == "-" {
+                std::io::read_to_string(std::io::stdin()).context("reading stdin")?
+            } else {
+                std::fs::read_to_string(&file)
+                    .with_context(|| format!("cannot read {}", file.display()))?
+            };
+            let doc = BoardDocument::parse(&text)
+                .with_context(|| format!("{} cannot be imported", file.display()))?;
+            let mut store = Store::open_or_create(&ctx.db)?;
+            let count = import_document(&mut store, &doc, replace)
+                .with_context(|| format!("{} was not imported", file.display()))?;
+            writeln!(
+                out,
+                "imported {} teams, {} boundaries, {} items into {}",
+                doc.teams.len(),
+                doc.boundaries.len(),
+                count,
+                ctx.db.display()
+            )?;
+            Ok(())
+        }
+    }
+}
+
+fn state_of(arg: StateArg) -> State {
+    match arg {
+        StateArg::Active => State::Active,
+        StateArg::Limbo => State::Limbo,
+        StateArg::Done => State::Done,
+        StateArg::Dropped => State::Dropped,
+    }
+}
+
+fn check_key(key: &str) -> Result<()> {
+    let ok = !key.is_empty()
+        && key.len() <= 32
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if !ok {
+        bail!(
+            "`{}` is not a team key (use up to 32 letters, digits, - and _)",
+            display_safe(key)
+        );
+    }
+    Ok(())
+}
+
+/// Runs one change on one item and says what happened in a line.
+fn change(
+    ctx: &Context,
+    id: i64,
+    command: Command,
+    at: &args::At,
+    out: &mut impl Write,
+) -> Result<()> {
+    let at = ctx.at(at)?;
+    let mut store = Store::open(&ctx.db)?;
+    let (event, item) = store.execute(Some(id), command, at, &ctx.actor)?;
+    let events = store.events(id)?;
+    let line = crate::domain::history::narrate(&events)
+        .last()
+        .map(|(_, line)| line.clone())
+        .unwrap_or_else(|| event.kind.name().to_string());
+    writeln!(
+        out,
+        "#{} {}  [{}]",
+        item.id,
+        display_safe(&line),
+        display_safe(&crate::domain::rules::describe_state(&item))
+    )?;
+    Ok(())
+}
+
+fn contract_from(args: &ContractArgs) -> Result<Contract> {
+    Ok(Contract {
+        trigger: args.trigger.clone(),
+        definition_of_done: args.done.clone(),
+        outcome: args.outcome.clone(),
+        owner: args.owner.clone(),
+        sla_minutes: args
+            .sla
+            .as_deref()
+            .map(parse_duration)
+            .transpose()
+            .context("--sla")?
+            .map(|d| d.num_minutes()),
+        escalate_to: args.escalate_to.clone(),
+    })
+}
+
+fn boundary(ctx: &Context, cmd: BoundaryCmd, out: &mut impl Write) -> Result<()> {
+    match cmd {
+        BoundaryCmd::Add { from, to, contract } => {
+            let contract = contract_from(&contract)?;
+            let mut store = Store::open(&ctx.db)?;
+            let b = Boundary { from, to, contract };
+            store.add_boundary(&b)?;
+            writeln!(out, "added boundary {}", display_safe(&b.label()))?;
+            let missing = b.contract.missing();
+            if !missing.is_empty() {
+                writeln!(
+                    out,
+                    "its contract is incomplete, missing: {}; complete it with `baton boundary edit {} {}`",
+                    missing.join(", "),
+                    display_safe(&b.from),
+                    display_safe(&b.to)
+                )?;
+            }
+            Ok(())
+        }
+        BoundaryCmd::Edit {
+            from,
+            to,
+            contract,
+            clear_done,
+        } => {
+            let changes = contract_from(&contract)?;
+            let mut store = Store::open(&ctx.db)?;
+            let b = store.edit_boundary(&from, &to, |c| {
+                if changes.trigger.is_some() {
+                    c.trigger = changes.trigger;
+                }
+                if clear_done {
+                    c.definition_of_done.clear();
+                }
+                c.definition_of_done.extend(changes.definition_of_done);
+                if changes.outcome.is_some() {
+                    c.outcome = changes.outcome;
+                }
+                if changes.owner.is_some() {
+                    c.owner = changes.owner;
+                }
+                if changes.sla_minutes.is_some() {
+                    c.sla_minutes = changes.sla_minutes;
+                }
+                if changes.escalate_to.is_some() {
+                    c.escalate_to = changes.escalate_to;
+                }
+            })?;
+            writeln!(out, "updated {}", display_safe(&b.label()))?;
+            write!(out, "{}", output::contract_text(&b))?;
+            Ok(())
+        }
+        BoundaryCmd::Ls { json } => {
+            let store = Store::open(&ctx.db)?;
+            let org = store.org()?;
+            if json.json {
+                #[derive(serde::Serialize)]
+                struct View<'a> {
+                    #[serde(flatten)]
+                    boundary: &'a Boundary,
+                    complete: bool,
+                    missing: Vec<&'static str>,
+                }
+                let views: Vec<View> = org
+                    .boundaries
+                    .iter()
+                    .map(|b| View {
+                        boundary: b,
+                        complete: b.contract.is_complete(),
+                        missing: b.contract.missing(),
+                    })
+                    .collect();
+                writeln!(out, "{}", serde_json::to_string_pretty(&views)?)?;
+            } else if org.boundaries.is_empty() {
+                writeln!(
+                    out,
+                    "no boundaries yet; add one with `baton boundary add FROM TO`"
+                )?;
+            } else {
+                let open = store.open_items()?;
+                let rows: Vec<Vec<String>> = org
+                    .boundaries
+                    .iter()
+                    .map(|b| {
+                        let waiting = open
+                            .iter()
+                            .filter(|i| i.boundary() == Some((b.from.as_str(), b.to.as_str())))
+                            .count();
+                        let missing = b.contract.missing();
+                        vec![
+                            display_safe(&b.label()),
+                            b.contract
+                                .sla()
+                                .map_or("—".to_string(), crate::domain::duration::format_duration),
+                            b.contract.owner.as_deref().map_or("—".to_string(), display_safe),
+                            waiting.to_string(),
+                            if missing.is_empty() {
+                                "complete".to_string()
+                            } else {
+                                format!("incomplete: missing {}", missing.join(", "))
+                            },
+                        ]
+                    })
+                    .collect();
+                write!(
+                    out,
+                    "{}",
+                    output::table(
+                        &["BOUNDARY", "SLA", "NEXT OWNER", "IN LIMBO", "CONTRACT"],
+                        &rows
+                    )
+                )?;
+            }
+            Ok(())
+        }
+        BoundaryCmd::Show { from, to, json } => {
+            let store = Store::open(&ctx.db)?;
+            let org = store.org()?;
+            let b = org
+                .boundary(&from, &to)
+                .ok_or_else(|| crate::storage::StoreError::UnknownBoundary(from, to))?;
+            let waiting: Vec<Item> = store
+                .items(&ItemFilter {
+                    states: vec![State::Limbo],
+                    team: Some(b.from.clone()),
+                    ..ItemFilter::default()
+                })?
+                .into_iter()
+                .filter(|i| i.boundary() == Some((b.from.as_str(), b.to.as_str())))
+                .collect();
+            if json.json {
+                #[derive(serde::Serialize)]
+                struct View<'a> {
+                    #[serde(flatten)]
+                    boundary: &'a Boundary,
+                    missing: Vec<&'static str>,
+                    in_limbo: Vec<output::ItemView<'a>>,
+                }
+                let view = View {
+                    boundary: b,
+                    missing: b.contract.missing(),
+                    in_limbo: waiting
+                        .iter()
+                        .map(|i| item_view(i, &org, ctx.now))
+                        .collect(),
+                };
+                writeln!(out, "{}", serde_json::to_string_pretty(&view)?)?;
+            } else {
+                writeln!(out, "{}", display_safe(&b.label()))?;
+                write!(out, "{}", output::contract_text(b))?;
+                let missing = b.contract.missing();
+                if !missing.is_empty() {
+                    writeln!(out, "incomplete contract: missing {}", missing.join(", "))?;
+                }
+                writeln!(out, "\nin limbo ({}):", waiting.len())?;
+                if !waiting.is_empty() {
+                    write!(out, "{}", items_text(&waiting, &org, ctx.now))?;
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Writes a file whole or not at all: to a temporary file beside it, then renamed.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    tmp.write_all(bytes)?;
+    tmp.persist(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}

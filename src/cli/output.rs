@@ -1,0 +1,332 @@
+//! What read commands print: JSON views for scripts, aligned text for people.
+//! Every piece of stored text goes through [`display_safe`] before it is printed.
+
+use chrono::{DateTime, Local, Utc};
+use serde::Serialize;
+use unicode_width::UnicodeWidthStr;
+
+use crate::domain::attention::{Attention, Signal, SlaStanding, sla_standing};
+use crate::domain::duration::{format_duration, format_duration_compact};
+use crate::domain::history::narrate;
+use crate::domain::text::{display_safe, display_safe_multiline};
+use crate::domain::{Boundary, Event, Item, Org, State};
+
+/// An item as `ls --json` and `show --json` give it.
+#[derive(Debug, Serialize)]
+pub struct ItemView<'a> {
+    pub id: i64,
+    pub title: &'a str,
+    pub team: &'a str,
+    pub owner: Option<&'a str>,
+    pub state: State,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub boundary: Option<BoundaryPair<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sent_at: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limbo_minutes: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sla: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sla_status: Option<&'static str>,
+    pub due: Option<DateTime<Utc>>,
+    pub tags: &'a [String],
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct BoundaryPair<'a> {
+    pub from: &'a str,
+    pub to: &'a str,
+}
+
+pub fn item_view<'a>(item: &'a Item, org: &Org, now: DateTime<Utc>) -> ItemView<'a> {
+    let standing = sla_standing(item, org, now);
+    let sla = item
+        .boundary()
+        .and_then(|(f, t)| org.boundary(f, t))
+        .and_then(|b| b.contract.sla());
+    ItemView {
+        id: item.id,
+        title: &item.title,
+        team: &item.team,
+        owner: item.owner.as_deref(),
+        state: item.state,
+        boundary: item.boundary().map(|(from, to)| BoundaryPair { from, to }),
+        sent_at: item.limbo.as_ref().map(|l| l.sent_at),
+        limbo_minutes: standing.map(|(_, age)| age.num_minutes()),
+        sla: sla.map(format_duration_compact),
+        sla_status: standing.map(|(s, _)| sla_word(s)),
+        due: item.due,
+        tags: &item.tags,
+        created_at: item.created_at,
+        updated_at: item.updated_at,
+    }
+}
+
+pub fn sla_word(standing: SlaStanding) -> &'static str {
+    match standing {
+        SlaStanding::Within => "within",
+        SlaStanding::AtRisk => "at-risk",
+        SlaStanding::Breached => "breached",
+        SlaStanding::NoSla => "no-sla",
+    }
+}
+
+/// A time as people read it: local, to the minute.
+pub fn local(t: DateTime<Utc>) -> String {
+    t.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// Pads `text` to `width` terminal columns, cutting it with `…` when longer.
+pub fn fit(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut used = 0;
+    if text.width() <= width {
+        out.push_str(text);
+        used = text.width();
+    } else {
+        for ch in text.chars() {
+            let w = unicode_width::UnicodeWidthChar::width(ch).unwrap_or(0);
+            if used + w + 1 > width {
+                break;
+            }
+            out.push(ch);
+            used += w;
+        }
+        out.push('…');
+        used += 1;
+    }
+    out.push_str(&" ".repeat(width.saturating_sub(used)));
+    out
+}
+
+/// Rows of cells as an aligned table; the last column is not padded.
+pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let columns = header.len();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
+    for row in rows {
+        for (i, cell) in row.iter().enumerate().take(columns) {
+            widths[i] = widths[i].max(cell.width()).min(48);
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let mut text = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            if i + 1 == cells.len() {
+                text.push_str(cell);
+            } else {
+                text.push_str(&fit(cell, widths[i]));
+                text.push_str("  ");
+            }
+        }
+        text.trim_end().to_string()
+    };
+    let mut out = line(header.to_vec());
+    out.push('\n');
+    for row in rows {
+        out.push_str(&line(row.iter().map(String::as_str).collect()));
+        out.push('\n');
+    }
+    out
+}
+
+fn where_cell(item: &Item) -> String {
+    match item.boundary() {
+        Some((from, to)) => display_safe(&format!("{from} → {to}")),
+        None => display_safe(&item.team),
+    }
+}
+
+fn limbo_cell(item: &Item, org: &Org, now: DateTime<Utc>) -> String {
+    match sla_standing(item, org, now) {
+        Some((standing, age)) => {
+            let mark = match standing {
+                SlaStanding::Within => "",
+                SlaStanding::AtRisk => " ! at risk",
+                SlaStanding::Breached => " ✖ breached",
+                SlaStanding::NoSla => " (no SLA)",
+            };
+            format!("{}{mark}", format_duration(age))
+        }
+        None => String::new(),
+    }
+}
+
+pub fn items_text(items: &[Item], org: &Org, now: DateTime<Utc>) -> String {
+    if items.is_empty() {
+        return "no items match\n".to_string();
+    }
+    let rows: Vec<Vec<String>> = items
+        .iter()
+        .map(|item| {
+            vec![
+                format!("#{}", item.id),
+                item.state.as_str().to_string(),
+                where_cell(item),
+                item.owner
+                    .as_deref()
+                    .map_or_else(|| "—".to_string(), display_safe),
+                limbo_cell(item, org, now),
+                display_safe(&item.title),
+            ]
+        })
+        .collect();
+    table(&["ID", "STATE", "WHERE", "OWNER", "IN LIMBO", "TITLE"], &rows)
+}
+
+pub fn show_text(
+    item: &Item,
+    events: &[Event],
+    org: &Org,
+    signals: &[Signal],
+    now: DateTime<Utc>,
+) -> String {
+    let mut out = format!("#{}  {}\n", item.id, display_safe(&item.title));
+    let mut field = |name: &str, value: String| {
+        out.push_str(&format!("  {:<9} {}\n", format!("{name}:"), value));
+    };
+    let state = match item.boundary() {
+        Some((from, to)) => format!(
+            "in limbo {} → {} for {}",
+            display_safe(from),
+            display_safe(to),
+            limbo_cell(item, org, now)
+        ),
+        None => match item.state {
+            State::Active => format!("active with {}", display_safe(&item.team)),
+            other => format!("{} (last with {})", other.as_str(), display_safe(&item.team)),
+        },
+    };
+    field("state", state);
+    let owner = match (&item.owner, item.boundary()) {
+        (Some(o), _) => display_safe(o),
+        (None, Some((f, t))) => match org.boundary(f, t).and_then(|b| b.contract.owner.as_ref()) {
+            Some(next) => format!("— (next owner per contract: {})", display_safe(next)),
+            None => "— no owner, and the contract names none".to_string(),
+        },
+        (None, None) => "— no owner".to_string(),
+    };
+    field("owner", owner);
+    if let Some(due) = item.due {
+        field("due", local(due));
+    }
+    if !item.tags.is_empty() {
+        field("tags", display_safe(&item.tags.join(", ")));
+    }
+    if let Some(esc) = &item.escalation {
+        field(
+            "escalated",
+            format!(
+                "{} to {}",
+                local(esc.at),
+                esc.to.as_deref().map_or("no one named".to_string(), display_safe)
+            ),
+        );
+    }
+    field("created", local(item.created_at));
+    if let Some(body) = &item.body {
+        out.push_str(&format!("\n{}\n", indent(&display_safe_multiline(body))));
+    }
+    if let Some(limbo) = &item.limbo {
+        out.push_str("\nhandoff note:\n");
+        out.push_str(&indent(&display_safe_multiline(&limbo.note)));
+        out.push('\n');
+        if let Some(b) = item.boundary().and_then(|(f, t)| org.boundary(f, t)) {
+            out.push_str("\ncontract:\n");
+            out.push_str(&indent(&contract_text(b)));
+        }
+    }
+    if !signals.is_empty() {
+        out.push_str("\nneeds attention:\n");
+        for s in signals {
+            out.push_str(&format!(
+                "  {:<19} {}\n",
+                s.code.as_str(),
+                display_safe(&s.reason)
+            ));
+        }
+    }
+    out.push_str("\nhistory:\n");
+    for (event, line) in narrate(events) {
+        out.push_str(&format!(
+            "  {}  {:<10} {}\n",
+            local(event.at),
+            display_safe(&event.actor),
+            display_safe(&line)
+        ));
+    }
+    out
+}
+
+fn indent(text: &str) -> String {
+    text.lines()
+        .map(|l| format!("  {l}\n"))
+        .collect::<String>()
+}
+
+pub fn contract_text(b: &Boundary) -> String {
+    let c = &b.contract;
+    let or_missing = |v: &Option<String>| v.as_deref().map_or("— missing".to_string(), display_safe);
+    let mut out = String::new();
+    out.push_str(&format!("trigger:     {}\n", or_missing(&c.trigger)));
+    if c.definition_of_done.is_empty() {
+        out.push_str("done when:   — missing\n");
+    } else {
+        out.push_str("done when:\n");
+        for (i, entry) in c.definition_of_done.iter().enumerate() {
+            out.push_str(&format!("  {}. {}\n", i + 1, display_safe(entry)));
+        }
+    }
+    out.push_str(&format!("outcome:     {}\n", or_missing(&c.outcome)));
+    out.push_str(&format!("next owner:  {}\n", or_missing(&c.owner)));
+    out.push_str(&format!(
+        "SLA:         {}\n",
+        c.sla().map_or("— missing".to_string(), format_duration)
+    ));
+    out.push_str(&format!("escalate to: {}\n", or_missing(&c.escalate_to)));
+    out
+}
+
+pub fn attention_text(
+    queue: &[Attention],
+    items: &[Item],
+    contracts: &[(String, Signal)],
+) -> String {
+    let by_id: std::collections::HashMap<i64, &Item> = items.iter().map(|i| (i.id, i)).collect();
+    let mut out = String::new();
+    if queue.is_empty() {
+        out.push_str("nothing needs attention\n");
+    }
+    for entry in queue {
+        let Some(item) = by_id.get(&entry.id) else {
+            continue;
+        };
+        out.push_str(&format!(
+            "#{:<5} {}  [{}]\n",
+            item.id,
+            display_safe(&item.title),
+            where_cell(item)
+        ));
+        for s in &entry.signals {
+            out.push_str(&format!(
+                "       {:<19} {}\n",
+                s.code.as_str(),
+                display_safe(&s.reason)
+            ));
+        }
+    }
+    if !contracts.is_empty() {
+        out.push_str("\nboundaries:\n");
+        for (label, s) in contracts {
+            out.push_str(&format!(
+                "  {:<24} {:<19} {}\n",
+                display_safe(label),
+                s.code.as_str(),
+                display_safe(&s.reason)
+            ));
+        }
+    }
+    out
+}
