@@ -60,6 +60,7 @@ pub fn describe(event: &Event, team_before: &str) -> String {
         },
         EventKind::Dropped { reason } => format!("dropped: {}", quoted(reason)),
         EventKind::Flagged { note } => format!("flagged a dropped baton: {}", quoted(note)),
+        EventKind::Undone { seq } => format!("undid change {seq}"),
     }
 }
 
@@ -70,7 +71,12 @@ pub fn narrate(events: &[Event]) -> Vec<(&Event, String)> {
     events
         .iter()
         .map(|event| {
-            let line = describe(event, &team);
+            let mut line = describe(event, &team);
+            if let EventKind::Undone { seq } = &event.kind {
+                if let Some(target) = events.iter().find(|e| e.seq == *seq) {
+                    line = format!("undid change {seq} ({})", target.kind.name());
+                }
+            }
             match &event.kind {
                 EventKind::Created { team: t, .. } => team = t.clone(),
                 EventKind::Sent { to, .. } => pending_to = Some(to.clone()),

@@ -71,6 +71,8 @@ pub enum DomainError {
     CreatedTwice(ItemId),
     #[error("#{0} has no events")]
     EmptyHistory(ItemId),
+    #[error("#{id}: cannot undo change {seq}: only the item's last change can be undone, and not its creation")]
+    CannotUndo { id: ItemId, seq: u32 },
 }
 
 fn quote_list(entries: &[String]) -> String {

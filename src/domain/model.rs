@@ -272,6 +272,11 @@ pub enum EventKind {
     Flagged {
         note: String,
     },
+    /// Takes back the item's last change (event `seq`), as if it had not happened;
+    /// both stay in the log.
+    Undone {
+        seq: u32,
+    },
 }
 
 impl EventKind {
@@ -291,6 +296,7 @@ impl EventKind {
             EventKind::Reopened { .. } => "reopened",
             EventKind::Dropped { .. } => "dropped",
             EventKind::Flagged { .. } => "flagged",
+            EventKind::Undone { .. } => "undone",
         }
     }
 }

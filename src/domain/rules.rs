@@ -298,20 +298,7 @@ pub fn apply(
             events: 1,
         });
     };
-    if at < current.updated_at {
-        return Err(DomainError::BeforeLastEvent {
-            id,
-            at,
-            last: current.updated_at,
-        });
-    }
-    if event.seq != current.events + 1 {
-        return Err(DomainError::OutOfSequence {
-            id,
-            seq: event.seq,
-            expected: current.events + 1,
-        });
-    }
+    check_order(current, id, event)?;
     let mut next = current.clone();
     next.updated_at = at;
     next.events += 1;
@@ -323,6 +310,10 @@ pub fn apply(
     };
     match &event.kind {
         EventKind::Created { .. } => return Err(DomainError::CreatedTwice(id)),
+        EventKind::Undone { seq } => {
+            // Needs the history: handled by `replay` and `undo`.
+            return Err(DomainError::CannotUndo { id, seq: *seq });
+        }
         EventKind::Edited {
             title,
             body,
@@ -451,13 +442,79 @@ pub fn apply(
     Ok(next)
 }
 
-/// Replays a whole history from nothing, as import does.
+/// Replays a whole history from nothing, as import does. An `undone` event takes the
+/// item back to its state before the change it names, which must be its last change.
 pub fn replay(id: ItemId, org: &Org, events: &[Event]) -> Result<Item, (usize, DomainError)> {
-    let mut item: Option<Item> = None;
+    // States after each change still in effect, newest last, with the change's seq.
+    let mut states: Vec<(u32, Item)> = Vec::new();
     for (index, event) in events.iter().enumerate() {
-        item = Some(apply(item.as_ref(), id, org, event).map_err(|e| (index, e))?);
+        let current = states.last().map(|(_, item)| item);
+        let next = match &event.kind {
+            EventKind::Undone { seq } => {
+                let target = *seq;
+                let undoable = states.len() > 1 && states.last().is_some_and(|(s, _)| *s == target);
+                let last = current.ok_or((index, DomainError::EmptyHistory(id)))?;
+                if !undoable {
+                    return Err((index, DomainError::CannotUndo { id, seq: target }));
+                }
+                check_order(last, id, event).map_err(|e| (index, e))?;
+                let last_events = last.events;
+                states.pop();
+                // The state before the undone change stays in effect, with its own seq,
+                // so that it too can be undone next.
+                if let Some((_, restored)) = states.last_mut() {
+                    restored.events = last_events + 1;
+                    restored.updated_at = event.at;
+                }
+                continue;
+            }
+            _ => apply(current, id, org, event).map_err(|e| (index, e))?,
+        };
+        states.push((event.seq, next));
     }
-    item.ok_or((0, DomainError::EmptyHistory(id)))
+    states
+        .pop()
+        .map(|(_, item)| item)
+        .ok_or((0, DomainError::EmptyHistory(id)))
+}
+
+/// Takes back the item's last change: the `undone` event and the item's state after it.
+pub fn undo(
+    id: ItemId,
+    org: &Org,
+    events: &[Event],
+    at: DateTime<Utc>,
+    actor: &str,
+) -> Result<(Event, Item), DomainError> {
+    let last = events.last().ok_or(DomainError::EmptyHistory(id))?;
+    let event = Event {
+        seq: last.seq + 1,
+        at,
+        actor: actor.to_string(),
+        kind: EventKind::Undone { seq: last.seq },
+    };
+    let mut history = events.to_vec();
+    history.push(event.clone());
+    let item = replay(id, org, &history).map_err(|(_, e)| e)?;
+    Ok((event, item))
+}
+
+fn check_order(current: &Item, id: ItemId, event: &Event) -> Result<(), DomainError> {
+    if event.at < current.updated_at {
+        return Err(DomainError::BeforeLastEvent {
+            id,
+            at: event.at,
+            last: current.updated_at,
+        });
+    }
+    if event.seq != current.events + 1 {
+        return Err(DomainError::OutOfSequence {
+            id,
+            seq: event.seq,
+            expected: current.events + 1,
+        });
+    }
+    Ok(())
 }
 
 /// The item's state in words: "in limbo sales → onboarding", "active with support".

@@ -248,16 +248,34 @@ impl Store {
         Ok((event, item))
     }
 
+    /// Takes back an item's last change, if it is still change `seq` (nobody else has
+    /// changed the item since), in one transaction.
+    pub fn undo(
+        &mut self,
+        id: ItemId,
+        seq: u32,
+        at: DateTime<Utc>,
+        actor: &str,
+    ) -> Result<(Event, Item)> {
+        let tx = self.write()?;
+        let org = load_org(&tx)?;
+        let events = load_events(&tx, id)?;
+        if events.last().map(|e| e.seq) != Some(seq) {
+            return Err(DomainError::CannotUndo { id, seq }.into());
+        }
+        let (event, item) = crate::domain::rules::undo(id, &org, &events, at, actor)?;
+        write_item(&tx, &item)?;
+        insert_event(&tx, id, &event)?;
+        tx.commit()?;
+        Ok((event, item))
+    }
+
     pub fn item(&self, id: ItemId) -> Result<Item> {
         Ok(load_item(&self.conn, id)?.ok_or(DomainError::UnknownItem(id))?)
     }
 
     pub fn events(&self, id: ItemId) -> Result<Vec<Event>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT seq, at, actor, data FROM events WHERE item_id = ?1 ORDER BY seq",
-        )?;
-        let rows = stmt.query_map([id], event_from_row)?;
-        rows.map(|r| r.map_err(StoreError::from)).collect()
+        load_events(&self.conn, id)
     }
 
     /// Items matching `filter`, by id.
@@ -606,6 +624,13 @@ fn insert_event(tx: &Transaction, id: ItemId, event: &Event) -> Result<()> {
         json(&event.kind),
     ])?;
     Ok(())
+}
+
+fn load_events(conn: &Connection, id: ItemId) -> Result<Vec<Event>> {
+    let mut stmt = conn
+        .prepare_cached("SELECT seq, at, actor, data FROM events WHERE item_id = ?1 ORDER BY seq")?;
+    let rows = stmt.query_map([id], event_from_row)?;
+    rows.map(|r| r.map_err(StoreError::from)).collect()
 }
 
 fn event_from_row(r: &Row) -> rusqlite::Result<Event> {
