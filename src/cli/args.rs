@@ -163,7 +163,9 @@ pub enum Cmd {
     },
 
     /// Reject an item in limbo back to the sender, with a reason
-    #[command(after_help = "Example:\n  baton bounce 42 --reason \"No signed order form attached\"")]
+    #[command(
+        after_help = "Example:\n  baton bounce 42 --reason \"No signed order form attached\""
+    )]
     Bounce {
         #[arg(value_parser = parse_id)]
         id: i64,

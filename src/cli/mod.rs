@@ -12,7 +12,7 @@ use chrono::{DateTime, Local, Utc};
 
 use crate::domain::attention::{attention, contract_signals};
 use crate::domain::duration::parse_duration;
-use crate::domain::text::display_safe;
+use crate::domain::text::{display_safe, to_json_pretty};
 use crate::domain::time::{parse_due, parse_time, whole_seconds};
 use crate::domain::{Boundary, Command, Contract, Item, State, Team, Ticks};
 use crate::export::json::BoardDocument;
@@ -145,7 +145,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardArgs, bool) -> Result<()>
             let store = Store::open(&ctx.db)?;
             let org = store.org()?;
             if json.json {
-                writeln!(out, "{}", serde_json::to_string_pretty(&org.teams)?)?;
+                writeln!(out, "{}", to_json_pretty(&org.teams)?)?;
             } else if org.teams.is_empty() {
                 writeln!(out, "no teams yet; add one with `baton team add KEY`")?;
             } else {
@@ -192,11 +192,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardArgs, bool) -> Result<()>
             let (_, item) = store.execute(None, command, at, &ctx.actor)?;
             if json {
                 let org = store.org()?;
-                writeln!(
-                    out,
-                    "{}",
-                    serde_json::to_string_pretty(&item_view(&item, &org, ctx.now))?
-                )?;
+                writeln!(out, "{}", to_json_pretty(&item_view(&item, &org, ctx.now))?)?;
             } else {
                 writeln!(
                     out,
@@ -237,8 +233,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardArgs, bool) -> Result<()>
             })?;
             if json.json {
                 let views: Vec<_> = items.iter().map(|i| item_view(i, &org, ctx.now)).collect();
-                serde_json::to_writer_pretty(&mut *out, &views)?;
-                writeln!(out)?;
+                writeln!(out, "{}", to_json_pretty(&views)?)?;
             } else {
                 write!(out, "{}", items_text(&items, &org, ctx.now))?;
             }
@@ -282,7 +277,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardArgs, bool) -> Result<()>
                     signals: &signals,
                     events: &events,
                 };
-                writeln!(out, "{}", serde_json::to_string_pretty(&view)?)?;
+                writeln!(out, "{}", to_json_pretty(&view)?)?;
             } else {
                 write!(
                     out,
@@ -340,8 +335,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardArgs, bool) -> Result<()>
             let items = store.open_items()?;
             let queue = attention(&items, &org, ctx.now);
             if json.json {
-                serde_json::to_writer_pretty(&mut *out, &queue)?;
-                writeln!(out)?;
+                writeln!(out, "{}", to_json_pretty(&queue)?)?;
             } else {
                 write!(
                     out,
@@ -351,7 +345,10 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardArgs, bool) -> Result<()>
             }
             Ok(())
         }
-        Cmd::Export { format: _, out: file } => {
+        Cmd::Export {
+            format: _,
+            out: file,
+        } => {
             let store = Store::open(&ctx.db)?;
             let doc = BoardDocument::new(&store.org()?, &store.all_histories()?);
             let text = doc.to_json();
@@ -526,7 +523,7 @@ fn boundary(ctx: &Context, cmd: BoundaryCmd, out: &mut impl Write) -> Result<()>
                         missing: b.contract.missing(),
                     })
                     .collect();
-                writeln!(out, "{}", serde_json::to_string_pretty(&views)?)?;
+                writeln!(out, "{}", to_json_pretty(&views)?)?;
             } else if org.boundaries.is_empty() {
                 writeln!(
                     out,
@@ -548,7 +545,10 @@ fn boundary(ctx: &Context, cmd: BoundaryCmd, out: &mut impl Write) -> Result<()>
                             b.contract
                                 .sla()
                                 .map_or("—".to_string(), crate::domain::duration::format_duration),
-                            b.contract.owner.as_deref().map_or("—".to_string(), display_safe),
+                            b.contract
+                                .owner
+                                .as_deref()
+                                .map_or("—".to_string(), display_safe),
                             waiting.to_string(),
                             if missing.is_empty() {
                                 "complete".to_string()
@@ -600,7 +600,7 @@ fn boundary(ctx: &Context, cmd: BoundaryCmd, out: &mut impl Write) -> Result<()>
                         .map(|i| item_view(i, &org, ctx.now))
                         .collect(),
                 };
-                writeln!(out, "{}", serde_json::to_string_pretty(&view)?)?;
+                writeln!(out, "{}", to_json_pretty(&view)?)?;
             } else {
                 writeln!(out, "{}", display_safe(&b.label()))?;
                 write!(out, "{}", output::contract_text(b))?;

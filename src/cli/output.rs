@@ -173,7 +173,10 @@ pub fn items_text(items: &[Item], org: &Org, now: DateTime<Utc>) -> String {
             ]
         })
         .collect();
-    table(&["ID", "STATE", "WHERE", "OWNER", "IN LIMBO", "TITLE"], &rows)
+    table(
+        &["ID", "STATE", "WHERE", "OWNER", "IN LIMBO", "TITLE"],
+        &rows,
+    )
 }
 
 pub fn show_text(
@@ -196,7 +199,11 @@ pub fn show_text(
         ),
         None => match item.state {
             State::Active => format!("active with {}", display_safe(&item.team)),
-            other => format!("{} (last with {})", other.as_str(), display_safe(&item.team)),
+            other => format!(
+                "{} (last with {})",
+                other.as_str(),
+                display_safe(&item.team)
+            ),
         },
     };
     field("state", state);
@@ -221,7 +228,9 @@ pub fn show_text(
             format!(
                 "{} to {}",
                 local(esc.at),
-                esc.to.as_deref().map_or("no one named".to_string(), display_safe)
+                esc.to
+                    .as_deref()
+                    .map_or("no one named".to_string(), display_safe)
             ),
         );
     }
@@ -261,14 +270,13 @@ pub fn show_text(
 }
 
 fn indent(text: &str) -> String {
-    text.lines()
-        .map(|l| format!("  {l}\n"))
-        .collect::<String>()
+    text.lines().map(|l| format!("  {l}\n")).collect::<String>()
 }
 
 pub fn contract_text(b: &Boundary) -> String {
     let c = &b.contract;
-    let or_missing = |v: &Option<String>| v.as_deref().map_or("— missing".to_string(), display_safe);
+    let or_missing =
+        |v: &Option<String>| v.as_deref().map_or("— missing".to_string(), display_safe);
     let mut out = String::new();
     out.push_str(&format!("trigger:     {}\n", or_missing(&c.trigger)));
     if c.definition_of_done.is_empty() {

@@ -111,25 +111,49 @@ pub enum SlaStanding {
     NoSla,
 }
 
-/// Where a limbo item stands against the SLA, and its age.
-pub fn sla_standing(item: &Item, org: &Org, now: DateTime<Utc>) -> Option<(SlaStanding, Duration)> {
-    let (from, to) = item.boundary()?;
-    let age = now.signed_duration_since(item.limbo.as_ref()?.sent_at);
-    let sla = org.boundary(from, to).and_then(|b| b.contract.sla());
-    let standing = match sla {
+/// Where an item that has waited `age` in limbo stands against `sla`.
+pub fn standing(age: Duration, sla: Option<Duration>) -> SlaStanding {
+    match sla {
         None => SlaStanding::NoSla,
         Some(sla) if age > sla => SlaStanding::Breached,
         Some(sla) if age.num_seconds() as f64 >= sla.num_seconds() as f64 * AT_RISK_SHARE => {
             SlaStanding::AtRisk
         }
         Some(_) => SlaStanding::Within,
-    };
-    Some((standing, age))
+    }
+}
+
+/// Where a limbo item stands against the SLA, and its age.
+pub fn sla_standing(item: &Item, org: &Org, now: DateTime<Utc>) -> Option<(SlaStanding, Duration)> {
+    let (from, to) = item.boundary()?;
+    let age = now.signed_duration_since(item.limbo.as_ref()?.sent_at);
+    let sla = org.boundary(from, to).and_then(|b| b.contract.sla());
+    Some((standing(age, sla), age))
+}
+
+/// Whether an open item lacks a responsible person: nobody owns it, and (in limbo) the
+/// boundary's contract names no next owner either.
+pub fn lacks_owner(has_owner: bool, limbo: Option<(&str, &str)>, org: &Org) -> bool {
+    if has_owner {
+        return false;
+    }
+    match limbo {
+        Some((from, to)) => org
+            .boundary(from, to)
+            .and_then(|b| b.contract.owner.as_deref())
+            .is_none(),
+        None => true,
+    }
 }
 
 /// The attention queue over the open items given, most urgent first.
 pub fn attention(items: &[Item], org: &Org, now: DateTime<Utc>) -> Vec<Attention> {
-    let duplicates = possible_duplicates(items);
+    let duplicates = possible_duplicates(
+        items
+            .iter()
+            .filter(|i| i.state.is_open())
+            .map(|i| (i.id, i.team.as_str(), i.title.as_str())),
+    );
     let titles: HashMap<ItemId, &Item> = items.iter().map(|i| (i.id, i)).collect();
     let mut queue: Vec<Attention> = items
         .iter()
@@ -202,25 +226,14 @@ fn item_signals(item: &Item, org: &Org, now: DateTime<Utc>) -> Vec<Signal> {
             }
         }
     }
-    if item.owner.is_none() {
+    if lacks_owner(item.owner.is_some(), item.boundary(), org) {
         let reason = match item.boundary() {
             Some((from, to)) => {
-                let contract_owner = org
-                    .boundary(from, to)
-                    .and_then(|b| b.contract.owner.as_deref());
-                match contract_owner {
-                    // In limbo the contract's next owner is responsible; no signal.
-                    Some(_) => None,
-                    None => Some(format!(
-                        "in limbo {from} → {to} and the contract names no next owner"
-                    )),
-                }
+                format!("in limbo {from} → {to} and the contract names no next owner")
             }
-            None => Some(format!("held by {} and nobody owns it", item.team)),
+            None => format!("held by {} and nobody owns it", item.team),
         };
-        if let Some(reason) = reason {
-            push(SignalCode::NoOwner, 0, reason);
-        }
+        push(SignalCode::NoOwner, 0, reason);
     }
     if !item.incomplete_handoff.is_empty() {
         let n = item.incomplete_handoff.len();
@@ -300,9 +313,14 @@ pub fn title_words(title: &str) -> Vec<String> {
 /// with Jaccard ≥ t must share a word among the rarest `|x| - ⌈t·|x|⌉ + 1` of each,
 /// so only those are indexed, and very common words are capped; the work grows with
 /// the number of items, not its square.
-pub fn possible_duplicates(items: &[Item]) -> HashMap<ItemId, ItemId> {
-    let open: Vec<&Item> = items.iter().filter(|i| i.state.is_open()).collect();
-    let word_sets: Vec<Vec<String>> = open.iter().map(|i| title_words(&i.title)).collect();
+pub fn possible_duplicates<'a>(
+    open: impl IntoIterator<Item = (ItemId, &'a str, &'a str)>,
+) -> HashMap<ItemId, ItemId> {
+    let open: Vec<(ItemId, &str, &str)> = open.into_iter().collect();
+    let word_sets: Vec<Vec<String>> = open
+        .iter()
+        .map(|(_, _, title)| title_words(title))
+        .collect();
     let mut frequency: HashMap<&str, usize> = HashMap::new();
     for words in &word_sets {
         for w in words {
@@ -322,14 +340,14 @@ pub fn possible_duplicates(items: &[Item]) -> HashMap<ItemId, ItemId> {
         for word in ordered.iter().take(prefix) {
             let postings = index.entry(word).or_default();
             for &y in postings.iter().take(DUPLICATE_POSTING_CAP) {
-                if !seen.insert(y) || open[x].team == open[y].team {
+                if !seen.insert(y) || open[x].1 == open[y].1 {
                     continue;
                 }
                 let shared = word_sets[y].iter().filter(|w| words.contains(w)).count();
                 let union = words.len() + word_sets[y].len() - shared;
                 let similarity = shared as f64 / union as f64;
                 if shared >= 2 && similarity >= DUPLICATE_SIMILARITY {
-                    for (a, b) in [(open[x].id, open[y].id), (open[y].id, open[x].id)] {
+                    for (a, b) in [(open[x].0, open[y].0), (open[y].0, open[x].0)] {
                         let better = best
                             .get(&a)
                             .is_none_or(|(s, id)| similarity > *s || (similarity == *s && b < *id));

@@ -103,7 +103,13 @@ mod tests {
 
     #[test]
     fn formats_with_the_two_largest_units() {
-        let cases = [(45, "45m"), (60, "1h"), (130, "2h 10m"), (1440, "1d"), (4470, "3d 2h")];
+        let cases = [
+            (45, "45m"),
+            (60, "1h"),
+            (130, "2h 10m"),
+            (1440, "1d"),
+            (4470, "3d 2h"),
+        ];
         for (minutes, text) in cases {
             assert_eq!(format_duration(Duration::minutes(minutes)), text);
         }

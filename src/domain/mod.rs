@@ -71,7 +71,9 @@ pub enum DomainError {
     CreatedTwice(ItemId),
     #[error("#{0} has no events")]
     EmptyHistory(ItemId),
-    #[error("#{id}: cannot undo change {seq}: only the item's last change can be undone, and not its creation")]
+    #[error(
+        "#{id}: cannot undo change {seq}: only the item's last change can be undone, and not its creation"
+    )]
     CannotUndo { id: ItemId, seq: u32 },
 }
 

@@ -329,14 +329,19 @@ mod sla_text {
 
     use crate::domain::duration::{format_duration_compact, parse_duration};
 
-    pub fn serialize<S: Serializer>(minutes: &Option<i64>, serializer: S) -> Result<S::Ok, S::Error> {
+    pub fn serialize<S: Serializer>(
+        minutes: &Option<i64>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match minutes {
             Some(m) => serializer.serialize_str(&format_duration_compact(Duration::minutes(*m))),
             None => serializer.serialize_none(),
         }
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<i64>, D::Error> {
         match Option::<String>::deserialize(deserializer)? {
             Some(text) => parse_duration(&text)
                 .map(|d| Some(d.num_minutes()))

@@ -373,7 +373,10 @@ pub fn apply(
         }
         EventKind::Accepted { owner } => {
             let Some(limbo) = &current.limbo else {
-                return Err(refuse("accept", "only an item sent across a boundary and waiting in limbo can be accepted"));
+                return Err(refuse(
+                    "accept",
+                    "only an item sent across a boundary and waiting in limbo can be accepted",
+                ));
             };
             next.team = limbo.to.clone();
             next.owner = owner.clone();
@@ -383,7 +386,10 @@ pub fn apply(
         }
         EventKind::Bounced { reason } => {
             let Some(limbo) = &current.limbo else {
-                return Err(refuse("bounce", "only an item waiting in limbo can be bounced"));
+                return Err(refuse(
+                    "bounce",
+                    "only an item waiting in limbo can be bounced",
+                ));
             };
             require_text(reason, "a reason for the bounce")?;
             next.owner = limbo.sender_owner.clone();
@@ -395,7 +401,10 @@ pub fn apply(
         }
         EventKind::Reclaimed { .. } => {
             let Some(limbo) = &current.limbo else {
-                return Err(refuse("reclaim", "only an item waiting in limbo can be reclaimed"));
+                return Err(refuse(
+                    "reclaim",
+                    "only an item waiting in limbo can be reclaimed",
+                ));
             };
             next.owner = limbo.sender_owner.clone();
             next.state = State::Active;
@@ -416,7 +425,10 @@ pub fn apply(
         }
         EventKind::Done { .. } => {
             if current.state != State::Active {
-                return Err(refuse("finish", "accept or reclaim it first; only an item a team holds can be done"));
+                return Err(refuse(
+                    "finish",
+                    "accept or reclaim it first; only an item a team holds can be done",
+                ));
             }
             next.state = State::Done;
             next.escalation = None;
@@ -424,7 +436,10 @@ pub fn apply(
         }
         EventKind::Reopened { .. } => {
             if current.state.is_open() {
-                return Err(refuse("reopen", "only a done or dropped item can be reopened"));
+                return Err(refuse(
+                    "reopen",
+                    "only a done or dropped item can be reopened",
+                ));
             }
             next.state = State::Active;
         }

@@ -1,5 +1,9 @@
 //! Stored text is kept exactly as given; what reaches a terminal is made safe here.
 
+use std::io::Write;
+
+use serde_json::ser::{Formatter, PrettyFormatter};
+
 /// Replaces control characters (escape sequences, bells, carriage returns, …) with a
 /// visible `�`, and newlines and tabs with a space, so stored text can never move the
 /// cursor or change the terminal's state.
@@ -23,6 +27,76 @@ pub fn display_safe_multiline(text: &str) -> String {
         .join("\n")
 }
 
+/// Pretty JSON that is as safe on a terminal as the text output: besides what JSON
+/// itself escapes, control characters beyond ASCII (C1 codes such as CSI, U+009B), DEL
+/// and bidi controls are written as `\uXXXX`, so the value reads back unchanged but the
+/// bytes can never drive the terminal.
+pub fn to_json_pretty<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
+    let mut bytes = Vec::new();
+    let mut serializer =
+        serde_json::Serializer::with_formatter(&mut bytes, SafeFormatter(PrettyFormatter::new()));
+    value.serialize(&mut serializer)?;
+    // The formatter only ever writes whole UTF-8 characters and ASCII escapes.
+    Ok(String::from_utf8(bytes).unwrap_or_default())
+}
+
+struct SafeFormatter<'a>(PrettyFormatter<'a>);
+
+impl Formatter for SafeFormatter<'_> {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut rest = fragment;
+        while let Some((at, ch)) = rest
+            .char_indices()
+            .find(|(_, c)| c.is_control() || is_bidi_control(*c))
+        {
+            writer.write_all(&rest.as_bytes()[..at])?;
+            write!(writer, "\\u{:04x}", u32::from(ch))?;
+            rest = &rest[at + ch.len_utf8()..];
+        }
+        writer.write_all(rest.as_bytes())
+    }
+
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object_value(w)
+    }
+}
+
 fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
 }
@@ -41,7 +115,27 @@ mod tests {
 
     #[test]
     fn ordinary_text_is_unchanged() {
-        assert_eq!(display_safe("Renewal — ACME 🚀 日本"), "Renewal — ACME 🚀 日本");
+        assert_eq!(
+            display_safe("Renewal — ACME 🚀 日本"),
+            "Renewal — ACME 🚀 日本"
+        );
         assert_eq!(display_safe_multiline("a\nb\u{1b}"), "a\nb\u{FFFD}");
+    }
+
+    #[test]
+    fn json_escapes_every_control_and_reads_back() {
+        let hostile = "ok\u{1b}[2J\u{7}\u{9b}31m\u{7f}\u{202E} — 日本";
+        let text = to_json_pretty(&[hostile]).expect("serializes");
+        assert!(
+            !text.chars().any(|c| c.is_control() && c != '\n'),
+            "{text:?}"
+        );
+        assert!(!text.contains('\u{202E}'), "{text:?}");
+        assert!(
+            text.contains("\\u009b") && text.contains("— 日本"),
+            "{text}"
+        );
+        let back: Vec<String> = serde_json::from_str(&text).expect("parses");
+        assert_eq!(back, [hostile]);
     }
 }

@@ -78,7 +78,13 @@ mod tests {
 
     #[test]
     fn refuses_what_is_not_a_time() {
-        for text in ["", "yesterday", "2026-13-01", "2026-11-20 25:00", "20/11/2026"] {
+        for text in [
+            "",
+            "yesterday",
+            "2026-13-01",
+            "2026-11-20 25:00",
+            "20/11/2026",
+        ] {
             assert!(parse_time(text, &Utc).is_err(), "{text:?}");
         }
     }

@@ -8,6 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::rules::replay;
+use crate::domain::text::to_json_pretty;
 use crate::domain::{Boundary, DomainError, Event, EventKind, Item, ItemId, Org, State, Team};
 
 pub const FORMAT: &str = "baton-board";
@@ -134,7 +135,7 @@ impl BoardDocument {
     }
 
     pub fn to_json(&self) -> String {
-        let mut text = serde_json::to_string_pretty(self).unwrap_or_default();
+        let mut text = to_json_pretty(self).unwrap_or_default();
         text.push('\n');
         text
     }

@@ -68,11 +68,105 @@ pub struct Store {
 #[derive(Debug, Clone, Default)]
 pub struct ItemFilter {
     pub states: Vec<State>,
+    /// Held by this team, or in limbo towards it.
     pub team: Option<String>,
+    /// Held by exactly this team (in limbo: sent by it).
+    pub held_by: Option<String>,
+    /// In limbo towards this team.
+    pub limbo_to: Option<String>,
     pub owner: Option<String>,
     pub tag: Option<String>,
+    /// Words that must all appear in the title or body, any case.
     pub text: Option<String>,
+    /// Only these items.
+    pub ids: Option<Vec<ItemId>>,
+    pub order: Order,
+    pub offset: usize,
     pub limit: Option<usize>,
+}
+
+/// The order items are listed in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Order {
+    #[default]
+    Id,
+    /// Longest in limbo first.
+    SentAt,
+    /// Most recently changed first.
+    RecentlyChanged,
+}
+
+/// The few facts about an open item that the board's counts and duplicate marks need,
+/// without loading whole items.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenSummary {
+    pub id: ItemId,
+    pub state: State,
+    pub team: String,
+    pub limbo_to: Option<String>,
+    pub has_owner: bool,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub title: String,
+}
+
+impl ItemFilter {
+    /// The SQL condition and its arguments.
+    fn clause(&self) -> (String, Vec<String>) {
+        let mut sql = String::from("1 = 1");
+        let mut args: Vec<String> = Vec::new();
+        let arg = |value: String, args: &mut Vec<String>| {
+            args.push(value);
+            format!("?{}", args.len())
+        };
+        if !self.states.is_empty() {
+            let list: Vec<String> = self
+                .states
+                .iter()
+                .map(|s| format!("'{}'", s.as_str()))
+                .collect();
+            sql.push_str(&format!(" AND state IN ({})", list.join(", ")));
+        }
+        if let Some(team) = &self.team {
+            let n = arg(team.clone(), &mut args);
+            sql.push_str(&format!(" AND (team = {n} OR limbo_to = {n})"));
+        }
+        if let Some(team) = &self.held_by {
+            let n = arg(team.clone(), &mut args);
+            sql.push_str(&format!(" AND team = {n}"));
+        }
+        if let Some(team) = &self.limbo_to {
+            let n = arg(team.clone(), &mut args);
+            sql.push_str(&format!(" AND limbo_to = {n}"));
+        }
+        if let Some(owner) = &self.owner {
+            let n = arg(owner.clone(), &mut args);
+            sql.push_str(&format!(" AND owner = {n} COLLATE NOCASE"));
+        }
+        if let Some(tag) = &self.tag {
+            let n = arg(tag.clone(), &mut args);
+            sql.push_str(&format!(
+                " AND EXISTS (SELECT 1 FROM json_each(items.tags) WHERE value = {n} COLLATE NOCASE)"
+            ));
+        }
+        if let Some(text) = &self.text {
+            for word in text.split_whitespace() {
+                let escaped = word
+                    .to_lowercase()
+                    .replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_");
+                let n = arg(format!("%{escaped}%"), &mut args);
+                sql.push_str(&format!(
+                    " AND (lower(title) LIKE {n} ESCAPE '\\' OR lower(coalesce(body, '')) LIKE {n} ESCAPE '\\')"
+                ));
+            }
+        }
+        if let Some(ids) = &self.ids {
+            let n = arg(json(ids), &mut args);
+            sql.push_str(&format!(" AND id IN (SELECT value FROM json_each({n}))"));
+        }
+        (sql, args)
+    }
 }
 
 impl Store {
@@ -107,7 +201,13 @@ impl Store {
                         (SELECT user_version FROM pragma_user_version),
                         (SELECT count(*) FROM sqlite_master)",
                 [],
-                |r| Ok((r.get::<_, i32>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?)),
+                |r| {
+                    Ok((
+                        r.get::<_, i32>(0)?,
+                        r.get::<_, i64>(1)?,
+                        r.get::<_, i64>(2)?,
+                    ))
+                },
             )
             .map_err(|e| match e.sqlite_error_code() {
                 Some(rusqlite::ErrorCode::NotADatabase) => not_baton("not an SQLite file"),
@@ -129,10 +229,12 @@ impl Store {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.pragma_update(None, "application_id", APPLICATION_ID)?;
         tx.commit()?;
-        schema::migrations().to_latest(&mut conn).map_err(|e| match e {
-            rusqlite_migration::Error::RusqliteError { err, .. } => StoreError::Sql(err),
-            other => not_baton(&other.to_string()),
-        })?;
+        schema::migrations()
+            .to_latest(&mut conn)
+            .map_err(|e| match e {
+                rusqlite_migration::Error::RusqliteError { err, .. } => StoreError::Sql(err),
+                other => not_baton(&other.to_string()),
+            })?;
         Ok(Store {
             conn,
             path: path.to_path_buf(),
@@ -278,49 +380,62 @@ impl Store {
         load_events(&self.conn, id)
     }
 
-    /// Items matching `filter`, by id.
+    /// Items matching `filter`, in its order.
     pub fn items(&self, filter: &ItemFilter) -> Result<Vec<Item>> {
-        let mut sql = format!("SELECT {ITEM_COLUMNS} FROM items WHERE 1 = 1");
-        let mut args: Vec<String> = Vec::new();
-        if !filter.states.is_empty() {
-            let list: Vec<String> = filter
-                .states
-                .iter()
-                .map(|s| format!("'{}'", s.as_str()))
-                .collect();
-            sql.push_str(&format!(" AND state IN ({})", list.join(", ")));
+        let (clause, args) = filter.clause();
+        let order = match filter.order {
+            Order::Id => "id",
+            Order::SentAt => "sent_at, id",
+            Order::RecentlyChanged => "updated_at DESC, id DESC",
+        };
+        let mut sql = format!("SELECT {ITEM_COLUMNS} FROM items WHERE {clause} ORDER BY {order}");
+        match (filter.limit, filter.offset) {
+            (Some(limit), offset) => sql.push_str(&format!(" LIMIT {limit} OFFSET {offset}")),
+            (None, 0) => {}
+            (None, offset) => sql.push_str(&format!(" LIMIT -1 OFFSET {offset}")),
         }
-        if let Some(team) = &filter.team {
-            args.push(team.clone());
-            sql.push_str(&format!(
-                " AND (team = ?{n} OR limbo_to = ?{n})",
-                n = args.len()
-            ));
-        }
-        if let Some(owner) = &filter.owner {
-            args.push(owner.clone());
-            sql.push_str(&format!(" AND owner = ?{}", args.len()));
-        }
-        if let Some(tag) = &filter.tag {
-            args.push(tag.clone());
-            sql.push_str(&format!(
-                " AND EXISTS (SELECT 1 FROM json_each(items.tags) WHERE value = ?{})",
-                args.len()
-            ));
-        }
-        if let Some(text) = &filter.text {
-            args.push(format!("%{}%", text.to_lowercase()));
-            sql.push_str(&format!(
-                " AND (lower(title) LIKE ?{n} OR lower(coalesce(body, '')) LIKE ?{n})",
-                n = args.len()
-            ));
-        }
-        sql.push_str(" ORDER BY id");
-        if let Some(limit) = filter.limit {
-            sql.push_str(&format!(" LIMIT {limit}"));
-        }
-        let mut stmt = self.conn.prepare(&sql)?;
+        let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), item_from_row)?;
+        rows.map(|r| r.map_err(StoreError::from)).collect()
+    }
+
+    /// How many items match `filter`.
+    pub fn count(&self, filter: &ItemFilter) -> Result<usize> {
+        let (clause, args) = filter.clause();
+        let sql = format!("SELECT count(*) FROM items WHERE {clause}");
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let n: i64 = stmt.query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+
+    /// A light summary of every open item matching `filter` (states are ignored).
+    pub fn open_summaries(&self, filter: &ItemFilter) -> Result<Vec<OpenSummary>> {
+        let filter = ItemFilter {
+            states: vec![State::Active, State::Limbo],
+            ..filter.clone()
+        };
+        let (clause, args) = filter.clause();
+        let sql = format!(
+            "SELECT id, state, team, limbo_to, owner IS NOT NULL, sent_at, title
+             FROM items WHERE {clause} ORDER BY id"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| {
+            let state: String = r.get(1)?;
+            Ok(OpenSummary {
+                id: r.get(0)?,
+                state: if state == "limbo" {
+                    State::Limbo
+                } else {
+                    State::Active
+                },
+                team: r.get(2)?,
+                limbo_to: r.get(3)?,
+                has_owner: r.get(4)?,
+                sent_at: r.get::<_, Option<i64>>(5)?.map(to_time),
+                title: r.get(6)?,
+            })
+        })?;
         rows.map(|r| r.map_err(StoreError::from)).collect()
     }
 
@@ -528,7 +643,8 @@ const ITEM_COLUMNS: &str = "id, title, body, tags, due, team, owner, state, crea
     incomplete_handoff, bounces, flags, events";
 
 fn load_item(conn: &Connection, id: ItemId) -> Result<Option<Item>> {
-    let mut stmt = conn.prepare_cached(&format!("SELECT {ITEM_COLUMNS} FROM items WHERE id = ?1"))?;
+    let mut stmt =
+        conn.prepare_cached(&format!("SELECT {ITEM_COLUMNS} FROM items WHERE id = ?1"))?;
     Ok(stmt.query_row([id], item_from_row).optional()?)
 }
 
@@ -541,7 +657,10 @@ fn item_from_row(r: &Row) -> rusqlite::Result<Item> {
             format!("unknown state {state_text}").into(),
         )
     })?;
-    let limbo = match (r.get::<_, Option<String>>(10)?, r.get::<_, Option<i64>>(11)?) {
+    let limbo = match (
+        r.get::<_, Option<String>>(10)?,
+        r.get::<_, Option<i64>>(11)?,
+    ) {
         (Some(to), Some(sent_at)) => Some(Limbo {
             to,
             sent_at: to_time(sent_at),
@@ -627,8 +746,9 @@ fn insert_event(tx: &Transaction, id: ItemId, event: &Event) -> Result<()> {
 }
 
 fn load_events(conn: &Connection, id: ItemId) -> Result<Vec<Event>> {
-    let mut stmt = conn
-        .prepare_cached("SELECT seq, at, actor, data FROM events WHERE item_id = ?1 ORDER BY seq")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, at, actor, data FROM events WHERE item_id = ?1 ORDER BY seq",
+    )?;
     let rows = stmt.query_map([id], event_from_row)?;
     rows.map(|r| r.map_err(StoreError::from)).collect()
 }
