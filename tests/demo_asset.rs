@@ -1,0 +1,127 @@
+//! The demo organisation (`assets/demo.json`, written by `scripts/demo.py`) must import
+//! cleanly, be in the exact form Baton exports, and show every attention signal.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Duration, Utc};
+
+use baton::domain::attention::{SignalCode, attention, contract_signals};
+use baton::domain::{Event, Item, Org, State};
+use baton::export::json::{BoardDocument, BoundaryRef};
+
+const DEMO: &str = include_str!("../assets/demo.json");
+
+/// Each item as replayed, with its history.
+type Items = Vec<(Item, Vec<Event>)>;
+
+fn demo() -> (BoardDocument, Org, Items) {
+    let doc = BoardDocument::parse(DEMO).expect("assets/demo.json parses");
+    let (org, items) = doc.check().expect("every demo history replays");
+    (doc, org, items)
+}
+
+fn as_of(doc: &BoardDocument) -> DateTime<Utc> {
+    doc.as_of.expect("the demo names its moment in `as_of`")
+}
+
+fn codes_at(org: &Org, items: &[(Item, Vec<Event>)], now: DateTime<Utc>) -> BTreeSet<SignalCode> {
+    let open: Vec<Item> = items
+        .iter()
+        .map(|(item, _)| item)
+        .filter(|item| item.state.is_open())
+        .cloned()
+        .collect();
+    let mut codes: BTreeSet<SignalCode> = attention(&open, org, now)
+        .into_iter()
+        .flat_map(|a| a.signals.into_iter().map(|s| s.code))
+        .collect();
+    codes.extend(contract_signals(org).into_iter().map(|(_, s)| s.code));
+    codes
+}
+
+#[test]
+fn derived_fields_are_what_the_histories_say() {
+    let (doc, _, items) = demo();
+    assert_eq!(doc.items.len(), items.len());
+    for (n, (record, (item, _))) in doc.items.iter().zip(&items).enumerate() {
+        let id = record.id;
+        assert_eq!(id, n as i64 + 1, "items are numbered 1..N in order");
+        assert_eq!(item.id, id);
+        assert_eq!(record.title, item.title, "#{id} title");
+        assert_eq!(record.team, item.team, "#{id} team");
+        assert_eq!(record.owner, item.owner, "#{id} owner");
+        assert_eq!(record.state, item.state, "#{id} state");
+        assert_eq!(record.boundary, BoundaryRef::of(item), "#{id} boundary");
+    }
+}
+
+#[test]
+fn the_file_is_in_canonical_form() {
+    let (doc, org, items) = demo();
+    let mut again = BoardDocument::new(&org, &items);
+    again.as_of = doc.as_of;
+    assert!(
+        again.to_json() == DEMO,
+        "assets/demo.json is not what Baton would export; regenerate it with scripts/demo.py"
+    );
+}
+
+#[test]
+fn every_event_lies_in_the_three_weeks_before_as_of() {
+    let (doc, _, items) = demo();
+    let now = as_of(&doc);
+    for (item, events) in &items {
+        for event in events {
+            assert!(
+                event.at < now && event.at >= now - Duration::weeks(3),
+                "#{} event {} at {} is outside the demo's three weeks",
+                item.id,
+                event.seq,
+                event.at
+            );
+        }
+    }
+}
+
+#[test]
+fn every_attention_signal_shows() {
+    let (doc, org, items) = demo();
+    let codes = codes_at(&org, &items, as_of(&doc));
+    for code in SignalCode::ALL {
+        assert!(
+            codes.contains(&code),
+            "the demo shows no `{}`",
+            code.as_str()
+        );
+    }
+}
+
+#[test]
+fn signals_survive_the_shift_to_now() {
+    let (mut doc, org, items) = demo();
+    let before = codes_at(&org, &items, as_of(&doc));
+    let delta = Duration::days(400) + Duration::minutes(17);
+    doc.shift(delta);
+    let (shifted_org, shifted) = doc.check().expect("the shifted demo replays");
+    assert_eq!(codes_at(&shifted_org, &shifted, as_of(&doc)), before);
+}
+
+#[test]
+fn the_board_has_a_realistic_spread() {
+    let (_, org, items) = demo();
+    let mut states: BTreeMap<&str, usize> = BTreeMap::new();
+    for (item, _) in &items {
+        *states.entry(item.state.as_str()).or_default() += 1;
+    }
+    let count = |s: State| states.get(s.as_str()).copied().unwrap_or(0);
+    assert!(count(State::Limbo) >= 8, "{states:?}");
+    assert!(count(State::Active) >= 12, "{states:?}");
+    assert!(count(State::Done) >= 8, "{states:?}");
+    assert!(count(State::Dropped) >= 1, "{states:?}");
+    let crossed: BTreeSet<(&str, &str)> = items
+        .iter()
+        .filter_map(|(item, _)| item.boundary())
+        .collect();
+    assert!(crossed.len() >= 8, "limbo on only {crossed:?}");
+    assert!(org.boundaries.iter().all(|b| org.team(&b.from).is_some()));
+}
