@@ -367,6 +367,9 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardArgs, bool) -> Result<()>
             };
             let doc = BoardDocument::parse(&text)
                 .with_context(|| format!("{} cannot be imported", file.display()))?;
+            // Checked before the database is opened, so a refused document creates nothing.
+            doc.check()
+                .with_context(|| format!("{} was not imported", file.display()))?;
             let mut store = Store::open_or_create(&ctx.db)?;
             let count = import_document(&mut store, &doc, replace)
                 .with_context(|| format!("{} was not imported", file.display()))?;
@@ -501,6 +504,10 @@ fn boundary(ctx: &Context, cmd: BoundaryCmd, out: &mut impl Write) -> Result<()>
             })?;
             writeln!(out, "updated {}", display_safe(&b.label()))?;
             write!(out, "{}", output::contract_text(&b))?;
+            let missing = b.contract.missing();
+            if !missing.is_empty() {
+                writeln!(out, "incomplete contract: missing {}", missing.join(", "))?;
+            }
             Ok(())
         }
         BoundaryCmd::Ls { json } => {

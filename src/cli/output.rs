@@ -8,7 +8,7 @@ use unicode_width::UnicodeWidthStr;
 use crate::domain::attention::{Attention, Signal, SlaStanding, sla_standing};
 use crate::domain::duration::{format_duration, format_duration_compact};
 use crate::domain::history::narrate;
-use crate::domain::text::{display_safe, display_safe_multiline};
+use crate::domain::text::{display_safe, display_safe_multiline, fit};
 use crate::domain::{Boundary, Event, Item, Org, State};
 
 /// An item as `ls --json` and `show --json` give it.
@@ -77,29 +77,6 @@ pub fn sla_word(standing: SlaStanding) -> &'static str {
 /// A time as people read it: local, to the minute.
 pub fn local(t: DateTime<Utc>) -> String {
     t.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string()
-}
-
-/// Pads `text` to `width` terminal columns, cutting it with `…` when longer.
-pub fn fit(text: &str, width: usize) -> String {
-    let mut out = String::new();
-    let mut used = 0;
-    if text.width() <= width {
-        out.push_str(text);
-        used = text.width();
-    } else {
-        for ch in text.chars() {
-            let w = unicode_width::UnicodeWidthChar::width(ch).unwrap_or(0);
-            if used + w + 1 > width {
-                break;
-            }
-            out.push(ch);
-            used += w;
-        }
-        out.push('…');
-        used += 1;
-    }
-    out.push_str(&" ".repeat(width.saturating_sub(used)));
-    out
 }
 
 /// Rows of cells as an aligned table; the last column is not padded.
@@ -188,7 +165,7 @@ pub fn show_text(
 ) -> String {
     let mut out = format!("#{}  {}\n", item.id, display_safe(&item.title));
     let mut field = |name: &str, value: String| {
-        out.push_str(&format!("  {:<9} {}\n", format!("{name}:"), value));
+        out.push_str(&format!("  {:<10} {}\n", format!("{name}:"), value));
     };
     let state = match item.boundary() {
         Some((from, to)) => format!(
@@ -236,12 +213,11 @@ pub fn show_text(
     }
     field("created", local(item.created_at));
     if let Some(body) = &item.body {
-        out.push_str(&format!("\n{}\n", indent(&display_safe_multiline(body))));
+        out.push_str(&format!("\n{}", indent(&display_safe_multiline(body))));
     }
     if let Some(limbo) = &item.limbo {
         out.push_str("\nhandoff note:\n");
         out.push_str(&indent(&display_safe_multiline(&limbo.note)));
-        out.push('\n');
         if let Some(b) = item.boundary().and_then(|(f, t)| org.boundary(f, t)) {
             out.push_str("\ncontract:\n");
             out.push_str(&indent(&contract_text(b)));

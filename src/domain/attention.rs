@@ -159,18 +159,11 @@ pub fn attention(items: &[Item], org: &Org, now: DateTime<Utc>) -> Vec<Attention
         .iter()
         .filter(|i| i.state.is_open())
         .filter_map(|item| {
-            let mut signals = item_signals(item, org, now);
-            if let Some(other) = duplicates.get(&item.id).and_then(|id| titles.get(id)) {
-                signals.push(Signal {
-                    code: SignalCode::PossibleDuplicate,
-                    reason: format!(
-                        "title is like #{} “{}”, held by {}",
-                        other.id, other.title, other.team
-                    ),
-                    weight: 0,
-                });
-            }
-            signals.sort_by_key(|s| (s.code, -s.weight));
+            let like = duplicates
+                .get(&item.id)
+                .and_then(|id| titles.get(id))
+                .copied();
+            let signals = signals(item, org, now, like);
             (!signals.is_empty()).then_some(Attention {
                 id: item.id,
                 signals,
@@ -179,6 +172,24 @@ pub fn attention(items: &[Item], org: &Org, now: DateTime<Utc>) -> Vec<Attention
         .collect();
     queue.sort_by_key(Attention::urgency);
     queue
+}
+
+/// Every signal of one open item, most urgent first; `like` is the other team's item
+/// its title resembles, when [`possible_duplicates`] found one.
+pub fn signals(item: &Item, org: &Org, now: DateTime<Utc>, like: Option<&Item>) -> Vec<Signal> {
+    let mut signals = item_signals(item, org, now);
+    if let Some(other) = like {
+        signals.push(Signal {
+            code: SignalCode::PossibleDuplicate,
+            reason: format!(
+                "title is like #{} “{}”, held by {}",
+                other.id, other.title, other.team
+            ),
+            weight: 0,
+        });
+    }
+    signals.sort_by_key(|s| (s.code, -s.weight));
+    signals
 }
 
 fn item_signals(item: &Item, org: &Org, now: DateTime<Utc>) -> Vec<Signal> {

@@ -45,6 +45,8 @@ impl Org {
     }
 }
 
+const SEND_RULE: &str = "only an item a team holds can be sent";
+
 /// Which definition-of-done entries the sender ticked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ticks {
@@ -127,6 +129,16 @@ pub fn decide(
             force,
         } => {
             let current = existing(item, id)?;
+            // The state comes first: an item in limbo cannot be sent anywhere, whatever
+            // boundaries its sender has.
+            if current.state != State::Active {
+                return Err(DomainError::WrongState {
+                    id,
+                    action: "send",
+                    state: describe_state(current),
+                    rule: SEND_RULE,
+                });
+            }
             let from = current.team.as_str();
             let boundary = org
                 .boundary(from, &to)
@@ -277,6 +289,13 @@ pub fn apply(
                 event: event.kind.name(),
             });
         };
+        if event.seq != 1 {
+            return Err(DomainError::OutOfSequence {
+                id,
+                seq: event.seq,
+                expected: 1,
+            });
+        }
         require_text(title, "a title")?;
         org.require_team(team)?;
         return Ok(Item {
@@ -347,7 +366,7 @@ pub fn apply(
             forced,
         } => {
             if current.state != State::Active {
-                return Err(refuse("send", "only an item a team holds can be sent"));
+                return Err(refuse("send", SEND_RULE));
             }
             if org.boundary(&current.team, to).is_none() {
                 return Err(no_boundary(org, &current.team, to));
@@ -424,11 +443,16 @@ pub fn apply(
             next.flags += 1;
         }
         EventKind::Done { .. } => {
-            if current.state != State::Active {
-                return Err(refuse(
-                    "finish",
-                    "accept or reclaim it first; only an item a team holds can be done",
-                ));
+            let rule = match current.state {
+                State::Active => None,
+                State::Limbo => {
+                    Some("accept or reclaim it first; only an item a team holds can be done")
+                }
+                State::Done => Some("there is nothing left to finish"),
+                State::Dropped => Some("reopen it first"),
+            };
+            if let Some(rule) = rule {
+                return Err(refuse("finish", rule));
             }
             next.state = State::Done;
             next.escalation = None;

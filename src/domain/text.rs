@@ -1,4 +1,7 @@
-//! Stored text is kept exactly as given; what reaches a terminal is made safe here.
+//! Stored text is kept exactly as given; what reaches a terminal is made safe here,
+//! and cut to fit by display width (wide characters count as two columns).
+
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use std::io::Write;
 
@@ -97,6 +100,32 @@ impl Formatter for SafeFormatter<'_> {
     }
 }
 
+/// Pads `text` to `width` terminal columns, cutting it with `…` when longer.
+pub fn fit(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut used = 0;
+    if width == 0 {
+        return out;
+    }
+    if text.width() <= width {
+        out.push_str(text);
+        used = text.width();
+    } else {
+        for ch in text.chars() {
+            let w = ch.width().unwrap_or(0);
+            if used + w + 1 > width {
+                break;
+            }
+            out.push(ch);
+            used += w;
+        }
+        out.push('…');
+        used += 1;
+    }
+    out.push_str(&" ".repeat(width.saturating_sub(used)));
+    out
+}
+
 fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
 }
@@ -111,6 +140,19 @@ mod tests {
         let safe = display_safe(hostile);
         assert!(!safe.chars().any(|c| c.is_control()), "{safe:?}");
         assert!(safe.starts_with("ok"));
+    }
+
+    #[test]
+    fn fit_pads_and_cuts_by_display_width() {
+        assert_eq!(fit("abc", 5), "abc  ");
+        assert_eq!(fit("abcdef", 4), "abc…");
+        assert_eq!(fit("日本語テキスト", 6), "日本… ");
+        assert_eq!(fit("🚀🚀🚀", 5), "🚀🚀…");
+        for text in ["日本語テキスト", "🚀 launch", "plain words here"] {
+            for width in 1..12 {
+                assert_eq!(fit(text, width).width(), width, "{text:?} at {width}");
+            }
+        }
     }
 
     #[test]

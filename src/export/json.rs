@@ -14,6 +14,9 @@ use crate::domain::{Boundary, DomainError, Event, EventKind, Item, ItemId, Org, 
 pub const FORMAT: &str = "baton-board";
 pub const VERSION: u32 = 1;
 
+/// An item's current state with the events that led to it.
+pub type History = (Item, Vec<Event>);
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BoardDocument {
     pub format: String,
@@ -141,7 +144,7 @@ impl BoardDocument {
     }
 
     /// Checks the document and replays every history through the domain rules.
-    pub fn check(&self) -> Result<(Org, Vec<(Item, Vec<Event>)>), ImportError> {
+    pub fn check(&self) -> Result<(Org, Vec<History>), ImportError> {
         let mut keys = HashSet::new();
         for team in &self.teams {
             if !keys.insert(team.key.as_str()) {

@@ -399,6 +399,23 @@ impl Store {
         rows.map(|r| r.map_err(StoreError::from)).collect()
     }
 
+    /// Where item `id` comes in the list `filter` gives, if it is there.
+    pub fn position(&self, filter: &ItemFilter, id: ItemId) -> Result<Option<usize>> {
+        let ids: Vec<ItemId> = {
+            let (clause, args) = filter.clause();
+            let order = match filter.order {
+                Order::Id => "id",
+                Order::SentAt => "sent_at, id",
+                Order::RecentlyChanged => "updated_at DESC, id DESC",
+            };
+            let sql = format!("SELECT id FROM items WHERE {clause} ORDER BY {order}");
+            let mut stmt = self.conn.prepare_cached(&sql)?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        Ok(ids.iter().position(|i| *i == id))
+    }
+
     /// How many items match `filter`.
     pub fn count(&self, filter: &ItemFilter) -> Result<usize> {
         let (clause, args) = filter.clause();

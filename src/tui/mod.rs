@@ -1,5 +1,10 @@
 //! The board in the terminal.
 
+pub mod app;
+pub mod board;
+pub mod form;
+pub mod keys;
+
 use anyhow::{Result, bail};
 
 use crate::cli::Context;

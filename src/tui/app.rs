@@ -1,0 +1,714 @@
+//! The board's state and its update: keys become actions, actions become domain
+//! commands run through the store, and the board is reloaded from what was stored.
+//! Drawing is elsewhere ([`crate::ui`]); nothing here touches the terminal.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use crate::domain::attention::{Signal, SignalCode, attention, signals};
+use crate::domain::history::narrate;
+use crate::domain::time::whole_seconds;
+use crate::domain::{Command, Event, Item, ItemId, State};
+use crate::storage::{ItemFilter, Result, Store};
+
+use super::board::{Board, COLUMN_ORDER_SETTING, ColumnKind, Query};
+use super::form::{Form, FormKind, FormOutcome};
+use super::keys::{Action, action_for};
+
+/// Where "now" comes from: the system clock, or a fixed time (`BATON_NOW`, tests).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clock {
+    System,
+    Fixed(DateTime<Utc>),
+}
+
+impl Clock {
+    pub fn now(&self) -> DateTime<Utc> {
+        match self {
+            Clock::System => whole_seconds(Utc::now()),
+            Clock::Fixed(t) => *t,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Board,
+    Detail,
+    Contracts,
+    Help,
+}
+
+/// The item open in the detail pane, with its history and signals.
+#[derive(Debug, Clone)]
+pub struct Detail {
+    pub item: Item,
+    pub events: Vec<Event>,
+    pub signals: Vec<Signal>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub text: String,
+    pub error: bool,
+}
+
+/// Lines the board keeps for its own chrome: title, column headers (2), status, keys.
+pub const CHROME_ROWS: u16 = 5;
+/// Lines each card takes.
+pub const CARD_ROWS: u16 = 2;
+/// The narrowest a column is drawn; fewer columns are shown and the rest scroll.
+pub const MIN_COLUMN_WIDTH: u16 = 22;
+
+pub struct App {
+    pub store: Store,
+    pub clock: Clock,
+    pub actor: String,
+    pub board: Board,
+    pub query: Query,
+    /// The filter as typed, and the signal it names (recomputed on every reload).
+    pub filter_text: String,
+    pub filter_signal: Option<SignalCode>,
+    /// The filter line while it is being edited.
+    pub filter_input: Option<String>,
+    pub column: usize,
+    /// The selected row of each column.
+    pub rows: HashMap<ColumnKind, usize>,
+    /// The first column drawn.
+    pub first_column: usize,
+    pub size: (u16, u16),
+    pub screen: Screen,
+    pub scroll: u16,
+    pub detail: Option<Detail>,
+    pub form: Option<Form>,
+    pub message: Option<Message>,
+    /// This session's last change, which `u` takes back.
+    pub last_change: Option<(ItemId, u32, String)>,
+    pub quit: bool,
+    /// Set when the screen must be drawn again.
+    pub dirty: bool,
+    data_version: i64,
+    drawn_minute: i64,
+}
+
+impl App {
+    pub fn new(store: Store, clock: Clock, actor: String, size: (u16, u16)) -> Result<App> {
+        let mut app = App {
+            store,
+            clock,
+            actor,
+            board: Board::default(),
+            query: Query::default(),
+            filter_text: String::new(),
+            filter_signal: None,
+            filter_input: None,
+            column: 0,
+            rows: HashMap::new(),
+            first_column: 0,
+            size,
+            screen: Screen::Board,
+            scroll: 0,
+            detail: None,
+            form: None,
+            message: None,
+            last_change: None,
+            quit: false,
+            dirty: true,
+            data_version: 0,
+            drawn_minute: 0,
+        };
+        app.reload()?;
+        // Start on the first boundary with something waiting: the board's reason to be.
+        if let Some(i) = app
+            .board
+            .columns
+            .iter()
+            .position(|c| c.kind.is_limbo() && c.count > 0)
+        {
+            app.column = i;
+            app.keep_column_visible();
+        }
+        Ok(app)
+    }
+
+    /// Cards that fit in a column at the current size.
+    pub fn visible_rows(&self) -> usize {
+        usize::from(self.size.1.saturating_sub(CHROME_ROWS) / CARD_ROWS).max(1)
+    }
+
+    /// How many columns fit side by side.
+    pub fn visible_columns(&self) -> usize {
+        usize::from(self.size.0 / MIN_COLUMN_WIDTH).max(1)
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    pub fn selected_row(&self) -> usize {
+        self.board
+            .columns
+            .get(self.column)
+            .map_or(0, |c| self.rows.get(&c.kind).copied().unwrap_or(0))
+    }
+
+    /// The selected card, when the board shows one.
+    pub fn selected(&self) -> Option<&Item> {
+        let column = self.board.columns.get(self.column)?;
+        column.card(self.selected_row())
+    }
+
+    /// Loads the whole board again (after a change, here or in another process).
+    pub fn reload(&mut self) -> Result<()> {
+        self.data_version = self.store.data_version()?;
+        self.query.filter.ids = match self.filter_signal {
+            Some(code) => {
+                let org = self.store.org()?;
+                let open = self.store.open_items()?;
+                Some(
+                    attention(&open, &org, self.now())
+                        .into_iter()
+                        .filter(|a| a.signals.iter().any(|s| s.code == code))
+                        .map(|a| a.id)
+                        .collect(),
+                )
+            }
+            None => None,
+        };
+        let rows = self.visible_rows();
+        let starts: HashMap<ColumnKind, usize> = self
+            .rows
+            .iter()
+            .map(|(kind, row)| (kind.clone(), row.saturating_sub(rows - 1)))
+            .collect();
+        let previous = self.board.columns.get(self.column).map(|c| c.kind.clone());
+        self.board = Board::load(&self.store, &self.query, self.now(), &starts, rows)?;
+        if let Some(kind) = previous
+            && let Some(i) = self.board.columns.iter().position(|c| c.kind == kind)
+        {
+            self.column = i;
+        }
+        self.column = self
+            .column
+            .min(self.board.columns.len().saturating_sub(1));
+        for column in &self.board.columns {
+            if let Some(row) = self.rows.get_mut(&column.kind) {
+                *row = (*row).min(column.count.saturating_sub(1));
+            }
+        }
+        for i in 0..self.board.columns.len() {
+            self.ensure_window(i)?;
+        }
+        if self.detail.is_some() {
+            self.refresh_detail()?;
+        }
+        self.keep_column_visible();
+        self.dirty = true;
+        Ok(())
+    }
+
+    /// Called when the terminal is idle: reloads when another process changed the
+    /// database, and redraws when the minute (and so every age) changes.
+    pub fn tick(&mut self) -> Result<()> {
+        if self.store.data_version()? != self.data_version {
+            self.reload()?;
+        }
+        let minute = self.now().timestamp() / 60;
+        if minute != self.drawn_minute {
+            self.drawn_minute = minute;
+            self.dirty = true;
+        }
+        Ok(())
+    }
+
+    pub fn resize(&mut self, width: u16, height: u16) -> Result<()> {
+        let taller = height > self.size.1;
+        self.size = (width, height);
+        if taller {
+            self.reload()?;
+        } else {
+            for i in 0..self.board.columns.len() {
+                self.ensure_window(i)?;
+            }
+            self.keep_column_visible();
+        }
+        self.dirty = true;
+        Ok(())
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent) -> Result<()> {
+        if key.kind != KeyEventKind::Press {
+            return Ok(());
+        }
+        self.dirty = true;
+        if self.form.is_some() {
+            return self.form_key(key);
+        }
+        if let Some(input) = &mut self.filter_input {
+            match key.code {
+                KeyCode::Esc => self.filter_input = None,
+                KeyCode::Enter => {
+                    let text = input.clone();
+                    self.filter_input = None;
+                    self.apply_filter(&text)?;
+                }
+                KeyCode::Backspace => {
+                    input.pop();
+                }
+                KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                    self.filter_input = None;
+                }
+                KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                    input.clear();
+                }
+                KeyCode::Char(c) => input.push(c),
+                _ => {}
+            }
+            return Ok(());
+        }
+        match action_for(key) {
+            Some(action) => self.update(action),
+            None => Ok(()),
+        }
+    }
+
+    pub fn update(&mut self, action: Action) -> Result<()> {
+        self.dirty = true;
+        if action == Action::Quit {
+            self.quit = true;
+            return Ok(());
+        }
+        match self.screen {
+            Screen::Help | Screen::Contracts => {
+                match action {
+                    Action::Back | Action::Help => self.screen = Screen::Board,
+                    Action::Contracts if self.screen == Screen::Contracts => {
+                        self.screen = Screen::Board
+                    }
+                    Action::Down => self.scroll = self.scroll.saturating_add(1),
+                    Action::Up => self.scroll = self.scroll.saturating_sub(1),
+                    Action::PageDown => self.scroll = self.scroll.saturating_add(self.size.1 / 2),
+                    Action::PageUp => self.scroll = self.scroll.saturating_sub(self.size.1 / 2),
+                    Action::Home => self.scroll = 0,
+                    _ => {}
+                }
+                return Ok(());
+            }
+            Screen::Detail => match action {
+                Action::Back | Action::Detail => {
+                    self.screen = Screen::Board;
+                    self.detail = None;
+                    return Ok(());
+                }
+                Action::Down => {
+                    self.scroll = self.scroll.saturating_add(1);
+                    return Ok(());
+                }
+                Action::Up => {
+                    self.scroll = self.scroll.saturating_sub(1);
+                    return Ok(());
+                }
+                Action::PageDown => {
+                    self.scroll = self.scroll.saturating_add(self.size.1 / 2);
+                    return Ok(());
+                }
+                Action::PageUp => {
+                    self.scroll = self.scroll.saturating_sub(self.size.1 / 2);
+                    return Ok(());
+                }
+                Action::Help => {
+                    self.screen = Screen::Help;
+                    self.scroll = 0;
+                    return Ok(());
+                }
+                _ => {}
+            },
+            Screen::Board => {}
+        }
+        match action {
+            Action::Left => self.move_column(-1)?,
+            Action::Right => self.move_column(1)?,
+            Action::FirstColumn => {
+                self.column = 0;
+                self.keep_column_visible();
+            }
+            Action::LastColumn => {
+                self.column = self.board.columns.len().saturating_sub(1);
+                self.keep_column_visible();
+            }
+            Action::Up => self.move_row(-1)?,
+            Action::Down => self.move_row(1)?,
+            Action::PageUp => self.move_row(-(self.visible_rows() as i64))?,
+            Action::PageDown => self.move_row(self.visible_rows() as i64)?,
+            Action::Home => self.move_row(i64::MIN / 2)?,
+            Action::End => self.move_row(i64::MAX / 2)?,
+            Action::Detail => self.open_detail()?,
+            Action::Help => {
+                self.screen = Screen::Help;
+                self.scroll = 0;
+            }
+            Action::Contracts => {
+                self.screen = Screen::Contracts;
+                self.scroll = 0;
+            }
+            Action::Back => {
+                if !self.filter_text.is_empty() {
+                    self.apply_filter("")?;
+                } else {
+                    self.message = None;
+                }
+            }
+            Action::Filter => self.filter_input = Some(self.filter_text.clone()),
+            Action::ClearFilter => self.apply_filter("")?,
+            Action::ToggleBoundariesOnly => {
+                self.query.boundaries_only = !self.query.boundaries_only;
+                self.say(if self.query.boundaries_only {
+                    "showing only the boundaries (limbo columns); B shows the lanes again"
+                } else {
+                    "showing team lanes and boundaries"
+                });
+                self.reload()?;
+            }
+            Action::ToggleClosed => {
+                self.query.show_closed = !self.query.show_closed;
+                self.reload()?;
+                if self.query.show_closed {
+                    self.column = self.board.columns.len().saturating_sub(1);
+                    self.keep_column_visible();
+                }
+            }
+            Action::MoveColumnLeft => self.shift_column(-1)?,
+            Action::MoveColumnRight => self.shift_column(1)?,
+            Action::Undo => self.undo()?,
+            Action::NewItem => {
+                let team = match self.board.columns.get(self.column).map(|c| &c.kind) {
+                    Some(ColumnKind::Lane { team }) => Some(team.clone()),
+                    Some(ColumnKind::Limbo { to, .. }) => Some(to.clone()),
+                    _ => None,
+                };
+                match team {
+                    Some(team) => self.form = Some(Form::new_item(&team)),
+                    None => self.fail("move to a team's lane to add an item there"),
+                }
+            }
+            Action::Send => self.open_form(FormKind::Send)?,
+            Action::Accept => self.open_form(FormKind::Accept)?,
+            Action::Bounce => self.open_form(FormKind::Bounce)?,
+            Action::Reclaim => self.open_form(FormKind::Reclaim)?,
+            Action::Escalate => self.open_form(FormKind::Escalate)?,
+            Action::Owner => self.open_form(FormKind::Owner)?,
+            Action::Note => self.open_form(FormKind::Note)?,
+            Action::Done => self.open_form(FormKind::Done)?,
+            Action::Reopen => self.open_form(FormKind::Reopen)?,
+            Action::Drop => self.open_form(FormKind::Drop)?,
+            Action::Flag => self.open_form(FormKind::Flag)?,
+            Action::Quit => self.quit = true,
+        }
+        Ok(())
+    }
+
+    fn say(&mut self, text: &str) {
+        self.message = Some(Message {
+            text: text.to_string(),
+            error: false,
+        });
+    }
+
+    fn fail(&mut self, text: &str) {
+        self.message = Some(Message {
+            text: text.to_string(),
+            error: true,
+        });
+    }
+
+    /// The item an action applies to: the detail pane's, or the selected card.
+    fn target(&self) -> Option<&Item> {
+        match (&self.screen, &self.detail) {
+            (Screen::Detail, Some(d)) => Some(&d.item),
+            _ => self.selected(),
+        }
+    }
+
+    fn open_form(&mut self, kind: FormKind) -> Result<()> {
+        let Some(item) = self.target().cloned() else {
+            self.fail("no item selected: move to a card first");
+            return Ok(());
+        };
+        // Say at once what the rules will refuse, instead of after typing a reason.
+        let allowed = match kind {
+            FormKind::Send => item.state == State::Active,
+            FormKind::Accept | FormKind::Bounce | FormKind::Reclaim => {
+                item.state == State::Limbo
+            }
+            FormKind::Done => item.state == State::Active,
+            FormKind::Reopen => !item.state.is_open(),
+            FormKind::Escalate | FormKind::Owner | FormKind::Drop => item.state.is_open(),
+            FormKind::NewItem | FormKind::Note | FormKind::Flag => true,
+        };
+        if !allowed {
+            let text = format!(
+                "#{} is {}: {} does not apply",
+                item.id,
+                crate::domain::rules::describe_state(&item),
+                Form::for_item(kind, &item, &self.board.org)
+                    .map(|f| f.title().to_lowercase())
+                    .unwrap_or_else(|_| "that".to_string())
+            );
+            self.fail(&text);
+            return Ok(());
+        }
+        match Form::for_item(kind, &item, &self.board.org) {
+            Ok(form) => self.form = Some(form),
+            Err(why) => self.fail(&why),
+        }
+        Ok(())
+    }
+
+    fn form_key(&mut self, key: KeyEvent) -> Result<()> {
+        let Some(form) = &mut self.form else {
+            return Ok(());
+        };
+        let team = form
+            .item
+            .and_then(|id| {
+                self.detail
+                    .as_ref()
+                    .filter(|d| d.item.id == id)
+                    .map(|d| d.item.team.clone())
+                    .or_else(|| {
+                        self.board
+                            .columns
+                            .iter()
+                            .flat_map(|c| &c.cards)
+                            .find(|i| i.id == id)
+                            .map(|i| i.team.clone())
+                    })
+            })
+            .unwrap_or_default();
+        match form.handle_key(key, &self.board.org, &team) {
+            FormOutcome::Editing => {}
+            FormOutcome::Cancel => self.form = None,
+            FormOutcome::Submit(command) => {
+                let id = form.item;
+                match self.run(id, command) {
+                    Ok(()) => self.form = None,
+                    Err(e) => {
+                        if let Some(form) = &mut self.form {
+                            form.error = Some(e.to_string());
+                            form.confirm_incomplete = None;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs one command through the store, then follows the item to where it went.
+    pub fn run(&mut self, id: Option<ItemId>, command: Command) -> Result<()> {
+        let (event, item) = self.store.execute(id, command, self.now(), &self.actor)?;
+        let events = self.store.events(item.id)?;
+        let line = narrate(&events)
+            .last()
+            .map(|(_, l)| l.clone())
+            .unwrap_or_default();
+        self.say(&format!("#{} {line}  (u undoes)", item.id));
+        self.last_change = Some((item.id, event.seq, line));
+        self.reload()?;
+        self.follow(&item)?;
+        Ok(())
+    }
+
+    fn undo(&mut self) -> Result<()> {
+        let Some((id, seq, line)) = self.last_change.take() else {
+            self.fail("nothing to undo: you have made no change in this session");
+            return Ok(());
+        };
+        match self.store.undo(id, seq, self.now(), &self.actor) {
+            Ok((_, item)) => {
+                self.say(&format!("#{id}: undid “{line}”"));
+                self.reload()?;
+                self.follow(&item)?;
+            }
+            Err(e) => self.fail(&e.to_string()),
+        }
+        Ok(())
+    }
+
+    /// Selects `item` wherever it now sits on the board.
+    fn follow(&mut self, item: &Item) -> Result<()> {
+        if let Some((column, row)) = self.board.locate(&self.store, &self.query, item)? {
+            self.column = column;
+            let kind = self.board.columns[column].kind.clone();
+            self.rows.insert(kind, row);
+            self.ensure_window(column)?;
+            self.keep_column_visible();
+        }
+        Ok(())
+    }
+
+    fn open_detail(&mut self) -> Result<()> {
+        if self.selected().is_none() {
+            self.fail("no item selected");
+            return Ok(());
+        }
+        self.screen = Screen::Detail;
+        self.scroll = 0;
+        self.refresh_detail()
+    }
+
+    fn refresh_detail(&mut self) -> Result<()> {
+        let id = match (&self.detail, self.selected()) {
+            (Some(d), _) => d.item.id,
+            (None, Some(item)) => item.id,
+            (None, None) => return Ok(()),
+        };
+        let item = self.store.item(id)?;
+        let events = self.store.events(id)?;
+        let like = match self.board.duplicates.get(&id) {
+            Some(other) => Some(self.store.item(*other)?),
+            None => None,
+        };
+        let signals = if item.state.is_open() {
+            signals(&item, &self.board.org, self.now(), like.as_ref())
+        } else {
+            Vec::new()
+        };
+        self.detail = Some(Detail {
+            item,
+            events,
+            signals,
+        });
+        Ok(())
+    }
+
+    /// Applies a filter line: words, and `team:` `owner:` `tag:` `signal:` terms.
+    pub fn apply_filter(&mut self, text: &str) -> Result<()> {
+        let mut filter = ItemFilter::default();
+        let mut words = Vec::new();
+        let mut signal = None;
+        for term in text.split_whitespace() {
+            match term.split_once(':') {
+                Some(("team", v)) => filter.team = Some(v.to_string()),
+                Some(("owner", v)) => filter.owner = Some(v.to_string()),
+                Some(("tag", v)) => filter.tag = Some(v.to_string()),
+                Some(("signal", v)) => match SignalCode::parse(v) {
+                    Some(code) => signal = Some(code),
+                    None => {
+                        let codes: Vec<&str> =
+                            SignalCode::ALL.iter().map(|c| c.as_str()).collect();
+                        self.fail(&format!(
+                            "unknown signal `{v}`; signals: {}",
+                            codes.join(", ")
+                        ));
+                        return Ok(());
+                    }
+                },
+                _ => words.push(term),
+            }
+        }
+        if !words.is_empty() {
+            filter.text = Some(words.join(" "));
+        }
+        self.query.filter = filter;
+        self.filter_signal = signal;
+        self.filter_text = text.trim().to_string();
+        self.rows.clear();
+        self.first_column = 0;
+        self.reload()?;
+        if self.filter_text.is_empty() {
+            self.say("filter cleared");
+        } else {
+            let shown = self.board.totals.open;
+            self.say(&format!("{shown} open items match; esc clears the filter"));
+        }
+        Ok(())
+    }
+
+    fn move_column(&mut self, by: i64) -> Result<()> {
+        let last = self.board.columns.len().saturating_sub(1) as i64;
+        self.column = (self.column as i64 + by).clamp(0, last) as usize;
+        self.keep_column_visible();
+        Ok(())
+    }
+
+    fn move_row(&mut self, by: i64) -> Result<()> {
+        let Some(column) = self.board.columns.get(self.column) else {
+            return Ok(());
+        };
+        let count = column.count as i64;
+        let kind = column.kind.clone();
+        let current = self.rows.get(&kind).copied().unwrap_or(0) as i64;
+        let row = (current.saturating_add(by)).clamp(0, (count - 1).max(0)) as usize;
+        self.rows.insert(kind, row);
+        self.ensure_window(self.column)
+    }
+
+    /// Loads more of a column when its selected row is outside the loaded window.
+    fn ensure_window(&mut self, column: usize) -> Result<()> {
+        let rows = self.visible_rows();
+        let Some(col) = self.board.columns.get(column) else {
+            return Ok(());
+        };
+        let row = self.rows.get(&col.kind).copied().unwrap_or(0);
+        let start = col.window_start;
+        let needs = col.count > 0
+            && (row < start || row >= start + rows || (col.cards.len() < rows && start > 0));
+        if needs {
+            let start = if row < start {
+                row
+            } else {
+                row.saturating_sub(rows - 1)
+            };
+            self.board
+                .load_window(&self.store, &self.query, column, start, rows)?;
+        }
+        Ok(())
+    }
+
+    fn keep_column_visible(&mut self) {
+        let fit = self.visible_columns();
+        if self.column < self.first_column {
+            self.first_column = self.column;
+        } else if self.column >= self.first_column + fit {
+            self.first_column = self.column + 1 - fit;
+        }
+        let max_first = self.board.columns.len().saturating_sub(fit);
+        self.first_column = self.first_column.min(max_first);
+    }
+
+    /// Moves the selected column left or right and saves the order.
+    fn shift_column(&mut self, by: i64) -> Result<()> {
+        let len = self.board.columns.len() as i64;
+        let to = self.column as i64 + by;
+        if to < 0 || to >= len || self.query.boundaries_only {
+            if self.query.boundaries_only {
+                self.fail("columns are reordered in the full view (B)");
+            }
+            return Ok(());
+        }
+        let to = to as usize;
+        if matches!(self.board.columns[self.column].kind, ColumnKind::Closed)
+            || matches!(self.board.columns[to].kind, ColumnKind::Closed)
+        {
+            return Ok(());
+        }
+        self.board.columns.swap(self.column, to);
+        self.column = to;
+        let order: Vec<String> = self
+            .board
+            .columns
+            .iter()
+            .filter(|c| c.kind != ColumnKind::Closed)
+            .map(|c| c.kind.id())
+            .collect();
+        let text = serde_json::to_string(&order).unwrap_or_default();
+        self.store.set_setting(COLUMN_ORDER_SETTING, &text)?;
+        self.data_version = self.store.data_version()?;
+        self.keep_column_visible();
+        self.say("column order saved");
+        Ok(())
+    }
+}

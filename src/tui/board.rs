@@ -1,0 +1,403 @@
+//! What the board shows: columns in flow order (each team's lane, with a limbo column
+//! for every boundary into it just before), their counts, and a window of cards per
+//! column. Only the cards on screen are loaded; counts come from light summaries.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::attention::{SlaStanding, lacks_owner, possible_duplicates, standing};
+use crate::domain::{Item, ItemId, Org, State};
+use crate::storage::{ItemFilter, Order, Result, Store};
+
+/// The setting that keeps the user's column order.
+pub const COLUMN_ORDER_SETTING: &str = "board.column_order";
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ColumnKind {
+    Lane {
+        team: String,
+    },
+    Limbo {
+        from: String,
+        to: String,
+    },
+    /// Done and dropped items, most recent first (shown on request).
+    Closed,
+}
+
+impl ColumnKind {
+    /// A stable name, as saved in the column order.
+    pub fn id(&self) -> String {
+        match self {
+            ColumnKind::Lane { team } => format!("team:{team}"),
+            ColumnKind::Limbo { from, to } => format!("limbo:{from}>{to}"),
+            ColumnKind::Closed => "closed".to_string(),
+        }
+    }
+
+    pub fn is_limbo(&self) -> bool {
+        matches!(self, ColumnKind::Limbo { .. })
+    }
+
+    fn filter(&self, base: &ItemFilter) -> ItemFilter {
+        let mut f = base.clone();
+        match self {
+            ColumnKind::Lane { team } => {
+                f.states = vec![State::Active];
+                f.held_by = Some(team.clone());
+            }
+            ColumnKind::Limbo { from, to } => {
+                f.states = vec![State::Limbo];
+                f.held_by = Some(from.clone());
+                f.limbo_to = Some(to.clone());
+                f.order = Order::SentAt;
+            }
+            ColumnKind::Closed => {
+                f.states = vec![State::Done, State::Dropped];
+                f.order = Order::RecentlyChanged;
+            }
+        }
+        f
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Column {
+    pub kind: ColumnKind,
+    pub count: usize,
+    pub breached: usize,
+    /// The loaded window of cards, starting at `window_start`.
+    pub cards: Vec<Item>,
+    pub window_start: usize,
+}
+
+impl Column {
+    /// The card at `row` when it is in the loaded window.
+    pub fn card(&self, row: usize) -> Option<&Item> {
+        row.checked_sub(self.window_start)
+            .and_then(|i| self.cards.get(i))
+    }
+}
+
+/// The totals the status line shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub open: usize,
+    pub in_limbo: usize,
+    pub breached: usize,
+    pub no_owner: usize,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Board {
+    pub org: Org,
+    pub columns: Vec<Column>,
+    pub totals: Totals,
+    /// Open items whose title is like another team's open item, with that item.
+    pub duplicates: HashMap<ItemId, ItemId>,
+}
+
+/// Teams in flow order: along the boundaries, a team after those that send to it;
+/// cycles (rework edges) are broken by taking the earliest-added team left that an
+/// already placed team sends to (or the earliest-added one left).
+pub fn flow_order(org: &Org) -> Vec<String> {
+    let keys: Vec<&str> = org.teams.iter().map(|t| t.key.as_str()).collect();
+    let mut incoming: HashMap<&str, usize> = keys.iter().map(|k| (*k, 0)).collect();
+    for b in &org.boundaries {
+        if let Some(n) = incoming.get_mut(b.to.as_str()) {
+            *n += 1;
+        }
+    }
+    let mut placed: Vec<String> = Vec::new();
+    let mut done: HashSet<&str> = HashSet::new();
+    while placed.len() < keys.len() {
+        let next = keys
+            .iter()
+            .find(|k| !done.contains(**k) && incoming.get(**k) == Some(&0))
+            .or_else(|| {
+                keys.iter().find(|k| {
+                    !done.contains(**k)
+                        && org
+                            .boundaries
+                            .iter()
+                            .any(|b| b.to == **k && done.contains(b.from.as_str()))
+                })
+            })
+            .or_else(|| keys.iter().find(|k| !done.contains(**k)));
+        let Some(&next) = next else { break };
+        done.insert(next);
+        placed.push(next.to_string());
+        for b in org.boundaries.iter().filter(|b| b.from == next) {
+            if let Some(n) = incoming.get_mut(b.to.as_str()) {
+                *n = n.saturating_sub(1);
+            }
+        }
+    }
+    placed
+}
+
+/// The default columns: for each team in flow order, the limbo columns of the
+/// boundaries into it (senders in flow order), then its lane.
+pub fn default_columns(org: &Org) -> Vec<ColumnKind> {
+    let order = flow_order(org);
+    let rank: HashMap<&str, usize> = order
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (k.as_str(), i))
+        .collect();
+    let mut columns = Vec::new();
+    for team in &order {
+        let mut into: Vec<&crate::domain::Boundary> =
+            org.boundaries.iter().filter(|b| &b.to == team).collect();
+        into.sort_by_key(|b| rank.get(b.from.as_str()).copied().unwrap_or(usize::MAX));
+        for b in into {
+            columns.push(ColumnKind::Limbo {
+                from: b.from.clone(),
+                to: b.to.clone(),
+            });
+        }
+        columns.push(ColumnKind::Lane { team: team.clone() });
+    }
+    columns
+}
+
+/// The columns in the user's saved order; columns not named there keep their default
+/// place after the saved ones that come before them.
+pub fn arrange(defaults: Vec<ColumnKind>, saved: &[String]) -> Vec<ColumnKind> {
+    let mut result: Vec<ColumnKind> = saved
+        .iter()
+        .filter_map(|id| defaults.iter().find(|c| &c.id() == id).cloned())
+        .collect();
+    for (i, column) in defaults.iter().enumerate() {
+        if result.contains(column) {
+            continue;
+        }
+        // Place it after the default neighbour before it, when that one is placed.
+        let at = defaults[..i]
+            .iter()
+            .rev()
+            .find_map(|prev| result.iter().position(|c| c == prev))
+            .map_or(0, |p| p + 1);
+        result.insert(at, column.clone());
+    }
+    result
+}
+
+/// What the board loads, and how much of each column.
+#[derive(Debug, Clone, Default)]
+pub struct Query {
+    pub filter: ItemFilter,
+    pub show_closed: bool,
+    pub boundaries_only: bool,
+}
+
+impl Board {
+    /// Reloads the window of one column starting at `start`.
+    pub fn load_window(
+        &mut self,
+        store: &Store,
+        query: &Query,
+        column: usize,
+        start: usize,
+        rows: usize,
+    ) -> Result<()> {
+        if let Some(col) = self.columns.get_mut(column) {
+            let mut f = col.kind.filter(&query.filter);
+            f.offset = start;
+            f.limit = Some(rows);
+            col.cards = store.items(&f)?;
+            col.window_start = start;
+        }
+        Ok(())
+    }
+
+    /// Where `id` now sits: its column and its row there.
+    pub fn locate(
+        &self,
+        store: &Store,
+        query: &Query,
+        item: &Item,
+    ) -> Result<Option<(usize, usize)>> {
+        let kind = match (&item.state, item.boundary()) {
+            (State::Limbo, Some((from, to))) => ColumnKind::Limbo {
+                from: from.to_string(),
+                to: to.to_string(),
+            },
+            (State::Active, _) => ColumnKind::Lane {
+                team: item.team.clone(),
+            },
+            _ => ColumnKind::Closed,
+        };
+        let Some(column) = self.columns.iter().position(|c| c.kind == kind) else {
+            return Ok(None);
+        };
+        Ok(store
+            .position(&kind.filter(&query.filter), item.id)?
+            .map(|row| (column, row)))
+    }
+
+    /// Loads counts for every column and, for each column, the window of `rows` cards
+    /// around `starts[column]`.
+    pub fn load(
+        store: &Store,
+        query: &Query,
+        now: DateTime<Utc>,
+        starts: &HashMap<ColumnKind, usize>,
+        rows: usize,
+    ) -> Result<Board> {
+        let org = store.org()?;
+        let saved: Vec<String> = store
+            .setting(COLUMN_ORDER_SETTING)?
+            .and_then(|s| serde_json::from_str(&s).ok())
+            .unwrap_or_default();
+        let mut kinds = arrange(default_columns(&org), &saved);
+        if query.boundaries_only {
+            kinds.retain(ColumnKind::is_limbo);
+        }
+        if query.show_closed {
+            kinds.push(ColumnKind::Closed);
+        }
+        let summaries = store.open_summaries(&query.filter)?;
+        let mut counts: HashMap<ColumnKind, (usize, usize)> = HashMap::new();
+        let mut totals = Totals::default();
+        for s in &summaries {
+            totals.open += 1;
+            let limbo = s.limbo_to.as_deref().map(|to| (s.team.as_str(), to));
+            if lacks_owner(s.has_owner, limbo, &org) {
+                totals.no_owner += 1;
+            }
+            let kind = match (&s.state, limbo, s.sent_at) {
+                (State::Limbo, Some((from, to)), Some(sent_at)) => {
+                    totals.in_limbo += 1;
+                    let sla = org.boundary(from, to).and_then(|b| b.contract.sla());
+                    let breached =
+                        standing(now.signed_duration_since(sent_at), sla) == SlaStanding::Breached;
+                    totals.breached += usize::from(breached);
+                    let entry = counts
+                        .entry(ColumnKind::Limbo {
+                            from: from.to_string(),
+                            to: to.to_string(),
+                        })
+                        .or_default();
+                    entry.1 += usize::from(breached);
+                    entry.0 += 1;
+                    continue;
+                }
+                _ => ColumnKind::Lane {
+                    team: s.team.clone(),
+                },
+            };
+            counts.entry(kind).or_default().0 += 1;
+        }
+        let duplicates = possible_duplicates(
+            summaries
+                .iter()
+                .map(|s| (s.id, s.team.as_str(), s.title.as_str())),
+        );
+        let mut columns = Vec::with_capacity(kinds.len());
+        for kind in kinds {
+            let (count, breached) = match kind {
+                ColumnKind::Closed => (store.count(&kind.filter(&query.filter))?, 0),
+                _ => counts.get(&kind).copied().unwrap_or_default(),
+            };
+            let start = starts
+                .get(&kind)
+                .copied()
+                .unwrap_or(0)
+                .min(count.saturating_sub(1));
+            let cards = if count == 0 || rows == 0 {
+                Vec::new()
+            } else {
+                let mut f = kind.filter(&query.filter);
+                f.offset = start;
+                f.limit = Some(rows);
+                store.items(&f)?
+            };
+            columns.push(Column {
+                kind,
+                count,
+                breached,
+                cards,
+                window_start: start,
+            });
+        }
+        Ok(Board {
+            org,
+            columns,
+            totals,
+            duplicates,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Boundary, Contract, Team};
+
+    fn org(teams: &[&str], edges: &[(&str, &str)]) -> Org {
+        Org {
+            teams: teams
+                .iter()
+                .map(|k| Team {
+                    key: k.to_string(),
+                    name: k.to_string(),
+                    lead: None,
+                })
+                .collect(),
+            boundaries: edges
+                .iter()
+                .map(|(f, t)| Boundary {
+                    from: f.to_string(),
+                    to: t.to_string(),
+                    contract: Contract::default(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn teams_follow_the_boundaries_and_cycles_break_stably() {
+        let o = org(
+            &["ops", "eng", "support", "sales"],
+            &[
+                ("sales", "support"),
+                ("support", "eng"),
+                ("eng", "ops"),
+                ("eng", "support"),
+            ],
+        );
+        // support waits on eng (a rework edge), so the cycle is broken at the team
+        // sales sends to, not at ops, the earliest-added team.
+        assert_eq!(flow_order(&o), ["sales", "support", "eng", "ops"]);
+    }
+
+    #[test]
+    fn limbo_columns_sit_just_before_the_receiving_lane() {
+        let o = org(&["a", "b", "c"], &[("a", "b"), ("b", "c"), ("c", "b")]);
+        let ids: Vec<String> = default_columns(&o).iter().map(ColumnKind::id).collect();
+        assert_eq!(
+            ids,
+            [
+                "team:a",
+                "limbo:a>b",
+                "limbo:c>b",
+                "team:b",
+                "limbo:b>c",
+                "team:c"
+            ]
+        );
+    }
+
+    #[test]
+    fn saved_order_wins_and_new_columns_keep_their_place() {
+        let o = org(&["a", "b"], &[("a", "b")]);
+        let saved = vec!["team:b".to_string(), "team:a".to_string()];
+        let ids: Vec<String> = arrange(default_columns(&o), &saved)
+            .iter()
+            .map(ColumnKind::id)
+            .collect();
+        assert_eq!(ids, ["team:b", "team:a", "limbo:a>b"]);
+    }
+}

@@ -1,0 +1,454 @@
+//! Small forms for the board's actions. A form only gathers input; on submit it becomes
+//! a domain [`Command`], checked by the same rules as the command line.
+
+use chrono::Local;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::domain::time::parse_due;
+use crate::domain::{Command, Item, Org, Ticks};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormKind {
+    NewItem,
+    Send,
+    Accept,
+    Bounce,
+    Reclaim,
+    Escalate,
+    Owner,
+    Note,
+    Done,
+    Reopen,
+    Drop,
+    Flag,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Field {
+    Text {
+        label: &'static str,
+        value: String,
+        required: bool,
+        hint: &'static str,
+    },
+    Choice {
+        label: &'static str,
+        options: Vec<String>,
+        selected: usize,
+    },
+    Checklist {
+        label: &'static str,
+        entries: Vec<String>,
+        ticked: Vec<bool>,
+        cursor: usize,
+    },
+}
+
+impl Field {
+    fn text(label: &'static str, value: Option<&str>, required: bool, hint: &'static str) -> Field {
+        Field::Text {
+            label,
+            value: value.unwrap_or_default().to_string(),
+            required,
+            hint,
+        }
+    }
+
+    pub fn label(&self) -> &'static str {
+        match self {
+            Field::Text { label, .. }
+            | Field::Choice { label, .. }
+            | Field::Checklist { label, .. } => label,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Form {
+    pub kind: FormKind,
+    /// The item acted on; `None` for a new item.
+    pub item: Option<i64>,
+    /// The item's title, or the team for a new item, for the form's heading.
+    pub subject: String,
+    pub fields: Vec<Field>,
+    pub focus: usize,
+    pub error: Option<String>,
+    /// Set once the user was warned that the send is incomplete; a second Enter forces it.
+    pub confirm_incomplete: Option<Vec<String>>,
+}
+
+/// What a key did to a form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormOutcome {
+    Editing,
+    Cancel,
+    Submit(Command),
+}
+
+impl Form {
+    pub fn title(&self) -> &'static str {
+        match self.kind {
+            FormKind::NewItem => "New item",
+            FormKind::Send => "Send across a boundary",
+            FormKind::Accept => "Accept",
+            FormKind::Bounce => "Bounce back to the sender",
+            FormKind::Reclaim => "Reclaim (pull back)",
+            FormKind::Escalate => "Escalate",
+            FormKind::Owner => "Assign owner",
+            FormKind::Note => "Add a note",
+            FormKind::Done => "Mark done",
+            FormKind::Reopen => "Reopen",
+            FormKind::Drop => "Drop",
+            FormKind::Flag => "Flag a dropped baton",
+        }
+    }
+
+    pub fn new_item(team: &str) -> Form {
+        Form::build(
+            FormKind::NewItem,
+            None,
+            team.to_string(),
+            vec![
+                Field::text("Title", None, true, ""),
+                Field::text("Owner", None, false, "a person; empty for none"),
+                Field::text("Due", None, false, "YYYY-MM-DD or YYYY-MM-DD HH:MM"),
+                Field::text("Tags", None, false, "separated by commas"),
+            ],
+        )
+    }
+
+    /// The form for `kind` on `item`; `Err` says why the action makes no sense here.
+    pub fn for_item(kind: FormKind, item: &Item, org: &Org) -> Result<Form, String> {
+        let contract = item
+            .boundary()
+            .and_then(|(f, t)| org.boundary(f, t))
+            .map(|b| &b.contract);
+        let fields = match kind {
+            FormKind::NewItem => return Ok(Form::new_item(&item.team)),
+            FormKind::Send => {
+                let targets: Vec<String> = org
+                    .boundaries_from(&item.team)
+                    .map(|b| b.to.clone())
+                    .collect();
+                if targets.is_empty() {
+                    return Err(format!(
+                        "no boundary leads out of {}; add one with `baton boundary add {} TEAM`",
+                        item.team, item.team
+                    ));
+                }
+                let entries = org
+                    .boundary(&item.team, &targets[0])
+                    .map(|b| b.contract.definition_of_done.clone())
+                    .unwrap_or_default();
+                vec![
+                    Field::Choice {
+                        label: "To",
+                        options: targets,
+                        selected: 0,
+                    },
+                    Field::Checklist {
+                        label: "Definition of done",
+                        ticked: vec![false; entries.len()],
+                        entries,
+                        cursor: 0,
+                    },
+                    Field::text(
+                        "Handoff note",
+                        None,
+                        true,
+                        "what the receiving team must know",
+                    ),
+                ]
+            }
+            FormKind::Accept => vec![Field::text(
+                "Owner",
+                item.owner
+                    .as_deref()
+                    .or(contract.and_then(|c| c.owner.as_deref())),
+                false,
+                "defaults to the contract's next owner",
+            )],
+            FormKind::Bounce => vec![Field::text("Reason", None, true, "why it goes back")],
+            FormKind::Reclaim => vec![Field::text("Reason", None, false, "optional")],
+            FormKind::Escalate => {
+                let contact = contract.and_then(|c| c.escalate_to.as_deref()).or_else(|| {
+                    org.boundaries
+                        .iter()
+                        .filter(|b| b.to == item.team)
+                        .find_map(|b| b.contract.escalate_to.as_deref())
+                });
+                vec![
+                    Field::text("To", contact, false, "the contract's escalation contact"),
+                    Field::text("Note", None, false, "optional"),
+                ]
+            }
+            FormKind::Owner => vec![Field::text(
+                "Owner",
+                item.owner.as_deref(),
+                false,
+                "empty to clear",
+            )],
+            FormKind::Note => vec![Field::text("Note", None, true, "")],
+            FormKind::Done => vec![Field::text("Note", None, false, "optional")],
+            FormKind::Reopen => vec![Field::text("Reason", None, false, "optional")],
+            FormKind::Drop => vec![Field::text("Reason", None, true, "why it is dropped")],
+            FormKind::Flag => vec![Field::text(
+                "Note",
+                None,
+                true,
+                "what went wrong in the handoff",
+            )],
+        };
+        Ok(Form::build(kind, Some(item.id), item.title.clone(), fields))
+    }
+
+    fn build(kind: FormKind, item: Option<i64>, subject: String, fields: Vec<Field>) -> Form {
+        let focus = fields
+            .iter()
+            .position(|f| matches!(f, Field::Text { .. }))
+            .unwrap_or(0);
+        Form {
+            kind,
+            item,
+            subject,
+            fields,
+            focus,
+            error: None,
+            confirm_incomplete: None,
+        }
+    }
+
+    fn text_value(&self, label: &str) -> Option<String> {
+        self.fields.iter().find_map(|f| match f {
+            Field::Text {
+                label: l, value, ..
+            } if *l == label => Some(value.trim().to_string()).filter(|v| !v.is_empty()),
+            _ => None,
+        })
+    }
+
+    /// Handles one key. `org` refreshes the checklist when the send target changes.
+    pub fn handle_key(&mut self, key: KeyEvent, org: &Org, team: &str) -> FormOutcome {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Esc => {
+                if self.confirm_incomplete.take().is_some() {
+                    self.error = None;
+                    return FormOutcome::Editing;
+                }
+                return FormOutcome::Cancel;
+            }
+            KeyCode::Char('c') if ctrl => return FormOutcome::Cancel,
+            KeyCode::Enter => return self.submit(),
+            KeyCode::Tab => self.move_focus(1),
+            KeyCode::BackTab => self.move_focus(self.fields.len() - 1),
+            _ => {}
+        }
+        let focus = self.focus;
+        let Some(field) = self.fields.get_mut(focus) else {
+            return FormOutcome::Editing;
+        };
+        let mut target_changed = false;
+        match field {
+            Field::Text { value, .. } => match key.code {
+                KeyCode::Char('u') if ctrl => value.clear(),
+                KeyCode::Char(c) if !ctrl => value.push(c),
+                KeyCode::Backspace => {
+                    value.pop();
+                }
+                KeyCode::Up => self.move_focus(self.fields.len() - 1),
+                KeyCode::Down => self.move_focus(1),
+                _ => {}
+            },
+            Field::Choice {
+                options, selected, ..
+            } => match key.code {
+                KeyCode::Left | KeyCode::Char('h') => {
+                    *selected = (*selected + options.len() - 1) % options.len();
+                    target_changed = true;
+                }
+                KeyCode::Right | KeyCode::Char('l') | KeyCode::Char(' ') => {
+                    *selected = (*selected + 1) % options.len();
+                    target_changed = true;
+                }
+                KeyCode::Up => self.move_focus(self.fields.len() - 1),
+                KeyCode::Down => self.move_focus(1),
+                _ => {}
+            },
+            Field::Checklist {
+                entries,
+                ticked,
+                cursor,
+                ..
+            } => match key.code {
+                KeyCode::Up | KeyCode::Char('k') => {
+                    if *cursor == 0 {
+                        self.move_focus(self.fields.len() - 1);
+                    } else {
+                        *cursor -= 1;
+                    }
+                }
+                KeyCode::Down | KeyCode::Char('j') => {
+                    if *cursor + 1 >= entries.len() {
+                        self.move_focus(1);
+                    } else {
+                        *cursor += 1;
+                    }
+                }
+                KeyCode::Char(' ') | KeyCode::Char('x') => {
+                    if let Some(t) = ticked.get_mut(*cursor) {
+                        *t = !*t;
+                    }
+                }
+                KeyCode::Char('a') => {
+                    let all = ticked.iter().all(|t| *t);
+                    ticked.iter_mut().for_each(|t| *t = !all);
+                }
+                _ => {}
+            },
+        }
+        if target_changed {
+            self.refresh_checklist(org, team);
+        }
+        self.confirm_incomplete = None;
+        self.error = None;
+        FormOutcome::Editing
+    }
+
+    fn move_focus(&mut self, by: usize) {
+        if !self.fields.is_empty() {
+            self.focus = (self.focus + by) % self.fields.len();
+        }
+    }
+
+    fn refresh_checklist(&mut self, org: &Org, team: &str) {
+        let target = self.fields.iter().find_map(|f| match f {
+            Field::Choice {
+                options, selected, ..
+            } => options.get(*selected).cloned(),
+            _ => None,
+        });
+        let entries = target
+            .and_then(|to| org.boundary(team, &to))
+            .map(|b| b.contract.definition_of_done.clone())
+            .unwrap_or_default();
+        for field in &mut self.fields {
+            if let Field::Checklist {
+                entries: e,
+                ticked,
+                cursor,
+                ..
+            } = field
+            {
+                *ticked = vec![false; entries.len()];
+                *e = entries.clone();
+                *cursor = 0;
+            }
+        }
+    }
+
+    fn submit(&mut self) -> FormOutcome {
+        for field in &self.fields {
+            if let Field::Text {
+                label,
+                value,
+                required: true,
+                ..
+            } = field
+                && value.trim().is_empty()
+            {
+                self.error = Some(format!("{label} is required"));
+                return FormOutcome::Editing;
+            }
+        }
+        let text = |label: &str| self.text_value(label);
+        let command = match self.kind {
+            FormKind::NewItem => {
+                let due = match text("Due") {
+                    Some(d) => match parse_due(&d, &Local) {
+                        Ok(due) => Some(due),
+                        Err(e) => {
+                            self.error = Some(e.to_string());
+                            return FormOutcome::Editing;
+                        }
+                    },
+                    None => None,
+                };
+                Command::Create {
+                    title: text("Title").unwrap_or_default(),
+                    team: self.subject.clone(),
+                    owner: text("Owner"),
+                    due,
+                    tags: text("Tags")
+                        .map(|t| {
+                            t.split(',')
+                                .map(|s| s.trim().to_string())
+                                .filter(|s| !s.is_empty())
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                    body: None,
+                }
+            }
+            FormKind::Send => {
+                let mut to = String::new();
+                let mut ticks = Vec::new();
+                let mut unticked = Vec::new();
+                for field in &self.fields {
+                    match field {
+                        Field::Choice {
+                            options, selected, ..
+                        } => to = options.get(*selected).cloned().unwrap_or_default(),
+                        Field::Checklist {
+                            entries, ticked, ..
+                        } => {
+                            for (i, (entry, t)) in entries.iter().zip(ticked).enumerate() {
+                                if *t {
+                                    ticks.push(i + 1);
+                                } else {
+                                    unticked.push(entry.clone());
+                                }
+                            }
+                        }
+                        Field::Text { .. } => {}
+                    }
+                }
+                let force = !unticked.is_empty();
+                if force && self.confirm_incomplete.is_none() {
+                    self.error = Some(format!(
+                        "Unticked: {}. Enter again sends it as an incomplete handoff; Esc goes back.",
+                        unticked.join("; ")
+                    ));
+                    self.confirm_incomplete = Some(unticked);
+                    return FormOutcome::Editing;
+                }
+                Command::Send {
+                    to,
+                    note: text("Handoff note").unwrap_or_default(),
+                    ticks: Ticks::Entries(ticks),
+                    force,
+                }
+            }
+            FormKind::Accept => Command::Accept {
+                owner: text("Owner"),
+            },
+            FormKind::Bounce => Command::Bounce {
+                reason: text("Reason").unwrap_or_default(),
+            },
+            FormKind::Reclaim => Command::Reclaim {
+                reason: text("Reason"),
+            },
+            FormKind::Escalate => Command::Escalate {
+                to: text("To"),
+                note: text("Note"),
+            },
+            FormKind::Owner => Command::SetOwner(text("Owner")),
+            FormKind::Note => Command::Note(text("Note").unwrap_or_default()),
+            FormKind::Done => Command::Done(text("Note")),
+            FormKind::Reopen => Command::Reopen(text("Reason")),
+            FormKind::Drop => Command::Drop(text("Reason").unwrap_or_default()),
+            FormKind::Flag => Command::Flag(text("Note").unwrap_or_default()),
+        };
+        FormOutcome::Submit(command)
+    }
+}
