@@ -5,3 +5,4 @@ pub mod domain;
 pub mod export;
 pub mod storage;
 pub mod tui;
+pub mod ui;

@@ -60,7 +60,7 @@ pub const CHROME_ROWS: u16 = 5;
 /// Lines each card takes.
 pub const CARD_ROWS: u16 = 2;
 /// The narrowest a column is drawn; fewer columns are shown and the rest scroll.
-pub const MIN_COLUMN_WIDTH: u16 = 22;
+pub const MIN_COLUMN_WIDTH: u16 = 26;
 
 pub struct App {
     pub store: Store,
@@ -190,9 +190,7 @@ impl App {
         {
             self.column = i;
         }
-        self.column = self
-            .column
-            .min(self.board.columns.len().saturating_sub(1));
+        self.column = self.column.min(self.board.columns.len().saturating_sub(1));
         for column in &self.board.columns {
             if let Some(row) = self.rows.get_mut(&column.kind) {
                 *row = (*row).min(column.count.saturating_sub(1));
@@ -439,9 +437,7 @@ impl App {
         // Say at once what the rules will refuse, instead of after typing a reason.
         let allowed = match kind {
             FormKind::Send => item.state == State::Active,
-            FormKind::Accept | FormKind::Bounce | FormKind::Reclaim => {
-                item.state == State::Limbo
-            }
+            FormKind::Accept | FormKind::Bounce | FormKind::Reclaim => item.state == State::Limbo,
             FormKind::Done => item.state == State::Active,
             FormKind::Reopen => !item.state.is_open(),
             FormKind::Escalate | FormKind::Owner | FormKind::Drop => item.state.is_open(),
@@ -597,8 +593,7 @@ impl App {
                 Some(("signal", v)) => match SignalCode::parse(v) {
                     Some(code) => signal = Some(code),
                     None => {
-                        let codes: Vec<&str> =
-                            SignalCode::ALL.iter().map(|c| c.as_str()).collect();
+                        let codes: Vec<&str> = SignalCode::ALL.iter().map(|c| c.as_str()).collect();
                         self.fail(&format!(
                             "unknown signal `{v}`; signals: {}",
                             codes.join(", ")

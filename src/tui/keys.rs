@@ -298,7 +298,7 @@ pub const BINDINGS: &[Binding] = &[
         Contracts,
         Board,
         true,
-        "contracts of every boundary"
+        "contracts: every boundary's handoff contract"
     ),
     binding!(
         "B",
@@ -338,15 +338,15 @@ pub const BINDINGS: &[Binding] = &[
         Help,
         Everywhere,
         true,
-        "this help"
+        "help: every key and what the marks mean"
     ),
     binding!(
-        "q ctrl-c",
+        "q",
         [(KeyCode::Char('q'), NONE), (KeyCode::Char('c'), CTRL)],
         Quit,
         Everywhere,
         true,
-        "quit"
+        "quit (ctrl-c too)"
     ),
 ];
 

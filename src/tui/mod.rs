@@ -1,15 +1,103 @@
-//! The board in the terminal.
+//! The board in the terminal: opening it (or printing it), and the runtime loop.
 
 pub mod app;
 pub mod board;
 pub mod form;
 pub mod keys;
 
-use anyhow::{Result, bail};
+use std::time::Duration;
 
-use crate::cli::Context;
+use anyhow::{Context as _, Result};
+use crossterm::event::{self, Event};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use std::io::IsTerminal;
+
 use crate::cli::args::BoardArgs;
+use crate::cli::{Context, demo_document, import_document};
+use crate::storage::Store;
+use crate::ui::{self, theme::Theme};
+use app::{App, Clock};
 
-pub fn open(_ctx: &Context, _args: BoardArgs, _demo: bool) -> Result<()> {
-    bail!("the board is not built yet")
+/// How often the board looks for changes made by other processes when idle.
+const POLL: Duration = Duration::from_millis(500);
+
+/// `baton`, `baton board` and `baton demo`.
+pub fn open(ctx: &Context, args: BoardArgs, demo: bool) -> Result<()> {
+    // The demo lives in a throwaway folder, removed when the board closes.
+    let demo_dir = if demo {
+        Some(tempfile::tempdir().context("cannot create a folder for the demo")?)
+    } else {
+        None
+    };
+    let path = match &demo_dir {
+        Some(dir) => dir.path().join("demo.db"),
+        None => ctx.db.clone(),
+    };
+    let mut store = if demo {
+        Store::open_or_create(&path)?
+    } else {
+        Store::open(&path)?
+    };
+    if demo {
+        import_document(&mut store, &demo_document(ctx.now)?, false)?;
+    }
+    let clock = if std::env::var("BATON_NOW").is_ok_and(|v| !v.trim().is_empty()) {
+        Clock::Fixed(ctx.now)
+    } else {
+        Clock::System
+    };
+    let theme = Theme::from_env();
+    if args.print {
+        let (tw, th) = crossterm::terminal::size().unwrap_or((160, 48));
+        let (width, height) = (args.width.unwrap_or(tw), args.height.unwrap_or(th));
+        let app = App::new(store, clock, ctx.actor.clone(), (width, height))?;
+        print!("{}", print(&app, &Theme { color: false }));
+        return Ok(());
+    }
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        anyhow::bail!(
+            "the board needs a terminal; for text use `baton board --print`, for scripts `baton ls --json`"
+        );
+    }
+    run(store, clock, ctx.actor.clone(), &theme)
+}
+
+/// The board rendered as plain text at the app's size.
+pub fn print(app: &App, theme: &Theme) -> String {
+    let area = Rect::new(0, 0, app.size.0, app.size.1);
+    let mut buf = Buffer::empty(area);
+    ui::render(area, &mut buf, app, theme);
+    ui::buffer_to_text(&buf)
+}
+
+/// The interactive loop: draw when something changed, otherwise sleep on input with a
+/// timeout, checking for other processes' changes between.
+fn run(store: Store, clock: Clock, actor: String, theme: &Theme) -> Result<()> {
+    let size = crossterm::terminal::size().unwrap_or((80, 24));
+    let mut app = App::new(store, clock, actor, size)?;
+    // The panic hook installed here restores the terminal before the panic is reported.
+    let mut terminal = ratatui::try_init().context("cannot take over the terminal")?;
+    let result = (|| -> Result<()> {
+        loop {
+            if app.dirty {
+                terminal.draw(|frame| ui::draw(frame, &app, theme))?;
+                app.dirty = false;
+            }
+            if app.quit {
+                return Ok(());
+            }
+            if event::poll(POLL)? {
+                match event::read()? {
+                    Event::Key(key) => app.handle_key(key)?,
+                    Event::Resize(w, h) => app.resize(w, h)?,
+                    _ => {}
+                }
+            } else {
+                app.tick()?;
+            }
+        }
+    })();
+    ratatui::restore();
+    result
 }
