@@ -203,9 +203,10 @@ impl Form {
     }
 
     fn build(kind: FormKind, item: Option<i64>, subject: String, fields: Vec<Field>) -> Form {
+        // Start where the user decides first: the target, else the first text.
         let focus = fields
             .iter()
-            .position(|f| matches!(f, Field::Text { .. }))
+            .position(|f| !matches!(f, Field::Checklist { .. }))
             .unwrap_or(0);
         Form {
             kind,

@@ -124,6 +124,20 @@ fn render_board(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, now: Dat
     if app.query.boundaries_only {
         title.push(Span::styled("  boundaries only", theme.warning()));
     }
+    let (left, right) = hidden_columns(app);
+    if left + right > 0 {
+        let total = app.board.columns.len();
+        title.push(Span::styled(
+            format!(
+                "  {}columns {}–{} of {total}{}",
+                if left > 0 { "◀ " } else { "" },
+                left + 1,
+                total - right,
+                if right > 0 { " ▶" } else { "" }
+            ),
+            theme.key(),
+        ));
+    }
     let used: usize = title.iter().map(|s| s.content.width()).sum();
     let path = display_safe(&app.store.path().display().to_string());
     let room = usize::from(area.width).saturating_sub(used + 2);
@@ -237,8 +251,6 @@ fn render_columns(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, now: D
     let columns = &app.board.columns;
     let first = app.first_column.min(columns.len().saturating_sub(1));
     let shown = app.visible_columns().min(columns.len() - first);
-    let hidden_left = first;
-    let hidden_right = columns.len() - first - shown;
     let width = area.width / shown.max(1) as u16;
     for (i, column) in columns.iter().enumerate().skip(first).take(shown) {
         let x = area.x + (i - first) as u16 * width;
@@ -255,29 +267,14 @@ fn render_columns(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, now: D
         };
         render_column(rect, buf, app, column, i == app.column, theme, now);
     }
-    // Say how many columns are off screen, on the header line's edges.
-    if hidden_left > 0 {
-        put(
-            buf,
-            area.x,
-            area.y + 1,
-            &format!("◀{hidden_left}"),
-            4,
-            theme.key(),
-        );
-    }
-    if hidden_right > 0 {
-        let text = format!("{hidden_right}▶");
-        let w = text.width() as u16;
-        put(
-            buf,
-            area.x + area.width - w,
-            area.y + 1,
-            &text,
-            w,
-            theme.key(),
-        );
-    }
+}
+
+/// How many columns are off screen to each side, for the title line.
+fn hidden_columns(app: &App) -> (usize, usize) {
+    let total = app.board.columns.len();
+    let first = app.first_column.min(total.saturating_sub(1));
+    let shown = app.visible_columns().min(total - first);
+    (first, total - first - shown)
 }
 
 fn column_title(column: &Column, app: &App) -> String {
@@ -920,12 +917,35 @@ fn render_form(area: Rect, buf: &mut Buffer, form: &Form, theme: &Theme) {
         };
         lines.push(Line::styled(display_safe(error), style));
     }
-    lines.push(Line::styled(strings::FORM_KEYS, theme.dim()));
+    lines.push(Line::styled(form_keys(form), theme.dim()));
     let height = lines.len() as u16 + 4;
     let inner = popup(area, buf, form.title(), 70, height);
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })
         .render_ref(inner, buf);
+}
+
+/// The keys a form takes, naming only what its fields use.
+fn form_keys(form: &Form) -> String {
+    let mut keys = vec!["enter submit", "esc cancel"];
+    if form.fields.len() > 1 {
+        keys.push("tab next field");
+    }
+    if form
+        .fields
+        .iter()
+        .any(|f| matches!(f, Field::Choice { .. }))
+    {
+        keys.push("←→ choose");
+    }
+    if form
+        .fields
+        .iter()
+        .any(|f| matches!(f, Field::Checklist { .. }))
+    {
+        keys.push("space tick · a tick all");
+    }
+    keys.join(" · ")
 }
 
 /// The screen as plain text, one line per row, trailing spaces trimmed: what
