@@ -270,6 +270,20 @@ pub enum Cmd {
         at: At,
     },
 
+    /// Take an item out of the attention queue until a time (default: this hour tomorrow)
+    #[command(
+        after_help = "Examples:\n  baton snooze 42\n  baton snooze 42 --until \"2026-12-01 09:00\""
+    )]
+    Snooze {
+        #[arg(value_parser = parse_id)]
+        id: i64,
+        /// Until when [default: the same time tomorrow, i.e. the next standup]
+        #[arg(long, value_name = "TIME")]
+        until: Option<String>,
+        #[command(flatten)]
+        at: At,
+    },
+
     /// What needs attention, most urgent first, with the reasons in words
     #[command(after_help = "Examples:\n  baton attention\n  baton attention --json")]
     Attention {

@@ -329,6 +329,13 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardArgs, bool) -> Result<()>
         Cmd::Reopen { id, reason, at } => change(&ctx, id, Command::Reopen(reason), &at, out),
         Cmd::Drop { id, reason, at } => change(&ctx, id, Command::Drop(reason), &at, out),
         Cmd::Flag { id, note, at } => change(&ctx, id, Command::Flag(note), &at, out),
+        Cmd::Snooze { id, until, at } => {
+            let until = match until {
+                Some(text) => parse_time(&text, &Local).context("--until")?,
+                None => crate::domain::attention::next_standup(ctx.at(&at)?),
+            };
+            change(&ctx, id, Command::Snooze(until), &at, out)
+        }
         Cmd::Attention { json } => {
             let store = Store::open(&ctx.db)?;
             let org = store.org()?;

@@ -146,7 +146,13 @@ pub fn lacks_owner(has_owner: bool, limbo: Option<(&str, &str)>, org: &Org) -> b
     }
 }
 
-/// The attention queue over the open items given, most urgent first.
+/// When a snooze ends by default: the next standup, the same time tomorrow.
+pub fn next_standup(now: DateTime<Utc>) -> DateTime<Utc> {
+    now + Duration::days(1)
+}
+
+/// The attention queue over the open items given, most urgent first. Items snoozed
+/// past `now` are left out until their snooze ends. Standup triage walks this queue.
 pub fn attention(items: &[Item], org: &Org, now: DateTime<Utc>) -> Vec<Attention> {
     let duplicates = possible_duplicates(
         items
@@ -157,7 +163,7 @@ pub fn attention(items: &[Item], org: &Org, now: DateTime<Utc>) -> Vec<Attention
     let titles: HashMap<ItemId, &Item> = items.iter().map(|i| (i.id, i)).collect();
     let mut queue: Vec<Attention> = items
         .iter()
-        .filter(|i| i.state.is_open())
+        .filter(|i| i.state.is_open() && i.snoozed_until.is_none_or(|until| until <= now))
         .filter_map(|item| {
             let like = duplicates
                 .get(&item.id)

@@ -60,6 +60,9 @@ pub fn describe(event: &Event, team_before: &str) -> String {
         },
         EventKind::Dropped { reason } => format!("dropped: {}", quoted(reason)),
         EventKind::Flagged { note } => format!("flagged a dropped baton: {}", quoted(note)),
+        EventKind::Snoozed { until } => {
+            format!("snoozed until {} UTC", until.format("%Y-%m-%d %H:%M"))
+        }
         EventKind::Undone { seq } => format!("undid change {seq}"),
     }
 }
@@ -72,10 +75,10 @@ pub fn narrate(events: &[Event]) -> Vec<(&Event, String)> {
         .iter()
         .map(|event| {
             let mut line = describe(event, &team);
-            if let EventKind::Undone { seq } = &event.kind {
-                if let Some(target) = events.iter().find(|e| e.seq == *seq) {
-                    line = format!("undid change {seq} ({})", target.kind.name());
-                }
+            if let EventKind::Undone { seq } = &event.kind
+                && let Some(target) = events.iter().find(|e| e.seq == *seq)
+            {
+                line = format!("undid change {seq} ({})", target.kind.name());
             }
             match &event.kind {
                 EventKind::Created { team: t, .. } => team = t.clone(),

@@ -69,6 +69,8 @@ pub enum DomainError {
     NotCreatedFirst { id: ItemId, event: &'static str },
     #[error("#{0} is created twice")]
     CreatedTwice(ItemId),
+    #[error("a snooze must end in the future, not at {0}")]
+    SnoozeInPast(DateTime<Utc>),
     #[error("#{0} has no events")]
     EmptyHistory(ItemId),
     #[error(

@@ -172,6 +172,9 @@ pub struct Item {
     pub incomplete_handoff: Vec<String>,
     pub bounces: u32,
     pub flags: u32,
+    /// Out of the attention queue until then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snoozed_until: Option<DateTime<Utc>>,
     /// How many events the item has; the next event's sequence number is this plus one.
     pub events: u32,
 }
@@ -272,6 +275,10 @@ pub enum EventKind {
     Flagged {
         note: String,
     },
+    /// Leaves the attention queue until `until` (a standup decision: "not today").
+    Snoozed {
+        until: DateTime<Utc>,
+    },
     /// Takes back the item's last change (event `seq`), as if it had not happened;
     /// both stay in the log.
     Undone {
@@ -296,6 +303,7 @@ impl EventKind {
             EventKind::Reopened { .. } => "reopened",
             EventKind::Dropped { .. } => "dropped",
             EventKind::Flagged { .. } => "flagged",
+            EventKind::Snoozed { .. } => "snoozed",
             EventKind::Undone { .. } => "undone",
         }
     }

@@ -91,6 +91,7 @@ pub enum Command {
     Reopen(Option<String>),
     Drop(String),
     Flag(String),
+    Snooze(DateTime<Utc>),
 }
 
 /// Turns a command into the event it records and the item's new state.
@@ -211,6 +212,7 @@ pub fn decide(
         Command::Drop(reason) => EventKind::Dropped {
             reason: reason.trim().to_string(),
         },
+        Command::Snooze(until) => EventKind::Snoozed { until },
         Command::Flag(note) => EventKind::Flagged {
             note: note.trim().to_string(),
         },
@@ -314,6 +316,7 @@ pub fn apply(
             incomplete_handoff: Vec::new(),
             bounces: 0,
             flags: 0,
+            snoozed_until: None,
             events: 1,
         });
     };
@@ -321,6 +324,19 @@ pub fn apply(
     let mut next = current.clone();
     next.updated_at = at;
     next.events += 1;
+    // A snooze lasts until its time or until the item moves, whichever comes first.
+    if matches!(
+        event.kind,
+        EventKind::Sent { .. }
+            | EventKind::Accepted { .. }
+            | EventKind::Bounced { .. }
+            | EventKind::Reclaimed { .. }
+            | EventKind::Done { .. }
+            | EventKind::Reopened { .. }
+            | EventKind::Dropped { .. }
+    ) {
+        next.snoozed_until = None;
+    }
     let refuse = |action: &'static str, rule: &'static str| DomainError::WrongState {
         id,
         action,
@@ -438,6 +454,15 @@ pub fn apply(
             next.escalation = Some(Escalation { at, to: to.clone() });
         }
         EventKind::Noted { note } => require_text(note, "the note's text")?,
+        EventKind::Snoozed { until } => {
+            if !current.state.is_open() {
+                return Err(refuse("snooze", "only an open item can be snoozed"));
+            }
+            if *until <= at {
+                return Err(DomainError::SnoozeInPast(*until));
+            }
+            next.snoozed_until = Some(*until);
+        }
         EventKind::Flagged { note } => {
             require_text(note, "a note saying what was dropped")?;
             next.flags += 1;

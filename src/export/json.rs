@@ -208,6 +208,7 @@ impl BoardDocument {
                 event.at += delta;
                 match &mut event.kind {
                     EventKind::Created { due: Some(due), .. } => *due += delta,
+                    EventKind::Snoozed { until } => *until += delta,
                     EventKind::Edited {
                         due: Some(Some(due)),
                         ..

@@ -657,7 +657,7 @@ fn insert_boundary(tx: &Transaction, b: &Boundary) -> Result<()> {
 
 const ITEM_COLUMNS: &str = "id, title, body, tags, due, team, owner, state, created_at, updated_at,
     limbo_to, sent_at, limbo_note, unticked, sender_owner, escalated_at, escalated_to,
-    incomplete_handoff, bounces, flags, events";
+    incomplete_handoff, bounces, flags, events, snoozed_until";
 
 fn load_item(conn: &Connection, id: ItemId) -> Result<Option<Item>> {
     let mut stmt =
@@ -711,6 +711,7 @@ fn item_from_row(r: &Row) -> rusqlite::Result<Item> {
         bounces: r.get(18)?,
         flags: r.get(19)?,
         events: r.get(20)?,
+        snoozed_until: r.get::<_, Option<i64>>(21)?.map(to_time),
     })
 }
 
@@ -718,7 +719,7 @@ fn write_item(tx: &Transaction, item: &Item) -> Result<()> {
     let mut stmt = tx.prepare_cached(&format!(
         "INSERT OR REPLACE INTO items ({ITEM_COLUMNS})
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                 ?18, ?19, ?20, ?21)"
+                 ?18, ?19, ?20, ?21, ?22)"
     ))?;
     let limbo = item.limbo.as_ref();
     stmt.execute(params![
@@ -743,6 +744,7 @@ fn write_item(tx: &Transaction, item: &Item) -> Result<()> {
         item.bounces,
         item.flags,
         item.events,
+        item.snoozed_until.map(|t| t.timestamp()),
     ])?;
     Ok(())
 }

@@ -7,8 +7,9 @@ use rusqlite_migration::{M, Migrations};
 pub const APPLICATION_ID: i32 = 0x4241_544E;
 
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(
-        "CREATE TABLE teams (
+    Migrations::new(vec![
+        M::up(
+            "CREATE TABLE teams (
             key TEXT PRIMARY KEY NOT NULL,
             name TEXT NOT NULL,
             lead TEXT,
@@ -66,12 +67,14 @@ pub fn migrations() -> Migrations<'static> {
             key TEXT PRIMARY KEY NOT NULL,
             value TEXT NOT NULL
         );",
-    )])
+        ),
+        M::up("ALTER TABLE items ADD COLUMN snoozed_until INTEGER;"),
+    ])
 }
 
 /// The schema version this Baton writes.
 pub fn latest_version() -> usize {
-    1
+    2
 }
 
 #[cfg(test)]
@@ -79,5 +82,15 @@ mod tests {
     #[test]
     fn migrations_are_valid() {
         assert!(super::migrations().validate().is_ok());
+    }
+
+    #[test]
+    fn latest_version_counts_every_migration() {
+        let mut conn = rusqlite::Connection::open_in_memory().expect("memory db");
+        super::migrations().to_latest(&mut conn).expect("migrate");
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .expect("version");
+        assert_eq!(version, super::latest_version() as i64);
     }
 }
