@@ -1,0 +1,601 @@
+//! The board through its public surface: whole-screen snapshots of the demo
+//! organisation, the update logic driven by key presses, and a property that no key
+//! sequence at any terminal size panics or loses an item.
+//!
+//! Times on screen are local; `.cargo/config.toml` pins `TZ=UTC` for the tests.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use proptest::prelude::*;
+use tempfile::TempDir;
+
+use baton::cli::{demo_document, import_document};
+use baton::domain::{EventKind, Item, State};
+use baton::storage::{ItemFilter, Store};
+use baton::tui::app::{App, Clock, Screen};
+use baton::tui::board::ColumnKind;
+use baton::tui::form::FormKind;
+use baton::tui::keys::Action;
+use baton::ui::theme::Theme;
+
+/// The demo's items.
+const DEMO_ITEMS: usize = 40;
+
+fn now() -> DateTime<Utc> {
+    "2026-11-25T09:00:00Z".parse().expect("a valid time")
+}
+
+/// A fresh database holding the demo organisation, shifted to [`now`].
+fn demo_db() -> TempDir {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let mut store = Store::open_or_create(&dir.path().join("board.db")).expect("a new store");
+    let doc = demo_document(now()).expect("the demo document");
+    import_document(&mut store, &doc, false).expect("the demo imports");
+    dir
+}
+
+fn open_app(dir: &TempDir, size: (u16, u16)) -> App {
+    let store = Store::open(&dir.path().join("board.db")).expect("the store opens");
+    App::new(store, Clock::Fixed(now()), "tester".to_string(), size).expect("the board loads")
+}
+
+fn demo_app(size: (u16, u16)) -> (TempDir, App) {
+    let dir = demo_db();
+    let app = open_app(&dir, size);
+    (dir, app)
+}
+
+fn key(app: &mut App, code: KeyCode) {
+    app.handle_key(KeyEvent::new(code, KeyModifiers::NONE))
+        .expect("the key is handled");
+}
+
+fn press(app: &mut App, c: char) {
+    key(app, KeyCode::Char(c));
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        press(app, c);
+    }
+}
+
+/// The screen as text, with the database's temporary path (right end of the title
+/// line, possibly cut to `…tail`) replaced by a stable marker.
+fn screen(app: &App) -> String {
+    let text = baton::tui::print(app, &Theme { color: false });
+    mask_path(&text, app.store.path())
+}
+
+fn mask_path(text: &str, path: &Path) -> String {
+    let path = path.display().to_string();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    if let Some(title) = lines.first_mut() {
+        let cut = if title.ends_with(&path) {
+            Some(title.len() - path.len())
+        } else {
+            title
+                .rfind('…')
+                .filter(|&i| path.ends_with(&title[i + '…'.len_utf8()..]))
+        };
+        if let Some(i) = cut {
+            *title = format!("{}  [db]", title[..i].trim_end());
+        }
+    }
+    lines.join("\n") + "\n"
+}
+
+/// Selects item `id` with the arrow keys, wherever it is on the board.
+fn select(app: &mut App, id: i64) {
+    key(app, KeyCode::Char('0'));
+    for _ in 0..app.board.columns.len() {
+        key(app, KeyCode::Char('g'));
+        let count = app.board.columns[app.column].count;
+        for _ in 0..count {
+            if app.selected().map(|i| i.id) == Some(id) {
+                return;
+            }
+            key(app, KeyCode::Down);
+        }
+        key(app, KeyCode::Right);
+    }
+    panic!("#{id} is not on the board");
+}
+
+fn all_items(store: &Store) -> Vec<Item> {
+    store.items(&ItemFilter::default()).expect("items load")
+}
+
+fn column_id(app: &App) -> String {
+    app.board.columns[app.column].kind.id()
+}
+
+fn limbo(from: &str, to: &str) -> ColumnKind {
+    ColumnKind::Limbo {
+        from: from.to_string(),
+        to: to.to_string(),
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Snapshots
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+
+fn snapshot_at_sizes(name: &str, setup: impl Fn(&mut App)) {
+    for (w, h) in SIZES {
+        let (_dir, mut app) = demo_app((w, h));
+        setup(&mut app);
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), screen(&app));
+    }
+}
+
+#[test]
+fn snapshot_board() {
+    snapshot_at_sizes("board", |app| {
+        // The board opens on the first boundary with something waiting.
+        assert_eq!(column_id(app), "limbo:sales>finance");
+    });
+}
+
+#[test]
+fn snapshot_limbo_card_detail() {
+    snapshot_at_sizes("detail_limbo", |app| {
+        // #24 has waited past its SLA, was escalated, and carries a handoff note.
+        select(app, 24);
+        assert_eq!(app.selected().map(|i| i.state), Some(State::Limbo));
+        app.update(Action::Detail).expect("detail opens");
+        assert_eq!(app.screen, Screen::Detail);
+    });
+}
+
+#[test]
+fn snapshot_send_form() {
+    snapshot_at_sizes("send_form", |app| {
+        select(app, 18);
+        assert_eq!(app.selected().map(|i| i.state), Some(State::Active));
+        app.update(Action::Send).expect("the form opens");
+        assert_eq!(app.form.as_ref().map(|f| f.kind), Some(FormKind::Send));
+    });
+}
+
+#[test]
+fn snapshot_help() {
+    snapshot_at_sizes("help", |app| {
+        app.update(Action::Help).expect("help opens");
+    });
+}
+
+#[test]
+fn snapshot_contracts() {
+    snapshot_at_sizes("contracts", |app| {
+        app.update(Action::Contracts).expect("contracts open");
+    });
+}
+
+#[test]
+fn snapshot_tiny_terminal() {
+    let (_dir, app) = demo_app((20, 5));
+    let text = screen(&app);
+    assert!(text.contains("too small"), "{text}");
+    insta::assert_snapshot!("tiny_20x5", text);
+}
+
+// ---------------------------------------------------------------------------------
+// Update logic, driven by keys
+
+#[test]
+fn sending_through_the_form_moves_the_item_into_limbo_and_the_selection_follows() {
+    let (_dir, mut app) = demo_app((160, 48));
+    select(&mut app, 18);
+    press(&mut app, 's');
+    // The form starts on the target, sales → solutions (the first boundary out).
+    key(&mut app, KeyCode::Tab);
+    press(&mut app, 'a'); // tick every entry of the definition of done
+    key(&mut app, KeyCode::Tab);
+    type_text(&mut app, "Renewal is in March; Kim Akers is the contact.");
+    key(&mut app, KeyCode::Enter);
+
+    assert!(app.form.is_none(), "the form closes: {:?}", app.form);
+    let item = app.store.item(18).expect("#18");
+    assert_eq!(item.state, State::Limbo);
+    assert_eq!(item.boundary(), Some(("sales", "solutions")));
+    let limbo_state = item.limbo.as_ref().expect("in limbo");
+    assert_eq!(
+        limbo_state.note,
+        "Renewal is in March; Kim Akers is the contact."
+    );
+    assert!(limbo_state.unticked.is_empty());
+    assert!(item.incomplete_handoff.is_empty());
+
+    assert_eq!(
+        app.board.columns[app.column].kind,
+        limbo("sales", "solutions")
+    );
+    assert_eq!(app.selected().map(|i| i.id), Some(18));
+    let message = app.message.as_ref().expect("a message");
+    assert!(
+        !message.error && message.text.starts_with("#18 "),
+        "{message:?}"
+    );
+}
+
+#[test]
+fn sending_with_unticked_entries_warns_then_records_an_incomplete_handoff() {
+    let (_dir, mut app) = demo_app((80, 24));
+    select(&mut app, 18);
+    press(&mut app, 's');
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Char(' ')); // tick only the first entry
+    key(&mut app, KeyCode::Tab);
+    type_text(&mut app, "they asked for it today");
+    key(&mut app, KeyCode::Enter);
+
+    let form = app.form.as_ref().expect("the form stays open");
+    let warning = form.error.as_deref().expect("a warning");
+    assert!(warning.starts_with("Unticked: "), "{warning}");
+    assert!(form.confirm_incomplete.is_some());
+    assert_eq!(app.store.item(18).expect("#18").state, State::Active);
+
+    key(&mut app, KeyCode::Enter);
+    assert!(app.form.is_none());
+    let item = app.store.item(18).expect("#18");
+    assert_eq!(item.state, State::Limbo);
+    let unticked = &item.limbo.as_ref().expect("in limbo").unticked;
+    assert_eq!(unticked.len(), 2, "{unticked:?}");
+    assert_eq!(&item.incomplete_handoff, unticked);
+    let events = app.store.events(18).expect("history");
+    assert!(matches!(
+        events.last().map(|e| &e.kind),
+        Some(EventKind::Sent { forced: true, .. })
+    ));
+}
+
+#[test]
+fn esc_on_the_warning_goes_back_to_the_form() {
+    let (_dir, mut app) = demo_app((80, 24));
+    select(&mut app, 18);
+    press(&mut app, 's');
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Tab);
+    type_text(&mut app, "note");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.form.as_ref().is_some_and(|f| f.error.is_some()));
+    key(&mut app, KeyCode::Esc);
+    let form = app.form.as_ref().expect("still editing");
+    assert!(form.error.is_none() && form.confirm_incomplete.is_none());
+    key(&mut app, KeyCode::Esc);
+    assert!(app.form.is_none());
+    assert_eq!(app.store.item(18).expect("#18").state, State::Active);
+}
+
+#[test]
+fn accept_defaults_the_owner_to_the_contract_owner() {
+    let (_dir, mut app) = demo_app((160, 48));
+    // #24 waits on sales → solutions, whose contract names Hannah Lee.
+    select(&mut app, 24);
+    assert_eq!(app.store.item(24).expect("#24").owner, None);
+    press(&mut app, 'a');
+    assert_eq!(app.form.as_ref().map(|f| f.kind), Some(FormKind::Accept));
+    key(&mut app, KeyCode::Enter);
+
+    let item = app.store.item(24).expect("#24");
+    assert_eq!(item.state, State::Active);
+    assert_eq!(item.team, "solutions");
+    assert_eq!(item.owner.as_deref(), Some("Hannah Lee"));
+    assert_eq!(column_id(&app), "team:solutions");
+    assert_eq!(app.selected().map(|i| i.id), Some(24));
+}
+
+#[test]
+fn bounce_requires_a_reason() {
+    let (_dir, mut app) = demo_app((80, 24));
+    select(&mut app, 24);
+    let before = app.store.item(24).expect("#24");
+    press(&mut app, 'b');
+    key(&mut app, KeyCode::Enter);
+    let form = app.form.as_ref().expect("the form stays open");
+    assert_eq!(form.error.as_deref(), Some("Reason is required"));
+    assert_eq!(app.store.item(24).expect("#24"), before);
+
+    type_text(&mut app, "no requirements doc attached");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.form.is_none());
+    let item = app.store.item(24).expect("#24");
+    assert_eq!(item.state, State::Active);
+    assert_eq!(item.team, "sales");
+    assert_eq!(item.bounces, before.bounces + 1);
+    assert_eq!(column_id(&app), "team:sales");
+    assert_eq!(app.selected().map(|i| i.id), Some(24));
+}
+
+#[test]
+fn undo_takes_back_the_last_change() {
+    let (_dir, mut app) = demo_app((80, 24));
+    press(&mut app, 'u');
+    assert!(
+        app.message.as_ref().is_some_and(|m| m.error),
+        "nothing to undo yet"
+    );
+
+    select(&mut app, 24);
+    let before = app.store.item(24).expect("#24");
+    press(&mut app, 'a');
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.store.item(24).expect("#24").state, State::Active);
+
+    press(&mut app, 'u');
+    let after = app.store.item(24).expect("#24");
+    assert_eq!(after.state, State::Limbo);
+    assert_eq!(after.boundary(), before.boundary());
+    assert_eq!(after.owner, before.owner);
+    assert_eq!(app.selected().map(|i| i.id), Some(24));
+    let message = app.message.as_ref().expect("a message");
+    assert!(
+        !message.error && message.text.contains("undid"),
+        "{message:?}"
+    );
+
+    // Only the last change: a second `u` has nothing left to take back.
+    press(&mut app, 'u');
+    assert!(app.message.as_ref().is_some_and(|m| m.error));
+    assert_eq!(app.store.item(24).expect("#24").state, State::Limbo);
+}
+
+/// Every card loaded on the board.
+fn cards(app: &App) -> Vec<&Item> {
+    app.board.columns.iter().flat_map(|c| &c.cards).collect()
+}
+
+fn filter(app: &mut App, text: &str) {
+    press(app, '/');
+    key(app, KeyCode::Char('u'));
+    app.handle_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL))
+        .expect("ctrl-u clears the line");
+    type_text(app, text);
+    key(app, KeyCode::Enter);
+}
+
+#[test]
+fn filter_by_team_owner_signal_and_words_and_esc_clears_it() {
+    let (_dir, mut app) = demo_app((200, 60));
+    let open = app.board.totals.open;
+
+    filter(&mut app, "team:engineering");
+    assert_eq!(app.filter_text, "team:engineering");
+    let shown = cards(&app);
+    assert!(!shown.is_empty());
+    assert!(
+        shown
+            .iter()
+            .all(|i| i.team == "engineering"
+                || i.limbo.as_ref().is_some_and(|l| l.to == "engineering")),
+        "{shown:?}"
+    );
+    assert!(app.board.totals.open < open);
+
+    filter(&mut app, "owner:Owen");
+    assert!(app.board.totals.open == 0, "owners match whole names");
+
+    filter(&mut app, "signal:sla-breached");
+    let mut ids: Vec<i64> = cards(&app).iter().map(|i| i.id).collect();
+    ids.sort();
+    assert_eq!(ids, [10, 24]);
+    assert_eq!(app.board.totals.open, 2);
+
+    filter(&mut app, "globex");
+    let mut ids: Vec<i64> = cards(&app).iter().map(|i| i.id).collect();
+    ids.sort();
+    assert_eq!(ids, [36, 37]);
+
+    filter(&mut app, "signal:nonsense");
+    assert!(app.message.as_ref().is_some_and(|m| m.error));
+    assert_eq!(
+        app.filter_text, "globex",
+        "a bad filter leaves the last one"
+    );
+
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.filter_text, "");
+    assert_eq!(app.board.totals.open, open);
+}
+
+#[test]
+fn esc_while_typing_a_filter_keeps_the_old_one() {
+    let (_dir, mut app) = demo_app((80, 24));
+    filter(&mut app, "globex");
+    press(&mut app, '/');
+    type_text(&mut app, " more");
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.filter_input, None);
+    assert_eq!(app.filter_text, "globex");
+}
+
+#[test]
+fn column_order_persists_across_a_new_app() {
+    let dir = demo_db();
+    let mut app = open_app(&dir, (80, 24));
+    let before: Vec<String> = app.board.columns.iter().map(|c| c.kind.id()).collect();
+    assert_eq!(before[1], "limbo:sales>finance");
+    assert_eq!(app.column, 1);
+    press(&mut app, '>');
+    assert_eq!(app.column, 2);
+    assert_eq!(column_id(&app), "limbo:sales>finance");
+    drop(app);
+
+    let app = open_app(&dir, (80, 24));
+    let after: Vec<String> = app.board.columns.iter().map(|c| c.kind.id()).collect();
+    let mut expected = before.clone();
+    expected.swap(1, 2);
+    assert_eq!(after, expected);
+}
+
+#[test]
+fn an_action_the_rules_refuse_shows_an_error_and_changes_nothing() {
+    let (_dir, mut app) = demo_app((80, 24));
+    let before = all_items(&app.store);
+    select(&mut app, 18);
+    press(&mut app, 'a'); // #18 is active: nothing to accept
+    assert!(app.form.is_none());
+    let message = app.message.as_ref().expect("a message");
+    assert!(message.error, "{message:?}");
+    assert!(message.text.starts_with("#18 "), "{message:?}");
+    assert_eq!(all_items(&app.store), before);
+}
+
+#[test]
+fn a_refusal_at_submit_is_shown_in_the_form_and_changes_nothing() {
+    let dir = demo_db();
+    let mut app = open_app(&dir, (80, 24));
+    select(&mut app, 24);
+    press(&mut app, 'a');
+    // Someone else accepts #24 while the form is open.
+    let mut other = Store::open(&dir.path().join("board.db")).expect("a second handle");
+    other
+        .execute(
+            Some(24),
+            baton::domain::Command::Accept { owner: None },
+            now(),
+            "someone else",
+        )
+        .expect("accepted elsewhere");
+    let before = all_items(&app.store);
+    key(&mut app, KeyCode::Enter);
+    let form = app.form.as_ref().expect("the form stays open");
+    assert!(form.error.is_some(), "{form:?}");
+    assert_eq!(all_items(&app.store), before);
+}
+
+#[test]
+fn a_change_from_another_handle_appears_after_tick() {
+    let dir = demo_db();
+    let mut app = open_app(&dir, (160, 48));
+    let waiting = |app: &App| {
+        app.board
+            .columns
+            .iter()
+            .find(|c| c.kind == limbo("sales", "solutions"))
+            .map(|c| c.count)
+    };
+    assert_eq!(waiting(&app), Some(2));
+    let mut other = Store::open(&dir.path().join("board.db")).expect("a second handle");
+    other
+        .execute(
+            Some(24),
+            baton::domain::Command::Accept { owner: None },
+            now(),
+            "someone else",
+        )
+        .expect("accepted elsewhere");
+    assert_eq!(waiting(&app), Some(2), "nothing changes before the tick");
+    app.dirty = false;
+    app.tick().expect("tick");
+    assert!(app.dirty);
+    assert_eq!(waiting(&app), Some(1));
+    let lane = app
+        .board
+        .columns
+        .iter()
+        .find(|c| c.kind.id() == "team:solutions")
+        .expect("the solutions lane");
+    assert!(lane.cards.iter().any(|i| i.id == 24));
+}
+
+// ---------------------------------------------------------------------------------
+// No key sequence panics or loses an item
+
+#[derive(Debug, Clone)]
+enum Input {
+    Key(KeyCode, KeyModifiers),
+    Resize(u16, u16),
+}
+
+fn input() -> impl Strategy<Value = Input> {
+    let bound = "hjklgG0$nsabreoNdRxfu/cBD<>?q";
+    let codes = prop_oneof![
+        4 => proptest::sample::select(bound.chars().collect::<Vec<_>>()).prop_map(KeyCode::Char),
+        2 => proptest::char::range('a', 'z').prop_map(KeyCode::Char),
+        1 => proptest::sample::select(vec![' ', ':', '-', 'A', 'Z', '1']).prop_map(KeyCode::Char),
+        3 => proptest::sample::select(vec![
+            KeyCode::Enter,
+            KeyCode::Esc,
+            KeyCode::Tab,
+            KeyCode::BackTab,
+            KeyCode::Backspace,
+            KeyCode::Up,
+            KeyCode::Down,
+            KeyCode::Left,
+            KeyCode::Right,
+            KeyCode::PageUp,
+            KeyCode::PageDown,
+            KeyCode::Home,
+            KeyCode::End,
+        ]),
+    ];
+    prop_oneof![
+        20 => codes.prop_map(|c| Input::Key(c, KeyModifiers::NONE)),
+        1 => Just(Input::Key(KeyCode::Char('u'), KeyModifiers::CONTROL)),
+        2 => (20u16..200, 5u16..60).prop_map(|(w, h)| Input::Resize(w, h)),
+    ]
+}
+
+/// Every demo item is still there, in exactly one state; new ones only add.
+fn check_items(store: &Store) -> Result<(), TestCaseError> {
+    let items = all_items(store);
+    let mut by_state: BTreeMap<&str, usize> = BTreeMap::new();
+    for item in &items {
+        *by_state.entry(item.state.as_str()).or_default() += 1;
+    }
+    let mut ids: Vec<i64> = items.iter().map(|i| i.id).collect();
+    ids.sort();
+    ids.dedup();
+    prop_assert_eq!(ids.len(), items.len(), "an item is listed twice");
+    prop_assert_eq!(by_state.values().sum::<usize>(), items.len());
+    // Only the new-item form adds items; the demo's 40 never go.
+    let created = items.iter().filter(|i| i.id > DEMO_ITEMS as i64).count();
+    prop_assert_eq!(items.len(), DEMO_ITEMS + created, "{:?}", by_state);
+    prop_assert!(
+        ids.iter()
+            .take(DEMO_ITEMS)
+            .copied()
+            .eq(1..=DEMO_ITEMS as i64)
+    );
+    for state in [State::Active, State::Limbo, State::Done, State::Dropped] {
+        let f = ItemFilter {
+            states: vec![state],
+            ..ItemFilter::default()
+        };
+        prop_assert_eq!(
+            store.count(&f).expect("count"),
+            by_state.get(state.as_str()).copied().unwrap_or(0)
+        );
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_keys_at_random_sizes_never_panic_or_lose_an_item(
+        size in (20u16..200, 5u16..60),
+        inputs in proptest::collection::vec(input(), 1..60),
+    ) {
+        let (_dir, mut app) = demo_app(size);
+        check_items(&app.store)?;
+        for input in inputs {
+            match input {
+                Input::Key(code, modifiers) => {
+                    app.handle_key(KeyEvent::new(code, modifiers)).expect("the key is handled");
+                }
+                Input::Resize(w, h) => app.resize(w, h).expect("the resize is handled"),
+            }
+            let text = baton::tui::print(&app, &Theme { color: false });
+            prop_assert_eq!(text.lines().count(), usize::from(app.size.1));
+            check_items(&app.store)?;
+        }
+    }
+}
