@@ -1419,8 +1419,9 @@ fn a_database_from_a_newer_baton_is_refused_untouched() {
         assert_eq!(
             board.error(args),
             format!(
-                "error: {} was written by a newer Baton (schema version 99, this Baton knows up to 1); it was left untouched, upgrade Baton to open it",
-                board.db.display()
+                "error: {} was written by a newer Baton (schema version 99, this Baton knows up to {}); it was left untouched, upgrade Baton to open it",
+                board.db.display(),
+                baton::storage::latest_version()
             )
         );
     }
