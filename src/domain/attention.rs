@@ -2,7 +2,7 @@
 //!
 //! [`attention`] is the one function behind `baton attention` and standup triage.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
@@ -334,34 +334,67 @@ pub fn possible_duplicates<'a>(
     open: impl IntoIterator<Item = (ItemId, &'a str, &'a str)>,
 ) -> HashMap<ItemId, ItemId> {
     let open: Vec<(ItemId, &str, &str)> = open.into_iter().collect();
-    let word_sets: Vec<Vec<String>> = open
+    let titles: Vec<Vec<String>> = open
         .iter()
         .map(|(_, _, title)| title_words(title))
         .collect();
-    let mut frequency: HashMap<&str, usize> = HashMap::new();
-    for words in &word_sets {
-        for w in words {
-            *frequency.entry(w.as_str()).or_default() += 1;
-        }
-    }
-    let mut index: HashMap<&str, Vec<usize>> = HashMap::new();
+    // Words and teams become numbers: the join compares candidate pairs millions of
+    // times on a large board, and comparing strings there dominated the whole queue.
+    let mut word_ids: HashMap<&str, usize> = HashMap::new();
+    let mut words: Vec<&str> = Vec::new();
+    let mut frequency: Vec<usize> = Vec::new();
+    let word_sets: Vec<Vec<usize>> = titles
+        .iter()
+        .map(|title| {
+            let mut set: Vec<usize> = title
+                .iter()
+                .map(|w| {
+                    let id = *word_ids.entry(w.as_str()).or_insert_with(|| {
+                        words.push(w.as_str());
+                        frequency.push(0);
+                        words.len() - 1
+                    });
+                    frequency[id] += 1;
+                    id
+                })
+                .collect();
+            set.sort_unstable();
+            set
+        })
+        .collect();
+    let mut team_ids: HashMap<&str, usize> = HashMap::new();
+    let teams: Vec<usize> = open
+        .iter()
+        .map(|(_, team, _)| {
+            let next = team_ids.len();
+            *team_ids.entry(team).or_insert(next)
+        })
+        .collect();
+    let mut index: Vec<Vec<usize>> = vec![Vec::new(); words.len()];
+    // `seen[y] == x` once y has been compared with x.
+    let mut seen: Vec<usize> = vec![usize::MAX; open.len()];
     let mut best: HashMap<ItemId, (f64, ItemId)> = HashMap::new();
-    for (x, words) in word_sets.iter().enumerate() {
-        if words.len() < 2 {
+    for (x, set) in word_sets.iter().enumerate() {
+        if set.len() < 2 {
             continue;
         }
-        let mut ordered: Vec<&str> = words.iter().map(String::as_str).collect();
-        ordered.sort_by_key(|w| (frequency.get(w).copied().unwrap_or(0), *w));
-        let prefix = words.len() - (DUPLICATE_SIMILARITY * words.len() as f64).ceil() as usize + 1;
-        let mut seen = HashSet::new();
-        for word in ordered.iter().take(prefix) {
-            let postings = index.entry(word).or_default();
-            for &y in postings.iter().take(DUPLICATE_POSTING_CAP) {
-                if !seen.insert(y) || open[x].1 == open[y].1 {
+        let mut ordered = set.clone();
+        ordered.sort_by_key(|&w| (frequency[w], words[w]));
+        let prefix = set.len() - (DUPLICATE_SIMILARITY * set.len() as f64).ceil() as usize + 1;
+        for &word in ordered.iter().take(prefix) {
+            for &y in index[word].iter().take(DUPLICATE_POSTING_CAP) {
+                if seen[y] == x {
                     continue;
                 }
-                let shared = word_sets[y].iter().filter(|w| words.contains(w)).count();
-                let union = words.len() + word_sets[y].len() - shared;
+                seen[y] = x;
+                let other = &word_sets[y];
+                // Jaccard is at most the ratio of the sizes: skip pairs that cannot reach t.
+                let (small, large) = (set.len().min(other.len()), set.len().max(other.len()));
+                if teams[x] == teams[y] || (small as f64 / large as f64) < DUPLICATE_SIMILARITY {
+                    continue;
+                }
+                let shared = shared_count(set, other);
+                let union = set.len() + other.len() - shared;
                 let similarity = shared as f64 / union as f64;
                 if shared >= 2 && similarity >= DUPLICATE_SIMILARITY {
                     for (a, b) in [(open[x].0, open[y].0), (open[y].0, open[x].0)] {
@@ -374,10 +407,27 @@ pub fn possible_duplicates<'a>(
                     }
                 }
             }
-            postings.push(x);
+            index[word].push(x);
         }
     }
     best.into_iter().map(|(a, (_, b))| (a, b)).collect()
+}
+
+/// How many elements two sorted sets share.
+fn shared_count(a: &[usize], b: &[usize]) -> usize {
+    let (mut i, mut j, mut shared) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    shared
 }
 
 /// A boundary whose contract is incomplete, with what is missing in words.

@@ -5,6 +5,7 @@ pub mod duration;
 pub mod history;
 pub mod model;
 pub mod rules;
+pub mod standup;
 pub mod text;
 pub mod time;
 

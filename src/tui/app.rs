@@ -16,6 +16,30 @@ use crate::storage::{ItemFilter, Result, Store};
 use super::board::{Board, COLUMN_ORDER_SETTING, ColumnKind, Query};
 use super::form::{Form, FormKind, FormOutcome};
 use super::keys::{Action, action_for};
+use super::triage::Triage;
+
+/// A filter line's terms: split at spaces, except inside double quotes, so that
+/// `owner:"Ann Lee"` names one person (the quotes are dropped).
+fn filter_terms(text: &str) -> Vec<String> {
+    let mut terms = Vec::new();
+    let mut term = String::new();
+    let mut quoted = false;
+    for c in text.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            c if c.is_whitespace() && !quoted => {
+                if !term.is_empty() {
+                    terms.push(std::mem::take(&mut term));
+                }
+            }
+            c => term.push(c),
+        }
+    }
+    if !term.is_empty() {
+        terms.push(term);
+    }
+    terms
+}
 
 /// Where "now" comes from: the system clock, or a fixed time (`BATON_NOW`, tests).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +63,8 @@ pub enum Screen {
     Detail,
     Contracts,
     Help,
+    /// Standup triage: one item at a time, then the summary.
+    Triage,
 }
 
 /// The item open in the detail pane, with its history and signals.
@@ -83,6 +109,9 @@ pub struct App {
     pub scroll: u16,
     pub detail: Option<Detail>,
     pub form: Option<Form>,
+    pub triage: Option<Triage>,
+    /// Where help returns to.
+    pub return_to: Screen,
     pub message: Option<Message>,
     /// This session's last change, which `u` takes back.
     pub last_change: Option<(ItemId, u32, String)>,
@@ -112,6 +141,8 @@ impl App {
             scroll: 0,
             detail: None,
             form: None,
+            triage: None,
+            return_to: Screen::Board,
             message: None,
             last_change: None,
             quit: false,
@@ -202,6 +233,11 @@ impl App {
         if self.detail.is_some() {
             self.refresh_detail()?;
         }
+        if let Some(triage) = &mut self.triage
+            && !triage.finished
+        {
+            triage.refresh(&self.store, self.clock.now())?;
+        }
         self.keep_column_visible();
         self.dirty = true;
         Ok(())
@@ -279,9 +315,10 @@ impl App {
             return Ok(());
         }
         match self.screen {
+            Screen::Triage => return self.triage_action(action),
             Screen::Help | Screen::Contracts => {
                 match action {
-                    Action::Back | Action::Help => self.screen = Screen::Board,
+                    Action::Back | Action::Help => self.screen = self.return_to,
                     Action::Contracts if self.screen == Screen::Contracts => {
                         self.screen = Screen::Board
                     }
@@ -317,6 +354,7 @@ impl App {
                     return Ok(());
                 }
                 Action::Help => {
+                    self.return_to = Screen::Detail;
                     self.screen = Screen::Help;
                     self.scroll = 0;
                     return Ok(());
@@ -344,10 +382,16 @@ impl App {
             Action::End => self.move_row(i64::MAX / 2)?,
             Action::Detail => self.open_detail()?,
             Action::Help => {
+                self.return_to = Screen::Board;
                 self.screen = Screen::Help;
                 self.scroll = 0;
             }
+            Action::Triage => self.start_triage()?,
+            Action::Skip | Action::Snooze | Action::WriteSummary => {
+                self.fail("that key works in triage: press t to start it");
+            }
             Action::Contracts => {
+                self.return_to = Screen::Board;
                 self.screen = Screen::Contracts;
                 self.scroll = 0;
             }
@@ -425,6 +469,11 @@ impl App {
     fn target(&self) -> Option<&Item> {
         match (&self.screen, &self.detail) {
             (Screen::Detail, Some(d)) => Some(&d.item),
+            (Screen::Triage, _) => self
+                .triage
+                .as_ref()
+                .and_then(|t| t.current.as_ref())
+                .map(|c| &c.item),
             _ => self.selected(),
         }
     }
@@ -441,7 +490,7 @@ impl App {
             FormKind::Done => item.state == State::Active,
             FormKind::Reopen => !item.state.is_open(),
             FormKind::Escalate | FormKind::Owner | FormKind::Drop => item.state.is_open(),
-            FormKind::NewItem | FormKind::Note | FormKind::Flag => true,
+            FormKind::NewItem | FormKind::Note | FormKind::Flag | FormKind::SaveSummary => true,
         };
         if !allowed {
             let text = format!(
@@ -466,30 +515,27 @@ impl App {
         let Some(form) = &mut self.form else {
             return Ok(());
         };
-        let team = form
-            .item
-            .and_then(|id| {
-                self.detail
-                    .as_ref()
-                    .filter(|d| d.item.id == id)
-                    .map(|d| d.item.team.clone())
-                    .or_else(|| {
-                        self.board
-                            .columns
-                            .iter()
-                            .flat_map(|c| &c.cards)
-                            .find(|i| i.id == id)
-                            .map(|i| i.team.clone())
-                    })
-            })
-            .unwrap_or_default();
-        match form.handle_key(key, &self.board.org, &team) {
+        match form.handle_key(key, &self.board.org) {
             FormOutcome::Editing => {}
             FormOutcome::Cancel => self.form = None,
+            FormOutcome::SaveTo(file) => match self.save_summary(&file) {
+                Ok(()) => self.form = None,
+                Err(e) => {
+                    if let Some(form) = &mut self.form {
+                        form.error = Some(format!("{e:#}"));
+                    }
+                }
+            },
             FormOutcome::Submit(command) => {
                 let id = form.item;
+                let kind = form.kind;
                 match self.run(id, command) {
-                    Ok(()) => self.form = None,
+                    Ok(()) => {
+                        self.form = None;
+                        if let (Some(id), Screen::Triage) = (id, self.screen) {
+                            self.triage_decided(id, decision_word(kind))?;
+                        }
+                    }
                     Err(e) => {
                         if let Some(form) = &mut self.form {
                             form.error = Some(e.to_string());
@@ -499,6 +545,120 @@ impl App {
                 }
             }
         }
+        Ok(())
+    }
+
+    fn start_triage(&mut self) -> Result<()> {
+        let triage = Triage::start(&self.store, self.now())?;
+        if triage.finished {
+            self.say("nothing needs attention: the queue is empty");
+            return Ok(());
+        }
+        self.triage = Some(triage);
+        self.screen = Screen::Triage;
+        self.message = None;
+        Ok(())
+    }
+
+    fn triage_decided(&mut self, id: ItemId, decision: &str) -> Result<()> {
+        let now = self.now();
+        if let Some(triage) = &mut self.triage {
+            triage.decided(&self.store, now, id, decision)?;
+        }
+        Ok(())
+    }
+
+    /// Keys in triage: one per decision, each recorded through the domain rules.
+    fn triage_action(&mut self, action: Action) -> Result<()> {
+        let now = self.now();
+        let Some(triage) = &mut self.triage else {
+            self.screen = Screen::Board;
+            return Ok(());
+        };
+        if triage.finished {
+            match action {
+                Action::WriteSummary => {
+                    let file = format!("{}.md", crate::export::standup::label(triage.started))
+                        .replace(' ', "-");
+                    self.form = Some(Form::save_summary(&file));
+                }
+                Action::Left | Action::Up if !triage.back(&self.store, now)? => {
+                    self.fail("nothing to go back to");
+                }
+                Action::Help => {
+                    self.return_to = Screen::Triage;
+                    self.screen = Screen::Help;
+                    self.scroll = 0;
+                }
+                Action::Back | Action::Quit => {
+                    self.triage = None;
+                    self.screen = Screen::Board;
+                    self.reload()?;
+                }
+                _ => {}
+            }
+            return Ok(());
+        }
+        let current = triage.current.as_ref().map(|c| c.item.clone());
+        match action {
+            Action::Skip | Action::Right | Action::Down => triage.skip(&self.store, now)?,
+            Action::Left | Action::Up => {
+                if !triage.back(&self.store, now)? {
+                    self.fail("this is the first item");
+                }
+            }
+            Action::Back | Action::Quit => triage.finished = true,
+            Action::Accept => {
+                if let Some(item) = current {
+                    if item.state == State::Limbo {
+                        // One key: the owner is the contract's next owner, as on the CLI.
+                        self.run(Some(item.id), Command::Accept { owner: None })?;
+                        self.triage_decided(item.id, "accepted")?;
+                    } else {
+                        self.fail(&format!(
+                            "#{} is {}: only an item in limbo can be accepted",
+                            item.id,
+                            crate::domain::rules::describe_state(&item)
+                        ));
+                    }
+                }
+            }
+            Action::Snooze => {
+                if let Some(item) = current {
+                    let until = crate::domain::attention::next_standup(now);
+                    self.run(Some(item.id), Command::Snooze(until))?;
+                    self.triage_decided(item.id, "snoozed till tomorrow")?;
+                }
+            }
+            Action::Bounce => self.open_form(FormKind::Bounce)?,
+            Action::Owner => self.open_form(FormKind::Owner)?,
+            Action::Escalate => self.open_form(FormKind::Escalate)?,
+            Action::Note => self.open_form(FormKind::Note)?,
+            Action::Reclaim => self.open_form(FormKind::Reclaim)?,
+            Action::Done => self.open_form(FormKind::Done)?,
+            Action::Drop => self.open_form(FormKind::Drop)?,
+            Action::Flag => self.open_form(FormKind::Flag)?,
+            Action::Help => {
+                self.return_to = Screen::Triage;
+                self.screen = Screen::Help;
+                self.scroll = 0;
+            }
+            _ => self.fail("in triage: a accept · b bounce · o owner · e escalate · N note · z snooze · space skip · esc end"),
+        }
+        Ok(())
+    }
+
+    fn save_summary(&mut self, file: &str) -> anyhow::Result<()> {
+        let Some(triage) = &self.triage else {
+            return Ok(());
+        };
+        let text = crate::export::standup::markdown(
+            &triage.decisions,
+            triage.started,
+            triage.elapsed(self.now()),
+        );
+        crate::cli::write_atomically(std::path::Path::new(file), text.as_bytes())?;
+        self.say(&format!("standup summary written to {file}"));
         Ok(())
     }
 
@@ -552,6 +712,9 @@ impl App {
         }
         self.screen = Screen::Detail;
         self.scroll = 0;
+        // A pane left through help or the contracts still holds its item; open the
+        // selected card, not that one.
+        self.detail = None;
         self.refresh_detail()
     }
 
@@ -585,7 +748,8 @@ impl App {
         let mut filter = ItemFilter::default();
         let mut words = Vec::new();
         let mut signal = None;
-        for term in text.split_whitespace() {
+        let terms = filter_terms(text);
+        for term in terms.iter().map(String::as_str) {
             match term.split_once(':') {
                 Some(("team", v)) => filter.team = Some(v.to_string()),
                 Some(("owner", v)) => filter.owner = Some(v.to_string()),
@@ -705,5 +869,23 @@ impl App {
         self.keep_column_visible();
         self.say("column order saved");
         Ok(())
+    }
+}
+
+/// How a form's decision reads in the standup summary.
+fn decision_word(kind: FormKind) -> &'static str {
+    match kind {
+        FormKind::Accept => "accepted",
+        FormKind::Bounce => "bounced",
+        FormKind::Reclaim => "reclaimed",
+        FormKind::Escalate => "escalated",
+        FormKind::Owner => "owner assigned",
+        FormKind::Note => "noted",
+        FormKind::Done => "done",
+        FormKind::Drop => "dropped",
+        FormKind::Flag => "flagged",
+        FormKind::Send => "sent",
+        FormKind::Reopen => "reopened",
+        FormKind::NewItem | FormKind::SaveSummary => "",
     }
 }

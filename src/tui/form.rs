@@ -21,6 +21,8 @@ pub enum FormKind {
     Reopen,
     Drop,
     Flag,
+    /// Not an item action: where to write the standup summary.
+    SaveSummary,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,6 +72,8 @@ pub struct Form {
     pub item: Option<i64>,
     /// The item's title, or the team for a new item, for the form's heading.
     pub subject: String,
+    /// The team holding the item (whose boundaries a send may cross).
+    pub team: String,
     pub fields: Vec<Field>,
     pub focus: usize,
     pub error: Option<String>,
@@ -83,6 +87,8 @@ pub enum FormOutcome {
     Editing,
     Cancel,
     Submit(Command),
+    /// The file the standup summary goes to.
+    SaveTo(String),
 }
 
 impl Form {
@@ -100,6 +106,7 @@ impl Form {
             FormKind::Reopen => "Reopen",
             FormKind::Drop => "Drop",
             FormKind::Flag => "Flag a dropped baton",
+            FormKind::SaveSummary => "Save the standup summary",
         }
     }
 
@@ -107,6 +114,7 @@ impl Form {
         Form::build(
             FormKind::NewItem,
             None,
+            team.to_string(),
             team.to_string(),
             vec![
                 Field::text("Title", None, true, ""),
@@ -125,6 +133,7 @@ impl Form {
             .map(|b| &b.contract);
         let fields = match kind {
             FormKind::NewItem => return Ok(Form::new_item(&item.team)),
+            FormKind::SaveSummary => return Err("that form is not about an item".to_string()),
             FormKind::Send => {
                 let targets: Vec<String> = org
                     .boundaries_from(&item.team)
@@ -199,10 +208,33 @@ impl Form {
                 "what went wrong in the handoff",
             )],
         };
-        Ok(Form::build(kind, Some(item.id), item.title.clone(), fields))
+        Ok(Form::build(
+            kind,
+            Some(item.id),
+            item.title.clone(),
+            item.team.clone(),
+            fields,
+        ))
     }
 
-    fn build(kind: FormKind, item: Option<i64>, subject: String, fields: Vec<Field>) -> Form {
+    /// Asks for the file a standup summary is written to.
+    pub fn save_summary(default_file: &str) -> Form {
+        Form::build(
+            FormKind::SaveSummary,
+            None,
+            "Markdown: each item with its decision and where it stands now".to_string(),
+            String::new(),
+            vec![Field::text("File", Some(default_file), true, "")],
+        )
+    }
+
+    fn build(
+        kind: FormKind,
+        item: Option<i64>,
+        subject: String,
+        team: String,
+        fields: Vec<Field>,
+    ) -> Form {
         // Start where the user decides first: the target, else the first text.
         let focus = fields
             .iter()
@@ -212,6 +244,7 @@ impl Form {
             kind,
             item,
             subject,
+            team,
             fields,
             focus,
             error: None,
@@ -229,7 +262,7 @@ impl Form {
     }
 
     /// Handles one key. `org` refreshes the checklist when the send target changes.
-    pub fn handle_key(&mut self, key: KeyEvent, org: &Org, team: &str) -> FormOutcome {
+    pub fn handle_key(&mut self, key: KeyEvent, org: &Org) -> FormOutcome {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         match key.code {
             KeyCode::Esc => {
@@ -309,7 +342,8 @@ impl Form {
             },
         }
         if target_changed {
-            self.refresh_checklist(org, team);
+            let team = self.team.clone();
+            self.refresh_checklist(org, &team);
         }
         self.confirm_incomplete = None;
         self.error = None;
@@ -449,6 +483,7 @@ impl Form {
             FormKind::Reopen => Command::Reopen(text("Reason")),
             FormKind::Drop => Command::Drop(text("Reason").unwrap_or_default()),
             FormKind::Flag => Command::Flag(text("Note").unwrap_or_default()),
+            FormKind::SaveSummary => return FormOutcome::SaveTo(text("File").unwrap_or_default()),
         };
         FormOutcome::Submit(command)
     }

@@ -29,6 +29,10 @@ pub enum Action {
     Reopen,
     Drop,
     Flag,
+    Triage,
+    Skip,
+    Snooze,
+    WriteSummary,
     Undo,
     Filter,
     ClearFilter,
@@ -49,6 +53,8 @@ pub enum Scope {
     /// The board and the detail pane (item actions).
     Item,
     Everywhere,
+    /// Standup triage and its summary.
+    Triage,
 }
 
 pub struct Binding {
@@ -267,6 +273,38 @@ pub const BINDINGS: &[Binding] = &[
         Item,
         false,
         "flag a dropped baton, for the retro"
+    ),
+    binding!(
+        "t",
+        [(KeyCode::Char('t'), NONE)],
+        Triage,
+        Board,
+        true,
+        "triage: walk what needs attention, one key per decision"
+    ),
+    binding!(
+        "space →",
+        [(KeyCode::Char(' '), NONE)],
+        Skip,
+        Triage,
+        false,
+        "skip to the next item (← goes back)"
+    ),
+    binding!(
+        "z",
+        [(KeyCode::Char('z'), NONE)],
+        Snooze,
+        Triage,
+        false,
+        "snooze until the next standup (same time tomorrow)"
+    ),
+    binding!(
+        "w",
+        [(KeyCode::Char('w'), NONE)],
+        WriteSummary,
+        Triage,
+        false,
+        "write the standup summary as Markdown (on the summary)"
     ),
     binding!(
         "u",

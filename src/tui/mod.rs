@@ -4,6 +4,7 @@ pub mod app;
 pub mod board;
 pub mod form;
 pub mod keys;
+pub mod triage;
 
 use std::time::Duration;
 

@@ -2,6 +2,7 @@
 
 pub mod strings;
 pub mod theme;
+mod triage;
 
 use chrono::{DateTime, Local, Utc};
 use ratatui::Frame;
@@ -48,9 +49,14 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme) {
         return;
     }
     let now = app.now();
-    render_board(area, buf, app, theme, now);
+    let in_triage = app.screen == Screen::Triage
+        || (app.screen == Screen::Help && app.return_to == Screen::Triage);
+    match (&app.triage, in_triage) {
+        (Some(triage), true) => triage::render(area, buf, app, triage, theme, now),
+        _ => render_board(area, buf, app, theme, now),
+    }
     match app.screen {
-        Screen::Board => {}
+        Screen::Board | Screen::Triage => {}
         Screen::Detail => render_detail(area, buf, app, theme, now),
         Screen::Help => render_help(area, buf, app, theme),
         Screen::Contracts => render_contracts(area, buf, app, theme),
@@ -61,7 +67,7 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme) {
 }
 
 /// `render_ref` without the trait import noise at every call.
-trait RenderRef {
+pub(crate) trait RenderRef {
     fn render_ref(self, area: Rect, buf: &mut Buffer);
 }
 
@@ -71,7 +77,7 @@ impl<W: ratatui::widgets::Widget> RenderRef for W {
     }
 }
 
-fn put(buf: &mut Buffer, x: u16, y: u16, text: &str, width: u16, style: Style) {
+pub(crate) fn put(buf: &mut Buffer, x: u16, y: u16, text: &str, width: u16, style: Style) {
     if width == 0 {
         return;
     }
@@ -218,7 +224,7 @@ fn render_board(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, now: Dat
     let keys = match app.screen {
         Screen::Board => board_keys(),
         Screen::Detail => strings::DETAIL_KEYS.to_string(),
-        Screen::Help | Screen::Contracts => strings::SCROLL_KEYS.to_string(),
+        Screen::Help | Screen::Contracts | Screen::Triage => strings::SCROLL_KEYS.to_string(),
     };
     put(
         buf,
@@ -527,9 +533,20 @@ fn render_card(
 }
 
 /// A centred box taking most of the screen, cleared, with a title.
-fn popup(area: Rect, buf: &mut Buffer, title: &str, width_pct: u16, height: u16) -> Rect {
-    let width = (area.width * width_pct / 100).max(MIN_WIDTH.min(area.width));
-    let height = height.min(area.height.saturating_sub(2)).max(3);
+pub(crate) fn popup(
+    area: Rect,
+    buf: &mut Buffer,
+    title: &str,
+    width_pct: u16,
+    height: u16,
+) -> Rect {
+    // In u32: a terminal over 728 columns would overflow u16 here.
+    let width = u16::try_from(u32::from(area.width) * u32::from(width_pct) / 100)
+        .unwrap_or(area.width)
+        .max(MIN_WIDTH.min(area.width));
+    // Leave the message line and the keys line below: what an action in the detail
+    // pane did (or why it was refused) is said on the message line.
+    let height = height.min(area.height.saturating_sub(3)).max(3);
     let rect = Rect {
         x: area.x + (area.width - width) / 2,
         y: area.y + (area.height.saturating_sub(height)) / 2,
@@ -543,11 +560,11 @@ fn popup(area: Rect, buf: &mut Buffer, title: &str, width_pct: u16, height: u16)
     inner
 }
 
-fn local(t: DateTime<Utc>) -> String {
+pub(crate) fn local(t: DateTime<Utc>) -> String {
     t.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string()
 }
 
-fn contract_lines<'a>(b: &Boundary, theme: &Theme) -> Vec<Line<'a>> {
+pub(crate) fn contract_lines<'a>(b: &Boundary, theme: &Theme) -> Vec<Line<'a>> {
     let c = &b.contract;
     let field = |name: &str, value: Option<String>| -> Line<'a> {
         match value {

@@ -1,0 +1,79 @@
+//! A standup's decisions as Markdown, for the team's notes.
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::domain::duration::format_duration;
+use crate::domain::standup::Decision;
+use crate::domain::text::display_safe;
+
+/// The label a standup's snapshot and summary carry: `standup YYYY-MM-DD`.
+pub fn label(at: DateTime<Utc>) -> String {
+    format!("standup {}", at.format("%Y-%m-%d"))
+}
+
+fn cell(text: &str) -> String {
+    display_safe(text).replace('|', "\\|")
+}
+
+pub fn markdown(decisions: &[Decision], started: DateTime<Utc>, elapsed: Duration) -> String {
+    let mut out = format!("# {}\n\n", label(started).replace("standup", "Standup"));
+    let decided = decisions.iter().filter(|d| d.decision != "skipped").count();
+    out.push_str(&format!(
+        "Triage started {} UTC and took {}: {} items walked, {} decided, {} skipped.\n\n",
+        started.format("%H:%M"),
+        format_duration(elapsed.max(Duration::zero())),
+        decisions.len(),
+        decided,
+        decisions.len() - decided
+    ));
+    if decisions.is_empty() {
+        out.push_str("Nothing needed attention.\n");
+        return out;
+    }
+    out.push_str("| item | decision | now |\n| --- | --- | --- |\n");
+    for d in decisions {
+        out.push_str(&format!(
+            "| #{} {} | {} | {} |\n",
+            d.id,
+            cell(&d.title),
+            cell(&d.decision),
+            cell(&d.outcome)
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_summary_lists_every_decision_in_a_table() {
+        let started = DateTime::parse_from_rfc3339("2026-11-25T09:00:00Z")
+            .expect("time")
+            .with_timezone(&Utc);
+        let decisions = vec![
+            Decision {
+                id: 24,
+                title: "Contoso | expansion".to_string(),
+                decision: "accepted".to_string(),
+                outcome: "active with solutions, owner Hannah Lee".to_string(),
+            },
+            Decision {
+                id: 10,
+                title: "Fabrikam".to_string(),
+                decision: "skipped".to_string(),
+                outcome: "in limbo onboarding → support, no owner".to_string(),
+            },
+        ];
+        let text = markdown(&decisions, started, Duration::minutes(12));
+        assert_eq!(
+            text,
+            "# Standup 2026-11-25\n\n\
+             Triage started 09:00 UTC and took 12m: 2 items walked, 1 decided, 1 skipped.\n\n\
+             | item | decision | now |\n| --- | --- | --- |\n\
+             | #24 Contoso \\| expansion | accepted | active with solutions, owner Hannah Lee |\n\
+             | #10 Fabrikam | skipped | in limbo onboarding → support, no owner |\n"
+        );
+    }
+}

@@ -1,0 +1,217 @@
+//! The standup triage screen: one item at a time, its reasons, its contract, its note
+//! and latest events; then the summary of what was decided.
+
+use chrono::{DateTime, Utc};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::theme::{self, Theme};
+use super::{RenderRef, contract_lines, local, put};
+use crate::domain::attention::sla_standing;
+use crate::domain::duration::format_duration;
+use crate::domain::history::narrate;
+use crate::domain::rules::describe_state;
+use crate::domain::text::{display_safe, display_safe_multiline, fit};
+use crate::tui::app::App;
+use crate::tui::triage::Triage;
+
+/// The keys of a triage item, on its bottom line.
+pub const TRIAGE_KEYS: &str = "a accept · b bounce · o owner · e escalate · N note · z snooze till tomorrow · space skip · ← back · esc end · ? help";
+pub const SUMMARY_KEYS: &str =
+    "w write the summary as Markdown · ← back to the last item · esc back to the board · q quit";
+
+pub fn render(
+    area: Rect,
+    buf: &mut Buffer,
+    app: &App,
+    triage: &Triage,
+    theme: &Theme,
+    now: DateTime<Utc>,
+) {
+    let (at, total) = triage.progress();
+    let elapsed = format_duration(triage.elapsed(now).max(chrono::Duration::zero()));
+    let heading = if triage.finished {
+        let walked = triage.visited.len();
+        format!(
+            " Standup triage · over: {walked} walked, {} not reached · {elapsed}",
+            total - walked
+        )
+    } else {
+        format!(" Standup triage · {at} / {total} · {elapsed}")
+    };
+    let title = Line::from(vec![
+        Span::styled(heading, theme.title()),
+        Span::styled(
+            format!(
+                "   {} decided",
+                triage
+                    .decisions
+                    .iter()
+                    .filter(|d| d.decision != "skipped")
+                    .count()
+            ),
+            theme.dim(),
+        ),
+    ]);
+    Paragraph::new(title).render_ref(Rect { height: 1, ..area }, buf);
+    let body = Rect {
+        y: area.y + 2,
+        height: area.height.saturating_sub(4),
+        ..area
+    };
+    let keys = match (&triage.current, triage.finished) {
+        (Some(current), false) => {
+            render_item(body, buf, app, current, theme, now);
+            TRIAGE_KEYS
+        }
+        _ => {
+            render_summary(body, buf, triage, theme);
+            SUMMARY_KEYS
+        }
+    };
+    if let Some(message) = &app.message {
+        let style = if message.error {
+            theme.error()
+        } else {
+            theme.ok()
+        };
+        put(
+            buf,
+            area.x,
+            area.y + area.height - 2,
+            &display_safe(&message.text),
+            area.width,
+            style,
+        );
+    }
+    put(
+        buf,
+        area.x,
+        area.y + area.height - 1,
+        keys,
+        area.width,
+        theme.dim(),
+    );
+}
+
+fn render_item(
+    area: Rect,
+    buf: &mut Buffer,
+    app: &App,
+    current: &crate::tui::triage::Current,
+    theme: &Theme,
+    now: DateTime<Utc>,
+) {
+    let item = &current.item;
+    let org = &app.board.org;
+    let mut left: Vec<Line> = vec![Line::styled(
+        format!("#{} {}", item.id, display_safe(&item.title)),
+        theme.title(),
+    )];
+    let mut state = vec![Span::raw(display_safe(&describe_state(item)))];
+    if let Some((standing, age)) = sla_standing(item, org, now) {
+        let (style, symbol) = theme.sla(standing);
+        state.push(Span::styled(
+            format!(" for {} {symbol}", format_duration(age)),
+            style,
+        ));
+    }
+    left.push(Line::from(state));
+    let owner = match (&item.owner, item.boundary()) {
+        (Some(o), _) => format!("owner {}", display_safe(o)),
+        (None, Some((f, t))) => match org.boundary(f, t).and_then(|b| b.contract.owner.as_ref()) {
+            Some(next) => format!("next owner per contract: {}", display_safe(next)),
+            None => theme::NO_OWNER.to_string(),
+        },
+        (None, None) => theme::NO_OWNER.to_string(),
+    };
+    left.push(Line::raw(owner));
+    if let Some(due) = item.due {
+        left.push(Line::raw(format!("due {}", local(due))));
+    }
+    left.push(Line::raw(""));
+    left.push(Line::styled("Why it needs attention", theme.title()));
+    for s in &current.signals {
+        left.push(Line::from(vec![
+            Span::styled(format!("  {:<19}", s.code.as_str()), theme.error()),
+            Span::raw(display_safe(&s.reason)),
+        ]));
+    }
+    if let Some(limbo) = &item.limbo {
+        left.push(Line::raw(""));
+        left.push(Line::styled("Handoff note", theme.title()));
+        for l in display_safe_multiline(&limbo.note).lines() {
+            left.push(Line::raw(format!("  {l}")));
+        }
+    }
+    let mut right: Vec<Line> = Vec::new();
+    let boundary = item
+        .boundary()
+        .and_then(|(f, t)| org.boundary(f, t))
+        .or_else(|| org.boundaries.iter().find(|b| b.to == item.team));
+    if let Some(b) = boundary {
+        right.push(Line::styled(
+            format!("Contract {}", display_safe(&b.label())),
+            theme.title(),
+        ));
+        right.extend(contract_lines(b, theme));
+        right.push(Line::raw(""));
+    }
+    right.push(Line::styled("Latest events", theme.title()));
+    let story = narrate(&current.events);
+    let recent = &story[story
+        .len()
+        .saturating_sub(crate::tui::triage::RECENT_EVENTS)..];
+    for (event, text) in recent {
+        right.push(Line::from(vec![
+            Span::styled(format!("  {} ", local(event.at)), theme.dim()),
+            Span::raw(display_safe(text)),
+        ]));
+    }
+    if area.width >= 110 {
+        let half = area.width / 2;
+        Paragraph::new(left).wrap(Wrap { trim: false }).render_ref(
+            Rect {
+                width: half - 1,
+                ..area
+            },
+            buf,
+        );
+        Paragraph::new(right).wrap(Wrap { trim: false }).render_ref(
+            Rect {
+                x: area.x + half + 1,
+                width: area.width - half - 1,
+                ..area
+            },
+            buf,
+        );
+    } else {
+        left.push(Line::raw(""));
+        left.extend(right);
+        Paragraph::new(left)
+            .wrap(Wrap { trim: false })
+            .render_ref(area, buf);
+    }
+}
+
+fn render_summary(area: Rect, buf: &mut Buffer, triage: &Triage, theme: &Theme) {
+    let mut lines = vec![Line::styled("What was decided", theme.title())];
+    if triage.decisions.is_empty() {
+        lines.push(Line::raw("Nothing: no item was walked."));
+    }
+    let width = usize::from(area.width);
+    for d in &triage.decisions {
+        let head = format!("  #{:<5} {:<22} ", d.id, fit(&d.decision, 22));
+        let rest = width.saturating_sub(head.chars().count());
+        lines.push(Line::from(vec![
+            Span::styled(head, theme.key()),
+            Span::raw(fit(
+                &display_safe(&format!("{} — {}", d.outcome, d.title)),
+                rest,
+            )),
+        ]));
+    }
+    Paragraph::new(lines).render_ref(area, buf);
+}
