@@ -51,7 +51,13 @@ impl Context {
 
     fn at(&self, at: &args::At) -> Result<DateTime<Utc>> {
         match &at.at {
-            Some(text) => Ok(parse_time(text, &Local).context("--at")?),
+            Some(text) => {
+                let at = parse_time(text, &Local).context("--at")?;
+                if at > self.now {
+                    bail!("--at: {text} is in the future; record changes when they happened");
+                }
+                Ok(at)
+            }
             None => Ok(self.now),
         }
     }

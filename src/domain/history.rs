@@ -69,29 +69,90 @@ pub fn describe(event: &Event, team_before: &str) -> String {
 
 /// Each event with its description, tracking which team held the item at the time.
 pub fn narrate(events: &[Event]) -> Vec<(&Event, String)> {
-    let mut team = String::new();
-    let mut pending_to: Option<String> = None;
+    // (holding team, team it was sent to) after each change still in effect, so that
+    // an undone change restores where the item was.
+    let mut states: Vec<(String, Option<String>)> = vec![(String::new(), None)];
     events
         .iter()
         .map(|event| {
+            let (team, pending_to) = states.last().cloned().unwrap_or_default();
             let mut line = describe(event, &team);
-            if let EventKind::Undone { seq } = &event.kind
-                && let Some(target) = events.iter().find(|e| e.seq == *seq)
-            {
-                line = format!("undid change {seq} ({})", target.kind.name());
-            }
-            match &event.kind {
-                EventKind::Created { team: t, .. } => team = t.clone(),
-                EventKind::Sent { to, .. } => pending_to = Some(to.clone()),
-                EventKind::Accepted { .. } => {
-                    if let Some(to) = pending_to.take() {
-                        team = to;
+            let next = match &event.kind {
+                EventKind::Undone { seq } => {
+                    if let Some(target) = events.iter().find(|e| e.seq == *seq) {
+                        line = format!("undid change {seq} ({})", target.kind.name());
                     }
+                    if states.len() > 1 {
+                        states.pop();
+                    }
+                    None
                 }
-                EventKind::Bounced { .. } | EventKind::Reclaimed { .. } => pending_to = None,
-                _ => {}
+                EventKind::Created { team: t, .. } => Some((t.clone(), None)),
+                EventKind::Sent { to, .. } => Some((team, Some(to.clone()))),
+                EventKind::Accepted { .. } => Some((pending_to.unwrap_or(team), None)),
+                EventKind::Bounced { .. } | EventKind::Reclaimed { .. } => Some((team, None)),
+                _ => Some((team, pending_to)),
+            };
+            if let Some(state) = next {
+                states.push(state);
             }
             (event, line)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{DateTime, Utc};
+
+    fn event(seq: u32, kind: EventKind) -> Event {
+        Event {
+            seq,
+            at: DateTime::<Utc>::default(),
+            actor: "maya".to_string(),
+            kind,
+        }
+    }
+
+    #[test]
+    fn an_undone_accept_puts_the_story_back_with_the_sender() {
+        let events = vec![
+            event(
+                1,
+                EventKind::Created {
+                    title: "t".to_string(),
+                    team: "sales".to_string(),
+                    owner: None,
+                    due: None,
+                    tags: vec![],
+                    body: None,
+                },
+            ),
+            event(
+                2,
+                EventKind::Sent {
+                    to: "support".to_string(),
+                    note: "n".to_string(),
+                    unticked: vec![],
+                    forced: false,
+                },
+            ),
+            event(3, EventKind::Accepted { owner: None }),
+            event(4, EventKind::Undone { seq: 3 }),
+            event(5, EventKind::Reclaimed { reason: None }),
+            event(
+                6,
+                EventKind::Sent {
+                    to: "finance".to_string(),
+                    note: "again".to_string(),
+                    unticked: vec![],
+                    forced: false,
+                },
+            ),
+        ];
+        let lines: Vec<String> = narrate(&events).into_iter().map(|(_, l)| l).collect();
+        assert_eq!(lines[3], "undid change 3 (accepted)");
+        assert_eq!(lines[5], "sent sales → finance: “again”");
+    }
 }

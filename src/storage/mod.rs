@@ -20,6 +20,8 @@ pub use schema::{APPLICATION_ID, latest_version};
 
 /// How long a writer waits for another process's transaction before giving up.
 const BUSY_TIMEOUT_MS: u64 = 10_000;
+/// The page cache while importing a board, in KiB.
+const IMPORT_CACHE_KIB: i64 = 128 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -172,7 +174,13 @@ impl ItemFilter {
 impl Store {
     /// Opens an existing Baton database, refusing anything else untouched.
     pub fn open(path: &Path) -> Result<Store> {
-        if !path.exists() {
+        // A missing or empty file is no database yet: only `init` may make it one.
+        // (Data not yet checkpointed lives in the `-wal` file beside it.)
+        let size = |p: &Path| std::fs::metadata(p).map_or(0, |m| m.len());
+        let mut wal = path.as_os_str().to_owned();
+        wal.push("-wal");
+        let empty = size(path) == 0 && size(Path::new(&wal)) == 0;
+        if empty {
             return Err(StoreError::Missing(path.to_path_buf()));
         }
         Store::open_or_create(path)
@@ -481,6 +489,13 @@ impl Store {
         items: &[(Item, Vec<Event>)],
         replace: bool,
     ) -> Result<()> {
+        // A whole board arrives in one transaction, and its events land all over the
+        // `events_at` index; with SQLite's default 2 MB page cache, pages are spilled to
+        // the WAL and read back again and again. A larger cache (allocated only as used)
+        // keeps the working set in memory.
+        // (A negative `cache_size` is in KiB rather than pages.)
+        self.conn
+            .pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
         let tx = self.write()?;
         let empty: bool = tx.query_row(
             "SELECT NOT EXISTS (SELECT 1 FROM teams) AND NOT EXISTS (SELECT 1 FROM items)",
