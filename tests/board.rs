@@ -378,7 +378,13 @@ fn filter_by_team_owner_signal_and_words_and_esc_clears_it() {
     assert!(app.board.totals.open < open);
 
     filter(&mut app, "owner:Owen");
-    assert!(app.board.totals.open == 0, "owners match whole names");
+    assert_eq!(app.board.totals.open, 0, "owners match whole names");
+    filter(&mut app, "owner:\"owen price\"");
+    let ids: Vec<i64> = cards(&app).iter().map(|i| i.id).collect();
+    assert_eq!(ids, [36], "a quoted owner is one name, any case");
+    filter(&mut app, "team:support \"sso login\"");
+    let ids: Vec<i64> = cards(&app).iter().map(|i| i.id).collect();
+    assert_eq!(ids, [36]);
 
     filter(&mut app, "signal:sla-breached");
     let mut ids: Vec<i64> = cards(&app).iter().map(|i| i.id).collect();
@@ -412,6 +418,56 @@ fn esc_while_typing_a_filter_keeps_the_old_one() {
     key(&mut app, KeyCode::Esc);
     assert_eq!(app.filter_input, None);
     assert_eq!(app.filter_text, "globex");
+}
+
+#[test]
+fn enter_opens_the_selected_card_after_a_pane_was_left_through_the_contracts() {
+    let (_dir, mut app) = demo_app((80, 24));
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.detail.as_ref().map(|d| d.item.id), Some(31));
+    press(&mut app, 'c');
+    assert_eq!(app.screen, Screen::Contracts);
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.screen, Screen::Board);
+    press(&mut app, 'h');
+    assert_eq!(app.selected().map(|i| i.id), Some(18));
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.screen, Screen::Detail);
+    assert_eq!(app.detail.as_ref().map(|d| d.item.id), Some(18));
+}
+
+#[test]
+fn what_an_action_in_the_detail_pane_did_is_on_screen() {
+    for size in SIZES {
+        let (_dir, mut app) = demo_app(size);
+        select(&mut app, 18);
+        key(&mut app, KeyCode::Enter);
+        press(&mut app, 'a'); // #18 is active: refused
+        let text = screen(&app);
+        let refusal = &app.message.as_ref().expect("a message").text;
+        assert!(text.contains(refusal.as_str()), "{refusal}\n{text}");
+
+        press(&mut app, 'N');
+        type_text(&mut app, "called them");
+        key(&mut app, KeyCode::Enter);
+        let text = screen(&app);
+        assert!(text.contains("#18 note: “called them”"), "{text}");
+    }
+}
+
+#[test]
+fn panes_and_forms_draw_on_a_very_wide_terminal() {
+    for action in [
+        Action::Help,
+        Action::Contracts,
+        Action::Detail,
+        Action::Send,
+    ] {
+        let (_dir, mut app) = demo_app((1000, 60));
+        app.update(action).expect("the action runs");
+        let text = screen(&app);
+        assert_eq!(text.lines().count(), 60);
+    }
 }
 
 #[test]

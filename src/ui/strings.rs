@@ -8,7 +8,6 @@ pub const EMPTY_COLUMN: &str = "—";
 pub const CLOSED_COLUMN: &str = "done & dropped";
 pub const FORM_KEYS: &str =
     "tab next field · ↑↓ move · ←→ choose · space tick · a tick all · enter submit · esc cancel";
-pub const FILTER_HELP: &str =
-    "words match title and body; team:KEY owner:NAME tag:TAG signal:CODE narrow further (owner:\"Ann Lee\")";
+pub const FILTER_HELP: &str = "words match title and body; team:KEY owner:NAME tag:TAG signal:CODE narrow further (owner:\"Ann Lee\")";
 pub const SCROLL_KEYS: &str = "↑↓ PgUp PgDn scroll · esc back · ? help · q quit";
 pub const DETAIL_KEYS: &str = "↑↓ scroll · s send · a accept · b bounce · r reclaim · e escalate · o owner · N note · d done · esc back";
