@@ -291,17 +291,41 @@ pub enum Cmd {
         json: Json,
     },
 
-    /// Export the whole board with every item's history
+    /// Export the board: JSON with every history (for import), or a retro report
     #[command(
-        after_help = "Examples:\n  baton export --format json > board.json\n  baton export --out board.json"
+        after_help = "Examples:\n  baton export --format json > board.json\n  baton export --format md --since 2026-11-01 --out retro.md\n  baton export --format html --out retro.html\n  baton export --format csv --boundaries --out boundaries.csv\n  baton export --format md --snapshot \"standup 2026-11-25\""
     )]
     Export {
+        /// json: the board document (import reads it); md, csv, html: retro reports
         #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
         format: ExportFormat,
         /// Write to this file instead of stdout
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        #[command(flatten)]
+        period: PeriodArgs,
+        /// Report from a saved snapshot (number or label) instead of now
+        #[arg(long, value_name = "SNAPSHOT", conflicts_with_all = ["since", "until"])]
+        snapshot: Option<String>,
+        /// csv: one row per boundary with its metrics, instead of one per item
+        #[arg(long)]
+        boundaries: bool,
     },
+
+    /// Flow metrics per boundary, per team and overall, over a period
+    #[command(
+        after_help = "Examples:\n  baton stats\n  baton stats --since 2026-11-01 --until 2026-11-15\n  baton stats --json\n\nDefinitions: docs/metrics.md"
+    )]
+    Stats {
+        #[command(flatten)]
+        period: PeriodArgs,
+        #[command(flatten)]
+        json: Json,
+    },
+
+    /// Save, list, show and compare snapshots of the board and its metrics
+    #[command(subcommand)]
+    Snapshot(SnapshotCmd),
 
     /// Import a board document (from `baton export`), replaying every history
     #[command(
@@ -424,6 +448,58 @@ pub enum StateArg {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ExportFormat {
     Json,
+    Md,
+    Csv,
+    Html,
+}
+
+/// The period metrics cover.
+#[derive(Debug, Args, Clone, Default)]
+pub struct PeriodArgs {
+    /// Count from this time [default: all history]
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// Up to this time [default: now]
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SnapshotCmd {
+    /// Save the board and its metrics now, for a retro
+    #[command(after_help = "Examples:\n  baton snapshot save --label \"retro 2026-11\"")]
+    Save {
+        /// A name to find it by [default: "snapshot YYYY-MM-DD"]
+        #[arg(long)]
+        label: Option<String>,
+        #[command(flatten)]
+        period: PeriodArgs,
+    },
+    /// List saved snapshots
+    #[command(after_help = "Example:\n  baton snapshot ls")]
+    Ls {
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Show a saved snapshot's metrics (by number or label)
+    #[command(
+        after_help = "Examples:\n  baton snapshot show 3\n  baton snapshot show \"retro 2026-11\""
+    )]
+    Show {
+        snapshot: String,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// What changed between two snapshots (B defaults to now)
+    #[command(
+        after_help = "Examples:\n  baton snapshot diff 1 2\n  baton snapshot diff \"retro 2026-10\""
+    )]
+    Diff {
+        a: String,
+        b: Option<String>,
+        #[command(flatten)]
+        json: Json,
+    },
 }
 
 /// Reads `42` or `#42`.

@@ -12,12 +12,15 @@ use chrono::{DateTime, Local, Utc};
 
 use crate::domain::attention::{attention, contract_signals};
 use crate::domain::duration::parse_duration;
+use crate::domain::metrics::Period;
 use crate::domain::text::{display_safe, to_json_pretty};
 use crate::domain::time::{parse_due, parse_time, whole_seconds};
 use crate::domain::{Boundary, Command, Contract, Item, State, Team, Ticks};
 use crate::export::json::BoardDocument;
 use crate::storage::{ItemFilter, Store};
-use args::{BoardArgs, BoundaryCmd, Cli, Cmd, ContractArgs, StateArg, TeamCmd};
+use args::{
+    BoardArgs, BoundaryCmd, Cli, Cmd, ContractArgs, ExportFormat, SnapshotCmd, StateArg, TeamCmd,
+};
 use output::{item_view, items_text, show_text};
 
 /// The sample organisation, shipped inside the binary.
@@ -47,6 +50,29 @@ impl Context {
             now,
             actor,
         })
+    }
+
+    /// The period of `--since` / `--until`, ending now by default.
+    fn period(&self, args: &args::PeriodArgs) -> Result<Period> {
+        let since = args
+            .since
+            .as_deref()
+            .map(|t| parse_time(t, &Local))
+            .transpose()
+            .context("--since")?;
+        let until = args
+            .until
+            .as_deref()
+            .map(|t| parse_time(t, &Local))
+            .transpose()
+            .context("--until")?
+            .unwrap_or(self.now);
+        if let Some(since) = since
+            && since >= until
+        {
+            bail!("--since must come before --until (or now)");
+        }
+        Ok(Period { since, until })
     }
 
     fn at(&self, at: &args::At) -> Result<DateTime<Utc>> {
@@ -359,18 +385,62 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardArgs, bool) -> Result<()>
             Ok(())
         }
         Cmd::Export {
-            format: _,
+            format,
             out: file,
+            period,
+            snapshot,
+            boundaries,
         } => {
             let store = Store::open(&ctx.db)?;
-            let doc = BoardDocument::new(&store.org()?, &store.all_histories()?);
-            let text = doc.to_json();
+            if boundaries && format != ExportFormat::Csv {
+                bail!("--boundaries goes with --format csv");
+            }
+            let text = match format {
+                ExportFormat::Json => {
+                    if snapshot.is_some() || period.since.is_some() || period.until.is_some() {
+                        bail!(
+                            "--format json exports the whole board with every history; --since, --until and --snapshot go with md, csv and html"
+                        );
+                    }
+                    BoardDocument::new(&store.org()?, &store.all_histories()?).to_json()
+                }
+                report => {
+                    let snap = match &snapshot {
+                        Some(key) => store.snapshot(key)?,
+                        None => store.take_snapshot(
+                            &format!("board at {}", output::local(ctx.now)),
+                            ctx.period(&period)?,
+                        )?,
+                    };
+                    let org = store.org()?;
+                    match report {
+                        ExportFormat::Md => crate::export::markdown::render(&snap, &org),
+                        ExportFormat::Csv if boundaries => crate::export::csv::boundaries(&snap),
+                        ExportFormat::Csv => crate::export::csv::items(&snap),
+                        _ => crate::export::html::render(&snap, &org),
+                    }
+                }
+            };
             match file {
                 Some(path) => write_atomically(&path, text.as_bytes())?,
                 None => out.write_all(text.as_bytes())?,
             }
             Ok(())
         }
+        Cmd::Stats { period, json } => {
+            let store = Store::open(&ctx.db)?;
+            let period = ctx.period(&period)?;
+            let histories = store.flow_histories()?;
+            let org = store.org()?;
+            let metrics = crate::domain::metrics::compute(&histories, &org, period);
+            if json.json {
+                writeln!(out, "{}", to_json_pretty(&metrics)?)?;
+            } else {
+                write!(out, "{}", output::stats_text(&metrics))?;
+            }
+            Ok(())
+        }
+        Cmd::Snapshot(cmd) => snapshot(&ctx, cmd, out),
         Cmd::Import { file, replace } => {
             let text = if file.as_os_str() == "-" {
                 std::io::read_to_string(std::io::stdin()).context("reading stdin")?
@@ -650,4 +720,98 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     tmp.persist(path)
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
+}
+
+fn snapshot(ctx: &Context, cmd: SnapshotCmd, out: &mut impl Write) -> Result<()> {
+    match cmd {
+        SnapshotCmd::Save { label, period } => {
+            let mut store = Store::open(&ctx.db)?;
+            let label = label
+                .filter(|l| !l.trim().is_empty())
+                .unwrap_or_else(|| format!("snapshot {}", ctx.now.format("%Y-%m-%d")));
+            let snap = store.take_snapshot(&label, ctx.period(&period)?)?;
+            let id = store.save_snapshot(&snap)?;
+            writeln!(
+                out,
+                "saved snapshot {id} “{}”: {} items, {} in limbo, {} breached",
+                display_safe(&label),
+                snap.items.len(),
+                snap.metrics.overall.in_limbo_now,
+                snap.items.iter().filter(|r| r.breached).count()
+            )?;
+            Ok(())
+        }
+        SnapshotCmd::Ls { json } => {
+            let store = Store::open(&ctx.db)?;
+            let list = store.snapshots()?;
+            if json.json {
+                #[derive(serde::Serialize)]
+                struct Row<'a> {
+                    id: i64,
+                    label: &'a str,
+                    taken_at: DateTime<Utc>,
+                }
+                let rows: Vec<Row> = list
+                    .iter()
+                    .map(|(id, label, taken_at)| Row {
+                        id: *id,
+                        label,
+                        taken_at: *taken_at,
+                    })
+                    .collect();
+                writeln!(out, "{}", to_json_pretty(&rows)?)?;
+            } else if list.is_empty() {
+                writeln!(
+                    out,
+                    "no snapshots yet; save one with `baton snapshot save --label NAME`"
+                )?;
+            } else {
+                let rows: Vec<Vec<String>> = list
+                    .iter()
+                    .map(|(id, label, at)| {
+                        vec![id.to_string(), output::local(*at), display_safe(label)]
+                    })
+                    .collect();
+                write!(out, "{}", output::table(&["ID", "TAKEN", "LABEL"], &rows))?;
+            }
+            Ok(())
+        }
+        SnapshotCmd::Show { snapshot, json } => {
+            let store = Store::open(&ctx.db)?;
+            let snap = store.snapshot(&snapshot)?;
+            if json.json {
+                writeln!(out, "{}", to_json_pretty(&snap)?)?;
+            } else {
+                writeln!(
+                    out,
+                    "snapshot “{}”, taken {}",
+                    display_safe(&snap.label),
+                    output::local(snap.taken_at)
+                )?;
+                write!(out, "{}", output::stats_text(&snap.metrics))?;
+            }
+            Ok(())
+        }
+        SnapshotCmd::Diff { a, b, json } => {
+            let store = Store::open(&ctx.db)?;
+            let first = store.snapshot(&a)?;
+            let second = match &b {
+                Some(key) => store.snapshot(key)?,
+                None => store.take_snapshot(
+                    "now",
+                    Period {
+                        since: first.metrics.period.since,
+                        until: ctx.now,
+                    },
+                )?,
+            };
+            let diff = crate::domain::snapshot::diff(&first, &second);
+            if json.json {
+                writeln!(out, "{}", to_json_pretty(&diff)?)?;
+            } else {
+                write!(out, "{}", output::diff_text(&diff))?;
+            }
+            Ok(())
+        }
+    }
 }

@@ -314,3 +314,198 @@ pub fn attention_text(
     }
     out
 }
+
+/// `baton stats` and `snapshot show`: headline numbers, boundaries worst first, teams.
+pub fn stats_text(m: &crate::domain::metrics::Metrics) -> String {
+    use crate::domain::metrics::{minutes, percent, worst_first};
+    let o = &m.overall;
+    let mut out = match m.period.since {
+        Some(since) => format!(
+            "Flow metrics from {} to {}\n\n",
+            local(since),
+            local(m.period.until)
+        ),
+        None => format!(
+            "Flow metrics, all history up to {}\n\n",
+            local(m.period.until)
+        ),
+    };
+    let line = |out: &mut String, name: &str, value: String| {
+        out.push_str(&format!("  {name:<17} {value}\n"));
+    };
+    out.push_str("Overall\n");
+    line(
+        &mut out,
+        "handoffs",
+        format!(
+            "sent {} · accepted {} · bounced {} · reclaimed {}",
+            o.sent, o.accepted, o.bounced, o.reclaimed
+        ),
+    );
+    line(
+        &mut out,
+        "time in limbo",
+        format!(
+            "median {} · 85th pct {} · max {} ({} spells) · {} in limbo now",
+            minutes(o.time_in_limbo.median_minutes),
+            minutes(o.time_in_limbo.p85_minutes),
+            minutes(o.time_in_limbo.max_minutes),
+            o.time_in_limbo.count,
+            o.in_limbo_now
+        ),
+    );
+    line(
+        &mut out,
+        "SLA breach rate",
+        format!(
+            "{} ({} of {} spells)",
+            percent(o.breach_rate),
+            o.breached,
+            o.spells
+        ),
+    );
+    line(&mut out, "bounce rate", percent(o.bounce_rate));
+    line(
+        &mut out,
+        "escalations",
+        format!(
+            "{} · incomplete handoffs {} · dropped batons {}",
+            o.escalations, o.incomplete_handoffs, o.dropped_batons
+        ),
+    );
+    line(
+        &mut out,
+        "done",
+        format!(
+            "{} · cycle time median {} · 85th pct {} · max {}",
+            o.done,
+            minutes(o.cycle_time.median_minutes),
+            minutes(o.cycle_time.p85_minutes),
+            minutes(o.cycle_time.max_minutes)
+        ),
+    );
+    line(
+        &mut out,
+        "flow efficiency",
+        format!("{} · WIP {}", percent(o.flow_efficiency), o.wip),
+    );
+    out.push_str("\nBoundaries, worst first\n");
+    let rows: Vec<Vec<String>> = worst_first(&m.boundaries)
+        .into_iter()
+        .map(|b| {
+            vec![
+                display_safe(&format!("{} → {}", b.from, b.to)),
+                minutes(b.sla_minutes),
+                format!("{}/{}/{}/{}", b.sent, b.accepted, b.bounced, b.reclaimed),
+                minutes(b.time_in_limbo.median_minutes),
+                minutes(b.time_in_limbo.p85_minutes),
+                minutes(b.time_in_limbo.max_minutes),
+                b.open_ages_minutes.len().to_string(),
+                percent(b.breach_rate),
+                percent(b.bounce_rate),
+                format!(
+                    "{}/{}/{}",
+                    b.escalations, b.incomplete_handoffs, b.dropped_batons
+                ),
+            ]
+        })
+        .collect();
+    out.push_str(&table(
+        &[
+            "BOUNDARY",
+            "SLA",
+            "SENT/ACC/BNC/RCL",
+            "MEDIAN",
+            "P85",
+            "MAX",
+            "OPEN",
+            "BREACH",
+            "BOUNCE",
+            "ESC/INC/DROP",
+        ],
+        &rows,
+    ));
+    out.push_str("\nTeams\n");
+    let rows: Vec<Vec<String>> = m
+        .teams
+        .iter()
+        .map(|t| {
+            vec![
+                display_safe(&t.team),
+                t.wip.to_string(),
+                minutes(t.wip_age.median_minutes),
+                t.done.to_string(),
+                minutes(t.cycle_time.median_minutes),
+                percent(t.flow_efficiency),
+                format!("{}/{}", t.escalations, t.dropped_batons),
+            ]
+        })
+        .collect();
+    out.push_str(&table(
+        &[
+            "TEAM", "WIP", "WIP AGE", "DONE", "CYCLE", "FLOW EFF", "ESC/DROP",
+        ],
+        &rows,
+    ));
+    if !m.throughput.is_empty() {
+        out.push_str("\nThroughput per week\n");
+        let max = m.throughput.iter().map(|w| w.done).max().unwrap_or(0) as f64;
+        for w in &m.throughput {
+            out.push_str(&format!(
+                "  {}  {:>3} {}\n",
+                w.week,
+                w.done,
+                crate::export::markdown::bar(w.done as f64, max, 20)
+            ));
+        }
+    }
+    out
+}
+
+/// `snapshot diff`: what moved, entered or left limbo, newly breached, and metric changes.
+pub fn diff_text(d: &crate::domain::snapshot::Diff) -> String {
+    let mut out = format!(
+        "from “{}” to “{}”\n",
+        display_safe(&d.before),
+        display_safe(&d.after)
+    );
+    for (heading, list) in [
+        ("crossed to another team", &d.crossed),
+        ("entered limbo", &d.entered_limbo),
+        ("left limbo", &d.left_limbo),
+        ("newly breached", &d.newly_breached),
+    ] {
+        out.push_str(&format!("\n{heading} ({})\n", list.len()));
+        for m in list {
+            out.push_str(&format!(
+                "  #{:<5} {} → {}  {}\n",
+                m.id,
+                display_safe(&m.before),
+                display_safe(&m.after),
+                display_safe(&m.title)
+            ));
+        }
+    }
+    out.push_str(&format!("\nmetrics that changed ({})\n", d.metrics.len()));
+    let show = |name: &str, v: Option<f64>| -> String {
+        match v {
+            None => "—".to_string(),
+            Some(x) if name.ends_with("_rate") || name.ends_with("efficiency") => {
+                format!("{:.0}%", x * 100.0)
+            }
+            Some(x) if name.ends_with("_minutes") => {
+                crate::domain::metrics::minutes(Some(x as i64))
+            }
+            Some(x) => format!("{x}"),
+        }
+    };
+    for c in &d.metrics {
+        out.push_str(&format!(
+            "  {:<48} {} → {}\n",
+            display_safe(&c.metric),
+            show(&c.metric, c.before),
+            show(&c.metric, c.after)
+        ));
+    }
+    out
+}

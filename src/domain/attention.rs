@@ -388,12 +388,14 @@ pub fn possible_duplicates<'a>(
                 }
                 seen[y] = x;
                 let other = &word_sets[y];
-                // Jaccard is at most the ratio of the sizes: skip pairs that cannot reach t.
-                let (small, large) = (set.len().min(other.len()), set.len().max(other.len()));
-                if teams[x] == teams[y] || (small as f64 / large as f64) < DUPLICATE_SIMILARITY {
+                if teams[x] == teams[y] {
                     continue;
                 }
-                let shared = shared_count(set, other);
+                let Some(shared) =
+                    shared_at_least(set, other, words_needed(set.len(), other.len()))
+                else {
+                    continue;
+                };
                 let union = set.len() + other.len() - shared;
                 let similarity = shared as f64 / union as f64;
                 if shared >= 2 && similarity >= DUPLICATE_SIMILARITY {
@@ -413,10 +415,28 @@ pub fn possible_duplicates<'a>(
     best.into_iter().map(|(a, (_, b))| (a, b)).collect()
 }
 
-/// How many elements two sorted sets share.
-fn shared_count(a: &[usize], b: &[usize]) -> usize {
+/// The fewest shared words (at least two) that make word sets of sizes `a` and `b`
+/// alike, by the same arithmetic as the similarity itself; more than either size when
+/// they cannot be.
+fn words_needed(a: usize, b: usize) -> usize {
+    let alike = |shared: usize| shared as f64 / (a + b - shared) as f64 >= DUPLICATE_SIMILARITY;
+    // Jaccard ≥ t means shared ≥ t·(a + b)/(1 + t); start just below and step up.
+    let estimate = DUPLICATE_SIMILARITY * (a + b) as f64 / (1.0 + DUPLICATE_SIMILARITY);
+    let mut shared = (estimate as usize).saturating_sub(1).max(2);
+    while shared <= a.min(b) && !alike(shared) {
+        shared += 1;
+    }
+    shared
+}
+
+/// How many elements two sorted sets share, or `None` as soon as fewer than `needed`
+/// can be: most candidate pairs are ruled out after a few comparisons.
+fn shared_at_least(a: &[usize], b: &[usize], needed: usize) -> Option<usize> {
     let (mut i, mut j, mut shared) = (0, 0, 0);
     while i < a.len() && j < b.len() {
+        if shared + (a.len() - i).min(b.len() - j) < needed {
+            return None;
+        }
         match a[i].cmp(&b[j]) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
@@ -427,7 +447,7 @@ fn shared_count(a: &[usize], b: &[usize]) -> usize {
             }
         }
     }
-    shared
+    (shared >= needed).then_some(shared)
 }
 
 /// A boundary whose contract is incomplete, with what is missing in words.

@@ -3,8 +3,10 @@
 pub mod attention;
 pub mod duration;
 pub mod history;
+pub mod metrics;
 pub mod model;
 pub mod rules;
+pub mod snapshot;
 pub mod standup;
 pub mod text;
 pub mod time;

@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior, params};
 
+use crate::domain::metrics::{Flow, FlowEvent, Period};
 use crate::domain::rules::decide;
+use crate::domain::snapshot::Snapshot;
 use crate::domain::{
     Boundary, Command, Contract, DomainError, Escalation, Event, EventKind, Item, ItemId, Limbo,
     Org, State, Team,
@@ -45,6 +47,8 @@ pub enum StoreError {
     UnknownBoundary(String, String),
     #[error("a boundary needs two different teams, not {0} → {0}")]
     SelfBoundary(String),
+    #[error("no snapshot `{0}`; `baton snapshot ls` lists them")]
+    UnknownSnapshot(String),
     #[error("the database already has a board; import with --replace to replace it")]
     NotEmpty,
     #[error(transparent)]
@@ -522,6 +526,126 @@ impl Store {
         }
         tx.commit()?;
         Ok(())
+    }
+
+    /// Every item's events as metrics need them, grouped by item in order. The few
+    /// fields metrics read are taken out of the JSON by SQLite, so a million events
+    /// load without decoding each one in full.
+    pub fn flow_histories(&self) -> Result<Vec<Vec<FlowEvent>>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT item_id, seq, at, kind,
+                    CASE kind WHEN 'created' THEN json_extract(data, '$.team')
+                              WHEN 'sent' THEN json_extract(data, '$.to') END,
+                    CASE kind WHEN 'sent' THEN coalesce(json_extract(data, '$.forced'), 0)
+                              WHEN 'undone' THEN json_extract(data, '$.seq') END
+             FROM events ORDER BY item_id, seq",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut histories: Vec<Vec<FlowEvent>> = Vec::new();
+        let mut current: Option<ItemId> = None;
+        while let Some(row) = rows.next()? {
+            let item: ItemId = row.get(0)?;
+            let kind: String = row.get(3)?;
+            let text: Option<String> = row.get(4)?;
+            let number: Option<i64> = row.get(5)?;
+            let flow = match kind.as_str() {
+                "created" => Flow::Created {
+                    team: text.unwrap_or_default(),
+                },
+                "sent" => Flow::Sent {
+                    to: text.unwrap_or_default(),
+                    forced: number.unwrap_or(0) != 0,
+                },
+                "accepted" => Flow::Accepted,
+                "bounced" => Flow::Bounced,
+                "reclaimed" => Flow::Reclaimed,
+                "escalated" => Flow::Escalated,
+                "done" => Flow::Done,
+                "reopened" => Flow::Reopened,
+                "dropped" => Flow::Dropped,
+                "flagged" => Flow::Flagged,
+                "undone" => Flow::Undone {
+                    seq: u32::try_from(number.unwrap_or(0)).unwrap_or(0),
+                },
+                _ => Flow::Other,
+            };
+            if current != Some(item) {
+                histories.push(Vec::new());
+                current = Some(item);
+            }
+            if let Some(history) = histories.last_mut() {
+                history.push(FlowEvent {
+                    item,
+                    seq: row.get(1)?,
+                    at: to_time(row.get(2)?),
+                    flow,
+                });
+            }
+        }
+        Ok(histories)
+    }
+
+    /// The board and its metrics over `period`, as a snapshot (not saved).
+    pub fn take_snapshot(&self, label: &str, period: Period) -> Result<Snapshot> {
+        let org = self.org()?;
+        let items = self.items(&ItemFilter::default())?;
+        let histories = self.flow_histories()?;
+        Ok(crate::domain::snapshot::take(
+            label, &items, &histories, &org, period,
+        ))
+    }
+
+    /// Saves a snapshot; returns its number.
+    pub fn save_snapshot(&mut self, snapshot: &Snapshot) -> Result<i64> {
+        let document = serde_json::to_string(snapshot)
+            .map_err(|e| StoreError::Sql(rusqlite::Error::ToSqlConversionFailure(Box::new(e))))?;
+        let tx = self.write()?;
+        tx.execute(
+            "INSERT INTO snapshots (label, taken_at, document) VALUES (?1, ?2, ?3)",
+            params![snapshot.label, snapshot.taken_at.timestamp(), document],
+        )?;
+        let id = tx.last_insert_rowid();
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Saved snapshots, oldest first: number, label, when taken.
+    pub fn snapshots(&self) -> Result<Vec<(i64, String, DateTime<Utc>)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, label, taken_at FROM snapshots ORDER BY taken_at, id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, to_time(r.get(2)?))))?;
+        rows.map(|r| r.map_err(StoreError::from)).collect()
+    }
+
+    /// A saved snapshot by number, or by label (the latest with that label).
+    pub fn snapshot(&self, key: &str) -> Result<Snapshot> {
+        let key = key.trim();
+        let text: Option<String> = match key.trim_start_matches('#').parse::<i64>() {
+            Ok(id) => self
+                .conn
+                .query_row("SELECT document FROM snapshots WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })
+                .optional()?,
+            Err(_) => self
+                .conn
+                .query_row(
+                    "SELECT document FROM snapshots WHERE label = ?1
+                     ORDER BY taken_at DESC, id DESC LIMIT 1",
+                    [key],
+                    |r| r.get(0),
+                )
+                .optional()?,
+        };
+        let text = text.ok_or_else(|| StoreError::UnknownSnapshot(key.to_string()))?;
+        serde_json::from_str(&text).map_err(|e| {
+            StoreError::Sql(rusqlite::Error::FromSqlConversionFailure(
+                3,
+                rusqlite::types::Type::Text,
+                Box::new(e),
+            ))
+        })
     }
 
     /// Every item with its events, by id, for export.

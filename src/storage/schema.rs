@@ -69,12 +69,20 @@ pub fn migrations() -> Migrations<'static> {
         );",
         ),
         M::up("ALTER TABLE items ADD COLUMN snoozed_until INTEGER;"),
+        M::up(
+            "CREATE TABLE snapshots (
+                id INTEGER PRIMARY KEY,
+                label TEXT NOT NULL,
+                taken_at INTEGER NOT NULL,
+                document TEXT NOT NULL
+            );",
+        ),
     ])
 }
 
 /// The schema version this Baton writes.
 pub fn latest_version() -> usize {
-    2
+    3
 }
 
 #[cfg(test)]

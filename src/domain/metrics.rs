@@ -1,0 +1,630 @@
+//! Flow metrics, computed from the event log alone: per boundary, per team and overall,
+//! over a period. Every number here can be traced to events; the definitions are in
+//! `docs/metrics.md`.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::model::{EventKind, ItemId};
+use super::rules::Org;
+
+/// What metrics need of an event: when, which item, and the few fields that move it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlowEvent {
+    pub item: ItemId,
+    pub seq: u32,
+    pub at: DateTime<Utc>,
+    pub flow: Flow,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Flow {
+    Created {
+        team: String,
+    },
+    Sent {
+        to: String,
+        forced: bool,
+    },
+    Accepted,
+    Bounced,
+    Reclaimed,
+    Escalated,
+    Done,
+    Reopened,
+    Dropped,
+    Flagged,
+    Undone {
+        seq: u32,
+    },
+    /// Notes, owners, edits, snoozes: they do not move the item.
+    Other,
+}
+
+impl Flow {
+    pub fn of(kind: &EventKind) -> Flow {
+        match kind {
+            EventKind::Created { team, .. } => Flow::Created { team: team.clone() },
+            EventKind::Sent { to, forced, .. } => Flow::Sent {
+                to: to.clone(),
+                forced: *forced,
+            },
+            EventKind::Accepted { .. } => Flow::Accepted,
+            EventKind::Bounced { .. } => Flow::Bounced,
+            EventKind::Reclaimed { .. } => Flow::Reclaimed,
+            EventKind::Escalated { .. } => Flow::Escalated,
+            EventKind::Done { .. } => Flow::Done,
+            EventKind::Reopened { .. } => Flow::Reopened,
+            EventKind::Dropped { .. } => Flow::Dropped,
+            EventKind::Flagged { .. } => Flow::Flagged,
+            EventKind::Undone { seq } => Flow::Undone { seq: *seq },
+            EventKind::Edited { .. }
+            | EventKind::Owner { .. }
+            | EventKind::Noted { .. }
+            | EventKind::Snoozed { .. } => Flow::Other,
+        }
+    }
+}
+
+/// The period metrics cover: events up to `until`, counted from `since` (all history
+/// when `None`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Period {
+    pub since: Option<DateTime<Utc>>,
+    pub until: DateTime<Utc>,
+}
+
+impl Period {
+    fn contains(&self, t: DateTime<Utc>) -> bool {
+        self.since.is_none_or(|s| t >= s) && t <= self.until
+    }
+
+    /// The part of `[start, end]` inside the period.
+    fn clip(&self, start: DateTime<Utc>, end: DateTime<Utc>) -> Duration {
+        let start = self.since.map_or(start, |s| start.max(s));
+        let end = end.min(self.until);
+        (end - start).max(Duration::zero())
+    }
+}
+
+/// Median, 85th percentile (nearest rank) and maximum of a set of durations, in minutes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stats {
+    pub count: usize,
+    pub median_minutes: Option<i64>,
+    pub p85_minutes: Option<i64>,
+    pub max_minutes: Option<i64>,
+}
+
+impl Stats {
+    pub fn of(mut minutes: Vec<i64>) -> Stats {
+        minutes.sort_unstable();
+        Stats {
+            count: minutes.len(),
+            median_minutes: percentile(&minutes, 50),
+            p85_minutes: percentile(&minutes, 85),
+            max_minutes: minutes.last().copied(),
+        }
+    }
+}
+
+/// Nearest-rank percentile of sorted values: the smallest value with at least `p`% of
+/// the values at or below it.
+pub fn percentile(sorted: &[i64], p: usize) -> Option<i64> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let rank = (p * sorted.len()).div_ceil(100).max(1);
+    sorted.get(rank - 1).copied()
+}
+
+fn ratio(part: usize, whole: usize) -> Option<f64> {
+    (whole > 0).then(|| part as f64 / whole as f64)
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct BoundaryMetrics {
+    pub from: String,
+    pub to: String,
+    pub sla_minutes: Option<i64>,
+    pub sent: usize,
+    pub accepted: usize,
+    pub bounced: usize,
+    pub reclaimed: usize,
+    /// Spells in limbo that ended in the period (accepted, bounced, reclaimed, dropped).
+    pub time_in_limbo: Stats,
+    /// Ages, in minutes, of the items still in limbo at the period's end, oldest first.
+    pub open_ages_minutes: Vec<i64>,
+    /// Spells (ended in the period, or still open at its end) longer than the SLA.
+    pub breached: usize,
+    pub spells: usize,
+    pub breach_rate: Option<f64>,
+    /// Bounced ÷ (accepted + bounced): how often the receiver sends the item back.
+    pub bounce_rate: Option<f64>,
+    pub escalations: usize,
+    pub incomplete_handoffs: usize,
+    pub dropped_batons: usize,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TeamMetrics {
+    pub team: String,
+    /// Items the team holds at the period's end, and how long it has held them.
+    pub wip: usize,
+    pub wip_age: Stats,
+    pub done: usize,
+    /// Created → done, for items the team finished in the period.
+    pub cycle_time: Stats,
+    /// Time the team held items ÷ (that + time items waited in limbo for it).
+    pub flow_efficiency: Option<f64>,
+    pub escalations: usize,
+    pub dropped_batons: usize,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Overall {
+    pub sent: usize,
+    pub accepted: usize,
+    pub bounced: usize,
+    pub reclaimed: usize,
+    pub time_in_limbo: Stats,
+    pub in_limbo_now: usize,
+    pub breached: usize,
+    pub spells: usize,
+    pub breach_rate: Option<f64>,
+    pub bounce_rate: Option<f64>,
+    pub escalations: usize,
+    pub incomplete_handoffs: usize,
+    pub dropped_batons: usize,
+    pub done: usize,
+    pub cycle_time: Stats,
+    pub flow_efficiency: Option<f64>,
+    pub wip: usize,
+}
+
+/// Items done in the week starting `week` (a Monday).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WeekCount {
+    pub week: NaiveDate,
+    pub done: usize,
+}
+
+/// How many items were in each state at the end of `day`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FlowPoint {
+    pub day: NaiveDate,
+    pub active: usize,
+    pub limbo: usize,
+    pub done: usize,
+    pub dropped: usize,
+}
+
+/// How many spells in limbo went past their SLA on `day`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayCount {
+    pub day: NaiveDate,
+    pub breaches: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Metrics {
+    pub period: Period,
+    pub overall: Overall,
+    pub boundaries: Vec<BoundaryMetrics>,
+    pub teams: Vec<TeamMetrics>,
+    pub throughput: Vec<WeekCount>,
+    pub cumulative_flow: Vec<FlowPoint>,
+    pub breaches_per_day: Vec<DayCount>,
+}
+
+/// The events of one item still in effect: an `undone` change and its undo drop out.
+pub fn effective(events: &[FlowEvent]) -> Vec<&FlowEvent> {
+    let mut kept: Vec<&FlowEvent> = Vec::with_capacity(events.len());
+    for event in events {
+        match event.flow {
+            Flow::Undone { seq } => {
+                if kept.last().is_some_and(|e| e.seq == seq) {
+                    kept.pop();
+                }
+            }
+            _ => kept.push(event),
+        }
+    }
+    kept
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum At {
+    Active,
+    Limbo,
+    Done,
+    Dropped,
+}
+
+/// Metrics over `period`, from every item's events (grouped by item, in order).
+pub fn compute(histories: &[Vec<FlowEvent>], org: &Org, period: Period) -> Metrics {
+    let until = period.until;
+    let sla = |from: &str, to: &str| org.boundary(from, to).and_then(|b| b.contract.sla());
+    let mut boundaries: BTreeMap<(String, String), BoundaryMetrics> = org
+        .boundaries
+        .iter()
+        .map(|b| {
+            (
+                (b.from.clone(), b.to.clone()),
+                BoundaryMetrics {
+                    from: b.from.clone(),
+                    to: b.to.clone(),
+                    sla_minutes: b.contract.sla_minutes,
+                    ..BoundaryMetrics::default()
+                },
+            )
+        })
+        .collect();
+    let mut limbo_spells: HashMap<(String, String), Vec<i64>> = HashMap::new();
+    let mut teams: HashMap<String, TeamMetrics> = org
+        .teams
+        .iter()
+        .map(|t| {
+            (
+                t.key.clone(),
+                TeamMetrics {
+                    team: t.key.clone(),
+                    ..TeamMetrics::default()
+                },
+            )
+        })
+        .collect();
+    let mut held: HashMap<String, (Duration, Duration)> = HashMap::new(); // team → (held, waited for)
+    let mut wip_ages: HashMap<String, Vec<i64>> = HashMap::new();
+    let mut cycle: HashMap<String, Vec<i64>> = HashMap::new();
+    let mut weeks: BTreeMap<NaiveDate, usize> = BTreeMap::new();
+    let mut transitions: Vec<(DateTime<Utc>, Option<At>, At)> = Vec::new();
+    let mut breach_days: BTreeMap<NaiveDate, usize> = BTreeMap::new();
+
+    for history in histories {
+        let events = effective(history);
+        let mut team = String::new();
+        let mut since = DateTime::<Utc>::MIN_UTC; // when the current holder took it
+        let mut created = since;
+        let mut state: Option<At> = None;
+        let mut limbo: Option<(String, String, DateTime<Utc>)> = None;
+        let mut last_crossing: Option<(String, String)> = None;
+        let mut move_to = |state: &mut Option<At>, at: DateTime<Utc>, next: At| {
+            transitions.push((at, *state, next));
+            *state = Some(next);
+        };
+        for event in events.iter().filter(|e| e.at <= until) {
+            let at = event.at;
+            let counted = period.contains(at);
+            match &event.flow {
+                Flow::Created { team: t } => {
+                    team = t.clone();
+                    since = at;
+                    created = at;
+                    move_to(&mut state, at, At::Active);
+                }
+                Flow::Sent { to, forced } => {
+                    held.entry(team.clone()).or_default().0 += period.clip(since, at);
+                    let key = (team.clone(), to.clone());
+                    if counted && let Some(b) = boundaries.get_mut(&key) {
+                        b.sent += 1;
+                        b.incomplete_handoffs += usize::from(*forced);
+                    }
+                    last_crossing = Some(key.clone());
+                    limbo = Some((key.0, key.1, at));
+                    move_to(&mut state, at, At::Limbo);
+                }
+                Flow::Accepted | Flow::Bounced | Flow::Reclaimed | Flow::Dropped
+                    if limbo.is_some() =>
+                {
+                    let Some((from, to, sent_at)) = limbo.take() else {
+                        continue;
+                    };
+                    let waited = at - sent_at;
+                    held.entry(to.clone()).or_default().1 += period.clip(sent_at, at);
+                    let limit = sla(&from, &to);
+                    if let Some(limit) = limit
+                        && waited > limit
+                    {
+                        let day = (sent_at + limit).date_naive();
+                        if period.contains(sent_at + limit) {
+                            *breach_days.entry(day).or_default() += 1;
+                        }
+                    }
+                    let key = (from.clone(), to.clone());
+                    if counted {
+                        if let Some(b) = boundaries.get_mut(&key) {
+                            match event.flow {
+                                Flow::Accepted => b.accepted += 1,
+                                Flow::Bounced => b.bounced += 1,
+                                Flow::Reclaimed => b.reclaimed += 1,
+                                _ => {}
+                            }
+                            b.spells += 1;
+                            b.breached += usize::from(limit.is_some_and(|l| waited > l));
+                        }
+                        limbo_spells
+                            .entry(key)
+                            .or_default()
+                            .push(waited.num_minutes());
+                    }
+                    since = at;
+                    match event.flow {
+                        Flow::Accepted => {
+                            team = to;
+                            move_to(&mut state, at, At::Active);
+                        }
+                        Flow::Dropped => move_to(&mut state, at, At::Dropped),
+                        _ => move_to(&mut state, at, At::Active),
+                    }
+                }
+                Flow::Escalated => {
+                    if counted {
+                        match &limbo {
+                            Some((from, to, _)) => {
+                                if let Some(b) = boundaries.get_mut(&(from.clone(), to.clone())) {
+                                    b.escalations += 1;
+                                }
+                            }
+                            None => {
+                                if let Some(t) = teams.get_mut(&team) {
+                                    t.escalations += 1;
+                                }
+                            }
+                        }
+                    }
+                }
+                Flow::Flagged => {
+                    if counted {
+                        match last_crossing.as_ref().and_then(|k| boundaries.get_mut(k)) {
+                            Some(b) => b.dropped_batons += 1,
+                            None => {
+                                if let Some(t) = teams.get_mut(&team) {
+                                    t.dropped_batons += 1;
+                                }
+                            }
+                        }
+                    }
+                }
+                Flow::Done => {
+                    held.entry(team.clone()).or_default().0 += period.clip(since, at);
+                    if counted {
+                        if let Some(t) = teams.get_mut(&team) {
+                            t.done += 1;
+                        }
+                        cycle
+                            .entry(team.clone())
+                            .or_default()
+                            .push((at - created).num_minutes());
+                        let day = at.date_naive();
+                        let monday =
+                            day - Duration::days(i64::from(day.weekday().num_days_from_monday()));
+                        *weeks.entry(monday).or_default() += 1;
+                    }
+                    move_to(&mut state, at, At::Done);
+                }
+                Flow::Dropped => {
+                    held.entry(team.clone()).or_default().0 += period.clip(since, at);
+                    move_to(&mut state, at, At::Dropped);
+                }
+                Flow::Reopened => {
+                    since = at;
+                    move_to(&mut state, at, At::Active);
+                }
+                Flow::Accepted
+                | Flow::Bounced
+                | Flow::Reclaimed
+                | Flow::Undone { .. }
+                | Flow::Other => {}
+            }
+        }
+        // Where the item stands at the period's end.
+        match (state, &limbo) {
+            (Some(At::Limbo), Some((from, to, sent_at))) => {
+                let age = until - *sent_at;
+                held.entry(to.clone()).or_default().1 += period.clip(*sent_at, until);
+                let key = (from.clone(), to.clone());
+                let limit = sla(from, to);
+                if let Some(limit) = limit
+                    && age > limit
+                    && period.contains(*sent_at + limit)
+                {
+                    *breach_days
+                        .entry((*sent_at + limit).date_naive())
+                        .or_default() += 1;
+                }
+                if let Some(b) = boundaries.get_mut(&key) {
+                    b.open_ages_minutes.push(age.num_minutes());
+                    b.spells += 1;
+                    b.breached += usize::from(limit.is_some_and(|l| age > l));
+                }
+            }
+            (Some(At::Active), _) => {
+                held.entry(team.clone()).or_default().0 += period.clip(since, until);
+                if let Some(t) = teams.get_mut(&team) {
+                    t.wip += 1;
+                }
+                wip_ages
+                    .entry(team.clone())
+                    .or_default()
+                    .push((until - since).num_minutes());
+            }
+            _ => {}
+        }
+    }
+
+    let mut overall = Overall::default();
+    let mut all_spells = Vec::new();
+    let mut boundary_list: Vec<BoundaryMetrics> = Vec::new();
+    // Keep the org's boundary order.
+    for b in &org.boundaries {
+        let key = (b.from.clone(), b.to.clone());
+        let Some(mut m) = boundaries.remove(&key) else {
+            continue;
+        };
+        let spells = limbo_spells.remove(&key).unwrap_or_default();
+        all_spells.extend(spells.iter().copied());
+        m.time_in_limbo = Stats::of(spells);
+        m.open_ages_minutes.sort_unstable_by(|a, b| b.cmp(a));
+        m.breach_rate = if m.sla_minutes.is_some() {
+            ratio(m.breached, m.spells)
+        } else {
+            None
+        };
+        m.bounce_rate = ratio(m.bounced, m.accepted + m.bounced);
+        overall.sent += m.sent;
+        overall.accepted += m.accepted;
+        overall.bounced += m.bounced;
+        overall.reclaimed += m.reclaimed;
+        overall.in_limbo_now += m.open_ages_minutes.len();
+        overall.escalations += m.escalations;
+        overall.incomplete_handoffs += m.incomplete_handoffs;
+        overall.dropped_batons += m.dropped_batons;
+        if m.sla_minutes.is_some() {
+            overall.breached += m.breached;
+            overall.spells += m.spells;
+        }
+        boundary_list.push(m);
+    }
+    overall.time_in_limbo = Stats::of(all_spells);
+    overall.breach_rate = ratio(overall.breached, overall.spells);
+    overall.bounce_rate = ratio(overall.bounced, overall.accepted + overall.bounced);
+
+    let mut all_cycles = Vec::new();
+    let (mut total_held, mut total_waited) = (Duration::zero(), Duration::zero());
+    let mut team_list = Vec::new();
+    for t in &org.teams {
+        let Some(mut m) = teams.remove(&t.key) else {
+            continue;
+        };
+        let cycles = cycle.remove(&t.key).unwrap_or_default();
+        all_cycles.extend(cycles.iter().copied());
+        m.cycle_time = Stats::of(cycles);
+        m.wip_age = Stats::of(wip_ages.remove(&t.key).unwrap_or_default());
+        let (h, w) = held.get(&t.key).copied().unwrap_or_default();
+        total_held += h;
+        total_waited += w;
+        m.flow_efficiency = efficiency(h, w);
+        overall.escalations += m.escalations;
+        overall.dropped_batons += m.dropped_batons;
+        overall.done += m.done;
+        overall.wip += m.wip;
+        team_list.push(m);
+    }
+    overall.cycle_time = Stats::of(all_cycles);
+    overall.flow_efficiency = efficiency(total_held, total_waited);
+
+    let first_day = period
+        .since
+        .or_else(|| transitions.iter().map(|t| t.0).min())
+        .unwrap_or(until)
+        .date_naive();
+    Metrics {
+        period,
+        overall,
+        boundaries: boundary_list,
+        teams: team_list,
+        throughput: weeks
+            .into_iter()
+            .map(|(week, done)| WeekCount { week, done })
+            .collect(),
+        cumulative_flow: cumulative_flow(transitions, first_day, until),
+        breaches_per_day: breach_days
+            .into_iter()
+            .map(|(day, breaches)| DayCount { day, breaches })
+            .collect(),
+    }
+}
+
+fn efficiency(held: Duration, waited: Duration) -> Option<f64> {
+    let total = held + waited;
+    (total > Duration::zero()).then(|| held.num_seconds() as f64 / total.num_seconds() as f64)
+}
+
+/// At most this many points in the cumulative flow; longer periods use wider steps.
+const MAX_FLOW_POINTS: i64 = 120;
+
+fn cumulative_flow(
+    mut transitions: Vec<(DateTime<Utc>, Option<At>, At)>,
+    first_day: NaiveDate,
+    until: DateTime<Utc>,
+) -> Vec<FlowPoint> {
+    transitions.sort_by_key(|t| t.0);
+    let last_day = until.date_naive();
+    let days = (last_day - first_day).num_days().max(0) + 1;
+    let step = (days + MAX_FLOW_POINTS - 1) / MAX_FLOW_POINTS;
+    let mut counts = [0i64; 4];
+    let index = |s: At| match s {
+        At::Active => 0,
+        At::Limbo => 1,
+        At::Done => 2,
+        At::Dropped => 3,
+    };
+    let mut points = Vec::new();
+    let mut next = transitions.iter().peekable();
+    let mut day = first_day;
+    loop {
+        let day_end = day
+            .succ_opt()
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|d| d.and_utc())
+            .unwrap_or(until)
+            .min(until + Duration::seconds(1));
+        while let Some((at, from, to)) = next.peek() {
+            if *at >= day_end {
+                break;
+            }
+            if let Some(from) = from {
+                counts[index(*from)] -= 1;
+            }
+            counts[index(*to)] += 1;
+            next.next();
+        }
+        let count = |i: usize| usize::try_from(counts[i]).unwrap_or(0);
+        points.push(FlowPoint {
+            day,
+            active: count(0),
+            limbo: count(1),
+            done: count(2),
+            dropped: count(3),
+        });
+        if day >= last_day {
+            break;
+        }
+        day = (day + Duration::days(step)).min(last_day);
+    }
+    points
+}
+
+/// Boundaries worst first: highest SLA breach rate, then the longest 85th-percentile
+/// time in limbo, then the most bounces.
+pub fn worst_first(boundaries: &[BoundaryMetrics]) -> Vec<&BoundaryMetrics> {
+    let mut list: Vec<&BoundaryMetrics> = boundaries.iter().collect();
+    list.sort_by(|a, b| {
+        let rate = |m: &BoundaryMetrics| m.breach_rate.unwrap_or(-1.0);
+        rate(b)
+            .total_cmp(&rate(a))
+            .then(
+                b.time_in_limbo
+                    .p85_minutes
+                    .unwrap_or(0)
+                    .cmp(&a.time_in_limbo.p85_minutes.unwrap_or(0)),
+            )
+            .then(b.bounced.cmp(&a.bounced))
+    });
+    list
+}
+
+/// A share as a whole percentage: `0.166` → `17%`; `—` when there is nothing to divide.
+pub fn percent(share: Option<f64>) -> String {
+    share.map_or("—".to_string(), |s| format!("{:.0}%", s * 100.0))
+}
+
+/// Minutes as a duration in words; `—` when absent.
+pub fn minutes(value: Option<i64>) -> String {
+    value.map_or("—".to_string(), |m| {
+        super::duration::format_duration(Duration::minutes(m))
+    })
+}

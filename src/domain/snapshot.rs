@@ -1,0 +1,263 @@
+//! A snapshot: the board and its metrics at a moment, saved for a retro and compared
+//! with another. Item rows record where each item stood; metrics come from the log.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::attention::{SlaStanding, sla_standing};
+use super::metrics::{Flow, FlowEvent, Metrics, Period, compute, effective};
+use super::model::{Item, ItemId, State};
+use super::rules::Org;
+
+/// One item as it stood when the snapshot was taken.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemRow {
+    pub id: ItemId,
+    pub title: String,
+    pub team: String,
+    pub state: State,
+    pub owner: Option<String>,
+    /// In limbo: the receiving team.
+    pub to: Option<String>,
+    pub sent_at: Option<DateTime<Utc>>,
+    /// In limbo past the boundary's SLA.
+    pub breached: bool,
+    /// All the time the item has spent in limbo, every crossing counted.
+    pub limbo_minutes: i64,
+    pub bounces: u32,
+    pub escalations: u32,
+}
+
+impl ItemRow {
+    /// Where the item is, in words: `sales`, `sales → solutions`, `done`.
+    pub fn place(&self) -> String {
+        match (&self.state, &self.to) {
+            (State::Limbo, Some(to)) => format!("{} → {to}", self.team),
+            (State::Active, _) | (State::Limbo, None) => self.team.clone(),
+            (State::Done, _) => format!("done ({})", self.team),
+            (State::Dropped, _) => format!("dropped ({})", self.team),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub label: String,
+    pub taken_at: DateTime<Utc>,
+    pub items: Vec<ItemRow>,
+    pub metrics: Metrics,
+}
+
+/// Takes a snapshot at `period.until` of `items` (every item, current state) and their
+/// histories (grouped by item, in the same id order or any order).
+pub fn take(
+    label: &str,
+    items: &[Item],
+    histories: &[Vec<FlowEvent>],
+    org: &Org,
+    period: Period,
+) -> Snapshot {
+    let now = period.until;
+    let mut limbo_minutes: HashMap<ItemId, i64> = HashMap::new();
+    let mut escalations: HashMap<ItemId, u32> = HashMap::new();
+    for history in histories {
+        let mut sent_at: Option<DateTime<Utc>> = None;
+        for event in effective(history) {
+            if event.at > now {
+                break;
+            }
+            match event.flow {
+                Flow::Sent { .. } => sent_at = Some(event.at),
+                Flow::Accepted | Flow::Bounced | Flow::Reclaimed | Flow::Dropped => {
+                    if let Some(at) = sent_at.take() {
+                        *limbo_minutes.entry(event.item).or_default() +=
+                            (event.at - at).num_minutes();
+                    }
+                }
+                Flow::Escalated => *escalations.entry(event.item).or_default() += 1,
+                _ => {}
+            }
+        }
+        if let (Some(at), Some(first)) = (sent_at, history.first()) {
+            *limbo_minutes.entry(first.item).or_default() += (now - at).num_minutes();
+        }
+    }
+    let rows = items
+        .iter()
+        .map(|item| ItemRow {
+            id: item.id,
+            title: item.title.clone(),
+            team: item.team.clone(),
+            state: item.state,
+            owner: item.owner.clone(),
+            to: item.limbo.as_ref().map(|l| l.to.clone()),
+            sent_at: item.limbo.as_ref().map(|l| l.sent_at),
+            breached: matches!(
+                sla_standing(item, org, now),
+                Some((SlaStanding::Breached, _))
+            ),
+            limbo_minutes: limbo_minutes.get(&item.id).copied().unwrap_or(0),
+            bounces: item.bounces,
+            escalations: escalations.get(&item.id).copied().unwrap_or(0),
+        })
+        .collect();
+    Snapshot {
+        label: label.to_string(),
+        taken_at: now,
+        items: rows,
+        metrics: compute(histories, org, period),
+    }
+}
+
+/// An item whose place changed between two snapshots.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Moved {
+    pub id: ItemId,
+    pub title: String,
+    pub before: String,
+    pub after: String,
+}
+
+/// A number that changed between two snapshots.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Change {
+    pub metric: String,
+    pub before: Option<f64>,
+    pub after: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Diff {
+    pub before: String,
+    pub after: String,
+    /// Items now held by another team, or new since the first snapshot.
+    pub crossed: Vec<Moved>,
+    pub entered_limbo: Vec<Moved>,
+    pub left_limbo: Vec<Moved>,
+    /// In limbo past the SLA now, and not before.
+    pub newly_breached: Vec<Moved>,
+    pub metrics: Vec<Change>,
+}
+
+/// What changed from `a` to `b`.
+pub fn diff(a: &Snapshot, b: &Snapshot) -> Diff {
+    let before: HashMap<ItemId, &ItemRow> = a.items.iter().map(|r| (r.id, r)).collect();
+    let mut d = Diff {
+        before: a.label.clone(),
+        after: b.label.clone(),
+        crossed: Vec::new(),
+        entered_limbo: Vec::new(),
+        left_limbo: Vec::new(),
+        newly_breached: Vec::new(),
+        metrics: Vec::new(),
+    };
+    for row in &b.items {
+        let old = before.get(&row.id);
+        let moved = |before: String| Moved {
+            id: row.id,
+            title: row.title.clone(),
+            before,
+            after: row.place(),
+        };
+        let was = old.map_or_else(|| "new".to_string(), |o| o.place());
+        if old.is_none_or(|o| o.team != row.team) {
+            d.crossed.push(moved(was.clone()));
+        }
+        let was_limbo = old.is_some_and(|o| o.state == State::Limbo);
+        let is_limbo = row.state == State::Limbo;
+        if is_limbo && (!was_limbo || old.is_some_and(|o| o.to != row.to)) {
+            d.entered_limbo.push(moved(was.clone()));
+        }
+        if was_limbo && !is_limbo {
+            d.left_limbo.push(moved(was.clone()));
+        }
+        if row.breached && !old.is_some_and(|o| o.breached) {
+            d.newly_breached.push(moved(was));
+        }
+    }
+    let numbers = |s: &Snapshot| -> Vec<(String, Option<f64>)> { named_numbers(&s.metrics) };
+    let after: HashMap<String, Option<f64>> = numbers(b).into_iter().collect();
+    for (metric, value) in numbers(a) {
+        let new = after.get(&metric).copied().flatten();
+        if value != new {
+            d.metrics.push(Change {
+                metric,
+                before: value,
+                after: new,
+            });
+        }
+    }
+    let known: std::collections::HashSet<String> = numbers(a).into_iter().map(|(m, _)| m).collect();
+    for (metric, value) in numbers(b) {
+        if !known.contains(&metric) && value.is_some() {
+            d.metrics.push(Change {
+                metric,
+                before: None,
+                after: value,
+            });
+        }
+    }
+    d
+}
+
+/// Every headline number of a metrics set, named: `overall.breach_rate`,
+/// `sales→solutions.time_in_limbo.median_minutes`, `support.wip`, …
+pub fn named_numbers(m: &Metrics) -> Vec<(String, Option<f64>)> {
+    let n = |v: usize| Some(v as f64);
+    let min = |v: Option<i64>| v.map(|x| x as f64);
+    let o = &m.overall;
+    let mut out = vec![
+        ("overall.sent".to_string(), n(o.sent)),
+        ("overall.accepted".to_string(), n(o.accepted)),
+        ("overall.bounced".to_string(), n(o.bounced)),
+        ("overall.reclaimed".to_string(), n(o.reclaimed)),
+        ("overall.in_limbo_now".to_string(), n(o.in_limbo_now)),
+        (
+            "overall.time_in_limbo.median_minutes".to_string(),
+            min(o.time_in_limbo.median_minutes),
+        ),
+        (
+            "overall.time_in_limbo.p85_minutes".to_string(),
+            min(o.time_in_limbo.p85_minutes),
+        ),
+        (
+            "overall.time_in_limbo.max_minutes".to_string(),
+            min(o.time_in_limbo.max_minutes),
+        ),
+        ("overall.breach_rate".to_string(), o.breach_rate),
+        ("overall.bounce_rate".to_string(), o.bounce_rate),
+        ("overall.escalations".to_string(), n(o.escalations)),
+        (
+            "overall.incomplete_handoffs".to_string(),
+            n(o.incomplete_handoffs),
+        ),
+        ("overall.dropped_batons".to_string(), n(o.dropped_batons)),
+        ("overall.done".to_string(), n(o.done)),
+        (
+            "overall.cycle_time.median_minutes".to_string(),
+            min(o.cycle_time.median_minutes),
+        ),
+        ("overall.flow_efficiency".to_string(), o.flow_efficiency),
+        ("overall.wip".to_string(), n(o.wip)),
+    ];
+    for b in &m.boundaries {
+        let key = format!("{}→{}", b.from, b.to);
+        out.push((format!("{key}.sent"), n(b.sent)));
+        out.push((format!("{key}.bounced"), n(b.bounced)));
+        out.push((
+            format!("{key}.time_in_limbo.median_minutes"),
+            min(b.time_in_limbo.median_minutes),
+        ));
+        out.push((format!("{key}.breach_rate"), b.breach_rate));
+        out.push((format!("{key}.bounce_rate"), b.bounce_rate));
+        out.push((format!("{key}.in_limbo_now"), n(b.open_ages_minutes.len())));
+    }
+    for t in &m.teams {
+        out.push((format!("{}.wip", t.team), n(t.wip)));
+        out.push((format!("{}.done", t.team), n(t.done)));
+        out.push((format!("{}.flow_efficiency", t.team), t.flow_efficiency));
+    }
+    out
+}

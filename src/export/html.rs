@@ -1,0 +1,364 @@
+//! The retro report as one self-contained HTML file: inline CSS and inline SVG charts,
+//! nothing fetched, so it opens offline. Written as well-formed XML so tools can read it.
+
+use std::fmt::Write as _;
+
+use crate::domain::State;
+use crate::domain::metrics::{FlowPoint, Metrics, minutes, percent, worst_first};
+use crate::domain::rules::Org;
+use crate::domain::snapshot::Snapshot;
+use crate::domain::text::display_safe;
+
+/// Escapes text for HTML content and attributes.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in display_safe(text).chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:2rem;color:#222;max-width:72rem}\
+table{border-collapse:collapse;margin:1rem 0}th,td{border-bottom:1px solid #ddd;padding:.3rem .6rem;text-align:left}\
+td.n{text-align:right}svg{margin:1rem 0;font-size:12px}.bar{fill:#4a7bd0}.breached{fill:#c62828}\
+.within{fill:#2e7d32}.p85{stroke:#222;stroke-width:2}.active{fill:#4a7bd0}.limbo{fill:#f0a020}\
+.done{fill:#2e7d32}.dropped{fill:#999}.muted{color:#666}";
+
+pub fn render(s: &Snapshot, org: &Org) -> String {
+    let m = &s.metrics;
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/><title>Handoff retro: {}</title><style>{STYLE}</style></head><body>\n",
+        escape(&s.label)
+    );
+    let _ = write!(
+        out,
+        "<h1>Handoff retro: {}</h1>\n<p class=\"muted\">{}. Every number is computed from the event log.</p>\n",
+        escape(&s.label),
+        escape(&period(m))
+    );
+    overall(&mut out, m);
+    out.push_str("<h2>Time in limbo per boundary</h2>\n<p class=\"muted\">Bars: median time in limbo of the spells that ended in the period; tick: 85th percentile.</p>\n");
+    out.push_str(&limbo_chart(m));
+    out.push_str("<h2>What is in limbo now</h2>\n");
+    out.push_str(&ages_chart(s));
+    out.push_str("<h2>Cumulative flow</h2>\n<p class=\"muted\">Items by state at the end of each day: active, in limbo, done, dropped.</p>\n");
+    out.push_str(&flow_chart(m));
+    boundaries_table(&mut out, m, org);
+    teams_table(&mut out, m);
+    out.push_str("</body></html>\n");
+    out
+}
+
+fn period(m: &Metrics) -> String {
+    match m.period.since {
+        Some(since) => format!(
+            "From {} to {}",
+            since.format("%Y-%m-%d %H:%M"),
+            m.period.until.format("%Y-%m-%d %H:%M UTC")
+        ),
+        None => format!(
+            "All history up to {}",
+            m.period.until.format("%Y-%m-%d %H:%M UTC")
+        ),
+    }
+}
+
+fn overall(out: &mut String, m: &Metrics) {
+    let o = &m.overall;
+    let rows = [
+        (
+            "handoffs sent / accepted / bounced / reclaimed",
+            format!(
+                "{} / {} / {} / {}",
+                o.sent, o.accepted, o.bounced, o.reclaimed
+            ),
+        ),
+        (
+            "time in limbo (median / 85th pct / max)",
+            format!(
+                "{} / {} / {}",
+                minutes(o.time_in_limbo.median_minutes),
+                minutes(o.time_in_limbo.p85_minutes),
+                minutes(o.time_in_limbo.max_minutes)
+            ),
+        ),
+        (
+            "SLA breach rate",
+            format!(
+                "{} ({} of {})",
+                percent(o.breach_rate),
+                o.breached,
+                o.spells
+            ),
+        ),
+        ("bounce rate", percent(o.bounce_rate)),
+        (
+            "escalations / incomplete handoffs / dropped batons",
+            format!(
+                "{} / {} / {}",
+                o.escalations, o.incomplete_handoffs, o.dropped_batons
+            ),
+        ),
+        (
+            "done / median cycle time",
+            format!("{} / {}", o.done, minutes(o.cycle_time.median_minutes)),
+        ),
+        ("flow efficiency", percent(o.flow_efficiency)),
+        (
+            "work in progress / in limbo now",
+            format!("{} / {}", o.wip, o.in_limbo_now),
+        ),
+    ];
+    out.push_str("<h2>Overall</h2>\n<table>\n");
+    for (name, value) in rows {
+        let _ = writeln!(
+            out,
+            "<tr><th>{}</th><td>{}</td></tr>",
+            escape(name),
+            escape(&value)
+        );
+    }
+    out.push_str("</table>\n");
+}
+
+/// One horizontal bar per boundary: the median time in limbo, with the 85th percentile.
+pub fn limbo_chart(m: &Metrics) -> String {
+    let list = worst_first(&m.boundaries);
+    let (label_w, plot_w, row_h) = (220.0, 480.0, 22.0);
+    let max = list
+        .iter()
+        .filter_map(|b| {
+            b.time_in_limbo
+                .p85_minutes
+                .or(b.time_in_limbo.median_minutes)
+        })
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
+    let height = row_h * list.len() as f64 + 10.0;
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart limbo\" width=\"{}\" height=\"{height}\" role=\"img\" aria-label=\"time in limbo per boundary\">\n",
+        label_w + plot_w + 80.0
+    );
+    for (i, b) in list.iter().enumerate() {
+        let y = i as f64 * row_h + 4.0;
+        let median = b.time_in_limbo.median_minutes.unwrap_or(0) as f64;
+        let width = median / max * plot_w;
+        let name = format!("{} → {}", b.from, b.to);
+        let _ = write!(
+            svg,
+            "<text x=\"0\" y=\"{:.1}\">{}</text><rect class=\"bar\" data-boundary=\"{}\" x=\"{label_w}\" y=\"{y:.1}\" width=\"{width:.1}\" height=\"{:.1}\"><title>{}: median {}, 85th pct {}</title></rect>",
+            y + 13.0,
+            escape(&name),
+            escape(&name),
+            row_h - 6.0,
+            escape(&name),
+            minutes(b.time_in_limbo.median_minutes),
+            minutes(b.time_in_limbo.p85_minutes)
+        );
+        if let Some(p85) = b.time_in_limbo.p85_minutes {
+            let x = label_w + p85 as f64 / max * plot_w;
+            let _ = write!(
+                svg,
+                "<line class=\"p85\" x1=\"{x:.1}\" x2=\"{x:.1}\" y1=\"{y:.1}\" y2=\"{:.1}\"/>",
+                y + row_h - 6.0
+            );
+        }
+        let _ = writeln!(
+            svg,
+            "<text x=\"{:.1}\" y=\"{:.1}\">{}</text>",
+            label_w + plot_w + 6.0,
+            y + 13.0,
+            escape(&minutes(b.time_in_limbo.median_minutes))
+        );
+    }
+    svg.push_str("</svg>\n");
+    svg
+}
+
+/// One bar per item in limbo at the snapshot: how long it has waited, red when breached.
+pub fn ages_chart(s: &Snapshot) -> String {
+    let mut waiting: Vec<_> = s
+        .items
+        .iter()
+        .filter(|r| r.state == State::Limbo)
+        .filter_map(|r| {
+            r.sent_at
+                .map(|t| (r, (s.taken_at - t).num_minutes().max(0)))
+        })
+        .collect();
+    waiting.sort_by_key(|(_, age)| std::cmp::Reverse(*age));
+    if waiting.is_empty() {
+        return "<p>Nothing is waiting between teams.</p>\n".to_string();
+    }
+    let (label_w, plot_w, row_h) = (320.0, 400.0, 20.0);
+    let max = waiting.iter().map(|(_, a)| *a).max().unwrap_or(1).max(1) as f64;
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart ages\" width=\"{}\" height=\"{}\" role=\"img\" aria-label=\"ages of the items in limbo\">\n",
+        label_w + plot_w + 80.0,
+        row_h * waiting.len() as f64 + 10.0
+    );
+    for (i, (row, age)) in waiting.iter().enumerate() {
+        let y = i as f64 * row_h + 4.0;
+        let label: String = format!("#{} {}", row.id, row.place())
+            .chars()
+            .take(48)
+            .collect();
+        let _ = writeln!(
+            svg,
+            "<text x=\"0\" y=\"{:.1}\">{}</text><rect class=\"{}\" x=\"{label_w}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{:.1}\"><title>{}</title></rect><text x=\"{:.1}\" y=\"{:.1}\">{}</text>",
+            y + 13.0,
+            escape(&label),
+            if row.breached { "breached" } else { "within" },
+            *age as f64 / max * plot_w,
+            row_h - 6.0,
+            escape(&row.title),
+            label_w + plot_w + 6.0,
+            y + 13.0,
+            escape(&minutes(Some(*age)))
+        );
+    }
+    svg.push_str("</svg>\n");
+    svg
+}
+
+/// Stacked areas of items by state over the period.
+pub fn flow_chart(m: &Metrics) -> String {
+    let points = &m.cumulative_flow;
+    if points.is_empty() {
+        return "<p>No history in the period.</p>\n".to_string();
+    }
+    let (w, h, left, bottom) = (720.0, 240.0, 40.0, 20.0);
+    let max = points
+        .iter()
+        .map(|p| p.active + p.limbo + p.done + p.dropped)
+        .max()
+        .unwrap_or(1)
+        .max(1) as f64;
+    let n = points.len();
+    let x = |i: usize| {
+        left + if n > 1 {
+            i as f64 / (n - 1) as f64 * (w - left)
+        } else {
+            0.0
+        }
+    };
+    let y = |v: usize| (h - bottom) - v as f64 / max * (h - bottom - 10.0);
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart flow\" width=\"{w}\" height=\"{h}\" role=\"img\" aria-label=\"cumulative flow\">\n"
+    );
+    // Bottom to top: dropped, done, limbo, active.
+    type Layer = (&'static str, fn(&FlowPoint) -> usize);
+    let layers: [Layer; 4] = [
+        ("dropped", |p| p.dropped),
+        ("done", |p| p.done),
+        ("limbo", |p| p.limbo),
+        ("active", |p| p.active),
+    ];
+    let mut base = vec![0usize; n];
+    for (name, value) in layers {
+        let top: Vec<usize> = points
+            .iter()
+            .zip(&base)
+            .map(|(p, b)| b + value(p))
+            .collect();
+        let mut d = String::new();
+        for (i, t) in top.iter().enumerate() {
+            let _ = write!(d, "{:.1},{:.1} ", x(i), y(*t));
+        }
+        for (i, b) in base.iter().enumerate().rev() {
+            let _ = write!(d, "{:.1},{:.1} ", x(i), y(*b));
+        }
+        let _ = writeln!(
+            svg,
+            "<polygon class=\"{name}\" points=\"{}\"><title>{name}</title></polygon>",
+            d.trim_end()
+        );
+        base = top;
+    }
+    let _ = writeln!(
+        svg,
+        "<text x=\"{left}\" y=\"{h}\">{}</text><text x=\"{}\" y=\"{h}\" text-anchor=\"end\">{}</text><text x=\"0\" y=\"12\">{}</text>",
+        points[0].day,
+        w,
+        points[n - 1].day,
+        max
+    );
+    svg.push_str("</svg>\n");
+    svg
+}
+
+fn boundaries_table(out: &mut String, m: &Metrics, org: &Org) {
+    out.push_str("<h2>Boundaries, worst first</h2>\n<table>\n<tr><th>boundary</th><th>SLA</th><th>sent</th><th>accepted</th><th>bounced</th><th>reclaimed</th><th>median limbo</th><th>85th pct</th><th>max</th><th>in limbo now</th><th>breach rate</th><th>bounce rate</th><th>escalations</th><th>incomplete</th><th>dropped batons</th></tr>\n");
+    for b in worst_first(&m.boundaries) {
+        let incomplete = org
+            .boundary(&b.from, &b.to)
+            .is_some_and(|x| !x.contract.is_complete());
+        let _ = writeln!(
+            out,
+            "<tr><td>{}{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            escape(&format!("{} → {}", b.from, b.to)),
+            if incomplete {
+                " <em>(contract incomplete)</em>"
+            } else {
+                ""
+            },
+            escape(&minutes(b.sla_minutes)),
+            b.sent,
+            b.accepted,
+            b.bounced,
+            b.reclaimed,
+            escape(&minutes(b.time_in_limbo.median_minutes)),
+            escape(&minutes(b.time_in_limbo.p85_minutes)),
+            escape(&minutes(b.time_in_limbo.max_minutes)),
+            b.open_ages_minutes.len(),
+            percent(b.breach_rate),
+            percent(b.bounce_rate),
+            b.escalations,
+            b.incomplete_handoffs,
+            b.dropped_batons
+        );
+    }
+    out.push_str("</table>\n");
+}
+
+fn teams_table(out: &mut String, m: &Metrics) {
+    out.push_str("<h2>Teams</h2>\n<table>\n<tr><th>team</th><th>WIP</th><th>WIP age (median)</th><th>done</th><th>cycle time (median)</th><th>flow efficiency</th><th>escalations</th><th>dropped batons</th></tr>\n");
+    for t in &m.teams {
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td class=\"n\">{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            escape(&t.team),
+            t.wip,
+            escape(&minutes(t.wip_age.median_minutes)),
+            t.done,
+            escape(&minutes(t.cycle_time.median_minutes)),
+            percent(t.flow_efficiency),
+            t.escalations,
+            t.dropped_batons
+        );
+    }
+    out.push_str("</table>\n");
+    if !m.throughput.is_empty() {
+        out.push_str(
+            "<h2>Throughput per week</h2>\n<table>\n<tr><th>week of</th><th>done</th></tr>\n",
+        );
+        for w in &m.throughput {
+            let _ = writeln!(
+                out,
+                "<tr><td>{}</td><td class=\"n\">{}</td></tr>",
+                w.week, w.done
+            );
+        }
+        out.push_str("</table>\n");
+    }
+}

@@ -1,0 +1,187 @@
+//! The retro report as Markdown, for a wiki: headline numbers, the worst boundaries
+//! first with small text bars, teams, throughput, and what sits in limbo.
+
+use crate::domain::metrics::{minutes, percent, worst_first};
+use crate::domain::snapshot::Snapshot;
+use crate::domain::text::display_safe;
+use crate::domain::{Org, State};
+
+/// Width of the longest text bar, in characters.
+const BAR: usize = 20;
+
+fn cell(text: &str) -> String {
+    display_safe(text).replace('|', "\\|")
+}
+
+/// A bar of `value` against `max`, in eighths of a block so small values still show.
+pub fn bar(value: f64, max: f64, width: usize) -> String {
+    if max <= 0.0 || value <= 0.0 {
+        return String::new();
+    }
+    const PARTS: [&str; 8] = ["▏", "▎", "▍", "▌", "▋", "▊", "▉", "█"];
+    let eighths = ((value / max) * (width * 8) as f64).round().max(1.0) as usize;
+    let mut out = "█".repeat(eighths / 8);
+    if !eighths.is_multiple_of(8) {
+        out.push_str(PARTS[eighths % 8 - 1]);
+    }
+    out
+}
+
+fn period_text(s: &Snapshot) -> String {
+    let p = &s.metrics.period;
+    match p.since {
+        Some(since) => format!(
+            "{} to {}",
+            since.format("%Y-%m-%d %H:%M"),
+            p.until.format("%Y-%m-%d %H:%M UTC")
+        ),
+        None => format!("all history up to {}", p.until.format("%Y-%m-%d %H:%M UTC")),
+    }
+}
+
+pub fn render(s: &Snapshot, org: &Org) -> String {
+    let m = &s.metrics;
+    let o = &m.overall;
+    let mut out = format!("# Handoff retro: {}\n\n", cell(&s.label));
+    out.push_str(&format!(
+        "Period: {}. Every number is computed from the event log; definitions in Baton's docs/metrics.md.\n\n",
+        period_text(s)
+    ));
+    out.push_str("## Overall\n\n| metric | value |\n| --- | --- |\n");
+    let rows = [
+        (
+            "handoffs sent / accepted / bounced / reclaimed",
+            format!(
+                "{} / {} / {} / {}",
+                o.sent, o.accepted, o.bounced, o.reclaimed
+            ),
+        ),
+        (
+            "time in limbo (median / 85th pct / max)",
+            format!(
+                "{} / {} / {} over {} spells",
+                minutes(o.time_in_limbo.median_minutes),
+                minutes(o.time_in_limbo.p85_minutes),
+                minutes(o.time_in_limbo.max_minutes),
+                o.time_in_limbo.count
+            ),
+        ),
+        ("in limbo at the end", o.in_limbo_now.to_string()),
+        (
+            "SLA breach rate",
+            format!(
+                "{} ({} of {})",
+                percent(o.breach_rate),
+                o.breached,
+                o.spells
+            ),
+        ),
+        ("bounce rate", percent(o.bounce_rate)),
+        ("escalations", o.escalations.to_string()),
+        ("incomplete handoffs", o.incomplete_handoffs.to_string()),
+        ("dropped batons flagged", o.dropped_batons.to_string()),
+        (
+            "done / cycle time (median / 85th pct / max)",
+            format!(
+                "{} / {} / {} / {}",
+                o.done,
+                minutes(o.cycle_time.median_minutes),
+                minutes(o.cycle_time.p85_minutes),
+                minutes(o.cycle_time.max_minutes)
+            ),
+        ),
+        ("flow efficiency", percent(o.flow_efficiency)),
+        ("work in progress", o.wip.to_string()),
+    ];
+    for (name, value) in rows {
+        out.push_str(&format!("| {name} | {value} |\n"));
+    }
+
+    out.push_str("\n## Boundaries, worst first\n\n");
+    out.push_str("| boundary | SLA | sent | accepted | bounced | reclaimed | median limbo | 85th pct | max | in limbo now | breach rate | | bounce rate | escalations | incomplete | dropped batons |\n");
+    out.push_str("| --- | --- | ---: | ---: | ---: | ---: | --- | --- | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: |\n");
+    for b in worst_first(&m.boundaries) {
+        let incomplete = org
+            .boundary(&b.from, &b.to)
+            .is_some_and(|x| !x.contract.is_complete());
+        out.push_str(&format!(
+            "| {} → {}{} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | `{}` | {} | {} | {} | {} |\n",
+            cell(&b.from),
+            cell(&b.to),
+            if incomplete { " (contract incomplete)" } else { "" },
+            minutes(b.sla_minutes),
+            b.sent,
+            b.accepted,
+            b.bounced,
+            b.reclaimed,
+            minutes(b.time_in_limbo.median_minutes),
+            minutes(b.time_in_limbo.p85_minutes),
+            minutes(b.time_in_limbo.max_minutes),
+            b.open_ages_minutes.len(),
+            percent(b.breach_rate),
+            bar(b.breach_rate.unwrap_or(0.0), 1.0, BAR / 2),
+            percent(b.bounce_rate),
+            b.escalations,
+            b.incomplete_handoffs,
+            b.dropped_batons,
+        ));
+    }
+
+    out.push_str("\n## Teams\n\n| team | WIP | WIP age (median / max) | done | cycle time (median / 85th pct) | flow efficiency | escalations | dropped batons |\n| --- | ---: | --- | ---: | --- | ---: | ---: | ---: |\n");
+    for t in &m.teams {
+        out.push_str(&format!(
+            "| {} | {} | {} / {} | {} | {} / {} | {} | {} | {} |\n",
+            cell(&t.team),
+            t.wip,
+            minutes(t.wip_age.median_minutes),
+            minutes(t.wip_age.max_minutes),
+            t.done,
+            minutes(t.cycle_time.median_minutes),
+            minutes(t.cycle_time.p85_minutes),
+            percent(t.flow_efficiency),
+            t.escalations,
+            t.dropped_batons,
+        ));
+    }
+
+    out.push_str("\n## Throughput per week\n\n");
+    if m.throughput.is_empty() {
+        out.push_str("Nothing was done in the period.\n");
+    } else {
+        let max = m.throughput.iter().map(|w| w.done).max().unwrap_or(0) as f64;
+        out.push_str("| week of | done | |\n| --- | ---: | --- |\n");
+        for w in &m.throughput {
+            out.push_str(&format!(
+                "| {} | {} | `{}` |\n",
+                w.week,
+                w.done,
+                bar(w.done as f64, max, BAR)
+            ));
+        }
+    }
+
+    let mut limbo: Vec<_> = s.items.iter().filter(|r| r.state == State::Limbo).collect();
+    limbo.sort_by_key(|r| r.sent_at);
+    out.push_str("\n## In limbo at the snapshot\n\n");
+    if limbo.is_empty() {
+        out.push_str("Nothing is waiting between teams.\n");
+    } else {
+        out.push_str("| item | boundary | waiting | SLA |\n| --- | --- | --- | --- |\n");
+        for r in limbo {
+            let waited = r
+                .sent_at
+                .map(|t| (s.taken_at - t).num_minutes())
+                .map(Some)
+                .map_or("—".to_string(), minutes);
+            out.push_str(&format!(
+                "| #{} {} | {} | {} | {} |\n",
+                r.id,
+                cell(&r.title),
+                cell(&r.place()),
+                waited,
+                if r.breached { "breached" } else { "within" }
+            ));
+        }
+    }
+    out
+}
