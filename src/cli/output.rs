@@ -455,7 +455,7 @@ pub fn stats_text(m: &crate::domain::metrics::Metrics) -> String {
                 "  {}  {:>3} {}\n",
                 w.week,
                 w.done,
-                crate::export::markdown::bar(w.done as f64, max, 20)
+                crate::domain::text::bar(w.done as f64, max, 20)
             ));
         }
     }

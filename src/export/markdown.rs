@@ -3,7 +3,7 @@
 
 use crate::domain::metrics::{minutes, percent, worst_first};
 use crate::domain::snapshot::Snapshot;
-use crate::domain::text::display_safe;
+use crate::domain::text::{bar, display_safe};
 use crate::domain::{Org, State};
 
 /// Width of the longest text bar, in characters.
@@ -11,20 +11,6 @@ const BAR: usize = 20;
 
 fn cell(text: &str) -> String {
     display_safe(text).replace('|', "\\|")
-}
-
-/// A bar of `value` against `max`, in eighths of a block so small values still show.
-pub fn bar(value: f64, max: f64, width: usize) -> String {
-    if max <= 0.0 || value <= 0.0 {
-        return String::new();
-    }
-    const PARTS: [&str; 8] = ["▏", "▎", "▍", "▌", "▋", "▊", "▉", "█"];
-    let eighths = ((value / max) * (width * 8) as f64).round().max(1.0) as usize;
-    let mut out = "█".repeat(eighths / 8);
-    if !eighths.is_multiple_of(8) {
-        out.push_str(PARTS[eighths % 8 - 1]);
-    }
-    out
 }
 
 fn period_text(s: &Snapshot) -> String {

@@ -17,6 +17,7 @@ use super::board::{Board, COLUMN_ORDER_SETTING, ColumnKind, Query};
 use super::form::{Form, FormKind, FormOutcome};
 use super::keys::{Action, action_for};
 use super::triage::Triage;
+use crate::domain::metrics::{Metrics, Period};
 
 /// A filter line's terms: split at spaces, except inside double quotes, so that
 /// `owner:"Ann Lee"` names one person (the quotes are dropped).
@@ -65,6 +66,8 @@ pub enum Screen {
     Help,
     /// Standup triage: one item at a time, then the summary.
     Triage,
+    /// Flow metrics of the last weeks, as charts.
+    Metrics,
 }
 
 /// The item open in the detail pane, with its history and signals.
@@ -110,6 +113,8 @@ pub struct App {
     pub detail: Option<Detail>,
     pub form: Option<Form>,
     pub triage: Option<Triage>,
+    /// The metrics screen's figures, computed when it opens and on changes.
+    pub metrics: Option<Metrics>,
     /// Where help returns to.
     pub return_to: Screen,
     pub message: Option<Message>,
@@ -142,6 +147,7 @@ impl App {
             detail: None,
             form: None,
             triage: None,
+            metrics: None,
             return_to: Screen::Board,
             message: None,
             last_change: None,
@@ -233,6 +239,9 @@ impl App {
         if self.detail.is_some() {
             self.refresh_detail()?;
         }
+        if self.screen == Screen::Metrics {
+            self.refresh_metrics()?;
+        }
         if let Some(triage) = &mut self.triage
             && !triage.finished
         {
@@ -316,9 +325,20 @@ impl App {
         }
         match self.screen {
             Screen::Triage => return self.triage_action(action),
-            Screen::Help | Screen::Contracts => {
+            Screen::Help | Screen::Contracts | Screen::Metrics => {
                 match action {
-                    Action::Back | Action::Help => self.screen = self.return_to,
+                    Action::Back | Action::Help if self.screen != Screen::Metrics => {
+                        self.screen = self.return_to
+                    }
+                    Action::Back | Action::Metrics => {
+                        self.screen = Screen::Board;
+                        self.metrics = None;
+                    }
+                    Action::Help => {
+                        self.return_to = Screen::Metrics;
+                        self.screen = Screen::Help;
+                        self.scroll = 0;
+                    }
                     Action::Contracts if self.screen == Screen::Contracts => {
                         self.screen = Screen::Board
                     }
@@ -387,7 +407,12 @@ impl App {
                 self.scroll = 0;
             }
             Action::Triage => self.start_triage()?,
-            Action::Skip | Action::Snooze | Action::WriteSummary => {
+            Action::Metrics => {
+                self.refresh_metrics()?;
+                self.screen = Screen::Metrics;
+                self.scroll = 0;
+            }
+            Action::Skip | Action::Snooze | Action::WriteSummary | Action::SaveSnapshot => {
                 self.fail("that key works in triage: press t to start it");
             }
             Action::Contracts => {
@@ -548,6 +573,24 @@ impl App {
         Ok(())
     }
 
+    /// How far back the metrics screen looks.
+    pub const METRICS_DAYS: i64 = 28;
+
+    fn refresh_metrics(&mut self) -> Result<()> {
+        let now = self.now();
+        let period = Period {
+            since: Some(now - chrono::Duration::days(Self::METRICS_DAYS)),
+            until: now,
+        };
+        let histories = self.store.flow_histories()?;
+        self.metrics = Some(crate::domain::metrics::compute(
+            &histories,
+            &self.board.org,
+            period,
+        ));
+        Ok(())
+    }
+
     fn start_triage(&mut self) -> Result<()> {
         let triage = Triage::start(&self.store, self.now())?;
         if triage.finished {
@@ -577,6 +620,20 @@ impl App {
         };
         if triage.finished {
             match action {
+                Action::SaveSnapshot => {
+                    let label = crate::export::standup::label(triage.started);
+                    let snap = self.store.take_snapshot(
+                        &label,
+                        Period {
+                            since: None,
+                            until: now,
+                        },
+                    )?;
+                    let id = self.store.save_snapshot(&snap)?;
+                    self.say(&format!(
+                        "saved snapshot {id} “{label}”; compare later with baton snapshot diff {id}"
+                    ));
+                }
                 Action::WriteSummary => {
                     let file = format!("{}.md", crate::export::standup::label(triage.started))
                         .replace(' ', "-");
@@ -612,8 +669,12 @@ impl App {
                 if let Some(item) = current {
                     if item.state == State::Limbo {
                         // One key: the owner is the contract's next owner, as on the CLI.
-                        self.run(Some(item.id), Command::Accept { owner: None })?;
-                        self.triage_decided(item.id, "accepted")?;
+                        // The rules may still refuse (the item moved meanwhile): say so,
+                        // don't end the board with an error.
+                        match self.run(Some(item.id), Command::Accept { owner: None }) {
+                            Ok(()) => self.triage_decided(item.id, "accepted")?,
+                            Err(e) => self.fail(&e.to_string()),
+                        }
                     } else {
                         self.fail(&format!(
                             "#{} is {}: only an item in limbo can be accepted",
@@ -626,8 +687,10 @@ impl App {
             Action::Snooze => {
                 if let Some(item) = current {
                     let until = crate::domain::attention::next_standup(now);
-                    self.run(Some(item.id), Command::Snooze(until))?;
-                    self.triage_decided(item.id, "snoozed till tomorrow")?;
+                    match self.run(Some(item.id), Command::Snooze(until)) {
+                        Ok(()) => self.triage_decided(item.id, "snoozed till tomorrow")?,
+                        Err(e) => self.fail(&e.to_string()),
+                    }
                 }
             }
             Action::Bounce => self.open_form(FormKind::Bounce)?,

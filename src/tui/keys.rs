@@ -30,9 +30,11 @@ pub enum Action {
     Drop,
     Flag,
     Triage,
+    Metrics,
     Skip,
     Snooze,
     WriteSummary,
+    SaveSnapshot,
     Undo,
     Filter,
     ClearFilter,
@@ -283,6 +285,14 @@ pub const BINDINGS: &[Binding] = &[
         "triage: walk what needs attention, one key per decision"
     ),
     binding!(
+        "m",
+        [(KeyCode::Char('m'), NONE)],
+        Metrics,
+        Board,
+        true,
+        "metrics: time in limbo and bounce rate per boundary, breaches over time"
+    ),
+    binding!(
         "space →",
         [(KeyCode::Char(' '), NONE)],
         Skip,
@@ -305,6 +315,14 @@ pub const BINDINGS: &[Binding] = &[
         Triage,
         false,
         "write the standup summary as Markdown (on the summary)"
+    ),
+    binding!(
+        "S",
+        [(KeyCode::Char('S'), SHIFT), (KeyCode::Char('S'), NONE)],
+        SaveSnapshot,
+        Triage,
+        false,
+        "save the board as a snapshot labelled \"standup YYYY-MM-DD\" (on the summary)"
     ),
     binding!(
         "u",

@@ -1,5 +1,6 @@
 //! Drawing, as functions of the board's state: nothing here changes anything.
 
+mod metrics;
 pub mod strings;
 pub mod theme;
 mod triage;
@@ -60,6 +61,7 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme) {
         Screen::Detail => render_detail(area, buf, app, theme, now),
         Screen::Help => render_help(area, buf, app, theme),
         Screen::Contracts => render_contracts(area, buf, app, theme),
+        Screen::Metrics => metrics::render(area, buf, app, theme),
     }
     if let Some(form) = &app.form {
         render_form(area, buf, form, theme);
@@ -224,7 +226,9 @@ fn render_board(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, now: Dat
     let keys = match app.screen {
         Screen::Board => board_keys(),
         Screen::Detail => strings::DETAIL_KEYS.to_string(),
-        Screen::Help | Screen::Contracts | Screen::Triage => strings::SCROLL_KEYS.to_string(),
+        Screen::Help | Screen::Contracts | Screen::Triage | Screen::Metrics => {
+            strings::SCROLL_KEYS.to_string()
+        }
     };
     put(
         buf,

@@ -19,8 +19,7 @@ use crate::tui::triage::Triage;
 
 /// The keys of a triage item, on its bottom line.
 pub const TRIAGE_KEYS: &str = "a accept · b bounce · o owner · e escalate · N note · z snooze till tomorrow · space skip · ← back · esc end · ? help";
-pub const SUMMARY_KEYS: &str =
-    "w write the summary as Markdown · ← back to the last item · esc back to the board · q quit";
+pub const SUMMARY_KEYS: &str = "S save as snapshot · w write the summary as Markdown · ← back to the last item · esc back to the board";
 
 pub fn render(
     area: Rect,
