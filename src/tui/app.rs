@@ -476,6 +476,12 @@ impl App {
         Ok(())
     }
 
+    /// Shows an error from the store on the board instead of closing it.
+    pub fn report(&mut self, error: &crate::storage::StoreError) {
+        self.fail(&format!("{error}; nothing was changed"));
+        self.dirty = true;
+    }
+
     fn say(&mut self, text: &str) {
         self.message = Some(Message {
             text: text.to_string(),

@@ -88,14 +88,19 @@ fn run(store: Store, clock: Clock, actor: String, theme: &Theme) -> Result<()> {
             if app.quit {
                 return Ok(());
             }
-            if event::poll(POLL)? {
+            let outcome = if event::poll(POLL)? {
                 match event::read()? {
-                    Event::Key(key) => app.handle_key(key)?,
-                    Event::Resize(w, h) => app.resize(w, h)?,
-                    _ => {}
+                    Event::Key(key) => app.handle_key(key),
+                    Event::Resize(w, h) => app.resize(w, h),
+                    _ => Ok(()),
                 }
             } else {
-                app.tick()?;
+                app.tick()
+            };
+            // A failed write or read (the database locked too long, say) is reported on
+            // the board; nothing was half-written, and the user can try again.
+            if let Err(error) = outcome {
+                app.report(&error);
             }
         }
     })();
