@@ -77,6 +77,21 @@ pub struct Period {
 }
 
 impl Period {
+    /// The period in words: "2026-11-01 00:00 to 2026-11-25 09:00 UTC".
+    pub fn describe(&self) -> String {
+        match self.since {
+            Some(since) => format!(
+                "{} to {}",
+                since.format("%Y-%m-%d %H:%M"),
+                self.until.format("%Y-%m-%d %H:%M UTC")
+            ),
+            None => format!(
+                "all history up to {}",
+                self.until.format("%Y-%m-%d %H:%M UTC")
+            ),
+        }
+    }
+
     fn contains(&self, t: DateTime<Utc>) -> bool {
         self.since.is_none_or(|s| t >= s) && t <= self.until
     }
@@ -284,7 +299,10 @@ pub fn compute(histories: &[Vec<FlowEvent>], org: &Org, period: Period) -> Metri
     let mut breach_days: BTreeMap<NaiveDate, usize> = BTreeMap::new();
 
     for history in histories {
-        let events = effective(history);
+        // Only what had happened by `until`: an undo after the period must not take
+        // back a change that was in effect at its end.
+        let known = history.partition_point(|e| e.at <= until);
+        let events = effective(&history[..known]);
         let mut team = String::new();
         let mut since = DateTime::<Utc>::MIN_UTC; // when the current holder took it
         let mut created = since;
@@ -295,7 +313,7 @@ pub fn compute(histories: &[Vec<FlowEvent>], org: &Org, period: Period) -> Metri
             transitions.push((at, *state, next));
             *state = Some(next);
         };
-        for event in events.iter().filter(|e| e.at <= until) {
+        for event in &events {
             let at = event.at;
             let counted = period.contains(at);
             match &event.flow {

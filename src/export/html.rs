@@ -43,7 +43,7 @@ pub fn render(s: &Snapshot, org: &Org) -> String {
         out,
         "<h1>Handoff retro: {}</h1>\n<p class=\"muted\">{}. Every number is computed from the event log.</p>\n",
         escape(&s.label),
-        escape(&period(m))
+        escape(&capitalised(&m.period.describe()))
     );
     overall(&mut out, m);
     out.push_str("<h2>Time in limbo per boundary</h2>\n<p class=\"muted\">Bars: median time in limbo of the spells that ended in the period; tick: 85th percentile.</p>\n");
@@ -58,18 +58,12 @@ pub fn render(s: &Snapshot, org: &Org) -> String {
     out
 }
 
-fn period(m: &Metrics) -> String {
-    match m.period.since {
-        Some(since) => format!(
-            "From {} to {}",
-            since.format("%Y-%m-%d %H:%M"),
-            m.period.until.format("%Y-%m-%d %H:%M UTC")
-        ),
-        None => format!(
-            "All history up to {}",
-            m.period.until.format("%Y-%m-%d %H:%M UTC")
-        ),
-    }
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 fn overall(out: &mut String, m: &Metrics) {

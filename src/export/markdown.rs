@@ -13,25 +13,13 @@ fn cell(text: &str) -> String {
     display_safe(text).replace('|', "\\|")
 }
 
-fn period_text(s: &Snapshot) -> String {
-    let p = &s.metrics.period;
-    match p.since {
-        Some(since) => format!(
-            "{} to {}",
-            since.format("%Y-%m-%d %H:%M"),
-            p.until.format("%Y-%m-%d %H:%M UTC")
-        ),
-        None => format!("all history up to {}", p.until.format("%Y-%m-%d %H:%M UTC")),
-    }
-}
-
 pub fn render(s: &Snapshot, org: &Org) -> String {
     let m = &s.metrics;
     let o = &m.overall;
     let mut out = format!("# Handoff retro: {}\n\n", cell(&s.label));
     out.push_str(&format!(
         "Period: {}. Every number is computed from the event log; definitions in Baton's docs/metrics.md.\n\n",
-        period_text(s)
+        s.metrics.period.describe()
     ));
     out.push_str("## Overall\n\n| metric | value |\n| --- | --- |\n");
     let rows = [

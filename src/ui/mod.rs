@@ -664,22 +664,13 @@ fn render_detail(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, now: Da
             lines.push(Line::raw(l.to_string()));
         }
     }
-    if !detail.signals.is_empty() {
-        lines.push(Line::raw(""));
-        lines.push(Line::styled("Needs attention", theme.title()));
-        for s in &detail.signals {
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {:<19}", s.code.as_str()), theme.error()),
-                Span::raw(display_safe(&s.reason)),
-            ]));
-        }
-    }
+    lines.extend(reasons_and_note(
+        "Needs attention",
+        &detail.signals,
+        item,
+        theme,
+    ));
     if let Some(limbo) = &item.limbo {
-        lines.push(Line::raw(""));
-        lines.push(Line::styled("Handoff note", theme.title()));
-        for l in display_safe_multiline(&limbo.note).lines() {
-            lines.push(Line::raw(format!("  {l}")));
-        }
         if !limbo.unticked.is_empty() {
             lines.push(Line::styled(
                 format!(
@@ -737,6 +728,35 @@ fn render_detail(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, now: Da
         .wrap(Wrap { trim: false })
         .scroll((app.scroll, 0))
         .render_ref(inner, buf);
+}
+
+/// An item's attention signals under `heading`, then its handoff note when in limbo:
+/// what the detail pane and triage both show.
+pub(crate) fn reasons_and_note<'a>(
+    heading: &'a str,
+    signals: &[crate::domain::attention::Signal],
+    item: &Item,
+    theme: &Theme,
+) -> Vec<Line<'a>> {
+    let mut lines = Vec::new();
+    if !signals.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(heading, theme.title()));
+        for s in signals {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {:<19}", s.code.as_str()), theme.error()),
+                Span::raw(display_safe(&s.reason)),
+            ]));
+        }
+    }
+    if let Some(limbo) = &item.limbo {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled("Handoff note", theme.title()));
+        for l in display_safe_multiline(&limbo.note).lines() {
+            lines.push(Line::raw(format!("  {l}")));
+        }
+    }
+    lines
 }
 
 /// The help screen's lines, generated from the key map.

@@ -13,7 +13,7 @@ use crate::domain::attention::sla_standing;
 use crate::domain::duration::format_duration;
 use crate::domain::history::narrate;
 use crate::domain::rules::describe_state;
-use crate::domain::text::{display_safe, display_safe_multiline, fit};
+use crate::domain::text::{display_safe, fit};
 use crate::tui::app::App;
 use crate::tui::triage::Triage;
 
@@ -130,21 +130,12 @@ fn render_item(
     if let Some(due) = item.due {
         left.push(Line::raw(format!("due {}", local(due))));
     }
-    left.push(Line::raw(""));
-    left.push(Line::styled("Why it needs attention", theme.title()));
-    for s in &current.signals {
-        left.push(Line::from(vec![
-            Span::styled(format!("  {:<19}", s.code.as_str()), theme.error()),
-            Span::raw(display_safe(&s.reason)),
-        ]));
-    }
-    if let Some(limbo) = &item.limbo {
-        left.push(Line::raw(""));
-        left.push(Line::styled("Handoff note", theme.title()));
-        for l in display_safe_multiline(&limbo.note).lines() {
-            left.push(Line::raw(format!("  {l}")));
-        }
-    }
+    left.extend(super::reasons_and_note(
+        "Why it needs attention",
+        &current.signals,
+        item,
+        theme,
+    ));
     let mut right: Vec<Line> = Vec::new();
     let boundary = item
         .boundary()
