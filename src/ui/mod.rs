@@ -670,17 +670,17 @@ fn render_detail(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, now: Da
         item,
         theme,
     ));
-    if let Some(limbo) = &item.limbo {
-        if !limbo.unticked.is_empty() {
-            lines.push(Line::styled(
-                format!(
-                    "  {} sent with unticked: {}",
-                    theme::INCOMPLETE,
-                    display_safe(&limbo.unticked.join("; "))
-                ),
-                theme.warning(),
-            ));
-        }
+    if let Some(limbo) = &item.limbo
+        && !limbo.unticked.is_empty()
+    {
+        lines.push(Line::styled(
+            format!(
+                "  {} sent with unticked: {}",
+                theme::INCOMPLETE,
+                display_safe(&limbo.unticked.join("; "))
+            ),
+            theme.warning(),
+        ));
     }
     let boundary = item.boundary().and_then(|(f, t)| org.boundary(f, t));
     if let Some(b) = boundary {
