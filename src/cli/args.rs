@@ -129,6 +129,7 @@ pub enum Cmd {
         after_help = "Examples:\n  baton send 42 --to solutions --note \"Budget approved, call notes attached\" --all-done\n  baton send 42 --to solutions --note \"…\" --done 1 --done 3 --force"
     )]
     Send {
+        /// Item id (42 or #42)
         #[arg(value_parser = parse_id)]
         id: i64,
         /// The receiving team (a boundary must lead there)
@@ -153,6 +154,7 @@ pub enum Cmd {
     /// Accept an item waiting in limbo: the receiving team now holds it
     #[command(after_help = "Example:\n  baton accept 42 --owner priya")]
     Accept {
+        /// Item id (42 or #42)
         #[arg(value_parser = parse_id)]
         id: i64,
         /// Who owns it now [default: the contract's next owner]
@@ -167,6 +169,7 @@ pub enum Cmd {
         after_help = "Example:\n  baton bounce 42 --reason \"No signed order form attached\""
     )]
     Bounce {
+        /// Item id (42 or #42)
         #[arg(value_parser = parse_id)]
         id: i64,
         #[arg(long, value_name = "TEXT")]
@@ -178,6 +181,7 @@ pub enum Cmd {
     /// Pull an item in limbo back to the sending team
     #[command(after_help = "Example:\n  baton reclaim 42 --reason \"Customer changed scope\"")]
     Reclaim {
+        /// Item id (42 or #42)
         #[arg(value_parser = parse_id)]
         id: i64,
         #[arg(long, value_name = "TEXT")]
@@ -189,6 +193,7 @@ pub enum Cmd {
     /// Escalate an item to the contract's escalation contact (or someone named)
     #[command(after_help = "Example:\n  baton escalate 42 --note \"Go-live is Friday\"")]
     Escalate {
+        /// Item id (42 or #42)
         #[arg(value_parser = parse_id)]
         id: i64,
         /// Who it goes to [default: the contract's escalation contact]
@@ -203,6 +208,7 @@ pub enum Cmd {
     /// Set or clear the person responsible for an item
     #[command(after_help = "Examples:\n  baton owner 42 priya\n  baton owner 42 --clear")]
     Owner {
+        /// Item id (42 or #42)
         #[arg(value_parser = parse_id)]
         id: i64,
         #[arg(required_unless_present = "clear")]
@@ -217,6 +223,7 @@ pub enum Cmd {
     /// Add a note to an item's history
     #[command(after_help = "Example:\n  baton note 42 \"Customer asked for a Tuesday start\"")]
     Note {
+        /// Item id (42 or #42)
         #[arg(value_parser = parse_id)]
         id: i64,
         text: String,
@@ -227,6 +234,7 @@ pub enum Cmd {
     /// Mark an item done
     #[command(after_help = "Example:\n  baton done 42 --note \"Live since Monday\"")]
     Done {
+        /// Item id (42 or #42)
         #[arg(value_parser = parse_id)]
         id: i64,
         #[arg(long, value_name = "TEXT")]
@@ -238,6 +246,7 @@ pub enum Cmd {
     /// Reopen a done or dropped item
     #[command(after_help = "Example:\n  baton reopen 42 --reason \"Regression reported\"")]
     Reopen {
+        /// Item id (42 or #42)
         #[arg(value_parser = parse_id)]
         id: i64,
         #[arg(long, value_name = "TEXT")]
@@ -249,6 +258,7 @@ pub enum Cmd {
     /// Stop working on an item, with a reason
     #[command(after_help = "Example:\n  baton drop 42 --reason \"Customer cancelled\"")]
     Drop {
+        /// Item id (42 or #42)
         #[arg(value_parser = parse_id)]
         id: i64,
         #[arg(long, value_name = "TEXT")]
@@ -262,6 +272,7 @@ pub enum Cmd {
         after_help = "Example:\n  baton flag 42 --note \"Sent without the contract; onboarding found out from the customer\""
     )]
     Flag {
+        /// Item id (42 or #42)
         #[arg(value_parser = parse_id)]
         id: i64,
         #[arg(long, value_name = "TEXT")]
@@ -275,6 +286,7 @@ pub enum Cmd {
         after_help = "Examples:\n  baton snooze 42\n  baton snooze 42 --until \"2026-12-01 09:00\""
     )]
     Snooze {
+        /// Item id (42 or #42)
         #[arg(value_parser = parse_id)]
         id: i64,
         /// Until when [default: the same time tomorrow, i.e. the next standup]
