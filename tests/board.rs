@@ -598,7 +598,7 @@ enum Input {
 fn input() -> impl Strategy<Value = Input> {
     // Every bound key but `w`, which in a finished triage saves a summary to a file in
     // the working directory; random letters leave it out too.
-    let bound = "hjklgG0$nsabreoNdRxfu/cBD<>?qtz";
+    let bound = "hjklgG0$nsabreoNdRxfu/cBD<>?qtzmS";
     let codes = prop_oneof![
         4 => proptest::sample::select(bound.chars().collect::<Vec<_>>()).prop_map(KeyCode::Char),
         2 => proptest::char::range('a', 'z')
