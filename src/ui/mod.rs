@@ -23,7 +23,7 @@ use crate::domain::{Boundary, Item, State};
 use crate::tui::app::{App, CARD_ROWS, Screen};
 use crate::tui::board::{Column, ColumnKind};
 use crate::tui::form::{Field, Form};
-use crate::tui::keys::{BINDINGS, Scope};
+use crate::tui::keys::{Action, BINDINGS, Scope};
 use theme::Theme;
 
 /// The smallest screen the board is drawn on; below it, a note says so.
@@ -242,15 +242,28 @@ fn render_board(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, now: Dat
 
 /// The board's bottom line, from the key map.
 fn board_keys() -> String {
-    let mut parts = vec!["←→↑↓ move".to_string()];
-    parts.extend(
-        BINDINGS
-            .iter()
-            .filter(|b| b.main)
-            .map(|b| format!("{} {}", b.label, short_help(b.help))),
-    );
+    // Help and quit first: on a narrow screen the line is cut at the right.
+    let first = [Action::Help, Action::Quit];
+    let main = BINDINGS.iter().filter(|b| b.main);
+    let parts: Vec<String> = main
+        .clone()
+        .filter(|b| first.contains(&b.action))
+        .chain(std::iter::once(&MOVE))
+        .chain(main.filter(|b| !first.contains(&b.action)))
+        .map(|b| format!("{} {}", b.label, short_help(b.help)))
+        .collect();
     parts.join(" · ")
 }
+
+/// The arrows, as one entry on the bottom line.
+const MOVE: crate::tui::keys::Binding = crate::tui::keys::Binding {
+    keys: &[],
+    label: "←→↑↓",
+    action: Action::Up,
+    help: "move",
+    scope: Scope::Board,
+    main: true,
+};
 
 /// The first word of a binding's help, for the bottom line.
 fn short_help(help: &str) -> &str {
