@@ -64,10 +64,9 @@ pub fn take(
     let mut escalations: HashMap<ItemId, u32> = HashMap::new();
     for history in histories {
         let mut sent_at: Option<DateTime<Utc>> = None;
-        for event in effective(history) {
-            if event.at > now {
-                break;
-            }
+        // Undos after `now` must not take back what was in effect at `now`.
+        let known = history.partition_point(|e| e.at <= now);
+        for event in effective(&history[..known]) {
             match event.flow {
                 Flow::Sent { .. } => sent_at = Some(event.at),
                 Flow::Accepted | Flow::Bounced | Flow::Reclaimed | Flow::Dropped => {

@@ -13,6 +13,17 @@ fn cell(text: &str) -> String {
     display_safe(text).replace('|', "\\|")
 }
 
+/// A bar as an inline code span; an empty cell for no bar, since an empty span ("``")
+/// shows as two backticks.
+fn bar_cell(value: f64, max: f64, width: usize) -> String {
+    let bar = bar(value, max, width);
+    if bar.is_empty() {
+        bar
+    } else {
+        format!("`{bar}`")
+    }
+}
+
 pub fn render(s: &Snapshot, org: &Org) -> String {
     let m = &s.metrics;
     let o = &m.overall;
@@ -79,7 +90,7 @@ pub fn render(s: &Snapshot, org: &Org) -> String {
             .boundary(&b.from, &b.to)
             .is_some_and(|x| !x.contract.is_complete());
         out.push_str(&format!(
-            "| {} → {}{} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | `{}` | {} | {} | {} | {} |\n",
+            "| {} → {}{} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
             cell(&b.from),
             cell(&b.to),
             if incomplete { " (contract incomplete)" } else { "" },
@@ -93,7 +104,7 @@ pub fn render(s: &Snapshot, org: &Org) -> String {
             minutes(b.time_in_limbo.max_minutes),
             b.open_ages_minutes.len(),
             percent(b.breach_rate),
-            bar(b.breach_rate.unwrap_or(0.0), 1.0, BAR / 2),
+            bar_cell(b.breach_rate.unwrap_or(0.0), 1.0, BAR / 2),
             percent(b.bounce_rate),
             b.escalations,
             b.incomplete_handoffs,
@@ -126,10 +137,10 @@ pub fn render(s: &Snapshot, org: &Org) -> String {
         out.push_str("| week of | done | |\n| --- | ---: | --- |\n");
         for w in &m.throughput {
             out.push_str(&format!(
-                "| {} | {} | `{}` |\n",
+                "| {} | {} | {} |\n",
                 w.week,
                 w.done,
-                bar(w.done as f64, max, BAR)
+                bar_cell(w.done as f64, max, BAR)
             ));
         }
     }

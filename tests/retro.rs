@@ -1,0 +1,462 @@
+//! Retros through the command line, on the demo organisation at a fixed "now": stats,
+//! snapshots and the Markdown, CSV and HTML exports as a user reads them.
+
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+use serde_json::Value;
+use tempfile::TempDir;
+
+/// Wednesday morning of the demo's week.
+const NOW: &str = "2026-11-25T09:00:00Z";
+
+const BIN: &str = env!("CARGO_BIN_EXE_baton");
+
+/// A temporary folder holding one demo database, and the environment every command runs in.
+struct Board {
+    _dir: TempDir,
+    db: PathBuf,
+}
+
+impl Board {
+    /// A fresh database with the sample organisation, created with `baton init --demo`.
+    fn demo() -> Board {
+        let dir = TempDir::new().expect("temp dir");
+        let db = dir.path().join("baton.db");
+        let board = Board { _dir: dir, db };
+        board.ok(&["init", "--demo"]);
+        board
+    }
+
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(BIN);
+        cmd.env_clear()
+            .env("TZ", "UTC")
+            .env("BATON_NOW", NOW)
+            .env("BATON_ACTOR", "tester")
+            .arg("--db")
+            .arg(&self.db)
+            .args(args);
+        cmd
+    }
+
+    /// Runs a command that must succeed with nothing on stderr; returns its stdout.
+    fn ok(&self, args: &[&str]) -> String {
+        let output = self.cmd(args).output().expect("runs");
+        let stdout = String::from_utf8(output.stdout).expect("utf-8 stdout");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            output.status.success() && stderr.is_empty(),
+            "baton {args:?} failed ({:?}):\n{stderr}\n{stdout}",
+            output.status.code()
+        );
+        stdout
+    }
+
+    /// Runs a command that must fail with `code`, print nothing on stdout and one
+    /// `error:` line (plus clap's usage hints for code 2); returns stderr.
+    fn fails(&self, args: &[&str], code: i32) -> String {
+        let output = self.cmd(args).output().expect("runs");
+        let stderr = String::from_utf8(output.stderr).expect("utf-8 stderr");
+        assert_eq!(output.status.code(), Some(code), "baton {args:?}: {stderr}");
+        assert!(output.stdout.is_empty(), "baton {args:?} printed on stdout");
+        assert!(stderr.starts_with("error: "), "{stderr}");
+        if code == 1 {
+            assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+        }
+        stderr
+    }
+
+    /// The one error line of a failing command (exit 1), without its newline.
+    fn error(&self, args: &[&str]) -> String {
+        self.fails(args, 1).trim_end().to_string()
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        serde_json::from_str(&self.ok(args)).expect("valid JSON")
+    }
+}
+
+#[test]
+fn reports_on_the_demo_read_as_expected() {
+    let board = Board::demo();
+    insta::assert_snapshot!("stats", board.ok(&["stats"]));
+    insta::assert_snapshot!("export_md", board.ok(&["export", "--format", "md"]));
+    insta::assert_snapshot!("export_csv", board.ok(&["export", "--format", "csv"]));
+    insta::assert_snapshot!(
+        "export_csv_boundaries",
+        board.ok(&["export", "--format", "csv", "--boundaries"])
+    );
+}
+
+/// The cells of the Markdown table row whose first cell is `first`.
+fn md_row(md: &str, first: &str) -> Vec<String> {
+    md.lines()
+        .map(|l| {
+            l.trim_matches('|')
+                .split(" | ")
+                .map(|c| c.trim().to_string())
+                .collect::<Vec<_>>()
+        })
+        .find(|cells| cells.first().is_some_and(|c| c == first))
+        .unwrap_or_else(|| panic!("no row `{first}` in\n{md}"))
+}
+
+#[test]
+fn stats_json_agrees_with_the_markdown_report() {
+    let board = Board::demo();
+    let stats = board.json(&["stats", "--json"]);
+    let md = board.ok(&["export", "--format", "md"]);
+    let n = |v: &Value| v.as_u64().expect("a count").to_string();
+    let o = &stats["overall"];
+    assert_eq!(
+        md_row(&md, "handoffs sent / accepted / bounced / reclaimed")[1],
+        format!(
+            "{} / {} / {} / {}",
+            n(&o["sent"]),
+            n(&o["accepted"]),
+            n(&o["bounced"]),
+            n(&o["reclaimed"])
+        )
+    );
+    assert_eq!(md_row(&md, "in limbo at the end")[1], n(&o["in_limbo_now"]));
+    assert_eq!(md_row(&md, "escalations")[1], n(&o["escalations"]));
+    assert_eq!(
+        md_row(&md, "incomplete handoffs")[1],
+        n(&o["incomplete_handoffs"])
+    );
+    assert_eq!(
+        md_row(&md, "dropped batons flagged")[1],
+        n(&o["dropped_batons"])
+    );
+    assert_eq!(md_row(&md, "work in progress")[1], n(&o["wip"]));
+    let breach = o["breach_rate"].as_f64().expect("a rate");
+    assert_eq!(
+        md_row(&md, "SLA breach rate")[1],
+        format!(
+            "{:.0}% ({} of {})",
+            breach * 100.0,
+            n(&o["breached"]),
+            n(&o["spells"])
+        )
+    );
+    assert!(
+        md_row(&md, "time in limbo (median / 85th pct / max)")[1]
+            .ends_with(&format!("over {} spells", n(&o["time_in_limbo"]["count"])))
+    );
+
+    let boundaries = stats["boundaries"].as_array().expect("boundaries");
+    assert_eq!(boundaries.len(), 9, "every boundary of the demo");
+    for b in boundaries {
+        let name = format!(
+            "{} → {}",
+            b["from"].as_str().expect("from"),
+            b["to"].as_str().expect("to")
+        );
+        let row = md
+            .lines()
+            .find(|l| l.starts_with(&format!("| {name} ")))
+            .unwrap_or_else(|| panic!("no row for {name}"));
+        let cells: Vec<&str> = row.trim_matches('|').split(" | ").map(str::trim).collect();
+        let counts: Vec<String> = ["sent", "accepted", "bounced", "reclaimed"]
+            .iter()
+            .map(|k| n(&b[k]))
+            .collect();
+        assert_eq!(cells[2..6], counts, "{name}");
+        assert_eq!(
+            cells[9],
+            b["open_ages_minutes"]
+                .as_array()
+                .expect("ages")
+                .len()
+                .to_string(),
+            "{name}: in limbo now"
+        );
+        let share = |v: &Value| {
+            v.as_f64()
+                .map_or("—".to_string(), |r| format!("{:.0}%", r * 100.0))
+        };
+        assert_eq!(cells[10], share(&b["breach_rate"]), "{name}: breach rate");
+        assert_eq!(cells[12], share(&b["bounce_rate"]), "{name}: bounce rate");
+        assert_eq!(
+            cells[13..16],
+            [
+                n(&b["escalations"]),
+                n(&b["incomplete_handoffs"]),
+                n(&b["dropped_batons"])
+            ],
+            "{name}"
+        );
+    }
+    for t in stats["teams"].as_array().expect("teams") {
+        let team = t["team"].as_str().expect("team");
+        let cells = md_row(&md, team);
+        assert_eq!(cells[1], n(&t["wip"]), "{team}: WIP");
+        assert_eq!(cells[3], n(&t["done"]), "{team}: done");
+    }
+    let weeks = stats["throughput"].as_array().expect("weeks");
+    assert!(!weeks.is_empty());
+    for w in weeks {
+        let cells = md_row(&md, w["week"].as_str().expect("week"));
+        assert_eq!(cells[1], n(&w["done"]));
+    }
+}
+
+#[test]
+fn a_snapshot_is_saved_listed_shown_and_compared_with_now() {
+    let board = Board::demo();
+    assert_eq!(
+        board.ok(&["snapshot", "ls"]),
+        "no snapshots yet; save one with `baton snapshot save --label NAME`\n"
+    );
+    let live = board.ok(&["export", "--format", "md"]);
+    assert_eq!(
+        board.ok(&["snapshot", "save", "--label", "retro 47"]),
+        "saved snapshot 1 “retro 47”: 40 items, 11 in limbo, 2 breached\n"
+    );
+    insta::assert_snapshot!("snapshot_ls", board.ok(&["snapshot", "ls"]));
+    let shown = board.ok(&["snapshot", "show", "retro 47"]);
+    assert_eq!(
+        shown,
+        format!(
+            "snapshot “retro 47”, taken 2026-11-25 09:00\n{}",
+            board.ok(&["stats"])
+        )
+    );
+    assert_eq!(board.ok(&["snapshot", "show", "1"]), shown, "by number");
+
+    // The report from the snapshot is the live one, under the snapshot's name.
+    let saved = board.ok(&["export", "--format", "md", "--snapshot", "retro 47"]);
+    assert_eq!(
+        saved.replacen("# Handoff retro: retro 47", "", 1),
+        live.replacen("# Handoff retro: board at 2026-11-25 09:00", "", 1)
+    );
+
+    // Nothing changed yet.
+    let unchanged = board.ok(&["snapshot", "diff", "retro 47"]);
+    assert!(unchanged.contains("\nleft limbo (0)\n"), "{unchanged}");
+    assert!(
+        unchanged.ends_with("\nmetrics that changed (0)\n"),
+        "{unchanged}"
+    );
+
+    // Support accepts #28 from engineering.
+    board.ok(&["accept", "28", "--owner", "lena"]);
+    let diff = board.ok(&["snapshot", "diff", "retro 47"]);
+    insta::assert_snapshot!("snapshot_diff_after_accept", diff);
+    let diff = board.json(&["snapshot", "diff", "retro 47", "--json"]);
+    let left: Vec<(i64, &str, &str)> = diff["left_limbo"]
+        .as_array()
+        .expect("left_limbo")
+        .iter()
+        .map(|m| {
+            (
+                m["id"].as_i64().expect("id"),
+                m["before"].as_str().expect("before"),
+                m["after"].as_str().expect("after"),
+            )
+        })
+        .collect();
+    assert_eq!(left, [(28, "engineering → support", "support")]);
+    assert_eq!(diff["crossed"][0]["id"], 28);
+    assert_eq!(diff["entered_limbo"], Value::Array(vec![]));
+}
+
+#[test]
+fn bad_retro_input_is_refused_by_name() {
+    let board = Board::demo();
+    assert_eq!(
+        board.error(&["stats", "--since", "2026-11-20", "--until", "2026-11-10"]),
+        "error: --since must come before --until (or now)"
+    );
+    assert_eq!(
+        board.error(&["export", "--format", "md", "--since", "2026-11-26"]),
+        "error: --since must come before --until (or now)"
+    );
+    assert_eq!(
+        board.error(&["snapshot", "show", "retro 99"]),
+        "error: no snapshot `retro 99`; `baton snapshot ls` lists them"
+    );
+    assert_eq!(
+        board.error(&["snapshot", "diff", "7"]),
+        "error: no snapshot `7`; `baton snapshot ls` lists them"
+    );
+    assert_eq!(
+        board.error(&["export", "--format", "md", "--snapshot", "nope"]),
+        "error: no snapshot `nope`; `baton snapshot ls` lists them"
+    );
+    assert_eq!(
+        board.error(&["export", "--format", "md", "--boundaries"]),
+        "error: --boundaries goes with --format csv"
+    );
+    board.ok(&["snapshot", "save", "--label", "X"]);
+    assert_eq!(
+        board.error(&["export", "--format", "json", "--snapshot", "X"]),
+        "error: --format json exports the whole board with every history; --since, --until and --snapshot go with md, csv and html"
+    );
+    assert!(
+        board
+            .error(&["stats", "--since", "last tuesday"])
+            .starts_with("error: --since: ")
+    );
+    let stderr = board.fails(
+        &[
+            "export",
+            "--format",
+            "md",
+            "--snapshot",
+            "X",
+            "--since",
+            "2026-11-01",
+        ],
+        2,
+    );
+    assert!(
+        stderr.starts_with(
+            "error: the argument '--snapshot <SNAPSHOT>' cannot be used with '--since <TIME>'"
+        ),
+        "{stderr}"
+    );
+}
+
+/// Elements named `name` whose class list has `class`, under `node`.
+fn with_class<'a, 'i>(
+    node: roxmltree::Node<'a, 'i>,
+    name: &str,
+    class: &str,
+) -> Vec<roxmltree::Node<'a, 'i>> {
+    node.descendants()
+        .filter(|n| {
+            n.has_tag_name(name)
+                && n.attribute("class")
+                    .is_some_and(|c| c.split_whitespace().any(|w| w == class))
+        })
+        .collect()
+}
+
+fn parse(html: &str) -> roxmltree::Document<'_> {
+    roxmltree::Document::parse_with_options(
+        html,
+        roxmltree::ParsingOptions {
+            allow_dtd: true,
+            ..roxmltree::ParsingOptions::default()
+        },
+    )
+    .unwrap_or_else(|e| panic!("not well-formed: {e}\n{html}"))
+}
+
+#[test]
+fn the_html_report_is_well_formed_self_contained_and_charts_the_demo() {
+    let board = Board::demo();
+    let html = board.ok(&["export", "--format", "html"]);
+    let doc = parse(&html);
+    let root = doc.root_element();
+    assert!(root.has_tag_name("html"));
+    for node in root.descendants().filter(|n| n.is_element()) {
+        assert!(
+            !node.has_tag_name("script") && !node.has_tag_name("link") && !node.has_tag_name("img"),
+            "nothing to fetch or run: <{}>",
+            node.tag_name().name()
+        );
+        for attr in node.attributes() {
+            let fetched = matches!(attr.name(), "src" | "href")
+                && (attr.value().starts_with("http://") || attr.value().starts_with("https://"));
+            assert!(!fetched, "{}=\"{}\" fetches", attr.name(), attr.value());
+        }
+    }
+    assert!(!html.contains("<script"));
+
+    let stats = board.json(&["stats", "--json"]);
+    let boundaries = stats["boundaries"].as_array().expect("boundaries");
+    let limbo = with_class(root, "svg", "limbo");
+    assert_eq!(limbo.len(), 1, "one time-in-limbo chart");
+    let bars = with_class(limbo[0], "rect", "bar");
+    assert_eq!(bars.len(), 9, "one bar per boundary of the demo");
+    let mut named: Vec<&str> = bars
+        .iter()
+        .map(|b| b.attribute("data-boundary").expect("data-boundary"))
+        .collect();
+    named.sort_unstable();
+    let mut want: Vec<String> = boundaries
+        .iter()
+        .map(|b| {
+            format!(
+                "{} → {}",
+                b["from"].as_str().expect("from"),
+                b["to"].as_str().expect("to")
+            )
+        })
+        .collect();
+    want.sort_unstable();
+    assert_eq!(named, want);
+
+    let ages = with_class(root, "svg", "ages");
+    assert_eq!(ages.len(), 1, "one ages chart");
+    let rects: Vec<_> = ages[0]
+        .descendants()
+        .filter(|n| n.has_tag_name("rect"))
+        .collect();
+    assert_eq!(rects.len(), 11, "one bar per item in limbo");
+    let breached = rects
+        .iter()
+        .filter(|r| r.attribute("class") == Some("breached"))
+        .count();
+    assert_eq!(breached, 2, "#10 and #24 are past their SLA");
+
+    let flow = with_class(root, "svg", "flow");
+    assert_eq!(flow.len(), 1, "one cumulative flow chart");
+    let layers: Vec<&str> = flow[0]
+        .descendants()
+        .filter(|n| n.has_tag_name("polygon"))
+        .map(|n| n.attribute("class").expect("class"))
+        .collect();
+    assert_eq!(layers, ["dropped", "done", "limbo", "active"]);
+}
+
+#[test]
+fn hostile_text_in_the_html_report_stays_text() {
+    let board = Board::demo();
+    let title = "<script>alert('x')</script> Smith & Sons \"Q4\"";
+    let added = board.json(&["add", title, "--team", "sales", "--json"]);
+    let id = added["id"].as_i64().expect("id").to_string();
+    board.ok(&[
+        "send",
+        &id,
+        "--to",
+        "solutions",
+        "--note",
+        "Over to you",
+        "--all-done",
+    ]);
+    board.ok(&["snapshot", "save", "--label", "</title><b>Q4 & more</b>"]);
+    for args in [
+        vec!["export", "--format", "html"],
+        vec!["export", "--format", "html", "--snapshot", "1"],
+    ] {
+        let html = board.ok(&args);
+        assert!(!html.contains("<script"), "{args:?}");
+        assert!(!html.contains("<b>"), "{args:?}");
+        assert!(html.contains(
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; Smith &amp; Sons &quot;Q4&quot;"
+        ));
+        let doc = parse(&html);
+        let texts: Vec<&str> = doc.descendants().filter_map(|n| n.text()).collect();
+        assert!(
+            texts.contains(&title),
+            "{args:?}: the title reads back as typed"
+        );
+        assert!(
+            doc.descendants()
+                .all(|n| !n.has_tag_name("script") && !n.has_tag_name("b")),
+            "{args:?}"
+        );
+    }
+    let html = board.ok(&["export", "--format", "html", "--snapshot", "1"]);
+    let doc = parse(&html);
+    let heading = doc
+        .descendants()
+        .find(|n| n.has_tag_name("h1"))
+        .and_then(|n| n.text())
+        .expect("a heading");
+    assert_eq!(heading, "Handoff retro: </title><b>Q4 & more</b>");
+}
