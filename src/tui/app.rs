@@ -221,7 +221,18 @@ impl App {
             .map(|(kind, row)| (kind.clone(), row.saturating_sub(rows - 1)))
             .collect();
         let previous = self.board.columns.get(self.column).map(|c| c.kind.clone());
+        let selected = self.selected().cloned();
         self.board = Board::load(&self.store, &self.query, self.now(), &starts, rows)?;
+        // Keep the selection on the same card when it is still in its column (another
+        // process may have moved the cards above it).
+        if let (Some(kind), Some(item)) = (&previous, &selected)
+            && let Some(column) = self.board.columns.iter().find(|c| &c.kind == kind)
+            && let Some(row) = self
+                .store
+                .position(&column.kind.filter(&self.query.filter), item.id)?
+        {
+            self.rows.insert(kind.clone(), row);
+        }
         if let Some(kind) = previous
             && let Some(i) = self.board.columns.iter().position(|c| c.kind == kind)
         {
@@ -379,7 +390,21 @@ impl App {
                     self.scroll = 0;
                     return Ok(());
                 }
-                _ => {}
+                // The item's own actions apply to it; the board behind waits.
+                Action::Send
+                | Action::Accept
+                | Action::Bounce
+                | Action::Reclaim
+                | Action::Escalate
+                | Action::Owner
+                | Action::Note
+                | Action::Done
+                | Action::Reopen
+                | Action::Drop
+                | Action::Flag
+                | Action::Undo
+                | Action::Contracts => {}
+                _ => return Ok(()),
             },
             Screen::Board => {}
         }

@@ -40,7 +40,8 @@ impl ColumnKind {
         matches!(self, ColumnKind::Limbo { .. })
     }
 
-    fn filter(&self, base: &ItemFilter) -> ItemFilter {
+    /// Which items the column shows, within the board's filter.
+    pub fn filter(&self, base: &ItemFilter) -> ItemFilter {
         let mut f = base.clone();
         match self {
             ColumnKind::Lane { team } => {
