@@ -11,7 +11,11 @@ fn main() -> ExitCode {
         Err(error) => {
             let text = format!("{error:#}");
             eprintln!("error: {}", baton::domain::text::display_safe(&text));
-            ExitCode::FAILURE
+            if error.is::<cli::UsageError>() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
 }

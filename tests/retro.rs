@@ -285,13 +285,18 @@ fn bad_retro_input_is_refused_by_name() {
         board.error(&["export", "--format", "md", "--snapshot", "nope"]),
         "error: no snapshot `nope`; `baton snapshot ls` lists them"
     );
+    // Flags that do not go together are usage errors: exit 2.
     assert_eq!(
-        board.error(&["export", "--format", "md", "--boundaries"]),
+        board
+            .fails(&["export", "--format", "md", "--boundaries"], 2)
+            .trim_end(),
         "error: --boundaries goes with --format csv"
     );
     board.ok(&["snapshot", "save", "--label", "X"]);
     assert_eq!(
-        board.error(&["export", "--format", "json", "--snapshot", "X"]),
+        board
+            .fails(&["export", "--format", "json", "--snapshot", "X"], 2)
+            .trim_end(),
         "error: --format json exports the whole board with every history; --since, --until and --snapshot go with md, csv and html"
     );
     assert!(

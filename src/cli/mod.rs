@@ -26,6 +26,11 @@ use output::{item_view, items_text, show_text};
 /// The sample organisation, shipped inside the binary.
 pub const DEMO: &str = include_str!("../../assets/demo.json");
 
+/// A usage error found after parsing (flags that do not go together): exit status 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
 /// What every command needs to know about its surroundings.
 pub struct Context {
     pub db: PathBuf,
@@ -391,17 +396,19 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardArgs, bool) -> Result<()>
             snapshot,
             boundaries,
         } => {
-            let store = Store::open(&ctx.db)?;
             if boundaries && format != ExportFormat::Csv {
-                bail!("--boundaries goes with --format csv");
+                return Err(UsageError("--boundaries goes with --format csv".to_string()).into());
             }
+            let whole = snapshot.is_some() || period.since.is_some() || period.until.is_some();
+            if format == ExportFormat::Json && whole {
+                return Err(UsageError(
+                    "--format json exports the whole board with every history; --since, --until and --snapshot go with md, csv and html".to_string(),
+                )
+                .into());
+            }
+            let store = Store::open(&ctx.db)?;
             let text = match format {
                 ExportFormat::Json => {
-                    if snapshot.is_some() || period.since.is_some() || period.until.is_some() {
-                        bail!(
-                            "--format json exports the whole board with every history; --since, --until and --snapshot go with md, csv and html"
-                        );
-                    }
                     BoardDocument::new(&store.org()?, &store.all_histories()?).to_json()
                 }
                 report => {

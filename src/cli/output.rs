@@ -478,7 +478,7 @@ pub fn diff_text(d: &crate::domain::snapshot::Diff) -> String {
         out.push_str(&format!("\n{heading} ({})\n", list.len()));
         for m in list {
             out.push_str(&format!(
-                "  #{:<5} {} → {}  {}\n",
+                "  #{:<5} was {}, now {}  {}\n",
                 m.id,
                 display_safe(&m.before),
                 display_safe(&m.after),

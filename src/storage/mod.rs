@@ -591,7 +591,30 @@ impl Store {
     /// The board and its metrics over `period`, as a snapshot (not saved).
     pub fn take_snapshot(&self, label: &str, period: Period) -> Result<Snapshot> {
         let org = self.org()?;
-        let items = self.items(&ItemFilter::default())?;
+        let later: bool = self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM events WHERE at > ?1)",
+            [period.until.timestamp()],
+            |r| r.get(0),
+        )?;
+        // The board as it stood at the period's end: the stored state, unless something
+        // happened since, in which case each history is replayed up to that moment.
+        let items = if later {
+            let mut items = Vec::new();
+            for (item, events) in self.all_histories()? {
+                let upto: Vec<Event> = events
+                    .into_iter()
+                    .take_while(|e| e.at <= period.until)
+                    .collect();
+                if !upto.is_empty() {
+                    items.push(
+                        crate::domain::rules::replay(item.id, &org, &upto).map_err(|(_, e)| e)?,
+                    );
+                }
+            }
+            items
+        } else {
+            self.items(&ItemFilter::default())?
+        };
         let histories = self.flow_histories()?;
         Ok(crate::domain::snapshot::take(
             label, &items, &histories, &org, period,
