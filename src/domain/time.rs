@@ -29,10 +29,15 @@ fn parse_with_default<Tz: TimeZone>(
     let naive = if let Ok(d) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
         d.and_time(time_of_day)
     } else {
-        ["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S"]
-            .iter()
-            .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
-            .ok_or_else(bad)?
+        [
+            "%Y-%m-%d %H:%M",
+            "%Y-%m-%dT%H:%M",
+            "%Y-%m-%d %H:%M:%S",
+            "%Y-%m-%dT%H:%M:%S",
+        ]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
+        .ok_or_else(bad)?
     };
     zone.from_local_datetime(&naive)
         .earliest()
