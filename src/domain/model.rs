@@ -172,6 +172,10 @@ pub struct Item {
     pub incomplete_handoff: Vec<String>,
     pub bounces: u32,
     pub flags: u32,
+    /// The team that sent the item to the team holding it now (the last accepted
+    /// crossing), whose contract governs it there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arrived_from: Option<String>,
     /// Out of the attention queue until then.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snoozed_until: Option<DateTime<Utc>>,
@@ -180,6 +184,16 @@ pub struct Item {
 }
 
 impl Item {
+    /// The boundary whose contract governs the item: the one it waits on in limbo, else
+    /// the one it last arrived through.
+    pub fn governing_boundary(&self) -> Option<(&str, &str)> {
+        self.boundary().or_else(|| {
+            self.arrived_from
+                .as_deref()
+                .map(|from| (from, self.team.as_str()))
+        })
+    }
+
     /// The boundary the item sits on, when in limbo.
     pub fn boundary(&self) -> Option<(&str, &str)> {
         self.limbo

@@ -228,15 +228,11 @@ pub fn decide(
 }
 
 /// The escalation contact for an item: its boundary's contract when in limbo, else the
-/// contract of the boundary it last arrived through.
-fn escalation_contact(item: &Item, org: &Org) -> Option<String> {
-    if let Some((from, to)) = item.boundary() {
-        return org.boundary(from, to)?.contract.escalate_to.clone();
-    }
-    org.boundaries
-        .iter()
-        .filter(|b| b.to == item.team)
-        .find_map(|b| b.contract.escalate_to.clone())
+/// contract of the boundary it last arrived through (none for an item that never
+/// crossed one).
+pub fn escalation_contact(item: &Item, org: &Org) -> Option<String> {
+    let (from, to) = item.governing_boundary()?;
+    org.boundary(from, to)?.contract.escalate_to.clone()
 }
 
 fn non_blank(text: Option<String>) -> Option<String> {
@@ -317,6 +313,7 @@ pub fn apply(
             bounces: 0,
             flags: 0,
             snoozed_until: None,
+            arrived_from: None,
             events: 1,
         });
     };
@@ -413,6 +410,7 @@ pub fn apply(
                     "only an item sent across a boundary and waiting in limbo can be accepted",
                 ));
             };
+            next.arrived_from = Some(current.team.clone());
             next.team = limbo.to.clone();
             next.owner = owner.clone();
             next.state = State::Active;

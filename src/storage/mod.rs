@@ -822,7 +822,7 @@ fn insert_boundary(tx: &Transaction, b: &Boundary) -> Result<()> {
 
 const ITEM_COLUMNS: &str = "id, title, body, tags, due, team, owner, state, created_at, updated_at,
     limbo_to, sent_at, limbo_note, unticked, sender_owner, escalated_at, escalated_to,
-    incomplete_handoff, bounces, flags, events, snoozed_until";
+    incomplete_handoff, bounces, flags, events, snoozed_until, arrived_from";
 
 fn load_item(conn: &Connection, id: ItemId) -> Result<Option<Item>> {
     let mut stmt =
@@ -877,6 +877,7 @@ fn item_from_row(r: &Row) -> rusqlite::Result<Item> {
         flags: r.get(19)?,
         events: r.get(20)?,
         snoozed_until: r.get::<_, Option<i64>>(21)?.map(to_time),
+        arrived_from: r.get(22)?,
     })
 }
 
@@ -884,7 +885,7 @@ fn write_item(tx: &Transaction, item: &Item) -> Result<()> {
     let mut stmt = tx.prepare_cached(&format!(
         "INSERT OR REPLACE INTO items ({ITEM_COLUMNS})
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                 ?18, ?19, ?20, ?21, ?22)"
+                 ?18, ?19, ?20, ?21, ?22, ?23)"
     ))?;
     let limbo = item.limbo.as_ref();
     stmt.execute(params![
@@ -910,6 +911,7 @@ fn write_item(tx: &Transaction, item: &Item) -> Result<()> {
         item.flags,
         item.events,
         item.snoozed_until.map(|t| t.timestamp()),
+        item.arrived_from,
     ])?;
     Ok(())
 }

@@ -77,12 +77,13 @@ pub fn migrations() -> Migrations<'static> {
                 document TEXT NOT NULL
             );",
         ),
+        M::up("ALTER TABLE items ADD COLUMN arrived_from TEXT;"),
     ])
 }
 
 /// The schema version this Baton writes.
 pub fn latest_version() -> usize {
-    3
+    4
 }
 
 #[cfg(test)]

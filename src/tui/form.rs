@@ -180,14 +180,14 @@ impl Form {
             FormKind::Bounce => vec![Field::text("Reason", None, true, "why it goes back")],
             FormKind::Reclaim => vec![Field::text("Reason", None, false, "optional")],
             FormKind::Escalate => {
-                let contact = contract.and_then(|c| c.escalate_to.as_deref()).or_else(|| {
-                    org.boundaries
-                        .iter()
-                        .filter(|b| b.to == item.team)
-                        .find_map(|b| b.contract.escalate_to.as_deref())
-                });
+                let contact = crate::domain::rules::escalation_contact(item, org);
                 vec![
-                    Field::text("To", contact, false, "the contract's escalation contact"),
+                    Field::text(
+                        "To",
+                        contact.as_deref(),
+                        false,
+                        "the contract's escalation contact",
+                    ),
                     Field::text("Note", None, false, "optional"),
                 ]
             }

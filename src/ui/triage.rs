@@ -138,9 +138,8 @@ fn render_item(
     ));
     let mut right: Vec<Line> = Vec::new();
     let boundary = item
-        .boundary()
-        .and_then(|(f, t)| org.boundary(f, t))
-        .or_else(|| org.boundaries.iter().find(|b| b.to == item.team));
+        .governing_boundary()
+        .and_then(|(from, to)| org.boundary(from, to));
     if let Some(b) = boundary {
         right.push(Line::styled(
             format!("Contract {}", display_safe(&b.label())),
