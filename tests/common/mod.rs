@@ -1,0 +1,247 @@
+//! What the pseudo-terminal tests share: the real binary on a temp database, opened in
+//! a pty whose output is read into a vt100 screen, keys typed into it, and the checks
+//! that it quits cleanly and gives the terminal back.
+// Each test crate that includes this module uses only part of it.
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+use std::num::NonZeroU16;
+use std::path::Path;
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+
+pub const NOW: &str = "2026-11-25T09:00:00Z";
+pub const BIN: &str = env!("CARGO_BIN_EXE_baton");
+/// How long any one thing may take to appear on screen.
+pub const WAIT: Duration = Duration::from_secs(5);
+
+/// Everything the board wrote, and the screen it amounts to.
+struct Output {
+    raw: Vec<u8>,
+    screen: vt100::Parser,
+    closed: bool,
+}
+
+pub struct Terminal {
+    output: Arc<Mutex<Output>>,
+    writer: Box<dyn Write + Send>,
+}
+
+impl Terminal {
+    pub fn contents(&self) -> String {
+        self.output
+            .lock()
+            .expect("output lock")
+            .screen
+            .screen()
+            .contents()
+    }
+
+    /// Waits until every one of `texts` is on screen; fails with the screen otherwise.
+    pub fn wait_for(&self, texts: &[&str]) {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let screen = self.contents();
+            if texts.iter().all(|t| screen.contains(t)) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {texts:?}; the screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Waits until `text` is no longer on screen.
+    pub fn wait_gone(&self, text: &str) {
+        let deadline = Instant::now() + WAIT;
+        while self.contents().contains(text) {
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {text:?} to go; the screen:\n{}",
+                self.contents()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    pub fn send(&mut self, bytes: &[u8]) {
+        self.writer.write_all(bytes).expect("write to the pty");
+        self.writer.flush().expect("flush the pty");
+    }
+
+    pub fn keys(&mut self, text: &str) {
+        self.send(text.as_bytes());
+    }
+
+    /// Esc alone, then a pause: Esc followed at once by a letter reads as Alt+letter.
+    pub fn esc(&mut self) {
+        self.send(b"\x1b");
+        std::thread::sleep(Duration::from_millis(150));
+    }
+}
+
+/// The board running in a pseudo-terminal.
+pub struct Session {
+    pub term: Terminal,
+    child: Box<dyn Child + Send + Sync>,
+    master: Box<dyn MasterPty + Send>,
+    output: Arc<Mutex<Output>>,
+    reading: JoinHandle<()>,
+}
+
+impl Session {
+    /// Opens the board on `db` in a `cols`×`rows` pseudo-terminal, "now" fixed at
+    /// [`NOW`], changes recorded as `actor`.
+    pub fn open(db: &Path, cwd: &Path, actor: &str, (cols, rows): (u16, u16)) -> Session {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("a pseudo-terminal");
+        let mut cmd = CommandBuilder::new(BIN);
+        cmd.arg("--db");
+        cmd.arg(db);
+        cmd.env("BATON_NOW", NOW);
+        cmd.env("BATON_ACTOR", actor);
+        cmd.env("TZ", "UTC");
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("NO_COLOR", "1");
+        cmd.env_remove("BATON_DB");
+        cmd.cwd(cwd);
+        let child = pty.slave.spawn_command(cmd).expect("baton starts");
+        drop(pty.slave);
+
+        let output = Arc::new(Mutex::new(Output {
+            raw: Vec::new(),
+            screen: vt100::Parser::new(
+                NonZeroU16::new(rows).expect("rows"),
+                NonZeroU16::new(cols).expect("columns"),
+                0,
+            ),
+            closed: false,
+        }));
+        let mut reader = pty.master.try_clone_reader().expect("a reader");
+        let sink = Arc::clone(&output);
+        let reading = std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            loop {
+                match reader.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        let mut out = sink.lock().expect("output lock");
+                        out.raw.extend_from_slice(&buf[..n]);
+                        out.screen.process(&buf[..n]);
+                    }
+                }
+            }
+            sink.lock().expect("output lock").closed = true;
+        });
+        let term = Terminal {
+            output: Arc::clone(&output),
+            writer: pty.master.take_writer().expect("a writer"),
+        };
+        Session {
+            term,
+            child,
+            master: pty.master,
+            output,
+            reading,
+        }
+    }
+
+    /// Presses `q`, expects a clean exit, and returns everything the board wrote.
+    pub fn quit(mut self) -> Vec<u8> {
+        self.term.keys("q");
+        let deadline = Instant::now() + WAIT;
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("wait for baton") {
+                break status;
+            }
+            if Instant::now() >= deadline {
+                self.child.kill().ok();
+                panic!("baton did not quit; the screen:\n{}", self.term.contents());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        assert!(status.success(), "baton exited with {status:?}");
+        drop(self.term);
+        drop(self.master);
+        // The reader ends once the pty is closed; give it a moment, without hanging.
+        let deadline = Instant::now() + WAIT;
+        while !self.output.lock().expect("output lock").closed && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        if self.output.lock().expect("output lock").closed {
+            self.reading.join().expect("the reader thread");
+        }
+        self.output.lock().expect("output lock").raw.clone()
+    }
+}
+
+/// The terminal was given back: the last thing written leaves the alternate screen,
+/// and nothing is drawn after it.
+pub fn assert_terminal_restored(raw: &[u8]) {
+    let leave = b"\x1b[?1049l";
+    let last_leave = raw
+        .windows(leave.len())
+        .rposition(|w| w == leave)
+        .expect("the alternate screen is left");
+    let last_enter = raw
+        .windows(leave.len())
+        .rposition(|w| w == b"\x1b[?1049h")
+        .expect("the alternate screen was entered");
+    assert!(last_enter < last_leave);
+    let tail = String::from_utf8_lossy(&raw[last_leave + leave.len()..]);
+    assert!(
+        without_control_sequences(&tail).trim().is_empty(),
+        "nothing is drawn after leaving the alternate screen (showing the cursor is fine): {tail:?}"
+    );
+}
+
+/// `text` without its CSI sequences (`ESC [ parameters final-byte`).
+pub fn without_control_sequences(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            if chars.next() == Some('[') {
+                for c in chars.by_ref() {
+                    if ('@'..='~').contains(&c) {
+                        break;
+                    }
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Runs `baton --db DB ARGS…` with "now" fixed at [`NOW`]; fails unless it succeeds.
+pub fn baton(db: &Path, args: &[&str]) -> String {
+    let out = Command::new(BIN)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("BATON_NOW", NOW)
+        .env("TZ", "UTC")
+        .env_remove("BATON_DB")
+        .output()
+        .expect("baton runs");
+    assert!(
+        out.status.success(),
+        "baton {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8 output")
+}
