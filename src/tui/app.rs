@@ -764,7 +764,12 @@ impl App {
             .last()
             .map(|(_, l)| l.clone())
             .unwrap_or_default();
-        self.say(&format!("#{} {line}  (u undoes)", item.id));
+        // `u` is a board key, refused in triage: the message there must not offer it.
+        if self.screen == Screen::Triage {
+            self.say(&format!("#{} {line}", item.id));
+        } else {
+            self.say(&format!("#{} {line}  (u undoes)", item.id));
+        }
         self.last_change = Some((item.id, event.seq, line));
         self.reload()?;
         self.follow(&item)?;

@@ -1,0 +1,608 @@
+//! Standup triage through the app's public surface, on the demo organisation: the
+//! whole walk driven by keys, snoozes that end with time, a queue that follows changes
+//! made by another process, and whole-screen snapshots of triage, its summary and the
+//! metrics screen.
+//!
+//! Times on screen are local; `.cargo/config.toml` pins `TZ=UTC` for the tests.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Duration, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use tempfile::TempDir;
+
+use baton::cli::{demo_document, import_document};
+use baton::domain::attention::attention;
+use baton::domain::{Command, EventKind, ItemId, State};
+use baton::storage::Store;
+use baton::tui::app::{App, Clock, Screen};
+use baton::tui::triage::Triage;
+use baton::ui::theme::Theme;
+
+fn now() -> DateTime<Utc> {
+    "2026-11-25T09:00:00Z".parse().expect("a valid time")
+}
+
+fn db_path(dir: &TempDir) -> PathBuf {
+    dir.path().join("board.db")
+}
+
+/// A fresh database holding the demo organisation, shifted to [`now`].
+fn demo_db() -> TempDir {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let mut store = Store::open_or_create(&db_path(&dir)).expect("a new store");
+    let doc = demo_document(now()).expect("the demo document");
+    import_document(&mut store, &doc, false).expect("the demo imports");
+    dir
+}
+
+fn demo_app(size: (u16, u16)) -> (TempDir, App) {
+    let dir = demo_db();
+    let store = Store::open(&db_path(&dir)).expect("the store opens");
+    let app =
+        App::new(store, Clock::Fixed(now()), "tester".to_string(), size).expect("the board loads");
+    (dir, app)
+}
+
+fn key_with(app: &mut App, code: KeyCode, modifiers: KeyModifiers) {
+    app.handle_key(KeyEvent::new(code, modifiers))
+        .expect("the key is handled");
+}
+
+fn key(app: &mut App, code: KeyCode) {
+    key_with(app, code, KeyModifiers::NONE);
+}
+
+fn press(app: &mut App, c: char) {
+    key(app, KeyCode::Char(c));
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        press(app, c);
+    }
+}
+
+/// Empties the focused text field of a form.
+fn clear_field(app: &mut App) {
+    key_with(app, KeyCode::Char('u'), KeyModifiers::CONTROL);
+}
+
+/// The screen as text, with the database's temporary path (right end of the title
+/// line, possibly cut to `…tail`) replaced by a stable marker.
+fn screen(app: &App) -> String {
+    let text = baton::tui::print(app, &Theme { color: false });
+    mask_path(&text, app.store.path())
+}
+
+fn mask_path(text: &str, path: &Path) -> String {
+    let path = path.display().to_string();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    if let Some(title) = lines.first_mut() {
+        let cut = if title.ends_with(&path) {
+            Some(title.len() - path.len())
+        } else {
+            title
+                .rfind('…')
+                .filter(|&i| path.ends_with(&title[i + '…'.len_utf8()..]))
+        };
+        if let Some(i) = cut {
+            *title = format!("{}  [db]", title[..i].trim_end());
+        }
+    }
+    lines.join("\n") + "\n"
+}
+
+/// The attention queue's ids at `at`, as `baton attention --json` lists them.
+fn attention_ids(store: &Store, at: DateTime<Utc>) -> Vec<ItemId> {
+    let org = store.org().expect("the org loads");
+    let open = store.open_items().expect("open items load");
+    attention(&open, &org, at).iter().map(|a| a.id).collect()
+}
+
+fn triage(app: &App) -> &Triage {
+    app.triage.as_ref().expect("triage is on")
+}
+
+fn current_id(app: &App) -> ItemId {
+    triage(app)
+        .current
+        .as_ref()
+        .map(|c| c.item.id)
+        .expect("triage is on an item")
+}
+
+fn progress(app: &App) -> (usize, usize) {
+    triage(app).progress()
+}
+
+/// The item's last event.
+fn last_event(app: &App, id: ItemId) -> (EventKind, DateTime<Utc>, String) {
+    let events = app.store.events(id).expect("events load");
+    let event = events.last().expect("the item has events");
+    (event.kind.clone(), event.at, event.actor.clone())
+}
+
+fn event_count(app: &App, id: ItemId) -> usize {
+    app.store.events(id).expect("events load").len()
+}
+
+/// The decision the walk recorded for `id`, and where the item stood after it.
+fn decision(app: &App, id: ItemId) -> (String, String) {
+    triage(app)
+        .decisions
+        .iter()
+        .find(|d| d.id == id)
+        .map(|d| (d.decision.clone(), d.outcome.clone()))
+        .unwrap_or_else(|| panic!("no decision for #{id}"))
+}
+
+/// The demo's attention queue at [`now`], most urgent first; the walk below relies on
+/// its first items: #15 overdue (active), #24 and #10 breached in limbo, #25
+/// escalated (active), #33 due soon in limbo, #19 due soon (active), #32 at risk in limbo.
+const DEMO_QUEUE: [ItemId; 15] = [15, 24, 10, 25, 33, 19, 32, 31, 23, 17, 39, 13, 26, 36, 37];
+
+// ---------------------------------------------------------------------------------
+// The walk
+
+#[test]
+fn the_walk_follows_the_attention_queue_and_records_every_decision() {
+    let (dir, mut app) = demo_app((160, 48));
+    let queue = attention_ids(&app.store, now());
+    assert_eq!(
+        queue, DEMO_QUEUE,
+        "the demo's queue changed; update the walk"
+    );
+    let total = queue.len();
+    let org = app.store.org().expect("the org loads");
+
+    // `t` starts at the most urgent item; the queue is attention()'s, in its order.
+    press(&mut app, 't');
+    assert_eq!(app.screen, Screen::Triage);
+    assert_eq!(triage(&app).ahead, queue);
+    assert_eq!(current_id(&app), queue[0]);
+    assert_eq!(progress(&app), (1, total));
+    let text = screen(&app);
+    assert!(
+        text.contains(&format!("Standup triage · 1 / {total}")),
+        "{text}"
+    );
+    assert!(text.contains("#15 Proseware"), "{text}");
+
+    // #15, overdue with onboarding: a new owner through the owner form.
+    press(&mut app, 'o');
+    clear_field(&mut app);
+    type_text(&mut app, "Priya Natarajan");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.form.is_none(), "the owner form closed");
+    assert_eq!(
+        last_event(&app, 15),
+        (
+            EventKind::Owner {
+                owner: Some("Priya Natarajan".to_string())
+            },
+            now(),
+            "tester".to_string()
+        )
+    );
+    assert_eq!(current_id(&app), 24);
+    assert_eq!(progress(&app), (2, total));
+    assert_eq!(app.screen, Screen::Triage);
+
+    // #24, in limbo sales → solutions: `a` accepts, the owner is the contract's.
+    let contract_owner = org
+        .boundary("sales", "solutions")
+        .and_then(|b| b.contract.owner.clone())
+        .expect("sales → solutions names a next owner");
+    press(&mut app, 'a');
+    assert_eq!(
+        last_event(&app, 24).0,
+        EventKind::Accepted {
+            owner: Some(contract_owner.clone())
+        }
+    );
+    let accepted = app.store.item(24).expect("#24 loads");
+    assert_eq!(accepted.state, State::Active);
+    assert_eq!(accepted.team, "solutions");
+    assert_eq!(current_id(&app), 10);
+    assert_eq!(progress(&app), (3, total));
+    // The message says what happened, without offering `u`: triage refuses it.
+    let message = app.message.clone().expect("a message");
+    assert!(message.text.starts_with("#24 accepted"), "{message:?}");
+    assert!(!message.text.contains("u undoes"), "{message:?}");
+    press(&mut app, 'u');
+    assert_eq!(last_event(&app, 24).0.name(), "accepted");
+    assert_eq!(current_id(&app), 10);
+
+    // #10, in limbo onboarding → support: bounced with a reason.
+    press(&mut app, 'b');
+    type_text(&mut app, "No runbook attached");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        last_event(&app, 10).0,
+        EventKind::Bounced {
+            reason: "No runbook attached".to_string()
+        }
+    );
+    assert_eq!(app.store.item(10).expect("#10 loads").state, State::Active);
+    assert_eq!(current_id(&app), 25);
+    assert_eq!(progress(&app), (4, total));
+
+    // #25: skipped, with no event.
+    let before = event_count(&app, 25);
+    press(&mut app, ' ');
+    assert_eq!(event_count(&app, 25), before, "a skip records nothing");
+    assert_eq!(current_id(&app), 33);
+    assert_eq!(progress(&app), (5, total));
+
+    // ← goes back to #25; space skips it again.
+    key(&mut app, KeyCode::Left);
+    assert_eq!(current_id(&app), 25);
+    assert_eq!(progress(&app), (4, total));
+    press(&mut app, ' ');
+    assert_eq!(current_id(&app), 33);
+    assert_eq!(event_count(&app, 25), before);
+
+    // #33, in limbo sales → solutions: escalated to the contract's contact.
+    let contact = org
+        .boundary("sales", "solutions")
+        .and_then(|b| b.contract.escalate_to.clone())
+        .expect("sales → solutions names an escalation contact");
+    press(&mut app, 'e');
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        last_event(&app, 33).0,
+        EventKind::Escalated {
+            to: Some(contact.clone()),
+            note: None
+        }
+    );
+    assert_eq!(current_id(&app), 19);
+    assert_eq!(progress(&app), (6, total));
+
+    // #19: a note.
+    press(&mut app, 'N');
+    type_text(&mut app, "Kwame renews them on Thursday");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        last_event(&app, 19).0,
+        EventKind::Noted {
+            note: "Kwame renews them on Thursday".to_string()
+        }
+    );
+    assert_eq!(current_id(&app), 32);
+    assert_eq!(progress(&app), (7, total));
+
+    // #32: snoozed until the same time tomorrow.
+    press(&mut app, 'z');
+    assert_eq!(
+        last_event(&app, 32).0,
+        EventKind::Snoozed {
+            until: now() + Duration::days(1)
+        }
+    );
+    assert_eq!(current_id(&app), 31);
+    assert_eq!(progress(&app), (8, total));
+
+    // Esc ends the walk: the summary lists each decision and where the item stands.
+    key(&mut app, KeyCode::Esc);
+    assert!(triage(&app).finished);
+    assert_eq!(app.screen, Screen::Triage);
+    let expected = [
+        (
+            15,
+            "owner assigned",
+            "active with onboarding, owner Priya Natarajan".to_string(),
+        ),
+        (
+            24,
+            "accepted",
+            format!("active with solutions, owner {contract_owner}"),
+        ),
+        (
+            10,
+            "bounced",
+            "active with onboarding, owner Leo Fischer".to_string(),
+        ),
+        (
+            25,
+            "skipped",
+            "active with engineering, owner Ines Duarte".to_string(),
+        ),
+        (
+            33,
+            "escalated",
+            "in limbo sales → solutions, no owner".to_string(),
+        ),
+        (
+            19,
+            "noted",
+            "active with operations, owner Kwame Asante".to_string(),
+        ),
+        (
+            32,
+            "snoozed till tomorrow",
+            "in limbo support → engineering, no owner".to_string(),
+        ),
+    ];
+    let ids: Vec<ItemId> = triage(&app).decisions.iter().map(|d| d.id).collect();
+    let expected_ids: Vec<ItemId> = expected.iter().map(|(id, ..)| *id).collect();
+    assert_eq!(ids, expected_ids, "one decision per item, in order");
+    for (id, word, outcome) in &expected {
+        assert_eq!(decision(&app, *id), (word.to_string(), outcome.clone()));
+    }
+    let text = screen(&app);
+    assert!(
+        text.contains(&format!(
+            "Standup triage · over: 7 walked, {} not reached",
+            total - 7
+        )),
+        "{text}"
+    );
+    assert!(text.contains("6 decided"), "{text}");
+    for (id, word, outcome) in &expected {
+        let line = text
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("#{id} ")))
+            .unwrap_or_else(|| panic!("#{id} is not in the summary:\n{text}"));
+        assert!(line.contains(word), "{line}");
+        assert!(line.contains(outcome.as_str()), "{line}");
+    }
+
+    // `w` asks for a file; the Markdown written there lists the decisions.
+    press(&mut app, 'w');
+    assert!(app.form.is_some(), "w opens the file form");
+    clear_field(&mut app);
+    let file = dir.path().join("standup.md");
+    type_text(&mut app, &file.display().to_string());
+    key(&mut app, KeyCode::Enter);
+    assert!(app.form.is_none(), "{:?}", app.form);
+    let markdown = std::fs::read_to_string(&file).expect("the summary was written");
+    assert!(markdown.starts_with("# Standup 2026-11-25\n"), "{markdown}");
+    assert!(
+        markdown.contains("7 items walked, 6 decided, 1 skipped"),
+        "{markdown}"
+    );
+    for (id, word, outcome) in &expected {
+        let row = markdown
+            .lines()
+            .find(|l| l.starts_with(&format!("| #{id} ")))
+            .unwrap_or_else(|| panic!("#{id} is not in the Markdown:\n{markdown}"));
+        assert!(row.ends_with(&format!("| {word} | {outcome} |")), "{row}");
+    }
+
+    // `S` saves the board as a snapshot labelled after the standup.
+    assert!(app.store.snapshots().expect("snapshots load").is_empty());
+    press(&mut app, 'S');
+    let snapshots = app.store.snapshots().expect("snapshots load");
+    assert_eq!(snapshots.len(), 1, "{snapshots:?}");
+    assert_eq!(snapshots[0].1, "standup 2026-11-25");
+    assert_eq!(snapshots[0].2, now());
+    assert!(screen(&app).contains("saved snapshot"));
+
+    // Esc on the summary goes back to the board.
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.screen, Screen::Board);
+    assert!(app.triage.is_none());
+}
+
+#[test]
+fn back_on_the_first_item_says_so_and_stays() {
+    let (_dir, mut app) = demo_app((120, 40));
+    press(&mut app, 't');
+    key(&mut app, KeyCode::Left);
+    assert_eq!(current_id(&app), DEMO_QUEUE[0]);
+    assert_eq!(progress(&app), (1, DEMO_QUEUE.len()));
+    let message = app.message.as_ref().expect("a message");
+    assert!(message.error);
+    assert_eq!(message.text, "this is the first item");
+}
+
+#[test]
+fn going_back_from_the_summary_reopens_the_last_item_and_changes_its_decision() {
+    let (_dir, mut app) = demo_app((120, 40));
+    press(&mut app, 't');
+    press(&mut app, ' ');
+    key(&mut app, KeyCode::Esc);
+    assert!(triage(&app).finished);
+    // ← on the summary: back on #15, the last item walked past (#24 was on screen
+    // when the walk ended, undecided; it comes next again).
+    key(&mut app, KeyCode::Left);
+    assert!(!triage(&app).finished);
+    assert_eq!(current_id(&app), 15);
+    assert_eq!(progress(&app), (1, DEMO_QUEUE.len()));
+    press(&mut app, 'N');
+    type_text(&mut app, "checked after all");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        decision(&app, 15).0,
+        "noted",
+        "the new decision replaces the skip"
+    );
+    assert_eq!(triage(&app).decisions.len(), 1);
+    assert_eq!(current_id(&app), 24);
+}
+
+#[test]
+fn accept_on_an_active_item_is_refused_without_leaving_triage() {
+    let (_dir, mut app) = demo_app((120, 40));
+    press(&mut app, 't');
+    let before = event_count(&app, 15);
+    press(&mut app, 'a');
+    assert_eq!(app.screen, Screen::Triage);
+    assert_eq!(current_id(&app), 15);
+    assert_eq!(event_count(&app, 15), before);
+    let message = app.message.as_ref().expect("a message");
+    assert!(message.error);
+    assert!(
+        message.text.contains("only an item in limbo"),
+        "{message:?}"
+    );
+}
+
+// ---------------------------------------------------------------------------------
+// Snoozes end with time
+
+#[test]
+fn a_snoozed_item_leaves_the_queue_until_the_same_time_tomorrow() {
+    let (_dir, mut app) = demo_app((120, 40));
+    press(&mut app, 't');
+    let first = current_id(&app);
+    press(&mut app, 'z');
+    assert!(!triage(&app).ahead.contains(&first));
+    assert!(!attention_ids(&app.store, now()).contains(&first));
+    let snoozed = app.store.item(first).expect("the item loads");
+    assert_eq!(snoozed.snoozed_until, Some(now() + Duration::days(1)));
+
+    // A new walk the same day does not meet it.
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.screen, Screen::Board);
+    press(&mut app, 't');
+    assert!(!triage(&app).ahead.contains(&first));
+    assert_eq!(progress(&app), (1, DEMO_QUEUE.len() - 1));
+
+    // An hour before the next standup it still sleeps.
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Esc);
+    app.clock = Clock::Fixed(now() + Duration::hours(23));
+    press(&mut app, 't');
+    assert!(!triage(&app).ahead.contains(&first));
+
+    // After it, it is back, for triage and for `baton attention` alike.
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Esc);
+    let later = now() + Duration::hours(25);
+    app.clock = Clock::Fixed(later);
+    press(&mut app, 't');
+    let queue = attention_ids(&app.store, later);
+    assert!(queue.contains(&first));
+    assert_eq!(triage(&app).ahead, queue);
+}
+
+// ---------------------------------------------------------------------------------
+// Changes made elsewhere
+
+#[test]
+fn the_queue_follows_changes_made_by_another_process() {
+    let (dir, mut app) = demo_app((120, 40));
+    press(&mut app, 't');
+    let total = DEMO_QUEUE.len();
+    assert_eq!(progress(&app), (1, total));
+    let mut other = Store::open(&db_path(&dir)).expect("a second handle opens");
+
+    // Someone accepts #10 on the command line: it no longer needs attention.
+    assert!(triage(&app).ahead.contains(&10));
+    other
+        .execute(
+            Some(10),
+            Command::Accept { owner: None },
+            now(),
+            "elsewhere",
+        )
+        .expect("#10 is accepted elsewhere");
+    app.tick().expect("tick");
+    assert!(!triage(&app).ahead.contains(&10));
+    assert_eq!(progress(&app), (1, total - 1));
+    assert_eq!(
+        current_id(&app),
+        DEMO_QUEUE[0],
+        "the walk stays where it was"
+    );
+
+    // Someone adds an item nobody owns: it joins the queue where attention() puts it.
+    let (_, added) = other
+        .execute(
+            None,
+            Command::Create {
+                title: "Margie's Travel — invoice address wrong".to_string(),
+                team: "finance".to_string(),
+                owner: None,
+                due: None,
+                tags: Vec::new(),
+                body: None,
+            },
+            now(),
+            "elsewhere",
+        )
+        .expect("an item is added elsewhere");
+    app.tick().expect("tick");
+    assert!(triage(&app).ahead.contains(&added.id));
+    assert_eq!(progress(&app), (1, total));
+    assert_eq!(triage(&app).ahead, attention_ids(&app.store, now()));
+    assert_eq!(current_id(&app), DEMO_QUEUE[0]);
+}
+
+#[test]
+fn an_item_decided_elsewhere_while_on_screen_gives_way_to_the_next() {
+    let (dir, mut app) = demo_app((120, 40));
+    press(&mut app, 't');
+    press(&mut app, ' ');
+    assert_eq!(current_id(&app), 24);
+    let mut other = Store::open(&db_path(&dir)).expect("a second handle opens");
+    other
+        .execute(
+            Some(24),
+            Command::Accept { owner: None },
+            now(),
+            "elsewhere",
+        )
+        .expect("#24 is accepted elsewhere");
+    app.tick().expect("tick");
+    // #24 needs nothing any more; the walk moves on to #10, and `a` is not refused
+    // for the wrong item.
+    assert_eq!(current_id(&app), 10);
+    assert_eq!(progress(&app), (2, DEMO_QUEUE.len() - 1));
+}
+
+// ---------------------------------------------------------------------------------
+// Snapshots
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+
+fn snapshot_at_sizes(name: &str, setup: impl Fn(&mut App)) {
+    for (w, h) in SIZES {
+        let (_dir, mut app) = demo_app((w, h));
+        setup(&mut app);
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), screen(&app));
+    }
+}
+
+#[test]
+fn snapshot_triage_on_an_item_in_limbo() {
+    snapshot_at_sizes("triage_limbo_item", |app| {
+        press(app, 't');
+        press(app, ' ');
+        assert_eq!(current_id(app), 24);
+        assert_eq!(
+            app.triage
+                .as_ref()
+                .and_then(|t| t.current.as_ref())
+                .map(|c| c.item.state),
+            Some(State::Limbo)
+        );
+    });
+}
+
+#[test]
+fn snapshot_triage_summary() {
+    snapshot_at_sizes("triage_summary", |app| {
+        press(app, 't');
+        press(app, ' ');
+        press(app, 'a');
+        press(app, 'b');
+        type_text(app, "No runbook attached");
+        key(app, KeyCode::Enter);
+        press(app, 'z');
+        key(app, KeyCode::Esc);
+        assert!(triage(app).finished);
+    });
+}
+
+#[test]
+fn snapshot_metrics() {
+    snapshot_at_sizes("metrics", |app| {
+        press(app, 'm');
+        assert_eq!(app.screen, Screen::Metrics);
+    });
+}
