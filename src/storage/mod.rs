@@ -952,3 +952,42 @@ fn event_from_row_at(r: &Row, first: usize) -> rusqlite::Result<Event> {
         kind,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_database_from_the_first_release_is_migrated_and_keeps_its_items() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("v1.db");
+        {
+            let mut conn = Connection::open(&path).expect("open");
+            schema::migrations()
+                .to_version(&mut conn, 1)
+                .expect("schema version 1");
+            conn.pragma_update(None, "application_id", APPLICATION_ID)
+                .expect("mark");
+            conn.execute_batch(
+                "INSERT INTO teams (key, name, position) VALUES ('sales', 'Sales', 1);
+                 INSERT INTO items (id, title, team, state, created_at, updated_at, events)
+                 VALUES (1, 'Renewal', 'sales', 'active', 0, 0, 1);
+                 INSERT INTO events (item_id, seq, at, actor, kind, data)
+                 VALUES (1, 1, 0, 'maya', 'created',
+                         '{\"type\":\"created\",\"title\":\"Renewal\",\"team\":\"sales\"}');",
+            )
+            .expect("version 1 data");
+        }
+        let store = Store::open(&path).expect("migrates");
+        let version: i64 = store
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .expect("version");
+        assert_eq!(version, latest_version() as i64);
+        let item = store.item(1).expect("item kept");
+        assert_eq!(item.title, "Renewal");
+        assert_eq!(item.snoozed_until, None);
+        assert_eq!(item.arrived_from, None);
+        assert_eq!(store.events(1).expect("events").len(), 1);
+    }
+}
