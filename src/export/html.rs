@@ -68,50 +68,7 @@ fn capitalised(text: &str) -> String {
 
 fn overall(out: &mut String, m: &Metrics) {
     let o = &m.overall;
-    let rows = [
-        (
-            "handoffs sent / accepted / bounced / reclaimed",
-            format!(
-                "{} / {} / {} / {}",
-                o.sent, o.accepted, o.bounced, o.reclaimed
-            ),
-        ),
-        (
-            "time in limbo (median / 85th pct / max)",
-            format!(
-                "{} / {} / {}",
-                minutes(o.time_in_limbo.median_minutes),
-                minutes(o.time_in_limbo.p85_minutes),
-                minutes(o.time_in_limbo.max_minutes)
-            ),
-        ),
-        (
-            "SLA breach rate",
-            format!(
-                "{} ({} of {})",
-                percent(o.breach_rate),
-                o.breached,
-                o.spells
-            ),
-        ),
-        ("bounce rate", percent(o.bounce_rate)),
-        (
-            "escalations / incomplete handoffs / dropped batons",
-            format!(
-                "{} / {} / {}",
-                o.escalations, o.incomplete_handoffs, o.dropped_batons
-            ),
-        ),
-        (
-            "done / median cycle time",
-            format!("{} / {}", o.done, minutes(o.cycle_time.median_minutes)),
-        ),
-        ("flow efficiency", percent(o.flow_efficiency)),
-        (
-            "work in progress / in limbo now",
-            format!("{} / {}", o.wip, o.in_limbo_now),
-        ),
-    ];
+    let rows = super::overall_rows(o);
     out.push_str("<h2>Overall</h2>\n<table>\n");
     for (name, value) in rows {
         let _ = writeln!(
