@@ -273,6 +273,13 @@ impl App {
         if minute != self.drawn_minute {
             self.drawn_minute = minute;
             self.dirty = true;
+            // Time alone changes the queue: snoozes end, SLAs run out.
+            let now = self.now();
+            if let Some(triage) = &mut self.triage
+                && !triage.finished
+            {
+                triage.refresh(&self.store, now)?;
+            }
         }
         Ok(())
     }
@@ -698,7 +705,15 @@ impl App {
             Action::Back | Action::Quit => triage.finished = true,
             Action::Accept => {
                 if let Some(item) = current {
-                    if item.state == State::Limbo {
+                    let next_owner = item
+                        .boundary()
+                        .and_then(|(f, t)| self.board.org.boundary(f, t))
+                        .and_then(|b| b.contract.owner.clone());
+                    if item.state == State::Limbo && next_owner.is_none() {
+                        // The contract names nobody: ask who takes it, rather than
+                        // accepting it into the no-owner signal.
+                        self.open_form(FormKind::Accept)?;
+                    } else if item.state == State::Limbo {
                         // One key: the owner is the contract's next owner, as on the CLI.
                         // The rules may still refuse (the item moved meanwhile): say so,
                         // don't end the board with an error.

@@ -24,7 +24,7 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme) {
     let bar_w = width.saturating_sub(label_w + 20).max(4);
     let boundaries = worst_first(&m.boundaries);
     let mut lines: Vec<Line> = vec![Line::styled(
-        "Time in limbo per boundary (bar: median; figures: median / 85th percentile)",
+        "Time in limbo per boundary (median / 85th percentile)",
         theme.title(),
     )];
     let max = boundaries
@@ -99,7 +99,7 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme) {
                 Rect {
                     x: inner.x,
                     y: spark_y,
-                    width: inner.width.min(daily.len() as u16 * 2),
+                    width: inner.width.min(daily.len() as u16),
                     height: 2,
                 },
                 buf,

@@ -18,8 +18,10 @@ use crate::tui::app::App;
 use crate::tui::triage::Triage;
 
 /// The keys of a triage item, on its bottom line.
-pub const TRIAGE_KEYS: &str = "a accept · b bounce · o owner · e escalate · N note · z snooze till tomorrow · space skip · ← back · esc end · ? help";
-pub const SUMMARY_KEYS: &str = "S save as snapshot · w write the summary as Markdown · ← back to the last item · esc back to the board";
+/// (The keys used most come first: narrow screens cut the line at the right.)
+pub const TRIAGE_KEYS: &str = "a accept · b bounce · z snooze · space skip · esc end · ? help · o owner · e escalate · N note · ← back";
+pub const SUMMARY_KEYS: &str =
+    "S save snapshot · w write Markdown · esc board · ← last item · q quit";
 
 pub fn render(
     area: Rect,
