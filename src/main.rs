@@ -9,6 +9,15 @@ fn main() -> ExitCode {
     match cli::run(cli, baton::tui::open) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
+            // `baton ls | head`: the reader has gone; that is not an error.
+            let broken_pipe = error.chain().any(|cause| {
+                cause
+                    .downcast_ref::<std::io::Error>()
+                    .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            });
+            if broken_pipe {
+                return ExitCode::SUCCESS;
+            }
             let text = format!("{error:#}");
             eprintln!("error: {}", baton::domain::text::display_safe(&text));
             if error.is::<cli::UsageError>() {
