@@ -94,7 +94,7 @@ pub const BINDINGS: &[Binding] = &[
         Left,
         Everywhere,
         false,
-        "previous column"
+        "previous or next column"
     ),
     binding!(
         "",
@@ -110,7 +110,7 @@ pub const BINDINGS: &[Binding] = &[
         Up,
         Everywhere,
         false,
-        "previous card (scroll up in panes)"
+        "previous or next card (in panes: scroll)"
     ),
     binding!(
         "",

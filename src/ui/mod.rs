@@ -795,9 +795,13 @@ pub fn help_lines(theme: &Theme) -> Vec<Line<'static>> {
         Line::raw(""),
     ];
     for (scope, heading) in [
-        (Scope::Board, "On the board"),
-        (Scope::Item, "On the selected item (board or detail)"),
         (Scope::Everywhere, "Everywhere"),
+        (Scope::Board, "On the board"),
+        (
+            Scope::Item,
+            "On the selected item (board, detail or triage)",
+        ),
+        (Scope::Triage, "In standup triage (t)"),
     ] {
         lines.push(Line::styled(heading, theme.title()));
         let bindings: Vec<_> = BINDINGS
