@@ -4,89 +4,25 @@
 //!
 //! Times on screen are local; `.cargo/config.toml` pins `TZ=UTC` for the tests.
 
-use std::collections::BTreeMap;
-use std::path::Path;
+mod common;
 
-use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use proptest::prelude::*;
-use tempfile::TempDir;
 
-use baton::cli::{demo_document, import_document};
 use baton::domain::{EventKind, Item, State};
 use baton::storage::{ItemFilter, Store};
-use baton::tui::app::{App, Clock, Screen};
+use baton::tui::app::{App, Screen};
 use baton::tui::board::ColumnKind;
 use baton::tui::form::FormKind;
 use baton::tui::keys::Action;
 use baton::ui::theme::Theme;
 
+use common::app::{demo_app, demo_db, key, now, open_app, press, screen, type_text};
+
 /// The demo's items.
 const DEMO_ITEMS: usize = 40;
-
-fn now() -> DateTime<Utc> {
-    "2026-11-25T09:00:00Z".parse().expect("a valid time")
-}
-
-/// A fresh database holding the demo organisation, shifted to [`now`].
-fn demo_db() -> TempDir {
-    let dir = tempfile::tempdir().expect("a temp dir");
-    let mut store = Store::open_or_create(&dir.path().join("board.db")).expect("a new store");
-    let doc = demo_document(now()).expect("the demo document");
-    import_document(&mut store, &doc, false).expect("the demo imports");
-    dir
-}
-
-fn open_app(dir: &TempDir, size: (u16, u16)) -> App {
-    let store = Store::open(&dir.path().join("board.db")).expect("the store opens");
-    App::new(store, Clock::Fixed(now()), "tester".to_string(), size).expect("the board loads")
-}
-
-fn demo_app(size: (u16, u16)) -> (TempDir, App) {
-    let dir = demo_db();
-    let app = open_app(&dir, size);
-    (dir, app)
-}
-
-fn key(app: &mut App, code: KeyCode) {
-    app.handle_key(KeyEvent::new(code, KeyModifiers::NONE))
-        .expect("the key is handled");
-}
-
-fn press(app: &mut App, c: char) {
-    key(app, KeyCode::Char(c));
-}
-
-fn type_text(app: &mut App, text: &str) {
-    for c in text.chars() {
-        press(app, c);
-    }
-}
-
-/// The screen as text, with the database's temporary path (right end of the title
-/// line, possibly cut to `…tail`) replaced by a stable marker.
-fn screen(app: &App) -> String {
-    let text = baton::tui::print(app, &Theme { color: false });
-    mask_path(&text, app.store.path())
-}
-
-fn mask_path(text: &str, path: &Path) -> String {
-    let path = path.display().to_string();
-    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
-    if let Some(title) = lines.first_mut() {
-        let cut = if title.ends_with(&path) {
-            Some(title.len() - path.len())
-        } else {
-            title
-                .rfind('…')
-                .filter(|&i| path.ends_with(&title[i + '…'.len_utf8()..]))
-        };
-        if let Some(i) = cut {
-            *title = format!("{}  [db]", title[..i].trim_end());
-        }
-    }
-    lines.join("\n") + "\n"
-}
 
 /// Selects item `id` with the arrow keys, wherever it is on the board.
 fn select(app: &mut App, id: i64) {

@@ -1,31 +1,25 @@
 //! The `baton` command line as a user meets it: what it prints, its exact error lines and
 //! exit codes. Every test works on its own temporary database, in UTC, at a fixed "now".
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::process::Stdio;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::{Value, json};
-use tempfile::TempDir;
+
+use common::BIN;
+use common::cli::{Board, DbBy};
 
 /// Friday noon of the week the scenarios play out in.
 const NOW: &str = "2026-03-06T12:00:00Z";
 
-const BIN: &str = env!("CARGO_BIN_EXE_baton");
-
-/// A temporary folder holding one database, and the environment every command runs in.
-struct Board {
-    dir: TempDir,
-    db: PathBuf,
-}
-
+/// This file's boards run at [`NOW`] and name their database in `BATON_DB`.
 impl Board {
     /// A folder with no database in it yet.
     fn empty() -> Board {
-        let dir = TempDir::new().expect("temp dir");
-        let db = dir.path().join("baton.db");
-        Board { dir, db }
+        Board::empty_at(NOW, DbBy::Env)
     }
 
     /// A fresh database, created with `baton init`.
@@ -33,57 +27,6 @@ impl Board {
         let board = Board::empty();
         board.ok(&["init"]);
         board
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn cmd(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(BIN);
-        cmd.env_clear()
-            .env("TZ", "UTC")
-            .env("BATON_NOW", NOW)
-            .env("BATON_ACTOR", "tester")
-            .env("BATON_DB", &self.db)
-            .args(args);
-        cmd
-    }
-
-    /// Runs a command that must succeed with nothing on stderr; returns its stdout.
-    fn ok(&self, args: &[&str]) -> String {
-        let output = self.cmd(args).output().expect("runs");
-        let stdout = String::from_utf8(output.stdout).expect("utf-8 stdout");
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(
-            output.status.success() && stderr.is_empty(),
-            "baton {args:?} failed ({:?}):\n{stderr}\n{stdout}",
-            output.status.code()
-        );
-        stdout
-    }
-
-    /// Runs a command that must fail with `code`, print nothing on stdout and one
-    /// `error:` line (plus clap's usage hints for code 2); returns stderr.
-    fn fails(&self, args: &[&str], code: i32) -> String {
-        let output = self.cmd(args).output().expect("runs");
-        let stderr = String::from_utf8(output.stderr).expect("utf-8 stderr");
-        assert_eq!(output.status.code(), Some(code), "baton {args:?}: {stderr}");
-        assert!(output.stdout.is_empty(), "baton {args:?} printed on stdout");
-        assert!(stderr.starts_with("error: "), "{stderr}");
-        if code == 1 {
-            assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
-        }
-        stderr
-    }
-
-    /// The one error line of a failing command (exit 1), without its newline.
-    fn error(&self, args: &[&str]) -> String {
-        self.fails(args, 1).trim_end().to_string()
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        serde_json::from_str(&self.ok(args)).expect("valid JSON")
     }
 }
 

@@ -1,79 +1,21 @@
 //! Retros through the command line, on the demo organisation at a fixed "now": stats,
 //! snapshots and the Markdown, CSV and HTML exports as a user reads them.
 
-use std::path::PathBuf;
+mod common;
 
-use assert_cmd::Command;
 use serde_json::Value;
-use tempfile::TempDir;
 
-/// Wednesday morning of the demo's week.
-const NOW: &str = "2026-11-25T09:00:00Z";
+use common::NOW;
+use common::cli::{Board, DbBy};
 
-const BIN: &str = env!("CARGO_BIN_EXE_baton");
-
-/// A temporary folder holding one demo database, and the environment every command runs in.
-struct Board {
-    _dir: TempDir,
-    db: PathBuf,
-}
-
+/// This file's boards hold the demo, run at [`NOW`] (Wednesday morning of the demo's
+/// week) and name their database with `--db`.
 impl Board {
     /// A fresh database with the sample organisation, created with `baton init --demo`.
     fn demo() -> Board {
-        let dir = TempDir::new().expect("temp dir");
-        let db = dir.path().join("baton.db");
-        let board = Board { _dir: dir, db };
+        let board = Board::empty_at(NOW, DbBy::Flag);
         board.ok(&["init", "--demo"]);
         board
-    }
-
-    fn cmd(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(BIN);
-        cmd.env_clear()
-            .env("TZ", "UTC")
-            .env("BATON_NOW", NOW)
-            .env("BATON_ACTOR", "tester")
-            .arg("--db")
-            .arg(&self.db)
-            .args(args);
-        cmd
-    }
-
-    /// Runs a command that must succeed with nothing on stderr; returns its stdout.
-    fn ok(&self, args: &[&str]) -> String {
-        let output = self.cmd(args).output().expect("runs");
-        let stdout = String::from_utf8(output.stdout).expect("utf-8 stdout");
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(
-            output.status.success() && stderr.is_empty(),
-            "baton {args:?} failed ({:?}):\n{stderr}\n{stdout}",
-            output.status.code()
-        );
-        stdout
-    }
-
-    /// Runs a command that must fail with `code`, print nothing on stdout and one
-    /// `error:` line (plus clap's usage hints for code 2); returns stderr.
-    fn fails(&self, args: &[&str], code: i32) -> String {
-        let output = self.cmd(args).output().expect("runs");
-        let stderr = String::from_utf8(output.stderr).expect("utf-8 stderr");
-        assert_eq!(output.status.code(), Some(code), "baton {args:?}: {stderr}");
-        assert!(output.stdout.is_empty(), "baton {args:?} printed on stdout");
-        assert!(stderr.starts_with("error: "), "{stderr}");
-        if code == 1 {
-            assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
-        }
-        stderr
-    }
-
-    /// The one error line of a failing command (exit 1), without its newline.
-    fn error(&self, args: &[&str]) -> String {
-        self.fails(args, 1).trim_end().to_string()
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        serde_json::from_str(&self.ok(args)).expect("valid JSON")
     }
 }
 

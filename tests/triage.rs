@@ -5,92 +5,22 @@
 //!
 //! Times on screen are local; `.cargo/config.toml` pins `TZ=UTC` for the tests.
 
-use std::path::{Path, PathBuf};
+mod common;
 
 use chrono::{DateTime, Duration, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use tempfile::TempDir;
+use crossterm::event::{KeyCode, KeyModifiers};
 
-use baton::cli::{demo_document, import_document};
 use baton::domain::attention::attention;
 use baton::domain::{Command, EventKind, ItemId, State};
 use baton::storage::Store;
 use baton::tui::app::{App, Clock, Screen};
 use baton::tui::triage::Triage;
-use baton::ui::theme::Theme;
 
-fn now() -> DateTime<Utc> {
-    "2026-11-25T09:00:00Z".parse().expect("a valid time")
-}
-
-fn db_path(dir: &TempDir) -> PathBuf {
-    dir.path().join("board.db")
-}
-
-/// A fresh database holding the demo organisation, shifted to [`now`].
-fn demo_db() -> TempDir {
-    let dir = tempfile::tempdir().expect("a temp dir");
-    let mut store = Store::open_or_create(&db_path(&dir)).expect("a new store");
-    let doc = demo_document(now()).expect("the demo document");
-    import_document(&mut store, &doc, false).expect("the demo imports");
-    dir
-}
-
-fn demo_app(size: (u16, u16)) -> (TempDir, App) {
-    let dir = demo_db();
-    let store = Store::open(&db_path(&dir)).expect("the store opens");
-    let app =
-        App::new(store, Clock::Fixed(now()), "tester".to_string(), size).expect("the board loads");
-    (dir, app)
-}
-
-fn key_with(app: &mut App, code: KeyCode, modifiers: KeyModifiers) {
-    app.handle_key(KeyEvent::new(code, modifiers))
-        .expect("the key is handled");
-}
-
-fn key(app: &mut App, code: KeyCode) {
-    key_with(app, code, KeyModifiers::NONE);
-}
-
-fn press(app: &mut App, c: char) {
-    key(app, KeyCode::Char(c));
-}
-
-fn type_text(app: &mut App, text: &str) {
-    for c in text.chars() {
-        press(app, c);
-    }
-}
+use common::app::{db_path, demo_app, key, key_with, now, press, screen, type_text};
 
 /// Empties the focused text field of a form.
 fn clear_field(app: &mut App) {
     key_with(app, KeyCode::Char('u'), KeyModifiers::CONTROL);
-}
-
-/// The screen as text, with the database's temporary path (right end of the title
-/// line, possibly cut to `…tail`) replaced by a stable marker.
-fn screen(app: &App) -> String {
-    let text = baton::tui::print(app, &Theme { color: false });
-    mask_path(&text, app.store.path())
-}
-
-fn mask_path(text: &str, path: &Path) -> String {
-    let path = path.display().to_string();
-    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
-    if let Some(title) = lines.first_mut() {
-        let cut = if title.ends_with(&path) {
-            Some(title.len() - path.len())
-        } else {
-            title
-                .rfind('…')
-                .filter(|&i| path.ends_with(&title[i + '…'.len_utf8()..]))
-        };
-        if let Some(i) = cut {
-            *title = format!("{}  [db]", title[..i].trim_end());
-        }
-    }
-    lines.join("\n") + "\n"
 }
 
 /// The attention queue's ids at `at`, as `baton attention --json` lists them.

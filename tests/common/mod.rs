@@ -1,8 +1,12 @@
-//! What the pseudo-terminal tests share: the real binary on a temp database, opened in
-//! a pty whose output is read into a vt100 screen, keys typed into it, and the checks
-//! that it quits cleanly and gives the terminal back.
+//! What the integration tests share. Here, for the pseudo-terminal tests: the real
+//! binary on a temp database, opened in a pty whose output is read into a vt100 screen,
+//! keys typed into it, and the checks that it quits cleanly and gives the terminal back.
+//! [`cli`] runs `baton` commands on a temp database; [`app`] drives an `App` on the demo.
 // Each test crate that includes this module uses only part of it.
 #![allow(dead_code)]
+
+pub mod app;
+pub mod cli;
 
 use std::io::{Read, Write};
 use std::num::NonZeroU16;
