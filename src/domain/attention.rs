@@ -343,24 +343,29 @@ pub fn possible_duplicates<'a>(
     let mut word_ids: HashMap<&str, usize> = HashMap::new();
     let mut words: Vec<&str> = Vec::new();
     let mut frequency: Vec<usize> = Vec::new();
-    let word_sets: Vec<Vec<usize>> = titles
-        .iter()
-        .map(|title| {
-            let mut set: Vec<usize> = title
-                .iter()
-                .map(|w| {
-                    let id = *word_ids.entry(w.as_str()).or_insert_with(|| {
-                        words.push(w.as_str());
-                        frequency.push(0);
-                        words.len() - 1
-                    });
-                    frequency[id] += 1;
-                    id
-                })
-                .collect();
-            set.sort_unstable();
-            set
-        })
+    // Each title's sorted word ids, end to end in one list (`ends[x]` is where title x
+    // ends): the join reads millions of them, and one list keeps them in the cache.
+    let mut flat: Vec<u32> = Vec::new();
+    let mut ends: Vec<usize> = Vec::with_capacity(titles.len());
+    for title in &titles {
+        let start = flat.len();
+        for w in title {
+            let id = *word_ids.entry(w.as_str()).or_insert_with(|| {
+                words.push(w.as_str());
+                frequency.push(0);
+                words.len() - 1
+            });
+            frequency[id] += 1;
+            flat.push(id as u32);
+        }
+        flat[start..].sort_unstable();
+        ends.push(flat.len());
+    }
+    let set_of = |x: usize| &flat[if x == 0 { 0 } else { ends[x - 1] }..ends[x]];
+    // `words_needed` for every pair of title sizes, worked out once.
+    let longest = titles.iter().map(Vec::len).max().unwrap_or(0);
+    let needed: Vec<Vec<usize>> = (0..=longest)
+        .map(|a| (0..=longest).map(|b| words_needed(a, b)).collect())
         .collect();
     let mut team_ids: HashMap<&str, usize> = HashMap::new();
     let teams: Vec<usize> = open
@@ -374,25 +379,26 @@ pub fn possible_duplicates<'a>(
     // `seen[y] == x` once y has been compared with x.
     let mut seen: Vec<usize> = vec![usize::MAX; open.len()];
     let mut best: HashMap<ItemId, (f64, ItemId)> = HashMap::new();
-    for (x, set) in word_sets.iter().enumerate() {
+    for x in 0..open.len() {
+        let set = set_of(x);
         if set.len() < 2 {
             continue;
         }
-        let mut ordered = set.clone();
-        ordered.sort_by_key(|&w| (frequency[w], words[w]));
+        let mut ordered = set.to_vec();
+        ordered.sort_by_key(|&w| (frequency[w as usize], words[w as usize]));
         let prefix = set.len() - (DUPLICATE_SIMILARITY * set.len() as f64).ceil() as usize + 1;
         for &word in ordered.iter().take(prefix) {
+            let word = word as usize;
             for &y in index[word].iter().take(DUPLICATE_POSTING_CAP) {
                 if seen[y] == x {
                     continue;
                 }
                 seen[y] = x;
-                let other = &word_sets[y];
                 if teams[x] == teams[y] {
                     continue;
                 }
-                let Some(shared) =
-                    shared_at_least(set, other, words_needed(set.len(), other.len()))
+                let other = set_of(y);
+                let Some(shared) = shared_at_least(set, other, needed[set.len()][other.len()])
                 else {
                     continue;
                 };
@@ -431,21 +437,17 @@ fn words_needed(a: usize, b: usize) -> usize {
 
 /// How many elements two sorted sets share, or `None` as soon as fewer than `needed`
 /// can be: most candidate pairs are ruled out after a few comparisons.
-fn shared_at_least(a: &[usize], b: &[usize], needed: usize) -> Option<usize> {
+fn shared_at_least(a: &[u32], b: &[u32], needed: usize) -> Option<usize> {
     let (mut i, mut j, mut shared) = (0, 0, 0);
     while i < a.len() && j < b.len() {
         if shared + (a.len() - i).min(b.len() - j) < needed {
             return None;
         }
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                shared += 1;
-                i += 1;
-                j += 1;
-            }
-        }
+        // Without branches: which side moves is a coin toss the CPU cannot predict.
+        let (x, y) = (a[i], b[j]);
+        shared += usize::from(x == y);
+        i += usize::from(x <= y);
+        j += usize::from(y <= x);
     }
     (shared >= needed).then_some(shared)
 }
