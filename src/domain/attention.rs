@@ -123,6 +123,13 @@ pub fn standing(age: Duration, sla: Option<Duration>) -> SlaStanding {
     }
 }
 
+/// Items sent across a boundary before this moment have breached its SLA by `now`:
+/// the same rule as [`standing`], as a point in time, so storage can count breaches
+/// without loading the items.
+pub fn breached_if_sent_before(now: DateTime<Utc>, sla: Duration) -> DateTime<Utc> {
+    now - sla
+}
+
 /// Where a limbo item stands against the SLA, and its age.
 pub fn sla_standing(item: &Item, org: &Org, now: DateTime<Utc>) -> Option<(SlaStanding, Duration)> {
     let (from, to) = item.boundary()?;
@@ -468,4 +475,26 @@ pub fn contract_signals(org: &Org) -> Vec<(String, Signal)> {
             )
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_breach_cutoff_is_the_same_rule_as_standing() {
+        let now = DateTime::parse_from_rfc3339("2026-11-25T09:00:00Z")
+            .expect("time")
+            .with_timezone(&Utc);
+        let sla = Duration::hours(24);
+        let cutoff = breached_if_sent_before(now, sla);
+        for minutes_ago in [0, 60, 1439, 1440, 1441, 5000] {
+            let sent = now - Duration::minutes(minutes_ago);
+            assert_eq!(
+                sent < cutoff,
+                standing(now - sent, Some(sla)) == SlaStanding::Breached,
+                "sent {minutes_ago} minutes ago"
+            );
+        }
+    }
 }

@@ -102,17 +102,14 @@ pub enum Order {
     RecentlyChanged,
 }
 
-/// The few facts about an open item that the board's counts and duplicate marks need,
-/// without loading whole items.
+/// Open items counted by where they are and whether someone owns them.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OpenSummary {
-    pub id: ItemId,
+pub struct OpenGroup {
     pub state: State,
     pub team: String,
     pub limbo_to: Option<String>,
     pub has_owner: bool,
-    pub sent_at: Option<DateTime<Utc>>,
-    pub title: String,
+    pub count: usize,
 }
 
 impl ItemFilter {
@@ -440,33 +437,74 @@ impl Store {
         Ok(usize::try_from(n).unwrap_or(0))
     }
 
-    /// A light summary of every open item matching `filter` (states are ignored).
-    pub fn open_summaries(&self, filter: &ItemFilter) -> Result<Vec<OpenSummary>> {
+    /// How many open items match `filter`, grouped by where they are and whether they
+    /// have an owner: what the board's column counts are made of, read from the index
+    /// alone.
+    pub fn open_groups(&self, filter: &ItemFilter) -> Result<Vec<OpenGroup>> {
         let filter = ItemFilter {
             states: vec![State::Active, State::Limbo],
             ..filter.clone()
         };
         let (clause, args) = filter.clause();
         let sql = format!(
-            "SELECT id, state, team, limbo_to, owner IS NOT NULL, sent_at, title
-             FROM items WHERE {clause} ORDER BY id"
+            "SELECT state, team, limbo_to, owner IS NOT NULL, count(*)
+             FROM items WHERE {clause} GROUP BY state, team, limbo_to, owner IS NOT NULL"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| {
-            let state: String = r.get(1)?;
-            Ok(OpenSummary {
-                id: r.get(0)?,
+            let state: String = r.get(0)?;
+            Ok(OpenGroup {
                 state: if state == "limbo" {
                     State::Limbo
                 } else {
                     State::Active
                 },
-                team: r.get(2)?,
-                limbo_to: r.get(3)?,
-                has_owner: r.get(4)?,
-                sent_at: r.get::<_, Option<i64>>(5)?.map(to_time),
-                title: r.get(6)?,
+                team: r.get(1)?,
+                limbo_to: r.get(2)?,
+                has_owner: r.get(3)?,
+                count: usize::try_from(r.get::<_, i64>(4)?).unwrap_or(0),
             })
+        })?;
+        rows.map(|r| r.map_err(StoreError::from)).collect()
+    }
+
+    /// How many items matching `filter` wait in limbo `from → to` since before `cutoff`.
+    pub fn count_in_limbo_since_before(
+        &self,
+        filter: &ItemFilter,
+        from: &str,
+        to: &str,
+        cutoff: DateTime<Utc>,
+    ) -> Result<usize> {
+        let filter = ItemFilter {
+            states: vec![State::Limbo],
+            held_by: Some(from.to_string()),
+            limbo_to: Some(to.to_string()),
+            ..filter.clone()
+        };
+        let (clause, mut args) = filter.clause();
+        args.push(cutoff.timestamp().to_string());
+        let sql = format!(
+            "SELECT count(*) FROM items WHERE {clause} AND sent_at < CAST(?{} AS INTEGER)",
+            args.len()
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let n: i64 = stmt.query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+
+    /// Id, holding team and title of every open item matching `filter`: what the
+    /// duplicate-title join needs.
+    pub fn open_titles(&self, filter: &ItemFilter) -> Result<Vec<(ItemId, String, String)>> {
+        let filter = ItemFilter {
+            states: vec![State::Active, State::Limbo],
+            ..filter.clone()
+        };
+        let (clause, args) = filter.clause();
+        let sql = format!("SELECT id, team, title FROM items WHERE {clause} ORDER BY id");
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })?;
         rows.map(|r| r.map_err(StoreError::from)).collect()
     }

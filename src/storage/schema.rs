@@ -78,12 +78,16 @@ pub fn migrations() -> Migrations<'static> {
             );",
         ),
         M::up("ALTER TABLE items ADD COLUMN arrived_from TEXT;"),
+        // The board counts each column, and each limbo column's breaches, from this.
+        M::up(
+            "CREATE INDEX items_place ON items(state, team, limbo_to, sent_at, owner IS NOT NULL);",
+        ),
     ])
 }
 
 /// The schema version this Baton writes.
 pub fn latest_version() -> usize {
-    4
+    5
 }
 
 #[cfg(test)]

@@ -269,6 +269,13 @@ impl App {
         if self.store.data_version()? != self.data_version {
             self.reload()?;
         }
+        if self.board.duplicates.is_none() {
+            self.board.duplicates = Some(super::board::duplicates(
+                &self.store,
+                &self.query.filter,
+            )?);
+            self.dirty = true;
+        }
         let minute = self.now().timestamp() / 60;
         if minute != self.drawn_minute {
             self.drawn_minute = minute;
@@ -840,8 +847,8 @@ impl App {
         };
         let item = self.store.item(id)?;
         let events = self.store.events(id)?;
-        let like = match self.board.duplicates.get(&id) {
-            Some(other) => Some(self.store.item(*other)?),
+        let like = match self.board.duplicate_of(id) {
+            Some(other) => Some(self.store.item(other)?),
             None => None,
         };
         let signals = if item.state.is_open() {

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::attention::{SlaStanding, lacks_owner, possible_duplicates, standing};
+use crate::domain::attention::{breached_if_sent_before, lacks_owner, possible_duplicates};
 use crate::domain::{Item, ItemId, Org, State};
 use crate::storage::{ItemFilter, Order, Result, Store};
 
@@ -95,8 +95,9 @@ pub struct Board {
     pub org: Org,
     pub columns: Vec<Column>,
     pub totals: Totals,
-    /// Open items whose title is like another team's open item, with that item.
-    pub duplicates: HashMap<ItemId, ItemId>,
+    /// Open items whose title is like another team's open item, with that item;
+    /// `None` until worked out (see [`DUPLICATES_AT_ONCE`]).
+    pub duplicates: Option<HashMap<ItemId, ItemId>>,
 }
 
 /// Teams in flow order: along the boundaries, a team after those that send to it;
@@ -185,6 +186,20 @@ pub fn arrange(defaults: Vec<ColumnKind>, saved: &[String]) -> Vec<ColumnKind> {
     result
 }
 
+/// Up to this many open items, duplicates are worked out with the board; above, on
+/// the first idle moment after it is drawn.
+pub const DUPLICATES_AT_ONCE: usize = 5_000;
+
+/// Open items whose title is like another team's open item, with that item.
+pub fn duplicates(store: &Store, filter: &ItemFilter) -> Result<HashMap<ItemId, ItemId>> {
+    let titles = store.open_titles(filter)?;
+    Ok(possible_duplicates(
+        titles
+            .iter()
+            .map(|(id, team, title)| (*id, team.as_str(), title.as_str())),
+    ))
+}
+
 /// What the board loads, and how much of each column.
 #[derive(Debug, Clone, Default)]
 pub struct Query {
@@ -194,6 +209,11 @@ pub struct Query {
 }
 
 impl Board {
+    /// The other team's open item whose title this one's is like, when known.
+    pub fn duplicate_of(&self, id: ItemId) -> Option<ItemId> {
+        self.duplicates.as_ref()?.get(&id).copied()
+    }
+
     /// Reloads the window of one column starting at `start`.
     pub fn load_window(
         &mut self,
@@ -259,43 +279,48 @@ impl Board {
         if query.show_closed {
             kinds.push(ColumnKind::Closed);
         }
-        let summaries = store.open_summaries(&query.filter)?;
+        // Counts come from grouped counts in the index, not from loading the items.
         let mut counts: HashMap<ColumnKind, (usize, usize)> = HashMap::new();
         let mut totals = Totals::default();
-        for s in &summaries {
-            totals.open += 1;
-            let limbo = s.limbo_to.as_deref().map(|to| (s.team.as_str(), to));
-            if lacks_owner(s.has_owner, limbo, &org) {
-                totals.no_owner += 1;
+        for g in store.open_groups(&query.filter)? {
+            totals.open += g.count;
+            let limbo = g.limbo_to.as_deref().map(|to| (g.team.as_str(), to));
+            if lacks_owner(g.has_owner, limbo, &org) {
+                totals.no_owner += g.count;
             }
-            let kind = match (&s.state, limbo, s.sent_at) {
-                (State::Limbo, Some((from, to)), Some(sent_at)) => {
-                    totals.in_limbo += 1;
-                    let sla = org.boundary(from, to).and_then(|b| b.contract.sla());
-                    let breached =
-                        standing(now.signed_duration_since(sent_at), sla) == SlaStanding::Breached;
-                    totals.breached += usize::from(breached);
-                    let entry = counts
-                        .entry(ColumnKind::Limbo {
-                            from: from.to_string(),
-                            to: to.to_string(),
-                        })
-                        .or_default();
-                    entry.1 += usize::from(breached);
-                    entry.0 += 1;
-                    continue;
+            let kind = match (g.state, limbo) {
+                (State::Limbo, Some((from, to))) => {
+                    totals.in_limbo += g.count;
+                    ColumnKind::Limbo {
+                        from: from.to_string(),
+                        to: to.to_string(),
+                    }
                 }
                 _ => ColumnKind::Lane {
-                    team: s.team.clone(),
+                    team: g.team.clone(),
                 },
             };
-            counts.entry(kind).or_default().0 += 1;
+            counts.entry(kind).or_default().0 += g.count;
         }
-        let duplicates = possible_duplicates(
-            summaries
-                .iter()
-                .map(|s| (s.id, s.team.as_str(), s.title.as_str())),
-        );
+        for b in &org.boundaries {
+            let kind = ColumnKind::Limbo {
+                from: b.from.clone(),
+                to: b.to.clone(),
+            };
+            let (Some(entry), Some(sla)) = (counts.get_mut(&kind), b.contract.sla()) else {
+                continue;
+            };
+            let cutoff = breached_if_sent_before(now, sla);
+            entry.1 = store.count_in_limbo_since_before(&query.filter, &b.from, &b.to, cutoff)?;
+            totals.breached += entry.1;
+        }
+        // The duplicate-title join reads every open title; on a large board it waits for
+        // the first idle moment so the first frame is not held up (see `App::tick`).
+        let duplicates = if totals.open <= DUPLICATES_AT_ONCE {
+            Some(duplicates(store, &query.filter)?)
+        } else {
+            None
+        };
         let mut columns = Vec::with_capacity(kinds.len());
         for kind in kinds {
             let (count, breached) = match kind {

@@ -503,7 +503,7 @@ fn render_card(
     if !item.incomplete_handoff.is_empty() {
         spans.push(mark(theme::INCOMPLETE, theme.warning()));
     }
-    if app.board.duplicates.contains_key(&item.id) {
+    if app.board.duplicate_of(item.id).is_some() {
         spans.push(mark(theme::DUPLICATE, theme.warning()));
     }
     if let Some(due) = item.due.filter(|_| item.state.is_open()) {
