@@ -15,7 +15,8 @@ applies the same rules as `src/domain/rules.rs` (`apply`), so an impossible hist
 fails here, not at import. The derived fields of each item (title, team, owner,
 state, boundary) are computed by replaying that history, as Baton does. The output
 is in the exact form `BoardDocument::to_json` writes (field order, omitted empty
-fields, two-space indentation), which `tests/demo_asset.rs` checks.
+fields, a header line then one compact line per team, boundary and item), which
+`tests/demo_asset.rs` checks.
 
 Before writing, the script computes the attention signals at AS_OF the way
 `src/domain/attention.rs` does, and refuses to write a demo that does not show every
@@ -774,6 +775,18 @@ ALL_CODES = ["overdue", "sla-breached", "escalated", "due-soon", "sla-at-risk", 
 CONTRACT_FIELDS = ["trigger", "definition_of_done", "outcome", "owner", "sla", "escalate_to"]
 
 
+def board_document(doc):
+    """The document laid out as Baton writes it (`DocumentWriter` in src/export/json.rs)."""
+    compact = lambda value: json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    out = '{"format":"baton-board","version":1,'
+    if doc.get("as_of"):
+        out += '"as_of":' + compact(doc["as_of"]) + ","
+    for name, last in (("teams", False), ("boundaries", False)):
+        out += "\n" + compact(name) + ":[" + ",".join("\n" + compact(v) for v in doc[name]) + "\n],"
+    out += '\n"items":[' + ",".join("\n" + compact(v) for v in doc["items"]) + "\n]}\n"
+    return out
+
+
 def main():
     # Ids in order of creation, as Baton would have given them.
     ordered = sorted(enumerate(ITEMS), key=lambda p: (p[1].created_at, p[0]))
@@ -801,7 +814,7 @@ def main():
         "items": [it.record(i) for i, it in items],
     }
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    OUT.write_text(board_document(doc), encoding="utf-8")
 
     if "--summary" in sys.argv[1:]:
         states = {}

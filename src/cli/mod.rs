@@ -16,7 +16,7 @@ use crate::domain::metrics::Period;
 use crate::domain::text::{display_safe, to_json_pretty};
 use crate::domain::time::{parse_due, parse_time, whole_seconds};
 use crate::domain::{Boundary, Command, Contract, Item, State, Team, Ticks};
-use crate::export::json::BoardDocument;
+use crate::export::json::{BoardDocument, DocumentWriter, ItemHead, event_json};
 use crate::storage::{ItemFilter, Store};
 use args::{
     BoardArgs, BoundaryCmd, Cli, Cmd, ContractArgs, ExportFormat, SnapshotCmd, StateArg, TeamCmd,
@@ -409,7 +409,30 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardArgs, bool) -> Result<()>
             let store = Store::open(&ctx.db)?;
             let text = match format {
                 ExportFormat::Json => {
-                    BoardDocument::new(&store.org()?, &store.all_histories()?).to_json()
+                    // Streamed from the store, a line per item, into the file or stdout.
+                    let org = store.org()?;
+                    let write = |sink: &mut dyn Write| -> Result<()> {
+                        let mut writer = DocumentWriter::start(sink, &org, None)?;
+                        store.for_each_stored_history(|item, events| -> Result<()> {
+                            let events = events
+                                .iter()
+                                .map(|e| event_json(e.seq, e.at, &e.actor, &e.data))
+                                .collect::<std::io::Result<Vec<String>>>()?;
+                            writer.item(&ItemHead::of_item(item), events)?;
+                            Ok(())
+                        })?;
+                        writer.finish()?;
+                        Ok(())
+                    };
+                    match file {
+                        Some(path) => write_atomically_with(&path, write)?,
+                        None => {
+                            let mut buffered = std::io::BufWriter::new(&mut *out);
+                            write(&mut buffered)?;
+                            buffered.flush()?;
+                        }
+                    }
+                    return Ok(());
                 }
                 report => {
                     let snap = match &snapshot {
@@ -717,13 +740,26 @@ fn boundary(ctx: &Context, cmd: BoundaryCmd, out: &mut impl Write) -> Result<()>
 
 /// Writes a file whole or not at all: to a temporary file beside it, then renamed.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomically_with(path, |w| Ok(w.write_all(bytes)?))
+}
+
+/// Like [`write_atomically`], for content written bit by bit.
+pub fn write_atomically_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<()> {
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+    let tmp = tempfile::NamedTempFile::new_in(dir)
         .with_context(|| format!("cannot write {}", path.display()))?;
-    tmp.write_all(bytes)?;
+    let mut buffered = std::io::BufWriter::new(tmp);
+    fill(&mut buffered)?;
+    let tmp = buffered
+        .into_inner()
+        .map_err(|e| e.into_error())
+        .with_context(|| format!("cannot write {}", path.display()))?;
     tmp.persist(path)
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())

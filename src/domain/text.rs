@@ -5,7 +5,7 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use std::io::Write;
 
-use serde_json::ser::{Formatter, PrettyFormatter};
+use serde_json::ser::{CompactFormatter, Formatter, PrettyFormatter};
 
 /// Replaces control characters (escape sequences, bells, carriage returns, …) with a
 /// visible `�`, and newlines and tabs with a space, so stored text can never move the
@@ -43,9 +43,19 @@ pub fn to_json_pretty<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::Re
     Ok(String::from_utf8(bytes).unwrap_or_default())
 }
 
-struct SafeFormatter<'a>(PrettyFormatter<'a>);
+/// Compact JSON, as safe as [`to_json_pretty`]: what the database and the board
+/// document store.
+pub fn to_json_compact<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
+    let mut bytes = Vec::new();
+    let mut serializer =
+        serde_json::Serializer::with_formatter(&mut bytes, SafeFormatter(CompactFormatter));
+    value.serialize(&mut serializer)?;
+    Ok(String::from_utf8(bytes).unwrap_or_default())
+}
 
-impl Formatter for SafeFormatter<'_> {
+struct SafeFormatter<F>(F);
+
+impl<F: Formatter> Formatter for SafeFormatter<F> {
     fn write_string_fragment<W: ?Sized + Write>(
         &mut self,
         writer: &mut W,

@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::rules::replay;
-use crate::domain::text::to_json_pretty;
+use crate::domain::text::to_json_compact;
 use crate::domain::{Boundary, DomainError, Event, EventKind, Item, ItemId, Org, State, Team};
 
 pub const FORMAT: &str = "baton-board";
@@ -137,10 +137,28 @@ impl BoardDocument {
         serde_json::from_str(text).map_err(|e| ImportError::Malformed(e.to_string()))
     }
 
+    /// The document as Baton writes it: see [`DocumentWriter`].
     pub fn to_json(&self) -> String {
-        let mut text = to_json_pretty(self).unwrap_or_default();
-        text.push('\n');
-        text
+        let org = Org {
+            teams: self.teams.clone(),
+            boundaries: self.boundaries.clone(),
+        };
+        let write = || -> std::io::Result<Vec<u8>> {
+            let mut writer = DocumentWriter::start(Vec::new(), &org, self.as_of)?;
+            for record in &self.items {
+                let head = ItemHead::of_record(record);
+                let events = record
+                    .events
+                    .iter()
+                    .map(|e| to_json_compact(e).unwrap_or_default());
+                writer.item(&head, events)?;
+            }
+            writer.finish()
+        };
+        write()
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .unwrap_or_default()
     }
 
     /// Checks the document and replays every history through the domain rules.
@@ -218,4 +236,121 @@ impl BoardDocument {
             }
         }
     }
+}
+
+/// An item record without its events: what precedes `"events"` in the document.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ItemHead<'a> {
+    pub id: ItemId,
+    pub title: &'a str,
+    pub team: &'a str,
+    pub owner: Option<&'a str>,
+    pub state: State,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub boundary: Option<BoundaryRef>,
+}
+
+impl<'a> ItemHead<'a> {
+    pub fn of_item(item: &'a Item) -> ItemHead<'a> {
+        ItemHead {
+            id: item.id,
+            title: &item.title,
+            team: &item.team,
+            owner: item.owner.as_deref(),
+            state: item.state,
+            boundary: BoundaryRef::of(item),
+        }
+    }
+
+    fn of_record(record: &'a ItemRecord) -> ItemHead<'a> {
+        ItemHead {
+            id: record.id,
+            title: &record.title,
+            team: &record.team,
+            owner: record.owner.as_deref(),
+            state: record.state,
+            boundary: record.boundary.clone(),
+        }
+    }
+}
+
+/// Writes the board document as it is read from the store, one item at a time: a
+/// header line, then one line per team, boundary and item (compact JSON), so that a
+/// million events stream through without the whole board in memory, and exports diff
+/// line by line.
+pub struct DocumentWriter<W: std::io::Write> {
+    out: W,
+    first_item: bool,
+}
+
+fn json_line<T: Serialize + ?Sized>(value: &T) -> std::io::Result<String> {
+    to_json_compact(value).map_err(std::io::Error::other)
+}
+
+impl<W: std::io::Write> DocumentWriter<W> {
+    pub fn start(mut out: W, org: &Org, as_of: Option<DateTime<Utc>>) -> std::io::Result<Self> {
+        write!(out, "{{\"format\":\"{FORMAT}\",\"version\":{VERSION},")?;
+        if let Some(as_of) = as_of {
+            write!(out, "\"as_of\":{},", json_line(&as_of)?)?;
+        }
+        write!(out, "\n\"teams\":[")?;
+        for (i, team) in org.teams.iter().enumerate() {
+            write!(
+                out,
+                "{}\n{}",
+                if i == 0 { "" } else { "," },
+                json_line(team)?
+            )?;
+        }
+        write!(out, "\n],\n\"boundaries\":[")?;
+        for (i, b) in org.boundaries.iter().enumerate() {
+            write!(out, "{}\n{}", if i == 0 { "" } else { "," }, json_line(b)?)?;
+        }
+        write!(out, "\n],\n\"items\":[")?;
+        Ok(DocumentWriter {
+            out,
+            first_item: true,
+        })
+    }
+
+    /// One item: its head and its events, each already as compact JSON.
+    pub fn item(
+        &mut self,
+        head: &ItemHead,
+        events: impl IntoIterator<Item = String>,
+    ) -> std::io::Result<()> {
+        let head = json_line(head)?;
+        // `{"id":…,"boundary":{…}}` → `{"id":…,"boundary":{…},"events":[…]}`
+        let open = head.strip_suffix('}').unwrap_or(&head);
+        write!(
+            self.out,
+            "{}\n{open},\"events\":[",
+            if self.first_item { "" } else { "," }
+        )?;
+        self.first_item = false;
+        for (i, event) in events.into_iter().enumerate() {
+            if i > 0 {
+                self.out.write_all(b",")?;
+            }
+            self.out.write_all(event.as_bytes())?;
+        }
+        self.out.write_all(b"]}")
+    }
+
+    pub fn finish(mut self) -> std::io::Result<W> {
+        self.out.write_all(b"\n]}\n")?;
+        Ok(self.out)
+    }
+}
+
+/// An event as the document writes it, from what the store keeps: its number, time and
+/// actor, then the stored JSON of what happened (already compact and safe). The same
+/// bytes as serializing the [`Event`].
+pub fn event_json(seq: u32, at: DateTime<Utc>, actor: &str, data: &str) -> std::io::Result<String> {
+    let fields = data.strip_prefix('{').unwrap_or(data);
+    Ok(format!(
+        "{{\"seq\":{seq},\"at\":{},\"actor\":{},{fields}",
+        json_line(&at)?,
+        json_line(actor)?
+    ))
 }

@@ -102,6 +102,15 @@ pub enum Order {
     RecentlyChanged,
 }
 
+/// An event as stored: its number, time, actor and the JSON of what happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredEvent {
+    pub seq: u32,
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub data: String,
+}
+
 /// Open items counted by where they are and whether someone owns them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpenGroup {
@@ -712,6 +721,57 @@ impl Store {
         })
     }
 
+    /// Every item, by id, with its events as stored (number, time, actor, JSON of what
+    /// happened), one item at a time: export streams a million events this way without
+    /// decoding them or holding the board in memory.
+    pub fn for_each_stored_history<E: From<StoreError>>(
+        &self,
+        mut visit: impl FnMut(&Item, &[StoredEvent]) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        let mut items_stmt = self
+            .conn
+            .prepare(&format!("SELECT {ITEM_COLUMNS} FROM items ORDER BY id"))
+            .map_err(StoreError::from)?;
+        let mut events_stmt = self
+            .conn
+            .prepare("SELECT item_id, seq, at, actor, data FROM events ORDER BY item_id, seq")
+            .map_err(StoreError::from)?;
+        let mut items = items_stmt.query([]).map_err(StoreError::from)?;
+        let mut events = events_stmt.query([]).map_err(StoreError::from)?;
+        let mut pending: Option<(ItemId, StoredEvent)> = None;
+        let mut batch: Vec<StoredEvent> = Vec::new();
+        while let Some(row) = items.next().map_err(StoreError::from)? {
+            let item = item_from_row(row).map_err(StoreError::from)?;
+            batch.clear();
+            loop {
+                if pending.is_none() {
+                    pending = match events.next().map_err(StoreError::from)? {
+                        Some(r) => Some((
+                            r.get(0).map_err(StoreError::from)?,
+                            StoredEvent {
+                                seq: r.get(1).map_err(StoreError::from)?,
+                                at: to_time(r.get(2).map_err(StoreError::from)?),
+                                actor: r.get(3).map_err(StoreError::from)?,
+                                data: r.get(4).map_err(StoreError::from)?,
+                            },
+                        )),
+                        None => None,
+                    };
+                }
+                match pending.take() {
+                    Some((id, event)) if id == item.id => batch.push(event),
+                    Some((id, _)) if id < item.id => {} // an orphan event: skipped
+                    other => {
+                        pending = other;
+                        break;
+                    }
+                }
+            }
+            visit(&item, &batch)?;
+        }
+        Ok(())
+    }
+
     /// Every item with its events, by id, for export.
     pub fn all_histories(&self) -> Result<Vec<(Item, Vec<Event>)>> {
         let items = self.items(&ItemFilter::default())?;
@@ -779,7 +839,7 @@ fn check_sqlite_header(path: &Path) -> std::result::Result<(), String> {
 }
 
 fn json<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_string(value).unwrap_or_else(|_| "[]".to_string())
+    crate::domain::text::to_json_compact(value).unwrap_or_else(|_| "[]".to_string())
 }
 
 fn from_json<T: serde::de::DeserializeOwned>(text: &str, column: usize) -> rusqlite::Result<T> {

@@ -270,10 +270,8 @@ impl App {
             self.reload()?;
         }
         if self.board.duplicates.is_none() {
-            self.board.duplicates = Some(super::board::duplicates(
-                &self.store,
-                &self.query.filter,
-            )?);
+            self.board.duplicates =
+                Some(super::board::duplicates(&self.store, &self.query.filter)?);
             self.dirty = true;
         }
         let minute = self.now().timestamp() / 60;

@@ -193,11 +193,9 @@ pub const DUPLICATES_AT_ONCE: usize = 5_000;
 /// Open items whose title is like another team's open item, with that item.
 pub fn duplicates(store: &Store, filter: &ItemFilter) -> Result<HashMap<ItemId, ItemId>> {
     let titles = store.open_titles(filter)?;
-    Ok(possible_duplicates(
-        titles
-            .iter()
-            .map(|(id, team, title)| (*id, team.as_str(), title.as_str())),
-    ))
+    Ok(possible_duplicates(titles.iter().map(
+        |(id, team, title)| (*id, team.as_str(), title.as_str()),
+    )))
 }
 
 /// What the board loads, and how much of each column.

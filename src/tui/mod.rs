@@ -52,7 +52,10 @@ pub fn open(ctx: &Context, args: BoardArgs, demo: bool) -> Result<()> {
     if args.print {
         let (tw, th) = crossterm::terminal::size().unwrap_or((160, 48));
         let (width, height) = (args.width.unwrap_or(tw), args.height.unwrap_or(th));
-        let app = App::new(store, clock, ctx.actor.clone(), (width, height))?;
+        let mut app = App::new(store, clock, ctx.actor.clone(), (width, height))?;
+        // What an idle moment adds on screen (duplicate marks on a large board) is
+        // worked out before printing.
+        app.tick()?;
         print!("{}", print(&app, &Theme { color: false }));
         return Ok(());
     }
