@@ -1622,3 +1622,17 @@ fn help_names_every_command() {
         .success()
         .stdout(predicate::str::contains("attention").and(predicate::str::contains("boundary")));
 }
+
+#[test]
+fn the_streamed_export_is_what_the_library_writes_for_any_actor_and_text() {
+    let board = Board::empty();
+    board.ok(&["init", "--demo"]);
+    // An actor and a title that need escaping, and one that does not.
+    let mut cmd = board.cmd(&["add", "Quote \" and \\ and \u{9b}31m", "--team", "sales"]);
+    cmd.env("BATON_ACTOR", "Ann \"the boss\" Tomás");
+    assert!(cmd.output().expect("runs").status.success());
+    let first = board.ok(&["export"]);
+    let parsed = baton::export::json::BoardDocument::parse(&first).expect("parses");
+    assert_eq!(parsed.to_json(), first);
+    assert!(!first.contains('\u{9b}'), "C1 controls are escaped");
+}

@@ -348,9 +348,24 @@ impl<W: std::io::Write> DocumentWriter<W> {
 /// bytes as serializing the [`Event`].
 pub fn event_json(seq: u32, at: DateTime<Utc>, actor: &str, data: &str) -> std::io::Result<String> {
     let fields = data.strip_prefix('{').unwrap_or(data);
-    Ok(format!(
-        "{{\"seq\":{seq},\"at\":{},\"actor\":{},{fields}",
-        json_line(&at)?,
-        json_line(actor)?
-    ))
+    let mut out = String::with_capacity(data.len() + actor.len() + 48);
+    out.push_str("{\"seq\":");
+    out.push_str(&seq.to_string());
+    // Stored times are whole seconds, which serde writes as RFC 3339 with `Z`.
+    out.push_str(",\"at\":\"");
+    out.push_str(&crate::domain::time::format_time(at));
+    out.push_str("\",\"actor\":");
+    let plain = actor
+        .chars()
+        .all(|c| (c.is_ascii_graphic() || c == ' ') && c != '"' && c != '\\');
+    if plain {
+        out.push('"');
+        out.push_str(actor);
+        out.push('"');
+    } else {
+        out.push_str(&json_line(actor)?);
+    }
+    out.push(',');
+    out.push_str(fields);
+    Ok(out)
 }

@@ -645,7 +645,7 @@ impl Store {
         )?;
         // The board as it stood at the period's end: the stored state, unless something
         // happened since, in which case each history is replayed up to that moment.
-        let items = if later {
+        if later {
             let mut items = Vec::new();
             for (item, events) in self.all_histories()? {
                 let upto: Vec<Event> = events
@@ -658,14 +658,44 @@ impl Store {
                     );
                 }
             }
-            items
-        } else {
-            self.items(&ItemFilter::default())?
-        };
-        let histories = self.flow_histories()?;
+            let histories = self.flow_histories()?;
+            return Ok(crate::domain::snapshot::take(
+                label, &items, &histories, &org, period,
+            ));
+        }
+        let (items, histories) = self.items_and_histories()?;
         Ok(crate::domain::snapshot::take(
             label, &items, &histories, &org, period,
         ))
+    }
+
+    /// Every item and every item's flow events, read side by side on two connections
+    /// (the two halves of a large snapshot take about as long as each other). If
+    /// another process committed meanwhile, the two might not agree, so the read is
+    /// done again.
+    fn items_and_histories(&self) -> Result<(Vec<Item>, Vec<Vec<FlowEvent>>)> {
+        for _ in 0..3 {
+            let before = self.data_version()?;
+            let path = self.path.clone();
+            let (items, histories) = std::thread::scope(|scope| {
+                let other = scope.spawn(move || Store::open(&path)?.flow_histories());
+                let items = self.items(&ItemFilter::default());
+                let histories = other
+                    .join()
+                    .unwrap_or_else(|_| Err(StoreError::Sql(rusqlite::Error::InvalidQuery)));
+                (items, histories)
+            });
+            let (items, histories) = (items?, histories?);
+            if self.data_version()? == before {
+                return Ok((items, histories));
+            }
+        }
+        // Still changing: read both in one transaction on this connection.
+        let tx = self.conn.unchecked_transaction()?;
+        let items = self.items(&ItemFilter::default())?;
+        let histories = self.flow_histories()?;
+        tx.commit()?;
+        Ok((items, histories))
     }
 
     /// Saves a snapshot; returns its number.
