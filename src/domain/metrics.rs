@@ -261,39 +261,44 @@ enum At {
 /// Metrics over `period`, from every item's events (grouped by item, in order).
 pub fn compute(histories: &[Vec<FlowEvent>], org: &Org, period: Period) -> Metrics {
     let until = period.until;
-    let sla = |from: &str, to: &str| org.boundary(from, to).and_then(|b| b.contract.sla());
-    let mut boundaries: BTreeMap<(String, String), BoundaryMetrics> = org
-        .boundaries
-        .iter()
-        .map(|b| {
-            (
-                (b.from.clone(), b.to.clone()),
-                BoundaryMetrics {
-                    from: b.from.clone(),
-                    to: b.to.clone(),
-                    sla_minutes: b.contract.sla_minutes,
-                    ..BoundaryMetrics::default()
-                },
-            )
-        })
-        .collect();
-    let mut limbo_spells: HashMap<(String, String), Vec<i64>> = HashMap::new();
-    let mut teams: HashMap<String, TeamMetrics> = org
+    // Teams and boundaries by position, so that a million events cost lookups, not
+    // string comparisons and copies.
+    let team_index: HashMap<&str, usize> = org
         .teams
         .iter()
-        .map(|t| {
-            (
-                t.key.clone(),
-                TeamMetrics {
-                    team: t.key.clone(),
-                    ..TeamMetrics::default()
-                },
-            )
+        .enumerate()
+        .map(|(i, t)| (t.key.as_str(), i))
+        .collect();
+    let boundary_index: HashMap<(&str, &str), usize> = org
+        .boundaries
+        .iter()
+        .enumerate()
+        .map(|(i, b)| ((b.from.as_str(), b.to.as_str()), i))
+        .collect();
+    let slas: Vec<Option<Duration>> = org.boundaries.iter().map(|b| b.contract.sla()).collect();
+    let mut boundaries: Vec<BoundaryMetrics> = org
+        .boundaries
+        .iter()
+        .map(|b| BoundaryMetrics {
+            from: b.from.clone(),
+            to: b.to.clone(),
+            sla_minutes: b.contract.sla_minutes,
+            ..BoundaryMetrics::default()
         })
         .collect();
-    let mut held: HashMap<String, (Duration, Duration)> = HashMap::new(); // team → (held, waited for)
-    let mut wip_ages: HashMap<String, Vec<i64>> = HashMap::new();
-    let mut cycle: HashMap<String, Vec<i64>> = HashMap::new();
+    let mut limbo_spells: Vec<Vec<i64>> = vec![Vec::new(); org.boundaries.len()];
+    let mut teams: Vec<TeamMetrics> = org
+        .teams
+        .iter()
+        .map(|t| TeamMetrics {
+            team: t.key.clone(),
+            ..TeamMetrics::default()
+        })
+        .collect();
+    let n = org.teams.len();
+    let mut held: Vec<(Duration, Duration)> = vec![(Duration::zero(), Duration::zero()); n]; // (held, waited for)
+    let mut wip_ages: Vec<Vec<i64>> = vec![Vec::new(); n];
+    let mut cycle: Vec<Vec<i64>> = vec![Vec::new(); n];
     let mut weeks: BTreeMap<NaiveDate, usize> = BTreeMap::new();
     let mut transitions: Vec<(DateTime<Utc>, Option<At>, At)> = Vec::new();
     let mut breach_days: BTreeMap<NaiveDate, usize> = BTreeMap::new();
@@ -303,12 +308,14 @@ pub fn compute(histories: &[Vec<FlowEvent>], org: &Org, period: Period) -> Metri
         // back a change that was in effect at its end.
         let known = history.partition_point(|e| e.at <= until);
         let events = effective(&history[..known]);
-        let mut team = String::new();
+        // The holding team (None for a team the org does not know).
+        let mut team: Option<usize> = None;
         let mut since = DateTime::<Utc>::MIN_UTC; // when the current holder took it
         let mut created = since;
         let mut state: Option<At> = None;
-        let mut limbo: Option<(String, String, DateTime<Utc>)> = None;
-        let mut last_crossing: Option<(String, String)> = None;
+        // In limbo: the receiving team, the boundary, and when it was sent.
+        let mut limbo: Option<(Option<usize>, Option<usize>, DateTime<Utc>)> = None;
+        let mut last_crossing: Option<usize> = None;
         let mut move_to = |state: &mut Option<At>, at: DateTime<Utc>, next: At| {
             transitions.push((at, *state, next));
             *state = Some(next);
@@ -318,55 +325,56 @@ pub fn compute(histories: &[Vec<FlowEvent>], org: &Org, period: Period) -> Metri
             let counted = period.contains(at);
             match &event.flow {
                 Flow::Created { team: t } => {
-                    team = t.clone();
+                    team = team_index.get(t.as_str()).copied();
                     since = at;
                     created = at;
                     move_to(&mut state, at, At::Active);
                 }
                 Flow::Sent { to, forced } => {
-                    held.entry(team.clone()).or_default().0 += period.clip(since, at);
-                    let key = (team.clone(), to.clone());
-                    if counted && let Some(b) = boundaries.get_mut(&key) {
-                        b.sent += 1;
-                        b.incomplete_handoffs += usize::from(*forced);
+                    if let Some(t) = team {
+                        held[t].0 += period.clip(since, at);
                     }
-                    last_crossing = Some(key.clone());
-                    limbo = Some((key.0, key.1, at));
+                    let boundary = team
+                        .map(|t| org.teams[t].key.as_str())
+                        .and_then(|from| boundary_index.get(&(from, to.as_str())).copied());
+                    if counted && let Some(b) = boundary {
+                        boundaries[b].sent += 1;
+                        boundaries[b].incomplete_handoffs += usize::from(*forced);
+                    }
+                    last_crossing = boundary;
+                    limbo = Some((team_index.get(to.as_str()).copied(), boundary, at));
                     move_to(&mut state, at, At::Limbo);
                 }
                 Flow::Accepted | Flow::Bounced | Flow::Reclaimed | Flow::Dropped
                     if limbo.is_some() =>
                 {
-                    let Some((from, to, sent_at)) = limbo.take() else {
+                    let Some((to, boundary, sent_at)) = limbo.take() else {
                         continue;
                     };
                     let waited = at - sent_at;
-                    held.entry(to.clone()).or_default().1 += period.clip(sent_at, at);
-                    let limit = sla(&from, &to);
+                    if let Some(t) = to {
+                        held[t].1 += period.clip(sent_at, at);
+                    }
+                    let limit = boundary.and_then(|b| slas[b]);
                     if let Some(limit) = limit
                         && waited > limit
+                        && period.contains(sent_at + limit)
                     {
-                        let day = (sent_at + limit).date_naive();
-                        if period.contains(sent_at + limit) {
-                            *breach_days.entry(day).or_default() += 1;
-                        }
+                        *breach_days
+                            .entry((sent_at + limit).date_naive())
+                            .or_default() += 1;
                     }
-                    let key = (from.clone(), to.clone());
-                    if counted {
-                        if let Some(b) = boundaries.get_mut(&key) {
-                            match event.flow {
-                                Flow::Accepted => b.accepted += 1,
-                                Flow::Bounced => b.bounced += 1,
-                                Flow::Reclaimed => b.reclaimed += 1,
-                                _ => {}
-                            }
-                            b.spells += 1;
-                            b.breached += usize::from(limit.is_some_and(|l| waited > l));
+                    if counted && let Some(b) = boundary {
+                        let m = &mut boundaries[b];
+                        match event.flow {
+                            Flow::Accepted => m.accepted += 1,
+                            Flow::Bounced => m.bounced += 1,
+                            Flow::Reclaimed => m.reclaimed += 1,
+                            _ => {}
                         }
-                        limbo_spells
-                            .entry(key)
-                            .or_default()
-                            .push(waited.num_minutes());
+                        m.spells += 1;
+                        m.breached += usize::from(limit.is_some_and(|l| waited > l));
+                        limbo_spells[b].push(waited.num_minutes());
                     }
                     since = at;
                     match event.flow {
@@ -381,14 +389,14 @@ pub fn compute(histories: &[Vec<FlowEvent>], org: &Org, period: Period) -> Metri
                 Flow::Escalated => {
                     if counted {
                         match &limbo {
-                            Some((from, to, _)) => {
-                                if let Some(b) = boundaries.get_mut(&(from.clone(), to.clone())) {
-                                    b.escalations += 1;
+                            Some((_, boundary, _)) => {
+                                if let Some(b) = boundary {
+                                    boundaries[*b].escalations += 1;
                                 }
                             }
                             None => {
-                                if let Some(t) = teams.get_mut(&team) {
-                                    t.escalations += 1;
+                                if let Some(t) = team {
+                                    teams[t].escalations += 1;
                                 }
                             }
                         }
@@ -396,26 +404,22 @@ pub fn compute(histories: &[Vec<FlowEvent>], org: &Org, period: Period) -> Metri
                 }
                 Flow::Flagged => {
                     if counted {
-                        match last_crossing.as_ref().and_then(|k| boundaries.get_mut(k)) {
-                            Some(b) => b.dropped_batons += 1,
-                            None => {
-                                if let Some(t) = teams.get_mut(&team) {
-                                    t.dropped_batons += 1;
-                                }
-                            }
+                        match (last_crossing, team) {
+                            (Some(b), _) => boundaries[b].dropped_batons += 1,
+                            (None, Some(t)) => teams[t].dropped_batons += 1,
+                            (None, None) => {}
                         }
                     }
                 }
                 Flow::Done => {
-                    held.entry(team.clone()).or_default().0 += period.clip(since, at);
-                    if counted {
-                        if let Some(t) = teams.get_mut(&team) {
-                            t.done += 1;
+                    if let Some(t) = team {
+                        held[t].0 += period.clip(since, at);
+                        if counted {
+                            teams[t].done += 1;
+                            cycle[t].push((at - created).num_minutes());
                         }
-                        cycle
-                            .entry(team.clone())
-                            .or_default()
-                            .push((at - created).num_minutes());
+                    }
+                    if counted {
                         let day = at.date_naive();
                         let monday =
                             day - Duration::days(i64::from(day.weekday().num_days_from_monday()));
@@ -424,7 +428,9 @@ pub fn compute(histories: &[Vec<FlowEvent>], org: &Org, period: Period) -> Metri
                     move_to(&mut state, at, At::Done);
                 }
                 Flow::Dropped => {
-                    held.entry(team.clone()).or_default().0 += period.clip(since, at);
+                    if let Some(t) = team {
+                        held[t].0 += period.clip(since, at);
+                    }
                     move_to(&mut state, at, At::Dropped);
                 }
                 Flow::Reopened => {
@@ -440,11 +446,12 @@ pub fn compute(histories: &[Vec<FlowEvent>], org: &Org, period: Period) -> Metri
         }
         // Where the item stands at the period's end.
         match (state, &limbo) {
-            (Some(At::Limbo), Some((from, to, sent_at))) => {
+            (Some(At::Limbo), Some((to, boundary, sent_at))) => {
                 let age = until - *sent_at;
-                held.entry(to.clone()).or_default().1 += period.clip(*sent_at, until);
-                let key = (from.clone(), to.clone());
-                let limit = sla(from, to);
+                if let Some(t) = to {
+                    held[*t].1 += period.clip(*sent_at, until);
+                }
+                let limit = boundary.and_then(|b| slas[b]);
                 if let Some(limit) = limit
                     && age > limit
                     && period.contains(*sent_at + limit)
@@ -453,21 +460,19 @@ pub fn compute(histories: &[Vec<FlowEvent>], org: &Org, period: Period) -> Metri
                         .entry((*sent_at + limit).date_naive())
                         .or_default() += 1;
                 }
-                if let Some(b) = boundaries.get_mut(&key) {
-                    b.open_ages_minutes.push(age.num_minutes());
-                    b.spells += 1;
-                    b.breached += usize::from(limit.is_some_and(|l| age > l));
+                if let Some(b) = boundary {
+                    let m = &mut boundaries[*b];
+                    m.open_ages_minutes.push(age.num_minutes());
+                    m.spells += 1;
+                    m.breached += usize::from(limit.is_some_and(|l| age > l));
                 }
             }
             (Some(At::Active), _) => {
-                held.entry(team.clone()).or_default().0 += period.clip(since, until);
-                if let Some(t) = teams.get_mut(&team) {
-                    t.wip += 1;
+                if let Some(t) = team {
+                    held[t].0 += period.clip(since, until);
+                    teams[t].wip += 1;
+                    wip_ages[t].push((until - since).num_minutes());
                 }
-                wip_ages
-                    .entry(team.clone())
-                    .or_default()
-                    .push((until - since).num_minutes());
             }
             _ => {}
         }
@@ -475,14 +480,8 @@ pub fn compute(histories: &[Vec<FlowEvent>], org: &Org, period: Period) -> Metri
 
     let mut overall = Overall::default();
     let mut all_spells = Vec::new();
-    let mut boundary_list: Vec<BoundaryMetrics> = Vec::new();
-    // Keep the org's boundary order.
-    for b in &org.boundaries {
-        let key = (b.from.clone(), b.to.clone());
-        let Some(mut m) = boundaries.remove(&key) else {
-            continue;
-        };
-        let spells = limbo_spells.remove(&key).unwrap_or_default();
+    let mut boundary_list: Vec<BoundaryMetrics> = Vec::with_capacity(boundaries.len());
+    for (mut m, spells) in boundaries.into_iter().zip(limbo_spells) {
         all_spells.extend(spells.iter().copied());
         m.time_in_limbo = Stats::of(spells);
         m.open_ages_minutes.sort_unstable_by(|a, b| b.cmp(a));
@@ -512,16 +511,13 @@ pub fn compute(histories: &[Vec<FlowEvent>], org: &Org, period: Period) -> Metri
 
     let mut all_cycles = Vec::new();
     let (mut total_held, mut total_waited) = (Duration::zero(), Duration::zero());
-    let mut team_list = Vec::new();
-    for t in &org.teams {
-        let Some(mut m) = teams.remove(&t.key) else {
-            continue;
-        };
-        let cycles = cycle.remove(&t.key).unwrap_or_default();
+    let mut team_list = Vec::with_capacity(teams.len());
+    for (i, mut m) in teams.into_iter().enumerate() {
+        let cycles = std::mem::take(&mut cycle[i]);
         all_cycles.extend(cycles.iter().copied());
         m.cycle_time = Stats::of(cycles);
-        m.wip_age = Stats::of(wip_ages.remove(&t.key).unwrap_or_default());
-        let (h, w) = held.get(&t.key).copied().unwrap_or_default();
+        m.wip_age = Stats::of(std::mem::take(&mut wip_ages[i]));
+        let (h, w) = held[i];
         total_held += h;
         total_waited += w;
         m.flow_efficiency = efficiency(h, w);

@@ -595,10 +595,11 @@ impl Store {
         let mut current: Option<ItemId> = None;
         while let Some(row) = rows.next()? {
             let item: ItemId = row.get(0)?;
-            let kind: String = row.get(3)?;
             let text: Option<String> = row.get(4)?;
             let number: Option<i64> = row.get(5)?;
-            let flow = match kind.as_str() {
+            // The kind is matched in place, without copying it out of the row.
+            let kind = row.get_ref(3)?.as_str().unwrap_or("");
+            let flow = match kind {
                 "created" => Flow::Created {
                     team: text.unwrap_or_default(),
                 },
