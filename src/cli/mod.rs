@@ -434,6 +434,18 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardArgs, bool) -> Result<()>
                     }
                     return Ok(());
                 }
+                // One row per boundary needs the metrics only, not the items.
+                ExportFormat::Csv if boundaries => {
+                    let metrics = match &snapshot {
+                        Some(key) => store.snapshot(key)?.metrics,
+                        None => crate::domain::metrics::compute(
+                            &store.flow_histories()?,
+                            &store.org()?,
+                            ctx.period(&period)?,
+                        ),
+                    };
+                    crate::export::csv::boundaries(&metrics)
+                }
                 report => {
                     let snap = match &snapshot {
                         Some(key) => store.snapshot(key)?,
@@ -445,7 +457,6 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardArgs, bool) -> Result<()>
                     let org = store.org()?;
                     match report {
                         ExportFormat::Md => crate::export::markdown::render(&snap, &org),
-                        ExportFormat::Csv if boundaries => crate::export::csv::boundaries(&snap),
                         ExportFormat::Csv => crate::export::csv::items(&snap),
                         _ => crate::export::html::render(&snap, &org),
                     }

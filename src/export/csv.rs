@@ -1,5 +1,6 @@
 //! CSV for spreadsheets: one row per item, or one row per boundary with its metrics.
 
+use crate::domain::metrics::Metrics;
 use crate::domain::snapshot::Snapshot;
 
 fn finish(writer: csv::Writer<Vec<u8>>) -> String {
@@ -51,7 +52,7 @@ pub fn items(s: &Snapshot) -> String {
 }
 
 /// One row per boundary with its metrics over the period.
-pub fn boundaries(s: &Snapshot) -> String {
+pub fn boundaries(metrics: &Metrics) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let _ = w.write_record([
         "from",
@@ -75,7 +76,7 @@ pub fn boundaries(s: &Snapshot) -> String {
     ]);
     let opt = |v: Option<i64>| v.map(hours).unwrap_or_default();
     let rate = |v: Option<f64>| v.map(|r| format!("{r:.3}")).unwrap_or_default();
-    for b in &s.metrics.boundaries {
+    for b in &metrics.boundaries {
         let _ = w.write_record([
             b.from.clone(),
             b.to.clone(),
