@@ -25,6 +25,7 @@ const SIZE: (u16, u16) = (160, 48);
 const KEYS: usize = 2_000;
 
 const FIRST_FRAME_TARGET: Elapsed = Elapsed::from_millis(100);
+const PRINT_BUDGET: Elapsed = Elapsed::from_secs(1);
 const KEY_TARGET: Elapsed = Elapsed::from_millis(5);
 const RSS_TARGET_MB: f64 = 60.0;
 
@@ -106,10 +107,13 @@ fn main() -> Result<()> {
     let (width, height) = (SIZE.0.to_string(), SIZE.1.to_string());
     let args = ["board", "--print", "--width", &width, "--height", &height];
     let (took, rss) = median(|| baton_bin(&db, now, &args))?;
+    // Printing is not the interactive first frame: it also waits for the duplicate
+    // marks, which the board draws on its first idle moment. No target is set for it;
+    // a second is what a script may reasonably wait.
     rows.push(Row::time(
-        "board --print (binary)",
+        "board --print, with duplicate marks (binary)",
         took,
-        FIRST_FRAME_TARGET,
+        PRINT_BUDGET,
     ));
     rows.push(Row {
         what: "board --print peak RSS (binary)".into(),
