@@ -36,11 +36,11 @@ pub fn render(
     let heading = if triage.finished {
         let walked = triage.visited.len();
         format!(
-            " Standup triage · over: {walked} walked, {} not reached · {elapsed}",
+            " Standup triage · over: {walked} walked, {} not reached · took {elapsed}",
             total - walked
         )
     } else {
-        format!(" Standup triage · {at} / {total} · {elapsed}")
+        format!(" Standup triage · {at} / {total} · elapsed {elapsed}")
     };
     let title = Line::from(vec![
         Span::styled(heading, theme.title()),
