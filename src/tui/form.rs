@@ -114,7 +114,7 @@ impl Form {
         Form::build(
             FormKind::NewItem,
             None,
-            team.to_string(),
+            format!("held by {team}, until it is sent on"),
             team.to_string(),
             vec![
                 Field::text("Title", None, true, ""),
@@ -411,7 +411,7 @@ impl Form {
                 };
                 Command::Create {
                     title: text("Title").unwrap_or_default(),
-                    team: self.subject.clone(),
+                    team: self.team.clone(),
                     owner: text("Owner"),
                     due,
                     tags: text("Tags")
