@@ -50,6 +50,23 @@ pub enum Clock {
 }
 
 impl Clock {
+    /// A fixed clock (`BATON_NOW`, tests) reads and shows times in UTC, so the same
+    /// input gives the same screen on any machine; the system clock uses local time.
+    pub fn in_utc(&self) -> bool {
+        matches!(self, Clock::Fixed(_))
+    }
+
+    /// A time as the board shows it.
+    pub fn show(&self, t: DateTime<Utc>) -> String {
+        if self.in_utc() {
+            t.format("%Y-%m-%d %H:%M").to_string()
+        } else {
+            t.with_timezone(&chrono::Local)
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        }
+    }
+
     pub fn now(&self) -> DateTime<Utc> {
         match self {
             Clock::System => whole_seconds(Utc::now()),
@@ -493,7 +510,7 @@ impl App {
                     _ => None,
                 };
                 match team {
-                    Some(team) => self.form = Some(Form::new_item(&team)),
+                    Some(team) => self.show_form(Form::new_item(&team)),
                     None => self.fail("move to a team's lane to add an item there"),
                 }
             }
@@ -517,6 +534,11 @@ impl App {
     pub fn report(&mut self, error: &crate::storage::StoreError) {
         self.fail(&format!("{error}; nothing was changed"));
         self.dirty = true;
+    }
+
+    fn show_form(&mut self, mut form: Form) {
+        form.utc = self.clock.in_utc();
+        self.form = Some(form);
     }
 
     fn say(&mut self, text: &str) {
@@ -573,7 +595,7 @@ impl App {
             return Ok(());
         }
         match Form::for_item(kind, &item, &self.board.org) {
-            Ok(form) => self.form = Some(form),
+            Ok(form) => self.show_form(form),
             Err(why) => self.fail(&why),
         }
         Ok(())
@@ -680,7 +702,8 @@ impl App {
                 Action::WriteSummary => {
                     let file = format!("{}.md", crate::export::standup::label(triage.started))
                         .replace(' ', "-");
-                    self.form = Some(Form::save_summary(&file));
+                    let form = Form::save_summary(&file);
+                    self.show_form(form);
                 }
                 Action::Left | Action::Up if !triage.back(&self.store, now)? => {
                     self.fail("nothing to go back to");

@@ -79,6 +79,8 @@ pub struct Form {
     pub error: Option<String>,
     /// Set once the user was warned that the send is incomplete; a second Enter forces it.
     pub confirm_incomplete: Option<Vec<String>>,
+    /// Read typed times in UTC rather than local time (with a fixed clock).
+    pub utc: bool,
 }
 
 /// What a key did to a form.
@@ -249,6 +251,7 @@ impl Form {
             focus,
             error: None,
             confirm_incomplete: None,
+            utc: false,
         }
     }
 
@@ -400,7 +403,11 @@ impl Form {
         let command = match self.kind {
             FormKind::NewItem => {
                 let due = match text("Due") {
-                    Some(d) => match parse_due(&d, &Local) {
+                    Some(d) => match if self.utc {
+                        parse_due(&d, &chrono::Utc)
+                    } else {
+                        parse_due(&d, &Local)
+                    } {
                         Ok(due) => Some(due),
                         Err(e) => {
                             self.error = Some(e.to_string());

@@ -5,7 +5,7 @@ pub mod strings;
 pub mod theme;
 mod triage;
 
-use chrono::{DateTime, Local, Utc};
+use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -577,8 +577,8 @@ pub(crate) fn popup(
     inner
 }
 
-pub(crate) fn local(t: DateTime<Utc>) -> String {
-    t.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string()
+pub(crate) fn local(app: &App, t: DateTime<Utc>) -> String {
+    app.clock.show(t)
 }
 
 pub(crate) fn contract_lines<'a>(b: &Boundary, theme: &Theme) -> Vec<Line<'a>> {
@@ -663,7 +663,7 @@ fn render_detail(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, now: Da
     };
     lines.push(Line::from(vec![label("owner"), owner]));
     if let Some(due) = item.due {
-        lines.push(Line::from(vec![label("due"), Span::raw(local(due))]));
+        lines.push(Line::from(vec![label("due"), Span::raw(local(app, due))]));
     }
     if !item.tags.is_empty() {
         lines.push(Line::from(vec![
@@ -729,7 +729,7 @@ fn render_detail(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, now: Da
     lines.push(Line::styled("History", theme.title()));
     for (event, text) in narrate(&detail.events) {
         lines.push(Line::from(vec![
-            Span::styled(format!("  {}  ", local(event.at)), theme.dim()),
+            Span::styled(format!("  {}  ", local(app, event.at)), theme.dim()),
             Span::styled(
                 format!("{:<12} ", fit(&display_safe(&event.actor), 12)),
                 theme.dim(),

@@ -130,7 +130,7 @@ fn render_item(
     };
     left.push(Line::raw(owner));
     if let Some(due) = item.due {
-        left.push(Line::raw(format!("due {}", local(due))));
+        left.push(Line::raw(format!("due {}", local(app, due))));
     }
     left.extend(super::reasons_and_note(
         "Why it needs attention",
@@ -157,7 +157,7 @@ fn render_item(
         .saturating_sub(crate::tui::triage::RECENT_EVENTS)..];
     for (event, text) in recent {
         right.push(Line::from(vec![
-            Span::styled(format!("  {} ", local(event.at)), theme.dim()),
+            Span::styled(format!("  {} ", local(app, event.at)), theme.dim()),
             Span::raw(display_safe(text)),
         ]));
     }
