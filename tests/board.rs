@@ -621,3 +621,25 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn shift_e_edits_the_selected_item_through_a_prefilled_form() {
+    let (_dir, mut app) = demo_app((120, 40));
+    let id = app.selected().map(|i| i.id).expect("a card is selected");
+    let title = app.selected().map(|i| i.title.clone()).expect("title");
+    press(&mut app, 'E');
+    let form = app.form.as_ref().expect("the edit form opens");
+    assert!(screen(&app).contains(&title), "the title is prefilled");
+    assert_eq!(form.kind, baton::tui::form::FormKind::Edit);
+    type_text(&mut app, " (3 years)");
+    key(&mut app, KeyCode::Enter);
+    assert!(
+        app.form.is_none(),
+        "{:?}",
+        app.form.as_ref().map(|f| &f.error)
+    );
+    let item = app.store.item(id).expect("item");
+    assert_eq!(item.title, format!("{title} (3 years)"));
+    let events = app.store.events(id).expect("events");
+    assert_eq!(events.last().map(|e| e.kind.name()), Some("edited"));
+}

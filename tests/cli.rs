@@ -1636,3 +1636,48 @@ fn the_streamed_export_is_what_the_library_writes_for_any_actor_and_text() {
     assert_eq!(parsed.to_json(), first);
     assert!(!first.contains('\u{9b}'), "C1 controls are escaped");
 }
+
+#[test]
+fn edit_changes_what_an_item_says_and_the_history_says_what_changed() {
+    let board = Board::new();
+    board.ok(&["team", "add", "sales"]);
+    board.ok(&["add", "Renewal ACME", "--team", "sales", "--tag", "renewal"]);
+    assert_eq!(
+        board.ok(&[
+            "edit",
+            "1",
+            "--title",
+            "Renewal for ACME",
+            "--due",
+            "2026-03-20",
+            "--tag",
+            "renewal",
+            "--tag",
+            "priority",
+        ]),
+        "#1 edited: retitled “Renewal for ACME”; due 2026-03-20 23:59 UTC; tags renewal, priority  [active with sales]\n"
+    );
+    let shown = board.json(&["show", "1", "--json"]);
+    assert_eq!(shown["title"], json!("Renewal for ACME"));
+    assert_eq!(shown["due"], json!("2026-03-20T23:59:00Z"));
+    assert_eq!(shown["tags"], json!(["renewal", "priority"]));
+    assert_eq!(
+        board.ok(&["edit", "1", "--no-due", "--no-tags"]),
+        "#1 edited: due date removed; tags removed  [active with sales]\n"
+    );
+    // Saying what it already says records nothing.
+    assert_eq!(
+        board.error(&["edit", "1", "--title", "Renewal for ACME"]),
+        "error: #1 already says that: nothing to change"
+    );
+    assert_eq!(
+        board.json(&["show", "1", "--json"])["events"]
+            .as_array()
+            .map(Vec::len),
+        Some(3)
+    );
+    assert_eq!(
+        board.error(&["edit", "1", "--title", "  "]),
+        "error: a title is required"
+    );
+}

@@ -205,6 +205,35 @@ pub enum Cmd {
         at: At,
     },
 
+    /// Change an item's title, description, due date or tags
+    #[command(
+        after_help = "Examples:\n  baton edit 42 --title \"Renewal for ACME (3 years)\"\n  baton edit 42 --due 2026-12-15 --tag renewal --tag priority\n  baton edit 42 --no-due --no-tags"
+    )]
+    Edit {
+        /// Item id (42 or #42)
+        #[arg(value_parser = parse_id)]
+        id: i64,
+        #[arg(long, value_name = "TEXT")]
+        title: Option<String>,
+        /// Longer description ("" clears it)
+        #[arg(long, value_name = "TEXT")]
+        body: Option<String>,
+        /// New due date: "YYYY-MM-DD" (end of that day) or a time
+        #[arg(long, value_name = "DATE", conflicts_with = "no_due")]
+        due: Option<String>,
+        /// Remove the due date
+        #[arg(long)]
+        no_due: bool,
+        /// The item's tags become these (repeat for more)
+        #[arg(long = "tag", value_name = "TAG", conflicts_with = "no_tags")]
+        tags: Vec<String>,
+        /// Remove every tag
+        #[arg(long)]
+        no_tags: bool,
+        #[command(flatten)]
+        at: At,
+    },
+
     /// Set or clear the person responsible for an item
     #[command(after_help = "Examples:\n  baton owner 42 priya\n  baton owner 42 --clear")]
     Owner {

@@ -362,6 +362,34 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardArgs, bool) -> Result<()>
             change(&ctx, id, Command::SetOwner(owner), &at, out)
         }
         Cmd::Note { id, text, at } => change(&ctx, id, Command::Note(text), &at, out),
+        Cmd::Edit {
+            id,
+            title,
+            body,
+            due,
+            no_due,
+            tags,
+            no_tags,
+            at,
+        } => {
+            let due = match (due, no_due) {
+                (Some(text), _) => Some(Some(parse_due(&text, &Local).context("--due")?)),
+                (None, true) => Some(None),
+                (None, false) => None,
+            };
+            let tags = match (tags.is_empty(), no_tags) {
+                (false, _) => Some(tags),
+                (true, true) => Some(Vec::new()),
+                (true, false) => None,
+            };
+            let command = Command::Edit {
+                title,
+                body,
+                due,
+                tags,
+            };
+            change(&ctx, id, command, &at, out)
+        }
         Cmd::Done { id, note, at } => change(&ctx, id, Command::Done(note), &at, out),
         Cmd::Reopen { id, reason, at } => change(&ctx, id, Command::Reopen(reason), &at, out),
         Cmd::Drop { id, reason, at } => change(&ctx, id, Command::Drop(reason), &at, out),

@@ -10,10 +10,39 @@ pub fn describe(event: &Event, team_before: &str) -> String {
             Some(owner) => format!("created in {team}, owner {owner}"),
             None => format!("created in {team}"),
         },
-        EventKind::Edited { title, .. } => match title {
-            Some(title) => format!("retitled {}", quoted(title)),
-            None => "edited".to_string(),
-        },
+        EventKind::Edited {
+            title,
+            body,
+            due,
+            tags,
+        } => {
+            let mut changes = Vec::new();
+            if let Some(title) = title {
+                changes.push(format!("retitled {}", quoted(title)));
+            }
+            match due {
+                Some(Some(due)) => {
+                    changes.push(format!("due {} UTC", due.format("%Y-%m-%d %H:%M")))
+                }
+                Some(None) => changes.push("due date removed".to_string()),
+                None => {}
+            }
+            if let Some(tags) = tags {
+                changes.push(if tags.is_empty() {
+                    "tags removed".to_string()
+                } else {
+                    format!("tags {}", tags.join(", "))
+                });
+            }
+            if body.is_some() {
+                changes.push("description changed".to_string());
+            }
+            if changes.is_empty() {
+                "edited".to_string()
+            } else {
+                format!("edited: {}", changes.join("; "))
+            }
+        }
         EventKind::Owner { owner } => match owner {
             Some(owner) => format!("owner set to {owner}"),
             None => "owner cleared".to_string(),

@@ -72,6 +72,8 @@ pub enum DomainError {
     NotCreatedFirst { id: ItemId, event: &'static str },
     #[error("#{0} is created twice")]
     CreatedTwice(ItemId),
+    #[error("#{0} already says that: nothing to change")]
+    NothingToChange(ItemId),
     #[error("a snooze must end in the future, not at {0}")]
     SnoozeInPast(DateTime<Utc>),
     #[error("#{0} has no events")]

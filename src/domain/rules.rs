@@ -92,6 +92,14 @@ pub enum Command {
     Drop(String),
     Flag(String),
     Snooze(DateTime<Utc>),
+    /// Change what the item says; `None` leaves a field as it is, `due: Some(None)`
+    /// clears the due date.
+    Edit {
+        title: Option<String>,
+        body: Option<String>,
+        due: Option<Option<DateTime<Utc>>>,
+        tags: Option<Vec<String>>,
+    },
 }
 
 /// Turns a command into the event it records and the item's new state.
@@ -120,6 +128,32 @@ pub fn decide(
             tags,
             body: non_blank(body),
         },
+        Command::Edit {
+            title,
+            body,
+            due,
+            tags,
+        } => {
+            let current = existing(item, id)?;
+            // Only what really changes is recorded.
+            let title = title
+                .map(|t| t.trim().to_string())
+                .filter(|t| *t != current.title);
+            let body = body
+                .map(|b| b.trim().to_string())
+                .filter(|b| Some(b.as_str()) != current.body.as_deref().or(Some("")));
+            let due = due.filter(|d| *d != current.due);
+            let tags = tags.filter(|t| *t != current.tags);
+            if title.is_none() && body.is_none() && due.is_none() && tags.is_none() {
+                return Err(DomainError::NothingToChange(id));
+            }
+            EventKind::Edited {
+                title,
+                body,
+                due,
+                tags,
+            }
+        }
         Command::SetOwner(owner) => EventKind::Owner {
             owner: non_blank(owner),
         },

@@ -431,6 +431,7 @@ impl App {
                 | Action::Reopen
                 | Action::Drop
                 | Action::Flag
+                | Action::Edit
                 | Action::Undo
                 | Action::Contracts => {}
                 _ => return Ok(()),
@@ -525,6 +526,7 @@ impl App {
             Action::Reopen => self.open_form(FormKind::Reopen)?,
             Action::Drop => self.open_form(FormKind::Drop)?,
             Action::Flag => self.open_form(FormKind::Flag)?,
+            Action::Edit => self.open_form(FormKind::Edit)?,
             Action::Quit => self.quit = true,
         }
         Ok(())
@@ -580,21 +582,25 @@ impl App {
             FormKind::Done => item.state == State::Active,
             FormKind::Reopen => !item.state.is_open(),
             FormKind::Escalate | FormKind::Owner | FormKind::Drop => item.state.is_open(),
-            FormKind::NewItem | FormKind::Note | FormKind::Flag | FormKind::SaveSummary => true,
+            FormKind::NewItem
+            | FormKind::Note
+            | FormKind::Flag
+            | FormKind::Edit
+            | FormKind::SaveSummary => true,
         };
         if !allowed {
             let text = format!(
                 "#{} is {}: {} does not apply",
                 item.id,
                 crate::domain::rules::describe_state(&item),
-                Form::for_item(kind, &item, &self.board.org)
+                Form::for_item(kind, &item, &self.board.org, self.clock.in_utc())
                     .map(|f| f.title().to_lowercase())
                     .unwrap_or_else(|_| "that".to_string())
             );
             self.fail(&text);
             return Ok(());
         }
-        match Form::for_item(kind, &item, &self.board.org) {
+        match Form::for_item(kind, &item, &self.board.org, self.clock.in_utc()) {
             Ok(form) => self.show_form(form),
             Err(why) => self.fail(&why),
         }
@@ -1026,6 +1032,7 @@ fn decision_word(kind: FormKind) -> &'static str {
         FormKind::Done => "done",
         FormKind::Drop => "dropped",
         FormKind::Flag => "flagged",
+        FormKind::Edit => "edited",
         FormKind::Send => "sent",
         FormKind::Reopen => "reopened",
         FormKind::NewItem | FormKind::SaveSummary => "",

@@ -21,6 +21,7 @@ pub enum FormKind {
     Reopen,
     Drop,
     Flag,
+    Edit,
     /// Not an item action: where to write the standup summary.
     SaveSummary,
 }
@@ -108,6 +109,7 @@ impl Form {
             FormKind::Reopen => "Reopen",
             FormKind::Drop => "Drop",
             FormKind::Flag => "Flag a dropped baton",
+            FormKind::Edit => "Edit",
             FormKind::SaveSummary => "Save the standup summary",
         }
     }
@@ -128,7 +130,8 @@ impl Form {
     }
 
     /// The form for `kind` on `item`; `Err` says why the action makes no sense here.
-    pub fn for_item(kind: FormKind, item: &Item, org: &Org) -> Result<Form, String> {
+    /// `utc` reads and shows times in UTC rather than local time (a fixed clock).
+    pub fn for_item(kind: FormKind, item: &Item, org: &Org, utc: bool) -> Result<Form, String> {
         let contract = item
             .boundary()
             .and_then(|(f, t)| org.boundary(f, t))
@@ -203,6 +206,22 @@ impl Form {
             FormKind::Done => vec![Field::text("Note", None, false, "optional")],
             FormKind::Reopen => vec![Field::text("Reason", None, false, "optional")],
             FormKind::Drop => vec![Field::text("Reason", None, true, "why it is dropped")],
+            FormKind::Edit => {
+                let due = item.due.map(|d| {
+                    if utc {
+                        d.format("%Y-%m-%d %H:%M").to_string()
+                    } else {
+                        d.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string()
+                    }
+                });
+                let tags = item.tags.join(", ");
+                vec![
+                    Field::text("Title", Some(&item.title), true, ""),
+                    Field::text("Due", due.as_deref(), false, "empty for none"),
+                    Field::text("Tags", Some(&tags), false, "separated by commas"),
+                    Field::text("Description", item.body.as_deref(), false, ""),
+                ]
+            }
             FormKind::Flag => vec![Field::text(
                 "Note",
                 None,
@@ -252,6 +271,18 @@ impl Form {
             error: None,
             confirm_incomplete: None,
             utc: false,
+        }
+    }
+
+    /// A typed due date, read in UTC or local time as the board's clock says.
+    fn parse_due(
+        &self,
+        text: &str,
+    ) -> Result<chrono::DateTime<chrono::Utc>, crate::domain::DomainError> {
+        if self.utc {
+            parse_due(text, &chrono::Utc)
+        } else {
+            parse_due(text, &Local)
         }
     }
 
@@ -403,11 +434,7 @@ impl Form {
         let command = match self.kind {
             FormKind::NewItem => {
                 let due = match text("Due") {
-                    Some(d) => match if self.utc {
-                        parse_due(&d, &chrono::Utc)
-                    } else {
-                        parse_due(&d, &Local)
-                    } {
+                    Some(d) => match self.parse_due(&d) {
                         Ok(due) => Some(due),
                         Err(e) => {
                             self.error = Some(e.to_string());
@@ -421,14 +448,7 @@ impl Form {
                     team: self.team.clone(),
                     owner: text("Owner"),
                     due,
-                    tags: text("Tags")
-                        .map(|t| {
-                            t.split(',')
-                                .map(|s| s.trim().to_string())
-                                .filter(|s| !s.is_empty())
-                                .collect()
-                        })
-                        .unwrap_or_default(),
+                    tags: split_tags(text("Tags")),
                     body: None,
                 }
             }
@@ -490,8 +510,37 @@ impl Form {
             FormKind::Reopen => Command::Reopen(text("Reason")),
             FormKind::Drop => Command::Drop(text("Reason").unwrap_or_default()),
             FormKind::Flag => Command::Flag(text("Note").unwrap_or_default()),
+            FormKind::Edit => {
+                let due = match text("Due") {
+                    Some(d) => match self.parse_due(&d) {
+                        Ok(due) => Some(due),
+                        Err(e) => {
+                            self.error = Some(e.to_string());
+                            return FormOutcome::Editing;
+                        }
+                    },
+                    None => None,
+                };
+                Command::Edit {
+                    title: text("Title"),
+                    body: Some(text("Description").unwrap_or_default()),
+                    due: Some(due),
+                    tags: Some(split_tags(text("Tags"))),
+                }
+            }
             FormKind::SaveSummary => return FormOutcome::SaveTo(text("File").unwrap_or_default()),
         };
         FormOutcome::Submit(command)
     }
+}
+
+/// Tags typed as "a, b, c".
+fn split_tags(text: Option<String>) -> Vec<String> {
+    text.map(|t| {
+        t.split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect()
+    })
+    .unwrap_or_default()
 }

@@ -29,6 +29,7 @@ pub enum Action {
     Reopen,
     Drop,
     Flag,
+    Edit,
     Triage,
     Metrics,
     Skip,
@@ -275,6 +276,14 @@ pub const BINDINGS: &[Binding] = &[
         Item,
         false,
         "flag a dropped baton, for the retro"
+    ),
+    binding!(
+        "E",
+        [(KeyCode::Char('E'), SHIFT), (KeyCode::Char('E'), NONE)],
+        Edit,
+        Item,
+        false,
+        "edit the title, due date, tags or description"
     ),
     binding!(
         "t",
