@@ -643,3 +643,38 @@ fn shift_e_edits_the_selected_item_through_a_prefilled_form() {
     let events = app.store.events(id).expect("events");
     assert_eq!(events.last().map(|e| e.kind.name()), Some("edited"));
 }
+
+#[test]
+fn collapsing_the_lanes_shows_more_boundaries_and_keeps_the_selection_on_screen() {
+    let (_dir, mut app) = demo_app((120, 40));
+    let before = app.visible_columns();
+    press(&mut app, 'Z');
+    assert!(app.collapsed_lanes);
+    assert!(
+        app.visible_columns() > before,
+        "{} columns before, {} after",
+        before,
+        app.visible_columns()
+    );
+    for _ in 0..20 {
+        press(&mut app, 'l');
+        let shown: Vec<usize> = app
+            .columns_from(app.first_column)
+            .iter()
+            .map(|(i, _)| *i)
+            .collect();
+        assert!(
+            shown.contains(&app.column),
+            "column {} on screen",
+            app.column
+        );
+        let width: u16 = app
+            .columns_from(app.first_column)
+            .iter()
+            .map(|(_, w)| w)
+            .sum();
+        assert_eq!(width, 120, "the columns fill the screen");
+    }
+    press(&mut app, 'Z');
+    assert!(!app.collapsed_lanes);
+}

@@ -107,6 +107,8 @@ pub const CHROME_ROWS: u16 = 5;
 pub const CARD_ROWS: u16 = 2;
 /// The narrowest a column is drawn; fewer columns are shown and the rest scroll.
 pub const MIN_COLUMN_WIDTH: u16 = 26;
+/// A team lane's width when lanes are collapsed (`z`).
+pub const COLLAPSED_LANE_WIDTH: u16 = 14;
 
 pub struct App {
     pub store: Store,
@@ -129,6 +131,8 @@ pub struct App {
     pub scroll: u16,
     pub detail: Option<Detail>,
     pub form: Option<Form>,
+    /// Team lanes drawn narrow, to give the limbo columns the room.
+    pub collapsed_lanes: bool,
     pub triage: Option<Triage>,
     /// The metrics screen's figures, computed when it opens and on changes.
     pub metrics: Option<Metrics>,
@@ -163,6 +167,7 @@ impl App {
             scroll: 0,
             detail: None,
             form: None,
+            collapsed_lanes: false,
             triage: None,
             metrics: None,
             return_to: Screen::Board,
@@ -194,7 +199,41 @@ impl App {
 
     /// How many columns fit side by side.
     pub fn visible_columns(&self) -> usize {
-        usize::from(self.size.0 / MIN_COLUMN_WIDTH).max(1)
+        self.columns_from(self.first_column).len()
+    }
+
+    /// The narrowest a column is drawn: lanes shrink when collapsed (`z`), so that
+    /// the limbo columns between them keep their room.
+    pub fn min_width(&self, kind: &ColumnKind) -> u16 {
+        match kind {
+            ColumnKind::Lane { .. } if self.collapsed_lanes => COLLAPSED_LANE_WIDTH,
+            _ => MIN_COLUMN_WIDTH,
+        }
+    }
+
+    /// The columns that fit side by side starting at `first` (at least one), with the
+    /// width each is drawn at: the room left over is shared out evenly.
+    pub fn columns_from(&self, first: usize) -> Vec<(usize, u16)> {
+        let width = self.size.0;
+        let mut shown: Vec<(usize, u16)> = Vec::new();
+        let mut used = 0u16;
+        for (i, column) in self.board.columns.iter().enumerate().skip(first) {
+            let w = self.min_width(&column.kind);
+            if !shown.is_empty() && used.saturating_add(w) > width {
+                break;
+            }
+            used = used.saturating_add(w);
+            shown.push((i, w));
+        }
+        if let Some(count) = u16::try_from(shown.len()).ok().filter(|n| *n > 0) {
+            let spare = width.saturating_sub(used);
+            let (each, mut rest) = (spare / count, spare % count);
+            for (_, w) in &mut shown {
+                *w += each + u16::from(rest > 0);
+                rest = rest.saturating_sub(1);
+            }
+        }
+        shown
     }
 
     pub fn now(&self) -> DateTime<Utc> {
@@ -492,6 +531,15 @@ impl App {
                     "showing team lanes and boundaries"
                 });
                 self.reload()?;
+            }
+            Action::CollapseLanes => {
+                self.collapsed_lanes = !self.collapsed_lanes;
+                self.keep_column_visible();
+                self.say(if self.collapsed_lanes {
+                    "team lanes collapsed; Z widens them again"
+                } else {
+                    "team lanes at full width"
+                });
             }
             Action::ToggleClosed => {
                 self.query.show_closed = !self.query.show_closed;
@@ -976,14 +1024,25 @@ impl App {
     }
 
     fn keep_column_visible(&mut self) {
-        let fit = self.visible_columns();
+        let len = self.board.columns.len();
+        self.first_column = self.first_column.min(len.saturating_sub(1));
         if self.column < self.first_column {
             self.first_column = self.column;
-        } else if self.column >= self.first_column + fit {
-            self.first_column = self.column + 1 - fit;
         }
-        let max_first = self.board.columns.len().saturating_sub(fit);
-        self.first_column = self.first_column.min(max_first);
+        while self.first_column < self.column
+            && self.columns_from(self.first_column).last().map(|(i, _)| *i) < Some(self.column)
+        {
+            self.first_column += 1;
+        }
+        // Use the room at the right end rather than leave it empty.
+        while self.first_column > 0
+            && self
+                .columns_from(self.first_column - 1)
+                .last()
+                .is_some_and(|(i, _)| *i + 1 == len)
+        {
+            self.first_column -= 1;
+        }
     }
 
     /// Moves the selected column left or right and saves the order.

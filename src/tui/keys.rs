@@ -42,6 +42,7 @@ pub enum Action {
     Contracts,
     ToggleBoundariesOnly,
     ToggleClosed,
+    CollapseLanes,
     MoveColumnLeft,
     MoveColumnRight,
     Help,
@@ -284,6 +285,14 @@ pub const BINDINGS: &[Binding] = &[
         Item,
         false,
         "edit the title, due date, tags or description"
+    ),
+    binding!(
+        "Z",
+        [(KeyCode::Char('Z'), SHIFT), (KeyCode::Char('Z'), NONE)],
+        CollapseLanes,
+        Board,
+        false,
+        "collapse the team lanes (narrow), to see more boundaries at once"
     ),
     binding!(
         "t",

@@ -272,23 +272,17 @@ fn short_help(help: &str) -> &str {
 
 fn render_columns(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, now: DateTime<Utc>) {
     let columns = &app.board.columns;
-    let first = app.first_column.min(columns.len().saturating_sub(1));
-    let shown = app.visible_columns().min(columns.len() - first);
-    let width = area.width / shown.max(1) as u16;
-    for (i, column) in columns.iter().enumerate().skip(first).take(shown) {
-        let x = area.x + (i - first) as u16 * width;
-        let w = if i - first + 1 == shown {
-            area.width - (i - first) as u16 * width
-        } else {
-            width
-        };
+    let mut x = area.x;
+    for (i, w) in app.columns_from(app.first_column) {
+        let w = w.min(area.x + area.width - x);
         let rect = Rect {
             x,
             y: area.y,
             width: w,
             height: area.height,
         };
-        render_column(rect, buf, app, column, i == app.column, theme, now);
+        render_column(rect, buf, app, &columns[i], i == app.column, theme, now);
+        x += w;
     }
 }
 
@@ -302,6 +296,8 @@ fn hidden_columns(app: &App) -> (usize, usize) {
 
 fn column_title(column: &Column, app: &App) -> String {
     match &column.kind {
+        // Collapsed lanes show the short key; full ones the team's name.
+        ColumnKind::Lane { team } if app.collapsed_lanes => team.clone(),
         ColumnKind::Lane { team } => app
             .board
             .org
