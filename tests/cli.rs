@@ -317,7 +317,7 @@ fn boundary_mistakes_are_refused_by_name() {
     );
     assert_eq!(
         board.error(&["boundary", "add", "support", "sales", "--sla", "2x"]),
-        "error: --sla: `2x` is not a duration (use 90m, 4h, 2d or 1w)"
+        "error: --sla: `2x` is not a duration (use 90m, 4h, 2d or 1w, up to 520w)"
     );
     assert_eq!(
         board.error(&["boundary", "show", "support", "sales"]),

@@ -929,12 +929,22 @@ fn duration_edges() {
         );
     }
     for text in [
-        "4H", "1.5h", "1h30", "m", "-", "0w0d", "+2d", "2days", "1 w",
+        "4H",
+        "1.5h",
+        "1h30",
+        "m",
+        "-",
+        "0w0d",
+        "+2d",
+        "2days",
+        "1 w",
+        "521w",
+        "99999999w",
     ] {
         assert_eq!(
             parse_duration(text).map_err(|e| e.to_string()),
             Err(format!(
-                "`{text}` is not a duration (use 90m, 4h, 2d or 1w)"
+                "`{text}` is not a duration (use 90m, 4h, 2d or 1w, up to 520w)"
             )),
             "{text:?}"
         );

@@ -127,7 +127,8 @@ pub fn standing(age: Duration, sla: Option<Duration>) -> SlaStanding {
 /// the same rule as [`standing`], as a point in time, so storage can count breaches
 /// without loading the items.
 pub fn breached_if_sent_before(now: DateTime<Utc>, sla: Duration) -> DateTime<Utc> {
-    now - sla
+    now.checked_sub_signed(sla)
+        .unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
 
 /// Where a limbo item stands against the SLA, and its age.
@@ -155,7 +156,7 @@ pub fn lacks_owner(has_owner: bool, limbo: Option<(&str, &str)>, org: &Org) -> b
 
 /// When a snooze ends by default: the next standup, the same time tomorrow.
 pub fn next_standup(now: DateTime<Utc>) -> DateTime<Utc> {
-    now + Duration::days(1)
+    now.checked_add_signed(Duration::days(1)).unwrap_or(now)
 }
 
 /// The attention queue over the open items given, most urgent first. Items snoozed

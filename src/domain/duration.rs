@@ -36,10 +36,16 @@ pub fn parse_duration(input: &str) -> Result<Duration, DomainError> {
             seen_unit = true;
         }
     }
-    if !digits.is_empty() || !seen_unit || total <= Duration::zero() {
+    // Ten years is more than any SLA or snooze needs, and keeps time arithmetic safe.
+    if !digits.is_empty() || !seen_unit || total <= Duration::zero() || total > longest() {
         return Err(bad());
     }
     Ok(total)
+}
+
+/// The longest duration accepted: ten years (520 weeks).
+pub fn longest() -> Duration {
+    Duration::weeks(520)
 }
 
 /// Formats a duration with its two largest units: `3d 2h`, `5h 10m`, `45m`.

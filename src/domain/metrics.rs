@@ -358,11 +358,10 @@ pub fn compute(histories: &[Vec<FlowEvent>], org: &Org, period: Period) -> Metri
                     let limit = boundary.and_then(|b| slas[b]);
                     if let Some(limit) = limit
                         && waited > limit
-                        && period.contains(sent_at + limit)
+                        && let Some(ran_out) = sent_at.checked_add_signed(limit)
+                        && period.contains(ran_out)
                     {
-                        *breach_days
-                            .entry((sent_at + limit).date_naive())
-                            .or_default() += 1;
+                        *breach_days.entry(ran_out.date_naive()).or_default() += 1;
                     }
                     if counted && let Some(b) = boundary {
                         let m = &mut boundaries[b];
@@ -454,11 +453,10 @@ pub fn compute(histories: &[Vec<FlowEvent>], org: &Org, period: Period) -> Metri
                 let limit = boundary.and_then(|b| slas[b]);
                 if let Some(limit) = limit
                     && age > limit
-                    && period.contains(*sent_at + limit)
+                    && let Some(ran_out) = sent_at.checked_add_signed(limit)
+                    && period.contains(ran_out)
                 {
-                    *breach_days
-                        .entry((*sent_at + limit).date_naive())
-                        .or_default() += 1;
+                    *breach_days.entry(ran_out.date_naive()).or_default() += 1;
                 }
                 if let Some(b) = boundary {
                     let m = &mut boundaries[*b];

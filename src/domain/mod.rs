@@ -56,7 +56,7 @@ pub enum DomainError {
     },
     #[error("{0} is required")]
     Required(&'static str),
-    #[error("`{0}` is not a duration (use 90m, 4h, 2d or 1w)")]
+    #[error("`{0}` is not a duration (use 90m, 4h, 2d or 1w, up to 520w)")]
     BadDuration(String),
     #[error("`{0}` is not a time (use RFC 3339, or YYYY-MM-DD[ HH:MM] in local time)")]
     BadTime(String),

@@ -698,7 +698,7 @@ impl App {
     fn refresh_metrics(&mut self) -> Result<()> {
         let now = self.now();
         let period = Period {
-            since: Some(now - chrono::Duration::days(Self::METRICS_DAYS)),
+            since: now.checked_sub_signed(chrono::Duration::days(Self::METRICS_DAYS)),
             until: now,
         };
         let histories = self.store.flow_histories()?;
