@@ -430,28 +430,28 @@ impl Form {
                 return FormOutcome::Editing;
             }
         }
+        // A form with a due date field: read it once, and say so if it is not a time.
+        let due = match self
+            .text_value("Due")
+            .map(|d| self.parse_due(&d))
+            .transpose()
+        {
+            Ok(due) => due,
+            Err(e) => {
+                self.error = Some(e.to_string());
+                return FormOutcome::Editing;
+            }
+        };
         let text = |label: &str| self.text_value(label);
         let command = match self.kind {
-            FormKind::NewItem => {
-                let due = match text("Due") {
-                    Some(d) => match self.parse_due(&d) {
-                        Ok(due) => Some(due),
-                        Err(e) => {
-                            self.error = Some(e.to_string());
-                            return FormOutcome::Editing;
-                        }
-                    },
-                    None => None,
-                };
-                Command::Create {
-                    title: text("Title").unwrap_or_default(),
-                    team: self.team.clone(),
-                    owner: text("Owner"),
-                    due,
-                    tags: split_tags(text("Tags")),
-                    body: None,
-                }
-            }
+            FormKind::NewItem => Command::Create {
+                title: text("Title").unwrap_or_default(),
+                team: self.team.clone(),
+                owner: text("Owner"),
+                due,
+                tags: split_tags(text("Tags")),
+                body: None,
+            },
             FormKind::Send => {
                 let mut to = String::new();
                 let mut ticks = Vec::new();
@@ -510,24 +510,12 @@ impl Form {
             FormKind::Reopen => Command::Reopen(text("Reason")),
             FormKind::Drop => Command::Drop(text("Reason").unwrap_or_default()),
             FormKind::Flag => Command::Flag(text("Note").unwrap_or_default()),
-            FormKind::Edit => {
-                let due = match text("Due") {
-                    Some(d) => match self.parse_due(&d) {
-                        Ok(due) => Some(due),
-                        Err(e) => {
-                            self.error = Some(e.to_string());
-                            return FormOutcome::Editing;
-                        }
-                    },
-                    None => None,
-                };
-                Command::Edit {
-                    title: text("Title"),
-                    body: Some(text("Description").unwrap_or_default()),
-                    due: Some(due),
-                    tags: Some(split_tags(text("Tags"))),
-                }
-            }
+            FormKind::Edit => Command::Edit {
+                title: text("Title"),
+                body: Some(text("Description").unwrap_or_default()),
+                due: Some(due),
+                tags: Some(split_tags(text("Tags"))),
+            },
             FormKind::SaveSummary => return FormOutcome::SaveTo(text("File").unwrap_or_default()),
         };
         FormOutcome::Submit(command)
