@@ -53,13 +53,20 @@ pub enum StoreError {
     NotEmpty,
     #[error(transparent)]
     Domain(#[from] DomainError),
+    // Not a `source`: the message already includes it, and error chains would say it twice.
     #[error("database error: {0}")]
-    Sql(#[from] rusqlite::Error),
-    #[error("cannot create {path}: {source}")]
+    Sql(rusqlite::Error),
+    #[error("cannot create {path}: {reason}")]
     Io {
         path: PathBuf,
-        source: std::io::Error,
+        reason: std::io::Error,
     },
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(error: rusqlite::Error) -> Self {
+        StoreError::Sql(error)
+    }
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -205,9 +212,9 @@ impl Store {
         if path.exists() {
             check_sqlite_header(path).map_err(|detail| not_baton(&detail))?;
         } else if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+            std::fs::create_dir_all(dir).map_err(|reason| StoreError::Io {
                 path: path.to_path_buf(),
-                source,
+                reason,
             })?;
         }
         let mut conn = Connection::open(path)?;
