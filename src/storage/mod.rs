@@ -47,6 +47,8 @@ pub enum StoreError {
     UnknownBoundary(String, String),
     #[error("a boundary needs two different teams, not {0} → {0}")]
     SelfBoundary(String),
+    #[error("reading the history of {0} stopped unexpectedly; try again")]
+    ReadFailed(PathBuf),
     #[error("no snapshot `{0}`; `baton snapshot ls` lists them")]
     UnknownSnapshot(String),
     #[error("the database already has a board; import with --replace to replace it")]
@@ -690,7 +692,7 @@ impl Store {
                 let items = self.items(&ItemFilter::default());
                 let histories = other
                     .join()
-                    .unwrap_or_else(|_| Err(StoreError::Sql(rusqlite::Error::InvalidQuery)));
+                    .unwrap_or_else(|_| Err(StoreError::ReadFailed(self.path.clone())));
                 (items, histories)
             });
             let (items, histories) = (items?, histories?);
