@@ -622,10 +622,3 @@ pub fn describe_state(item: &Item) -> String {
         (State::Dropped, _) => "dropped".to_string(),
     }
 }
-
-/// How long an item has been in limbo, in words ("2d 3h").
-pub fn limbo_age(item: &Item, now: DateTime<Utc>) -> Option<String> {
-    item.limbo
-        .as_ref()
-        .map(|l| format_duration(now.signed_duration_since(l.sent_at)))
-}

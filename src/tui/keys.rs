@@ -438,14 +438,6 @@ pub fn action_for(key: KeyEvent) -> Option<Action> {
         .map(|b| b.action)
 }
 
-/// The label of an action's keys, for hints.
-pub fn label_of(action: Action) -> &'static str {
-    BINDINGS
-        .iter()
-        .find(|b| b.action == action && !b.label.is_empty())
-        .map_or("", |b| b.label)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
