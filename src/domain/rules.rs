@@ -6,8 +6,8 @@
 
 use chrono::{DateTime, Utc};
 
+use super::DomainError;
 use super::model::{Boundary, Escalation, Event, EventKind, Item, ItemId, Limbo, State, Team};
-use super::{DomainError, duration::format_duration};
 
 /// The teams and boundaries an item moves between.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
