@@ -93,7 +93,7 @@ fn main() -> Result<()> {
     {
         let text = std::fs::read_to_string(&ls_file)?;
         let mut store = Store::open_or_create(&ls_db)?;
-        import_document(&mut store, &BoardDocument::parse(&text)?, false)?;
+        import_document(&mut store, BoardDocument::parse(&text)?, false)?;
     }
     let (took, _) = median(|| {
         let started = Instant::now();

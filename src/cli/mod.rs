@@ -111,8 +111,8 @@ pub fn demo_document(now: DateTime<Utc>) -> Result<BoardDocument> {
 }
 
 /// Imports a document into `store` through the domain rules.
-pub fn import_document(store: &mut Store, doc: &BoardDocument, replace: bool) -> Result<usize> {
-    let (org, items) = doc.check()?;
+pub fn import_document(store: &mut Store, doc: BoardDocument, replace: bool) -> Result<usize> {
+    let (org, items) = doc.into_checked()?;
     store.replace_board(&org, &items, replace)?;
     Ok(items.len())
 }
@@ -146,13 +146,14 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardArgs, bool) -> Result<()>
             let mut store = Store::open_or_create(&ctx.db)?;
             if demo {
                 let doc = demo_document(ctx.now)?;
-                let count = import_document(&mut store, &doc, false)
+                let teams = doc.teams.len();
+                let count = import_document(&mut store, doc, false)
                     .context("the demo goes into an empty database only")?;
                 writeln!(
                     out,
                     "created {} with the sample organisation ({} teams, {} items)",
                     ctx.db.display(),
-                    doc.teams.len(),
+                    teams,
                     count
                 )?;
             } else {
@@ -519,18 +520,21 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardArgs, bool) -> Result<()>
             };
             let doc = BoardDocument::parse(&text)
                 .with_context(|| format!("{} cannot be imported", file.display()))?;
+            drop(text);
             // Checked before the database is opened, so a refused document creates nothing.
-            doc.check()
+            let (org, items) = doc
+                .into_checked()
                 .with_context(|| format!("{} was not imported", file.display()))?;
             let mut store = Store::open_or_create(&ctx.db)?;
-            let count = import_document(&mut store, &doc, replace)
+            store
+                .replace_board(&org, &items, replace)
                 .with_context(|| format!("{} was not imported", file.display()))?;
             writeln!(
                 out,
                 "imported {} teams, {} boundaries, {} items into {}",
-                doc.teams.len(),
-                doc.boundaries.len(),
-                count,
+                org.teams.len(),
+                org.boundaries.len(),
+                items.len(),
                 ctx.db.display()
             )?;
             Ok(())

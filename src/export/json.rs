@@ -163,6 +163,12 @@ impl BoardDocument {
 
     /// Checks the document and replays every history through the domain rules.
     pub fn check(&self) -> Result<(Org, Vec<History>), ImportError> {
+        self.clone().into_checked()
+    }
+
+    /// Like [`BoardDocument::check`], moving the histories out of the document rather
+    /// than copying them: an import of a million events holds them once.
+    pub fn into_checked(self) -> Result<(Org, Vec<History>), ImportError> {
         let mut keys = HashSet::new();
         for team in &self.teams {
             if !keys.insert(team.key.as_str()) {
@@ -186,13 +192,15 @@ impl BoardDocument {
                 ));
             }
         }
+        drop(keys);
+        drop(pairs);
         let org = Org {
-            teams: self.teams.clone(),
-            boundaries: self.boundaries.clone(),
+            teams: self.teams,
+            boundaries: self.boundaries,
         };
         let mut ids = HashSet::new();
         let mut items = Vec::with_capacity(self.items.len());
-        for record in &self.items {
+        for record in self.items {
             if !ids.insert(record.id) {
                 return Err(ImportError::DuplicateItem(record.id));
             }
@@ -208,7 +216,7 @@ impl BoardDocument {
                     error,
                 }
             })?;
-            items.push((item, record.events.clone()));
+            items.push((item, record.events));
         }
         items.sort_by_key(|(item, _)| item.id);
         Ok((org, items))

@@ -41,7 +41,7 @@ pub fn open(ctx: &Context, args: BoardArgs, demo: bool) -> Result<()> {
         Store::open(&path)?
     };
     if demo {
-        import_document(&mut store, &demo_document(ctx.now)?, false)?;
+        import_document(&mut store, demo_document(ctx.now)?, false)?;
     }
     let clock = if std::env::var("BATON_NOW").is_ok_and(|v| !v.trim().is_empty()) {
         Clock::Fixed(ctx.now)

@@ -25,7 +25,7 @@ pub fn demo_db() -> TempDir {
     let dir = tempfile::tempdir().expect("a temp dir");
     let mut store = Store::open_or_create(&db_path(&dir)).expect("a new store");
     let doc = demo_document(now()).expect("the demo document");
-    import_document(&mut store, &doc, false).expect("the demo imports");
+    import_document(&mut store, doc, false).expect("the demo imports");
     dir
 }
 
