@@ -364,9 +364,9 @@ fn accept_on_an_active_item_is_refused_without_leaving_triage() {
     assert_eq!(event_count(&app, 15), before);
     let message = app.message.as_ref().expect("a message");
     assert!(message.error);
-    assert!(
-        message.text.contains("only an item in limbo"),
-        "{message:?}"
+    assert_eq!(
+        message.text,
+        "#15: only an item sent across a boundary and waiting in limbo can be accepted"
     );
 }
 

@@ -298,6 +298,66 @@ fn require_text(text: &str, what: &'static str) -> Result<(), DomainError> {
     }
 }
 
+/// The moves whose allowance depends on where the item is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Move {
+    Send,
+    Accept,
+    Bounce,
+    Reclaim,
+    Escalate,
+    Owner,
+    Snooze,
+    Done,
+    Reopen,
+    Drop,
+}
+
+/// Whether `item`'s state allows `action`, and if not, why in the user's words. The
+/// one place these rules live: `apply` enforces them, and the board asks before it
+/// opens a form.
+pub fn permits(item: &Item, action: Move) -> Result<(), DomainError> {
+    let open = item.state.is_open();
+    let in_limbo = item.limbo.is_some();
+    let refusal: Option<(&'static str, &'static str)> = match action {
+        Move::Owner if !open => Some(("assign an owner to", "reopen it first")),
+        Move::Send if item.state != State::Active => Some(("send", SEND_RULE)),
+        Move::Accept if !in_limbo => Some((
+            "accept",
+            "only an item sent across a boundary and waiting in limbo can be accepted",
+        )),
+        Move::Bounce if !in_limbo => {
+            Some(("bounce", "only an item waiting in limbo can be bounced"))
+        }
+        Move::Reclaim if !in_limbo => {
+            Some(("reclaim", "only an item waiting in limbo can be reclaimed"))
+        }
+        Move::Escalate if !open => Some(("escalate", "reopen it first")),
+        Move::Snooze if !open => Some(("snooze", "only an open item can be snoozed")),
+        Move::Done => match item.state {
+            State::Active => None,
+            State::Limbo => Some((
+                "finish",
+                "accept or reclaim it first; only an item a team holds can be done",
+            )),
+            State::Done => Some(("finish", "there is nothing left to finish")),
+            State::Dropped => Some(("finish", "reopen it first")),
+        },
+        Move::Reopen if open => Some(("reopen", "only a done or dropped item can be reopened")),
+        Move::Drop if !open => Some(("drop", "it is already closed")),
+        _ => None,
+    };
+    match refusal {
+        Some((action, rule)) => Err(DomainError::WrongState {
+            id: item.id,
+            action,
+            state: describe_state(item),
+            rule,
+        }),
+        None => Ok(()),
+    }
+}
+
 /// Applies one event to an item, refusing what the model does not allow.
 pub fn apply(
     item: Option<&Item>,
@@ -368,12 +428,6 @@ pub fn apply(
     ) {
         next.snoozed_until = None;
     }
-    let refuse = |action: &'static str, rule: &'static str| DomainError::WrongState {
-        id,
-        action,
-        state: describe_state(current),
-        rule,
-    };
     match &event.kind {
         EventKind::Created { .. } => return Err(DomainError::CreatedTwice(id)),
         EventKind::Undone { seq } => {
@@ -401,9 +455,7 @@ pub fn apply(
             }
         }
         EventKind::Owner { owner } => {
-            if !current.state.is_open() {
-                return Err(refuse("assign an owner to", "reopen it first"));
-            }
+            permits(current, Move::Owner)?;
             next.owner = owner.clone();
         }
         EventKind::Sent {
@@ -412,9 +464,7 @@ pub fn apply(
             unticked,
             forced,
         } => {
-            if current.state != State::Active {
-                return Err(refuse("send", SEND_RULE));
-            }
+            permits(current, Move::Send)?;
             if org.boundary(&current.team, to).is_none() {
                 return Err(no_boundary(org, &current.team, to));
             }
@@ -438,11 +488,9 @@ pub fn apply(
             next.incomplete_handoff = unticked.clone();
         }
         EventKind::Accepted { owner } => {
+            permits(current, Move::Accept)?;
             let Some(limbo) = &current.limbo else {
-                return Err(refuse(
-                    "accept",
-                    "only an item sent across a boundary and waiting in limbo can be accepted",
-                ));
+                return Err(DomainError::UnknownItem(id));
             };
             next.arrived_from = Some(current.team.clone());
             next.team = limbo.to.clone();
@@ -452,11 +500,9 @@ pub fn apply(
             next.escalation = None;
         }
         EventKind::Bounced { reason } => {
+            permits(current, Move::Bounce)?;
             let Some(limbo) = &current.limbo else {
-                return Err(refuse(
-                    "bounce",
-                    "only an item waiting in limbo can be bounced",
-                ));
+                return Err(DomainError::UnknownItem(id));
             };
             require_text(reason, "a reason for the bounce")?;
             next.owner = limbo.sender_owner.clone();
@@ -467,11 +513,9 @@ pub fn apply(
             next.bounces += 1;
         }
         EventKind::Reclaimed { .. } => {
+            permits(current, Move::Reclaim)?;
             let Some(limbo) = &current.limbo else {
-                return Err(refuse(
-                    "reclaim",
-                    "only an item waiting in limbo can be reclaimed",
-                ));
+                return Err(DomainError::UnknownItem(id));
             };
             next.owner = limbo.sender_owner.clone();
             next.state = State::Active;
@@ -480,16 +524,12 @@ pub fn apply(
             next.incomplete_handoff.clear();
         }
         EventKind::Escalated { to, .. } => {
-            if !current.state.is_open() {
-                return Err(refuse("escalate", "reopen it first"));
-            }
+            permits(current, Move::Escalate)?;
             next.escalation = Some(Escalation { at, to: to.clone() });
         }
         EventKind::Noted { note } => require_text(note, "the note's text")?,
         EventKind::Snoozed { until } => {
-            if !current.state.is_open() {
-                return Err(refuse("snooze", "only an open item can be snoozed"));
-            }
+            permits(current, Move::Snooze)?;
             if *until <= at {
                 return Err(DomainError::SnoozeInPast(*until));
             }
@@ -500,34 +540,17 @@ pub fn apply(
             next.flags += 1;
         }
         EventKind::Done { .. } => {
-            let rule = match current.state {
-                State::Active => None,
-                State::Limbo => {
-                    Some("accept or reclaim it first; only an item a team holds can be done")
-                }
-                State::Done => Some("there is nothing left to finish"),
-                State::Dropped => Some("reopen it first"),
-            };
-            if let Some(rule) = rule {
-                return Err(refuse("finish", rule));
-            }
+            permits(current, Move::Done)?;
             next.state = State::Done;
             next.escalation = None;
             next.incomplete_handoff.clear();
         }
         EventKind::Reopened { .. } => {
-            if current.state.is_open() {
-                return Err(refuse(
-                    "reopen",
-                    "only a done or dropped item can be reopened",
-                ));
-            }
+            permits(current, Move::Reopen)?;
             next.state = State::Active;
         }
         EventKind::Dropped { reason } => {
-            if !current.state.is_open() {
-                return Err(refuse("drop", "it is already closed"));
-            }
+            permits(current, Move::Drop)?;
             require_text(reason, "a reason for dropping it")?;
             next.state = State::Dropped;
             next.limbo = None;

@@ -10,7 +10,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use crate::domain::attention::{Signal, SignalCode, attention, signals};
 use crate::domain::history::narrate;
 use crate::domain::time::whole_seconds;
-use crate::domain::{Command, Event, Item, ItemId, State};
+use crate::domain::{Command, Event, Item, ItemId};
 use crate::storage::{ItemFilter, Result, Store};
 
 use super::board::{Board, COLUMN_ORDER_SETTING, ColumnKind, Query};
@@ -18,6 +18,7 @@ use super::form::{Form, FormKind, FormOutcome};
 use super::keys::{Action, action_for};
 use super::triage::Triage;
 use crate::domain::metrics::{Metrics, Period};
+use crate::domain::rules::{Move, permits};
 
 /// A filter line's terms: split at spaces, except inside double quotes, so that
 /// `owner:"Ann Lee"` names one person (the quotes are dropped).
@@ -624,28 +625,24 @@ impl App {
             return Ok(());
         };
         // Say at once what the rules will refuse, instead of after typing a reason.
-        let allowed = match kind {
-            FormKind::Send => item.state == State::Active,
-            FormKind::Accept | FormKind::Bounce | FormKind::Reclaim => item.state == State::Limbo,
-            FormKind::Done => item.state == State::Active,
-            FormKind::Reopen => !item.state.is_open(),
-            FormKind::Escalate | FormKind::Owner | FormKind::Drop => item.state.is_open(),
+        let action = match kind {
+            FormKind::Send => Some(Move::Send),
+            FormKind::Accept => Some(Move::Accept),
+            FormKind::Bounce => Some(Move::Bounce),
+            FormKind::Reclaim => Some(Move::Reclaim),
+            FormKind::Done => Some(Move::Done),
+            FormKind::Reopen => Some(Move::Reopen),
+            FormKind::Escalate => Some(Move::Escalate),
+            FormKind::Owner => Some(Move::Owner),
+            FormKind::Drop => Some(Move::Drop),
             FormKind::NewItem
             | FormKind::Note
             | FormKind::Flag
             | FormKind::Edit
-            | FormKind::SaveSummary => true,
+            | FormKind::SaveSummary => None,
         };
-        if !allowed {
-            let text = format!(
-                "#{} is {}: {} does not apply",
-                item.id,
-                crate::domain::rules::describe_state(&item),
-                Form::for_item(kind, &item, &self.board.org, self.clock.in_utc())
-                    .map(|f| f.title().to_lowercase())
-                    .unwrap_or_else(|_| "that".to_string())
-            );
-            self.fail(&text);
+        if let Some(Err(refusal)) = action.map(|a| permits(&item, a)) {
+            self.fail(&short_refusal(&refusal));
             return Ok(());
         }
         match Form::for_item(kind, &item, &self.board.org, self.clock.in_utc()) {
@@ -791,11 +788,13 @@ impl App {
                         .boundary()
                         .and_then(|(f, t)| self.board.org.boundary(f, t))
                         .and_then(|b| b.contract.owner.clone());
-                    if item.state == State::Limbo && next_owner.is_none() {
+                    if let Err(refusal) = permits(&item, Move::Accept) {
+                        self.fail(&short_refusal(&refusal));
+                    } else if next_owner.is_none() {
                         // The contract names nobody: ask who takes it, rather than
                         // accepting it into the no-owner signal.
                         self.open_form(FormKind::Accept)?;
-                    } else if item.state == State::Limbo {
+                    } else {
                         // One key: the owner is the contract's next owner, as on the CLI.
                         // The rules may still refuse (the item moved meanwhile): say so,
                         // don't end the board with an error.
@@ -803,12 +802,6 @@ impl App {
                             Ok(()) => self.triage_decided(item.id, "accepted")?,
                             Err(e) => self.fail(&e.to_string()),
                         }
-                    } else {
-                        self.fail(&format!(
-                            "#{} is {}: only an item in limbo can be accepted",
-                            item.id,
-                            crate::domain::rules::describe_state(&item)
-                        ));
                     }
                 }
             }
@@ -1095,5 +1088,14 @@ fn decision_word(kind: FormKind) -> &'static str {
         FormKind::Send => "sent",
         FormKind::Reopen => "reopened",
         FormKind::NewItem | FormKind::SaveSummary => "",
+    }
+}
+
+/// A refusal as one line of the board: the item and the rule (the card already shows
+/// where the item is).
+fn short_refusal(refusal: &crate::domain::DomainError) -> String {
+    match refusal {
+        crate::domain::DomainError::WrongState { id, rule, .. } => format!("#{id}: {rule}"),
+        other => other.to_string(),
     }
 }
