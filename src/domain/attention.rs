@@ -131,6 +131,26 @@ pub fn breached_if_sent_before(now: DateTime<Utc>, sla: Duration) -> DateTime<Ut
         .unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
 
+/// How close a due date is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DueStanding {
+    Overdue,
+    /// Due within [`DUE_SOON_WITHIN_HOURS`].
+    Soon,
+}
+
+/// Whether `due` is past or close at `now`; `None` when it is further off.
+pub fn due_standing(due: DateTime<Utc>, now: DateTime<Utc>) -> Option<DueStanding> {
+    let left = due.signed_duration_since(now);
+    if left < Duration::zero() {
+        Some(DueStanding::Overdue)
+    } else if left <= Duration::hours(DUE_SOON_WITHIN_HOURS) {
+        Some(DueStanding::Soon)
+    } else {
+        None
+    }
+}
+
 /// Where a limbo item stands against the SLA, and its age.
 pub fn sla_standing(item: &Item, org: &Org, now: DateTime<Utc>) -> Option<(SlaStanding, Duration)> {
     let (from, to) = item.boundary()?;
@@ -293,7 +313,8 @@ fn item_signals(item: &Item, org: &Org, now: DateTime<Utc>) -> Vec<Signal> {
     if let Some(due) = item.due {
         let left = due.signed_duration_since(now);
         let due_text = due.format("%Y-%m-%d %H:%M UTC");
-        if left < Duration::zero() {
+        let standing = due_standing(due, now);
+        if standing == Some(DueStanding::Overdue) {
             push(
                 SignalCode::Overdue,
                 -left.num_minutes(),
@@ -302,7 +323,7 @@ fn item_signals(item: &Item, org: &Org, now: DateTime<Utc>) -> Vec<Signal> {
                     format_duration(left)
                 ),
             );
-        } else if left <= Duration::hours(DUE_SOON_WITHIN_HOURS) {
+        } else if standing == Some(DueStanding::Soon) {
             push(
                 SignalCode::DueSoon,
                 -left.num_minutes(),

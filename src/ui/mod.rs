@@ -14,7 +14,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
-use crate::domain::attention::sla_standing;
+use crate::domain::attention::{DueStanding, due_standing, lacks_owner, sla_standing};
 use crate::domain::duration::format_duration;
 use crate::domain::history::narrate;
 use crate::domain::rules::describe_state;
@@ -482,13 +482,15 @@ fn render_card(
             .map(|o| format!("→{}", display_safe(o))),
         (None, None) => None,
     };
-    match owner {
-        Some(o) => spans.push(Span::styled(format!("{o} "), base)),
-        None if item.state.is_open() => spans.push(Span::styled(
+    if let Some(o) = owner {
+        spans.push(Span::styled(format!("{o} "), base));
+    }
+    // The same rule as the `no-owner` signal.
+    if item.state.is_open() && lacks_owner(item.owner.is_some(), item.boundary(), &app.board.org) {
+        spans.push(Span::styled(
             format!("{} ", theme::NO_OWNER),
             if selected { base } else { theme.warning() },
-        )),
-        None => {}
+        ));
     }
     let mark = |text: &str, style: Style| {
         Span::styled(format!("{text} "), if selected { base } else { style })
@@ -503,14 +505,13 @@ fn render_card(
         spans.push(mark(theme::DUPLICATE, theme.warning()));
     }
     if let Some(due) = item.due.filter(|_| item.state.is_open()) {
-        let left = due.signed_duration_since(now);
-        if left < chrono::Duration::zero() {
-            spans.push(mark("overdue", theme.error()));
-        } else if left <= chrono::Duration::hours(crate::domain::attention::DUE_SOON_WITHIN_HOURS) {
-            spans.push(mark(
-                &format!("due {}", format_duration(left)),
+        match due_standing(due, now) {
+            Some(DueStanding::Overdue) => spans.push(mark("overdue", theme.error())),
+            Some(DueStanding::Soon) => spans.push(mark(
+                &format!("due {}", format_duration(due.signed_duration_since(now))),
                 theme.warning(),
-            ));
+            )),
+            None => {}
         }
     }
     if !item.state.is_open() {
