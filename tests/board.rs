@@ -19,7 +19,9 @@ use baton::tui::form::FormKind;
 use baton::tui::keys::Action;
 use baton::ui::theme::Theme;
 
-use common::app::{demo_app, demo_db, key, now, open_app, press, screen, type_text};
+use common::app::{
+    SIZES, demo_app, demo_db, key, now, open_app, press, screen, snapshot_at_sizes, type_text,
+};
 
 /// The demo's items.
 const DEMO_ITEMS: usize = 40;
@@ -59,19 +61,9 @@ fn limbo(from: &str, to: &str) -> ColumnKind {
 // ---------------------------------------------------------------------------------
 // Snapshots
 
-const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
-
-fn snapshot_at_sizes(name: &str, setup: impl Fn(&mut App)) {
-    for (w, h) in SIZES {
-        let (_dir, mut app) = demo_app((w, h));
-        setup(&mut app);
-        insta::assert_snapshot!(format!("{name}_{w}x{h}"), screen(&app));
-    }
-}
-
 #[test]
 fn snapshot_board() {
-    snapshot_at_sizes("board", |app| {
+    snapshot_at_sizes!("board", |app| {
         // The board opens on the first boundary with something waiting.
         assert_eq!(column_id(app), "limbo:sales>finance");
     });
@@ -79,7 +71,7 @@ fn snapshot_board() {
 
 #[test]
 fn snapshot_limbo_card_detail() {
-    snapshot_at_sizes("detail_limbo", |app| {
+    snapshot_at_sizes!("detail_limbo", |app| {
         // #24 has waited past its SLA, was escalated, and carries a handoff note.
         select(app, 24);
         assert_eq!(app.selected().map(|i| i.state), Some(State::Limbo));
@@ -90,7 +82,7 @@ fn snapshot_limbo_card_detail() {
 
 #[test]
 fn snapshot_send_form() {
-    snapshot_at_sizes("send_form", |app| {
+    snapshot_at_sizes!("send_form", |app| {
         select(app, 18);
         assert_eq!(app.selected().map(|i| i.state), Some(State::Active));
         app.update(Action::Send).expect("the form opens");
@@ -100,14 +92,14 @@ fn snapshot_send_form() {
 
 #[test]
 fn snapshot_help() {
-    snapshot_at_sizes("help", |app| {
+    snapshot_at_sizes!("help", |app| {
         app.update(Action::Help).expect("help opens");
     });
 }
 
 #[test]
 fn snapshot_contracts() {
-    snapshot_at_sizes("contracts", |app| {
+    snapshot_at_sizes!("contracts", |app| {
         app.update(Action::Contracts).expect("contracts open");
     });
 }

@@ -44,32 +44,35 @@ fn listing(dir: &Path) -> Vec<String> {
     names
 }
 
+/// `boundary add` for sales → onboarding with a complete contract.
+const SALES_TO_ONBOARDING: &[&str] = &[
+    "boundary",
+    "add",
+    "sales",
+    "onboarding",
+    "--trigger",
+    "Deal signed",
+    "--done",
+    "Order form attached",
+    "--done",
+    "Kick-off date agreed",
+    "--outcome",
+    "Customer live",
+    "--owner",
+    "priya",
+    "--sla",
+    "2d",
+    "--escalate-to",
+    "vp-ops",
+];
+
 /// Three teams and two boundaries: one with a complete contract, one without.
 fn small_org() -> Board {
     let board = Board::new();
     board.ok(&["team", "add", "sales", "--name", "Sales", "--lead", "dana"]);
     board.ok(&["team", "add", "onboarding", "--name", "Onboarding"]);
     board.ok(&["team", "add", "support"]);
-    board.ok(&[
-        "boundary",
-        "add",
-        "sales",
-        "onboarding",
-        "--trigger",
-        "Deal signed",
-        "--done",
-        "Order form attached",
-        "--done",
-        "Kick-off date agreed",
-        "--outcome",
-        "Customer live",
-        "--owner",
-        "priya",
-        "--sla",
-        "2d",
-        "--escalate-to",
-        "vp-ops",
-    ]);
+    board.ok(SALES_TO_ONBOARDING);
     board.ok(&["boundary", "add", "onboarding", "support", "--sla", "4h"]);
     board
 }
@@ -170,26 +173,7 @@ fn boundaries_show_their_contract_and_mark_an_incomplete_one() {
     board.ok(&["team", "add", "onboarding"]);
     board.ok(&["team", "add", "support"]);
     assert_eq!(
-        board.ok(&[
-            "boundary",
-            "add",
-            "sales",
-            "onboarding",
-            "--trigger",
-            "Deal signed",
-            "--done",
-            "Order form attached",
-            "--done",
-            "Kick-off date agreed",
-            "--outcome",
-            "Customer live",
-            "--owner",
-            "priya",
-            "--sla",
-            "2d",
-            "--escalate-to",
-            "vp-ops",
-        ]),
+        board.ok(SALES_TO_ONBOARDING),
         "added boundary sales → onboarding\n"
     );
     assert_eq!(

@@ -16,7 +16,9 @@ use baton::storage::Store;
 use baton::tui::app::{App, Clock, Screen};
 use baton::tui::triage::Triage;
 
-use common::app::{db_path, demo_app, key, key_with, now, press, screen, type_text};
+use common::app::{
+    db_path, demo_app, key, key_with, now, press, screen, snapshot_at_sizes, type_text,
+};
 
 /// Empties the focused text field of a form.
 fn clear_field(app: &mut App) {
@@ -488,19 +490,9 @@ fn an_item_decided_elsewhere_while_on_screen_gives_way_to_the_next() {
 // ---------------------------------------------------------------------------------
 // Snapshots
 
-const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
-
-fn snapshot_at_sizes(name: &str, setup: impl Fn(&mut App)) {
-    for (w, h) in SIZES {
-        let (_dir, mut app) = demo_app((w, h));
-        setup(&mut app);
-        insta::assert_snapshot!(format!("{name}_{w}x{h}"), screen(&app));
-    }
-}
-
 #[test]
 fn snapshot_triage_on_an_item_in_limbo() {
-    snapshot_at_sizes("triage_limbo_item", |app| {
+    snapshot_at_sizes!("triage_limbo_item", |app| {
         press(app, 't');
         press(app, ' ');
         assert_eq!(current_id(app), 24);
@@ -516,7 +508,7 @@ fn snapshot_triage_on_an_item_in_limbo() {
 
 #[test]
 fn snapshot_triage_summary() {
-    snapshot_at_sizes("triage_summary", |app| {
+    snapshot_at_sizes!("triage_summary", |app| {
         press(app, 't');
         press(app, ' ');
         press(app, 'a');
@@ -531,7 +523,7 @@ fn snapshot_triage_summary() {
 
 #[test]
 fn snapshot_metrics() {
-    snapshot_at_sizes("metrics", |app| {
+    snapshot_at_sizes!("metrics", |app| {
         press(app, 'm');
         assert_eq!(app.screen, Screen::Metrics);
     });

@@ -83,3 +83,26 @@ pub fn mask_path(text: &str, path: &Path) -> String {
     }
     lines.join("\n") + "\n"
 }
+
+/// The sizes every screen is snapshotted at.
+pub const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+
+/// Snapshots the demo board after `setup` at each of [`SIZES`], as `NAME_WxH`. A macro,
+/// so that insta files the snapshots under the test file that calls it. (Test crates that
+/// do not snapshot screens leave it unused, as with the rest of `common`.)
+#[allow(unused_macros)]
+macro_rules! snapshot_at_sizes {
+    ($name:expr, $setup:expr) => {
+        for (w, h) in crate::common::app::SIZES {
+            let (_dir, mut app) = crate::common::app::demo_app((w, h));
+            let setup: &dyn Fn(&mut baton::tui::app::App) = &$setup;
+            setup(&mut app);
+            insta::assert_snapshot!(
+                format!("{}_{w}x{h}", $name),
+                crate::common::app::screen(&app)
+            );
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use snapshot_at_sizes;
