@@ -1,6 +1,7 @@
 //! Baton: a terminal kanban for the space between teams.
 
 pub mod cli;
+pub mod clock;
 pub mod domain;
 pub mod export;
 pub mod storage;

@@ -737,7 +737,7 @@ fn boundary(ctx: &Context, cmd: BoundaryCmd, out: &mut impl Write) -> Result<()>
             let org = store.org()?;
             let b = org
                 .boundary(&from, &to)
-                .ok_or_else(|| crate::storage::StoreError::UnknownBoundary(from, to))?;
+                .ok_or(crate::storage::StoreError::UnknownBoundary(from, to))?;
             let waiting: Vec<Item> = store
                 .items(&ItemFilter {
                     states: vec![State::Limbo],

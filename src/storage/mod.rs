@@ -1,15 +1,25 @@
-//! Storage on one SQLite file: opening it safely, migrations, and every change as one
-//! transaction that appends an event and updates the item's current state together.
+//! Storage: one interface, two backends. A local SQLite file is the default; a shared
+//! PostgreSQL database is team mode. Every change is one transaction that appends an
+//! event and updates the item's current state together; every view is read in one read
+//! transaction. The queries are written once, over [`sql::Sql`]; each backend only opens
+//! its database, checks it is Baton's, migrates it, and runs transactions.
 //! Knows nothing of the terminal; the rules come from [`crate::domain`].
 
+mod pg_connect;
+mod pg_schema;
+mod pg_tls;
+mod postgres;
 mod schema;
+mod sql;
+mod sqlite;
 
-use std::io::Read;
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior, params};
 
+use crate::clock::Clock;
+use crate::domain::duration::format_duration;
 use crate::domain::metrics::{Flow, FlowEvent, Period};
 use crate::domain::rules::decide;
 use crate::domain::snapshot::Snapshot;
@@ -17,25 +27,22 @@ use crate::domain::{
     Boundary, Command, Contract, DomainError, Escalation, Event, EventKind, Item, ItemId, Limbo,
     Org, State, Team,
 };
+use sql::{Dialect, Row, Sql, Value, first, json_cell, rows, scalar};
 
+pub use postgres::{Access, Members};
 pub use schema::{APPLICATION_ID, latest_version};
-
-/// How long a writer waits for another process's transaction before giving up.
-const BUSY_TIMEOUT_MS: u64 = 10_000;
-/// The page cache while importing a board, in KiB.
-const IMPORT_CACHE_KIB: i64 = 128 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("no Baton database at {0}; create one with `baton init` (or `baton init --demo`)")]
-    Missing(PathBuf),
-    #[error("{path} is not a Baton database ({detail}); it was left untouched")]
-    NotBaton { path: PathBuf, detail: String },
+    Missing(String),
+    #[error("{place} is not a Baton database ({detail}); it was left untouched")]
+    NotBaton { place: String, detail: String },
     #[error(
-        "{path} was written by a newer Baton (schema version {found}, this Baton knows up to {known}); it was left untouched, upgrade Baton to open it"
+        "{place} was written by a newer Baton (schema version {found}, this Baton knows up to {known}); it was left untouched, upgrade Baton to open it"
     )]
     TooNew {
-        path: PathBuf,
+        place: String,
         found: i64,
         known: usize,
     },
@@ -47,17 +54,37 @@ pub enum StoreError {
     UnknownBoundary(String, String),
     #[error("a boundary needs two different teams, not {0} → {0}")]
     SelfBoundary(String),
-    #[error("reading the history of {0} stopped unexpectedly; try again")]
-    ReadFailed(PathBuf),
     #[error("no snapshot `{0}`; `baton snapshot ls` lists them")]
     UnknownSnapshot(String),
     #[error("the database already has a board; import with --replace to replace it")]
     NotEmpty,
     #[error(transparent)]
     Domain(#[from] DomainError),
-    // Not a `source`: the message already includes it, and error chains would say it twice.
+    /// A refusal because someone else changed the item first.
+    #[error("{error} (#{id} was {what} by {actor} {ago} ago)")]
+    Overtaken {
+        error: Box<DomainError>,
+        id: ItemId,
+        what: String,
+        actor: String,
+        ago: String,
+    },
+    #[error("the database holds a value Baton cannot read (column {column}: {detail})")]
+    Corrupt { column: usize, detail: String },
+    #[error("cannot save: {0}")]
+    Encode(String),
+    #[error("disk full: nothing was written; free some space and try again")]
+    DiskFull,
+    #[error("the database is read-only here: nothing was written")]
+    ReadOnly,
+    #[error("{0}")]
+    Denied(String),
+    #[error("{0}")]
+    Connection(String),
+    #[error("{0}")]
+    Unsupported(String),
     #[error("database error: {0}")]
-    Sql(rusqlite::Error),
+    Database(String),
     #[error("cannot create {path}: {reason}")]
     Io {
         path: PathBuf,
@@ -65,18 +92,102 @@ pub enum StoreError {
     },
 }
 
-impl From<rusqlite::Error> for StoreError {
-    fn from(error: rusqlite::Error) -> Self {
-        StoreError::Sql(error)
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Where a board lives: a SQLite file, or a PostgreSQL database (team mode).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl Location {
+    /// A `postgres://` or `postgresql://` URL is team mode; anything else is a file path.
+    pub fn parse(text: &str) -> Location {
+        let lower = text.trim_start().to_ascii_lowercase();
+        if lower.starts_with("postgres://") || lower.starts_with("postgresql://") {
+            Location::Postgres(text.trim().to_string())
+        } else {
+            Location::Sqlite(PathBuf::from(text))
+        }
+    }
+
+    /// How the location is named in messages: a URL without its password.
+    pub fn display(&self) -> String {
+        match self {
+            Location::Sqlite(path) => path.display().to_string(),
+            Location::Postgres(url) => postgres::redact(url),
+        }
     }
 }
 
-pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+impl From<&Path> for Location {
+    fn from(path: &Path) -> Self {
+        Location::Sqlite(path.to_path_buf())
+    }
+}
 
-/// An open Baton database.
+/// When a change happened: a time given by the user, or now, read once the write lock
+/// is held, so that writers queued on one item record their events in the order they
+/// are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    At(DateTime<Utc>),
+    Now(Clock),
+}
+
+impl From<DateTime<Utc>> for When {
+    fn from(at: DateTime<Utc>) -> Self {
+        When::At(at)
+    }
+}
+
+impl When {
+    fn resolve(self) -> DateTime<Utc> {
+        match self {
+            When::At(at) => at,
+            When::Now(clock) => clock.now(),
+        }
+    }
+}
+
+/// What each backend provides: opening, transactions and change notices. Everything
+/// else is written once, in [`Store`], over [`Sql`].
+trait Backend {
+    fn dialect(&self) -> Dialect;
+    /// The database as named in messages.
+    fn place(&self) -> String;
+    /// Runs `work` in one write transaction holding the board's write lock.
+    fn write(&mut self, work: &mut dyn FnMut(&mut dyn Sql) -> Result<()>) -> Result<()>;
+    /// Runs `work` in one read-only transaction: one consistent view.
+    fn read(&mut self, work: &mut dyn FnMut(&mut dyn Sql) -> Result<()>) -> Result<()>;
+    /// Changes whenever anyone commits a change; cheap enough to check every tick.
+    fn version(&mut self) -> Result<i64>;
+    /// Tunes the connection for writing a whole board at once.
+    fn prepare_bulk_write(&mut self) -> Result<()> {
+        Ok(())
+    }
+    /// The authenticated database role, where the database has one (team mode): the
+    /// actor recorded on every event, whoever the process says it is.
+    fn session_actor(&self) -> Option<&str> {
+        None
+    }
+    /// Admits, removes or lists the roles that may write to the board.
+    fn access(&mut self, _change: Access) -> Result<Members> {
+        Err(StoreError::Unsupported(
+            "access applies to a shared board on PostgreSQL; a SQLite file is protected by its file permissions".to_string(),
+        ))
+    }
+    /// A state line for the board ("reconnecting…"), when there is something to say.
+    fn status(&self) -> Option<String> {
+        None
+    }
+}
+
+/// An open Baton board.
 pub struct Store {
-    conn: Connection,
-    path: PathBuf,
+    backend: RefCell<Box<dyn Backend>>,
+    dialect: Dialect,
 }
 
 /// Which items to list.
@@ -111,6 +222,16 @@ pub enum Order {
     RecentlyChanged,
 }
 
+impl Order {
+    fn sql(self) -> &'static str {
+        match self {
+            Order::Id => "id",
+            Order::SentAt => "sent_at, id",
+            Order::RecentlyChanged => "updated_at DESC, id DESC",
+        }
+    }
+}
+
 /// An event as stored: its number, time, actor and the JSON of what happened.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredEvent {
@@ -132,11 +253,11 @@ pub struct OpenGroup {
 
 impl ItemFilter {
     /// The SQL condition and its arguments.
-    fn clause(&self) -> (String, Vec<String>) {
+    fn clause(&self, dialect: Dialect) -> (String, Vec<Value>) {
         let mut sql = String::from("1 = 1");
-        let mut args: Vec<String> = Vec::new();
-        let arg = |value: String, args: &mut Vec<String>| {
-            args.push(value);
+        let mut args: Vec<Value> = Vec::new();
+        let arg = |value: String, args: &mut Vec<Value>| {
+            args.push(Value::from(value));
             format!("?{}", args.len())
         };
         if !self.states.is_empty() {
@@ -161,12 +282,13 @@ impl ItemFilter {
         }
         if let Some(owner) = &self.owner {
             let n = arg(owner.clone(), &mut args);
-            sql.push_str(&format!(" AND owner = {n} COLLATE NOCASE"));
+            sql.push_str(&format!(" AND lower(owner) = lower({n})"));
         }
         if let Some(tag) = &self.tag {
             let n = arg(tag.clone(), &mut args);
             sql.push_str(&format!(
-                " AND EXISTS (SELECT 1 FROM json_each(items.tags) WHERE value = {n} COLLATE NOCASE)"
+                " AND {}",
+                dialect.json_array_has("items.tags", &n)
             ));
         }
         if let Some(text) = &self.text {
@@ -183,136 +305,138 @@ impl ItemFilter {
             }
         }
         if let Some(ids) = &self.ids {
-            let n = arg(json(ids), &mut args);
-            sql.push_str(&format!(" AND id IN (SELECT value FROM json_each({n}))"));
+            // Whole numbers only, so they are written into the query itself.
+            if ids.is_empty() {
+                sql.push_str(" AND 1 = 0");
+            } else {
+                let list: Vec<String> = ids.iter().map(|id| id.to_string()).collect();
+                sql.push_str(&format!(" AND id IN ({})", list.join(", ")));
+            }
         }
         (sql, args)
     }
 }
 
 impl Store {
-    /// Opens an existing Baton database, refusing anything else untouched.
-    pub fn open(path: &Path) -> Result<Store> {
-        // A missing or empty file is no database yet: only `init` may make it one.
-        // (Data not yet checkpointed lives in the `-wal` file beside it.)
-        let size = |p: &Path| std::fs::metadata(p).map_or(0, |m| m.len());
-        let mut wal = path.as_os_str().to_owned();
-        wal.push("-wal");
-        let empty = size(path) == 0 && size(Path::new(&wal)) == 0;
-        if empty {
-            return Err(StoreError::Missing(path.to_path_buf()));
-        }
-        Store::open_or_create(path)
-    }
-
-    /// Opens a Baton database, creating it (and its folder) when missing.
-    pub fn open_or_create(path: &Path) -> Result<Store> {
-        let not_baton = |detail: &str| StoreError::NotBaton {
-            path: path.to_path_buf(),
-            detail: detail.to_string(),
-        };
-        if path.exists() {
-            check_sqlite_header(path).map_err(|detail| not_baton(&detail))?;
-        } else if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|reason| StoreError::Io {
-                path: path.to_path_buf(),
-                reason,
-            })?;
-        }
-        let mut conn = Connection::open(path)?;
-        conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS))?;
-        // Read-only checks first: nothing is written to a file that is not ours.
-        let (app_id, version, tables) = conn
-            .query_row(
-                "SELECT (SELECT application_id FROM pragma_application_id),
-                        (SELECT user_version FROM pragma_user_version),
-                        (SELECT count(*) FROM sqlite_master)",
-                [],
-                |r| {
-                    Ok((
-                        r.get::<_, i32>(0)?,
-                        r.get::<_, i64>(1)?,
-                        r.get::<_, i64>(2)?,
-                    ))
-                },
-            )
-            .map_err(|e| match e.sqlite_error_code() {
-                Some(rusqlite::ErrorCode::NotADatabase) => not_baton("not an SQLite file"),
-                _ => StoreError::Sql(e),
-            })?;
-        if app_id != APPLICATION_ID && (tables > 0 || app_id != 0) {
-            return Err(not_baton("an SQLite file of another program"));
-        }
-        if version > latest_version() as i64 {
-            return Err(StoreError::TooNew {
-                path: path.to_path_buf(),
-                found: version,
-                known: latest_version(),
-            });
-        }
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        if app_id != APPLICATION_ID {
-            // Only a new file needs marking; reads must not write.
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            tx.pragma_update(None, "application_id", APPLICATION_ID)?;
-            tx.commit()?;
-        }
-        schema::migrations()
-            .to_latest(&mut conn)
-            .map_err(|e| match e {
-                rusqlite_migration::Error::RusqliteError { err, .. } => StoreError::Sql(err),
-                other => not_baton(&other.to_string()),
-            })?;
-        Ok(Store {
-            conn,
-            path: path.to_path_buf(),
+    /// Opens an existing Baton board, refusing anything else untouched.
+    pub fn connect(location: &Location) -> Result<Store> {
+        Store::with_backend(match location {
+            Location::Sqlite(path) => Box::new(sqlite::Sqlite::open(path, false)?),
+            Location::Postgres(url) => Box::new(postgres::Postgres::connect(url, false)?),
         })
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
+    /// Opens a Baton board, creating it when there is none yet (`baton init`).
+    pub fn create(location: &Location) -> Result<Store> {
+        Store::with_backend(match location {
+            Location::Sqlite(path) => Box::new(sqlite::Sqlite::open(path, true)?),
+            Location::Postgres(url) => Box::new(postgres::Postgres::connect(url, true)?),
+        })
     }
 
-    /// Changes whenever another connection commits; cheap enough to poll for live updates.
+    /// Opens an existing Baton database file.
+    pub fn open(path: &Path) -> Result<Store> {
+        Store::connect(&Location::from(path))
+    }
+
+    /// Opens a Baton database file, creating it (and its folder) when missing.
+    pub fn open_or_create(path: &Path) -> Result<Store> {
+        Store::create(&Location::from(path))
+    }
+
+    fn with_backend(backend: Box<dyn Backend>) -> Result<Store> {
+        let dialect = backend.dialect();
+        Ok(Store {
+            backend: RefCell::new(backend),
+            dialect,
+        })
+    }
+
+    /// The database as named in messages (a URL without its password).
+    pub fn place(&self) -> String {
+        self.backend.borrow().place()
+    }
+
+    /// True on a shared PostgreSQL board.
+    pub fn is_team_mode(&self) -> bool {
+        self.dialect == Dialect::Postgres
+    }
+
+    /// The actor recorded for a change `requested` asks for: in team mode always the
+    /// authenticated database role.
+    pub fn actor(&self, requested: &str) -> String {
+        self.backend
+            .borrow()
+            .session_actor()
+            .unwrap_or(requested)
+            .to_string()
+    }
+
+    /// Something to say about the connection (team mode: "reconnecting…").
+    pub fn status(&self) -> Option<String> {
+        self.backend.borrow().status()
+    }
+
+    /// Changes whenever anyone commits; cheap enough to poll for live updates.
     pub fn data_version(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+        self.backend.borrow_mut().version()
+    }
+
+    /// Runs `work` in one read transaction.
+    fn read<T>(&self, work: impl FnOnce(&mut dyn Sql) -> Result<T>) -> Result<T> {
+        let mut work = Some(work);
+        let mut out = None;
+        self.backend.borrow_mut().read(&mut |sql| {
+            if let Some(work) = work.take() {
+                out = Some(work(sql)?);
+            }
+            Ok(())
+        })?;
+        out.ok_or_else(|| StoreError::Database("the read did not run".to_string()))
+    }
+
+    /// Runs `work` in one write transaction.
+    fn write<T>(&mut self, work: impl FnOnce(&mut dyn Sql) -> Result<T>) -> Result<T> {
+        let mut work = Some(work);
+        let mut out = None;
+        self.backend.get_mut().write(&mut |sql| {
+            if let Some(work) = work.take() {
+                out = Some(work(sql)?);
+            }
+            Ok(())
+        })?;
+        out.ok_or_else(|| StoreError::Database("the write did not run".to_string()))
     }
 
     pub fn org(&self) -> Result<Org> {
-        load_org(&self.conn)
+        self.read(load_org)
     }
 
     pub fn add_team(&mut self, team: &Team) -> Result<()> {
-        let tx = self.write()?;
-        if load_org(&tx)?.team(&team.key).is_some() {
-            return Err(StoreError::TeamExists(team.key.clone()));
-        }
-        insert_team(&tx, team)?;
-        tx.commit()?;
-        Ok(())
+        self.write(|tx| {
+            if load_org(tx)?.team(&team.key).is_some() {
+                return Err(StoreError::TeamExists(team.key.clone()));
+            }
+            insert_team(tx, team)
+        })
     }
 
     pub fn add_boundary(&mut self, boundary: &Boundary) -> Result<()> {
-        let tx = self.write()?;
-        let org = load_org(&tx)?;
-        org.require_team(&boundary.from)?;
-        org.require_team(&boundary.to)?;
-        if boundary.from == boundary.to {
-            return Err(StoreError::SelfBoundary(boundary.from.clone()));
-        }
-        if org.boundary(&boundary.from, &boundary.to).is_some() {
-            return Err(StoreError::BoundaryExists(
-                boundary.from.clone(),
-                boundary.to.clone(),
-            ));
-        }
-        insert_boundary(&tx, boundary)?;
-        tx.commit()?;
-        Ok(())
+        self.write(|tx| {
+            let org = load_org(tx)?;
+            org.require_team(&boundary.from)?;
+            org.require_team(&boundary.to)?;
+            if boundary.from == boundary.to {
+                return Err(StoreError::SelfBoundary(boundary.from.clone()));
+            }
+            if org.boundary(&boundary.from, &boundary.to).is_some() {
+                return Err(StoreError::BoundaryExists(
+                    boundary.from.clone(),
+                    boundary.to.clone(),
+                ));
+            }
+            insert_boundary(tx, boundary)
+        })
     }
 
     /// Changes a boundary's contract with `change`, in one transaction.
@@ -322,62 +446,66 @@ impl Store {
         to: &str,
         change: impl FnOnce(&mut Contract),
     ) -> Result<Boundary> {
-        let tx = self.write()?;
-        let org = load_org(&tx)?;
-        let mut boundary = org
-            .boundary(from, to)
-            .cloned()
-            .ok_or_else(|| StoreError::UnknownBoundary(from.to_string(), to.to_string()))?;
-        change(&mut boundary.contract);
-        let c = &boundary.contract;
-        tx.execute(
-            "UPDATE boundaries SET trigger = ?3, definition_of_done = ?4, outcome = ?5,
-                owner = ?6, sla_minutes = ?7, escalate_to = ?8
-             WHERE from_team = ?1 AND to_team = ?2",
-            params![
-                from,
-                to,
-                c.trigger,
-                json(&c.definition_of_done),
-                c.outcome,
-                c.owner,
-                c.sla_minutes,
-                c.escalate_to
-            ],
-        )?;
-        tx.commit()?;
-        Ok(boundary)
+        self.write(|tx| {
+            let org = load_org(tx)?;
+            let mut boundary = org
+                .boundary(from, to)
+                .cloned()
+                .ok_or_else(|| StoreError::UnknownBoundary(from.to_string(), to.to_string()))?;
+            change(&mut boundary.contract);
+            let c = &boundary.contract;
+            tx.execute(
+                "UPDATE boundaries SET trigger = ?3, definition_of_done = ?4, outcome = ?5,
+                    owner = ?6, sla_minutes = ?7, escalate_to = ?8
+                 WHERE from_team = ?1 AND to_team = ?2",
+                &[
+                    from.into(),
+                    to.into(),
+                    (&c.trigger).into(),
+                    json(&c.definition_of_done)?.into(),
+                    (&c.outcome).into(),
+                    (&c.owner).into(),
+                    c.sla_minutes.into(),
+                    (&c.escalate_to).into(),
+                ],
+            )?;
+            Ok(boundary)
+        })
     }
 
     /// Runs one command on one item (or creates one when `id` is `None`): the domain
     /// decides, and the event and the item's new state are written in one transaction.
+    /// In team mode the actor is the database role, whatever `actor` says.
     pub fn execute(
         &mut self,
         id: Option<ItemId>,
         command: Command,
-        at: DateTime<Utc>,
+        when: impl Into<When>,
         actor: &str,
     ) -> Result<(Event, Item)> {
-        let tx = self.write()?;
-        let org = load_org(&tx)?;
-        let (current, id) = match id {
-            Some(id) => (
-                Some(load_item(&tx, id)?.ok_or(DomainError::UnknownItem(id))?),
-                id,
-            ),
-            None => {
-                let next: ItemId =
-                    tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM items", [], |r| {
-                        r.get(0)
-                    })?;
-                (None, next)
-            }
-        };
-        let (event, item) = decide(current.as_ref(), id, &org, command, at, actor)?;
-        write_item(&tx, &item)?;
-        insert_event(&tx, id, &event)?;
-        tx.commit()?;
-        Ok((event, item))
+        let when = when.into();
+        let actor = self.actor(actor);
+        self.write(|tx| {
+            let at = when.resolve();
+            let org = load_org(tx)?;
+            let (current, id) = match id {
+                Some(id) => (
+                    Some(load_item(tx, id)?.ok_or(DomainError::UnknownItem(id))?),
+                    id,
+                ),
+                None => (
+                    None,
+                    scalar(tx, "SELECT COALESCE(MAX(id), 0) + 1 FROM items", &[])?,
+                ),
+            };
+            let (event, item) = match decide(current.as_ref(), id, &org, command, at, &actor) {
+                Ok(decided) => decided,
+                Err(error) => return Err(overtaken(tx, id, error, &actor, at)?),
+            };
+            write_item(tx, &item)?;
+            insert_event(tx, id, &event)?;
+            Ok((event, item))
+        })
     }
 
     /// Takes back an item's last change, if it is still change `seq` (nobody else has
@@ -386,72 +514,68 @@ impl Store {
         &mut self,
         id: ItemId,
         seq: u32,
-        at: DateTime<Utc>,
+        when: impl Into<When>,
         actor: &str,
     ) -> Result<(Event, Item)> {
-        let tx = self.write()?;
-        let org = load_org(&tx)?;
-        let events = load_events(&tx, id)?;
-        if events.last().map(|e| e.seq) != Some(seq) {
-            return Err(DomainError::CannotUndo { id, seq }.into());
-        }
-        let (event, item) = crate::domain::rules::undo(id, &org, &events, at, actor)?;
-        write_item(&tx, &item)?;
-        insert_event(&tx, id, &event)?;
-        tx.commit()?;
-        Ok((event, item))
+        let when = when.into();
+        let actor = self.actor(actor);
+        self.write(|tx| {
+            let at = when.resolve();
+            let org = load_org(tx)?;
+            let events = load_events(tx, id)?;
+            if events.last().map(|e| e.seq) != Some(seq) {
+                return Err(overtaken(
+                    tx,
+                    id,
+                    DomainError::CannotUndo { id, seq },
+                    &actor,
+                    at,
+                )?);
+            }
+            let (event, item) = crate::domain::rules::undo(id, &org, &events, at, &actor)?;
+            write_item(tx, &item)?;
+            insert_event(tx, id, &event)?;
+            Ok((event, item))
+        })
     }
 
     pub fn item(&self, id: ItemId) -> Result<Item> {
-        Ok(load_item(&self.conn, id)?.ok_or(DomainError::UnknownItem(id))?)
+        self.read(|tx| Ok(load_item(tx, id)?.ok_or(DomainError::UnknownItem(id))?))
     }
 
     pub fn events(&self, id: ItemId) -> Result<Vec<Event>> {
-        load_events(&self.conn, id)
+        self.read(|tx| load_events(tx, id))
+    }
+
+    /// An item and its history, read together.
+    pub fn item_with_events(&self, id: ItemId) -> Result<(Item, Vec<Event>)> {
+        self.read(|tx| {
+            let item = load_item(tx, id)?.ok_or(DomainError::UnknownItem(id))?;
+            Ok((item, load_events(tx, id)?))
+        })
     }
 
     /// Items matching `filter`, in its order.
     pub fn items(&self, filter: &ItemFilter) -> Result<Vec<Item>> {
-        let (clause, args) = filter.clause();
-        let order = match filter.order {
-            Order::Id => "id",
-            Order::SentAt => "sent_at, id",
-            Order::RecentlyChanged => "updated_at DESC, id DESC",
-        };
-        let mut sql = format!("SELECT {ITEM_COLUMNS} FROM items WHERE {clause} ORDER BY {order}");
-        match (filter.limit, filter.offset) {
-            (Some(limit), offset) => sql.push_str(&format!(" LIMIT {limit} OFFSET {offset}")),
-            (None, 0) => {}
-            (None, offset) => sql.push_str(&format!(" LIMIT -1 OFFSET {offset}")),
-        }
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), item_from_row)?;
-        rows.map(|r| r.map_err(StoreError::from)).collect()
+        self.read(|tx| load_items(tx, filter))
     }
 
     /// Where item `id` comes in the list `filter` gives, if it is there.
     pub fn position(&self, filter: &ItemFilter, id: ItemId) -> Result<Option<usize>> {
-        let ids: Vec<ItemId> = {
-            let (clause, args) = filter.clause();
-            let order = match filter.order {
-                Order::Id => "id",
-                Order::SentAt => "sent_at, id",
-                Order::RecentlyChanged => "updated_at DESC, id DESC",
-            };
-            let sql = format!("SELECT id FROM items WHERE {clause} ORDER BY {order}");
-            let mut stmt = self.conn.prepare_cached(&sql)?;
-            let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
-            rows.collect::<rusqlite::Result<_>>()?
-        };
+        let (clause, args) = filter.clause(self.dialect);
+        let sql = format!(
+            "SELECT id FROM items WHERE {clause} ORDER BY {}",
+            filter.order.sql()
+        );
+        let ids: Vec<i64> = self.read(|tx| rows(tx, &sql, &args, |r| r.req_int(0)))?;
         Ok(ids.iter().position(|i| *i == id))
     }
 
     /// How many items match `filter`.
     pub fn count(&self, filter: &ItemFilter) -> Result<usize> {
-        let (clause, args) = filter.clause();
+        let (clause, args) = filter.clause(self.dialect);
         let sql = format!("SELECT count(*) FROM items WHERE {clause}");
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let n: i64 = stmt.query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
+        let n = self.read(|tx| scalar(tx, &sql, &args))?;
         Ok(usize::try_from(n).unwrap_or(0))
     }
 
@@ -463,27 +587,26 @@ impl Store {
             states: vec![State::Active, State::Limbo],
             ..filter.clone()
         };
-        let (clause, args) = filter.clause();
+        let (clause, args) = filter.clause(self.dialect);
         let sql = format!(
-            "SELECT state, team, limbo_to, owner IS NOT NULL, count(*)
+            "SELECT state, team, limbo_to, CASE WHEN owner IS NULL THEN 0 ELSE 1 END, count(*)
              FROM items WHERE {clause} GROUP BY state, team, limbo_to, owner IS NOT NULL"
         );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| {
-            let state: String = r.get(0)?;
-            Ok(OpenGroup {
-                state: if state == "limbo" {
-                    State::Limbo
-                } else {
-                    State::Active
-                },
-                team: r.get(1)?,
-                limbo_to: r.get(2)?,
-                has_owner: r.get(3)?,
-                count: usize::try_from(r.get::<_, i64>(4)?).unwrap_or(0),
+        self.read(|tx| {
+            rows(tx, &sql, &args, |r| {
+                Ok(OpenGroup {
+                    state: if r.req_text(0)? == "limbo" {
+                        State::Limbo
+                    } else {
+                        State::Active
+                    },
+                    team: r.req_text(1)?,
+                    limbo_to: r.text(2)?,
+                    has_owner: r.flag(3)?,
+                    count: r.count(4)?,
+                })
             })
-        })?;
-        rows.map(|r| r.map_err(StoreError::from)).collect()
+        })
     }
 
     /// How many items matching `filter` wait in limbo `from → to` since before `cutoff`.
@@ -500,14 +623,13 @@ impl Store {
             limbo_to: Some(to.to_string()),
             ..filter.clone()
         };
-        let (clause, mut args) = filter.clause();
-        args.push(cutoff.timestamp().to_string());
+        let (clause, mut args) = filter.clause(self.dialect);
+        args.push(cutoff.into());
         let sql = format!(
-            "SELECT count(*) FROM items WHERE {clause} AND sent_at < CAST(?{} AS INTEGER)",
+            "SELECT count(*) FROM items WHERE {clause} AND sent_at < ?{}",
             args.len()
         );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let n: i64 = stmt.query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
+        let n = self.read(|tx| scalar(tx, &sql, &args))?;
         Ok(usize::try_from(n).unwrap_or(0))
     }
 
@@ -518,13 +640,13 @@ impl Store {
             states: vec![State::Active, State::Limbo],
             ..filter.clone()
         };
-        let (clause, args) = filter.clause();
+        let (clause, args) = filter.clause(self.dialect);
         let sql = format!("SELECT id, team, title FROM items WHERE {clause} ORDER BY id");
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })?;
-        rows.map(|r| r.map_err(StoreError::from)).collect()
+        self.read(|tx| {
+            rows(tx, &sql, &args, |r| {
+                Ok((r.req_int(0)?, r.req_text(1)?, r.req_text(2)?))
+            })
+        })
     }
 
     /// Every active or limbo item: what attention and the board work from.
@@ -537,11 +659,7 @@ impl Store {
 
     /// True when the database has no teams and no items.
     pub fn is_empty(&self) -> Result<bool> {
-        Ok(self.conn.query_row(
-            "SELECT NOT EXISTS (SELECT 1 FROM teams) AND NOT EXISTS (SELECT 1 FROM items)",
-            [],
-            |r| r.get(0),
-        )?)
+        self.read(is_empty)
     }
 
     /// Replaces the whole board with `org` and `items`, already checked by the domain,
@@ -552,407 +670,356 @@ impl Store {
         items: &[(Item, Vec<Event>)],
         replace: bool,
     ) -> Result<()> {
-        // A whole board arrives in one transaction, and its events land all over the
-        // `events_at` index; with SQLite's default 2 MB page cache, pages are spilled to
-        // the WAL and read back again and again. A larger cache (allocated only as used)
-        // keeps the working set in memory.
-        // (A negative `cache_size` is in KiB rather than pages.)
-        self.conn
-            .pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
-        let tx = self.write()?;
-        let empty: bool = tx.query_row(
-            "SELECT NOT EXISTS (SELECT 1 FROM teams) AND NOT EXISTS (SELECT 1 FROM items)",
-            [],
-            |r| r.get(0),
-        )?;
-        if !empty && !replace {
-            return Err(StoreError::NotEmpty);
-        }
-        tx.execute_batch(
-            "DELETE FROM events; DELETE FROM items; DELETE FROM boundaries; DELETE FROM teams;",
-        )?;
-        for team in &org.teams {
-            insert_team(&tx, team)?;
-        }
-        for boundary in &org.boundaries {
-            insert_boundary(&tx, boundary)?;
-        }
-        for (item, events) in items {
-            write_item(&tx, item)?;
-            for event in events {
-                insert_event(&tx, item.id, event)?;
+        self.backend.get_mut().prepare_bulk_write()?;
+        let dialect = self.dialect;
+        self.write(|tx| {
+            if !is_empty(tx)? && !replace {
+                return Err(StoreError::NotEmpty);
             }
-        }
-        tx.commit()?;
-        Ok(())
-    }
-
-    /// Every item's events as metrics need them, grouped by item in order. The few
-    /// fields metrics read are taken out of the JSON by SQLite, so a million events
-    /// load without decoding each one in full.
-    pub fn flow_histories(&self) -> Result<Vec<Vec<FlowEvent>>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT item_id, seq, at, kind,
-                    CASE kind WHEN 'created' THEN json_extract(data, '$.team')
-                              WHEN 'sent' THEN json_extract(data, '$.to') END,
-                    CASE kind WHEN 'sent' THEN coalesce(json_extract(data, '$.forced'), 0)
-                              WHEN 'undone' THEN json_extract(data, '$.seq') END
-             FROM events ORDER BY item_id, seq",
-        )?;
-        let mut rows = stmt.query([])?;
-        let mut histories: Vec<Vec<FlowEvent>> = Vec::new();
-        let mut current: Option<ItemId> = None;
-        while let Some(row) = rows.next()? {
-            let item: ItemId = row.get(0)?;
-            let text: Option<String> = row.get(4)?;
-            let number: Option<i64> = row.get(5)?;
-            // The kind is matched in place, without copying it out of the row.
-            let kind = row.get_ref(3)?.as_str().unwrap_or("");
-            let flow = match kind {
-                "created" => Flow::Created {
-                    team: text.unwrap_or_default(),
-                },
-                "sent" => Flow::Sent {
-                    to: text.unwrap_or_default(),
-                    forced: number.unwrap_or(0) != 0,
-                },
-                "accepted" => Flow::Accepted,
-                "bounced" => Flow::Bounced,
-                "reclaimed" => Flow::Reclaimed,
-                "escalated" => Flow::Escalated,
-                "done" => Flow::Done,
-                "reopened" => Flow::Reopened,
-                "dropped" => Flow::Dropped,
-                "flagged" => Flow::Flagged,
-                "undone" => Flow::Undone {
-                    seq: u32::try_from(number.unwrap_or(0)).unwrap_or(0),
-                },
-                _ => Flow::Other,
+            let clear = match dialect {
+                // The event history is append-only in team mode: rows cannot be
+                // deleted one by one, only the whole board replaced by its owner.
+                Dialect::Postgres => &["TRUNCATE events, items, boundaries, teams"][..],
+                Dialect::Sqlite => &[
+                    "DELETE FROM events",
+                    "DELETE FROM items",
+                    "DELETE FROM boundaries",
+                    "DELETE FROM teams",
+                ][..],
             };
-            if current != Some(item) {
-                histories.push(Vec::new());
-                current = Some(item);
+            for statement in clear {
+                tx.execute(statement, &[])?;
             }
-            if let Some(history) = histories.last_mut() {
-                history.push(FlowEvent {
-                    item,
-                    seq: row.get(1)?,
-                    at: to_time(row.get(2)?),
-                    flow,
-                });
+            for team in &org.teams {
+                insert_team(tx, team)?;
             }
-        }
-        Ok(histories)
-    }
-
-    /// The board and its metrics over `period`, as a snapshot (not saved).
-    pub fn take_snapshot(&self, label: &str, period: Period) -> Result<Snapshot> {
-        let org = self.org()?;
-        let later: bool = self.conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM events WHERE at > ?1)",
-            [period.until.timestamp()],
-            |r| r.get(0),
-        )?;
-        // The board as it stood at the period's end: the stored state, unless something
-        // happened since, in which case each history is replayed up to that moment.
-        if later {
-            let mut items = Vec::new();
-            for (item, events) in self.all_histories()? {
-                let upto: Vec<Event> = events
-                    .into_iter()
-                    .take_while(|e| e.at <= period.until)
-                    .collect();
-                if !upto.is_empty() {
-                    items.push(
-                        crate::domain::rules::replay(item.id, &org, &upto).map_err(|(_, e)| e)?,
-                    );
+            for boundary in &org.boundaries {
+                insert_boundary(tx, boundary)?;
+            }
+            for (item, events) in items {
+                write_item(tx, item)?;
+                for event in events {
+                    insert_event(tx, item.id, event)?;
                 }
             }
-            let histories = self.flow_histories()?;
-            return Ok(crate::domain::snapshot::take(
-                label, &items, &histories, &org, period,
-            ));
-        }
-        let (items, histories) = self.items_and_histories()?;
-        Ok(crate::domain::snapshot::take(
-            label, &items, &histories, &org, period,
-        ))
+            Ok(())
+        })
     }
 
-    /// Every item and every item's flow events, read side by side on two connections
-    /// (the two halves of a large snapshot take about as long as each other). If
-    /// another process committed meanwhile, the two might not agree, so the read is
-    /// done again.
-    fn items_and_histories(&self) -> Result<(Vec<Item>, Vec<Vec<FlowEvent>>)> {
-        for _ in 0..3 {
-            let before = self.data_version()?;
-            let path = self.path.clone();
-            let (items, histories) = std::thread::scope(|scope| {
-                let other = scope.spawn(move || Store::open(&path)?.flow_histories());
-                let items = self.items(&ItemFilter::default());
-                let histories = other
-                    .join()
-                    .unwrap_or_else(|_| Err(StoreError::ReadFailed(self.path.clone())));
-                (items, histories)
-            });
-            let (items, histories) = (items?, histories?);
-            if self.data_version()? == before {
-                return Ok((items, histories));
-            }
-        }
-        // Still changing: read both in one transaction on this connection.
-        let tx = self.conn.unchecked_transaction()?;
-        let items = self.items(&ItemFilter::default())?;
-        let histories = self.flow_histories()?;
-        tx.commit()?;
-        Ok((items, histories))
+    /// Every item's events as metrics need them, grouped by item in order.
+    pub fn flow_histories(&self) -> Result<Vec<Vec<FlowEvent>>> {
+        self.read(flow_histories)
+    }
+
+    /// The board and its metrics over `period`, as a snapshot (not saved), read in one
+    /// transaction.
+    pub fn take_snapshot(&self, label: &str, period: Period) -> Result<Snapshot> {
+        self.read(|tx| {
+            let org = load_org(tx)?;
+            let later = scalar(
+                tx,
+                "SELECT CASE WHEN EXISTS (SELECT 1 FROM events WHERE at > ?1) THEN 1 ELSE 0 END",
+                &[period.until.into()],
+            )? != 0;
+            let histories = flow_histories(tx)?;
+            // The board as it stood at the period's end: the stored state, unless
+            // something happened since, in which case each history is replayed up to
+            // that moment.
+            let items = if later {
+                let mut items = Vec::new();
+                for (item, events) in all_histories(tx)? {
+                    let upto: Vec<Event> = events
+                        .into_iter()
+                        .take_while(|e| e.at <= period.until)
+                        .collect();
+                    if !upto.is_empty() {
+                        items.push(
+                            crate::domain::rules::replay(item.id, &org, &upto)
+                                .map_err(|(_, e)| e)?,
+                        );
+                    }
+                }
+                items
+            } else {
+                load_items(tx, &ItemFilter::default())?
+            };
+            Ok(crate::domain::snapshot::take(
+                label, &items, &histories, &org, period,
+            ))
+        })
     }
 
     /// Saves a snapshot; returns its number.
     pub fn save_snapshot(&mut self, snapshot: &Snapshot) -> Result<i64> {
-        let document = serde_json::to_string(snapshot)
-            .map_err(|e| StoreError::Sql(rusqlite::Error::ToSqlConversionFailure(Box::new(e))))?;
-        let tx = self.write()?;
-        tx.execute(
-            "INSERT INTO snapshots (label, taken_at, document) VALUES (?1, ?2, ?3)",
-            params![snapshot.label, snapshot.taken_at.timestamp(), document],
-        )?;
-        let id = tx.last_insert_rowid();
-        tx.commit()?;
-        Ok(id)
+        let document = json(snapshot)?;
+        self.write(|tx| {
+            first(
+                tx,
+                "INSERT INTO snapshots (label, taken_at, document) VALUES (?1, ?2, ?3)
+                 RETURNING id",
+                &[
+                    (&snapshot.label).into(),
+                    snapshot.taken_at.into(),
+                    document.into(),
+                ],
+                |r| r.req_int(0),
+            )?
+            .ok_or_else(|| StoreError::Database("the snapshot got no number".to_string()))
+        })
     }
 
     /// Saved snapshots, oldest first: number, label, when taken.
     pub fn snapshots(&self) -> Result<Vec<(i64, String, DateTime<Utc>)>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT id, label, taken_at FROM snapshots ORDER BY taken_at, id")?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, to_time(r.get(2)?))))?;
-        rows.map(|r| r.map_err(StoreError::from)).collect()
+        self.read(|tx| {
+            rows(
+                tx,
+                "SELECT id, label, taken_at FROM snapshots ORDER BY taken_at, id",
+                &[],
+                |r| Ok((r.req_int(0)?, r.req_text(1)?, r.req_time(2)?)),
+            )
+        })
     }
 
     /// A saved snapshot by number, or by label (the latest with that label).
     pub fn snapshot(&self, key: &str) -> Result<Snapshot> {
         let key = key.trim();
-        let text: Option<String> = match key.trim_start_matches('#').parse::<i64>() {
-            Ok(id) => self
-                .conn
-                .query_row("SELECT document FROM snapshots WHERE id = ?1", [id], |r| {
-                    r.get(0)
-                })
-                .optional()?,
-            Err(_) => self
-                .conn
-                .query_row(
-                    "SELECT document FROM snapshots WHERE label = ?1
-                     ORDER BY taken_at DESC, id DESC LIMIT 1",
-                    [key],
-                    |r| r.get(0),
-                )
-                .optional()?,
-        };
+        let text = self.read(|tx| match key.trim_start_matches('#').parse::<i64>() {
+            Ok(id) => first(
+                tx,
+                "SELECT document FROM snapshots WHERE id = ?1",
+                &[id.into()],
+                |r| r.req_text(0),
+            ),
+            Err(_) => first(
+                tx,
+                "SELECT document FROM snapshots WHERE label = ?1
+                 ORDER BY taken_at DESC, id DESC LIMIT 1",
+                &[key.into()],
+                |r| r.req_text(0),
+            ),
+        })?;
         let text = text.ok_or_else(|| StoreError::UnknownSnapshot(key.to_string()))?;
-        serde_json::from_str(&text).map_err(|e| {
-            StoreError::Sql(rusqlite::Error::FromSqlConversionFailure(
-                3,
-                rusqlite::types::Type::Text,
-                Box::new(e),
-            ))
+        serde_json::from_str(&text).map_err(|e| StoreError::Corrupt {
+            column: 3,
+            detail: format!("snapshot `{key}`: {e}"),
         })
     }
 
     /// Every item, by id, with its events as stored (number, time, actor, JSON of what
-    /// happened), one item at a time: export streams a million events this way without
-    /// decoding them or holding the board in memory.
+    /// happened), a batch of items at a time, in one read transaction: export streams a
+    /// million events this way without decoding them or holding the board in memory.
     pub fn for_each_stored_history<E: From<StoreError>>(
         &self,
         mut visit: impl FnMut(&Item, &[StoredEvent]) -> std::result::Result<(), E>,
     ) -> std::result::Result<(), E> {
-        let mut items_stmt = self
-            .conn
-            .prepare(&format!("SELECT {ITEM_COLUMNS} FROM items ORDER BY id"))
-            .map_err(StoreError::from)?;
-        let mut events_stmt = self
-            .conn
-            .prepare("SELECT item_id, seq, at, actor, data FROM events ORDER BY item_id, seq")
-            .map_err(StoreError::from)?;
-        let mut items = items_stmt.query([]).map_err(StoreError::from)?;
-        let mut events = events_stmt.query([]).map_err(StoreError::from)?;
-        let mut pending: Option<(ItemId, StoredEvent)> = None;
-        let mut batch: Vec<StoredEvent> = Vec::new();
-        while let Some(row) = items.next().map_err(StoreError::from)? {
-            let item = item_from_row(row).map_err(StoreError::from)?;
-            batch.clear();
+        const BATCH: i64 = 2_000;
+        let mut failed: Option<E> = None;
+        let result = self.read(|tx| {
+            let mut after: i64 = i64::MIN;
             loop {
-                if pending.is_none() {
-                    pending = match events.next().map_err(StoreError::from)? {
-                        Some(r) => Some((
-                            r.get(0).map_err(StoreError::from)?,
-                            StoredEvent {
-                                seq: r.get(1).map_err(StoreError::from)?,
-                                at: to_time(r.get(2).map_err(StoreError::from)?),
-                                actor: r.get(3).map_err(StoreError::from)?,
-                                data: r.get(4).map_err(StoreError::from)?,
-                            },
-                        )),
-                        None => None,
-                    };
-                }
-                match pending.take() {
-                    Some((id, event)) if id == item.id => batch.push(event),
-                    Some((id, _)) if id < item.id => {} // an orphan event: skipped
-                    other => {
-                        pending = other;
-                        break;
+                let items = load_items_after(tx, after, BATCH)?;
+                let Some(last) = items.last().map(|i| i.id) else {
+                    return Ok(());
+                };
+                let mut index = 0;
+                let mut batch: Vec<StoredEvent> = Vec::new();
+                let mut stopped = false;
+                tx.query(
+                    "SELECT item_id, seq, at, actor, data FROM events
+                     WHERE item_id >= ?1 AND item_id <= ?2 ORDER BY item_id, seq",
+                    &[items[0].id.into(), last.into()],
+                    &mut |r| {
+                        let item_id = r.req_int(0)?;
+                        while index < items.len() && items[index].id < item_id {
+                            if !stopped && let Err(e) = visit(&items[index], &batch) {
+                                failed = Some(e);
+                                stopped = true;
+                            }
+                            batch.clear();
+                            index += 1;
+                        }
+                        if index < items.len() && items[index].id == item_id && !stopped {
+                            batch.push(StoredEvent {
+                                seq: r.u32(1)?,
+                                at: r.req_time(2)?,
+                                actor: r.req_text(3)?,
+                                data: r.req_text(4)?,
+                            });
+                        }
+                        Ok(())
+                    },
+                )?;
+                while index < items.len() && !stopped {
+                    if let Err(e) = visit(&items[index], &batch) {
+                        failed = Some(e);
+                        stopped = true;
                     }
+                    batch.clear();
+                    index += 1;
                 }
+                if stopped {
+                    return Ok(());
+                }
+                after = last;
             }
-            visit(&item, &batch)?;
+        });
+        if let Some(error) = failed {
+            return Err(error);
         }
-        Ok(())
+        result.map_err(E::from)
     }
 
     /// Every item with its events, by id, for export.
     pub fn all_histories(&self) -> Result<Vec<(Item, Vec<Event>)>> {
-        let items = self.items(&ItemFilter::default())?;
-        let mut stmt = self
-            .conn
-            .prepare("SELECT item_id, seq, at, actor, data FROM events ORDER BY item_id, seq")?;
-        let mut rows = stmt.query([])?;
-        let mut out: Vec<(Item, Vec<Event>)> = items.into_iter().map(|i| (i, Vec::new())).collect();
-        let mut index = 0;
-        while let Some(row) = rows.next()? {
-            let item_id: ItemId = row.get(0)?;
-            while index < out.len() && out[index].0.id < item_id {
-                index += 1;
-            }
-            if let Some((_, events)) = out.get_mut(index).filter(|(i, _)| i.id == item_id) {
-                events.push(event_from_row_at(row, 1)?);
-            }
-        }
-        Ok(out)
+        self.read(all_histories)
     }
 
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-                r.get(0)
-            })
-            .optional()?)
+        self.read(|tx| {
+            first(
+                tx,
+                "SELECT value FROM settings WHERE key = ?1",
+                &[key.into()],
+                |r| r.req_text(0),
+            )
+        })
     }
 
     pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO settings (key, value) VALUES (?1, ?2)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            params![key, value],
-        )?;
-        Ok(())
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                &[key.into(), value.into()],
+            )?;
+            Ok(())
+        })
     }
 
-    /// A write transaction that takes the lock up front, so two processes writing at
-    /// once queue on the busy timeout instead of failing on a lock upgrade.
-    fn write(&mut self) -> Result<Transaction<'_>> {
-        Ok(self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?)
-    }
-}
-
-fn check_sqlite_header(path: &Path) -> std::result::Result<(), String> {
-    let mut file = std::fs::File::open(path).map_err(|e| format!("cannot read it: {e}"))?;
-    let mut header = [0u8; 16];
-    let mut read = 0;
-    while read < header.len() {
-        match file.read(&mut header[read..]) {
-            Ok(0) => break,
-            Ok(n) => read += n,
-            Err(e) => return Err(format!("cannot read it: {e}")),
-        }
-    }
-    if read == 0 || &header[..read] == b"SQLite format 3\0" {
-        Ok(())
-    } else {
-        Err("not an SQLite file".to_string())
+    /// Admits or removes a database role, or lists those admitted (team mode).
+    pub fn access(&mut self, change: Access) -> Result<Members> {
+        self.backend.get_mut().access(change)
     }
 }
 
-fn json<T: serde::Serialize>(value: &T) -> String {
-    crate::domain::text::to_json_compact(value).unwrap_or_else(|_| "[]".to_string())
-}
-
-fn from_json<T: serde::de::DeserializeOwned>(text: &str, column: usize) -> rusqlite::Result<T> {
-    serde_json::from_str(text).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, Box::new(e))
+/// A refusal, with what happened to the item last when someone else changed it: two
+/// people acting on one item at once get "#42 was accepted by bob 2s ago".
+fn overtaken(
+    tx: &mut dyn Sql,
+    id: ItemId,
+    error: DomainError,
+    actor: &str,
+    at: DateTime<Utc>,
+) -> Result<StoreError> {
+    if !matches!(
+        error,
+        DomainError::WrongState { .. } | DomainError::CannotUndo { .. }
+    ) {
+        return Ok(error.into());
+    }
+    let last = first(
+        tx,
+        "SELECT at, actor, kind FROM events WHERE item_id = ?1 ORDER BY seq DESC LIMIT 1",
+        &[id.into()],
+        |r| Ok((r.req_time(0)?, r.req_text(1)?, r.req_text(2)?)),
+    )?;
+    Ok(match last {
+        Some((when, who, kind)) if who != actor => StoreError::Overtaken {
+            error: Box::new(error),
+            id,
+            what: kind,
+            actor: who,
+            ago: ago(at.signed_duration_since(when)),
+        },
+        _ => error.into(),
     })
 }
 
-fn to_time(seconds: i64) -> DateTime<Utc> {
-    DateTime::from_timestamp(seconds, 0).unwrap_or_default()
+/// How long ago, down to the second: a concurrent change is seconds old.
+fn ago(d: chrono::Duration) -> String {
+    let seconds = d.num_seconds().max(0);
+    if seconds < 60 {
+        format!("{seconds}s")
+    } else {
+        format_duration(d)
+    }
 }
 
-fn load_org(conn: &Connection) -> Result<Org> {
-    let mut teams_stmt =
-        conn.prepare_cached("SELECT key, name, lead FROM teams ORDER BY position, key")?;
-    let teams = teams_stmt
-        .query_map([], |r| {
+fn json<T: serde::Serialize + ?Sized>(value: &T) -> Result<String> {
+    crate::domain::text::to_json_compact(value).map_err(|e| StoreError::Encode(e.to_string()))
+}
+
+fn is_empty(tx: &mut dyn Sql) -> Result<bool> {
+    Ok(scalar(
+        tx,
+        "SELECT CASE WHEN EXISTS (SELECT 1 FROM teams) OR EXISTS (SELECT 1 FROM items)
+                THEN 0 ELSE 1 END",
+        &[],
+    )? != 0)
+}
+
+fn load_org(tx: &mut dyn Sql) -> Result<Org> {
+    let teams = rows(
+        tx,
+        "SELECT key, name, lead FROM teams ORDER BY position, key",
+        &[],
+        |r| {
             Ok(Team {
-                key: r.get(0)?,
-                name: r.get(1)?,
-                lead: r.get(2)?,
+                key: r.req_text(0)?,
+                name: r.req_text(1)?,
+                lead: r.text(2)?,
             })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let mut stmt = conn.prepare_cached(
+        },
+    )?;
+    let boundaries = rows(
+        tx,
         "SELECT from_team, to_team, trigger, definition_of_done, outcome, owner, sla_minutes,
                 escalate_to
          FROM boundaries ORDER BY position, from_team, to_team",
-    )?;
-    let boundaries = stmt
-        .query_map([], |r| {
+        &[],
+        |r| {
             Ok(Boundary {
-                from: r.get(0)?,
-                to: r.get(1)?,
+                from: r.req_text(0)?,
+                to: r.req_text(1)?,
                 contract: Contract {
-                    trigger: r.get(2)?,
-                    definition_of_done: from_json(&r.get::<_, String>(3)?, 3)?,
-                    outcome: r.get(4)?,
-                    owner: r.get(5)?,
-                    sla_minutes: r.get(6)?,
-                    escalate_to: r.get(7)?,
+                    trigger: r.text(2)?,
+                    definition_of_done: json_cell(r, 3)?,
+                    outcome: r.text(4)?,
+                    owner: r.text(5)?,
+                    sla_minutes: r.int(6)?,
+                    escalate_to: r.text(7)?,
                 },
             })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        },
+    )?;
     Ok(Org { teams, boundaries })
 }
 
-fn insert_team(tx: &Transaction, team: &Team) -> Result<()> {
+fn insert_team(tx: &mut dyn Sql, team: &Team) -> Result<()> {
     tx.execute(
         "INSERT INTO teams (key, name, lead, position)
          VALUES (?1, ?2, ?3, (SELECT COALESCE(MAX(position), 0) + 1 FROM teams))",
-        params![team.key, team.name, team.lead],
+        &[(&team.key).into(), (&team.name).into(), (&team.lead).into()],
     )?;
     Ok(())
 }
 
-fn insert_boundary(tx: &Transaction, b: &Boundary) -> Result<()> {
+fn insert_boundary(tx: &mut dyn Sql, b: &Boundary) -> Result<()> {
     let c = &b.contract;
     tx.execute(
         "INSERT INTO boundaries (from_team, to_team, trigger, definition_of_done, outcome, owner,
             sla_minutes, escalate_to, position)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,
             (SELECT COALESCE(MAX(position), 0) + 1 FROM boundaries))",
-        params![
-            b.from,
-            b.to,
-            c.trigger,
-            json(&c.definition_of_done),
-            c.outcome,
-            c.owner,
-            c.sla_minutes,
-            c.escalate_to
+        &[
+            (&b.from).into(),
+            (&b.to).into(),
+            (&c.trigger).into(),
+            json(&c.definition_of_done)?.into(),
+            (&c.outcome).into(),
+            (&c.owner).into(),
+            c.sla_minutes.into(),
+            (&c.escalate_to).into(),
         ],
     )?;
     Ok(())
@@ -962,138 +1029,248 @@ const ITEM_COLUMNS: &str = "id, title, body, tags, due, team, owner, state, crea
     limbo_to, sent_at, limbo_note, unticked, sender_owner, escalated_at, escalated_to,
     incomplete_handoff, bounces, flags, events, snoozed_until, arrived_from";
 
-fn load_item(conn: &Connection, id: ItemId) -> Result<Option<Item>> {
-    let mut stmt =
-        conn.prepare_cached(&format!("SELECT {ITEM_COLUMNS} FROM items WHERE id = ?1"))?;
-    Ok(stmt.query_row([id], item_from_row).optional()?)
+fn load_item(tx: &mut dyn Sql, id: ItemId) -> Result<Option<Item>> {
+    first(
+        tx,
+        &format!("SELECT {ITEM_COLUMNS} FROM items WHERE id = ?1"),
+        &[id.into()],
+        item_from_row,
+    )
 }
 
-fn item_from_row(r: &Row) -> rusqlite::Result<Item> {
-    let state_text: String = r.get(7)?;
-    let state = State::parse(&state_text).ok_or_else(|| {
-        rusqlite::Error::FromSqlConversionFailure(
-            7,
-            rusqlite::types::Type::Text,
-            format!("unknown state {state_text}").into(),
-        )
+fn load_items(tx: &mut dyn Sql, filter: &ItemFilter) -> Result<Vec<Item>> {
+    let dialect = tx.dialect();
+    let (clause, args) = filter.clause(dialect);
+    let mut sql = format!(
+        "SELECT {ITEM_COLUMNS} FROM items WHERE {clause} ORDER BY {}",
+        filter.order.sql()
+    );
+    match (filter.limit, filter.offset) {
+        (Some(limit), offset) => sql.push_str(&format!(" LIMIT {limit} OFFSET {offset}")),
+        (None, 0) => {}
+        (None, offset) => sql.push_str(&dialect.offset_only(offset)),
+    }
+    rows(tx, &sql, &args, item_from_row)
+}
+
+fn load_items_after(tx: &mut dyn Sql, after: ItemId, limit: i64) -> Result<Vec<Item>> {
+    rows(
+        tx,
+        &format!("SELECT {ITEM_COLUMNS} FROM items WHERE id > ?1 ORDER BY id LIMIT ?2"),
+        &[after.into(), limit.into()],
+        item_from_row,
+    )
+}
+
+fn item_from_row(r: &dyn Row) -> Result<Item> {
+    let state_text = r.req_text(7)?;
+    let state = State::parse(&state_text).ok_or_else(|| StoreError::Corrupt {
+        column: 7,
+        detail: format!("unknown state {state_text}"),
     })?;
-    let limbo = match (
-        r.get::<_, Option<String>>(10)?,
-        r.get::<_, Option<i64>>(11)?,
-    ) {
+    let limbo = match (r.text(10)?, r.time(11)?) {
         (Some(to), Some(sent_at)) => Some(Limbo {
             to,
-            sent_at: to_time(sent_at),
-            note: r.get::<_, Option<String>>(12)?.unwrap_or_default(),
-            unticked: from_json(&r.get::<_, String>(13)?, 13)?,
-            sender_owner: r.get(14)?,
+            sent_at,
+            note: r.text(12)?.unwrap_or_default(),
+            unticked: json_cell(r, 13)?,
+            sender_owner: r.text(14)?,
         }),
         _ => None,
     };
-    let escalation = match r.get::<_, Option<i64>>(15)? {
+    let escalation = match r.time(15)? {
         Some(at) => Some(Escalation {
-            at: to_time(at),
-            to: r.get(16)?,
+            at,
+            to: r.text(16)?,
         }),
         None => None,
     };
     Ok(Item {
-        id: r.get(0)?,
-        title: r.get(1)?,
-        body: r.get(2)?,
-        tags: from_json(&r.get::<_, String>(3)?, 3)?,
-        due: r.get::<_, Option<i64>>(4)?.map(to_time),
-        team: r.get(5)?,
-        owner: r.get(6)?,
+        id: r.req_int(0)?,
+        title: r.req_text(1)?,
+        body: r.text(2)?,
+        tags: json_cell(r, 3)?,
+        due: r.time(4)?,
+        team: r.req_text(5)?,
+        owner: r.text(6)?,
         state,
-        created_at: to_time(r.get(8)?),
-        updated_at: to_time(r.get(9)?),
+        created_at: r.req_time(8)?,
+        updated_at: r.req_time(9)?,
         limbo,
         escalation,
-        incomplete_handoff: from_json(&r.get::<_, String>(17)?, 17)?,
-        bounces: r.get(18)?,
-        flags: r.get(19)?,
-        events: r.get(20)?,
-        snoozed_until: r.get::<_, Option<i64>>(21)?.map(to_time),
-        arrived_from: r.get(22)?,
+        incomplete_handoff: json_cell(r, 17)?,
+        bounces: r.u32(18)?,
+        flags: r.u32(19)?,
+        events: r.u32(20)?,
+        snoozed_until: r.time(21)?,
+        arrived_from: r.text(22)?,
     })
 }
 
-fn write_item(tx: &Transaction, item: &Item) -> Result<()> {
-    let mut stmt = tx.prepare_cached(&format!(
-        "INSERT OR REPLACE INTO items ({ITEM_COLUMNS})
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                 ?18, ?19, ?20, ?21, ?22, ?23)"
-    ))?;
+fn write_item(tx: &mut dyn Sql, item: &Item) -> Result<()> {
     let limbo = item.limbo.as_ref();
-    stmt.execute(params![
-        item.id,
-        item.title,
-        item.body,
-        json(&item.tags),
-        item.due.map(|d| d.timestamp()),
-        item.team,
-        item.owner,
-        item.state.as_str(),
-        item.created_at.timestamp(),
-        item.updated_at.timestamp(),
-        limbo.map(|l| &l.to),
-        limbo.map(|l| l.sent_at.timestamp()),
-        limbo.map(|l| &l.note),
-        json(&limbo.map(|l| l.unticked.clone()).unwrap_or_default()),
-        limbo.and_then(|l| l.sender_owner.as_ref()),
-        item.escalation.as_ref().map(|e| e.at.timestamp()),
-        item.escalation.as_ref().and_then(|e| e.to.as_ref()),
-        json(&item.incomplete_handoff),
-        item.bounces,
-        item.flags,
-        item.events,
-        item.snoozed_until.map(|t| t.timestamp()),
-        item.arrived_from,
-    ])?;
+    let columns: Vec<&str> = ITEM_COLUMNS.split(',').map(str::trim).collect();
+    let placeholders: Vec<String> = (1..=columns.len()).map(|n| format!("?{n}")).collect();
+    let updates: Vec<String> = columns[1..]
+        .iter()
+        .map(|c| format!("{c} = excluded.{c}"))
+        .collect();
+    let sql = format!(
+        "INSERT INTO items ({ITEM_COLUMNS}) VALUES ({})
+         ON CONFLICT (id) DO UPDATE SET {}",
+        placeholders.join(", "),
+        updates.join(", ")
+    );
+    tx.execute(
+        &sql,
+        &[
+            item.id.into(),
+            (&item.title).into(),
+            (&item.body).into(),
+            json(&item.tags)?.into(),
+            item.due.into(),
+            (&item.team).into(),
+            (&item.owner).into(),
+            item.state.as_str().into(),
+            item.created_at.into(),
+            item.updated_at.into(),
+            limbo.map(|l| &l.to).into(),
+            limbo.map(|l| l.sent_at).into(),
+            limbo.map(|l| &l.note).into(),
+            json(&limbo.map(|l| l.unticked.as_slice()).unwrap_or_default())?.into(),
+            limbo.and_then(|l| l.sender_owner.as_ref()).into(),
+            item.escalation.as_ref().map(|e| e.at).into(),
+            item.escalation.as_ref().and_then(|e| e.to.as_ref()).into(),
+            json(&item.incomplete_handoff)?.into(),
+            item.bounces.into(),
+            item.flags.into(),
+            item.events.into(),
+            item.snoozed_until.into(),
+            (&item.arrived_from).into(),
+        ],
+    )?;
     Ok(())
 }
 
-fn insert_event(tx: &Transaction, id: ItemId, event: &Event) -> Result<()> {
-    let mut stmt = tx.prepare_cached(
+fn insert_event(tx: &mut dyn Sql, id: ItemId, event: &Event) -> Result<()> {
+    tx.execute(
         "INSERT INTO events (item_id, seq, at, actor, kind, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        &[
+            id.into(),
+            event.seq.into(),
+            event.at.into(),
+            (&event.actor).into(),
+            event.kind.name().into(),
+            json(&event.kind)?.into(),
+        ],
     )?;
-    stmt.execute(params![
-        id,
-        event.seq,
-        event.at.timestamp(),
-        event.actor,
-        event.kind.name(),
-        json(&event.kind),
-    ])?;
     Ok(())
 }
 
-fn load_events(conn: &Connection, id: ItemId) -> Result<Vec<Event>> {
-    let mut stmt = conn.prepare_cached(
+fn load_events(tx: &mut dyn Sql, id: ItemId) -> Result<Vec<Event>> {
+    rows(
+        tx,
         "SELECT seq, at, actor, data FROM events WHERE item_id = ?1 ORDER BY seq",
-    )?;
-    let rows = stmt.query_map([id], event_from_row)?;
-    rows.map(|r| r.map_err(StoreError::from)).collect()
+        &[id.into()],
+        |r| event_from_row(r, 0),
+    )
 }
 
-fn event_from_row(r: &Row) -> rusqlite::Result<Event> {
-    event_from_row_at(r, 0)
-}
-
-fn event_from_row_at(r: &Row, first: usize) -> rusqlite::Result<Event> {
-    let kind: EventKind = from_json(&r.get::<_, String>(first + 3)?, first + 3)?;
+fn event_from_row(r: &dyn Row, first: usize) -> Result<Event> {
+    let kind: EventKind = json_cell(r, first + 3)?;
     Ok(Event {
-        seq: r.get(first)?,
-        at: to_time(r.get(first + 1)?),
-        actor: r.get(first + 2)?,
+        seq: r.u32(first)?,
+        at: r.req_time(first + 1)?,
+        actor: r.req_text(first + 2)?,
         kind,
     })
+}
+
+fn all_histories(tx: &mut dyn Sql) -> Result<Vec<(Item, Vec<Event>)>> {
+    let items = load_items(tx, &ItemFilter::default())?;
+    let mut out: Vec<(Item, Vec<Event>)> = items.into_iter().map(|i| (i, Vec::new())).collect();
+    let mut index = 0;
+    tx.query(
+        "SELECT item_id, seq, at, actor, data FROM events ORDER BY item_id, seq",
+        &[],
+        &mut |r| {
+            let item_id = r.req_int(0)?;
+            while index < out.len() && out[index].0.id < item_id {
+                index += 1;
+            }
+            if let Some((_, events)) = out.get_mut(index).filter(|(i, _)| i.id == item_id) {
+                events.push(event_from_row(r, 1)?);
+            }
+            Ok(())
+        },
+    )?;
+    Ok(out)
+}
+
+/// Every item's events as metrics need them, grouped by item in order. The few fields
+/// metrics read are taken out of the JSON by the database, so a million events load
+/// without decoding each one in full.
+fn flow_histories(tx: &mut dyn Sql) -> Result<Vec<Vec<FlowEvent>>> {
+    let d = tx.dialect();
+    let sql = format!(
+        "SELECT item_id, seq, at, kind,
+                CASE kind WHEN 'created' THEN {} WHEN 'sent' THEN {} END,
+                CASE kind WHEN 'sent' THEN {} WHEN 'undone' THEN {} END
+         FROM events ORDER BY item_id, seq",
+        d.json_field("data", "team"),
+        d.json_field("data", "to"),
+        d.json_flag("data", "forced"),
+        d.json_int("data", "seq"),
+    );
+    let mut histories: Vec<Vec<FlowEvent>> = Vec::new();
+    let mut current: Option<ItemId> = None;
+    tx.query(&sql, &[], &mut |row| {
+        let item = row.req_int(0)?;
+        let text = row.text(4)?;
+        let number = row.int(5)?;
+        let kind = row.req_text(3)?;
+        let flow = match kind.as_str() {
+            "created" => Flow::Created {
+                team: text.unwrap_or_default(),
+            },
+            "sent" => Flow::Sent {
+                to: text.unwrap_or_default(),
+                forced: number.unwrap_or(0) != 0,
+            },
+            "accepted" => Flow::Accepted,
+            "bounced" => Flow::Bounced,
+            "reclaimed" => Flow::Reclaimed,
+            "escalated" => Flow::Escalated,
+            "done" => Flow::Done,
+            "reopened" => Flow::Reopened,
+            "dropped" => Flow::Dropped,
+            "flagged" => Flow::Flagged,
+            "undone" => Flow::Undone {
+                seq: u32::try_from(number.unwrap_or(0)).unwrap_or(0),
+            },
+            _ => Flow::Other,
+        };
+        if current != Some(item) {
+            histories.push(Vec::new());
+            current = Some(item);
+        }
+        if let Some(history) = histories.last_mut() {
+            history.push(FlowEvent {
+                item,
+                seq: row.u32(1)?,
+                at: row.req_time(2)?,
+                flow,
+            });
+        }
+        Ok(())
+    })?;
+    Ok(histories)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rusqlite::Connection;
 
     #[test]
     fn a_database_from_the_first_release_is_migrated_and_keeps_its_items() {
@@ -1117,8 +1294,8 @@ mod tests {
             .expect("version 1 data");
         }
         let store = Store::open(&path).expect("migrates");
-        let version: i64 = store
-            .conn
+        let version: i64 = Connection::open(&path)
+            .expect("open")
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .expect("version");
         assert_eq!(version, latest_version() as i64);
@@ -1127,5 +1304,23 @@ mod tests {
         assert_eq!(item.snoozed_until, None);
         assert_eq!(item.arrived_from, None);
         assert_eq!(store.events(1).expect("events").len(), 1);
+    }
+
+    #[test]
+    fn a_postgres_url_is_team_mode_and_anything_else_a_file() {
+        for (text, team) in [
+            ("postgres://u@h/db", true),
+            ("postgresql://h/db?sslmode=require", true),
+            ("POSTGRES://h/db", true),
+            ("./postgres://x", false),
+            ("baton.db", false),
+            ("/tmp/postgres.db", false),
+        ] {
+            assert_eq!(
+                matches!(Location::parse(text), Location::Postgres(_)),
+                team,
+                "{text}"
+            );
+        }
     }
 }

@@ -9,7 +9,6 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use crate::domain::attention::{Signal, SignalCode, attention, signals};
 use crate::domain::history::narrate;
-use crate::domain::time::whole_seconds;
 use crate::domain::{Command, Event, Item, ItemId};
 use crate::storage::{ItemFilter, Result, Store};
 
@@ -43,38 +42,7 @@ fn filter_terms(text: &str) -> Vec<String> {
     terms
 }
 
-/// Where "now" comes from: the system clock, or a fixed time (`BATON_NOW`, tests).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Clock {
-    System,
-    Fixed(DateTime<Utc>),
-}
-
-impl Clock {
-    /// A fixed clock (`BATON_NOW`, tests) reads and shows times in UTC, so the same
-    /// input gives the same screen on any machine; the system clock uses local time.
-    pub fn in_utc(&self) -> bool {
-        matches!(self, Clock::Fixed(_))
-    }
-
-    /// A time as the board shows it.
-    pub fn show(&self, t: DateTime<Utc>) -> String {
-        if self.in_utc() {
-            t.format("%Y-%m-%d %H:%M").to_string()
-        } else {
-            t.with_timezone(&chrono::Local)
-                .format("%Y-%m-%d %H:%M")
-                .to_string()
-        }
-    }
-
-    pub fn now(&self) -> DateTime<Utc> {
-        match self {
-            Clock::System => whole_seconds(Utc::now()),
-            Clock::Fixed(t) => *t,
-        }
-    }
-}
+pub use crate::clock::Clock;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {

@@ -147,7 +147,7 @@ fn render_board(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, now: Dat
         ));
     }
     let used: usize = title.iter().map(|s| s.content.width()).sum();
-    let path = display_safe(&app.store.path().display().to_string());
+    let path = display_safe(&app.store.place());
     let room = usize::from(area.width).saturating_sub(used + 2);
     if room > 8 {
         let shown = if path.width() > room {

@@ -1,7 +1,7 @@
 //! The app harness: the demo organisation in a temporary database, shifted to
 //! [`NOW`](super::NOW), an [`App`] on it, keys pressed into it, and its screen as text.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -63,11 +63,10 @@ pub fn type_text(app: &mut App, text: &str) {
 /// line, possibly cut to `…tail`) replaced by a stable marker.
 pub fn screen(app: &App) -> String {
     let text = baton::tui::print(app, &Theme { color: false });
-    mask_path(&text, app.store.path())
+    mask_path(&text, &app.store.place())
 }
 
-pub fn mask_path(text: &str, path: &Path) -> String {
-    let path = path.display().to_string();
+pub fn mask_path(text: &str, path: &str) -> String {
     let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
     if let Some(title) = lines.first_mut() {
         let cut = if title.ends_with(&path) {

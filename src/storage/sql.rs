@@ -1,0 +1,236 @@
+//! What the store asks of a database, the same for both backends: run a statement with
+//! values bound, read rows cell by cell. The queries are written once, with `?N`
+//! placeholders; the few places where SQLite and PostgreSQL spell a thing differently
+//! ask the [`Dialect`].
+
+use chrono::{DateTime, Utc};
+
+use super::{Result, StoreError};
+
+/// Which SQL the database speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+impl Dialect {
+    /// The text of a JSON document's top-level field `key`, from column `column`.
+    pub fn json_field(self, column: &str, key: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!("json_extract({column}, '$.{key}')"),
+            Dialect::Postgres => format!("({column}::jsonb ->> '{key}')"),
+        }
+    }
+
+    /// A JSON boolean field as 1 or 0 (0 when absent).
+    pub fn json_flag(self, column: &str, key: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!("coalesce(json_extract({column}, '$.{key}'), 0)"),
+            Dialect::Postgres => {
+                format!(
+                    "(CASE WHEN ({column}::jsonb -> '{key}') = 'true'::jsonb THEN 1 ELSE 0 END)"
+                )
+            }
+        }
+    }
+
+    /// A JSON number field as an integer.
+    pub fn json_int(self, column: &str, key: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!("json_extract({column}, '$.{key}')"),
+            Dialect::Postgres => format!("({column}::jsonb ->> '{key}')::bigint"),
+        }
+    }
+
+    /// True when the JSON array of strings in `column` holds `param`, any case.
+    pub fn json_array_has(self, column: &str, param: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!(
+                "EXISTS (SELECT 1 FROM json_each({column}) WHERE lower(value) = lower({param}))"
+            ),
+            Dialect::Postgres => format!(
+                "EXISTS (SELECT 1 FROM jsonb_array_elements_text({column}::jsonb) AS t(value)
+                         WHERE lower(t.value) = lower({param}))"
+            ),
+        }
+    }
+
+    /// `OFFSET n` with no limit.
+    pub fn offset_only(self, offset: usize) -> String {
+        match self {
+            Dialect::Sqlite => format!(" LIMIT -1 OFFSET {offset}"),
+            Dialect::Postgres => format!(" OFFSET {offset}"),
+        }
+    }
+}
+
+/// A value bound to a statement.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Int(Option<i64>),
+    Text(Option<String>),
+}
+
+impl From<i64> for Value {
+    fn from(v: i64) -> Self {
+        Value::Int(Some(v))
+    }
+}
+impl From<Option<i64>> for Value {
+    fn from(v: Option<i64>) -> Self {
+        Value::Int(v)
+    }
+}
+impl From<u32> for Value {
+    fn from(v: u32) -> Self {
+        Value::Int(Some(i64::from(v)))
+    }
+}
+impl From<&str> for Value {
+    fn from(v: &str) -> Self {
+        Value::Text(Some(v.to_string()))
+    }
+}
+impl From<&String> for Value {
+    fn from(v: &String) -> Self {
+        Value::Text(Some(v.clone()))
+    }
+}
+impl From<String> for Value {
+    fn from(v: String) -> Self {
+        Value::Text(Some(v))
+    }
+}
+impl From<Option<&String>> for Value {
+    fn from(v: Option<&String>) -> Self {
+        Value::Text(v.cloned())
+    }
+}
+impl From<&Option<String>> for Value {
+    fn from(v: &Option<String>) -> Self {
+        Value::Text(v.clone())
+    }
+}
+impl From<DateTime<Utc>> for Value {
+    fn from(v: DateTime<Utc>) -> Self {
+        Value::Int(Some(v.timestamp()))
+    }
+}
+impl From<Option<DateTime<Utc>>> for Value {
+    fn from(v: Option<DateTime<Utc>>) -> Self {
+        Value::Int(v.map(|t| t.timestamp()))
+    }
+}
+
+/// One row of a result.
+pub trait Row {
+    fn int(&self, column: usize) -> Result<Option<i64>>;
+    fn text(&self, column: usize) -> Result<Option<String>>;
+
+    fn req_int(&self, column: usize) -> Result<i64> {
+        self.int(column)?.ok_or(StoreError::Corrupt {
+            column,
+            detail: "an empty number".to_string(),
+        })
+    }
+    fn req_text(&self, column: usize) -> Result<String> {
+        self.text(column)?.ok_or(StoreError::Corrupt {
+            column,
+            detail: "an empty text".to_string(),
+        })
+    }
+    fn flag(&self, column: usize) -> Result<bool> {
+        Ok(self.req_int(column)? != 0)
+    }
+    fn u32(&self, column: usize) -> Result<u32> {
+        let n = self.req_int(column)?;
+        u32::try_from(n).map_err(|_| StoreError::Corrupt {
+            column,
+            detail: format!("{n} is out of range"),
+        })
+    }
+    fn count(&self, column: usize) -> Result<usize> {
+        Ok(usize::try_from(self.req_int(column)?).unwrap_or(0))
+    }
+    /// A time stored as seconds since 1970; an unreadable one is an error, never 1970.
+    fn time(&self, column: usize) -> Result<Option<DateTime<Utc>>> {
+        self.int(column)?
+            .map(|seconds| {
+                DateTime::from_timestamp(seconds, 0).ok_or(StoreError::Corrupt {
+                    column,
+                    detail: format!("{seconds} is not a time"),
+                })
+            })
+            .transpose()
+    }
+    fn req_time(&self, column: usize) -> Result<DateTime<Utc>> {
+        self.time(column)?.ok_or(StoreError::Corrupt {
+            column,
+            detail: "an empty time".to_string(),
+        })
+    }
+}
+
+/// A JSON column decoded.
+pub fn json_cell<T: serde::de::DeserializeOwned>(row: &dyn Row, column: usize) -> Result<T> {
+    let text = row.req_text(column)?;
+    serde_json::from_str(&text).map_err(|e| StoreError::Corrupt {
+        column,
+        detail: e.to_string(),
+    })
+}
+
+/// A database connection inside a transaction.
+pub trait Sql {
+    fn dialect(&self) -> Dialect;
+    /// Runs a statement; returns how many rows it changed.
+    fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64>;
+    /// Runs a query, handing each row to `each` as it arrives.
+    fn query(
+        &mut self,
+        sql: &str,
+        params: &[Value],
+        each: &mut dyn FnMut(&dyn Row) -> Result<()>,
+    ) -> Result<()>;
+}
+
+/// Every row of a query, each turned into a value by `map`.
+pub fn rows<T>(
+    sql: &mut dyn Sql,
+    text: &str,
+    params: &[Value],
+    mut map: impl FnMut(&dyn Row) -> Result<T>,
+) -> Result<Vec<T>> {
+    let mut out = Vec::new();
+    sql.query(text, params, &mut |row| {
+        out.push(map(row)?);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// The first row of a query, if any.
+pub fn first<T>(
+    sql: &mut dyn Sql,
+    text: &str,
+    params: &[Value],
+    mut map: impl FnMut(&dyn Row) -> Result<T>,
+) -> Result<Option<T>> {
+    let mut out = None;
+    sql.query(text, params, &mut |row| {
+        if out.is_none() {
+            out = Some(map(row)?);
+        }
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// One integer from a query that always returns a row (a count, a flag).
+pub fn scalar(sql: &mut dyn Sql, text: &str, params: &[Value]) -> Result<i64> {
+    first(sql, text, params, |r| r.req_int(0))?.ok_or(StoreError::Corrupt {
+        column: 0,
+        detail: "no row".to_string(),
+    })
+}

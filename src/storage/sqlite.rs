@@ -1,0 +1,264 @@
+//! The default backend: one local SQLite file in WAL mode. Opening it refuses anything
+//! that is not a Baton database, untouched; every change is one IMMEDIATE transaction,
+//! every read one read transaction.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use rusqlite::types::{ToSqlOutput, ValueRef};
+use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
+
+use super::schema::{self, APPLICATION_ID, latest_version};
+use super::sql::{Dialect, Row, Sql, Value};
+use super::{Backend, Result, StoreError};
+
+/// How long a writer waits for another process's transaction before giving up.
+const BUSY_TIMEOUT_MS: u64 = 10_000;
+/// The page cache while importing a board, in KiB.
+const IMPORT_CACHE_KIB: i64 = 128 * 1024;
+
+pub struct Sqlite {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Sqlite {
+    /// Opens an existing Baton database; `create` makes one (and its folder) when missing.
+    pub fn open(path: &Path, create: bool) -> Result<Sqlite> {
+        let not_baton = |detail: &str| StoreError::NotBaton {
+            place: path.display().to_string(),
+            detail: detail.to_string(),
+        };
+        // A missing or empty file is no database yet: only `init` may make it one.
+        // (Data not yet checkpointed lives in the `-wal` file beside it.)
+        let size = |p: &Path| std::fs::metadata(p).map_or(0, |m| m.len());
+        let mut wal = path.as_os_str().to_owned();
+        wal.push("-wal");
+        if !create && size(path) == 0 && size(Path::new(&wal)) == 0 {
+            return Err(StoreError::Missing(path.display().to_string()));
+        }
+        if path.exists() {
+            check_sqlite_header(path).map_err(|detail| not_baton(&detail))?;
+        } else if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|reason| StoreError::Io {
+                path: path.to_path_buf(),
+                reason,
+            })?;
+        }
+        let mut conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                | OpenFlags::SQLITE_OPEN_URI,
+        )
+        .map_err(sql_error)?;
+        conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS))
+            .map_err(sql_error)?;
+        conn.set_prepared_statement_cache_capacity(64);
+        // Read-only checks first: nothing is written to a file that is not ours.
+        let (app_id, version, tables) = conn
+            .query_row(
+                "SELECT (SELECT application_id FROM pragma_application_id),
+                        (SELECT user_version FROM pragma_user_version),
+                        (SELECT count(*) FROM sqlite_master)",
+                [],
+                |r| {
+                    Ok((
+                        r.get::<_, i32>(0)?,
+                        r.get::<_, i64>(1)?,
+                        r.get::<_, i64>(2)?,
+                    ))
+                },
+            )
+            .map_err(|e| match e.sqlite_error_code() {
+                Some(ErrorCode::NotADatabase) => not_baton("not an SQLite file"),
+                _ => sql_error(e),
+            })?;
+        if app_id != APPLICATION_ID && (tables > 0 || app_id != 0) {
+            return Err(not_baton("an SQLite file of another program"));
+        }
+        if version > latest_version() as i64 {
+            return Err(StoreError::TooNew {
+                place: path.display().to_string(),
+                found: version,
+                known: latest_version(),
+            });
+        }
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(sql_error)?;
+        // FULL: a commit is on disk before it is acknowledged, so it survives power loss,
+        // not only a crash of the process.
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(sql_error)?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(sql_error)?;
+        if app_id != APPLICATION_ID {
+            // Only a new file needs marking; reads must not write.
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(sql_error)?;
+            tx.pragma_update(None, "application_id", APPLICATION_ID)
+                .map_err(sql_error)?;
+            tx.commit().map_err(sql_error)?;
+        }
+        schema::migrations()
+            .to_latest(&mut conn)
+            .map_err(|e| match e {
+                rusqlite_migration::Error::RusqliteError { err, .. } => sql_error(err),
+                other => not_baton(&other.to_string()),
+            })?;
+        Ok(Sqlite {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+}
+
+impl Backend for Sqlite {
+    fn dialect(&self) -> Dialect {
+        Dialect::Sqlite
+    }
+
+    fn place(&self) -> String {
+        self.path.display().to_string()
+    }
+
+    fn write(&mut self, work: &mut dyn FnMut(&mut dyn Sql) -> Result<()>) -> Result<()> {
+        // The lock is taken up front, so two processes writing at once queue on the busy
+        // timeout instead of failing on a lock upgrade.
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(sql_error)?;
+        work(&mut Tx(&tx))?;
+        tx.commit().map_err(sql_error)
+    }
+
+    fn read(&mut self, work: &mut dyn FnMut(&mut dyn Sql) -> Result<()>) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Deferred)
+            .map_err(sql_error)?;
+        work(&mut Tx(&tx))?;
+        tx.commit().map_err(sql_error)
+    }
+
+    fn version(&mut self) -> Result<i64> {
+        self.conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))
+            .map_err(sql_error)
+    }
+
+    fn prepare_bulk_write(&mut self) -> Result<()> {
+        // A whole board arrives in one transaction, and its events land all over the
+        // `events_at` index; with SQLite's default 2 MB page cache, pages are spilled to
+        // the WAL and read back again and again. A larger cache (allocated only as used)
+        // keeps the working set in memory. (A negative `cache_size` is in KiB.)
+        self.conn
+            .pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)
+            .map_err(sql_error)
+    }
+}
+
+struct Tx<'a>(&'a Connection);
+
+impl Sql for Tx<'_> {
+    fn dialect(&self) -> Dialect {
+        Dialect::Sqlite
+    }
+
+    fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64> {
+        let mut stmt = self.0.prepare_cached(sql).map_err(sql_error)?;
+        let n = stmt
+            .execute(rusqlite::params_from_iter(params.iter()))
+            .map_err(sql_error)?;
+        Ok(n as u64)
+    }
+
+    fn query(
+        &mut self,
+        sql: &str,
+        params: &[Value],
+        each: &mut dyn FnMut(&dyn Row) -> Result<()>,
+    ) -> Result<()> {
+        let mut stmt = self.0.prepare_cached(sql).map_err(sql_error)?;
+        let mut rows = stmt
+            .query(rusqlite::params_from_iter(params.iter()))
+            .map_err(sql_error)?;
+        while let Some(row) = rows.next().map_err(sql_error)? {
+            each(&SqliteRow(row))?;
+        }
+        Ok(())
+    }
+}
+
+struct SqliteRow<'a>(&'a rusqlite::Row<'a>);
+
+impl Row for SqliteRow<'_> {
+    fn int(&self, column: usize) -> Result<Option<i64>> {
+        match self.0.get_ref(column).map_err(sql_error)? {
+            ValueRef::Null => Ok(None),
+            ValueRef::Integer(n) => Ok(Some(n)),
+            other => Err(StoreError::Corrupt {
+                column,
+                detail: format!("expected a whole number, found {:?}", other.data_type()),
+            }),
+        }
+    }
+
+    fn text(&self, column: usize) -> Result<Option<String>> {
+        match self.0.get_ref(column).map_err(sql_error)? {
+            ValueRef::Null => Ok(None),
+            ValueRef::Text(bytes) => {
+                String::from_utf8(bytes.to_vec())
+                    .map(Some)
+                    .map_err(|e| StoreError::Corrupt {
+                        column,
+                        detail: e.to_string(),
+                    })
+            }
+            other => Err(StoreError::Corrupt {
+                column,
+                detail: format!("expected text, found {:?}", other.data_type()),
+            }),
+        }
+    }
+}
+
+impl rusqlite::ToSql for Value {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match self {
+            Value::Int(Some(n)) => ToSqlOutput::from(*n),
+            Value::Text(Some(s)) => ToSqlOutput::from(s.as_str()),
+            Value::Int(None) | Value::Text(None) => ToSqlOutput::from(rusqlite::types::Null),
+        })
+    }
+}
+
+/// A SQLite error in the user's words where there are some.
+pub fn sql_error(error: rusqlite::Error) -> StoreError {
+    match error.sqlite_error_code() {
+        Some(ErrorCode::DiskFull) => StoreError::DiskFull,
+        Some(ErrorCode::ReadOnly) => StoreError::ReadOnly,
+        _ => StoreError::Database(error.to_string()),
+    }
+}
+
+fn check_sqlite_header(path: &Path) -> std::result::Result<(), String> {
+    let mut file = std::fs::File::open(path).map_err(|e| format!("cannot read it: {e}"))?;
+    let mut header = [0u8; 16];
+    let mut read = 0;
+    while read < header.len() {
+        match file.read(&mut header[read..]) {
+            Ok(0) => break,
+            Ok(n) => read += n,
+            Err(e) => return Err(format!("cannot read it: {e}")),
+        }
+    }
+    if read == 0 || &header[..read] == b"SQLite format 3\0" {
+        Ok(())
+    } else {
+        Err("not an SQLite file".to_string())
+    }
+}
