@@ -13,9 +13,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     after_help = "Examples:\n  baton demo                                    open the board on a sample organisation\n  baton init                                    create the database\n  baton add \"Renewal for ACME\" --team sales     capture an item\n  baton send 42 --to solutions --note \"…\" --all-done\n  baton attention                               what needs a decision, most urgent first"
 )]
 pub struct Cli {
-    /// The database file [default: baton.db in the platform data directory]
-    #[arg(long, global = true, env = "BATON_DB", value_name = "PATH")]
-    pub db: Option<PathBuf>,
+    /// The database: a file path, or a postgres:// URL for a shared board (team mode)
+    /// [default: baton.db in the platform data directory]
+    #[arg(long, global = true, env = "BATON_DB", value_name = "PATH|URL")]
+    pub db: Option<String>,
 
     #[command(subcommand)]
     pub command: Option<Cmd>,
@@ -370,7 +371,7 @@ pub enum Cmd {
 
     /// Import a board document (from `baton export`), replaying every history
     #[command(
-        after_help = "Examples:\n  baton import board.json\n  baton import board.json --replace"
+        after_help = "Examples:\n  baton import board.json\n  baton import board.json --replace\n  baton export --format json | BATON_DB=postgres://db.example/baton baton import -"
     )]
     Import {
         /// The document ("-" for stdin)
@@ -378,6 +379,33 @@ pub enum Cmd {
         /// Replace a board that is not empty
         #[arg(long)]
         replace: bool,
+    },
+
+    /// Team mode: admit or remove a database role, or list who may act on the board
+    #[command(subcommand)]
+    Access(AccessCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccessCmd {
+    /// Admit an existing login role (the database administrator creates it with
+    /// `createuser ROLE`); only the board's owner may
+    #[command(after_help = "Example:\n  baton access grant alice")]
+    Grant {
+        /// The database role
+        role: String,
+    },
+    /// Remove a role's access to the board; its past events keep its name
+    #[command(after_help = "Example:\n  baton access revoke alice")]
+    Revoke {
+        /// The database role
+        role: String,
+    },
+    /// List the board's owner and the roles admitted
+    #[command(after_help = "Example:\n  baton access ls")]
+    Ls {
+        #[command(flatten)]
+        json: Json,
     },
 }
 

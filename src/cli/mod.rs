@@ -5,58 +5,42 @@ pub mod args;
 pub mod output;
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
 use chrono::{DateTime, Local, Utc};
 
+pub use crate::context::{
+    Context, DEMO, default_db, demo_document, import_document, write_atomically,
+    write_atomically_with,
+};
 use crate::domain::attention::{attention, contract_signals};
 use crate::domain::duration::parse_duration;
 use crate::domain::metrics::Period;
 use crate::domain::text::{display_safe, to_json_pretty};
-use crate::domain::time::{parse_due, parse_time, whole_seconds};
+use crate::domain::time::{parse_due, parse_time};
 use crate::domain::{Boundary, Command, Contract, Item, State, Team, Ticks};
 use crate::export::json::{BoardDocument, DocumentWriter, ItemHead, event_json};
-use crate::storage::{ItemFilter, Store};
+use crate::storage::Access;
+use crate::storage::{ItemFilter, When};
 use args::{
-    BoardArgs, BoundaryCmd, Cli, Cmd, ContractArgs, ExportFormat, SnapshotCmd, StateArg, TeamCmd,
+    AccessCmd, BoardArgs, BoundaryCmd, Cli, Cmd, ContractArgs, ExportFormat, SnapshotCmd, StateArg,
+    TeamCmd,
 };
 use output::{item_view, items_text, show_text};
-
-/// The sample organisation, shipped inside the binary.
-pub const DEMO: &str = include_str!("../../assets/demo.json");
 
 /// A usage error found after parsing (flags that do not go together): exit status 2.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct UsageError(pub String);
 
-/// What every command needs to know about its surroundings.
-pub struct Context {
-    pub db: PathBuf,
-    pub now: DateTime<Utc>,
-    pub actor: String,
+/// What the command line adds to the context: reading `--since`, `--until` and `--at`.
+trait ContextArgs {
+    fn period(&self, args: &args::PeriodArgs) -> Result<Period>;
+    fn at(&self, at: &args::At) -> Result<DateTime<Utc>>;
+    fn when(&self, at: &args::At) -> Result<When>;
 }
 
-impl Context {
-    pub fn from_env(db: Option<PathBuf>) -> Result<Context> {
-        let now = match std::env::var("BATON_NOW") {
-            Ok(text) if !text.trim().is_empty() => {
-                parse_time(&text, &Local).context("BATON_NOW")?
-            }
-            _ => whole_seconds(Utc::now()),
-        };
-        let actor = ["BATON_ACTOR", "USER", "USERNAME"]
-            .iter()
-            .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
-            .unwrap_or_else(|| "someone".to_string());
-        Ok(Context {
-            db: db.unwrap_or_else(default_db),
-            now,
-            actor,
-        })
-    }
-
+impl ContextArgs for Context {
     /// The period of `--since` / `--until`, ending now by default.
     fn period(&self, args: &args::PeriodArgs) -> Result<Period> {
         let since = args
@@ -92,29 +76,14 @@ impl Context {
             None => Ok(self.now),
         }
     }
-}
 
-/// `baton.db` in the platform data directory.
-pub fn default_db() -> PathBuf {
-    directories::ProjectDirs::from("", "", "baton")
-        .map(|d| d.data_dir().join("baton.db"))
-        .unwrap_or_else(|| PathBuf::from("baton.db"))
-}
-
-/// The demo document, shifted so that its "now" is `now`.
-pub fn demo_document(now: DateTime<Utc>) -> Result<BoardDocument> {
-    let mut doc = BoardDocument::parse(DEMO).context("the built-in demo")?;
-    if let Some(as_of) = doc.as_of {
-        doc.shift(now.signed_duration_since(as_of));
+    /// `--at` when given, otherwise now as the write lock is taken.
+    fn when(&self, at: &args::At) -> Result<When> {
+        Ok(match &at.at {
+            Some(_) => When::At(self.at(at)?),
+            None => self.now_when(),
+        })
     }
-    Ok(doc)
-}
-
-/// Imports a document into `store` through the domain rules.
-pub fn import_document(store: &mut Store, doc: BoardDocument, replace: bool) -> Result<usize> {
-    let (org, items) = doc.into_checked()?;
-    store.replace_board(&org, &items, replace)?;
-    Ok(items.len())
 }
 
 pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardArgs, bool) -> Result<()>) -> Result<()> {
@@ -143,7 +112,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardArgs, bool) -> Result<()>
         ),
         Cmd::Board(args) => board(&ctx, args, false),
         Cmd::Init { demo } => {
-            let mut store = Store::open_or_create(&ctx.db)?;
+            let mut store = ctx.create()?;
             if demo {
                 let doc = demo_document(ctx.now)?;
                 let teams = doc.teams.len();
@@ -169,7 +138,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardArgs, bool) -> Result<()>
         }
         Cmd::Team(TeamCmd::Add { key, name, lead }) => {
             check_key(&key)?;
-            let mut store = Store::open(&ctx.db)?;
+            let mut store = ctx.open()?;
             let team = Team {
                 name: name.unwrap_or_else(|| key.clone()),
                 key,
@@ -180,7 +149,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardArgs, bool) -> Result<()>
             Ok(())
         }
         Cmd::Team(TeamCmd::Ls { json }) => {
-            let store = Store::open(&ctx.db)?;
+            let store = ctx.open()?;
             let org = store.org()?;
             if json.json {
                 writeln!(out, "{}", to_json_pretty(&org.teams)?)?;
@@ -217,8 +186,8 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardArgs, bool) -> Result<()>
                 .map(|d| parse_due(&d, &Local))
                 .transpose()
                 .context("--due")?;
-            let at = ctx.at(&at)?;
-            let mut store = Store::open(&ctx.db)?;
+            let when = ctx.when(&at)?;
+            let mut store = ctx.open()?;
             let command = Command::Create {
                 title,
                 team,
@@ -227,7 +196,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardArgs, bool) -> Result<()>
                 tags,
                 body,
             };
-            let (_, item) = store.execute(None, command, at, &ctx.actor)?;
+            let (_, item) = store.execute(None, command, when, &ctx.actor)?;
             if json {
                 let org = store.org()?;
                 writeln!(out, "{}", to_json_pretty(&item_view(&item, &org, ctx.now))?)?;
@@ -250,7 +219,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardArgs, bool) -> Result<()>
             all,
             json,
         } => {
-            let store = Store::open(&ctx.db)?;
+            let store = ctx.open()?;
             let org = store.org()?;
             if let Some(team) = &team {
                 org.require_team(team)?;
@@ -278,7 +247,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardArgs, bool) -> Result<()>
             Ok(())
         }
         Cmd::Show { id, json } => {
-            let store = Store::open(&ctx.db)?;
+            let store = ctx.open()?;
             let org = store.org()?;
             let item = store.item(id)?;
             let events = store.events(id)?;
@@ -403,7 +372,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardArgs, bool) -> Result<()>
             change(&ctx, id, Command::Snooze(until), &at, out)
         }
         Cmd::Attention { json } => {
-            let store = Store::open(&ctx.db)?;
+            let store = ctx.open()?;
             let org = store.org()?;
             let items = store.open_items()?;
             let queue = attention(&items, &org, ctx.now);
@@ -435,7 +404,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardArgs, bool) -> Result<()>
                 )
                 .into());
             }
-            let store = Store::open(&ctx.db)?;
+            let store = ctx.open()?;
             let text = match format {
                 ExportFormat::Json => {
                     // Streamed from the store, a line per item, into the file or stdout.
@@ -498,7 +467,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardArgs, bool) -> Result<()>
             Ok(())
         }
         Cmd::Stats { period, json } => {
-            let store = Store::open(&ctx.db)?;
+            let store = ctx.open()?;
             let period = ctx.period(&period)?;
             let histories = store.flow_histories()?;
             let org = store.org()?;
@@ -511,6 +480,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardArgs, bool) -> Result<()>
             Ok(())
         }
         Cmd::Snapshot(cmd) => snapshot(&ctx, cmd, out),
+        Cmd::Access(cmd) => access(&ctx, cmd, out),
         Cmd::Import { file, replace } => {
             let text = if file.as_os_str() == "-" {
                 std::io::read_to_string(std::io::stdin()).context("reading stdin")?
@@ -525,7 +495,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardArgs, bool) -> Result<()>
             let (org, items) = doc
                 .into_checked()
                 .with_context(|| format!("{} was not imported", file.display()))?;
-            let mut store = Store::open_or_create(&ctx.db)?;
+            let mut store = ctx.create()?;
             store
                 .replace_board(&org, &items, replace)
                 .with_context(|| format!("{} was not imported", file.display()))?;
@@ -574,9 +544,9 @@ fn change(
     at: &args::At,
     out: &mut impl Write,
 ) -> Result<()> {
-    let at = ctx.at(at)?;
-    let mut store = Store::open(&ctx.db)?;
-    let (event, item) = store.execute(Some(id), command, at, &ctx.actor)?;
+    let when = ctx.when(at)?;
+    let mut store = ctx.open()?;
+    let (event, item) = store.execute(Some(id), command, when, &ctx.actor)?;
     let events = store.events(id)?;
     let line = crate::domain::history::narrate(&events)
         .last()
@@ -613,7 +583,7 @@ fn boundary(ctx: &Context, cmd: BoundaryCmd, out: &mut impl Write) -> Result<()>
     match cmd {
         BoundaryCmd::Add { from, to, contract } => {
             let contract = contract_from(&contract)?;
-            let mut store = Store::open(&ctx.db)?;
+            let mut store = ctx.open()?;
             let b = Boundary { from, to, contract };
             store.add_boundary(&b)?;
             writeln!(out, "added boundary {}", display_safe(&b.label()))?;
@@ -636,7 +606,7 @@ fn boundary(ctx: &Context, cmd: BoundaryCmd, out: &mut impl Write) -> Result<()>
             clear_done,
         } => {
             let changes = contract_from(&contract)?;
-            let mut store = Store::open(&ctx.db)?;
+            let mut store = ctx.open()?;
             let b = store.edit_boundary(&from, &to, |c| {
                 if changes.trigger.is_some() {
                     c.trigger = changes.trigger;
@@ -667,7 +637,7 @@ fn boundary(ctx: &Context, cmd: BoundaryCmd, out: &mut impl Write) -> Result<()>
             Ok(())
         }
         BoundaryCmd::Ls { json } => {
-            let store = Store::open(&ctx.db)?;
+            let store = ctx.open()?;
             let org = store.org()?;
             if json.json {
                 #[derive(serde::Serialize)]
@@ -733,7 +703,7 @@ fn boundary(ctx: &Context, cmd: BoundaryCmd, out: &mut impl Write) -> Result<()>
             Ok(())
         }
         BoundaryCmd::Show { from, to, json } => {
-            let store = Store::open(&ctx.db)?;
+            let store = ctx.open()?;
             let org = store.org()?;
             let b = org
                 .boundary(&from, &to)
@@ -781,37 +751,54 @@ fn boundary(ctx: &Context, cmd: BoundaryCmd, out: &mut impl Write) -> Result<()>
     }
 }
 
-/// Writes a file whole or not at all: to a temporary file beside it, then renamed.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    write_atomically_with(path, |w| Ok(w.write_all(bytes)?))
-}
-
-/// Like [`write_atomically`], for content written bit by bit.
-pub fn write_atomically_with(
-    path: &Path,
-    fill: impl FnOnce(&mut dyn Write) -> Result<()>,
-) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let tmp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    let mut buffered = std::io::BufWriter::new(tmp);
-    fill(&mut buffered)?;
-    let tmp = buffered
-        .into_inner()
-        .map_err(|e| e.into_error())
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    tmp.persist(path)
-        .with_context(|| format!("cannot write {}", path.display()))?;
+fn access(ctx: &Context, cmd: AccessCmd, out: &mut impl Write) -> Result<()> {
+    let mut store = ctx.open()?;
+    let (change, json) = match cmd {
+        AccessCmd::Grant { role } => (Access::Grant(role), false),
+        AccessCmd::Revoke { role } => (Access::Revoke(role), false),
+        AccessCmd::Ls { json } => (Access::List, json.json),
+    };
+    let said = match &change {
+        Access::Grant(role) => Some(format!("admitted {role}")),
+        Access::Revoke(role) => Some(format!("removed {role}")),
+        Access::List => None,
+    };
+    let members = store.access(change)?;
+    if json {
+        let view = serde_json::json!({
+            "owner": members.owner,
+            "group": members.group,
+            "writers": members.writers,
+        });
+        writeln!(out, "{}", to_json_pretty(&view)?)?;
+        return Ok(());
+    }
+    if let Some(said) = said {
+        writeln!(out, "{}", display_safe(&said))?;
+    }
+    writeln!(out, "owner    {}", display_safe(&members.owner))?;
+    let writers: Vec<String> = members.writers.iter().map(|w| display_safe(w)).collect();
+    writeln!(
+        out,
+        "writers  {}",
+        if writers.is_empty() {
+            "none yet; admit a role with `baton access grant ROLE`".to_string()
+        } else {
+            writers.join(", ")
+        }
+    )?;
+    writeln!(
+        out,
+        "(members of the database role {})",
+        display_safe(&members.group)
+    )?;
     Ok(())
 }
 
 fn snapshot(ctx: &Context, cmd: SnapshotCmd, out: &mut impl Write) -> Result<()> {
     match cmd {
         SnapshotCmd::Save { label, period } => {
-            let mut store = Store::open(&ctx.db)?;
+            let mut store = ctx.open()?;
             let label = label
                 .filter(|l| !l.trim().is_empty())
                 .unwrap_or_else(|| format!("snapshot {}", ctx.now.format("%Y-%m-%d")));
@@ -828,7 +815,7 @@ fn snapshot(ctx: &Context, cmd: SnapshotCmd, out: &mut impl Write) -> Result<()>
             Ok(())
         }
         SnapshotCmd::Ls { json } => {
-            let store = Store::open(&ctx.db)?;
+            let store = ctx.open()?;
             let list = store.snapshots()?;
             if json.json {
                 #[derive(serde::Serialize)]
@@ -863,7 +850,7 @@ fn snapshot(ctx: &Context, cmd: SnapshotCmd, out: &mut impl Write) -> Result<()>
             Ok(())
         }
         SnapshotCmd::Show { snapshot, json } => {
-            let store = Store::open(&ctx.db)?;
+            let store = ctx.open()?;
             let snap = store.snapshot(&snapshot)?;
             if json.json {
                 writeln!(out, "{}", to_json_pretty(&snap)?)?;
@@ -879,7 +866,7 @@ fn snapshot(ctx: &Context, cmd: SnapshotCmd, out: &mut impl Write) -> Result<()>
             Ok(())
         }
         SnapshotCmd::Diff { a, b, json } => {
-            let store = Store::open(&ctx.db)?;
+            let store = ctx.open()?;
             let first = store.snapshot(&a)?;
             let second = match &b {
                 Some(key) => store.snapshot(key)?,

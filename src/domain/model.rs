@@ -321,6 +321,17 @@ impl EventKind {
             EventKind::Undone { .. } => "undone",
         }
     }
+
+    /// What happened to the item, to follow "#42 was …": "#42 was accepted by bob".
+    pub fn verb(&self) -> &'static str {
+        match self {
+            EventKind::Owner { .. } => "given an owner",
+            EventKind::Noted { .. } => "given a note",
+            EventKind::Done { .. } => "marked done",
+            EventKind::Undone { .. } => "changed back (undo)",
+            other => other.name(),
+        }
+    }
 }
 
 mod double_option {

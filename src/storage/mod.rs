@@ -589,7 +589,7 @@ impl Store {
         };
         let (clause, args) = filter.clause(self.dialect);
         let sql = format!(
-            "SELECT state, team, limbo_to, CASE WHEN owner IS NULL THEN 0 ELSE 1 END, count(*)
+            "SELECT state, team, limbo_to, owner IS NOT NULL, count(*)
              FROM items WHERE {clause} GROUP BY state, team, limbo_to, owner IS NOT NULL"
         );
         self.read(|tx| {
@@ -917,19 +917,14 @@ fn overtaken(
     ) {
         return Ok(error.into());
     }
-    let last = first(
-        tx,
-        "SELECT at, actor, kind FROM events WHERE item_id = ?1 ORDER BY seq DESC LIMIT 1",
-        &[id.into()],
-        |r| Ok((r.req_time(0)?, r.req_text(1)?, r.req_text(2)?)),
-    )?;
+    let last = load_events(tx, id)?.pop();
     Ok(match last {
-        Some((when, who, kind)) if who != actor => StoreError::Overtaken {
+        Some(event) if event.actor != actor => StoreError::Overtaken {
             error: Box::new(error),
             id,
-            what: kind,
-            actor: who,
-            ago: ago(at.signed_duration_since(when)),
+            what: event.kind.verb().to_string(),
+            actor: event.actor,
+            ago: ago(at.signed_duration_since(event.at)),
         },
         _ => error.into(),
     })

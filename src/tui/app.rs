@@ -10,7 +10,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use crate::domain::attention::{Signal, SignalCode, attention, signals};
 use crate::domain::history::narrate;
 use crate::domain::{Command, Event, Item, ItemId};
-use crate::storage::{ItemFilter, Result, Store};
+use crate::storage::{ItemFilter, Result, Store, When};
 
 use super::board::{Board, COLUMN_ORDER_SETTING, ColumnKind, Query};
 use super::form::{Form, FormKind, FormOutcome};
@@ -119,6 +119,8 @@ pub struct App {
 
 impl App {
     pub fn new(store: Store, clock: Clock, actor: String, size: (u16, u16)) -> Result<App> {
+        // In team mode the database role acts, whatever the environment says.
+        let actor = store.actor(&actor);
         let mut app = App {
             store,
             clock,
@@ -809,14 +811,16 @@ impl App {
             triage.started,
             triage.elapsed(self.now()),
         );
-        crate::cli::write_atomically(std::path::Path::new(file), text.as_bytes())?;
+        crate::context::write_atomically(std::path::Path::new(file), text.as_bytes())?;
         self.say(&format!("standup summary written to {file}"));
         Ok(())
     }
 
     /// Runs one command through the store, then follows the item to where it went.
     pub fn run(&mut self, id: Option<ItemId>, command: Command) -> Result<()> {
-        let (event, item) = self.store.execute(id, command, self.now(), &self.actor)?;
+        let (event, item) = self
+            .store
+            .execute(id, command, When::Now(self.clock), &self.actor)?;
         let events = self.store.events(item.id)?;
         let line = narrate(&events)
             .last()
@@ -839,7 +843,7 @@ impl App {
             self.fail("nothing to undo: you have made no change in this session");
             return Ok(());
         };
-        match self.store.undo(id, seq, self.now(), &self.actor) {
+        match self.store.undo(id, seq, When::Now(self.clock), &self.actor) {
             Ok((_, item)) => {
                 self.say(&format!("#{id}: undid “{line}”"));
                 self.reload()?;

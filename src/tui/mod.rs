@@ -15,8 +15,8 @@ use ratatui::layout::Rect;
 use std::io::IsTerminal;
 
 use crate::cli::args::BoardArgs;
-use crate::cli::{Context, demo_document, import_document};
-use crate::storage::Store;
+use crate::context::{Context, demo_document, import_document};
+use crate::storage::{Location, Store};
 use crate::ui::{self, theme::Theme};
 use app::{App, Clock};
 
@@ -31,23 +31,14 @@ pub fn open(ctx: &Context, args: BoardArgs, demo: bool) -> Result<()> {
     } else {
         None
     };
-    let path = match &demo_dir {
-        Some(dir) => dir.path().join("demo.db"),
-        None => ctx.db.clone(),
-    };
-    let mut store = if demo {
-        Store::open_or_create(&path)?
-    } else {
-        Store::open(&path)?
+    let mut store = match &demo_dir {
+        Some(dir) => Store::create(&Location::Sqlite(dir.path().join("demo.db")))?,
+        None => ctx.open()?,
     };
     if demo {
         import_document(&mut store, demo_document(ctx.now)?, false)?;
     }
-    let clock = if std::env::var("BATON_NOW").is_ok_and(|v| !v.trim().is_empty()) {
-        Clock::Fixed(ctx.now)
-    } else {
-        Clock::System
-    };
+    let clock = ctx.clock;
     let theme = Theme::from_env();
     if args.print {
         let (tw, th) = crossterm::terminal::size().unwrap_or((160, 48));

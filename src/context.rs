@@ -1,0 +1,118 @@
+//! What the command line and the board both need, below both: where the board lives,
+//! what time it is and who is acting; the demo organisation; importing a board document;
+//! writing a file whole or not at all.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result};
+use chrono::{DateTime, Local, Utc};
+
+use crate::clock::Clock;
+use crate::domain::time::{parse_time, whole_seconds};
+use crate::export::json::BoardDocument;
+use crate::storage::{Location, Store, When};
+
+/// The sample organisation, shipped inside the binary.
+pub const DEMO: &str = include_str!("../assets/demo.json");
+
+/// What every command needs to know about its surroundings.
+pub struct Context {
+    /// Where the board lives: a SQLite file, or a PostgreSQL URL (team mode).
+    pub db: Location,
+    pub now: DateTime<Utc>,
+    /// Where "now" comes from: fixed by `BATON_NOW`, or the system clock.
+    pub clock: Clock,
+    /// Who is acting, as the process says (`BATON_ACTOR`, `$USER`); in team mode the
+    /// database role is recorded instead.
+    pub actor: String,
+}
+
+impl Context {
+    pub fn from_env(db: Option<String>) -> Result<Context> {
+        let (now, clock) = match std::env::var("BATON_NOW") {
+            Ok(text) if !text.trim().is_empty() => {
+                let now = parse_time(&text, &Local).context("BATON_NOW")?;
+                (now, Clock::Fixed(now))
+            }
+            _ => (whole_seconds(Utc::now()), Clock::System),
+        };
+        let actor = ["BATON_ACTOR", "USER", "USERNAME"]
+            .iter()
+            .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
+            .unwrap_or_else(|| "someone".to_string());
+        Ok(Context {
+            db: db
+                .filter(|d| !d.trim().is_empty())
+                .map_or_else(|| Location::Sqlite(default_db()), |d| Location::parse(&d)),
+            now,
+            clock,
+            actor,
+        })
+    }
+
+    /// Opens the board, which must exist.
+    pub fn open(&self) -> Result<Store> {
+        Ok(Store::connect(&self.db)?)
+    }
+
+    /// Opens the board, creating it when there is none (`init`, `import`).
+    pub fn create(&self) -> Result<Store> {
+        Ok(Store::create(&self.db)?)
+    }
+
+    /// A change happening now, timed once the write lock is held.
+    pub fn now_when(&self) -> When {
+        When::Now(self.clock)
+    }
+}
+
+/// `baton.db` in the platform data directory.
+pub fn default_db() -> PathBuf {
+    directories::ProjectDirs::from("", "", "baton")
+        .map(|d| d.data_dir().join("baton.db"))
+        .unwrap_or_else(|| PathBuf::from("baton.db"))
+}
+
+/// The demo document, shifted so that its "now" is `now`.
+pub fn demo_document(now: DateTime<Utc>) -> Result<BoardDocument> {
+    let mut doc = BoardDocument::parse(DEMO).context("the built-in demo")?;
+    if let Some(as_of) = doc.as_of {
+        doc.shift(now.signed_duration_since(as_of));
+    }
+    Ok(doc)
+}
+
+/// Imports a document into `store` through the domain rules.
+pub fn import_document(store: &mut Store, doc: BoardDocument, replace: bool) -> Result<usize> {
+    let (org, items) = doc.into_checked()?;
+    store.replace_board(&org, &items, replace)?;
+    Ok(items.len())
+}
+
+/// Writes a file whole or not at all: to a temporary file beside it, then renamed.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomically_with(path, |w| Ok(w.write_all(bytes)?))
+}
+
+/// Like [`write_atomically`], for content written bit by bit.
+pub fn write_atomically_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    let mut buffered = std::io::BufWriter::new(tmp);
+    fill(&mut buffered)?;
+    let tmp = buffered
+        .into_inner()
+        .map_err(|e| e.into_error())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    tmp.persist(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
