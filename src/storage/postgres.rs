@@ -132,7 +132,11 @@ impl Backend for Postgres {
     }
 
     fn read(&mut self, work: &mut dyn FnMut(&mut dyn Sql) -> Result<()>) -> Result<()> {
-        self.run(false, work)
+        // A read is safe to repeat: once, on a new connection, if the old one was lost.
+        match self.run(false, work) {
+            Err(StoreError::Connection(_)) if self.client.is_closed() => self.run(false, work),
+            other => other,
+        }
     }
 
     fn version(&mut self) -> Result<i64> {
@@ -216,13 +220,14 @@ impl Listener {
                     if stop.load(Ordering::Relaxed) {
                         return;
                     }
-                    let mut changed = false;
                     let mut notices = client.notifications();
                     let mut iter = notices.timeout_iter(Duration::from_secs(1));
                     let mut failed = false;
                     loop {
                         match postgres::fallible_iterator::FallibleIterator::next(&mut iter) {
-                            Ok(Some(_)) => changed = true,
+                            Ok(Some(_)) => {
+                                version.fetch_add(1, Ordering::Relaxed);
+                            }
                             Ok(None) => break,
                             Err(error) => {
                                 set_lost(Some(format!(
@@ -236,9 +241,6 @@ impl Listener {
                     }
                     drop(iter);
                     drop(notices);
-                    if changed {
-                        version.fetch_add(1, Ordering::Relaxed);
-                    }
                     if failed || client.is_closed() {
                         set_lost(Some(format!(
                             "lost the connection to {place}; reconnecting…"
@@ -406,6 +408,13 @@ pub fn pg_error(error: postgres::Error, place: &str) -> StoreError {
             first_line(&error.to_string())
         ));
     };
+    let code = db.code().code();
+    if code.starts_with("08") || code.starts_with("57P") {
+        return StoreError::Connection(format!(
+            "lost the connection to {place} ({}); nothing was written; Baton reconnects on the next try",
+            db.message()
+        ));
+    }
     match *db.code() {
         SqlState::DISK_FULL => StoreError::DiskFull,
         SqlState::READ_ONLY_SQL_TRANSACTION => StoreError::ReadOnly,

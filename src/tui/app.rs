@@ -114,6 +114,8 @@ pub struct App {
     /// Set when the screen must be drawn again.
     pub dirty: bool,
     data_version: i64,
+    /// Why the shared board cannot be reached, while it cannot.
+    offline: Option<String>,
     drawn_minute: i64,
 }
 
@@ -147,6 +149,7 @@ impl App {
             quit: false,
             dirty: true,
             data_version: 0,
+            offline: None,
             drawn_minute: 0,
         };
         app.reload()?;
@@ -293,8 +296,26 @@ impl App {
     /// Called when the terminal is idle: reloads when another process changed the
     /// database, and redraws when the minute (and so every age) changes.
     pub fn tick(&mut self) -> Result<()> {
-        if self.store.data_version()? != self.data_version {
-            self.reload()?;
+        // A shared board whose connection dropped says so, and keeps trying; the
+        // board comes back up to date once the connection does.
+        match self.store.data_version() {
+            Err(crate::storage::StoreError::Connection(text)) => {
+                if self.offline.as_ref() != Some(&text) {
+                    self.fail(&text);
+                    self.offline = Some(text);
+                    self.dirty = true;
+                }
+                return Ok(());
+            }
+            Err(other) => return Err(other),
+            Ok(version) => {
+                if self.offline.take().is_some() {
+                    self.say(&format!("reconnected to {}", self.store.place()));
+                    self.reload()?;
+                } else if version != self.data_version {
+                    self.reload()?;
+                }
+            }
         }
         if self.board.duplicates.is_none() {
             self.board.duplicates =
@@ -553,7 +574,12 @@ impl App {
 
     /// Shows an error from the store on the board instead of closing it.
     pub fn report(&mut self, error: &crate::storage::StoreError) {
-        self.fail(&format!("{error}; nothing was changed"));
+        let text = error.to_string();
+        if text.contains("nothing was") || text.contains("not confirmed") {
+            self.fail(&text);
+        } else {
+            self.fail(&format!("{text}; nothing was changed"));
+        }
         self.dirty = true;
     }
 
