@@ -534,7 +534,11 @@ pub fn write_document(doc: &BoardDocument, path: &Path) -> Result<()> {
 
 /// Runs the release binary built alongside this benchmark, output discarded; gives its
 /// wall time and peak RSS (VmHWM, polled from /proc while it runs).
-pub fn baton_bin(db: &Path, now: DateTime<Utc>, args: &[&str]) -> Result<(Elapsed, Option<f64>)> {
+pub fn baton_bin(
+    db: impl AsRef<std::ffi::OsStr>,
+    now: DateTime<Utc>,
+    args: &[&str],
+) -> Result<(Elapsed, Option<f64>)> {
     let started = Instant::now();
     let mut child = Process::new(env!("CARGO_BIN_EXE_baton"))
         .arg("--db")

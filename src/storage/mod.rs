@@ -657,6 +657,12 @@ impl Store {
         })
     }
 
+    /// How many events the board has recorded.
+    pub fn count_events(&self) -> Result<usize> {
+        let n = self.read(|tx| scalar(tx, "SELECT count(*) FROM events", &[]))?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+
     /// True when the database has no teams and no items.
     pub fn is_empty(&self) -> Result<bool> {
         self.read(is_empty)
