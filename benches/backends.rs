@@ -25,8 +25,7 @@ use baton::tui::app::App;
 use baton::ui::{self, theme::Theme};
 
 use common::{
-    NOW, baton_bin, bench_dir, human, median, open_subset, organisation, percentile,
-    write_document,
+    NOW, baton_bin, bench_dir, human, median, open_subset, organisation, percentile, write_document,
 };
 
 const LS_ITEMS: usize = 10_000;
@@ -136,7 +135,12 @@ fn measure(
     let area = Rect::new(0, 0, SIZE.0, SIZE.1);
     let (first_frame, _) = median(|| {
         let started = Instant::now();
-        let app = App::new(Store::connect(big)?, Clock::Fixed(now), "bench".into(), SIZE)?;
+        let app = App::new(
+            Store::connect(big)?,
+            Clock::Fixed(now),
+            "bench".into(),
+            SIZE,
+        )?;
         let mut buf = Buffer::empty(area);
         ui::render(area, &mut buf, &app, &Theme { color: true });
         Ok((started.elapsed(), None))
@@ -268,16 +272,32 @@ fn main() -> Result<()> {
             b.as_secs_f64() / a.as_secs_f64().max(1e-9)
         );
     };
-    row("import 100k items, 1M events (library)", sqlite.import, postgres.import);
+    row(
+        "import 100k items, 1M events (library)",
+        sqlite.import,
+        postgres.import,
+    );
     row("ls --json, 10k open items (binary)", sqlite.ls, postgres.ls);
-    row("attention, 100k items (binary)", sqlite.attention, postgres.attention);
-    row("board first frame 160×48, 100k items", sqlite.first_frame, postgres.first_frame);
+    row(
+        "attention, 100k items (binary)",
+        sqlite.attention,
+        postgres.attention,
+    );
+    row(
+        "board first frame 160×48, 100k items",
+        sqlite.first_frame,
+        postgres.first_frame,
+    );
     row(
         &format!("{CLIENTS} clients × {WRITES} writes, wall"),
         sqlite.writes.took,
         postgres.writes.took,
     );
-    row("  one write, median", sqlite.writes.p50, postgres.writes.p50);
+    row(
+        "  one write, median",
+        sqlite.writes.p50,
+        postgres.writes.p50,
+    );
     row("  one write, p99", sqlite.writes.p99, postgres.writes.p99);
     for (name, w) in [("SQLite", &sqlite.writes), ("PostgreSQL", &postgres.writes)] {
         println!(

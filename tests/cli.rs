@@ -1520,11 +1520,11 @@ fn malformed_documents_are_refused() {
         ),
         (
             r#"{"format": "baton-board", "version": 1, "teams": [{"key": "a", "name": "A"}, {"key": "a", "name": "B"}], "boundaries": [], "items": []}"#,
-            "was not imported: team `a` appears twice",
+            "was not imported: team `a` already exists",
         ),
         (
             r#"{"format": "baton-board", "version": 1, "teams": [{"key": "a", "name": "A"}], "boundaries": [{"from": "a", "to": "b"}], "items": []}"#,
-            "was not imported: boundary a → b: unknown team `b`",
+            "was not imported: unknown team `b` (teams: a)",
         ),
     ];
     for (text, want) in cases {

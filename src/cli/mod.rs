@@ -137,7 +137,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardArgs, bool) -> Result<()>
             Ok(())
         }
         Cmd::Team(TeamCmd::Add { key, name, lead }) => {
-            check_key(&key)?;
+            crate::domain::rules::check_team_key(&key)?;
             let mut store = ctx.open()?;
             let team = Team {
                 name: name.unwrap_or_else(|| key.clone()),
@@ -519,21 +519,6 @@ fn state_of(arg: StateArg) -> State {
         StateArg::Done => State::Done,
         StateArg::Dropped => State::Dropped,
     }
-}
-
-fn check_key(key: &str) -> Result<()> {
-    let ok = !key.is_empty()
-        && key.len() <= 32
-        && key
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    if !ok {
-        bail!(
-            "`{}` is not a team key (use up to 32 letters, digits, - and _)",
-            display_safe(key)
-        );
-    }
-    Ok(())
 }
 
 /// Runs one change on one item and says what happened in a line.

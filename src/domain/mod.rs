@@ -78,11 +78,26 @@ pub enum DomainError {
     SnoozeInPast(DateTime<Utc>),
     #[error("#{0} has no events")]
     EmptyHistory(ItemId),
+    #[error("`{0}` is not a team key (use up to 32 letters, digits, - and _)")]
+    BadTeamKey(String),
+    #[error("team `{0}` already exists")]
+    DuplicateTeam(String),
+    #[error("a boundary needs two different teams, not {0} → {0}")]
+    SelfBoundary(String),
+    #[error("the boundary {0} → {1} already exists; change it with `baton boundary edit {0} {1}`")]
+    DuplicateBoundary(String, String),
+    #[error("item id {0} is out of range: ids are whole numbers from 1 to {max}", max = MAX_ITEM_ID)]
+    BadItemId(i64),
+    #[error("#{id}: the time {at} is out of range (Baton keeps times from 1970 to 9999)")]
+    TimeOutOfRange { id: ItemId, at: DateTime<Utc> },
     #[error(
         "#{id}: cannot undo change {seq}: only the item's last change can be undone, and not its creation"
     )]
     CannotUndo { id: ItemId, seq: u32 },
 }
+
+/// The largest item id: 2^53, so every id is exact in JSON readers that use doubles.
+pub const MAX_ITEM_ID: i64 = 1 << 53;
 
 fn quote_list(entries: &[String]) -> String {
     entries

@@ -16,7 +16,81 @@ pub struct Org {
     pub boundaries: Vec<Boundary>,
 }
 
+/// A team key names a lane and a column: short, and made of characters that read the
+/// same in every place it appears (`sales→support` column ids, URLs, shells).
+pub fn check_team_key(key: &str) -> Result<(), DomainError> {
+    let ok = !key.is_empty()
+        && key.len() <= 32
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(DomainError::BadTeamKey(key.to_string()))
+    }
+}
+
+/// An item id must be one Baton can address and every JSON reader can hold.
+pub fn check_item_id(id: ItemId) -> Result<(), DomainError> {
+    if (1..=super::MAX_ITEM_ID).contains(&id) {
+        Ok(())
+    } else {
+        Err(DomainError::BadItemId(id))
+    }
+}
+
 impl Org {
+    /// The rules a whole organisation keeps, wherever it comes from (commands or an
+    /// imported document): team keys well formed and unique; boundaries between two
+    /// different known teams, each pair once.
+    pub fn check(&self) -> Result<(), DomainError> {
+        let mut keys = std::collections::HashSet::new();
+        for team in &self.teams {
+            check_team_key(&team.key)?;
+            if !keys.insert(team.key.as_str()) {
+                return Err(DomainError::DuplicateTeam(team.key.clone()));
+            }
+        }
+        let mut pairs = std::collections::HashSet::new();
+        for b in &self.boundaries {
+            self.require_team(&b.from)?;
+            self.require_team(&b.to)?;
+            if b.from == b.to {
+                return Err(DomainError::SelfBoundary(b.from.clone()));
+            }
+            if !pairs.insert((b.from.as_str(), b.to.as_str())) {
+                return Err(DomainError::DuplicateBoundary(b.from.clone(), b.to.clone()));
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks `team` may join this organisation.
+    pub fn check_new_team(&self, team: &Team) -> Result<(), DomainError> {
+        check_team_key(&team.key)?;
+        if self.team(&team.key).is_some() {
+            return Err(DomainError::DuplicateTeam(team.key.clone()));
+        }
+        Ok(())
+    }
+
+    /// Checks `boundary` may join this organisation.
+    pub fn check_new_boundary(&self, boundary: &Boundary) -> Result<(), DomainError> {
+        self.require_team(&boundary.from)?;
+        self.require_team(&boundary.to)?;
+        if boundary.from == boundary.to {
+            return Err(DomainError::SelfBoundary(boundary.from.clone()));
+        }
+        if self.boundary(&boundary.from, &boundary.to).is_some() {
+            return Err(DomainError::DuplicateBoundary(
+                boundary.from.clone(),
+                boundary.to.clone(),
+            ));
+        }
+        Ok(())
+    }
+
     pub fn team(&self, key: &str) -> Option<&Team> {
         self.teams.iter().find(|t| t.key == key)
     }
@@ -381,6 +455,8 @@ pub fn apply(
                 event: event.kind.name(),
             });
         };
+        check_item_id(id)?;
+        check_time(id, at)?;
         if event.seq != 1 {
             return Err(DomainError::OutOfSequence {
                 id,
@@ -619,6 +695,7 @@ pub fn undo(
 }
 
 fn check_order(current: &Item, id: ItemId, event: &Event) -> Result<(), DomainError> {
+    check_time(id, event.at)?;
     if event.at < current.updated_at {
         return Err(DomainError::BeforeLastEvent {
             id,
@@ -634,6 +711,15 @@ fn check_order(current: &Item, id: ItemId, event: &Event) -> Result<(), DomainEr
         });
     }
     Ok(())
+}
+
+/// Times Baton keeps: from 1970 (stored as seconds since then) to the year 9999.
+fn check_time(id: ItemId, at: DateTime<Utc>) -> Result<(), DomainError> {
+    if (0..=253_402_300_799).contains(&at.timestamp()) {
+        Ok(())
+    } else {
+        Err(DomainError::TimeOutOfRange { id, at })
+    }
 }
 
 /// The item's state in words: "in limbo sales → onboarding", "active with support".

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::rules::replay;
+use crate::domain::rules::{check_item_id, replay};
 use crate::domain::text::to_json_compact;
 use crate::domain::{Boundary, DomainError, Event, EventKind, Item, ItemId, Org, State, Team};
 
@@ -78,10 +78,12 @@ pub enum ImportError {
         "the document is version {0}, written by a newer Baton (this Baton reads version {VERSION})"
     )]
     TooNew(u32),
-    #[error("team `{0}` appears twice")]
-    DuplicateTeam(String),
-    #[error("boundary {0}: {1}")]
-    BadBoundary(String, String),
+    #[error(
+        "the document is version {0}, which no Baton writes (this Baton reads version {VERSION})"
+    )]
+    UnknownVersion(u32),
+    #[error(transparent)]
+    Org(#[from] DomainError),
     #[error("item #{0} appears twice")]
     DuplicateItem(ItemId),
     #[error("item #{id}, event {number} ({event}): {error}")]
@@ -131,6 +133,7 @@ impl BoardDocument {
         }
         match header.version {
             Some(v) if v > VERSION => return Err(ImportError::TooNew(v)),
+            Some(0) => return Err(ImportError::UnknownVersion(0)),
             Some(_) => {}
             None => return Err(ImportError::Malformed("no `version` field".to_string())),
         }
@@ -169,38 +172,15 @@ impl BoardDocument {
     /// Like [`BoardDocument::check`], moving the histories out of the document rather
     /// than copying them: an import of a million events holds them once.
     pub fn into_checked(self) -> Result<(Org, Vec<History>), ImportError> {
-        let mut keys = HashSet::new();
-        for team in &self.teams {
-            if !keys.insert(team.key.as_str()) {
-                return Err(ImportError::DuplicateTeam(team.key.clone()));
-            }
-        }
-        let mut pairs = HashSet::new();
-        for b in &self.boundaries {
-            for end in [&b.from, &b.to] {
-                if !keys.contains(end.as_str()) {
-                    return Err(ImportError::BadBoundary(
-                        b.label(),
-                        format!("unknown team `{end}`"),
-                    ));
-                }
-            }
-            if b.from == b.to || !pairs.insert((b.from.as_str(), b.to.as_str())) {
-                return Err(ImportError::BadBoundary(
-                    b.label(),
-                    "appears twice or joins a team to itself".to_string(),
-                ));
-            }
-        }
-        drop(keys);
-        drop(pairs);
         let org = Org {
             teams: self.teams,
             boundaries: self.boundaries,
         };
+        org.check()?;
         let mut ids = HashSet::new();
         let mut items = Vec::with_capacity(self.items.len());
         for record in self.items {
+            check_item_id(record.id)?;
             if !ids.insert(record.id) {
                 return Err(ImportError::DuplicateItem(record.id));
             }

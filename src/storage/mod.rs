@@ -46,14 +46,8 @@ pub enum StoreError {
         found: i64,
         known: usize,
     },
-    #[error("team `{0}` already exists")]
-    TeamExists(String),
-    #[error("the boundary {0} → {1} already exists; change it with `baton boundary edit {0} {1}`")]
-    BoundaryExists(String, String),
     #[error("there is no boundary {0} → {1}")]
     UnknownBoundary(String, String),
-    #[error("a boundary needs two different teams, not {0} → {0}")]
-    SelfBoundary(String),
     #[error("no snapshot `{0}`; `baton snapshot ls` lists them")]
     UnknownSnapshot(String),
     #[error("the database already has a board; import with --replace to replace it")]
@@ -414,27 +408,14 @@ impl Store {
 
     pub fn add_team(&mut self, team: &Team) -> Result<()> {
         self.write(|tx| {
-            if load_org(tx)?.team(&team.key).is_some() {
-                return Err(StoreError::TeamExists(team.key.clone()));
-            }
+            load_org(tx)?.check_new_team(team)?;
             insert_team(tx, team)
         })
     }
 
     pub fn add_boundary(&mut self, boundary: &Boundary) -> Result<()> {
         self.write(|tx| {
-            let org = load_org(tx)?;
-            org.require_team(&boundary.from)?;
-            org.require_team(&boundary.to)?;
-            if boundary.from == boundary.to {
-                return Err(StoreError::SelfBoundary(boundary.from.clone()));
-            }
-            if org.boundary(&boundary.from, &boundary.to).is_some() {
-                return Err(StoreError::BoundaryExists(
-                    boundary.from.clone(),
-                    boundary.to.clone(),
-                ));
-            }
+            load_org(tx)?.check_new_boundary(boundary)?;
             insert_boundary(tx, boundary)
         })
     }
