@@ -73,9 +73,8 @@ fn admin_url() -> Result<(String, Option<Cluster>)> {
 /// A fresh database `name` on the server of `admin`, and its URL.
 fn fresh_database(admin: &str, name: &str) -> Result<String> {
     let mut client = postgres::Client::connect(admin, postgres::NoTls)?;
-    client.batch_execute(&format!(
-        "DROP DATABASE IF EXISTS {name} WITH (FORCE); CREATE DATABASE {name}"
-    ))?;
+    client.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))?;
+    client.batch_execute(&format!("CREATE DATABASE {name}"))?;
     let base = admin
         .rsplit_once('/')
         .map(|(base, _)| base)
@@ -85,9 +84,8 @@ fn fresh_database(admin: &str, name: &str) -> Result<String> {
 
 fn drop_database(admin: &str, name: &str) -> Result<()> {
     let mut client = postgres::Client::connect(admin, postgres::NoTls)?;
-    client.batch_execute(&format!(
-        "DROP DATABASE IF EXISTS {name} WITH (FORCE); DROP ROLE IF EXISTS baton_{name}_writers"
-    ))?;
+    client.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))?;
+    client.batch_execute(&format!("DROP ROLE IF EXISTS baton_{name}_writers"))?;
     Ok(())
 }
 
