@@ -263,6 +263,9 @@ impl Listener {
     }
 }
 
+/// Rows fetched from the server at a time.
+const FETCH_ROWS: i32 = 4_096;
+
 struct Tx<'a, 'c> {
     tx: &'a mut postgres::Transaction<'c>,
     statements: &'a mut HashMap<String, Statement>,
@@ -313,16 +316,24 @@ impl Sql for Tx<'_, '_> {
     ) -> Result<()> {
         let statement = self.statement(sql)?;
         let place = self.place;
-        let mut rows = self
+        // Rows are fetched in batches through a portal: one round trip and one wake of
+        // the client per batch rather than per row, and never the whole result in memory.
+        let portal = self
             .tx
-            .query_raw(&statement, bind(params))
+            .bind(&statement, &bind(params))
             .map_err(|e| pg_error(e, place))?;
-        while let Some(row) = postgres::fallible_iterator::FallibleIterator::next(&mut rows)
-            .map_err(|e| pg_error(e, place))?
-        {
-            each(&PgRow(&row))?;
+        loop {
+            let rows = self
+                .tx
+                .query_portal(&portal, FETCH_ROWS)
+                .map_err(|e| pg_error(e, place))?;
+            for row in &rows {
+                each(&PgRow(row))?;
+            }
+            if rows.len() < FETCH_ROWS as usize {
+                return Ok(());
+            }
         }
-        Ok(())
     }
 }
 
