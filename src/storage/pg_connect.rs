@@ -7,7 +7,6 @@ use std::time::Duration;
 use postgres::config::{Host, SslMode};
 use postgres::{Client, Config};
 
-use super::postgres::pg_error;
 use super::{Result, StoreError};
 
 /// How long to wait for a server that does not answer.
@@ -59,10 +58,22 @@ pub fn config(url: &str) -> std::result::Result<Config, String> {
 pub fn connect(config: &Config, place: &str) -> Result<Client> {
     let result = match config.get_ssl_mode() {
         SslMode::Disable => config.connect(postgres::NoTls),
-        _ => config.connect(super::pg_tls::connector()),
+        _ => {
+            let tls = super::pg_tls::connector().map_err(|e| {
+                StoreError::Connection(format!("cannot set up TLS for {place}: {e}"))
+            })?;
+            config.connect(tls)
+        }
     };
     result.map_err(|e| match e.as_db_error() {
-        Some(_) => pg_error(e, place),
+        Some(db) => StoreError::Connection(format!("cannot connect to {place}: {}", db.message())),
+        // The only setting the server can find missing is the password.
+        None if config.get_password().is_none() && e.to_string() == "invalid configuration" => {
+            StoreError::Connection(format!(
+                "{place} asks for a password for `{}`: give it in the URL, in PGPASSWORD or in ~/.pgpass",
+                config.get_user().unwrap_or_default()
+            ))
+        }
         None => StoreError::Connection(format!(
             "cannot connect to {place}: {}",
             e.to_string().lines().next().unwrap_or("no answer")
