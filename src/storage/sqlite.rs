@@ -45,13 +45,42 @@ impl Sqlite {
                 reason,
             })?;
         }
-        let mut conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_CREATE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX
-                | OpenFlags::SQLITE_OPEN_URI,
-        )
+        // A file this process may not change (or in a folder where SQLite may not make
+        // its `-wal` and `-shm` files) is opened read-only: reads work, changes are
+        // refused as read-only, and nothing is written beside it.
+        let access = if create || !path.exists() {
+            Access::ReadWrite
+        } else {
+            access(path)
+        };
+        let mut conn = match access {
+            Access::ReadWrite => Connection::open_with_flags(
+                path,
+                OpenFlags::SQLITE_OPEN_READ_WRITE
+                    | OpenFlags::SQLITE_OPEN_CREATE
+                    | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            ),
+            Access::FileReadOnly => Connection::open_with_flags(
+                path,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            ),
+            Access::FolderReadOnly => {
+                if size(Path::new(&wal)) > 0 {
+                    return Err(StoreError::ReadOnly);
+                }
+                // Nobody can write in a read-only folder, so the file cannot change
+                // under us: SQLite may read it without its shared-memory file.
+                let mut uri = std::ffi::OsString::from("file:");
+                uri.push(path.as_os_str());
+                uri.push("?immutable=1");
+                Connection::open_with_flags(
+                    uri,
+                    OpenFlags::SQLITE_OPEN_READ_ONLY
+                        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                        | OpenFlags::SQLITE_OPEN_URI,
+                )
+            }
+        }
         .map_err(sql_error)?;
         conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS))
             .map_err(sql_error)?;
@@ -83,6 +112,15 @@ impl Sqlite {
                 place: path.display().to_string(),
                 found: version,
                 known: latest_version(),
+            });
+        }
+        if access != Access::ReadWrite {
+            if version < latest_version() as i64 {
+                return Err(StoreError::ReadOnly);
+            }
+            return Ok(Sqlite {
+                conn,
+                path: path.to_path_buf(),
             });
         }
         conn.pragma_update(None, "journal_mode", "WAL")
@@ -242,6 +280,33 @@ pub fn sql_error(error: rusqlite::Error) -> StoreError {
         Some(ErrorCode::DiskFull) => StoreError::DiskFull,
         Some(ErrorCode::ReadOnly) => StoreError::ReadOnly,
         _ => StoreError::Database(error.to_string()),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Access {
+    ReadWrite,
+    /// The file may not be changed; its folder may (for SQLite's `-shm` file).
+    FileReadOnly,
+    /// Nothing may be created beside the file.
+    FolderReadOnly,
+}
+
+/// What this process may do with an existing database file and its folder, found by
+/// trying (permission bits do not tell what root, ACLs or a read-only mount allow).
+fn access(path: &Path) -> Access {
+    let folder = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if std::fs::OpenOptions::new().write(true).open(path).is_ok() {
+        return Access::ReadWrite;
+    }
+    // Only for a file we may not change: can SQLite make its files beside it?
+    if tempfile::tempfile_in(folder).is_ok() {
+        Access::FileReadOnly
+    } else {
+        Access::FolderReadOnly
     }
 }
 
