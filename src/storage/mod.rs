@@ -683,12 +683,18 @@ impl Store {
             for boundary in &org.boundaries {
                 insert_boundary(tx, boundary)?;
             }
-            for (item, events) in items {
-                write_item(tx, item)?;
-                for event in events {
-                    insert_event(tx, item.id, event)?;
-                }
-            }
+            tx.insert_rows(
+                "items",
+                ITEM_COLUMNS,
+                &mut items.iter().map(|(item, _)| item_values(item)),
+            )?;
+            tx.insert_rows(
+                "events",
+                EVENT_COLUMNS,
+                &mut items
+                    .iter()
+                    .flat_map(|(item, events)| events.iter().map(|e| event_values(item.id, e))),
+            )?;
             Ok(())
         })
     }
@@ -1089,8 +1095,37 @@ fn item_from_row(r: &dyn Row) -> Result<Item> {
     })
 }
 
-fn write_item(tx: &mut dyn Sql, item: &Item) -> Result<()> {
+/// An item's columns, in the order of [`ITEM_COLUMNS`].
+fn item_values(item: &Item) -> Result<Vec<Value>> {
     let limbo = item.limbo.as_ref();
+    Ok(vec![
+        item.id.into(),
+        (&item.title).into(),
+        (&item.body).into(),
+        json(&item.tags)?.into(),
+        item.due.into(),
+        (&item.team).into(),
+        (&item.owner).into(),
+        item.state.as_str().into(),
+        item.created_at.into(),
+        item.updated_at.into(),
+        limbo.map(|l| &l.to).into(),
+        limbo.map(|l| l.sent_at).into(),
+        limbo.map(|l| &l.note).into(),
+        json(&limbo.map(|l| l.unticked.as_slice()).unwrap_or_default())?.into(),
+        limbo.and_then(|l| l.sender_owner.as_ref()).into(),
+        item.escalation.as_ref().map(|e| e.at).into(),
+        item.escalation.as_ref().and_then(|e| e.to.as_ref()).into(),
+        json(&item.incomplete_handoff)?.into(),
+        item.bounces.into(),
+        item.flags.into(),
+        item.events.into(),
+        item.snoozed_until.into(),
+        (&item.arrived_from).into(),
+    ])
+}
+
+fn write_item(tx: &mut dyn Sql, item: &Item) -> Result<()> {
     let columns: Vec<&str> = ITEM_COLUMNS.split(',').map(str::trim).collect();
     let placeholders: Vec<String> = (1..=columns.len()).map(|n| format!("?{n}")).collect();
     let updates: Vec<String> = columns[1..]
@@ -1103,48 +1138,28 @@ fn write_item(tx: &mut dyn Sql, item: &Item) -> Result<()> {
         placeholders.join(", "),
         updates.join(", ")
     );
-    tx.execute(
-        &sql,
-        &[
-            item.id.into(),
-            (&item.title).into(),
-            (&item.body).into(),
-            json(&item.tags)?.into(),
-            item.due.into(),
-            (&item.team).into(),
-            (&item.owner).into(),
-            item.state.as_str().into(),
-            item.created_at.into(),
-            item.updated_at.into(),
-            limbo.map(|l| &l.to).into(),
-            limbo.map(|l| l.sent_at).into(),
-            limbo.map(|l| &l.note).into(),
-            json(&limbo.map(|l| l.unticked.as_slice()).unwrap_or_default())?.into(),
-            limbo.and_then(|l| l.sender_owner.as_ref()).into(),
-            item.escalation.as_ref().map(|e| e.at).into(),
-            item.escalation.as_ref().and_then(|e| e.to.as_ref()).into(),
-            json(&item.incomplete_handoff)?.into(),
-            item.bounces.into(),
-            item.flags.into(),
-            item.events.into(),
-            item.snoozed_until.into(),
-            (&item.arrived_from).into(),
-        ],
-    )?;
+    tx.execute(&sql, &item_values(item)?)?;
     Ok(())
+}
+
+const EVENT_COLUMNS: &str = "item_id, seq, at, actor, kind, data";
+
+/// An event's columns, in the order of [`EVENT_COLUMNS`].
+fn event_values(id: ItemId, event: &Event) -> Result<Vec<Value>> {
+    Ok(vec![
+        id.into(),
+        event.seq.into(),
+        event.at.into(),
+        (&event.actor).into(),
+        event.kind.name().into(),
+        json(&event.kind)?.into(),
+    ])
 }
 
 fn insert_event(tx: &mut dyn Sql, id: ItemId, event: &Event) -> Result<()> {
     tx.execute(
         "INSERT INTO events (item_id, seq, at, actor, kind, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        &[
-            id.into(),
-            event.seq.into(),
-            event.at.into(),
-            (&event.actor).into(),
-            event.kind.name().into(),
-            json(&event.kind)?.into(),
-        ],
+        &event_values(id, event)?,
     )?;
     Ok(())
 }

@@ -193,6 +193,26 @@ pub trait Sql {
         params: &[Value],
         each: &mut dyn FnMut(&dyn Row) -> Result<()>,
     ) -> Result<()>;
+
+    /// Adds many rows to `table` (a whole board at once), each with a value for every
+    /// one of `columns`. Statement by statement here; a backend may do it faster.
+    fn insert_rows(
+        &mut self,
+        table: &str,
+        columns: &str,
+        rows: &mut dyn Iterator<Item = Result<Vec<Value>>>,
+    ) -> Result<()> {
+        let count = columns.split(',').count();
+        let placeholders: Vec<String> = (1..=count).map(|n| format!("?{n}")).collect();
+        let sql = format!(
+            "INSERT INTO {table} ({columns}) VALUES ({})",
+            placeholders.join(", ")
+        );
+        for row in rows {
+            self.execute(&sql, &row?)?;
+        }
+        Ok(())
+    }
 }
 
 /// Every row of a query, each turned into a value by `map`.
