@@ -15,7 +15,7 @@ use postgres::types::{ToSql, Type};
 use postgres::{Client, Config, IsolationLevel, Statement};
 
 use super::pg_schema::{self, ADVISORY_LOCK, CHANNEL, SCHEMA};
-use super::sql::{Dialect, Row, Sql, Value};
+use super::sql::{Dialect, Row, Sql, Value, refuse_nul};
 use super::{Backend, Result, StoreError};
 
 /// A change to who may write to the board, or a look at it.
@@ -302,6 +302,7 @@ impl Sql for Tx<'_, '_> {
     }
 
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64> {
+        refuse_nul(params)?;
         let statement = self.statement(sql)?;
         self.tx
             .execute(&statement, &bind(params))
@@ -346,7 +347,9 @@ impl Sql for Tx<'_, '_> {
     ) -> Result<()> {
         let place = self.place;
         let lost = |e: std::io::Error| {
-            StoreError::Connection(format!("lost the connection to {place} while importing: {e}; nothing was written"))
+            StoreError::Connection(format!(
+                "lost the connection to {place} while importing: {e}; nothing was written"
+            ))
         };
         let mut writer = self
             .tx
@@ -355,7 +358,9 @@ impl Sql for Tx<'_, '_> {
         let mut buffer = std::io::BufWriter::with_capacity(1 << 16, &mut writer);
         let mut line = String::new();
         for row in rows {
-            Tx::copy_line(&row?, &mut line);
+            let row = row?;
+            refuse_nul(&row)?;
+            Tx::copy_line(&row, &mut line);
             std::io::Write::write_all(&mut buffer, line.as_bytes()).map_err(lost)?;
         }
         std::io::Write::flush(&mut buffer).map_err(lost)?;

@@ -123,6 +123,21 @@ impl From<Option<DateTime<Utc>>> for Value {
     }
 }
 
+/// Text holding the NUL character is refused on both backends alike: PostgreSQL cannot
+/// store it, and a terminal or a C program reading the file would cut the text there.
+pub fn refuse_nul(params: &[Value]) -> Result<()> {
+    let nul = params
+        .iter()
+        .any(|v| matches!(v, Value::Text(Some(text)) if text.contains('\0')));
+    if nul {
+        Err(StoreError::Encode(
+            "text cannot contain the NUL character (\\0); nothing was written".to_string(),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
 /// One row of a result.
 pub trait Row {
     fn int(&self, column: usize) -> Result<Option<i64>>;
@@ -209,7 +224,9 @@ pub trait Sql {
             placeholders.join(", ")
         );
         for row in rows {
-            self.execute(&sql, &row?)?;
+            let row = row?;
+            refuse_nul(&row)?;
+            self.execute(&sql, &row)?;
         }
         Ok(())
     }

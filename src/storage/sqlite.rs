@@ -9,7 +9,7 @@ use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 
 use super::schema::{self, APPLICATION_ID, latest_version};
-use super::sql::{Dialect, Row, Sql, Value};
+use super::sql::{Dialect, Row, Sql, Value, refuse_nul};
 use super::{Backend, Result, StoreError};
 
 /// How long a writer waits for another process's transaction before giving up.
@@ -207,6 +207,7 @@ impl Sql for Tx<'_> {
     }
 
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64> {
+        refuse_nul(params)?;
         let mut stmt = self.0.prepare_cached(sql).map_err(sql_error)?;
         let n = stmt
             .execute(rusqlite::params_from_iter(params.iter()))
