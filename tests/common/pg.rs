@@ -35,6 +35,13 @@ pub fn available() -> bool {
     false
 }
 
+/// A superuser connection to the database `BATON_TEST_PG` names (not a test's own);
+/// call only when [`available`] said so.
+pub fn server_admin() -> Client {
+    let server = Server::parse(&admin_url().expect("BATON_TEST_PG is set"));
+    server.connect(&server.database)
+}
+
 /// A `postgres://` URL taken apart, to name another database or another user.
 #[derive(Debug, Clone)]
 struct Server {
