@@ -615,3 +615,115 @@ fn the_postgres_fixture_leaves_the_cluster_as_it_found_it() {
     assert!(!role_exists(&mut admin, &group), "{group} was dropped");
     assert!(!role_exists(&mut admin, &role), "{role} was dropped");
 }
+
+// ---------------------------------------------------------------------------------------
+// `baton init` is safe to repeat, so it must be safe to run twice at once.
+
+on_both_backends!(several_processes_running_init_at_once_all_get_one_board);
+/// Teammates each running `baton init` on a new board at the same moment: every one is
+/// told the board is ready, and there is one board. (Several rounds, as the race is
+/// narrow.)
+fn several_processes_running_init_at_once_all_get_one_board(backend: Backend) {
+    for round in 0..8 {
+        let board = empty(backend);
+        let start = Arc::new(Barrier::new(6));
+        let runs: Vec<_> = (0..6)
+            .map(|_| {
+                let mut cmd = board.std_cmd(&["init"]);
+                let start = Arc::clone(&start);
+                std::thread::spawn(move || {
+                    start.wait();
+                    cmd.output().expect("baton runs")
+                })
+            })
+            .collect();
+        for run in runs {
+            let out = run.join().expect("thread");
+            assert!(out.status.success(), "round {round}: {}", text(&out.stderr));
+            assert!(text(&out.stdout).starts_with(&format!("ready: {}\n", board.place())));
+        }
+        board.ok(&["team", "add", "sales"]);
+        assert_eq!(board.ok(&["init"]), format!("ready: {}\n", board.place()));
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Edges where the backends differ.
+
+/// PostgreSQL allows database names up to 63 bytes: boards in two databases with long
+/// names that differ only at the end work like any others, each with its own writers.
+#[test]
+fn postgres_databases_with_long_names_hold_separate_boards() {
+    if !Backend::Postgres.available() {
+        return;
+    }
+    let mut stem = pg::unique_name();
+    while stem.len() < 62 {
+        stem.push('x');
+    }
+    let boards: Vec<Board> = ["1", "2"]
+        .iter()
+        .map(|end| {
+            let mut board = empty(Backend::Postgres);
+            board.pg = Some(PgDb::create_named(format!("{stem}{end}")));
+            assert_eq!(
+                board.ok(&["init"]),
+                format!(
+                    "ready: {}\nnext: baton team add KEY, then baton boundary add FROM TO\n",
+                    board.place()
+                )
+            );
+            board
+        })
+        .collect();
+    let (first, second) = (&boards[0], &boards[1]);
+    let role = pg_of(first).create_role("dora", "pw");
+    first.ok(&["access", "grant", &role]);
+    assert_eq!(
+        first.json(&["access", "ls", "--json"])["writers"],
+        json!([role])
+    );
+    assert_eq!(
+        second.json(&["access", "ls", "--json"])["writers"],
+        json!([])
+    );
+    assert_eq!(
+        ok_as(first, &role, &["team", "add", "sales"]),
+        "added team sales\n"
+    );
+    assert!(
+        refused_as(second, &role, &["ls"]).contains(&format!("baton access grant {role}")),
+        "admitted to one board is not admitted to the other"
+    );
+}
+
+/// A board document with text a PostgreSQL database cannot store (U+0000) is treated
+/// alike on both backends: imported and exported the same, or refused the same.
+#[test]
+fn text_with_a_nul_character_is_treated_alike_on_both_backends() {
+    if !Backend::Postgres.available() {
+        return;
+    }
+    let doc = concat!(
+        r#"{"format":"baton-board","version":1,"teams":[{"key":"sales","name":"sales"}],"boundaries":[],"#,
+        r#""items":[{"id":1,"title":"a\u0000b","team":"sales","owner":null,"state":"active","events":["#,
+        r#"{"seq":1,"at":"2026-03-02T09:00:00Z","actor":"ann","type":"created","title":"a\u0000b","team":"sales"}]}]}"#
+    );
+    let outcome = |backend: Backend| {
+        let board = empty(backend);
+        let file = board.path("doc.json");
+        std::fs::write(&file, doc).expect("write");
+        let out = board
+            .cmd(&["import", file.to_str().expect("utf-8")])
+            .output()
+            .expect("runs");
+        let said = (text(&out.stdout) + &text(&out.stderr)).replace(&board.place(), "BOARD");
+        let export = out.status.success().then(|| board.ok(&["export"]));
+        (
+            out.status.code(),
+            said.replace(file.to_str().expect("utf-8"), "FILE"),
+            export,
+        )
+    };
+    assert_eq!(outcome(Backend::Postgres), outcome(Backend::Sqlite));
+}

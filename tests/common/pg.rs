@@ -107,7 +107,7 @@ impl Server {
 }
 
 /// A name no other test, here or in another test process, uses at the same time.
-fn unique_name() -> String {
+pub fn unique_name() -> String {
     static COUNTER: AtomicU32 = AtomicU32::new(0);
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     let nanos = SystemTime::now()
@@ -133,8 +133,12 @@ pub struct PgDb {
 impl PgDb {
     /// A fresh database; call only when [`available`] said so.
     pub fn create() -> PgDb {
+        PgDb::create_named(unique_name())
+    }
+
+    /// A fresh database named `name`, which must be unique: see [`unique_name`].
+    pub fn create_named(name: String) -> PgDb {
         let server = Server::parse(&admin_url().expect("BATON_TEST_PG is set"));
-        let name = unique_name();
         let mut admin = server.connect(&server.database);
         admin
             .batch_execute(&format!("CREATE DATABASE {}", ident(&name)))
