@@ -1,6 +1,9 @@
 //! The `baton` command line as a user meets it: what it prints, its exact error lines and
 //! exit codes. Every test works on its own temporary database, in UTC, at a fixed "now".
+//! The tests in `on_both_backends!` run on SQLite and on PostgreSQL (team mode), and
+//! must see the same behaviour on both; those about files on disk are SQLite's alone.
 
+#[macro_use]
 mod common;
 
 use std::path::Path;
@@ -10,7 +13,7 @@ use predicates::prelude::*;
 use serde_json::{Value, json};
 
 use common::BIN;
-use common::cli::{Board, DbBy};
+use common::cli::{Backend, Board, DbBy};
 
 /// Friday noon of the week the scenarios play out in.
 const NOW: &str = "2026-03-06T12:00:00Z";
@@ -24,9 +27,24 @@ impl Board {
 
     /// A fresh database, created with `baton init`.
     fn new() -> Board {
-        let board = Board::empty();
+        Board::new_on(Backend::Sqlite)
+    }
+
+    /// A database with nothing in it yet, on `backend`.
+    fn empty_on_backend(backend: Backend) -> Board {
+        Board::empty_on(backend, NOW, DbBy::Env)
+    }
+
+    /// A fresh database on `backend`, created with `baton init`.
+    fn new_on(backend: Backend) -> Board {
+        let board = Board::empty_on_backend(backend);
         board.ok(&["init"]);
         board
+    }
+
+    /// `history:` lines name who acted in a column 10 wide: this board's actor, padded.
+    fn who(&self) -> String {
+        format!("{:<10}", self.actor())
     }
 }
 
@@ -68,7 +86,11 @@ const SALES_TO_ONBOARDING: &[&str] = &[
 
 /// Three teams and two boundaries: one with a complete contract, one without.
 fn small_org() -> Board {
-    let board = Board::new();
+    small_org_on(Backend::Sqlite)
+}
+
+fn small_org_on(backend: Backend) -> Board {
+    let board = Board::new_on(backend);
     board.ok(&["team", "add", "sales", "--name", "Sales", "--lead", "dana"]);
     board.ok(&["team", "add", "onboarding", "--name", "Onboarding"]);
     board.ok(&["team", "add", "support"]);
@@ -77,30 +99,27 @@ fn small_org() -> Board {
     board
 }
 
-#[test]
-fn init_creates_the_database_and_says_what_comes_next() {
-    let board = Board::empty();
+on_both_backends!(init_creates_the_database_and_says_what_comes_next);
+fn init_creates_the_database_and_says_what_comes_next(backend: Backend) {
+    let board = Board::empty_on_backend(backend);
     let out = board.ok(&["init"]);
     assert_eq!(
         out,
         format!(
             "ready: {}\nnext: baton team add KEY, then baton boundary add FROM TO\n",
-            board.db.display()
+            board.place()
         )
     );
-    assert!(board.db.exists());
+    assert!(board.exists());
     // A second init keeps the board and says nothing about next steps once it has teams.
     board.ok(&["team", "add", "sales"]);
-    assert_eq!(
-        board.ok(&["init"]),
-        format!("ready: {}\n", board.db.display())
-    );
+    assert_eq!(board.ok(&["init"]), format!("ready: {}\n", board.place()));
     assert_eq!(board.ok(&["team", "ls"]).lines().count(), 2);
 }
 
-#[test]
-fn a_missing_database_suggests_baton_init_and_is_not_created() {
-    let board = Board::empty();
+on_both_backends!(a_missing_database_suggests_baton_init_and_is_not_created);
+fn a_missing_database_suggests_baton_init_and_is_not_created(backend: Backend) {
+    let board = Board::empty_on_backend(backend);
     for args in [
         &["ls"][..],
         &["team", "ls"],
@@ -111,11 +130,28 @@ fn a_missing_database_suggests_baton_init_and_is_not_created() {
             board.error(args),
             format!(
                 "error: no Baton database at {}; create one with `baton init` (or `baton init --demo`)",
-                board.db.display()
+                board.place()
             )
         );
     }
     assert!(listing(board.dir.path()).is_empty());
+    assert!(!board.exists());
+    if let Some(pg) = &board.pg {
+        assert!(
+            board.place().contains(":***@"),
+            "the password is hidden: {}",
+            board.place()
+        );
+        let group: bool = pg
+            .admin()
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)",
+                &[&pg.writers_group()],
+            )
+            .expect("query")
+            .get(0);
+        assert!(!group, "no writers' role was made");
+    }
 }
 
 #[test]
@@ -132,9 +168,9 @@ fn db_flag_wins_over_the_environment() {
     assert!(board.ok(&["--db", other_arg, "team", "ls"]).contains("ops"));
 }
 
-#[test]
-fn teams_are_added_listed_and_refused_when_repeated_or_badly_named() {
-    let board = Board::new();
+on_both_backends!(teams_are_added_listed_and_refused_when_repeated_or_badly_named);
+fn teams_are_added_listed_and_refused_when_repeated_or_badly_named(backend: Backend) {
+    let board = Board::new_on(backend);
     assert_eq!(
         board.ok(&["team", "add", "sales", "--name", "Sales", "--lead", "dana"]),
         "added team sales\n"
@@ -166,9 +202,9 @@ fn teams_are_added_listed_and_refused_when_repeated_or_badly_named() {
     );
 }
 
-#[test]
-fn boundaries_show_their_contract_and_mark_an_incomplete_one() {
-    let board = Board::new();
+on_both_backends!(boundaries_show_their_contract_and_mark_an_incomplete_one);
+fn boundaries_show_their_contract_and_mark_an_incomplete_one(backend: Backend) {
+    let board = Board::new_on(backend);
     board.ok(&["team", "add", "sales"]);
     board.ok(&["team", "add", "onboarding"]);
     board.ok(&["team", "add", "support"]);
@@ -284,9 +320,9 @@ fn boundaries_show_their_contract_and_mark_an_incomplete_one() {
     );
 }
 
-#[test]
-fn boundary_mistakes_are_refused_by_name() {
-    let board = small_org();
+on_both_backends!(boundary_mistakes_are_refused_by_name);
+fn boundary_mistakes_are_refused_by_name(backend: Backend) {
+    let board = small_org_on(backend);
     assert_eq!(
         board.error(&["boundary", "add", "sales", "onboarding"]),
         "error: the boundary sales → onboarding already exists; change it with `baton boundary edit sales onboarding`"
@@ -313,9 +349,9 @@ fn boundary_mistakes_are_refused_by_name() {
     );
 }
 
-#[test]
-fn add_prints_the_new_item_and_its_id_as_json() {
-    let board = small_org();
+on_both_backends!(add_prints_the_new_item_and_its_id_as_json);
+fn add_prints_the_new_item_and_its_id_as_json(backend: Backend) {
+    let board = small_org_on(backend);
     assert_eq!(
         board.ok(&["add", "Renewal for ACME", "--team", "sales"]),
         "added #1 Renewal for ACME to sales\n"
@@ -375,7 +411,11 @@ fn add_prints_the_new_item_and_its_id_as_json() {
 
 /// The organisation of the week: sales → solutions → onboarding → support.
 fn week_org() -> Board {
-    let board = Board::new();
+    week_org_on(Backend::Sqlite)
+}
+
+fn week_org_on(backend: Backend) -> Board {
+    let board = Board::new_on(backend);
     board.ok(&["team", "add", "sales", "--name", "Sales", "--lead", "dana"]);
     board.ok(&["team", "add", "solutions", "--name", "Solutions"]);
     board.ok(&["team", "add", "onboarding", "--name", "Onboarding"]);
@@ -822,9 +862,9 @@ fn play_the_week(board: &Board) {
     );
 }
 
-#[test]
-fn a_week_of_handoffs_reads_back_as_it_happened() {
-    let board = week_org();
+on_both_backends!(a_week_of_handoffs_reads_back_as_it_happened);
+fn a_week_of_handoffs_reads_back_as_it_happened(backend: Backend) {
+    let board = week_org_on(backend);
     play_the_week(&board);
 
     assert_eq!(
@@ -882,64 +922,72 @@ fn a_week_of_handoffs_reads_back_as_it_happened() {
     assert_eq!(items[3]["owner"], json!("omar"));
     assert_eq!(items[3]["state"], json!("active"));
 
+    // The history names who acted: `tester` on SQLite, the database role in team mode.
+    let who = board.who();
     assert_eq!(
         board.ok(&["show", "2"]),
-        "#2  Globex pilot\n  \
-         state:     in limbo sales → solutions for 1d 12h ! at risk\n  \
-         owner:     — (next owner per contract: priya)\n  \
-         created:   2026-03-02 09:30\n\
-         \n\
-         handoff note:\n  \
-           Pilot agreed\n\
-         \n\
-         contract:\n  \
-           trigger:     Deal signed\n  \
-           done when:\n    \
-             1. Order form attached\n    \
-             2. Budget owner named\n  \
-           outcome:     Solution design\n  \
-           next owner:  priya\n  \
-           SLA:         2d\n  \
-           escalate to: vp-sales\n\
-         \n\
-         needs attention:\n  \
-           sla-at-risk         in limbo 1d 12h, SLA 2d: 12h left\n  \
-           incomplete-handoff  handed off with 1 definition-of-done entry unticked: Budget owner named\n\
-         \n\
-         history:\n  \
-           2026-03-02 09:30  tester     created in sales, owner dana\n  \
-           2026-03-05 00:00  tester     sent sales → solutions: “Pilot agreed” (incomplete handoff, unticked: Budget owner named)\n"
+        format!(
+            "#2  Globex pilot\n  \
+             state:     in limbo sales → solutions for 1d 12h ! at risk\n  \
+             owner:     — (next owner per contract: priya)\n  \
+             created:   2026-03-02 09:30\n\
+             \n\
+             handoff note:\n  \
+               Pilot agreed\n\
+             \n\
+             contract:\n  \
+               trigger:     Deal signed\n  \
+               done when:\n    \
+                 1. Order form attached\n    \
+                 2. Budget owner named\n  \
+               outcome:     Solution design\n  \
+               next owner:  priya\n  \
+               SLA:         2d\n  \
+               escalate to: vp-sales\n\
+             \n\
+             needs attention:\n  \
+               sla-at-risk         in limbo 1d 12h, SLA 2d: 12h left\n  \
+               incomplete-handoff  handed off with 1 definition-of-done entry unticked: Budget owner named\n\
+             \n\
+             history:\n  \
+               2026-03-02 09:30  {who} created in sales, owner dana\n  \
+               2026-03-05 00:00  {who} sent sales → solutions: “Pilot agreed” (incomplete handoff, unticked: Budget owner named)\n"
+        )
     );
     assert_eq!(
         board.ok(&["show", "4"]),
-        "#4  Umbrella onboarding\n  \
-         state:     active with onboarding\n  \
-         owner:     omar\n  \
-         escalated: 2026-03-04 14:00 to head-cs\n  \
-         created:   2026-03-02 12:00\n\
-         \n\
-         needs attention:\n  \
-           escalated           escalated to head-cs 1d 22h ago\n\
-         \n\
-         history:\n  \
-           2026-03-02 12:00  tester     created in solutions\n  \
-           2026-03-02 13:00  tester     sent solutions → onboarding: “Design signed off”\n  \
-           2026-03-03 09:00  tester     accepted, owner omar\n  \
-           2026-03-04 14:00  tester     escalated to head-cs: “Customer waiting”\n"
+        format!(
+            "#4  Umbrella onboarding\n  \
+             state:     active with onboarding\n  \
+             owner:     omar\n  \
+             escalated: 2026-03-04 14:00 to head-cs\n  \
+             created:   2026-03-02 12:00\n\
+             \n\
+             needs attention:\n  \
+               escalated           escalated to head-cs 1d 22h ago\n\
+             \n\
+             history:\n  \
+               2026-03-02 12:00  {who} created in solutions\n  \
+               2026-03-02 13:00  {who} sent solutions → onboarding: “Design signed off”\n  \
+               2026-03-03 09:00  {who} accepted, owner omar\n  \
+               2026-03-04 14:00  {who} escalated to head-cs: “Customer waiting”\n"
+        )
     );
     assert_eq!(
         board.ok(&["show", "9"]),
-        "#9  Dropped lead\n  \
-         state:     dropped (last with sales)\n  \
-         owner:     dana\n  \
-         created:   2026-03-02 09:00\n\
-         \n\
-         history:\n  \
-           2026-03-02 09:00  tester     created in sales, owner dana\n  \
-           2026-03-03 09:00  tester     done: “Closed”\n  \
-           2026-03-03 10:00  tester     reopened: “Not closed after all”\n  \
-           2026-03-04 09:00  tester     dropped: “Lost to a competitor”\n  \
-           2026-03-04 09:05  tester     flagged a dropped baton: “Nobody called back”\n"
+        format!(
+            "#9  Dropped lead\n  \
+             state:     dropped (last with sales)\n  \
+             owner:     dana\n  \
+             created:   2026-03-02 09:00\n\
+             \n\
+             history:\n  \
+               2026-03-02 09:00  {who} created in sales, owner dana\n  \
+               2026-03-03 09:00  {who} done: “Closed”\n  \
+               2026-03-03 10:00  {who} reopened: “Not closed after all”\n  \
+               2026-03-04 09:00  {who} dropped: “Lost to a competitor”\n  \
+               2026-03-04 09:05  {who} flagged a dropped baton: “Nobody called back”\n"
+        )
     );
 
     let shown = board.json(&["show", "3", "--json"]);
@@ -1074,9 +1122,9 @@ fn a_week_of_handoffs_reads_back_as_it_happened() {
     );
 }
 
-#[test]
-fn moves_the_rules_forbid_are_refused_in_words() {
-    let board = small_org();
+on_both_backends!(moves_the_rules_forbid_are_refused_in_words);
+fn moves_the_rules_forbid_are_refused_in_words(backend: Backend) {
+    let board = small_org_on(backend);
     board.ok(&[
         "add",
         "Renewal for ACME",
@@ -1152,9 +1200,9 @@ fn moves_the_rules_forbid_are_refused_in_words() {
     );
 }
 
-#[test]
-fn bad_times_and_ids_are_named() {
-    let board = small_org();
+on_both_backends!(bad_times_and_ids_are_named);
+fn bad_times_and_ids_are_named(backend: Backend) {
+    let board = small_org_on(backend);
     board.ok(&["add", "Renewal", "--team", "sales"]);
     assert_eq!(
         board.error(&["add", "Title", "--team", "sales", "--at", "yesterday"]),
@@ -1213,9 +1261,9 @@ fn has_terminal_controls(bytes: &[u8]) -> bool {
     bytes.contains(&0x1b) || bytes.contains(&0x07) || bytes.windows(2).any(|w| w == [0xc2, 0x9b])
 }
 
-#[test]
-fn hostile_text_never_reaches_the_terminal_raw() {
-    let board = small_org();
+on_both_backends!(hostile_text_never_reaches_the_terminal_raw);
+fn hostile_text_never_reaches_the_terminal_raw(backend: Backend) {
+    let board = small_org_on(backend);
     let title = "Evil \u{1b}[2J\u{1b}]0;pwned\u{7} title \u{9b}31m";
     let note = "note \u{1b}[5m";
     board.ok(&[
@@ -1356,9 +1404,9 @@ fn a_database_from_a_newer_baton_is_refused_untouched() {
     assert_eq!(listing(board.dir.path()), files);
 }
 
-#[test]
-fn export_import_export_is_identical() {
-    let board = week_org();
+on_both_backends!(export_import_export_is_identical);
+fn export_import_export_is_identical(backend: Backend) {
+    let board = week_org_on(backend);
     play_the_week(&board);
     let first = board.ok(&["export"]);
     let doc: Value = serde_json::from_str(&first).expect("json");
@@ -1368,12 +1416,17 @@ fn export_import_export_is_identical() {
 
     let file = board.path("board.json");
     std::fs::write(&file, &first).expect("write");
-    let copy = board.path("copy.db");
-    let copy_arg = copy.to_str().expect("utf-8");
+    // The copy is another database on the same backend, named with --db.
+    let copy_board = Board::empty_on_backend(backend);
+    let copy_location = copy_board.location();
+    let copy_arg = copy_location.as_str();
     let file_arg = file.to_str().expect("utf-8");
     assert_eq!(
         board.ok(&["--db", copy_arg, "import", file_arg]),
-        format!("imported 4 teams, 3 boundaries, 10 items into {copy_arg}\n")
+        format!(
+            "imported 4 teams, 3 boundaries, 10 items into {}\n",
+            copy_board.place()
+        )
     );
     assert_eq!(board.ok(&["--db", copy_arg, "export"]), first);
     // The export is streamed from the stored events; the library writes the same bytes
@@ -1411,11 +1464,94 @@ fn export_import_export_is_identical() {
     assert_eq!(board.ok(&["--db", copy_arg, "export"]), first);
 }
 
+/// `baton export --format json` on `from`, piped into `baton import -` on `to`, as a
+/// shell would; returns what the import printed.
+fn pipe_board(from: &Board, to: &Board) -> String {
+    let mut export = from
+        .std_cmd(&["export", "--format", "json"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("export runs");
+    let pipe = export.stdout.take().expect("export's stdout");
+    let import = to
+        .std_cmd(&["import", "-"])
+        .stdin(pipe)
+        .output()
+        .expect("import runs");
+    assert!(export.wait().expect("export ends").success());
+    assert!(
+        import.status.success() && import.stderr.is_empty(),
+        "import failed: {}",
+        String::from_utf8_lossy(&import.stderr)
+    );
+    String::from_utf8(import.stdout).expect("utf-8")
+}
+
+/// A week on a SQLite file moves to a shared PostgreSQL board and back without a byte
+/// changed: every event keeps its time and its actor, and team mode carries on from it.
 #[test]
-fn import_refuses_a_non_empty_board_without_replace() {
-    let board = small_org();
+fn a_board_moves_between_sqlite_and_postgres_unchanged() {
+    if !Backend::Postgres.available() {
+        return;
+    }
+    let local = week_org();
+    play_the_week(&local);
+    let exported = local.ok(&["export", "--format", "json"]);
+
+    let shared = Board::empty_on_backend(Backend::Postgres);
+    assert_eq!(
+        pipe_board(&local, &shared),
+        format!(
+            "imported 4 teams, 3 boundaries, 10 items into {}\n",
+            shared.place()
+        )
+    );
+    assert_eq!(shared.ok(&["export", "--format", "json"]), exported);
+    for args in [
+        &["ls", "--all"][..],
+        &["attention"],
+        &["show", "3"],
+        &["show", "9", "--json"],
+        &["boundary", "ls"],
+        &["team", "ls"],
+        &["stats"],
+    ] {
+        assert_eq!(shared.ok(args), local.ok(args), "{args:?}");
+    }
+
+    // The shared board goes on, as its role; then it all comes back to a file.
+    shared.ok(&["note", "3", "Now on the shared board"]);
+    shared.ok(&["accept", "1", "--owner", "ravi"]);
+    let grown = shared.ok(&["export", "--format", "json"]);
+    assert_ne!(grown, exported);
+    let back = Board::empty_on_backend(Backend::Sqlite);
+    assert_eq!(
+        pipe_board(&shared, &back),
+        format!(
+            "imported 4 teams, 3 boundaries, 10 items into {}\n",
+            back.place()
+        )
+    );
+    assert_eq!(back.ok(&["export", "--format", "json"]), grown);
+    let history = back.ok(&["show", "3"]);
+    assert!(
+        history.contains("2026-03-02 10:00  tester     created in sales, owner erin\n")
+            && history.contains(&format!(
+                "2026-03-06 12:00  {} note: “Now on the shared board”\n",
+                shared.who()
+            )),
+        "{history}"
+    );
+    for args in [&["ls", "--all"][..], &["attention"], &["show", "1"]] {
+        assert_eq!(back.ok(args), shared.ok(args), "{args:?}");
+    }
+}
+
+on_both_backends!(import_refuses_a_non_empty_board_without_replace);
+fn import_refuses_a_non_empty_board_without_replace(backend: Backend) {
+    let board = small_org_on(backend);
     board.ok(&["add", "Mine", "--team", "sales"]);
-    let other = Board::new();
+    let other = Board::new_on(backend);
     other.ok(&["team", "add", "ops"]);
     let file = other.path("ops.json");
     std::fs::write(&file, other.ok(&["export"])).expect("write");
@@ -1432,9 +1568,9 @@ fn import_refuses_a_non_empty_board_without_replace() {
     assert_eq!(board.ok(&["export"]), other.ok(&["export"]));
 }
 
-#[test]
-fn import_of_an_impossible_history_names_the_item_and_event_and_imports_nothing() {
-    let board = small_org();
+on_both_backends!(import_of_an_impossible_history_names_the_item_and_event_and_imports_nothing);
+fn import_of_an_impossible_history_names_the_item_and_event_and_imports_nothing(backend: Backend) {
+    let board = small_org_on(backend);
     board.ok(&["add", "Fine", "--team", "sales", "--at", "2026-03-02 09:00"]);
     board.ok(&[
         "add",
@@ -1454,7 +1590,7 @@ fn import_of_an_impossible_history_names_the_item_and_event_and_imports_nothing(
     std::fs::write(&file, doc.to_string()).expect("write");
     let file_arg = file.to_str().expect("utf-8");
 
-    let fresh = Board::empty();
+    let fresh = Board::empty_on_backend(backend);
     assert_eq!(
         fresh.error(&["import", file_arg]),
         format!(
@@ -1462,7 +1598,7 @@ fn import_of_an_impossible_history_names_the_item_and_event_and_imports_nothing(
         )
     );
     assert!(
-        listing(fresh.dir.path()).is_empty(),
+        listing(fresh.dir.path()).is_empty() && !fresh.exists(),
         "no database was created"
     );
 
@@ -1494,6 +1630,7 @@ fn import_of_an_impossible_history_names_the_item_and_event_and_imports_nothing(
         )
     );
     assert!(listing(fresh.dir.path()).is_empty());
+    assert!(!fresh.exists());
 }
 
 #[test]
@@ -1541,9 +1678,9 @@ fn malformed_documents_are_refused() {
     assert_eq!(listing(board.dir.path()), ["doc.json"]);
 }
 
-#[test]
-fn two_processes_adding_at_once_lose_nothing() {
-    let board = Board::new();
+on_both_backends!(two_processes_adding_at_once_lose_nothing);
+fn two_processes_adding_at_once_lose_nothing(backend: Backend) {
+    let board = Board::new_on(backend);
     board.ok(&["team", "add", "sales"]);
     board.ok(&["team", "add", "support"]);
     let mut children = Vec::new();
@@ -1554,7 +1691,7 @@ fn two_processes_adding_at_once_lose_nothing() {
                 .env("TZ", "UTC")
                 .env("BATON_NOW", NOW)
                 .env("BATON_ACTOR", team)
-                .env("BATON_DB", &board.db)
+                .env("BATON_DB", board.location())
                 .args(["add", &format!("{team} item {i}"), "--team", team])
                 .stdout(Stdio::null())
                 .stderr(Stdio::piped())
@@ -1588,12 +1725,18 @@ fn two_processes_adding_at_once_lose_nothing() {
     titles.sort_unstable();
     titles.dedup();
     assert_eq!(titles.len(), 40);
-    // Each item's history is its own: one `created` event, by the process that made it.
+    // Each item's history is its own: one `created` event, by the process that made it
+    // (in team mode every process acts as the same database role, so there its title
+    // says which process it was).
     for item in items {
         let id = item["id"].to_string();
         let shown = board.json(&["show", &id, "--json"]);
         assert_eq!(shown["events"].as_array().map(Vec::len), Some(1));
-        assert_eq!(shown["events"][0]["actor"], shown["team"]);
+        assert_eq!(shown["events"][0]["title"], shown["title"]);
+        match backend {
+            Backend::Sqlite => assert_eq!(shown["events"][0]["actor"], shown["team"]),
+            Backend::Postgres => assert_eq!(shown["events"][0]["actor"], json!(board.actor())),
+        }
     }
 }
 
@@ -1621,9 +1764,9 @@ fn the_streamed_export_is_what_the_library_writes_for_any_actor_and_text() {
     assert!(!first.contains('\u{9b}'), "C1 controls are escaped");
 }
 
-#[test]
-fn edit_changes_what_an_item_says_and_the_history_says_what_changed() {
-    let board = Board::new();
+on_both_backends!(edit_changes_what_an_item_says_and_the_history_says_what_changed);
+fn edit_changes_what_an_item_says_and_the_history_says_what_changed(backend: Backend) {
+    let board = Board::new_on(backend);
     board.ok(&["team", "add", "sales"]);
     board.ok(&["add", "Renewal ACME", "--team", "sales", "--tag", "renewal"]);
     assert_eq!(

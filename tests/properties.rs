@@ -1,16 +1,28 @@
 //! Invariants under random use: random command sequences over a small organisation, run
 //! through the real store on a temporary file, never lose or duplicate an item; every
-//! item's event log replays to its stored state; the board document round-trips.
+//! item's event log replays to its stored state; the board document round-trips. Each
+//! property runs on SQLite and, with fewer cases, on PostgreSQL (`BATON_TEST_PG`).
 
+#[macro_use]
+mod common;
+
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use baton::domain::rules::replay;
 use baton::domain::{Boundary, Command, Contract, Org, State, Team, Ticks};
 use baton::export::json::BoardDocument;
-use baton::storage::{ItemFilter, Store, StoreError};
+use baton::storage::{ItemFilter, Location, Store, StoreError};
 use chrono::{DateTime, Duration, Utc};
 use proptest::prelude::*;
 use tempfile::TempDir;
+
+use common::cli::Backend;
+use common::pg::PgDb;
+
+/// Cases per property: each PostgreSQL case makes fresh databases, so it runs fewer.
+const SQLITE_CASES: u32 = 64;
+const PG_CASES: u32 = 16;
 
 const TEAMS: [&str; 3] = ["sales", "onboarding", "support"];
 const TITLES: [&str; 6] = [
@@ -172,12 +184,38 @@ fn to_command(op: &Op) -> (Option<usize>, Command) {
     }
 }
 
-fn new_store(dir: &TempDir, name: &str) -> Store {
-    Store::open_or_create(&dir.path().join(name)).expect("store")
+/// Where one case's stores live: files in a temporary folder, or fresh PostgreSQL
+/// databases, dropped with it. Declared before the stores, so it outlives them.
+struct Place {
+    backend: Backend,
+    dir: TempDir,
+    databases: RefCell<Vec<PgDb>>,
 }
 
-fn seeded_store(dir: &TempDir) -> Store {
-    let mut store = new_store(dir, "board.db");
+impl Place {
+    fn new(backend: Backend) -> Place {
+        Place {
+            backend,
+            dir: TempDir::new().expect("temp dir"),
+            databases: RefCell::new(Vec::new()),
+        }
+    }
+}
+
+fn new_store(place: &Place, name: &str) -> Store {
+    match place.backend {
+        Backend::Sqlite => Store::open_or_create(&place.dir.path().join(name)).expect("store"),
+        Backend::Postgres => {
+            let db = PgDb::create();
+            let store = Store::create(&Location::Postgres(db.url())).expect("store");
+            place.databases.borrow_mut().push(db);
+            store
+        }
+    }
+}
+
+fn seeded_store(place: &Place) -> Store {
+    let mut store = new_store(place, "board.db");
     let org = org();
     for team in &org.teams {
         store.add_team(team).expect("team");
@@ -223,90 +261,139 @@ fn run(store: &mut Store, ops: &[Op]) -> Result<i64, TestCaseError> {
     Ok(created)
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+/// Makes `name::sqlite` and `name::postgres` for `fn name(backend, ops)`, each checking
+/// the property for random command sequences of `lengths`.
+macro_rules! on_both_backends {
+    ($($name:ident($lengths:expr);)*) => {$(
+        mod $name {
+            use super::*;
 
-    #[test]
-    fn no_sequence_of_commands_loses_or_duplicates_an_item(
-        ops in proptest::collection::vec(op(), 1..40)
-    ) {
-        let dir = TempDir::new().expect("temp dir");
-        let mut store = seeded_store(&dir);
-        let created = run(&mut store, &ops)?;
-
-        let all = store.items(&ItemFilter::default()).expect("items");
-        let ids: Vec<i64> = all.iter().map(|i| i.id).collect();
-        prop_assert_eq!(ids, (1..=created).collect::<Vec<_>>());
-
-        let mut by_state: HashMap<State, HashSet<i64>> = HashMap::new();
-        for state in [State::Active, State::Limbo, State::Done, State::Dropped] {
-            let filter = ItemFilter { states: vec![state], ..ItemFilter::default() };
-            let items = store.items(&filter).expect("items");
-            for item in &items {
-                prop_assert_eq!(item.state, state);
+            proptest! {
+                #![proptest_config(ProptestConfig { cases: SQLITE_CASES, ..ProptestConfig::default() })]
+                #[test]
+                fn sqlite(ops in proptest::collection::vec(op(), $lengths)) {
+                    super::$name(Backend::Sqlite, &ops)?;
+                }
             }
-            by_state.insert(state, items.iter().map(|i| i.id).collect());
+
+            #[test]
+            fn postgres() {
+                if Backend::Postgres.available() {
+                    proptest!(
+                        ProptestConfig::with_cases(PG_CASES),
+                        |(ops in proptest::collection::vec(op(), $lengths))| {
+                            super::$name(Backend::Postgres, &ops)?;
+                        }
+                    );
+                }
+            }
         }
-        let total: usize = by_state.values().map(HashSet::len).sum();
-        prop_assert_eq!(total as i64, created);
-        for item in &all {
-            let holders = by_state.values().filter(|ids| ids.contains(&item.id)).count();
-            prop_assert_eq!(holders, 1, "#{} is in exactly one state", item.id);
-            // Limbo and its details go together.
-            prop_assert_eq!(item.state == State::Limbo, item.limbo.is_some());
+    )*};
+}
+
+on_both_backends! {
+    no_sequence_of_commands_loses_or_duplicates_an_item(1..40);
+    every_event_log_replays_to_the_stored_state(1..40);
+    export_import_export_is_identical(0..40);
+}
+
+fn no_sequence_of_commands_loses_or_duplicates_an_item(
+    backend: Backend,
+    ops: &[Op],
+) -> Result<(), TestCaseError> {
+    let place = Place::new(backend);
+    let mut store = seeded_store(&place);
+    let created = run(&mut store, ops)?;
+
+    let all = store.items(&ItemFilter::default()).expect("items");
+    let ids: Vec<i64> = all.iter().map(|i| i.id).collect();
+    prop_assert_eq!(ids, (1..=created).collect::<Vec<_>>());
+
+    let mut by_state: HashMap<State, HashSet<i64>> = HashMap::new();
+    for state in [State::Active, State::Limbo, State::Done, State::Dropped] {
+        let filter = ItemFilter {
+            states: vec![state],
+            ..ItemFilter::default()
+        };
+        let items = store.items(&filter).expect("items");
+        for item in &items {
+            prop_assert_eq!(item.state, state);
         }
-        let open = store.open_items().expect("open");
-        let open_count = by_state[&State::Active].len() + by_state[&State::Limbo].len();
-        prop_assert_eq!(open.len(), open_count);
+        by_state.insert(state, items.iter().map(|i| i.id).collect());
     }
-
-    #[test]
-    fn every_event_log_replays_to_the_stored_state(
-        ops in proptest::collection::vec(op(), 1..40)
-    ) {
-        let dir = TempDir::new().expect("temp dir");
-        let mut store = seeded_store(&dir);
-        run(&mut store, &ops)?;
-        let org = store.org().expect("org");
-        prop_assert_eq!(&org, &self::org());
-        for item in store.items(&ItemFilter::default()).expect("items") {
-            let events = store.events(item.id).expect("events");
-            prop_assert_eq!(events.len() as u32, item.events);
-            let seqs: Vec<u32> = events.iter().map(|e| e.seq).collect();
-            prop_assert_eq!(seqs, (1..=item.events).collect::<Vec<_>>());
-            let replayed = replay(item.id, &org, &events)
-                .map_err(|(n, e)| TestCaseError::fail(format!("#{} event {}: {e}", item.id, n + 1)))?;
-            prop_assert_eq!(replayed, item);
-        }
+    let total: usize = by_state.values().map(HashSet::len).sum();
+    prop_assert_eq!(total as i64, created);
+    for item in &all {
+        let holders = by_state
+            .values()
+            .filter(|ids| ids.contains(&item.id))
+            .count();
+        prop_assert_eq!(holders, 1, "#{} is in exactly one state", item.id);
+        // Limbo and its details go together.
+        prop_assert_eq!(item.state == State::Limbo, item.limbo.is_some());
     }
+    let open = store.open_items().expect("open");
+    let open_count = by_state[&State::Active].len() + by_state[&State::Limbo].len();
+    prop_assert_eq!(open.len(), open_count);
+    Ok(())
+}
 
-    #[test]
-    fn export_import_export_is_identical(
-        ops in proptest::collection::vec(op(), 0..40)
-    ) {
-        let dir = TempDir::new().expect("temp dir");
-        let mut store = seeded_store(&dir);
-        run(&mut store, &ops)?;
-        let first = BoardDocument::new(&store.org().expect("org"), &store.all_histories().expect("histories"))
-            .to_json();
-
-        let doc = BoardDocument::parse(&first).map_err(|e| TestCaseError::fail(e.to_string()))?;
-        let (org, items) = doc.check().map_err(|e| TestCaseError::fail(e.to_string()))?;
-        prop_assert_eq!(&items, &store.all_histories().expect("histories"));
-        let mut copy = new_store(&dir, "copy.db");
-        copy.replace_board(&org, &items, false).expect("imported");
-        let second = BoardDocument::new(&copy.org().expect("org"), &copy.all_histories().expect("histories"))
-            .to_json();
-        prop_assert_eq!(&first, &second);
-
-        // Importing over a board needs `replace`, and replacing with the same gives the same.
-        prop_assert!(matches!(
-            copy.replace_board(&org, &items, false),
-            Err(StoreError::NotEmpty)
-        ));
-        copy.replace_board(&org, &items, true).expect("replaced");
-        let third = BoardDocument::new(&copy.org().expect("org"), &copy.all_histories().expect("histories"))
-            .to_json();
-        prop_assert_eq!(&first, &third);
+fn every_event_log_replays_to_the_stored_state(
+    backend: Backend,
+    ops: &[Op],
+) -> Result<(), TestCaseError> {
+    let place = Place::new(backend);
+    let mut store = seeded_store(&place);
+    run(&mut store, ops)?;
+    let org = store.org().expect("org");
+    prop_assert_eq!(&org, &self::org());
+    for item in store.items(&ItemFilter::default()).expect("items") {
+        let events = store.events(item.id).expect("events");
+        prop_assert_eq!(events.len() as u32, item.events);
+        let seqs: Vec<u32> = events.iter().map(|e| e.seq).collect();
+        prop_assert_eq!(seqs, (1..=item.events).collect::<Vec<_>>());
+        let replayed = replay(item.id, &org, &events)
+            .map_err(|(n, e)| TestCaseError::fail(format!("#{} event {}: {e}", item.id, n + 1)))?;
+        prop_assert_eq!(replayed, item);
     }
+    Ok(())
+}
+
+fn export_import_export_is_identical(backend: Backend, ops: &[Op]) -> Result<(), TestCaseError> {
+    let place = Place::new(backend);
+    let mut store = seeded_store(&place);
+    run(&mut store, ops)?;
+    let first = BoardDocument::new(
+        &store.org().expect("org"),
+        &store.all_histories().expect("histories"),
+    )
+    .to_json();
+
+    let doc = BoardDocument::parse(&first).map_err(|e| TestCaseError::fail(e.to_string()))?;
+    let (org, items) = doc
+        .check()
+        .map_err(|e| TestCaseError::fail(e.to_string()))?;
+    prop_assert_eq!(&items, &store.all_histories().expect("histories"));
+    let mut copy = new_store(&place, "copy.db");
+    copy.replace_board(&org, &items, false).expect("imported");
+    let second = BoardDocument::new(
+        &copy.org().expect("org"),
+        &copy.all_histories().expect("histories"),
+    )
+    .to_json();
+    prop_assert_eq!(&first, &second);
+
+    // Importing over a board needs `replace`, and replacing with the same gives the same.
+    prop_assert!(matches!(
+        copy.replace_board(&org, &items, false),
+        Err(StoreError::NotEmpty)
+    ));
+    copy.replace_board(&org, &items, true).expect("replaced");
+    let third = BoardDocument::new(
+        &copy.org().expect("org"),
+        &copy.all_histories().expect("histories"),
+    )
+    .to_json();
+    prop_assert_eq!(&first, &third);
+    Ok(())
 }

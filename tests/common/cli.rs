@@ -1,5 +1,7 @@
 //! The command-line harness: a temporary folder holding one database, and the
 //! environment every `baton` command runs in (UTC, a fixed "now", actor `tester`).
+//! The database is a SQLite file in the folder, or, on [`Backend::Postgres`], a fresh
+//! PostgreSQL database of its own (see [`super::pg`]).
 
 use std::path::PathBuf;
 
@@ -8,6 +10,50 @@ use serde_json::Value;
 use tempfile::TempDir;
 
 use super::BIN;
+use super::pg::{self, PgDb};
+
+/// Where a board's database lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// A file in the board's folder.
+    Sqlite,
+    /// A fresh database on the server `BATON_TEST_PG` names (team mode).
+    Postgres,
+}
+
+impl Backend {
+    /// True when tests can run on this backend; for PostgreSQL, says on stderr why not
+    /// (or fails, when `BATON_REQUIRE_PG=1`).
+    pub fn available(self) -> bool {
+        match self {
+            Backend::Sqlite => true,
+            Backend::Postgres => pg::available(),
+        }
+    }
+}
+
+/// Runs tests on SQLite and, when `BATON_TEST_PG` names a server, on PostgreSQL: for
+/// each `fn name(backend: Backend)` listed, `on_both_backends!(name)` makes the tests
+/// `name::sqlite` and `name::postgres`. Without a server the PostgreSQL one passes
+/// after saying it was skipped (or fails, when `BATON_REQUIRE_PG=1`).
+#[allow(unused_macros)]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[test]
+            fn sqlite() {
+                super::$name($crate::common::cli::Backend::Sqlite);
+            }
+
+            #[test]
+            fn postgres() {
+                if $crate::common::cli::Backend::Postgres.available() {
+                    super::$name($crate::common::cli::Backend::Postgres);
+                }
+            }
+        }
+    )*};
+}
 
 /// How each command is told where the database is.
 pub enum DbBy {
@@ -19,7 +65,10 @@ pub enum DbBy {
 
 pub struct Board {
     pub dir: TempDir,
+    /// The SQLite file (on [`Backend::Postgres`], a path nothing uses).
     pub db: PathBuf,
+    /// The PostgreSQL database, on [`Backend::Postgres`].
+    pub pg: Option<PgDb>,
     now: &'static str,
     db_by: DbBy,
 }
@@ -33,8 +82,67 @@ impl Board {
         Board {
             dir,
             db,
+            pg: None,
             now,
             db_by,
+        }
+    }
+
+    /// Like [`Board::empty_at`], on `backend`: on PostgreSQL, a fresh database with
+    /// nothing in it. Call only when [`Backend::available`] said so.
+    pub fn empty_on(backend: Backend, now: &'static str, db_by: DbBy) -> Board {
+        let mut board = Board::empty_at(now, db_by);
+        if backend == Backend::Postgres {
+            board.pg = Some(PgDb::create());
+        }
+        board
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.pg {
+            Some(_) => Backend::Postgres,
+            None => Backend::Sqlite,
+        }
+    }
+
+    /// What `--db` or `BATON_DB` says: the file's path, or the database's URL.
+    pub fn location(&self) -> String {
+        match &self.pg {
+            Some(pg) => pg.url(),
+            None => self.db.to_str().expect("utf-8 path").to_string(),
+        }
+    }
+
+    /// The database as Baton's messages name it (a URL without its password).
+    pub fn place(&self) -> String {
+        match &self.pg {
+            Some(pg) => pg.shown_url(),
+            None => self.db.display().to_string(),
+        }
+    }
+
+    /// Who the history names for this board's commands: `BATON_ACTOR` on SQLite, the
+    /// database role in team mode.
+    pub fn actor(&self) -> String {
+        match &self.pg {
+            Some(pg) => pg.admin_role().to_string(),
+            None => "tester".to_string(),
+        }
+    }
+
+    /// Whether a board has been made: the file exists, or the database has the schema
+    /// `baton`.
+    pub fn exists(&self) -> bool {
+        match &self.pg {
+            Some(pg) => pg
+                .admin()
+                .query_one(
+                    "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'baton')",
+                    &[],
+                )
+                .expect("query")
+                .get(0),
+            None => self.db.exists(),
         }
     }
 
@@ -43,14 +151,19 @@ impl Board {
     }
 
     pub fn cmd(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(BIN);
+        Command::from_std(self.std_cmd(args))
+    }
+
+    /// [`Board::cmd`] as a plain process, to spawn and pipe.
+    pub fn std_cmd(&self, args: &[&str]) -> std::process::Command {
+        let mut cmd = std::process::Command::new(BIN);
         cmd.env_clear()
             .env("TZ", "UTC")
             .env("BATON_NOW", self.now)
             .env("BATON_ACTOR", "tester");
         match self.db_by {
-            DbBy::Env => cmd.env("BATON_DB", &self.db),
-            DbBy::Flag => cmd.arg("--db").arg(&self.db),
+            DbBy::Env => cmd.env("BATON_DB", self.location()),
+            DbBy::Flag => cmd.arg("--db").arg(self.location()),
         };
         cmd.args(args);
         cmd

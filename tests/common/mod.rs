@@ -1,12 +1,15 @@
 //! What the integration tests share. Here, for the pseudo-terminal tests: the real
 //! binary on a temp database, opened in a pty whose output is read into a vt100 screen,
 //! keys typed into it, and the checks that it quits cleanly and gives the terminal back.
-//! [`cli`] runs `baton` commands on a temp database; [`app`] drives an `App` on the demo.
+//! [`cli`] runs `baton` commands on a temp database; [`app`] drives an `App` on the demo;
+//! [`pg`] gives a test its own PostgreSQL database.
 // Each test crate that includes this module uses only part of it.
 #![allow(dead_code)]
 
 pub mod app;
+#[macro_use]
 pub mod cli;
+pub mod pg;
 
 use std::io::{Read, Write};
 use std::num::NonZeroU16;
