@@ -172,6 +172,10 @@ trait Backend {
             "access applies to a shared board on PostgreSQL; a SQLite file is protected by its file permissions".to_string(),
         ))
     }
+    /// Refuses, in words, a role that may not replace the whole board.
+    fn check_may_replace(&mut self) -> Result<()> {
+        Ok(())
+    }
     /// A state line for the board ("reconnecting…"), when there is something to say.
     fn status(&self) -> Option<String> {
         None
@@ -657,6 +661,7 @@ impl Store {
         items: &[(Item, Vec<Event>)],
         replace: bool,
     ) -> Result<()> {
+        self.backend.get_mut().check_may_replace()?;
         self.backend.get_mut().prepare_bulk_write()?;
         let dialect = self.dialect;
         self.write(|tx| {

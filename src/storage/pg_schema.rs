@@ -149,7 +149,7 @@ pub fn open(client: &mut Client, place: &str, role: &str, create: bool) -> Resul
         if others > 0 {
             return Err(StoreError::NotBaton {
                 place: place.to_string(),
-                detail: format!("the database has {others} tables of another program"),
+                detail: format!("it holds another program's tables ({others})"),
             });
         }
         if !create {
@@ -216,11 +216,26 @@ fn create_board(client: &mut Client, place: &str, role: &str) -> Result<()> {
     let mut tx = client.transaction().map_err(err)?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&ADVISORY_LOCK])
         .map_err(err)?;
+    // Another `baton init` may have made the board while this one waited for the lock.
+    let made: bool = tx
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)",
+            &[&SCHEMA],
+        )
+        .map_err(err)?
+        .get(0);
+    if made {
+        tx.commit().map_err(err)?;
+        client
+            .batch_execute(&format!("SET search_path TO {SCHEMA}"))
+            .map_err(err)?;
+        return migrate(client, place);
+    }
     let database: String = tx
         .query_one("SELECT current_database()::text", &[])
         .map_err(err)?
         .get(0);
-    let group = format!("baton_{database}_writers");
+    let group = writers_role(&database);
     tx.batch_execute(&format!(
         "CREATE SCHEMA {SCHEMA};
          SET LOCAL search_path TO {SCHEMA};
@@ -383,6 +398,27 @@ pub fn access(client: &mut Client, place: &str, me: &str, change: Access) -> Res
     })
 }
 
+/// The group role of a database's writers: `baton_DATABASE_writers`. Role names are
+/// cluster-wide and at most 63 bytes, so a long database name is shortened and told
+/// apart from others with the same start by a hash of the whole name.
+fn writers_role(database: &str) -> String {
+    const LIMIT: usize = 63;
+    let plain = format!("baton_{database}_writers");
+    if plain.len() <= LIMIT {
+        return plain;
+    }
+    // FNV-1a: small, stable across versions and machines.
+    let hash = database.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    let suffix = format!("_{:08x}_writers", hash & 0xffff_ffff);
+    let mut start = LIMIT - "baton_".len() - suffix.len();
+    while !database.is_char_boundary(start) {
+        start -= 1;
+    }
+    format!("baton_{}{suffix}", &database[..start])
+}
+
 /// A name quoted as an SQL identifier.
 fn ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
@@ -390,6 +426,18 @@ fn ident(name: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn writers_roles_fit_postgres_names_and_stay_apart() {
+        assert_eq!(super::writers_role("handoffs"), "baton_handoffs_writers");
+        let long_a = format!("{}a", "x".repeat(60));
+        let long_b = format!("{}b", "x".repeat(60));
+        let (a, b) = (super::writers_role(&long_a), super::writers_role(&long_b));
+        assert!(a.len() <= 63 && b.len() <= 63, "{a} {b}");
+        assert_ne!(a, b);
+        let accents = "é".repeat(40);
+        assert!(super::writers_role(&accents).len() <= 63);
+    }
+
     #[test]
     fn identifiers_are_quoted() {
         assert_eq!(super::ident("a\"b"), "\"a\"\"b\"");

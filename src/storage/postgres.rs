@@ -164,6 +164,23 @@ impl Backend for Postgres {
     fn status(&self) -> Option<String> {
         self.listener.as_ref().and_then(Listener::lost)
     }
+
+    fn check_may_replace(&mut self) -> Result<()> {
+        self.reconnect()?;
+        let owner: String = self
+            .client
+            .query_one("SELECT value FROM baton.meta WHERE key = 'owner'", &[])
+            .map_err(|e| pg_error(e, &self.place))?
+            .get(0);
+        if owner == self.role {
+            Ok(())
+        } else {
+            Err(StoreError::Denied(format!(
+                "only the board's owner, `{owner}`, may import into the board at {}",
+                self.place
+            )))
+        }
+    }
 }
 
 impl Drop for Postgres {

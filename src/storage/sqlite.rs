@@ -140,12 +140,10 @@ impl Sqlite {
                 .map_err(sql_error)?;
             tx.commit().map_err(sql_error)?;
         }
-        schema::migrations()
-            .to_latest(&mut conn)
-            .map_err(|e| match e {
-                rusqlite_migration::Error::RusqliteError { err, .. } => sql_error(err),
-                other => not_baton(&other.to_string()),
-            })?;
+        migrate(&mut conn).map_err(|e| match e {
+            rusqlite_migration::Error::RusqliteError { err, .. } => sql_error(err),
+            other => not_baton(&other.to_string()),
+        })?;
         Ok(Sqlite {
             conn,
             path: path.to_path_buf(),
@@ -281,6 +279,31 @@ pub fn sql_error(error: rusqlite::Error) -> StoreError {
         Some(ErrorCode::DiskFull) => StoreError::DiskFull,
         Some(ErrorCode::ReadOnly) => StoreError::ReadOnly,
         _ => StoreError::Database(error.to_string()),
+    }
+}
+
+/// Brings the schema up to date. Several processes may start on a new file at once
+/// (`baton init` in two shells): whichever loses the race finds the work done, or waits
+/// for it, rather than failing.
+fn migrate(conn: &mut Connection) -> rusqlite_migration::Result<()> {
+    let mut attempt = 0;
+    loop {
+        match schema::migrations().to_latest(conn) {
+            Ok(()) => return Ok(()),
+            Err(error) => {
+                let version: i64 = conn
+                    .query_row("PRAGMA user_version", [], |r| r.get(0))
+                    .unwrap_or(-1);
+                if version == latest_version() as i64 {
+                    return Ok(());
+                }
+                attempt += 1;
+                if attempt > 100 {
+                    return Err(error);
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+        }
     }
 }
 
