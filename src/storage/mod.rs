@@ -71,6 +71,10 @@ pub enum StoreError {
     DiskFull,
     #[error("the database is read-only here: nothing was written")]
     ReadOnly,
+    #[error(
+        "the database is busy with another process's change (waited 10 s); nothing was written, try again"
+    )]
+    Busy,
     #[error("{0}")]
     Denied(String),
     #[error("{0}")]

@@ -25,6 +25,27 @@ pub struct Sqlite {
 impl Sqlite {
     /// Opens an existing Baton database; `create` makes one (and its folder) when missing.
     pub fn open(path: &Path, create: bool) -> Result<Sqlite> {
+        // Turning a new file into a WAL database takes a lock that SQLite does not wait
+        // for: a process that starts on the same new file at the same moment as another
+        // tries again rather than failing.
+        let mut attempt = 0;
+        loop {
+            match Sqlite::open_once(path, create) {
+                Err(StoreError::Busy) if attempt < 100 => {
+                    attempt += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                Err(StoreError::Busy) => {
+                    return Err(StoreError::Database(
+                        "the database stayed locked by another process; try again".to_string(),
+                    ));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn open_once(path: &Path, create: bool) -> Result<Sqlite> {
         let not_baton = |detail: &str| StoreError::NotBaton {
             place: path.display().to_string(),
             detail: detail.to_string(),
@@ -278,6 +299,7 @@ pub fn sql_error(error: rusqlite::Error) -> StoreError {
     match error.sqlite_error_code() {
         Some(ErrorCode::DiskFull) => StoreError::DiskFull,
         Some(ErrorCode::ReadOnly) => StoreError::ReadOnly,
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy,
         _ => StoreError::Database(error.to_string()),
     }
 }
