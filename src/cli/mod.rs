@@ -442,7 +442,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardArgs, bool) -> Result<()>
                             ctx.period(&period)?,
                         ),
                     };
-                    crate::export::csv::boundaries(&metrics)
+                    crate::export::csv::boundaries(&metrics).context("cannot write the CSV")?
                 }
                 report => {
                     let snap = match &snapshot {
@@ -455,7 +455,9 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardArgs, bool) -> Result<()>
                     let org = store.org()?;
                     match report {
                         ExportFormat::Md => crate::export::markdown::render(&snap, &org),
-                        ExportFormat::Csv => crate::export::csv::items(&snap),
+                        ExportFormat::Csv => {
+                            crate::export::csv::items(&snap).context("cannot write the CSV")?
+                        }
                         _ => crate::export::html::render(&snap, &org),
                     }
                 }
