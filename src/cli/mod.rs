@@ -5,6 +5,7 @@ pub mod args;
 pub mod output;
 
 use std::io::Write;
+use std::path::Path;
 
 use anyhow::{Context as _, Result, bail};
 use chrono::{DateTime, Local, Utc};
@@ -19,7 +20,7 @@ use crate::domain::metrics::Period;
 use crate::domain::text::{display_safe, to_json_pretty};
 use crate::domain::time::{parse_due, parse_time};
 use crate::domain::{Boundary, Command, Contract, Item, State, Team, Ticks};
-use crate::export::json::{BoardDocument, DocumentWriter, ItemHead, event_json};
+use crate::export::json::{BoardDocument, DocumentWriter, History, ItemHead, event_json};
 use crate::storage::Access;
 use crate::storage::{ItemFilter, When};
 use args::{
@@ -483,35 +484,59 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardArgs, bool) -> Result<()>
         }
         Cmd::Snapshot(cmd) => snapshot(&ctx, cmd, out),
         Cmd::Access(cmd) => access(&ctx, cmd, out),
-        Cmd::Import { file, replace } => {
-            let text = if file.as_os_str() == "-" {
-                std::io::read_to_string(std::io::stdin()).context("reading stdin")?
-            } else {
-                std::fs::read_to_string(&file)
-                    .with_context(|| format!("cannot read {}", file.display()))?
-            };
-            let doc = BoardDocument::parse(&text)
-                .with_context(|| format!("{} cannot be imported", file.display()))?;
-            drop(text);
-            // Checked before the database is opened, so a refused document creates nothing.
-            let (org, items) = doc
-                .into_checked()
-                .with_context(|| format!("{} was not imported", file.display()))?;
-            let mut store = ctx.create()?;
-            store
-                .replace_board(&org, &items, replace)
-                .with_context(|| format!("{} was not imported", file.display()))?;
-            writeln!(
-                out,
-                "imported {} teams, {} boundaries, {} items into {}",
-                org.teams.len(),
-                org.boundaries.len(),
-                items.len(),
-                ctx.db.display()
-            )?;
-            Ok(())
-        }
+        Cmd::Import { file, replace } => import(&ctx, &file, replace, out),
     }
+}
+
+/// `baton import FILE|-`: the document is read once, item by item, each history checked
+/// by the domain and set aside in a temporary file; only a document that passed is
+/// written, in one transaction. A refused document creates nothing, and memory holds
+/// one item at a time whatever the document's size.
+fn import(ctx: &Context, file: &Path, replace: bool, out: &mut impl Write) -> Result<()> {
+    use std::io::{BufRead, Seek};
+    let name = file.display();
+    let source: Box<dyn std::io::Read> = if file.as_os_str() == "-" {
+        Box::new(std::io::stdin().lock())
+    } else {
+        Box::new(std::fs::File::open(file).with_context(|| format!("cannot read {name}"))?)
+    };
+    let spool = tempfile::tempfile().context("cannot make a temporary file for the import")?;
+    let mut aside = std::io::BufWriter::new(&spool);
+    let checked = BoardDocument::check_stream(source, |history| {
+        serde_json::to_writer(&mut aside, &history).map_err(std::io::Error::from)?;
+        aside.write_all(b"\n")?;
+        Ok(())
+    });
+    let (org, count) = match checked {
+        Ok(checked) => checked,
+        Err(error) if error.is_unreadable() => {
+            return Err(error).with_context(|| format!("{name} cannot be imported"));
+        }
+        Err(error) => return Err(error).with_context(|| format!("{name} was not imported")),
+    };
+    aside
+        .flush()
+        .context("cannot write the temporary file for the import")?;
+    drop(aside);
+    let mut spool = spool;
+    spool.rewind()?;
+    let histories = std::io::BufReader::new(spool).lines().map(|line| {
+        let line = line.context("cannot read back the checked document")?;
+        serde_json::from_str::<History>(&line).context("cannot read back the checked document")
+    });
+    let mut store = ctx.create()?;
+    store
+        .replace_board_from(&org, histories, replace)
+        .with_context(|| format!("{name} was not imported"))?;
+    writeln!(
+        out,
+        "imported {} teams, {} boundaries, {} items into {}",
+        org.teams.len(),
+        org.boundaries.len(),
+        count,
+        ctx.db.display()
+    )?;
+    Ok(())
 }
 
 fn state_of(arg: StateArg) -> State {

@@ -665,10 +665,31 @@ impl Store {
         items: &[(Item, Vec<Event>)],
         replace: bool,
     ) -> Result<()> {
+        self.replace_board_from(org, items.iter().map(Ok), replace)
+            .map(|_| ())
+    }
+
+    /// Like [`Store::replace_board`], for histories that arrive one at a time (a large
+    /// import read from a file): they are written in batches inside the one
+    /// transaction, and the first error from `items` abandons it whole. Returns how many
+    /// items were written.
+    pub fn replace_board_from<H, E>(
+        &mut self,
+        org: &Org,
+        items: impl Iterator<Item = std::result::Result<H, E>>,
+        replace: bool,
+    ) -> std::result::Result<usize, E>
+    where
+        H: std::borrow::Borrow<(Item, Vec<Event>)>,
+        E: From<StoreError>,
+    {
+        const BATCH: usize = 1_000;
         self.backend.get_mut().check_may_replace()?;
         self.backend.get_mut().prepare_bulk_write()?;
         let dialect = self.dialect;
-        self.write(|tx| {
+        let mut items = items;
+        let mut failed: Option<E> = None;
+        let written = self.write(|tx| {
             if !is_empty(tx)? && !replace {
                 return Err(StoreError::NotEmpty);
             }
@@ -692,20 +713,43 @@ impl Store {
             for boundary in &org.boundaries {
                 insert_boundary(tx, boundary)?;
             }
-            tx.insert_rows(
-                "items",
-                ITEM_COLUMNS,
-                &mut items.iter().map(|(item, _)| item_values(item)),
-            )?;
-            tx.insert_rows(
-                "events",
-                EVENT_COLUMNS,
-                &mut items
-                    .iter()
-                    .flat_map(|(item, events)| events.iter().map(|e| event_values(item.id, e))),
-            )?;
-            Ok(())
-        })
+            let mut written = 0;
+            let mut batch: Vec<H> = Vec::with_capacity(BATCH);
+            loop {
+                batch.clear();
+                for next in items.by_ref().take(BATCH) {
+                    match next {
+                        Ok(history) => batch.push(history),
+                        Err(error) => {
+                            failed = Some(error);
+                            // Abandons the transaction: nothing is half-imported.
+                            return Err(StoreError::Database("import abandoned".to_string()));
+                        }
+                    }
+                }
+                if batch.is_empty() {
+                    return Ok(written);
+                }
+                tx.insert_rows(
+                    "items",
+                    ITEM_COLUMNS,
+                    &mut batch.iter().map(|h| item_values(&h.borrow().0)),
+                )?;
+                tx.insert_rows(
+                    "events",
+                    EVENT_COLUMNS,
+                    &mut batch.iter().flat_map(|h| {
+                        let (item, events) = h.borrow();
+                        events.iter().map(|e| event_values(item.id, e))
+                    }),
+                )?;
+                written += batch.len();
+            }
+        });
+        if let Some(error) = failed {
+            return Err(error);
+        }
+        Ok(written?)
     }
 
     /// Every item's events as metrics need them, grouped by item in order.

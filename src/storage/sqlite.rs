@@ -15,7 +15,7 @@ use super::{Backend, Result, StoreError};
 /// How long a writer waits for another process's transaction before giving up.
 const BUSY_TIMEOUT_MS: u64 = 10_000;
 /// The page cache while importing a board, in KiB.
-const IMPORT_CACHE_KIB: i64 = 128 * 1024;
+const IMPORT_CACHE_KIB: i64 = 64 * 1024;
 
 pub struct Sqlite {
     conn: Connection,
