@@ -221,79 +221,83 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardArgs, bool) -> Result<()>
             json,
         } => {
             let store = ctx.open()?;
-            let org = store.org()?;
-            if let Some(team) = &team {
-                org.require_team(team)?;
-            }
-            let states = if all {
-                Vec::new()
-            } else if state.is_empty() {
-                vec![State::Active, State::Limbo]
-            } else {
-                state.into_iter().map(state_of).collect()
-            };
-            let items = store.items(&ItemFilter {
-                states,
-                team,
-                owner,
-                tag,
-                ..ItemFilter::default()
-            })?;
-            if json.json {
-                let views: Vec<_> = items.iter().map(|i| item_view(i, &org, ctx.now)).collect();
-                writeln!(out, "{}", to_json_pretty(&views)?)?;
-            } else {
-                write!(out, "{}", items_text(&items, &org, ctx.now))?;
-            }
-            Ok(())
+            store.view(|| -> Result<()> {
+                let org = store.org()?;
+                if let Some(team) = &team {
+                    org.require_team(team)?;
+                }
+                let states = if all {
+                    Vec::new()
+                } else if state.is_empty() {
+                    vec![State::Active, State::Limbo]
+                } else {
+                    state.into_iter().map(state_of).collect()
+                };
+                let items = store.items(&ItemFilter {
+                    states,
+                    team,
+                    owner,
+                    tag,
+                    ..ItemFilter::default()
+                })?;
+                if json.json {
+                    let views: Vec<_> = items.iter().map(|i| item_view(i, &org, ctx.now)).collect();
+                    writeln!(out, "{}", to_json_pretty(&views)?)?;
+                } else {
+                    write!(out, "{}", items_text(&items, &org, ctx.now))?;
+                }
+                Ok(())
+            })
         }
         Cmd::Show { id, json } => {
             let store = ctx.open()?;
-            let org = store.org()?;
-            let item = store.item(id)?;
-            let events = store.events(id)?;
-            let signals = if item.state.is_open() {
-                let open = store.open_items()?;
-                attention(&open, &org, ctx.now)
-                    .into_iter()
-                    .find(|a| a.id == id)
-                    .map(|a| a.signals)
-                    .unwrap_or_default()
-            } else {
-                Vec::new()
-            };
-            if json.json {
-                #[derive(serde::Serialize)]
-                struct ShowView<'a> {
-                    #[serde(flatten)]
-                    item: output::ItemView<'a>,
-                    body: Option<&'a str>,
-                    handoff_note: Option<&'a str>,
-                    contract: Option<&'a Contract>,
-                    signals: &'a [crate::domain::attention::Signal],
-                    events: &'a [crate::domain::Event],
-                }
-                let contract = item
-                    .boundary()
-                    .and_then(|(f, t)| org.boundary(f, t))
-                    .map(|b| &b.contract);
-                let view = ShowView {
-                    item: item_view(&item, &org, ctx.now),
-                    body: item.body.as_deref(),
-                    handoff_note: item.limbo.as_ref().map(|l| l.note.as_str()),
-                    contract,
-                    signals: &signals,
-                    events: &events,
+            store.view(|| -> Result<()> {
+                let org = store.org()?;
+                let item = store.item(id)?;
+                let events = store.events(id)?;
+                let signals = if item.state.is_open() {
+                    let open = store.open_items()?;
+                    attention(&open, &org, ctx.now)
+                        .into_iter()
+                        .find(|a| a.id == id)
+                        .map(|a| a.signals)
+                        .unwrap_or_default()
+                } else {
+                    Vec::new()
                 };
-                writeln!(out, "{}", to_json_pretty(&view)?)?;
-            } else {
-                write!(
-                    out,
-                    "{}",
-                    show_text(&item, &events, &org, &signals, ctx.now)
-                )?;
-            }
-            Ok(())
+                if json.json {
+                    #[derive(serde::Serialize)]
+                    struct ShowView<'a> {
+                        #[serde(flatten)]
+                        item: output::ItemView<'a>,
+                        body: Option<&'a str>,
+                        handoff_note: Option<&'a str>,
+                        contract: Option<&'a Contract>,
+                        signals: &'a [crate::domain::attention::Signal],
+                        events: &'a [crate::domain::Event],
+                    }
+                    let contract = item
+                        .boundary()
+                        .and_then(|(f, t)| org.boundary(f, t))
+                        .map(|b| &b.contract);
+                    let view = ShowView {
+                        item: item_view(&item, &org, ctx.now),
+                        body: item.body.as_deref(),
+                        handoff_note: item.limbo.as_ref().map(|l| l.note.as_str()),
+                        contract,
+                        signals: &signals,
+                        events: &events,
+                    };
+                    writeln!(out, "{}", to_json_pretty(&view)?)?;
+                } else {
+                    write!(
+                        out,
+                        "{}",
+                        show_text(&item, &events, &org, &signals, ctx.now)
+                    )?;
+                }
+                Ok(())
+            })
         }
         Cmd::Send {
             id,
@@ -374,19 +378,21 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardArgs, bool) -> Result<()>
         }
         Cmd::Attention { json } => {
             let store = ctx.open()?;
-            let org = store.org()?;
-            let items = store.open_items()?;
-            let queue = attention(&items, &org, ctx.now);
-            if json.json {
-                writeln!(out, "{}", to_json_pretty(&queue)?)?;
-            } else {
-                write!(
-                    out,
-                    "{}",
-                    output::attention_text(&queue, &items, &contract_signals(&org))
-                )?;
-            }
-            Ok(())
+            store.view(|| -> Result<()> {
+                let org = store.org()?;
+                let items = store.open_items()?;
+                let queue = attention(&items, &org, ctx.now);
+                if json.json {
+                    writeln!(out, "{}", to_json_pretty(&queue)?)?;
+                } else {
+                    write!(
+                        out,
+                        "{}",
+                        output::attention_text(&queue, &items, &contract_signals(&org))
+                    )?;
+                }
+                Ok(())
+            })
         }
         Cmd::Export {
             format,
@@ -406,81 +412,85 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardArgs, bool) -> Result<()>
                 .into());
             }
             let store = ctx.open()?;
-            let text = match format {
-                ExportFormat::Json => {
-                    // Streamed from the store, a line per item, into the file or stdout.
-                    let org = store.org()?;
-                    let write = |sink: &mut dyn Write| -> Result<()> {
-                        let mut writer = DocumentWriter::start(sink, &org, None)?;
-                        store.for_each_stored_history(|item, events| -> Result<()> {
-                            let events = events
-                                .iter()
-                                .map(|e| event_json(e.seq, e.at, &e.actor, &e.data))
-                                .collect::<std::io::Result<Vec<String>>>()?;
-                            writer.item(&ItemHead::of_item(item), events)?;
+            store.view(|| -> Result<()> {
+                let text = match format {
+                    ExportFormat::Json => {
+                        // Streamed from the store, a line per item, into the file or stdout.
+                        let org = store.org()?;
+                        let write = |sink: &mut dyn Write| -> Result<()> {
+                            let mut writer = DocumentWriter::start(sink, &org, None)?;
+                            store.for_each_stored_history(|item, events| -> Result<()> {
+                                let events = events
+                                    .iter()
+                                    .map(|e| event_json(e.seq, e.at, &e.actor, &e.data))
+                                    .collect::<std::io::Result<Vec<String>>>()?;
+                                writer.item(&ItemHead::of_item(item), events)?;
+                                Ok(())
+                            })?;
+                            writer.finish()?;
                             Ok(())
-                        })?;
-                        writer.finish()?;
-                        Ok(())
-                    };
-                    match file {
-                        Some(path) => write_atomically_with(&path, write)?,
-                        None => {
-                            let mut buffered = std::io::BufWriter::new(&mut *out);
-                            write(&mut buffered)?;
-                            buffered.flush()?;
+                        };
+                        match file {
+                            Some(path) => write_atomically_with(&path, write)?,
+                            None => {
+                                let mut buffered = std::io::BufWriter::new(&mut *out);
+                                write(&mut buffered)?;
+                                buffered.flush()?;
+                            }
+                        }
+                        return Ok(());
+                    }
+                    // One row per boundary needs the metrics only, not the items.
+                    ExportFormat::Csv if boundaries => {
+                        let metrics = match &snapshot {
+                            Some(key) => store.snapshot(key)?.metrics,
+                            None => crate::domain::metrics::compute(
+                                &store.flow_histories()?,
+                                &store.org()?,
+                                ctx.period(&period)?,
+                            ),
+                        };
+                        crate::export::csv::boundaries(&metrics).context("cannot write the CSV")?
+                    }
+                    report => {
+                        let snap = match &snapshot {
+                            Some(key) => store.snapshot(key)?,
+                            None => store.take_snapshot(
+                                &format!("board at {}", output::local(ctx.now)),
+                                ctx.period(&period)?,
+                            )?,
+                        };
+                        let org = store.org()?;
+                        match report {
+                            ExportFormat::Md => crate::export::markdown::render(&snap, &org),
+                            ExportFormat::Csv => {
+                                crate::export::csv::items(&snap).context("cannot write the CSV")?
+                            }
+                            _ => crate::export::html::render(&snap, &org),
                         }
                     }
-                    return Ok(());
+                };
+                match file {
+                    Some(path) => write_atomically(&path, text.as_bytes())?,
+                    None => out.write_all(text.as_bytes())?,
                 }
-                // One row per boundary needs the metrics only, not the items.
-                ExportFormat::Csv if boundaries => {
-                    let metrics = match &snapshot {
-                        Some(key) => store.snapshot(key)?.metrics,
-                        None => crate::domain::metrics::compute(
-                            &store.flow_histories()?,
-                            &store.org()?,
-                            ctx.period(&period)?,
-                        ),
-                    };
-                    crate::export::csv::boundaries(&metrics).context("cannot write the CSV")?
-                }
-                report => {
-                    let snap = match &snapshot {
-                        Some(key) => store.snapshot(key)?,
-                        None => store.take_snapshot(
-                            &format!("board at {}", output::local(ctx.now)),
-                            ctx.period(&period)?,
-                        )?,
-                    };
-                    let org = store.org()?;
-                    match report {
-                        ExportFormat::Md => crate::export::markdown::render(&snap, &org),
-                        ExportFormat::Csv => {
-                            crate::export::csv::items(&snap).context("cannot write the CSV")?
-                        }
-                        _ => crate::export::html::render(&snap, &org),
-                    }
-                }
-            };
-            match file {
-                Some(path) => write_atomically(&path, text.as_bytes())?,
-                None => out.write_all(text.as_bytes())?,
-            }
-            Ok(())
+                Ok(())
+            })
         }
         Cmd::Stats { period, json } => {
             let store = ctx.open()?;
-            let period = ctx.period(&period)?;
-            let histories = store.flow_histories()?;
-            let org = store.org()?;
-            let metrics = crate::domain::metrics::compute(&histories, &org, period);
-            if json.json {
-                writeln!(out, "{}", to_json_pretty(&metrics)?)?;
-            } else {
-                write!(out, "{}", output::stats_text(&metrics))?;
-            }
-            Ok(())
+            store.view(|| -> Result<()> {
+                let period = ctx.period(&period)?;
+                let histories = store.flow_histories()?;
+                let org = store.org()?;
+                let metrics = crate::domain::metrics::compute(&histories, &org, period);
+                if json.json {
+                    writeln!(out, "{}", to_json_pretty(&metrics)?)?;
+                } else {
+                    write!(out, "{}", output::stats_text(&metrics))?;
+                }
+                Ok(())
+            })
         }
         Cmd::Snapshot(cmd) => snapshot(&ctx, cmd, out),
         Cmd::Access(cmd) => access(&ctx, cmd, out),

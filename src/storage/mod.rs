@@ -161,6 +161,11 @@ trait Backend {
     fn read(&mut self, work: &mut dyn FnMut(&mut dyn Sql) -> Result<()>) -> Result<()>;
     /// Changes whenever anyone commits a change; cheap enough to check every tick.
     fn version(&mut self) -> Result<i64>;
+    /// Opens one read transaction that every read joins until [`Backend::end_view`]:
+    /// a screen or a report made of several reads sees one moment of the board.
+    /// Calls nest.
+    fn begin_view(&mut self) -> Result<()>;
+    fn end_view(&mut self) -> Result<()>;
     /// Tunes the connection for writing a whole board at once.
     fn prepare_bulk_write(&mut self) -> Result<()> {
         Ok(())
@@ -377,6 +382,30 @@ impl Store {
     /// Something to say about the connection (team mode: "reconnecting…").
     pub fn status(&self) -> Option<String> {
         self.backend.borrow().status()
+    }
+
+    /// Runs `read`, whose reads all see the board at one moment (one read transaction),
+    /// however many store calls it makes. Changes are not allowed inside.
+    pub fn view<T, E: From<StoreError>>(
+        &self,
+        read: impl FnOnce() -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        self.backend.borrow_mut().begin_view()?;
+        let out = read();
+        let ended = self.backend.borrow_mut().end_view();
+        let out = out?;
+        ended?;
+        Ok(out)
+    }
+
+    /// Opens a view by hand, for a caller that cannot pass a closure to
+    /// [`Store::view`]; every `begin_view` needs its `end_view`.
+    pub fn begin_view(&self) -> Result<()> {
+        self.backend.borrow_mut().begin_view()
+    }
+
+    pub fn end_view(&self) -> Result<()> {
+        self.backend.borrow_mut().end_view()
     }
 
     /// Changes whenever anyone commits; cheap enough to poll for live updates.

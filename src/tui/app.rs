@@ -229,6 +229,15 @@ impl App {
 
     /// Loads the whole board again (after a change, here or in another process).
     pub fn reload(&mut self) -> Result<()> {
+        // Everything on screen is read at one moment of the board.
+        self.store.begin_view()?;
+        let reloaded = self.reload_in_view();
+        let ended = self.store.end_view();
+        reloaded?;
+        ended
+    }
+
+    fn reload_in_view(&mut self) -> Result<()> {
         self.data_version = self.store.data_version()?;
         self.query.filter.ids = match self.filter_signal {
             Some(code) => {
