@@ -10,6 +10,7 @@ pub mod snapshot;
 pub mod standup;
 pub mod text;
 pub mod time;
+pub mod view;
 
 pub use model::{
     Boundary, Contract, Escalation, Event, EventKind, Item, ItemId, Limbo, State, Team,

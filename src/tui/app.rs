@@ -18,6 +18,7 @@ use super::keys::{Action, action_for};
 use super::triage::Triage;
 use crate::domain::metrics::{Metrics, Period};
 use crate::domain::rules::{Move, permits};
+use crate::domain::view::next_owner;
 
 /// A filter line's terms: split at spaces, except inside double quotes, so that
 /// `owner:"Ann Lee"` names one person (the quotes are dropped).
@@ -782,8 +783,7 @@ impl App {
                 if let Some(item) = current {
                     let next_owner = item
                         .boundary()
-                        .and_then(|(f, t)| self.board.org.boundary(f, t))
-                        .and_then(|b| b.contract.owner.clone());
+                        .and_then(|(f, t)| next_owner(&self.board.org, f, t));
                     if let Err(refusal) = permits(&item, Move::Accept) {
                         self.fail(&short_refusal(&refusal));
                     } else if next_owner.is_none() {

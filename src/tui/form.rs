@@ -5,6 +5,7 @@ use chrono::Local;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::domain::time::parse_due;
+use crate::domain::view::responsible;
 use crate::domain::{Command, Item, Org, Ticks};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,10 +133,6 @@ impl Form {
     /// The form for `kind` on `item`; `Err` says why the action makes no sense here.
     /// `utc` reads and shows times in UTC rather than local time (a fixed clock).
     pub fn for_item(kind: FormKind, item: &Item, org: &Org, utc: bool) -> Result<Form, String> {
-        let contract = item
-            .boundary()
-            .and_then(|(f, t)| org.boundary(f, t))
-            .map(|b| &b.contract);
         let fields = match kind {
             FormKind::NewItem => return Ok(Form::new_item(&item.team)),
             FormKind::SaveSummary => return Err("that form is not about an item".to_string()),
@@ -176,9 +173,7 @@ impl Form {
             }
             FormKind::Accept => vec![Field::text(
                 "Owner",
-                item.owner
-                    .as_deref()
-                    .or(contract.and_then(|c| c.owner.as_deref())),
+                responsible(item, org).name(),
                 false,
                 "defaults to the contract's next owner",
             )],

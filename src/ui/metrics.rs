@@ -33,7 +33,7 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme) {
         .max()
         .unwrap_or(0) as f64;
     for b in &boundaries {
-        let label = fit(&display_safe(&format!("{} → {}", b.from, b.to)), label_w);
+        let label = fit(&display_safe(&b.label()), label_w);
         let median = b.time_in_limbo.median_minutes.unwrap_or(0) as f64;
         let drawn = bar(median, max, bar_w);
         let pad = bar_w.saturating_sub(drawn.chars().count());
@@ -57,7 +57,7 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme) {
         theme.title(),
     ));
     for b in &boundaries {
-        let label = fit(&display_safe(&format!("{} → {}", b.from, b.to)), label_w);
+        let label = fit(&display_safe(&b.label()), label_w);
         let drawn = bar(b.bounce_rate.unwrap_or(0.0), 1.0, bar_w);
         let pad = bar_w.saturating_sub(drawn.chars().count());
         lines.push(Line::from(vec![

@@ -14,11 +14,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
-use crate::domain::attention::{DueStanding, due_standing, lacks_owner, sla_standing};
+use crate::domain::attention::{DueStanding, due_standing};
 use crate::domain::duration::format_duration;
 use crate::domain::history::narrate;
-use crate::domain::rules::describe_state;
 use crate::domain::text::{display_safe, display_safe_multiline, fit};
+use crate::domain::view::{
+    MISSING, Place, Responsible, TermValue, contract_incomplete, crossing, incomplete_note,
+    limbo_time, owner_line, responsible, sla_label, terms,
+};
 use crate::domain::{Boundary, Item, State};
 use crate::tui::app::{App, CARD_ROWS, Screen};
 use crate::tui::board::{Column, ColumnKind};
@@ -303,7 +306,7 @@ fn column_title(column: &Column, app: &App) -> String {
             .org
             .team(team)
             .map_or_else(|| team.clone(), |t| t.name.clone()),
-        ColumnKind::Limbo { from, to } => format!("{} {from} → {to}", theme::LIMBO),
+        ColumnKind::Limbo { from, to } => format!("{} {}", theme::LIMBO, crossing(from, to)),
         ColumnKind::Closed => strings::CLOSED_COLUMN.to_string(),
     }
 }
@@ -337,19 +340,9 @@ fn render_column(
     );
     let counts = match &column.kind {
         ColumnKind::Limbo { from, to } => {
-            let sla = app
-                .board
-                .org
-                .boundary(from, to)
-                .and_then(|b| b.contract.sla())
-                .map_or("no SLA".to_string(), |d| {
-                    format!("SLA {}", format_duration(d))
-                });
-            let incomplete = app
-                .board
-                .org
-                .boundary(from, to)
-                .is_some_and(|b| !b.contract.is_complete());
+            let org = &app.board.org;
+            let sla = sla_label(org.boundary(from, to).and_then(|b| b.contract.sla()));
+            let incomplete = contract_incomplete(org, from, to);
             let mut text = format!("{} waiting · {sla}", column.count);
             if column.breached > 0 {
                 text = format!(
@@ -460,33 +453,27 @@ fn render_card(
     Paragraph::new(line1).render_ref(Rect { height: 1, ..area }, buf);
 
     let mut spans: Vec<Span> = vec![Span::styled("  ", base)];
-    if let Some((standing, age)) = sla_standing(item, &app.board.org, now) {
-        let (style, symbol) = theme.sla(standing);
-        let sla = item
-            .boundary()
-            .and_then(|(f, t)| app.board.org.boundary(f, t))
-            .and_then(|b| b.contract.sla())
+    if let Some(time) = limbo_time(item, &app.board.org, now) {
+        let (style, symbol) = theme.sla(time.standing);
+        let sla = time
+            .sla
             .map_or(String::new(), |s| format!("/{}", format_duration(s)));
         spans.push(Span::styled(
-            format!("{symbol} {}{sla} ", format_duration(age)),
+            format!("{symbol} {}{sla} ", format_duration(time.age)),
             if selected { base } else { style },
         ));
     }
-    let owner = match (&item.owner, item.boundary()) {
-        (Some(o), _) => Some(display_safe(o)),
-        (None, Some((f, t))) => app
-            .board
-            .org
-            .boundary(f, t)
-            .and_then(|b| b.contract.owner.as_ref())
-            .map(|o| format!("→{}", display_safe(o))),
-        (None, None) => None,
+    let who = responsible(item, &app.board.org);
+    let owner = match who {
+        Responsible::Owner(name) => Some(display_safe(name)),
+        Responsible::NextOwner(name) => Some(format!("→{}", display_safe(name))),
+        Responsible::Nobody => None,
     };
     if let Some(o) = owner {
         spans.push(Span::styled(format!("{o} "), base));
     }
     // The same rule as the `no-owner` signal.
-    if item.state.is_open() && lacks_owner(item.owner.is_some(), item.boundary(), &app.board.org) {
+    if item.state.is_open() && who == Responsible::Nobody {
         spans.push(Span::styled(
             format!("{} ", theme::NO_OWNER),
             if selected { base } else { theme.warning() },
@@ -578,33 +565,27 @@ pub(crate) fn local(app: &App, t: DateTime<Utc>) -> String {
     app.clock.show(t)
 }
 
+/// The contract's terms, one a line, a missing one marked.
 pub(crate) fn contract_lines<'a>(b: &Boundary, theme: &Theme) -> Vec<Line<'a>> {
-    let c = &b.contract;
-    let field = |name: &str, value: Option<String>| -> Line<'a> {
-        match value {
-            Some(v) => Line::from(vec![
-                Span::styled(format!("  {name:<12}"), theme.dim()),
-                Span::raw(display_safe(&v)),
-            ]),
-            None => Line::from(vec![
-                Span::styled(format!("  {name:<12}"), theme.dim()),
-                Span::styled("— missing", theme.warning()),
-            ]),
-        }
-    };
-    let mut lines = vec![field("trigger", c.trigger.clone())];
-    if c.definition_of_done.is_empty() {
-        lines.push(field("done when", None));
-    } else {
-        lines.push(Line::styled("  done when", theme.dim()));
-        for (i, entry) in c.definition_of_done.iter().enumerate() {
-            lines.push(Line::raw(format!("    {}. {}", i + 1, display_safe(entry))));
+    let mut lines = Vec::new();
+    for term in terms(&b.contract) {
+        let label = Span::styled(format!("  {:<12}", term.label), theme.dim());
+        match term.value {
+            Some(TermValue::Checklist(entries)) => {
+                lines.push(Line::styled(format!("  {}", term.label), theme.dim()));
+                for (i, entry) in entries.iter().enumerate() {
+                    lines.push(Line::raw(format!("    {}. {}", i + 1, display_safe(entry))));
+                }
+            }
+            Some(TermValue::Text(value)) => {
+                lines.push(Line::from(vec![label, Span::raw(display_safe(&value))]));
+            }
+            None => lines.push(Line::from(vec![
+                label,
+                Span::styled(MISSING, theme.warning()),
+            ])),
         }
     }
-    lines.push(field("outcome", c.outcome.clone()));
-    lines.push(field("next owner", c.owner.clone()));
-    lines.push(field("SLA", c.sla().map(format_duration)));
-    lines.push(field("escalate to", c.escalate_to.clone()));
     lines
 }
 
@@ -621,42 +602,34 @@ fn render_detail(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, now: Da
     );
     let mut lines: Vec<Line> = Vec::new();
     let label = |name: &str| Span::styled(format!("{name:<10}"), theme.dim());
-    let state = match (sla_standing(item, org, now), item.boundary()) {
-        (Some((standing, age)), Some((from, to))) => {
-            let (style, symbol) = theme.sla(standing);
-            let sla = org
-                .boundary(from, to)
-                .and_then(|b| b.contract.sla())
-                .map_or("no SLA".to_string(), |s| {
-                    format!("SLA {}", format_duration(s))
-                });
+    let place = Place::of(item);
+    let state = match (limbo_time(item, org, now), place) {
+        (Some(time), Place::Limbo { .. }) => {
+            let (style, symbol) = theme.sla(time.standing);
             Line::from(vec![
                 label("state"),
-                Span::raw(format!(
-                    "in limbo {} → {} for ",
-                    display_safe(from),
-                    display_safe(to)
-                )),
-                Span::styled(format!("{} ({sla}) {symbol}", format_duration(age)), style),
+                Span::raw(format!("{} for ", display_safe(&place.describe()))),
+                Span::styled(
+                    format!(
+                        "{} ({}) {symbol}",
+                        format_duration(time.age),
+                        sla_label(time.sla)
+                    ),
+                    style,
+                ),
             ])
         }
         _ => Line::from(vec![
             label("state"),
-            Span::raw(display_safe(&describe_state(item))),
+            Span::raw(display_safe(&place.describe_in_full())),
         ]),
     };
     lines.push(state);
-    let owner = match (&item.owner, item.boundary()) {
-        (Some(o), _) => Span::raw(display_safe(o)),
-        (None, Some((f, t))) => match org.boundary(f, t).and_then(|b| b.contract.owner.as_ref()) {
-            Some(next) => Span::raw(format!(
-                "— (next owner per contract: {})",
-                display_safe(next)
-            )),
-            None => Span::styled("— no owner, and the contract names none", theme.warning()),
-        },
-        (None, None) if item.state.is_open() => Span::styled("— no owner", theme.warning()),
-        (None, None) => Span::raw("—"),
+    let (owner, problem) = owner_line(item, org);
+    let owner = if problem {
+        Span::styled(display_safe(&owner), theme.warning())
+    } else {
+        Span::raw(display_safe(&owner))
     };
     lines.push(Line::from(vec![label("owner"), owner]));
     if let Some(due) = item.due {
@@ -699,11 +672,8 @@ fn render_detail(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, now: Da
             format!("Contract {}", display_safe(&b.label())),
             theme.title(),
         )];
-        if !b.contract.is_complete() {
-            heading.push(Span::styled(
-                format!("  incomplete: missing {}", b.contract.missing().join(", ")),
-                theme.warning(),
-            ));
+        if let Some(note) = incomplete_note(&b.contract) {
+            heading.push(Span::styled(format!("  {note}"), theme.warning()));
         }
         lines.push(Line::from(heading));
         lines.extend(contract_lines(b, theme));
@@ -846,15 +816,10 @@ fn render_contracts(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme) {
         ));
     }
     for b in &app.board.org.boundaries {
-        let missing = b.contract.missing();
         let mut heading = vec![Span::styled(display_safe(&b.label()), theme.limbo_header())];
-        if missing.is_empty() {
-            heading.push(Span::styled("  complete", theme.ok()));
-        } else {
-            heading.push(Span::styled(
-                format!("  ✖ incomplete: missing {}", missing.join(", ")),
-                theme.error(),
-            ));
+        match incomplete_note(&b.contract) {
+            None => heading.push(Span::styled("  complete", theme.ok())),
+            Some(note) => heading.push(Span::styled(format!("  ✖ {note}"), theme.error())),
         }
         lines.push(Line::from(heading));
         lines.extend(contract_lines(b, theme));

@@ -7,13 +7,13 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::theme::{self, Theme};
+use super::theme::Theme;
 use super::{RenderRef, contract_lines, local, put};
-use crate::domain::attention::sla_standing;
 use crate::domain::duration::format_duration;
 use crate::domain::history::narrate;
 use crate::domain::rules::describe_state;
 use crate::domain::text::{display_safe, fit};
+use crate::domain::view::{Responsible, limbo_time, responsible};
 use crate::tui::app::App;
 use crate::tui::triage::Triage;
 
@@ -112,21 +112,17 @@ fn render_item(
         theme.title(),
     )];
     let mut state = vec![Span::raw(display_safe(&describe_state(item)))];
-    if let Some((standing, age)) = sla_standing(item, org, now) {
-        let (style, symbol) = theme.sla(standing);
+    if let Some(time) = limbo_time(item, org, now) {
+        let (style, symbol) = theme.sla(time.standing);
         state.push(Span::styled(
-            format!(" for {} {symbol}", format_duration(age)),
+            format!(" for {} {symbol}", format_duration(time.age)),
             style,
         ));
     }
     left.push(Line::from(state));
-    let owner = match (&item.owner, item.boundary()) {
-        (Some(o), _) => format!("owner {}", display_safe(o)),
-        (None, Some((f, t))) => match org.boundary(f, t).and_then(|b| b.contract.owner.as_ref()) {
-            Some(next) => format!("next owner per contract: {}", display_safe(next)),
-            None => theme::NO_OWNER.to_string(),
-        },
-        (None, None) => theme::NO_OWNER.to_string(),
+    let owner = match responsible(item, org) {
+        Responsible::Owner(name) => format!("owner {}", display_safe(name)),
+        other => display_safe(&other.describe()),
     };
     left.push(Line::raw(owner));
     if let Some(due) = item.due {
