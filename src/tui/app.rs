@@ -19,6 +19,7 @@ use super::triage::Triage;
 use crate::domain::metrics::{Metrics, Period};
 use crate::domain::rules::{Move, permits};
 use crate::domain::view::next_owner;
+use crate::ui::strings;
 
 /// A filter line's terms: split at spaces, except inside double quotes, so that
 /// `owner:"Ann Lee"` names one person (the quotes are dropped).
@@ -674,10 +675,9 @@ impl App {
                             self.triage_decided(id, decision_word(kind))?;
                         }
                     }
-                    Err(e) => {
+                    Err(refusal) => {
                         if let Some(form) = &mut self.form {
-                            form.error = Some(e.to_string());
-                            form.confirm_incomplete = None;
+                            form.refused(&refusal);
                         }
                     }
                 }
@@ -832,6 +832,9 @@ impl App {
         let Some(triage) = &self.triage else {
             return Ok(());
         };
+        if file.is_empty() {
+            anyhow::bail!(strings::SUMMARY_NEEDS_FILE);
+        }
         let text = crate::export::standup::markdown(
             &triage.decisions,
             triage.started,
