@@ -7,8 +7,10 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
+use super::contracts::contract_lines;
+use super::detail::reasons_and_note;
 use super::theme::Theme;
-use super::{RenderRef, contract_lines, local, put};
+use super::{RenderRef, local, message_and_keys};
 use crate::domain::duration::format_duration;
 use crate::domain::history::narrate;
 use crate::domain::rules::describe_state;
@@ -72,29 +74,7 @@ pub fn render(
             SUMMARY_KEYS
         }
     };
-    if let Some(message) = &app.message {
-        let style = if message.error {
-            theme.error()
-        } else {
-            theme.ok()
-        };
-        put(
-            buf,
-            area.x,
-            area.y + area.height - 2,
-            &display_safe(&message.text),
-            area.width,
-            style,
-        );
-    }
-    put(
-        buf,
-        area.x,
-        area.y + area.height - 1,
-        keys,
-        area.width,
-        theme.dim(),
-    );
+    message_and_keys(area, buf, app.message.as_ref(), keys, theme);
 }
 
 fn render_item(
@@ -128,7 +108,7 @@ fn render_item(
     if let Some(due) = item.due {
         left.push(Line::raw(format!("due {}", local(app, due))));
     }
-    left.extend(super::reasons_and_note(
+    left.extend(reasons_and_note(
         "Why it needs attention",
         &current.signals,
         item,
