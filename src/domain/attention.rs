@@ -71,6 +71,12 @@ impl SignalCode {
     pub fn parse(text: &str) -> Option<SignalCode> {
         SignalCode::ALL.into_iter().find(|c| c.as_str() == text)
     }
+
+    /// Every code, most urgent first: "overdue, sla-breached, …".
+    pub fn list() -> String {
+        let codes: Vec<&str> = SignalCode::ALL.iter().map(|c| c.as_str()).collect();
+        codes.join(", ")
+    }
 }
 
 /// One reason an item or boundary needs attention.

@@ -10,9 +10,10 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use crate::domain::attention::{Signal, SignalCode, attention, signals};
 use crate::domain::history::narrate;
 use crate::domain::{Command, Event, Item, ItemId};
-use crate::storage::{ItemFilter, Result, Store, When};
+use crate::storage::{Result, Store, When};
 
 use super::board::{Board, COLUMN_ORDER_SETTING, ColumnKind, Query};
+use super::filter::parse_filter;
 use super::form::{Form, FormKind, FormOutcome};
 use super::keys::{Action, action_for};
 use super::triage::Triage;
@@ -20,29 +21,6 @@ use crate::domain::metrics::{Metrics, Period};
 use crate::domain::rules::{Move, permits};
 use crate::domain::view::next_owner;
 use crate::ui::strings;
-
-/// A filter line's terms: split at spaces, except inside double quotes, so that
-/// `owner:"Ann Lee"` names one person (the quotes are dropped).
-fn filter_terms(text: &str) -> Vec<String> {
-    let mut terms = Vec::new();
-    let mut term = String::new();
-    let mut quoted = false;
-    for c in text.chars() {
-        match c {
-            '"' => quoted = !quoted,
-            c if c.is_whitespace() && !quoted => {
-                if !term.is_empty() {
-                    terms.push(std::mem::take(&mut term));
-                }
-            }
-            c => term.push(c),
-        }
-    }
-    if !term.is_empty() {
-        terms.push(term);
-    }
-    terms
-}
 
 pub use crate::clock::Clock;
 
@@ -933,36 +911,17 @@ impl App {
         Ok(())
     }
 
-    /// Applies a filter line: words, and `team:` `owner:` `tag:` `signal:` terms.
+    /// Applies a filter line (see [`parse_filter`]); a bad one leaves the last in place.
     pub fn apply_filter(&mut self, text: &str) -> Result<()> {
-        let mut filter = ItemFilter::default();
-        let mut words = Vec::new();
-        let mut signal = None;
-        let terms = filter_terms(text);
-        for term in terms.iter().map(String::as_str) {
-            match term.split_once(':') {
-                Some(("team", v)) => filter.team = Some(v.to_string()),
-                Some(("owner", v)) => filter.owner = Some(v.to_string()),
-                Some(("tag", v)) => filter.tag = Some(v.to_string()),
-                Some(("signal", v)) => match SignalCode::parse(v) {
-                    Some(code) => signal = Some(code),
-                    None => {
-                        let codes: Vec<&str> = SignalCode::ALL.iter().map(|c| c.as_str()).collect();
-                        self.fail(&format!(
-                            "unknown signal `{v}`; signals: {}",
-                            codes.join(", ")
-                        ));
-                        return Ok(());
-                    }
-                },
-                _ => words.push(term),
+        let filter = match parse_filter(text) {
+            Ok(filter) => filter,
+            Err(refusal) => {
+                self.fail(&refusal.to_string());
+                return Ok(());
             }
-        }
-        if !words.is_empty() {
-            filter.text = Some(words.join(" "));
-        }
-        self.query.filter = filter;
-        self.filter_signal = signal;
+        };
+        self.query.filter = filter.items();
+        self.filter_signal = filter.signal;
         self.filter_text = text.trim().to_string();
         self.rows.clear();
         self.first_column = 0;

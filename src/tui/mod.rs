@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod board;
+pub mod filter;
 pub mod form;
 pub mod keys;
 pub mod triage;

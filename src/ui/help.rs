@@ -60,14 +60,7 @@ pub fn help_lines(theme: &Theme) -> Vec<Line<'static>> {
     lines.push(Line::raw(""));
     lines.push(Line::styled("Filter (/)", theme.title()));
     lines.push(Line::raw(format!("  {}", strings::FILTER_HELP)));
-    lines.push(Line::raw(format!(
-        "  signals: {}",
-        SignalCode::ALL
-            .iter()
-            .map(|c| c.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    )));
+    lines.push(Line::raw(format!("  signals: {}", SignalCode::list())));
     lines
 }
 
