@@ -479,7 +479,7 @@ impl App {
                 self.scroll = 0;
             }
             Action::Skip | Action::Snooze | Action::WriteSummary | Action::SaveSnapshot => {
-                self.fail("that key works in triage: press t to start it");
+                self.fail(strings::TRIAGE_KEY_ON_BOARD);
             }
             Action::Contracts => {
                 self.return_to = Screen::Board;
@@ -498,9 +498,9 @@ impl App {
             Action::ToggleBoundariesOnly => {
                 self.query.boundaries_only = !self.query.boundaries_only;
                 self.say(if self.query.boundaries_only {
-                    "showing only the boundaries (limbo columns); B shows the lanes again"
+                    strings::SHOWING_BOUNDARIES
                 } else {
-                    "showing team lanes and boundaries"
+                    strings::SHOWING_ALL
                 });
                 self.reload()?;
             }
@@ -508,9 +508,9 @@ impl App {
                 self.collapsed_lanes = !self.collapsed_lanes;
                 self.keep_column_visible();
                 self.say(if self.collapsed_lanes {
-                    "team lanes collapsed; Z widens them again"
+                    strings::LANES_COLLAPSED
                 } else {
-                    "team lanes at full width"
+                    strings::LANES_FULL
                 });
             }
             Action::ToggleClosed => {
@@ -532,7 +532,7 @@ impl App {
                 };
                 match team {
                     Some(team) => self.show_form(Form::new_item(&team)),
-                    None => self.fail("move to a team's lane to add an item there"),
+                    None => self.fail(strings::NEW_ITEM_NEEDS_LANE),
                 }
             }
             Action::Send => self.open_form(FormKind::Send)?,
@@ -597,7 +597,7 @@ impl App {
 
     fn open_form(&mut self, kind: FormKind) -> Result<()> {
         let Some(item) = self.target().cloned() else {
-            self.fail("no item selected: move to a card first");
+            self.fail(strings::NO_CARD_SELECTED);
             return Ok(());
         };
         // Say at once what the rules will refuse, instead of after typing a reason.
@@ -685,7 +685,7 @@ impl App {
     fn start_triage(&mut self) -> Result<()> {
         let triage = Triage::start(&self.store, self.now())?;
         if triage.finished {
-            self.say("nothing needs attention: the queue is empty");
+            self.say(strings::QUEUE_EMPTY);
             return Ok(());
         }
         self.triage = Some(triage);
@@ -732,7 +732,7 @@ impl App {
                     self.show_form(form);
                 }
                 Action::Left | Action::Up if !triage.back(&self.store, now)? => {
-                    self.fail("nothing to go back to");
+                    self.fail(strings::NOTHING_TO_GO_BACK_TO);
                 }
                 Action::Help => {
                     self.return_to = Screen::Triage;
@@ -753,7 +753,7 @@ impl App {
             Action::Skip | Action::Right | Action::Down => triage.skip(&self.store, now)?,
             Action::Left | Action::Up => {
                 if !triage.back(&self.store, now)? {
-                    self.fail("this is the first item");
+                    self.fail(strings::FIRST_ITEM);
                 }
             }
             Action::Back | Action::Quit => triage.finished = true,
@@ -801,7 +801,7 @@ impl App {
                 self.screen = Screen::Help;
                 self.scroll = 0;
             }
-            _ => self.fail("in triage: a accept · b bounce · o owner · e escalate · N note · z snooze · space skip · esc end"),
+            _ => self.fail(&format!("in triage: {}", strings::TRIAGE_KEYS)),
         }
         Ok(())
     }
@@ -847,7 +847,7 @@ impl App {
 
     fn undo(&mut self) -> Result<()> {
         let Some((id, seq, line)) = self.last_change.take() else {
-            self.fail("nothing to undo: you have made no change in this session");
+            self.fail(strings::NOTHING_TO_UNDO);
             return Ok(());
         };
         match self.store.undo(id, seq, When::Now(self.clock), &self.actor) {
@@ -875,7 +875,7 @@ impl App {
 
     fn open_detail(&mut self) -> Result<()> {
         if self.selected().is_none() {
-            self.fail("no item selected");
+            self.fail(strings::NO_ITEM_SELECTED);
             return Ok(());
         }
         self.screen = Screen::Detail;
@@ -927,7 +927,7 @@ impl App {
         self.first_column = 0;
         self.reload()?;
         if self.filter_text.is_empty() {
-            self.say("filter cleared");
+            self.say(strings::FILTER_CLEARED);
         } else {
             let shown = self.board.totals.open;
             self.say(&format!("{shown} open items match; esc clears the filter"));
@@ -1004,7 +1004,7 @@ impl App {
         let to = self.column as i64 + by;
         if to < 0 || to >= len || self.query.boundaries_only {
             if self.query.boundaries_only {
-                self.fail("columns are reordered in the full view (B)");
+                self.fail(strings::REORDER_IN_FULL_VIEW);
             }
             return Ok(());
         }
@@ -1027,7 +1027,7 @@ impl App {
         self.store.set_setting(COLUMN_ORDER_SETTING, &text)?;
         self.data_version = self.store.data_version()?;
         self.keep_column_visible();
-        self.say("column order saved");
+        self.say(strings::COLUMN_ORDER_SAVED);
         Ok(())
     }
 }

@@ -62,7 +62,10 @@ pub(super) fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, now
         ));
     }
     if app.query.boundaries_only {
-        title.push(Span::styled("  boundaries only", theme.warning()));
+        title.push(Span::styled(
+            format!("  {}", strings::BOUNDARIES_ONLY),
+            theme.warning(),
+        ));
     }
     let (left, right) = hidden_columns(app);
     if left + right > 0 {
@@ -112,7 +115,7 @@ pub(super) fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, now
         let text = if board.org.teams.is_empty() {
             strings::EMPTY_BOARD.to_string()
         } else {
-            "No columns match this view; B or esc shows everything.".to_string()
+            strings::NO_COLUMNS.to_string()
         };
         Paragraph::new(text)
             .wrap(Wrap { trim: true })
@@ -121,7 +124,7 @@ pub(super) fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, now
         render_columns(body, buf, app, theme, now);
     }
 
-    // Message or filter line, then the keys line.
+    // The filter line while it is typed, else the message; then the keys.
     let message_area = Rect {
         y: area.y + area.height - 2,
         height: 1,
@@ -258,7 +261,7 @@ fn render_column(
                 );
             }
             if incomplete {
-                text.push_str(" · contract incomplete");
+                text.push_str(&format!(" · {}", strings::CONTRACT_INCOMPLETE));
             }
             text
         }

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::theme::Theme;
-use super::{RenderRef, popup};
+use super::{RenderRef, popup, strings};
 use crate::domain::Boundary;
 use crate::domain::text::display_safe;
 use crate::domain::view::{MISSING, TermValue, incomplete_note, terms};
@@ -15,17 +15,18 @@ use crate::tui::app::App;
 
 /// Every boundary's contract, incomplete ones marked.
 pub(super) fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme) {
-    let inner = popup(area, buf, "Handoff contracts · esc closes", 90, area.height);
+    let inner = popup(area, buf, strings::CONTRACTS_TITLE, 90, area.height);
     let mut lines = Vec::new();
     if app.board.org.boundaries.is_empty() {
-        lines.push(Line::raw(
-            "No boundaries yet: add one with baton boundary add FROM TO.",
-        ));
+        lines.push(Line::raw(strings::NO_BOUNDARIES));
     }
     for b in &app.board.org.boundaries {
         let mut heading = vec![Span::styled(display_safe(&b.label()), theme.limbo_header())];
         match incomplete_note(&b.contract) {
-            None => heading.push(Span::styled("  complete", theme.ok())),
+            None => heading.push(Span::styled(
+                format!("  {}", strings::CONTRACT_COMPLETE),
+                theme.ok(),
+            )),
             Some(note) => heading.push(Span::styled(format!("  ✖ {note}"), theme.error())),
         }
         lines.push(Line::from(heading));

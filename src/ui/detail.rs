@@ -9,7 +9,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::contracts::contract_lines;
 use super::theme::{self, Theme};
-use super::{RenderRef, local, popup};
+use super::{RenderRef, local, popup, strings};
 use crate::domain::attention::Signal;
 use crate::domain::duration::format_duration;
 use crate::domain::history::narrate;
@@ -78,7 +78,7 @@ pub(super) fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, now
         }
     }
     lines.extend(reasons_and_note(
-        "Needs attention",
+        strings::NEEDS_ATTENTION,
         &detail.signals,
         item,
         theme,
@@ -116,14 +116,14 @@ pub(super) fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, now
         lines.push(Line::from(vec![
             label("can go to"),
             Span::raw(if out.is_empty() {
-                "nowhere: no boundary leads out of this team".to_string()
+                strings::NOWHERE_TO_GO.to_string()
             } else {
                 out.join(", ")
             }),
         ]));
     }
     lines.push(Line::raw(""));
-    lines.push(Line::styled("History", theme.title()));
+    lines.push(Line::styled(strings::HISTORY, theme.title()));
     for (event, text) in narrate(&detail.events) {
         lines.push(Line::from(vec![
             Span::styled(format!("  {}  ", local(app, event.at)), theme.dim()),
@@ -161,7 +161,7 @@ pub(crate) fn reasons_and_note<'a>(
     }
     if let Some(limbo) = &item.limbo {
         lines.push(Line::raw(""));
-        lines.push(Line::styled("Handoff note", theme.title()));
+        lines.push(Line::styled(strings::HANDOFF_NOTE, theme.title()));
         for l in display_safe_multiline(&limbo.note).lines() {
             lines.push(Line::raw(format!("  {l}")));
         }

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::theme::Theme;
-use super::{RenderRef, popup};
+use super::{RenderRef, popup, strings};
 use crate::domain::text::{display_safe, fit};
 use crate::tui::form::{Field, Form};
 
@@ -70,7 +70,7 @@ pub(super) fn render(area: Rect, buf: &mut Buffer, form: &Form, theme: &Theme) {
                     spans.push(Span::raw(" "));
                 }
                 if focused {
-                    spans.push(Span::styled("←→ choose", theme.dim()));
+                    spans.push(Span::styled(strings::FORM_CHOOSE, theme.dim()));
                 }
                 lines.push(Line::from(spans));
             }
@@ -86,7 +86,7 @@ pub(super) fn render(area: Rect, buf: &mut Buffer, form: &Form, theme: &Theme) {
                 ));
                 if entries.is_empty() {
                     lines.push(Line::styled(
-                        "    (the contract has no definition of done)",
+                        format!("    {}", strings::NO_CHECKLIST),
                         theme.warning(),
                     ));
                 }
@@ -128,23 +128,23 @@ pub(super) fn render(area: Rect, buf: &mut Buffer, form: &Form, theme: &Theme) {
 
 /// The keys a form takes, naming only what its fields use.
 fn form_keys(form: &Form) -> String {
-    let mut keys = vec!["enter submit", "esc cancel"];
+    let mut keys = vec![strings::FORM_SUBMIT, strings::FORM_CANCEL];
     if form.fields.len() > 1 {
-        keys.push("tab next field");
+        keys.push(strings::FORM_NEXT_FIELD);
     }
     if form
         .fields
         .iter()
         .any(|f| matches!(f, Field::Choice { .. }))
     {
-        keys.push("←→ choose");
+        keys.push(strings::FORM_CHOOSE);
     }
     if form
         .fields
         .iter()
         .any(|f| matches!(f, Field::Checklist { .. }))
     {
-        keys.push("space tick · a tick all");
+        keys.push(strings::FORM_TICK);
     }
     keys.join(" · ")
 }

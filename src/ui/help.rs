@@ -14,13 +14,8 @@ use crate::tui::keys::{BINDINGS, Scope};
 /// The help screen's lines, generated from the key map.
 pub fn help_lines(theme: &Theme) -> Vec<Line<'static>> {
     let mut lines = vec![
-        Line::styled(
-            "Baton shows each team's lane and, before it, a ⇢ limbo column for every boundary into it:",
-            theme.plain(),
-        ),
-        Line::raw(
-            "items sent and not yet accepted wait there, with their age against the contract's SLA.",
-        ),
+        Line::styled(strings::HELP_INTRO[0], theme.plain()),
+        Line::raw(strings::HELP_INTRO[1]),
         Line::raw(format!(
             "Marks: {} within SLA · {} at risk · {} breached · {} no SLA · {} escalated · {} incomplete handoff · {} possible duplicate",
             theme::WITHIN,
@@ -34,13 +29,10 @@ pub fn help_lines(theme: &Theme) -> Vec<Line<'static>> {
         Line::raw(""),
     ];
     for (scope, heading) in [
-        (Scope::Everywhere, "Everywhere"),
-        (Scope::Board, "On the board"),
-        (
-            Scope::Item,
-            "On the selected item (board, detail or triage)",
-        ),
-        (Scope::Triage, "In standup triage (t)"),
+        (Scope::Everywhere, strings::HELP_EVERYWHERE),
+        (Scope::Board, strings::HELP_BOARD),
+        (Scope::Item, strings::HELP_ITEM),
+        (Scope::Triage, strings::HELP_TRIAGE),
     ] {
         lines.push(Line::styled(heading, theme.title()));
         let bindings: Vec<_> = BINDINGS
@@ -55,17 +47,17 @@ pub fn help_lines(theme: &Theme) -> Vec<Line<'static>> {
         }
         lines.push(Line::raw(""));
     }
-    lines.push(Line::styled("In forms", theme.title()));
-    lines.push(Line::raw(format!("  {}", strings::FORM_KEYS)));
+    lines.push(Line::styled(strings::HELP_FORMS, theme.title()));
+    lines.push(Line::raw(format!("  {}", strings::FORM_KEYS.join(" · "))));
     lines.push(Line::raw(""));
-    lines.push(Line::styled("Filter (/)", theme.title()));
+    lines.push(Line::styled(strings::HELP_FILTER, theme.title()));
     lines.push(Line::raw(format!("  {}", strings::FILTER_HELP)));
     lines.push(Line::raw(format!("  signals: {}", SignalCode::list())));
     lines
 }
 
 pub(super) fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme) {
-    let inner = popup(area, buf, "Help · esc closes", 90, area.height);
+    let inner = popup(area, buf, strings::HELP_TITLE, 90, area.height);
     Paragraph::new(help_lines(theme))
         .wrap(Wrap { trim: false })
         .scroll((app.scroll, 0))

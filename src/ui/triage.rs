@@ -10,7 +10,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::contracts::contract_lines;
 use super::detail::reasons_and_note;
 use super::theme::Theme;
-use super::{RenderRef, local, message_and_keys};
+use super::{RenderRef, local, message_and_keys, strings};
 use crate::domain::duration::format_duration;
 use crate::domain::history::narrate;
 use crate::domain::rules::describe_state;
@@ -18,12 +18,6 @@ use crate::domain::text::{display_safe, fit};
 use crate::domain::view::{Responsible, limbo_time, responsible};
 use crate::tui::app::App;
 use crate::tui::triage::Triage;
-
-/// The keys of a triage item, on its bottom line.
-/// (The keys used most come first: narrow screens cut the line at the right.)
-pub const TRIAGE_KEYS: &str = "a accept · b bounce · z snooze · space skip · esc end · ? help · o owner · e escalate · N note · ← back";
-pub const SUMMARY_KEYS: &str =
-    "S save snapshot · w write Markdown · esc board · ← last item · q quit";
 
 pub fn render(
     area: Rect,
@@ -67,11 +61,11 @@ pub fn render(
     let keys = match (&triage.current, triage.finished) {
         (Some(current), false) => {
             render_item(body, buf, app, current, theme, now);
-            TRIAGE_KEYS
+            strings::TRIAGE_KEYS
         }
         _ => {
             render_summary(body, buf, triage, theme);
-            SUMMARY_KEYS
+            strings::SUMMARY_KEYS
         }
     };
     message_and_keys(area, buf, app.message.as_ref(), keys, theme);
@@ -109,7 +103,7 @@ fn render_item(
         left.push(Line::raw(format!("due {}", local(app, due))));
     }
     left.extend(reasons_and_note(
-        "Why it needs attention",
+        strings::WHY_ATTENTION,
         &current.signals,
         item,
         theme,
@@ -126,7 +120,7 @@ fn render_item(
         right.extend(contract_lines(b, theme));
         right.push(Line::raw(""));
     }
-    right.push(Line::styled("Latest events", theme.title()));
+    right.push(Line::styled(strings::LATEST_EVENTS, theme.title()));
     let story = narrate(&current.events);
     let recent = &story[story
         .len()
@@ -164,9 +158,9 @@ fn render_item(
 }
 
 fn render_summary(area: Rect, buf: &mut Buffer, triage: &Triage, theme: &Theme) {
-    let mut lines = vec![Line::styled("What was decided", theme.title())];
+    let mut lines = vec![Line::styled(strings::DECIDED, theme.title())];
     if triage.decisions.is_empty() {
-        lines.push(Line::raw("Nothing: no item was walked."));
+        lines.push(Line::raw(strings::NOTHING_WALKED));
     }
     let width = usize::from(area.width);
     for d in &triage.decisions {
