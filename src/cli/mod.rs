@@ -23,9 +23,9 @@ use crate::domain::{Boundary, Command, Contract, Item, State, Team, Ticks};
 use crate::export::json::{BoardDocument, DocumentWriter, History, ItemHead, event_json};
 use crate::storage::Access;
 use crate::storage::{ItemFilter, When};
+use crate::tui::BoardOptions;
 use args::{
-    AccessCmd, BoardArgs, BoundaryCmd, Cli, Cmd, ContractArgs, ExportFormat, SnapshotCmd, StateArg,
-    TeamCmd,
+    AccessCmd, BoundaryCmd, Cli, Cmd, ContractArgs, ExportFormat, SnapshotCmd, StateArg, TeamCmd,
 };
 use output::{item_view, items_text, show_text};
 
@@ -87,31 +87,15 @@ impl ContextArgs for Context {
     }
 }
 
-pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardArgs, bool) -> Result<()>) -> Result<()> {
+pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<()>) -> Result<()> {
     let ctx = Context::from_env(cli.db)?;
     let out = &mut std::io::stdout().lock();
     let Some(command) = cli.command else {
-        return board(
-            &ctx,
-            BoardArgs {
-                print: false,
-                width: None,
-                height: None,
-            },
-            false,
-        );
+        return board(&ctx, BoardOptions::default(), false);
     };
     match command {
-        Cmd::Demo => board(
-            &ctx,
-            BoardArgs {
-                print: false,
-                width: None,
-                height: None,
-            },
-            true,
-        ),
-        Cmd::Board(args) => board(&ctx, args, false),
+        Cmd::Demo => board(&ctx, BoardOptions::default(), true),
+        Cmd::Board(args) => board(&ctx, args.into(), false),
         Cmd::Init { demo } => {
             let mut store = ctx.create()?;
             if demo {

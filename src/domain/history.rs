@@ -1,6 +1,7 @@
 //! An item's history told in words, for `show`, the detail pane and exports.
 
 use super::model::{Event, EventKind};
+use super::view::crossing;
 
 /// One line saying what an event did: "sent to onboarding: “kick-off booked”".
 pub fn describe(event: &Event, team_before: &str) -> String {
@@ -50,7 +51,7 @@ pub fn describe(event: &Event, team_before: &str) -> String {
         EventKind::Sent {
             to, note, unticked, ..
         } => {
-            let mut text = format!("sent {team_before} → {to}: {}", quoted(note));
+            let mut text = format!("sent {}: {}", crossing(team_before, to), quoted(note));
             if !unticked.is_empty() {
                 text.push_str(&format!(
                     " (incomplete handoff, unticked: {})",

@@ -1,9 +1,11 @@
 //! The retro report as Markdown, for a wiki: headline numbers, the worst boundaries
 //! first with small text bars, teams, throughput, and what sits in limbo.
 
+use crate::domain::attention::SlaStanding;
 use crate::domain::metrics::{minutes, percent, worst_first};
 use crate::domain::snapshot::Snapshot;
 use crate::domain::text::{bar, display_safe};
+use crate::domain::view::contract_incomplete;
 use crate::domain::{Org, State};
 
 /// Width of the longest text bar, in characters.
@@ -42,14 +44,15 @@ pub fn render(s: &Snapshot, org: &Org) -> String {
     out.push_str("| boundary | SLA | sent | accepted | bounced | reclaimed | median limbo | 85th pct | max | in limbo now | breach rate | | bounce rate | escalations | incomplete | dropped batons |\n");
     out.push_str("| --- | --- | ---: | ---: | ---: | ---: | --- | --- | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: |\n");
     for b in worst_first(&m.boundaries) {
-        let incomplete = org
-            .boundary(&b.from, &b.to)
-            .is_some_and(|x| !x.contract.is_complete());
+        let incomplete = contract_incomplete(org, &b.from, &b.to);
         out.push_str(&format!(
-            "| {} → {}{} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
-            cell(&b.from),
-            cell(&b.to),
-            if incomplete { " (contract incomplete)" } else { "" },
+            "| {}{} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+            cell(&b.label()),
+            if incomplete {
+                " (contract incomplete)"
+            } else {
+                ""
+            },
             minutes(b.sla_minutes),
             b.sent,
             b.accepted,
@@ -120,7 +123,12 @@ pub fn render(s: &Snapshot, org: &Org) -> String {
                 cell(&r.title),
                 cell(&r.place()),
                 waited,
-                if r.breached { "breached" } else { "within" }
+                if r.breached {
+                    SlaStanding::Breached
+                } else {
+                    SlaStanding::Within
+                }
+                .as_str()
             ));
         }
     }
