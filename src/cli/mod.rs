@@ -678,7 +678,6 @@ fn boundary(ctx: &Context, cmd: BoundaryCmd, out: &mut impl Write) -> Result<()>
                             .iter()
                             .filter(|i| i.boundary() == Some((b.from.as_str(), b.to.as_str())))
                             .count();
-                        let missing = b.contract.missing();
                         vec![
                             display_safe(&b.label()),
                             b.contract
@@ -689,11 +688,8 @@ fn boundary(ctx: &Context, cmd: BoundaryCmd, out: &mut impl Write) -> Result<()>
                                 .as_deref()
                                 .map_or("—".to_string(), display_safe),
                             waiting.to_string(),
-                            if missing.is_empty() {
-                                "complete".to_string()
-                            } else {
-                                format!("incomplete: missing {}", missing.join(", "))
-                            },
+                            crate::domain::view::incomplete_note(&b.contract)
+                                .unwrap_or_else(|| "complete".to_string()),
                         ]
                     })
                     .collect();
