@@ -130,6 +130,7 @@ fn main() -> Result<()> {
             items
                 .iter()
                 .map(|i| (i.id, i.team.as_str(), i.title.as_str())),
+            &Default::default(),
         );
         let join = join.elapsed();
         let duplicates = queue

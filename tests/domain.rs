@@ -4,10 +4,11 @@
 
 use baton::domain::attention::{SignalCode, attention};
 use baton::domain::duration::{format_duration, format_duration_compact, parse_duration};
-use baton::domain::rules::{decide, describe_state, replay};
+use baton::domain::history::describe;
+use baton::domain::rules::{decide, decide_pair, describe_state, replay};
 use baton::domain::time::{format_time, parse_due, parse_time};
 use baton::domain::{
-    Boundary, Command, Contract, DomainError, Event, EventKind, Item, Org, State, Team, Ticks,
+    Boundary, Command, Contract, DomainError, Event, EventKind, Item, Org, Pair, State, Team, Ticks,
 };
 use chrono::{DateTime, Duration, FixedOffset, Utc};
 
@@ -160,7 +161,7 @@ fn commands() -> Vec<(&'static str, Command)> {
         (
             "escalate",
             Command::Escalate {
-                to: None,
+                to: Some("vp-ops".into()),
                 note: None,
             },
         ),
@@ -476,13 +477,31 @@ fn escalation_goes_to_the_contract_contact_and_lasts_until_the_item_moves() {
             None,
             Some("vp-ops"),
         ),
-        // A boundary whose contract names no one.
+        // A boundary whose contract names no one, with someone named.
         (
             Story::new(2, "x", "onboarding", None).then(send_all("support")),
-            None,
-            None,
+            Some("dana"),
+            Some("dana"),
         ),
     ];
+    // Nobody to escalate to is refused, saying how to name someone.
+    let refusals = [
+        (
+            Story::new(2, "x", "onboarding", None).then(send_all("support")),
+            "cannot escalate #2: the contract of onboarding → support names no escalation contact (set one with `baton boundary edit onboarding support --escalate-to PERSON`); name who it goes to with --to PERSON",
+        ),
+        (
+            active(),
+            "cannot escalate #1: it has not crossed a boundary, so no contract names an escalation contact; name who it goes to with --to PERSON",
+        ),
+    ];
+    for (story, want) in refusals {
+        let got = story
+            .try_do(escalate(Some(" ")))
+            .map(|_| ())
+            .map_err(|e| e.to_string());
+        assert_eq!(got, Err(want.to_string()));
+    }
     for (story, to, want) in cases {
         let after = story.then(escalate(to)).item;
         let escalation = after.escalation.expect("escalated");
@@ -1028,5 +1047,334 @@ fn time_edges() {
             .map(format_time)
             .as_deref(),
         Ok("2026-11-20T10:00:00Z")
+    );
+}
+
+/// The codes `attention` raises for a story's item at its next moment.
+fn codes(story: &Story) -> Vec<SignalCode> {
+    attention(
+        std::slice::from_ref(&story.item),
+        &story.org,
+        story.next_at(),
+    )
+    .into_iter()
+    .flat_map(|a| a.signals.into_iter().map(|s| s.code))
+    .collect()
+}
+
+fn dismiss(code: SignalCode) -> Command {
+    Command::Dismiss {
+        code,
+        note: Some("looked at it".into()),
+    }
+}
+
+fn bounce() -> Command {
+    Command::Bounce {
+        reason: "No order form".into(),
+    }
+}
+
+#[test]
+fn a_dismissed_signal_stays_off_until_the_facts_behind_it_change() {
+    use SignalCode::*;
+    // (what raises it, the code, a change that keeps it off, a change that brings it back)
+    let cases: Vec<(Story, SignalCode, Command, Command)> = vec![
+        (
+            in_limbo()
+                .then(bounce())
+                .then(send_all("onboarding"))
+                .then(bounce()),
+            PingPong,
+            // A new handoff is not a new bounce.
+            send_all("onboarding"),
+            bounce(),
+        ),
+        (
+            Story::new(3, "Kick-off", "sales", None),
+            NoOwner,
+            Command::Note("n".into()),
+            Command::SetOwner(None),
+        ),
+        (
+            active().then(Command::Send {
+                to: "onboarding".into(),
+                note: "n".into(),
+                ticks: Ticks::Entries(vec![1]),
+                force: true,
+            }),
+            IncompleteHandoff,
+            Command::Note("n".into()),
+            Command::Reclaim { reason: None },
+        ),
+        (
+            active().then(Command::Edit {
+                title: None,
+                body: None,
+                due: Some(Some(minutes(24 * 60))),
+                tags: None,
+            }),
+            DueSoon,
+            Command::Note("n".into()),
+            Command::Edit {
+                title: None,
+                body: None,
+                due: Some(Some(minutes(30 * 60))),
+                tags: None,
+            },
+        ),
+    ];
+    for (story, code, keeps, renews) in cases {
+        assert!(codes(&story).contains(&code), "{code:?} raised");
+        let dismissed = story.then(dismiss(code));
+        assert!(!codes(&dismissed).contains(&code), "{code:?} dismissed");
+        let kept = dismissed.clone().then(keeps);
+        assert!(!codes(&kept).contains(&code), "{code:?} still off");
+        let renewed = kept.then(renews);
+        if code == IncompleteHandoff {
+            // Reclaimed, it is back unsent: a new forced handoff is what renews it.
+            let again = renewed.then(Command::Send {
+                to: "onboarding".into(),
+                note: "n".into(),
+                ticks: Ticks::Entries(vec![1]),
+                force: true,
+            });
+            assert!(codes(&again).contains(&code), "{code:?} back");
+        } else {
+            assert!(codes(&renewed).contains(&code), "{code:?} back");
+        }
+    }
+}
+
+#[test]
+fn an_escalation_is_closed_by_dismissing_it_and_a_new_one_raises_it_again() {
+    let escalated = in_limbo().then(Command::Escalate {
+        to: None,
+        note: None,
+    });
+    assert!(codes(&escalated).contains(&SignalCode::Escalated));
+    let closed = escalated.then(dismiss(SignalCode::Escalated));
+    assert_eq!(closed.item.escalation, None);
+    assert!(!codes(&closed).contains(&SignalCode::Escalated));
+    assert_eq!(
+        closed.events.last().map(|e| describe(e, "sales")),
+        Some("dismissed escalated: “looked at it”".to_string())
+    );
+    let again = closed.then(Command::Escalate {
+        to: None,
+        note: None,
+    });
+    assert!(codes(&again).contains(&SignalCode::Escalated));
+}
+
+#[test]
+fn facts_cannot_be_dismissed_and_nor_can_what_is_not_raised() {
+    let overdue = active().then(Command::Edit {
+        title: None,
+        body: None,
+        due: Some(Some(minutes(-60))),
+        tags: None,
+    });
+    let breached = {
+        let mut story = in_limbo();
+        story.item.updated_at = minutes(3 * 24 * 60);
+        story
+    };
+    let cases = [
+        (
+            overdue,
+            SignalCode::Overdue,
+            "cannot dismiss overdue on #1: an overdue date is a fact, not a judgement; change the due date or finish the item",
+        ),
+        (
+            breached,
+            SignalCode::SlaBreached,
+            "cannot dismiss sla-breached on #1: a breach is a fact, not a judgement; accept, bounce or reclaim the item, or escalate it",
+        ),
+        (
+            active(),
+            SignalCode::ContractIncomplete,
+            "cannot dismiss contract-incomplete on #1: it belongs to a boundary, not an item; complete the contract with `baton boundary edit`",
+        ),
+        (
+            active(),
+            SignalCode::PingPong,
+            "#1 has no ping-pong signal to dismiss",
+        ),
+        (
+            active(),
+            SignalCode::PossibleDuplicate,
+            "dismissing possible-duplicate on #1 needs the other item of the pair (--with ID)",
+        ),
+        (
+            Story::new(3, "Kick-off", "sales", None).then(dismiss(SignalCode::NoOwner)),
+            SignalCode::NoOwner,
+            "#3: no-owner is already dismissed; it comes back when its facts change",
+        ),
+        (
+            done(),
+            SignalCode::NoOwner,
+            "cannot dismiss a signal of #1: it is done; a closed item raises no signals",
+        ),
+    ];
+    for (story, code, want) in cases {
+        let got = story
+            .try_do(dismiss(code))
+            .map(|_| ())
+            .map_err(|e| e.to_string());
+        assert_eq!(got, Err(want.to_string()), "{code:?}");
+    }
+    assert_eq!(
+        baton::domain::attention::parse_signal("late").map_err(|e| e.to_string()),
+        Err("unknown signal `late` (signals: overdue, sla-breached, escalated, due-soon, sla-at-risk, ping-pong, no-owner, incomplete-handoff, possible-duplicate, contract-incomplete)".to_string())
+    );
+}
+
+#[test]
+fn ticking_the_entries_left_ends_the_incomplete_handoff() {
+    let forced = active().then(Command::Send {
+        to: "onboarding".into(),
+        note: "n".into(),
+        ticks: Ticks::Entries(vec![]),
+        force: true,
+    });
+    let tick = |ticks: Ticks| Command::Tick { ticks, note: None };
+    let one = forced.then(tick(Ticks::Entries(vec![1])));
+    assert_eq!(
+        one.item.incomplete_handoff,
+        vec!["Kick-off date agreed".to_string()]
+    );
+    assert!(codes(&one).contains(&SignalCode::IncompleteHandoff));
+    assert_eq!(
+        one.events.last().map(|e| describe(e, "sales")),
+        Some("ticked after the handoff: “Order form attached”".to_string())
+    );
+    let refusals = [
+        (
+            Ticks::Entries(vec![1]),
+            "#1: definition-of-done entry 1 “Order form attached” is not left to tick (left: 2 “Kick-off date agreed”)",
+        ),
+        (
+            Ticks::Entries(vec![3]),
+            "sales → onboarding has no definition-of-done entry 3 (it has 2)",
+        ),
+    ];
+    for (ticks, want) in refusals {
+        let got = one
+            .try_do(tick(ticks))
+            .map(|_| ())
+            .map_err(|e| e.to_string());
+        assert_eq!(got, Err(want.to_string()));
+    }
+    let all = one.then(tick(Ticks::All));
+    assert!(all.item.incomplete_handoff.is_empty());
+    assert!(!codes(&all).contains(&SignalCode::IncompleteHandoff));
+    assert_eq!(
+        all.try_do(tick(Ticks::All))
+            .map(|_| ())
+            .map_err(|e| e.to_string()),
+        Err("#1 has no unticked definition-of-done entries: nothing to tick".to_string())
+    );
+}
+
+#[test]
+fn a_merged_duplicate_is_closed_into_its_item_and_both_histories_say_so() {
+    let dup = Story::new(2, "ACME renewal", "onboarding", Some("priya"));
+    let canon = active();
+    let [(dup_event, dup_after), (canon_event, canon_after)] = decide_pair(
+        &dup.item,
+        &canon.item,
+        &dup.org,
+        Pair::Merge {
+            note: Some("same request".into()),
+        },
+        minutes(5),
+        "t",
+    )
+    .expect("merged");
+    assert_eq!(dup_after.state, State::Dropped);
+    assert_eq!(dup_after.merged_into, Some(1));
+    assert_eq!(describe_state(&dup_after), "merged into #1");
+    assert_eq!(canon_after.state, State::Active);
+    assert_eq!(
+        describe(&dup_event, "onboarding"),
+        "merged into #1 as a duplicate: “same request”"
+    );
+    assert_eq!(
+        describe(&canon_event, "sales"),
+        "absorbed duplicate #2: “same request”"
+    );
+    let refused = |a: &Item, b: &Item| {
+        decide_pair(a, b, &dup.org, Pair::Merge { note: None }, minutes(5), "t")
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    };
+    assert_eq!(
+        refused(&dup.item, &dup.item),
+        Err("cannot merge #2 into itself; name the item it duplicates".to_string())
+    );
+    assert_eq!(
+        refused(&dup.item, &done().item),
+        Err("cannot merge #2 into #1: #1 is done; merge into an open item".to_string())
+    );
+    assert_eq!(
+        refused(&dup_after, &canon.item),
+        Err(
+            "cannot merge #2: it is merged into #1; only an open item can be merged into another"
+                .to_string()
+        )
+    );
+}
+
+#[test]
+fn two_items_judged_not_duplicates_stop_being_paired_until_one_is_retitled() {
+    let a = active();
+    let b = Story::new(2, "ACME renewal", "onboarding", Some("priya"));
+    let paired = |a: &Item, b: &Item| {
+        attention(&[a.clone(), b.clone()], &org(), minutes(10))
+            .iter()
+            .filter(|x| {
+                x.signals
+                    .iter()
+                    .any(|s| s.code == SignalCode::PossibleDuplicate)
+            })
+            .count()
+    };
+    assert_eq!(paired(&a.item, &b.item), 2);
+    let [(_, a2), (_, b2)] = decide_pair(
+        &a.item,
+        &b.item,
+        &a.org,
+        Pair::NotDuplicates { note: None },
+        minutes(5),
+        "t",
+    )
+    .expect("dismissed");
+    assert_eq!(paired(&a2, &b2), 0);
+    let retitled = Story {
+        org: a.org.clone(),
+        item: b2.clone(),
+        events: Vec::new(),
+    }
+    .then(Command::Edit {
+        title: Some("Renewal ACME".into()),
+        body: None,
+        due: None,
+        tags: None,
+    });
+    assert_eq!(paired(&a2, &retitled.item), 2);
+    let unlike = Story::new(3, "Globex pilot", "support", None);
+    assert_eq!(
+        decide_pair(
+            &a.item,
+            &unlike.item,
+            &a.org,
+            Pair::NotDuplicates { note: None },
+            minutes(5),
+            "t"
+        )
+        .map(|_| ())
+        .map_err(|e| e.to_string()),
+        Err("#1 and #3 are not possible duplicates: only open items of different teams with alike titles are".to_string())
     );
 }

@@ -9,8 +9,9 @@ mod common;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
+use baton::domain::attention::SignalCode;
 use baton::domain::rules::replay;
-use baton::domain::{Boundary, Command, Contract, Org, State, Team, Ticks};
+use baton::domain::{Boundary, Command, Contract, Org, Pair, State, Team, Ticks};
 use baton::export::json::BoardDocument;
 use baton::storage::{ItemFilter, Location, Store, StoreError};
 use chrono::{DateTime, Duration, Utc};
@@ -98,6 +99,13 @@ enum Op {
     Reopen(usize),
     Drop(usize),
     Flag(usize),
+    /// The first item closed as a duplicate of the second.
+    Merge(usize, usize),
+    /// The two items judged not duplicates.
+    NotDuplicates(usize, usize),
+    /// One of the item's signals dismissed, by its index in [`SignalCode::ALL`].
+    Dismiss(usize, usize),
+    Tick(usize),
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -122,7 +130,11 @@ fn op() -> impl Strategy<Value = Op> {
         1 => item.clone().prop_map(Op::Done),
         1 => item.clone().prop_map(Op::Reopen),
         1 => item.clone().prop_map(Op::Drop),
-        1 => item.prop_map(Op::Flag),
+        1 => item.clone().prop_map(Op::Flag),
+        1 => (item.clone(), item.clone()).prop_map(|(a, b)| Op::Merge(a, b)),
+        1 => (item.clone(), item.clone()).prop_map(|(a, b)| Op::NotDuplicates(a, b)),
+        2 => (item.clone(), 0usize..SignalCode::ALL.len()).prop_map(|(i, c)| Op::Dismiss(i, c)),
+        1 => item.prop_map(Op::Tick),
     ]
 }
 
@@ -181,6 +193,31 @@ fn to_command(op: &Op) -> (Option<usize>, Command) {
         Op::Reopen(i) => (Some(*i), Command::Reopen(None)),
         Op::Drop(i) => (Some(*i), Command::Drop("no longer needed".into())),
         Op::Flag(i) => (Some(*i), Command::Flag("dropped baton".into())),
+        Op::Dismiss(i, code) => (
+            Some(*i),
+            Command::Dismiss {
+                code: SignalCode::ALL[*code],
+                note: None,
+            },
+        ),
+        Op::Tick(i) => (
+            Some(*i),
+            Command::Tick {
+                ticks: Ticks::All,
+                note: None,
+            },
+        ),
+        // Decisions about two items: see `to_pair`; as one command, a note.
+        Op::Merge(i, _) | Op::NotDuplicates(i, _) => (Some(*i), Command::Note("pair".into())),
+    }
+}
+
+/// The decisions about two items, with the picks of both.
+fn to_pair(op: &Op) -> Option<(usize, usize, Pair)> {
+    match op {
+        Op::Merge(a, b) => Some((*a, *b, Pair::Merge { note: None })),
+        Op::NotDuplicates(a, b) => Some((*a, *b, Pair::NotDuplicates { note: None })),
+        _ => None,
     }
 }
 
@@ -231,9 +268,35 @@ fn run(store: &mut Store, ops: &[Op]) -> Result<i64, TestCaseError> {
     let mut created = 0i64;
     for (n, op) in ops.iter().enumerate() {
         let at = t0() + Duration::minutes(n as i64);
+        let pick_id = |i: usize| (i as i64 % (created + 1)) + 1;
+        if let Some((a, b, pair)) = to_pair(op) {
+            let (a, b) = (pick_id(a), pick_id(b));
+            let before = (store.item(a).ok(), store.item(b).ok());
+            let counts = |store: &Store| {
+                (
+                    store.events(a).map(|e| e.len()).unwrap_or(0),
+                    store.events(b).map(|e| e.len()).unwrap_or(0),
+                )
+            };
+            let counts_before = counts(store);
+            match store.execute_pair(a, b, pair, at, "prop") {
+                Ok(decided) => {
+                    for (event, item) in decided {
+                        prop_assert_eq!(event.seq, item.events);
+                        prop_assert_eq!(store.item(item.id).ok(), Some(item));
+                    }
+                }
+                Err(StoreError::Domain(_)) => {
+                    prop_assert_eq!((store.item(a).ok(), store.item(b).ok()), before);
+                    prop_assert_eq!(counts(store), counts_before);
+                }
+                Err(other) => return Err(TestCaseError::fail(format!("{op:?}: {other}"))),
+            }
+            continue;
+        }
         let (pick, command) = to_command(op);
         // One past the last item is an unknown id, which must be refused.
-        let id = pick.map(|i| (i as i64 % (created + 1)) + 1);
+        let id = pick.map(pick_id);
         let before = id.and_then(|id| store.item(id).ok());
         let events_before = id.map(|id| store.events(id).map(|e| e.len()).unwrap_or(0));
         match store.execute(id, command, at, "prop") {
@@ -396,4 +459,79 @@ fn export_import_export_is_identical(backend: Backend, ops: &[Op]) -> Result<(),
     .to_json();
     prop_assert_eq!(&first, &third);
     Ok(())
+}
+
+/// Words titles are made of: few, so that random titles often share several.
+const WORDS: [&str; 8] = [
+    "acme",
+    "renewal",
+    "pilot",
+    "globex",
+    "sso",
+    "login",
+    "the",
+    "migration",
+];
+
+/// The closest alike title of another team for every item, comparing every two, with
+/// ties to the lower id: what the prefix-filtered join must find.
+fn duplicates_by_brute_force(
+    open: &[(i64, String, String)],
+    dismissed: &HashSet<(i64, i64)>,
+) -> HashMap<i64, i64> {
+    use baton::domain::attention::{title_words, titles_alike};
+    let similarity = |a: &str, b: &str| {
+        let (a, b) = (title_words(a), title_words(b));
+        let shared = a.iter().filter(|w| b.contains(w)).count();
+        shared as f64 / (a.len() + b.len() - shared) as f64
+    };
+    let mut best = HashMap::new();
+    for (id, team, title) in open {
+        let mut found: Option<(f64, i64)> = None;
+        for (other, other_team, other_title) in open {
+            if other == id
+                || other_team == team
+                || !titles_alike(title, other_title)
+                || dismissed.contains(&(*id.min(other), *id.max(other)))
+            {
+                continue;
+            }
+            let s = similarity(title, other_title);
+            if found.is_none_or(|(fs, fid)| s > fs || (s == fs && *other < fid)) {
+                found = Some((s, *other));
+            }
+        }
+        if let Some((_, other)) = found {
+            best.insert(*id, other);
+        }
+    }
+    best
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    #[test]
+    fn the_duplicate_join_finds_what_comparing_every_two_titles_finds(
+        titles in proptest::collection::vec(
+            (0usize..TEAMS.len(), proptest::collection::vec(0usize..WORDS.len(), 1..6)),
+            0..40,
+        ),
+        dismissed in proptest::collection::vec((1i64..41, 1i64..41), 0..10),
+    ) {
+        let open: Vec<(i64, String, String)> = titles
+            .iter()
+            .enumerate()
+            .map(|(n, (team, words))| {
+                let title: Vec<&str> = words.iter().map(|w| WORDS[*w]).collect();
+                (n as i64 + 1, TEAMS[*team].to_string(), title.join(" "))
+            })
+            .collect();
+        let dismissed: HashSet<(i64, i64)> =
+            dismissed.into_iter().map(|(a, b)| (a.min(b), a.max(b))).collect();
+        let joined = baton::domain::attention::possible_duplicates(
+            open.iter().map(|(id, team, title)| (*id, team.as_str(), title.as_str())),
+            &dismissed,
+        );
+        prop_assert_eq!(joined, duplicates_by_brute_force(&open, &dismissed));
+    }
 }

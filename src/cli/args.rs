@@ -326,9 +326,71 @@ pub enum Cmd {
         at: At,
     },
 
+    /// Close an item as a duplicate of another: both histories point at each other
+    #[command(
+        after_help = "Example:\n  baton merge 57 --into 42 --note \"Same customer request, raised twice\""
+    )]
+    Merge {
+        /// The duplicate, which is closed (42 or #42)
+        #[arg(value_parser = parse_id)]
+        id: i64,
+        /// The item it duplicates, which stays open
+        #[arg(long, value_name = "ID", value_parser = parse_id)]
+        into: i64,
+        #[arg(long, value_name = "TEXT")]
+        note: Option<String>,
+        #[command(flatten)]
+        at: At,
+    },
+
+    /// Say a signal is not a problem: it stays off until the facts behind it change
+    #[command(
+        after_help = "Examples:\n  baton dismiss 42 ping-pong --note \"Scope agreed on the call\"\n  baton dismiss 42 possible-duplicate --with 57\n  baton dismiss 42 escalated --note \"Dana unblocked it\"\n\nsla-breached and overdue are facts and cannot be dismissed."
+    )]
+    Dismiss {
+        /// Item id (42 or #42)
+        #[arg(value_parser = parse_id)]
+        id: i64,
+        /// The signal's code, as `baton attention` shows it
+        code: String,
+        /// For possible-duplicate: the other item of the pair
+        #[arg(long, value_name = "ID", value_parser = parse_id)]
+        with: Option<i64>,
+        #[arg(long, value_name = "TEXT")]
+        note: Option<String>,
+        #[command(flatten)]
+        at: At,
+    },
+
+    /// Record definition-of-done entries completed after a forced handoff
+    #[command(
+        after_help = "Examples:\n  baton tick 42 --done 2\n  baton tick 42 --all-done --note \"Order form attached today\""
+    )]
+    #[command(group(clap::ArgGroup::new("entries").required(true).args(["all_done", "done"])))]
+    Tick {
+        /// Item id (42 or #42)
+        #[arg(value_parser = parse_id)]
+        id: i64,
+        /// Every entry left unticked is done now
+        #[arg(long, conflicts_with = "done")]
+        all_done: bool,
+        /// Entry N of the contract's checklist is done (1-based; repeat for more)
+        #[arg(long = "done", value_name = "N")]
+        done: Vec<usize>,
+        #[arg(long, value_name = "TEXT")]
+        note: Option<String>,
+        #[command(flatten)]
+        at: At,
+    },
+
     /// What needs attention, most urgent first, with the reasons in words
-    #[command(after_help = "Examples:\n  baton attention\n  baton attention --json")]
+    #[command(
+        after_help = "Examples:\n  baton attention\n  baton attention --team onboarding\n  baton attention --json"
+    )]
     Attention {
+        /// Only items this team holds, or that wait in limbo to come to it
+        #[arg(long, value_name = "KEY")]
+        team: Option<String>,
         #[command(flatten)]
         json: Json,
     },

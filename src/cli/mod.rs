@@ -14,12 +14,12 @@ pub use crate::context::{
     Context, DEMO, default_db, demo_document, import_document, write_atomically,
     write_atomically_with,
 };
-use crate::domain::attention::{attention, contract_signals};
+use crate::domain::attention::{SignalCode, attention, contract_signals, for_team, parse_signal};
 use crate::domain::duration::parse_duration;
 use crate::domain::metrics::Period;
 use crate::domain::text::{display_safe, to_json_pretty};
 use crate::domain::time::{parse_due, parse_time};
-use crate::domain::{Boundary, Command, Contract, Item, State, Team, Ticks};
+use crate::domain::{Boundary, Command, Contract, DomainError, Item, Pair, State, Team, Ticks};
 use crate::export::json::{BoardDocument, DocumentWriter, History, ItemHead, event_json};
 use crate::storage::Access;
 use crate::storage::{ItemFilter, When};
@@ -360,12 +360,48 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
             };
             change(&ctx, id, Command::Snooze(until), &at, out)
         }
-        Cmd::Attention { json } => {
+        Cmd::Merge { id, into, note, at } => pair(&ctx, id, into, Pair::Merge { note }, &at, out),
+        Cmd::Dismiss {
+            id,
+            code,
+            with,
+            note,
+            at,
+        } => {
+            let code = parse_signal(&code)?;
+            match with {
+                Some(other) if code == SignalCode::PossibleDuplicate => {
+                    pair(&ctx, id, other, Pair::NotDuplicates { note }, &at, out)
+                }
+                Some(_) => Err(DomainError::OtherOnlyForDuplicate(code.as_str()).into()),
+                None => change(&ctx, id, Command::Dismiss { code, note }, &at, out),
+            }
+        }
+        Cmd::Tick {
+            id,
+            all_done,
+            done,
+            note,
+            at,
+        } => {
+            let ticks = if all_done {
+                Ticks::All
+            } else {
+                Ticks::Entries(done)
+            };
+            change(&ctx, id, Command::Tick { ticks, note }, &at, out)
+        }
+        Cmd::Attention { team, json } => {
             let store = ctx.open()?;
             store.view(|| -> Result<()> {
-                let org = store.org()?;
+                let mut org = store.org()?;
                 let items = store.open_items()?;
-                let queue = attention(&items, &org, ctx.now);
+                let mut queue = attention(&items, &org, ctx.now);
+                if let Some(team) = &team {
+                    org.require_team(team)?;
+                    queue = for_team(queue, &items, team);
+                    org.boundaries.retain(|b| b.from == *team || b.to == *team);
+                }
                 if json.json {
                     writeln!(out, "{}", to_json_pretty(&queue)?)?;
                 } else {
@@ -565,6 +601,33 @@ fn change(
         display_safe(&line),
         display_safe(&crate::domain::rules::describe_state(&item))
     )?;
+    Ok(())
+}
+
+/// A decision about two items; prints each one's new line of history.
+fn pair(
+    ctx: &Context,
+    id: i64,
+    other: i64,
+    decision: Pair,
+    at: &args::At,
+    out: &mut impl Write,
+) -> Result<()> {
+    let when = ctx.when(at)?;
+    let mut store = ctx.open()?;
+    let decided = store.execute_pair(id, other, decision, when, &ctx.actor)?;
+    for (_, item) in &decided {
+        let events = store.events(item.id)?;
+        if let Some((_, line)) = crate::domain::history::narrate(&events).last() {
+            writeln!(
+                out,
+                "#{} {}  [{}]",
+                item.id,
+                display_safe(line),
+                display_safe(&crate::domain::rules::describe_state(item))
+            )?;
+        }
+    }
     Ok(())
 }
 

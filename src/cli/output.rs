@@ -20,6 +20,9 @@ pub struct ItemView<'a> {
     pub team: &'a str,
     pub owner: Option<&'a str>,
     pub state: State,
+    /// A dropped item closed as a duplicate: the item it was merged into.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merged_into: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub boundary: Option<BoundaryPair<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -50,6 +53,7 @@ pub fn item_view<'a>(item: &'a Item, org: &Org, now: DateTime<Utc>) -> ItemView<
         team: &item.team,
         owner: item.owner.as_deref(),
         state: item.state,
+        merged_into: item.merged_into,
         boundary: item.boundary().map(|(from, to)| BoundaryPair { from, to }),
         sent_at: item.limbo.as_ref().map(|l| l.sent_at),
         limbo_minutes: time.map(|t| t.age.num_minutes()),

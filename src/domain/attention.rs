@@ -2,13 +2,14 @@
 //!
 //! [`attention`] is the one function behind `baton attention` and standup triage.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Duration, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
+use super::DomainError;
 use super::duration::format_duration;
-use super::model::{Item, ItemId};
+use super::model::{Dismissal, Item, ItemId};
 use super::rules::Org;
 use super::view::{LimboTime, Place, lacks_owner, limbo_time, sla_label};
 
@@ -24,7 +25,7 @@ pub const DUPLICATE_SIMILARITY: f64 = 0.6;
 const DUPLICATE_POSTING_CAP: usize = 256;
 
 /// The stable codes of the attention signals, most urgent first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SignalCode {
     Overdue,
@@ -77,6 +78,11 @@ impl SignalCode {
         let codes: Vec<&str> = SignalCode::ALL.iter().map(|c| c.as_str()).collect();
         codes.join(", ")
     }
+}
+
+/// A signal's code as a person types it, refused in words when there is none.
+pub fn parse_signal(text: &str) -> Result<SignalCode, DomainError> {
+    SignalCode::parse(text.trim()).ok_or_else(|| DomainError::UnknownSignal(text.to_string()))
 }
 
 /// One reason an item or boundary needs attention.
@@ -178,11 +184,10 @@ pub fn next_standup(now: DateTime<Utc>) -> DateTime<Utc> {
 /// The attention queue over the open items given, most urgent first. Items snoozed
 /// past `now` are left out until their snooze ends. Standup triage walks this queue.
 pub fn attention(items: &[Item], org: &Org, now: DateTime<Utc>) -> Vec<Attention> {
+    let open = || items.iter().filter(|i| i.state.is_open());
     let duplicates = possible_duplicates(
-        items
-            .iter()
-            .filter(|i| i.state.is_open())
-            .map(|i| (i.id, i.team.as_str(), i.title.as_str())),
+        open().map(|i| (i.id, i.team.as_str(), i.title.as_str())),
+        &dismissed_pairs(open().map(|i| (i.id, i.dismissed.as_slice()))),
     );
     let titles: HashMap<ItemId, &Item> = items.iter().map(|i| (i.id, i)).collect();
     let mut queue: Vec<Attention> = items
@@ -204,10 +209,22 @@ pub fn attention(items: &[Item], org: &Org, now: DateTime<Utc>) -> Vec<Attention
     queue
 }
 
+/// The part of `queue` a team must decide: items it holds, or that wait in limbo to
+/// come to it (the rule of [`Place::team_to_act`]).
+pub fn for_team(queue: Vec<Attention>, items: &[Item], team: &str) -> Vec<Attention> {
+    let acts: HashSet<ItemId> = items
+        .iter()
+        .filter(|i| Place::of(i).team_to_act() == Some(team))
+        .map(|i| i.id)
+        .collect();
+    queue.into_iter().filter(|a| acts.contains(&a.id)).collect()
+}
+
 /// Every signal of one open item, most urgent first; `like` is the other team's item
 /// its title resembles, when [`possible_duplicates`] found one.
 pub fn signals(item: &Item, org: &Org, now: DateTime<Utc>, like: Option<&Item>) -> Vec<Signal> {
     let mut signals = item_signals(item, org, now);
+    signals.retain(|s| !item.dismissed.iter().any(|d| d.code == s.code));
     if let Some(other) = like {
         signals.push(Signal {
             code: SignalCode::PossibleDuplicate,
@@ -220,6 +237,45 @@ pub fn signals(item: &Item, org: &Org, now: DateTime<Utc>, like: Option<&Item>) 
     }
     signals.sort_by_key(|s| (s.code, -s.weight));
     signals
+}
+
+/// Whether the item's own facts raise signal `code` at `now`, dismissed or not
+/// (`possible-duplicate`, which needs the other items, never).
+pub fn raised(item: &Item, org: &Org, now: DateTime<Utc>, code: SignalCode) -> bool {
+    item.state.is_open() && item_signals(item, org, now).iter().any(|s| s.code == code)
+}
+
+/// Pairs of items that dismissed each other as possible duplicates, lower id first.
+/// Both sides must still hold the dismissal: retitling either brings the pair back.
+pub fn dismissed_pairs<'a>(
+    items: impl IntoIterator<Item = (ItemId, &'a [Dismissal])>,
+) -> HashSet<(ItemId, ItemId)> {
+    let mut one_side: HashSet<(ItemId, ItemId)> = HashSet::new();
+    let mut pairs = HashSet::new();
+    for (id, dismissed) in items {
+        for other in dismissed
+            .iter()
+            .filter(|d| d.code == SignalCode::PossibleDuplicate)
+            .filter_map(|d| d.with)
+        {
+            if one_side.contains(&(other, id)) {
+                pairs.insert((id.min(other), id.max(other)));
+            } else {
+                one_side.insert((id, other));
+            }
+        }
+    }
+    pairs
+}
+
+/// Whether two titles are alike enough to make their items possible duplicates: at
+/// least two shared words, and Jaccard similarity over words of [`DUPLICATE_SIMILARITY`]
+/// or more. [`possible_duplicates`] finds the same pairs without comparing every two.
+pub fn titles_alike(a: &str, b: &str) -> bool {
+    let (a, b) = (title_words(a), title_words(b));
+    let shared = a.iter().filter(|w| b.contains(w)).count();
+    let union = a.len() + b.len() - shared;
+    shared >= 2 && shared as f64 / union as f64 >= DUPLICATE_SIMILARITY
 }
 
 fn item_signals(item: &Item, org: &Org, now: DateTime<Utc>) -> Vec<Signal> {
@@ -352,8 +408,11 @@ pub fn title_words(title: &str) -> Vec<String> {
 /// with Jaccard ≥ t must share a word among the rarest `|x| - ⌈t·|x|⌉ + 1` of each,
 /// so only those are indexed, and very common words are capped; the work grows with
 /// the number of items, not its square.
+/// Pairs in `dismissed` (lower id first, as [`dismissed_pairs`] gives them) are not
+/// matched.
 pub fn possible_duplicates<'a>(
     open: impl IntoIterator<Item = (ItemId, &'a str, &'a str)>,
+    dismissed: &HashSet<(ItemId, ItemId)>,
 ) -> HashMap<ItemId, ItemId> {
     let open: Vec<(ItemId, &str, &str)> = open.into_iter().collect();
     let titles: Vec<Vec<String>> = open
@@ -426,7 +485,11 @@ pub fn possible_duplicates<'a>(
                 };
                 let union = set.len() + other.len() - shared;
                 let similarity = shared as f64 / union as f64;
-                if shared >= 2 && similarity >= DUPLICATE_SIMILARITY {
+                let (a, b) = (open[x].0, open[y].0);
+                if shared >= 2
+                    && similarity >= DUPLICATE_SIMILARITY
+                    && (dismissed.is_empty() || !dismissed.contains(&(a.min(b), a.max(b))))
+                {
                     for (a, b) in [(open[x].0, open[y].0), (open[y].0, open[x].0)] {
                         let better = best
                             .get(&a)

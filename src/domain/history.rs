@@ -93,7 +93,36 @@ pub fn describe(event: &Event, team_before: &str) -> String {
         EventKind::Snoozed { until } => {
             format!("snoozed until {} UTC", until.format("%Y-%m-%d %H:%M"))
         }
+        EventKind::Merged { into, note } => with_note(
+            format!("{} as a duplicate", super::view::merged_into(*into)),
+            note,
+        ),
+        EventKind::Absorbed { from, note } => {
+            with_note(format!("absorbed duplicate #{from}"), note)
+        }
+        EventKind::Dismissed { code, with, note } => {
+            let what = match with {
+                Some(other) => format!("dismissed {} with #{other}", code.as_str()),
+                None => format!("dismissed {}", code.as_str()),
+            };
+            with_note(what, note)
+        }
+        EventKind::Ticked { entries, note } => {
+            let quoted: Vec<String> = entries.iter().map(|e| quoted(e)).collect();
+            with_note(
+                format!("ticked after the handoff: {}", quoted.join(", ")),
+                note,
+            )
+        }
         EventKind::Undone { seq } => format!("undid change {seq}"),
+    }
+}
+
+/// "dismissed escalated: “handled in the weekly”".
+fn with_note(text: String, note: &Option<String>) -> String {
+    match note {
+        Some(note) => format!("{text}: “{note}”"),
+        None => text,
     }
 }
 
@@ -120,7 +149,9 @@ pub fn narrate(events: &[Event]) -> Vec<(&Event, String)> {
                 EventKind::Created { team: t, .. } => Some((t.clone(), None)),
                 EventKind::Sent { to, .. } => Some((team, Some(to.clone()))),
                 EventKind::Accepted { .. } => Some((pending_to.unwrap_or(team), None)),
-                EventKind::Bounced { .. } | EventKind::Reclaimed { .. } => Some((team, None)),
+                EventKind::Bounced { .. }
+                | EventKind::Reclaimed { .. }
+                | EventKind::Merged { .. } => Some((team, None)),
                 _ => Some((team, pending_to)),
             };
             if let Some(state) = next {

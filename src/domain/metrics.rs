@@ -57,13 +57,18 @@ impl Flow {
             EventKind::Escalated { .. } => Flow::Escalated,
             EventKind::Done { .. } => Flow::Done,
             EventKind::Reopened { .. } => Flow::Reopened,
-            EventKind::Dropped { .. } => Flow::Dropped,
+            // A merged duplicate is closed without being done here: its work goes on
+            // in the item it was merged into.
+            EventKind::Dropped { .. } | EventKind::Merged { .. } => Flow::Dropped,
             EventKind::Flagged { .. } => Flow::Flagged,
             EventKind::Undone { seq } => Flow::Undone { seq: *seq },
             EventKind::Edited { .. }
             | EventKind::Owner { .. }
             | EventKind::Noted { .. }
-            | EventKind::Snoozed { .. } => Flow::Other,
+            | EventKind::Snoozed { .. }
+            | EventKind::Absorbed { .. }
+            | EventKind::Dismissed { .. }
+            | EventKind::Ticked { .. } => Flow::Other,
         }
     }
 }

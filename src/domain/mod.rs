@@ -13,9 +13,9 @@ pub mod time;
 pub mod view;
 
 pub use model::{
-    Boundary, Contract, Escalation, Event, EventKind, Item, ItemId, Limbo, State, Team,
+    Boundary, Contract, Dismissal, Escalation, Event, EventKind, Item, ItemId, Limbo, State, Team,
 };
-pub use rules::{Command, Org, Ticks};
+pub use rules::{Command, Org, Pair, Ticks};
 
 use chrono::{DateTime, Utc};
 
@@ -95,6 +95,45 @@ pub enum DomainError {
         "#{id}: cannot undo change {seq}: only the item's last change can be undone, and not its creation"
     )]
     CannotUndo { id: ItemId, seq: u32 },
+    #[error("cannot merge #{0} into itself; name the item it duplicates")]
+    MergeIntoItself(ItemId),
+    #[error("cannot merge #{id} into #{into}: #{into} is {state}; merge into an open item")]
+    MergeIntoClosed {
+        id: ItemId,
+        into: ItemId,
+        state: String,
+    },
+    #[error("unknown signal `{0}` (signals: {list})", list = attention::SignalCode::list())]
+    UnknownSignal(String),
+    #[error("cannot dismiss {code} on #{id}: {rule}")]
+    Undismissable {
+        id: ItemId,
+        code: &'static str,
+        rule: &'static str,
+    },
+    #[error("#{id} has no {code} signal to dismiss")]
+    NoSuchSignal { id: ItemId, code: &'static str },
+    #[error("#{id}: {code} is already dismissed; it comes back when its facts change")]
+    AlreadyDismissed { id: ItemId, code: &'static str },
+    #[error("dismissing possible-duplicate on #{0} needs the other item of the pair (--with ID)")]
+    DuplicateNeedsOther(ItemId),
+    #[error("--with names the other item of a possible-duplicate, not of {0}")]
+    OtherOnlyForDuplicate(&'static str),
+    #[error(
+        "#{id} and #{other} are not possible duplicates: only open items of different teams with alike titles are"
+    )]
+    NotDuplicates { id: ItemId, other: ItemId },
+    #[error("#{0} has no unticked definition-of-done entries: nothing to tick")]
+    NothingToTick(ItemId),
+    #[error("#{id}: definition-of-done entry {entry} “{text}” is not left to tick (left: {left})")]
+    NotLeftToTick {
+        id: ItemId,
+        entry: usize,
+        text: String,
+        left: String,
+    },
+    #[error("cannot escalate #{id}: {reason}; name who it goes to with --to PERSON")]
+    NoEscalationContact { id: ItemId, reason: String },
 }
 
 /// The largest item id: 2^53, so every id is exact in JSON readers that use doubles.

@@ -3,6 +3,8 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::attention::SignalCode;
+
 pub type ItemId = i64;
 
 /// A team: a short key people type (`sales`), a display name and an optional lead.
@@ -126,6 +128,16 @@ pub struct Escalation {
     pub to: Option<String>,
 }
 
+/// A signal someone looked at and judged not a problem: off until the facts behind it
+/// change (see [`super::rules::apply`] for which events bring each back).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dismissal {
+    pub code: SignalCode,
+    /// For `possible-duplicate`: the other item of the pair.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub with: Option<ItemId>,
+}
+
 /// The current state of an item, as its event log says.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Item {
@@ -161,6 +173,12 @@ pub struct Item {
     pub snoozed_until: Option<DateTime<Utc>>,
     /// How many events the item has; the next event's sequence number is this plus one.
     pub events: u32,
+    /// Closed as a duplicate of this item (the item is then dropped).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged_into: Option<ItemId>,
+    /// Signals judged not a problem, until their facts change.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dismissed: Vec<Dismissal>,
 }
 
 impl Item {
@@ -273,6 +291,33 @@ pub enum EventKind {
     Snoozed {
         until: DateTime<Utc>,
     },
+    /// Closed as a duplicate of item `into`, whose history gets an `absorbed` event.
+    Merged {
+        into: ItemId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+    /// Item `from` was closed as a duplicate of this one.
+    Absorbed {
+        from: ItemId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+    /// Someone looked at signal `code` and judged it not a problem (for
+    /// `possible-duplicate`, the pair with item `with`).
+    Dismissed {
+        code: SignalCode,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        with: Option<ItemId>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+    /// Definition-of-done entries left unticked by a forced handoff, done since.
+    Ticked {
+        entries: Vec<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
     /// Takes back the item's last change (event `seq`), as if it had not happened;
     /// both stay in the log.
     Undone {
@@ -298,6 +343,10 @@ impl EventKind {
             EventKind::Dropped { .. } => "dropped",
             EventKind::Flagged { .. } => "flagged",
             EventKind::Snoozed { .. } => "snoozed",
+            EventKind::Merged { .. } => "merged",
+            EventKind::Absorbed { .. } => "absorbed",
+            EventKind::Dismissed { .. } => "dismissed",
+            EventKind::Ticked { .. } => "ticked",
             EventKind::Undone { .. } => "undone",
         }
     }
@@ -309,6 +358,9 @@ impl EventKind {
             EventKind::Noted { .. } => "given a note",
             EventKind::Done { .. } => "marked done",
             EventKind::Undone { .. } => "changed back (undo)",
+            EventKind::Absorbed { .. } => "given a duplicate",
+            EventKind::Dismissed { .. } => "given a dismissal",
+            EventKind::Ticked { .. } => "ticked",
             other => other.name(),
         }
     }

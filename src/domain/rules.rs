@@ -7,7 +7,10 @@
 use chrono::{DateTime, Utc};
 
 use super::DomainError;
-use super::model::{Boundary, Escalation, Event, EventKind, Item, ItemId, Limbo, State, Team};
+use super::attention::{SignalCode, raised, titles_alike};
+use super::model::{
+    Boundary, Dismissal, Escalation, Event, EventKind, Item, ItemId, Limbo, State, Team,
+};
 
 /// The teams and boundaries an item moves between.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -166,6 +169,17 @@ pub enum Command {
     Drop(String),
     Flag(String),
     Snooze(DateTime<Utc>),
+    /// Someone looked at one of the item's signals and judged it not a problem (a
+    /// `possible-duplicate` concerns two items: see [`Pair::NotDuplicates`]).
+    Dismiss {
+        code: SignalCode,
+        note: Option<String>,
+    },
+    /// Definition-of-done entries, left unticked by a forced handoff, done since.
+    Tick {
+        ticks: Ticks,
+        note: Option<String>,
+    },
     /// Change what the item says; `None` leaves a field as it is, `due: Some(None)`
     /// clears the due date.
     Edit {
@@ -302,9 +316,87 @@ pub fn decide(
         },
         Command::Escalate { to, note } => {
             let current = existing(item, id)?;
-            let contact = non_blank(to).or_else(|| escalation_contact(current, org));
+            permits(current, Move::Escalate)?;
+            let Some(contact) = non_blank(to).or_else(|| escalation_contact(current, org)) else {
+                return Err(DomainError::NoEscalationContact {
+                    id,
+                    reason: no_contact_reason(current),
+                });
+            };
             EventKind::Escalated {
-                to: contact,
+                to: Some(contact),
+                note: non_blank(note),
+            }
+        }
+        Command::Dismiss { code, note } => {
+            let current = existing(item, id)?;
+            permits(current, Move::Dismiss)?;
+            if let Some(error) = undismissable(id, code) {
+                return Err(error);
+            }
+            if code == SignalCode::PossibleDuplicate {
+                return Err(DomainError::DuplicateNeedsOther(id));
+            }
+            if current.dismissed.iter().any(|d| d.code == code) {
+                return Err(DomainError::AlreadyDismissed {
+                    id,
+                    code: code.as_str(),
+                });
+            }
+            if !raised(current, org, at, code) {
+                return Err(DomainError::NoSuchSignal {
+                    id,
+                    code: code.as_str(),
+                });
+            }
+            EventKind::Dismissed {
+                code,
+                with: None,
+                note: non_blank(note),
+            }
+        }
+        Command::Tick { ticks, note } => {
+            let current = existing(item, id)?;
+            permits(current, Move::Tick)?;
+            let left = &current.incomplete_handoff;
+            if left.is_empty() {
+                return Err(DomainError::NothingToTick(id));
+            }
+            let entries = match ticks {
+                Ticks::All => left.clone(),
+                Ticks::Entries(numbers) => {
+                    if numbers.is_empty() {
+                        return Err(DomainError::Required(
+                            "the entries done (--done N… or --all-done)",
+                        ));
+                    }
+                    let (label, checklist) = governing_checklist(current, org);
+                    let mut entries: Vec<String> = Vec::new();
+                    for n in numbers {
+                        let Some(text) = n.checked_sub(1).and_then(|i| checklist.get(i)) else {
+                            return Err(DomainError::NoSuchChecklistEntry {
+                                entry: n,
+                                boundary: label,
+                                count: checklist.len(),
+                            });
+                        };
+                        if !left.contains(text) {
+                            return Err(DomainError::NotLeftToTick {
+                                id,
+                                entry: n,
+                                text: text.clone(),
+                                left: numbered(left, checklist),
+                            });
+                        }
+                        if !entries.contains(text) {
+                            entries.push(text.clone());
+                        }
+                    }
+                    entries
+                }
+            };
+            EventKind::Ticked {
+                entries,
                 note: non_blank(note),
             }
         }
@@ -333,6 +425,161 @@ pub fn decide(
     };
     let next = apply(item, id, org, &event)?;
     Ok((event, next))
+}
+
+/// What two items go through together: each history records its side.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pair {
+    /// The first item is closed as a duplicate of the second.
+    Merge { note: Option<String> },
+    /// The two are not duplicates: `possible-duplicate` stops for the pair until either
+    /// is retitled.
+    NotDuplicates { note: Option<String> },
+}
+
+/// Turns a decision about two items into an event on each and their new states:
+/// `item`'s first, then `other`'s.
+pub fn decide_pair(
+    item: &Item,
+    other: &Item,
+    org: &Org,
+    pair: Pair,
+    at: DateTime<Utc>,
+    actor: &str,
+) -> Result<[(Event, Item); 2], DomainError> {
+    let (mine, theirs) = match pair {
+        Pair::Merge { note } => {
+            if item.id == other.id {
+                return Err(DomainError::MergeIntoItself(item.id));
+            }
+            permits(item, Move::Merge)?;
+            let note = non_blank(note);
+            (
+                EventKind::Merged {
+                    into: other.id,
+                    note: note.clone(),
+                },
+                EventKind::Absorbed {
+                    from: item.id,
+                    note,
+                },
+            )
+        }
+        Pair::NotDuplicates { note } => {
+            let code = SignalCode::PossibleDuplicate;
+            permits(item, Move::Dismiss)?;
+            permits(other, Move::Dismiss)?;
+            if item.id == other.id
+                || item.team == other.team
+                || !titles_alike(&item.title, &other.title)
+            {
+                return Err(DomainError::NotDuplicates {
+                    id: item.id,
+                    other: other.id,
+                });
+            }
+            let has = |a: &Item, b: &Item| {
+                a.dismissed
+                    .iter()
+                    .any(|d| d.code == code && d.with == Some(b.id))
+            };
+            if has(item, other) && has(other, item) {
+                return Err(DomainError::AlreadyDismissed {
+                    id: item.id,
+                    code: code.as_str(),
+                });
+            }
+            let note = non_blank(note);
+            (
+                EventKind::Dismissed {
+                    code,
+                    with: Some(other.id),
+                    note: note.clone(),
+                },
+                EventKind::Dismissed {
+                    code,
+                    with: Some(item.id),
+                    note,
+                },
+            )
+        }
+    };
+    let mut out = Vec::with_capacity(2);
+    for (current, kind) in [(item, mine), (other, theirs)] {
+        let event = Event {
+            seq: current.events + 1,
+            at,
+            actor: actor.to_string(),
+            kind,
+        };
+        let next = apply(Some(current), current.id, org, &event)?;
+        out.push((event, next));
+    }
+    let second = out.pop();
+    let first = out.pop();
+    match (first, second) {
+        (Some(first), Some(second)) => Ok([first, second]),
+        _ => Err(DomainError::UnknownItem(other.id)),
+    }
+}
+
+/// Signals that are facts, not judgements, and so cannot be dismissed; the refusal
+/// says what settles each instead.
+fn undismissable(id: ItemId, code: SignalCode) -> Option<DomainError> {
+    let rule = match code {
+        SignalCode::Overdue => {
+            "an overdue date is a fact, not a judgement; change the due date or finish the item"
+        }
+        SignalCode::SlaBreached => {
+            "a breach is a fact, not a judgement; accept, bounce or reclaim the item, or escalate it"
+        }
+        SignalCode::ContractIncomplete => {
+            "it belongs to a boundary, not an item; complete the contract with `baton boundary edit`"
+        }
+        _ => return None,
+    };
+    Some(DomainError::Undismissable {
+        id,
+        code: code.as_str(),
+        rule,
+    })
+}
+
+/// Why an item has no escalation contact, and how to give it one.
+fn no_contact_reason(item: &Item) -> String {
+    match item.governing_boundary() {
+        None => {
+            "it has not crossed a boundary, so no contract names an escalation contact".to_string()
+        }
+        Some((from, to)) => format!(
+            "the contract of {} names no escalation contact (set one with `baton boundary edit {from} {to} --escalate-to PERSON`)",
+            super::view::crossing(from, to)
+        ),
+    }
+}
+
+/// The boundary whose checklist numbers an item's definition-of-done entries, and the
+/// checklist (empty when the item crossed none).
+fn governing_checklist<'a>(item: &Item, org: &'a Org) -> (String, &'a [String]) {
+    match item
+        .governing_boundary()
+        .and_then(|(from, to)| org.boundary(from, to))
+    {
+        Some(b) => (b.label(), b.contract.definition_of_done.as_slice()),
+        None => ("this item's boundary".to_string(), &[]),
+    }
+}
+
+/// Entries with their checklist numbers: "2 “Kick-off date agreed”".
+fn numbered(entries: &[String], checklist: &[String]) -> String {
+    let words: Vec<String> = entries
+        .iter()
+        .map(|e| match checklist.iter().position(|c| c == e) {
+            Some(i) => format!("{} “{e}”", i + 1),
+            None => format!("“{e}”"),
+        })
+        .collect();
+    words.join(", ")
 }
 
 /// The escalation contact for an item: its boundary's contract when in limbo, else the
@@ -385,6 +632,9 @@ pub enum Move {
     Done,
     Reopen,
     Drop,
+    Merge,
+    Dismiss,
+    Tick,
 }
 
 /// Whether `item`'s state allows `action`, and if not, why in the user's words. The
@@ -419,6 +669,9 @@ pub fn permits(item: &Item, action: Move) -> Result<(), DomainError> {
         },
         Move::Reopen if open => Some(("reopen", "only a done or dropped item can be reopened")),
         Move::Drop if !open => Some(("drop", "it is already closed")),
+        Move::Merge if !open => Some(("merge", "only an open item can be merged into another")),
+        Move::Dismiss if !open => Some(("dismiss a signal of", "a closed item raises no signals")),
+        Move::Tick if !open => Some(("tick entries of", "reopen it first")),
         _ => None,
     };
     match refusal {
@@ -485,6 +738,8 @@ pub fn apply(
             snoozed_until: None,
             arrived_from: None,
             events: 1,
+            merged_into: None,
+            dismissed: Vec::new(),
         });
     };
     check_order(current, id, event)?;
@@ -501,9 +756,12 @@ pub fn apply(
             | EventKind::Done { .. }
             | EventKind::Reopened { .. }
             | EventKind::Dropped { .. }
+            | EventKind::Merged { .. }
     ) {
         next.snoozed_until = None;
     }
+    let renewed = renewed_facts(&event.kind);
+    next.dismissed.retain(|d| !renewed.contains(&d.code));
     match &event.kind {
         EventKind::Created { .. } => return Err(DomainError::CreatedTwice(id)),
         EventKind::Undone { seq } => {
@@ -624,6 +882,75 @@ pub fn apply(
         EventKind::Reopened { .. } => {
             permits(current, Move::Reopen)?;
             next.state = State::Active;
+            next.merged_into = None;
+        }
+        EventKind::Merged { into, .. } => {
+            permits(current, Move::Merge)?;
+            if *into == id {
+                return Err(DomainError::MergeIntoItself(id));
+            }
+            next.state = State::Dropped;
+            next.merged_into = Some(*into);
+            next.limbo = None;
+            next.escalation = None;
+            next.incomplete_handoff.clear();
+        }
+        EventKind::Absorbed { from, .. } => {
+            if *from == id {
+                return Err(DomainError::MergeIntoItself(id));
+            }
+            if !current.state.is_open() {
+                return Err(DomainError::MergeIntoClosed {
+                    id: *from,
+                    into: id,
+                    state: describe_state(current),
+                });
+            }
+        }
+        EventKind::Dismissed { code, with, .. } => {
+            permits(current, Move::Dismiss)?;
+            if let Some(error) = undismissable(id, *code) {
+                return Err(error);
+            }
+            if with.is_some() != (*code == SignalCode::PossibleDuplicate) {
+                return Err(match with {
+                    Some(_) => DomainError::OtherOnlyForDuplicate(code.as_str()),
+                    None => DomainError::DuplicateNeedsOther(id),
+                });
+            }
+            if *code == SignalCode::Escalated {
+                // Closing an escalation ends it; a new escalation raises it again.
+                next.escalation = None;
+            } else {
+                next.dismissed
+                    .retain(|d| !(d.code == *code && d.with == *with));
+                next.dismissed.push(Dismissal {
+                    code: *code,
+                    with: *with,
+                });
+            }
+        }
+        EventKind::Ticked { entries, .. } => {
+            permits(current, Move::Tick)?;
+            if current.incomplete_handoff.is_empty() {
+                return Err(DomainError::NothingToTick(id));
+            }
+            if let Some(stray) = entries
+                .iter()
+                .find(|e| !current.incomplete_handoff.contains(e))
+            {
+                let (_, checklist) = governing_checklist(current, org);
+                return Err(DomainError::NotLeftToTick {
+                    id,
+                    entry: checklist
+                        .iter()
+                        .position(|c| c == stray)
+                        .map_or(0, |i| i + 1),
+                    text: stray.clone(),
+                    left: numbered(&current.incomplete_handoff, checklist),
+                });
+            }
+            next.incomplete_handoff.retain(|e| !entries.contains(e));
         }
         EventKind::Dropped { reason } => {
             permits(current, Move::Drop)?;
@@ -635,6 +962,40 @@ pub fn apply(
         }
     }
     Ok(next)
+}
+
+/// The signals whose facts `event` changes: a dismissal of any of them ends, and the
+/// signal is back if the new facts raise it. A new handoff is a new limbo spell, a new
+/// bounce a new count, a new title a new comparison.
+pub fn renewed_facts(event: &EventKind) -> Vec<SignalCode> {
+    use SignalCode::*;
+    match event {
+        EventKind::Sent { .. } => vec![SlaAtRisk, NoOwner, IncompleteHandoff],
+        EventKind::Accepted { .. } | EventKind::Reclaimed { .. } | EventKind::Owner { .. } => {
+            vec![NoOwner]
+        }
+        EventKind::Bounced { .. } => vec![NoOwner, PingPong],
+        // A reopened item is looked at afresh.
+        EventKind::Reopened { .. } => vec![
+            SlaAtRisk,
+            NoOwner,
+            IncompleteHandoff,
+            PingPong,
+            DueSoon,
+            PossibleDuplicate,
+        ],
+        EventKind::Edited { title, due, .. } => {
+            let mut codes = Vec::new();
+            if title.is_some() {
+                codes.push(PossibleDuplicate);
+            }
+            if due.is_some() {
+                codes.push(DueSoon);
+            }
+            codes
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// Replays a whole history from nothing, as import does. An `undone` event takes the

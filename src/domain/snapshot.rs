@@ -29,11 +29,17 @@ pub struct ItemRow {
     pub limbo_minutes: i64,
     pub bounces: u32,
     pub escalations: u32,
+    /// Closed as a duplicate of this item.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged_into: Option<ItemId>,
 }
 
 impl ItemRow {
     /// Where the item is, in words: `sales`, `sales → solutions`, `done`.
     pub fn place(&self) -> String {
+        if let (State::Dropped, Some(into)) = (self.state, self.merged_into) {
+            return format!("{} ({})", super::view::merged_into(into), self.team);
+        }
         match Place::new(self.state, &self.team, self.to.as_deref()) {
             Place::Closed { state, team } => format!("{} ({team})", state.as_str()),
             place => place.short(),
@@ -97,6 +103,7 @@ pub fn take(
             limbo_minutes: limbo_minutes.get(&item.id).copied().unwrap_or(0),
             bounces: item.bounces,
             escalations: escalations.get(&item.id).copied().unwrap_or(0),
+            merged_into: item.merged_into,
         })
         .collect();
     Snapshot {

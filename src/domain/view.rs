@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::attention::{SlaStanding, standing};
 use super::duration::format_duration;
-use super::model::{Boundary, Contract, Item, State};
+use super::model::{Boundary, Contract, Item, ItemId, State};
 use super::rules::Org;
 
 /// A boundary (or a crossing of one) in words: `sales → solutions`.
@@ -24,10 +24,18 @@ pub enum Place<'a> {
     Limbo { from: &'a str, to: &'a str },
     /// Done or dropped; `team` held it last.
     Closed { state: State, team: &'a str },
+    /// Closed as a duplicate of item `into`; `team` held it last.
+    Merged { into: ItemId, team: &'a str },
 }
 
 impl<'a> Place<'a> {
     pub fn of(item: &'a Item) -> Place<'a> {
+        if let (State::Dropped, Some(into)) = (item.state, item.merged_into) {
+            return Place::Merged {
+                into,
+                team: &item.team,
+            };
+        }
         Place::new(
             item.state,
             &item.team,
@@ -51,6 +59,7 @@ impl<'a> Place<'a> {
             Place::Limbo { from, to } => format!("in limbo {}", crossing(from, to)),
             Place::Held { team } => format!("active with {team}"),
             Place::Closed { state, .. } => state.as_str().to_string(),
+            Place::Merged { into, .. } => merged_into(*into),
         }
     }
 
@@ -59,6 +68,7 @@ impl<'a> Place<'a> {
     pub fn describe_in_full(&self) -> String {
         match self {
             Place::Closed { state, team } => format!("{} (last with {team})", state.as_str()),
+            Place::Merged { into, team } => format!("{} (last with {team})", merged_into(*into)),
             _ => self.describe(),
         }
     }
@@ -68,7 +78,9 @@ impl<'a> Place<'a> {
     pub fn short(&self) -> String {
         match self {
             Place::Limbo { from, to } => crossing(from, to),
-            Place::Held { team } | Place::Closed { team, .. } => team.to_string(),
+            Place::Held { team } | Place::Closed { team, .. } | Place::Merged { team, .. } => {
+                team.to_string()
+            }
         }
     }
 
@@ -76,9 +88,27 @@ impl<'a> Place<'a> {
     pub fn within_reason(&self) -> String {
         match self {
             Place::Limbo { .. } => self.describe(),
-            Place::Held { team } | Place::Closed { team, .. } => format!("with {team}"),
+            Place::Held { team } | Place::Closed { team, .. } | Place::Merged { team, .. } => {
+                format!("with {team}")
+            }
         }
     }
+
+    /// The team whose decision the item waits on: the team holding it, or in limbo the
+    /// team it was sent to; none once closed. `attention --team` and triage's walk by
+    /// team go by this.
+    pub fn team_to_act(&self) -> Option<&'a str> {
+        match *self {
+            Place::Held { team } => Some(team),
+            Place::Limbo { to, .. } => Some(to),
+            Place::Closed { .. } | Place::Merged { .. } => None,
+        }
+    }
+}
+
+/// How a merged duplicate's outcome reads everywhere: "merged into #7".
+pub fn merged_into(into: ItemId) -> String {
+    format!("merged into #{into}")
 }
 
 /// Who answers for an item now.
@@ -311,6 +341,8 @@ mod tests {
             arrived_from: None,
             snoozed_until: None,
             events: 1,
+            merged_into: None,
+            dismissed: Vec::new(),
         }
     }
 

@@ -526,6 +526,37 @@ impl Store {
         })
     }
 
+    /// Runs one decision about two items (a merge, two items that are not duplicates):
+    /// the domain decides, and both events and both new states are written in one
+    /// transaction. Returns `id`'s event and state, then `other`'s.
+    pub fn execute_pair(
+        &mut self,
+        id: ItemId,
+        other: ItemId,
+        pair: crate::domain::Pair,
+        when: impl Into<When>,
+        actor: &str,
+    ) -> Result<[(Event, Item); 2]> {
+        let when = when.into();
+        let actor = self.actor(actor);
+        self.write(|tx| {
+            let at = when.resolve();
+            let org = load_org(tx)?;
+            let item = load_item(tx, id)?.ok_or(DomainError::UnknownItem(id))?;
+            let second = load_item(tx, other)?.ok_or(DomainError::UnknownItem(other))?;
+            let decided =
+                match crate::domain::rules::decide_pair(&item, &second, &org, pair, at, &actor) {
+                    Ok(decided) => decided,
+                    Err(error) => return Err(overtaken(tx, id, error, &actor, at)?),
+                };
+            for (event, item) in &decided {
+                write_item(tx, item)?;
+                insert_event(tx, item.id, event)?;
+            }
+            Ok(decided)
+        })
+    }
+
     /// Takes back an item's last change, if it is still change `seq` (nobody else has
     /// changed the item since), in one transaction.
     pub fn undo(
@@ -665,6 +696,23 @@ impl Store {
                 Ok((r.req_int(0)?, r.req_text(1)?, r.req_text(2)?))
             })
         })
+    }
+
+    /// Pairs of open items that dismissed each other as possible duplicates, lower id
+    /// first: what the board's duplicate marks leave out.
+    pub fn dismissed_pairs(&self) -> Result<std::collections::HashSet<(ItemId, ItemId)>> {
+        let dismissed: Vec<(ItemId, Vec<crate::domain::Dismissal>)> = self.read(|tx| {
+            rows(
+                tx,
+                "SELECT id, dismissed FROM items
+                 WHERE state IN ('active', 'limbo') AND dismissed <> '[]'",
+                &[],
+                |r| Ok((r.req_int(0)?, json_cell(r, 1)?)),
+            )
+        })?;
+        Ok(crate::domain::attention::dismissed_pairs(
+            dismissed.iter().map(|(id, d)| (*id, d.as_slice())),
+        ))
     }
 
     /// Every active or limbo item: what attention and the board work from.
@@ -1097,7 +1145,8 @@ fn insert_boundary(tx: &mut dyn Sql, b: &Boundary) -> Result<()> {
 
 const ITEM_COLUMNS: &str = "id, title, body, tags, due, team, owner, state, created_at, updated_at,
     limbo_to, sent_at, limbo_note, unticked, sender_owner, escalated_at, escalated_to,
-    incomplete_handoff, bounces, flags, events, snoozed_until, arrived_from";
+    incomplete_handoff, bounces, flags, events, snoozed_until, arrived_from, merged_into,
+    dismissed";
 
 fn load_item(tx: &mut dyn Sql, id: ItemId) -> Result<Option<Item>> {
     first(
@@ -1174,6 +1223,8 @@ fn item_from_row(r: &dyn Row) -> Result<Item> {
         events: r.u32(20)?,
         snoozed_until: r.time(21)?,
         arrived_from: r.text(22)?,
+        merged_into: r.int(23)?,
+        dismissed: json_cell(r, 24)?,
     })
 }
 
@@ -1204,6 +1255,8 @@ fn item_values(item: &Item) -> Result<Vec<Value>> {
         item.events.into(),
         item.snoozed_until.into(),
         (&item.arrived_from).into(),
+        item.merged_into.into(),
+        json(&item.dismissed)?.into(),
     ])
 }
 
@@ -1322,7 +1375,7 @@ fn flow_histories(tx: &mut dyn Sql) -> Result<Vec<Vec<FlowEvent>>> {
             "escalated" => Flow::Escalated,
             "done" => Flow::Done,
             "reopened" => Flow::Reopened,
-            "dropped" => Flow::Dropped,
+            "dropped" | "merged" => Flow::Dropped,
             "flagged" => Flow::Flagged,
             "undone" => Flow::Undone {
                 seq: u32::try_from(number.unwrap_or(0)).unwrap_or(0),

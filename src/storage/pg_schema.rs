@@ -120,6 +120,10 @@ const MIGRATIONS: &[&str] = &[
         FOR EACH STATEMENT EXECUTE FUNCTION baton.announce();
     CREATE TRIGGER announce AFTER INSERT OR UPDATE OR DELETE ON baton.settings
         FOR EACH STATEMENT EXECUTE FUNCTION baton.announce();",
+    // 2: closing signals, as SQLite's version 6: a merged duplicate names its item;
+    // dismissed signals (JSON).
+    "ALTER TABLE items ADD COLUMN merged_into BIGINT;
+    ALTER TABLE items ADD COLUMN dismissed TEXT NOT NULL DEFAULT '[]';",
 ];
 
 /// The schema version this Baton writes.

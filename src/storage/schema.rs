@@ -82,12 +82,17 @@ pub fn migrations() -> Migrations<'static> {
         M::up(
             "CREATE INDEX items_place ON items(state, team, limbo_to, sent_at, owner IS NOT NULL);",
         ),
+        // Closing signals: a merged duplicate names its item; dismissed signals (JSON).
+        M::up(
+            "ALTER TABLE items ADD COLUMN merged_into INTEGER;
+             ALTER TABLE items ADD COLUMN dismissed TEXT NOT NULL DEFAULT '[]';",
+        ),
     ])
 }
 
 /// The schema version this Baton writes.
 pub fn latest_version() -> usize {
-    5
+    6
 }
 
 #[cfg(test)]

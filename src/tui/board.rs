@@ -194,9 +194,13 @@ pub const DUPLICATES_AT_ONCE: usize = 5_000;
 /// Open items whose title is like another team's open item, with that item.
 pub fn duplicates(store: &Store, filter: &ItemFilter) -> Result<HashMap<ItemId, ItemId>> {
     let titles = store.open_titles(filter)?;
-    Ok(possible_duplicates(titles.iter().map(
-        |(id, team, title)| (*id, team.as_str(), title.as_str()),
-    )))
+    let dismissed = store.dismissed_pairs()?;
+    Ok(possible_duplicates(
+        titles
+            .iter()
+            .map(|(id, team, title)| (*id, team.as_str(), title.as_str())),
+        &dismissed,
+    ))
 }
 
 /// What the board loads, and how much of each column.
