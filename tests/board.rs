@@ -445,7 +445,7 @@ fn snoozing_an_item_triage_went_back_to_after_dropping_it_is_refused_not_fatal()
     type_text(&mut app, "duplicate of another deal");
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.store.item(first).expect("item").state, State::Dropped);
-    key(&mut app, KeyCode::Up);
+    key(&mut app, KeyCode::Left);
     let before = app.store.events(first).expect("history");
     press(&mut app, 'z'); // handle_key returning Err would end the board
     assert!(

@@ -96,8 +96,16 @@ fn the_walk_follows_the_attention_queue_and_records_every_decision() {
     assert_eq!(progress(&app), (1, total));
     let text = screen(&app);
     assert!(
-        text.contains(&format!("Standup triage · 1 / {total}")),
+        text.contains(&format!(
+            "Standup triage 1/{total} · item 0:00/1:00 · total 0:00/15:00"
+        )),
         "{text}"
+    );
+    // Nothing changed yet: nothing to undo.
+    press(&mut app, 'u');
+    assert_eq!(
+        app.message.as_ref().map(|m| m.text.as_str()),
+        Some("nothing to undo: this walk has changed nothing yet")
     );
     assert!(text.contains("#15 Proseware"), "{text}");
 
@@ -142,8 +150,17 @@ fn the_walk_follows_the_attention_queue_and_records_every_decision() {
     let message = app.message.clone().expect("a message");
     assert!(message.text.starts_with("#24 accepted"), "{message:?}");
     assert!(!message.text.contains("u undoes"), "{message:?}");
+    // `u` takes it back (an `undone` event), and the walk is on #24 again.
     press(&mut app, 'u');
-    assert_eq!(last_event(&app, 24).0.name(), "accepted");
+    let events = app.store.events(24).expect("events load");
+    let Some(EventKind::Undone { seq }) = events.last().map(|e| e.kind.clone()) else {
+        panic!("#24's last event is not an undo: {events:?}");
+    };
+    assert_eq!(events[seq as usize - 1].kind.name(), "accepted");
+    assert_eq!(app.store.item(24).expect("#24 loads").state, State::Limbo);
+    assert_eq!(current_id(&app), 24);
+    assert!(triage(&app).decisions.iter().all(|d| d.id != 24));
+    press(&mut app, 'a');
     assert_eq!(current_id(&app), 10);
 
     // #10, in limbo onboarding → support: bounced with a reason.
@@ -223,37 +240,37 @@ fn the_walk_follows_the_attention_queue_and_records_every_decision() {
     let expected = [
         (
             15,
-            "owner assigned",
+            "owner set to Priya Natarajan".to_string(),
             "active with onboarding, owner Priya Natarajan".to_string(),
         ),
         (
             24,
-            "accepted",
+            format!("accepted, owner {contract_owner}"),
             format!("active with solutions, owner {contract_owner}"),
         ),
         (
             10,
-            "bounced",
+            "bounced back: “No runbook attached”".to_string(),
             "active with onboarding, owner Leo Fischer".to_string(),
         ),
         (
             25,
-            "skipped",
+            "skipped".to_string(),
             "active with engineering, owner Ines Duarte".to_string(),
         ),
         (
             33,
-            "escalated",
+            format!("escalated to {contact}"),
             "in limbo sales → solutions, no owner".to_string(),
         ),
         (
             19,
-            "noted",
+            "note: “Kwame renews them on Thursday”".to_string(),
             "active with operations, owner Kwame Asante".to_string(),
         ),
         (
             32,
-            "snoozed till tomorrow",
+            "snoozed until 2026-11-26 09:00 UTC".to_string(),
             "in limbo support → engineering, no owner".to_string(),
         ),
     ];
@@ -261,25 +278,31 @@ fn the_walk_follows_the_attention_queue_and_records_every_decision() {
     let expected_ids: Vec<ItemId> = expected.iter().map(|(id, ..)| *id).collect();
     assert_eq!(ids, expected_ids, "one decision per item, in order");
     for (id, word, outcome) in &expected {
-        assert_eq!(decision(&app, *id), (word.to_string(), outcome.clone()));
+        assert_eq!(decision(&app, *id), (word.clone(), outcome.clone()));
     }
     let text = screen(&app);
     assert!(
         text.contains(&format!(
-            "Standup triage · over: 7 walked, {} not reached",
+            "Standup triage · over: 7 walked, {} not reached · took 0:00",
             total - 7
         )),
         "{text}"
     );
     assert!(text.contains("6 decided"), "{text}");
+    // Each item, then its decision in full and where it stands now.
+    let lines: Vec<&str> = text.lines().collect();
     for (id, word, outcome) in &expected {
-        let line = text
-            .lines()
-            .find(|l| l.trim_start().starts_with(&format!("#{id} ")))
+        let at = lines
+            .iter()
+            .position(|l| l.trim_start().starts_with(&format!("#{id} ")))
             .unwrap_or_else(|| panic!("#{id} is not in the summary:\n{text}"));
-        assert!(line.contains(word), "{line}");
-        assert!(line.contains(outcome.as_str()), "{line}");
+        let line = lines[at + 1];
+        assert!(line.contains(&format!("{word} → {outcome}")), "{line}");
     }
+    assert!(
+        text.contains(&format!("Not reached ({})", total - 7)),
+        "{text}"
+    );
 
     // `w` asks for a file; the Markdown written there lists the decisions.
     press(&mut app, 'w');
@@ -348,7 +371,7 @@ fn going_back_from_the_summary_reopens_the_last_item_and_changes_its_decision() 
     key(&mut app, KeyCode::Enter);
     assert_eq!(
         decision(&app, 15).0,
-        "noted",
+        "note: “checked after all”",
         "the new decision replaces the skip"
     );
     assert_eq!(triage(&app).decisions.len(), 1);
@@ -527,4 +550,162 @@ fn snapshot_metrics() {
         press(app, 'm');
         assert_eq!(app.screen, Screen::Metrics);
     });
+}
+
+// ---------------------------------------------------------------------------------
+// Closing signals, the walk by team, the clocks
+
+/// Skips ahead until the walk is on `id`.
+fn walk_to(app: &mut App, id: ItemId) {
+    for _ in 0..DEMO_QUEUE.len() {
+        if current_id(app) == id {
+            return;
+        }
+        press(app, ' ');
+    }
+    panic!("the walk never reached #{id}");
+}
+
+#[test]
+fn triage_closes_signals_with_one_key_each_and_undoes_them_newest_first() {
+    let (_dir, mut app) = demo_app((160, 48));
+    // The board's filter holds in triage: only what `team:support` finds.
+    press(&mut app, '/');
+    type_text(&mut app, "team:support");
+    key(&mut app, KeyCode::Enter);
+    press(&mut app, 't');
+    let ahead = triage(&app).ahead.clone();
+    assert_eq!(
+        ahead,
+        [10, 32, 23, 39, 13, 36],
+        "support's part of the queue"
+    );
+
+    // #23 bounced twice: X dismisses ping-pong, with a note.
+    walk_to(&mut app, 23);
+    press(&mut app, 'X');
+    assert!(app.form.is_some(), "X opens the dismiss form");
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Tab);
+    type_text(&mut app, "two scope questions, settled");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.form.is_none(), "{:?}", app.form);
+    assert_eq!(
+        decision(&app, 23).0,
+        "dismissed ping-pong: “two scope questions, settled”"
+    );
+
+    // #13's forced handoff: T ticks the entry left.
+    walk_to(&mut app, 13);
+    press(&mut app, 'T');
+    press(&mut app, ' ');
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        decision(&app, 13).0,
+        "ticked after the handoff: “Account notes updated”"
+    );
+
+    // #36 is like engineering's #37: M offers #37; Enter merges.
+    walk_to(&mut app, 36);
+    press(&mut app, 'M');
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(decision(&app, 36).0, "merged into #37 as a duplicate");
+    assert_eq!(
+        last_event(&app, 37).0,
+        EventKind::Absorbed {
+            from: 36,
+            note: None
+        }
+    );
+    assert!(triage(&app).finished, "support's queue is walked");
+
+    // The next standup's queue has none of them.
+    let next = attention_ids(&app.store, now());
+    for id in [23, 13, 36, 37] {
+        assert!(!next.contains(&id), "#{id} still in {next:?}");
+    }
+
+    // `u` takes the walk's changes back, newest first, each an `undone` event; the
+    // merge's two sides together.
+    press(&mut app, 'u');
+    assert_eq!(app.store.item(36).expect("#36").state, State::Active);
+    assert_eq!(last_event(&app, 37).0.name(), "undone");
+    press(&mut app, 'u');
+    assert_eq!(last_event(&app, 13).0.name(), "undone");
+    press(&mut app, 'u');
+    assert_eq!(last_event(&app, 23).0.name(), "undone");
+    assert!(
+        attention_ids(&app.store, now()).contains(&23),
+        "ping-pong is back"
+    );
+    press(&mut app, 'u');
+    assert_eq!(
+        app.message.as_ref().map(|m| m.text.as_str()),
+        Some("nothing to undo: this walk has changed nothing yet")
+    );
+}
+
+#[test]
+fn a_fact_cannot_be_dismissed_from_triage_either() {
+    let (_dir, mut app) = demo_app((120, 40));
+    press(&mut app, 't');
+    assert_eq!(current_id(&app), 15, "overdue only");
+    press(&mut app, 'X');
+    assert!(app.form.is_none());
+    assert_eq!(
+        app.message.as_ref().map(|m| m.text.as_str()),
+        Some("#15: none of its signals can be dismissed (overdue and sla-breached are facts)")
+    );
+}
+
+#[test]
+fn the_walk_by_team_goes_from_the_rightmost_lane_with_clocks_that_run_out() {
+    let (_dir, mut app) = demo_app((120, 40));
+    press(&mut app, 'W');
+    // The demo's lanes end with engineering, then operations: operations' one item
+    // first, then engineering's, each team's most urgent first (#32 waits in limbo to
+    // come to engineering).
+    assert_eq!(&triage(&app).ahead[..5], [19, 25, 32, 23, 37]);
+    let text = screen(&app);
+    assert!(
+        text.contains("Standup triage 1/15 · operations · item 0:00/1:00 · total 0:00/15:00"),
+        "{text}"
+    );
+    // A minute and a bit later, with no key pressed, the clocks say time is up.
+    app.clock = Clock::Fixed(now() + Duration::seconds(61));
+    app.tick().expect("tick");
+    let text = screen(&app);
+    assert!(text.contains("item 1:01/1:00 · total 1:01/15:00"), "{text}");
+    assert!(
+        text.contains("time is up for this item: space moves on"),
+        "{text}"
+    );
+    press(&mut app, ' ');
+    let text = screen(&app);
+    assert!(
+        text.contains("2/15 · engineering · item 0:00/1:00"),
+        "{text}"
+    );
+    assert!(!text.contains("time is up"), "{text}");
+    // `q` ends the walk with its summary; it does not quit.
+    press(&mut app, 'q');
+    assert!(!app.quit);
+    assert!(triage(&app).finished);
+    let text = screen(&app);
+    assert!(
+        text.contains("over: 1 walked, 14 not reached · took 1:01"),
+        "{text}"
+    );
+    assert!(text.contains("Not reached (14)"), "{text}");
+}
+
+#[test]
+fn snapshot_triage_at_80x24_scrolls_the_item_pane() {
+    let (_dir, mut app) = demo_app((80, 24));
+    press(&mut app, 't');
+    press(&mut app, ' ');
+    for _ in 0..12 {
+        key(&mut app, KeyCode::Down);
+    }
+    insta::assert_snapshot!("triage_item_scrolled_80x24", screen(&app));
 }

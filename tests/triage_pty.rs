@@ -1,6 +1,7 @@
 //! Standup triage end to end through a pseudo-terminal: the real binary on the demo,
 //! walked with real keys — the first item in limbo accepted, the next one snoozed, a
-//! standup snapshot saved — and afterwards the command line tells the same story.
+//! standup snapshot saved, `q` back to the board and ctrl-c out of a form — and
+//! afterwards the command line tells the same story.
 
 mod common;
 
@@ -54,7 +55,7 @@ fn a_standup_through_a_pseudo_terminal() {
 
     // `t` starts the walk on the most urgent item.
     term.keys("t");
-    term.wait_for(&[&format!("Standup triage · 1 / {total}")]);
+    term.wait_for(&[&format!("Standup triage 1/{total}")]);
 
     // Skip until the walk reaches an item in limbo, and accept that one.
     let mut at = 1;
@@ -68,10 +69,10 @@ fn a_standup_through_a_pseudo_terminal() {
         assert!(at < total, "the walk reached no item in limbo");
         term.keys(" ");
         at += 1;
-        term.wait_for(&[&format!("Standup triage · {at} / {total}")]);
+        term.wait_for(&[&format!("Standup triage {at}/{total}")]);
     };
     at += 1;
-    term.wait_for(&[&format!("Standup triage · {at} / {total}")]);
+    term.wait_for(&[&format!("Standup triage {at}/{total}")]);
 
     // Snooze the next one.
     let (snoozed, _) = on_screen(term);
@@ -84,15 +85,22 @@ fn a_standup_through_a_pseudo_terminal() {
     term.wait_for(&[
         "Standup triage · over",
         "What was decided",
-        "accepted",
-        "snoozed till tomorrow",
+        "accepted, owner",
+        "snoozed until 2026-11-26 09:00 UTC",
     ]);
 
     // `S` saves the standup snapshot.
     term.keys("S");
     term.wait_for(&["saved snapshot 1", "standup 2026-11-25"]);
 
-    let raw = session.quit();
+    // `q` on the summary goes back to the board, not out of Baton; ctrl-c leaves Baton
+    // from anywhere, a form included, and gives the terminal back.
+    let term = &mut session.term;
+    term.keys("q");
+    term.wait_gone("Standup triage");
+    term.keys("n");
+    term.wait_for(&["New item"]);
+    let raw = session.quit_by(b"\x03");
     assert_terminal_restored(&raw);
 
     // The command line sees the events and the snapshot.

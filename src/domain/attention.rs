@@ -80,6 +80,15 @@ impl SignalCode {
     }
 }
 
+/// Whether a signal may be dismissed: `overdue` and `sla-breached` are facts, and
+/// `contract-incomplete` belongs to a boundary (the rules refuse them, saying why).
+pub fn can_be_dismissed(code: SignalCode) -> bool {
+    !matches!(
+        code,
+        SignalCode::Overdue | SignalCode::SlaBreached | SignalCode::ContractIncomplete
+    )
+}
+
 /// A signal's code as a person types it, refused in words when there is none.
 pub fn parse_signal(text: &str) -> Result<SignalCode, DomainError> {
     SignalCode::parse(text.trim()).ok_or_else(|| DomainError::UnknownSignal(text.to_string()))
@@ -100,6 +109,9 @@ pub struct Signal {
 pub struct Attention {
     pub id: ItemId,
     pub signals: Vec<Signal>,
+    /// The other team's item whose title this one's is like (`possible-duplicate`).
+    #[serde(skip)]
+    pub like: Option<ItemId>,
 }
 
 impl Attention {
@@ -202,6 +214,7 @@ pub fn attention(items: &[Item], org: &Org, now: DateTime<Utc>) -> Vec<Attention
             (!signals.is_empty()).then_some(Attention {
                 id: item.id,
                 signals,
+                like: like.map(|i| i.id),
             })
         })
         .collect();

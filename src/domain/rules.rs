@@ -526,6 +526,9 @@ pub fn decide_pair(
 /// Signals that are facts, not judgements, and so cannot be dismissed; the refusal
 /// says what settles each instead.
 fn undismissable(id: ItemId, code: SignalCode) -> Option<DomainError> {
+    if super::attention::can_be_dismissed(code) {
+        return None;
+    }
     let rule = match code {
         SignalCode::Overdue => {
             "an overdue date is a fact, not a judgement; change the due date or finish the item"

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::domain::ItemId;
 use crate::domain::duration::format_duration;
 use crate::domain::standup::Decision;
 use crate::domain::text::display_safe;
@@ -15,19 +16,46 @@ fn cell(text: &str) -> String {
     display_safe(text).replace('|', "\\|")
 }
 
-pub fn markdown(decisions: &[Decision], started: DateTime<Utc>, elapsed: Duration) -> String {
+/// The summary: every decision in full (the reason, note, contact, target or date, as
+/// the item's history records it), the items not reached, and the time taken.
+pub fn markdown(
+    decisions: &[Decision],
+    not_reached: &[(ItemId, String)],
+    started: DateTime<Utc>,
+    elapsed: Duration,
+) -> String {
     let mut out = format!("# {}\n\n", label(started).replace("standup", "Standup"));
     let decided = decisions.iter().filter(|d| d.decision != "skipped").count();
     out.push_str(&format!(
-        "Triage started {} UTC and took {}: {} items walked, {} decided, {} skipped.\n\n",
+        "Triage started {} UTC and took {}: {} items walked, {} decided, {} skipped, {} not reached.\n\n",
         started.format("%H:%M"),
         format_duration(elapsed.max(Duration::zero())),
         decisions.len(),
         decided,
-        decisions.len() - decided
+        decisions.len() - decided,
+        not_reached.len()
     ));
-    if decisions.is_empty() {
+    if decisions.is_empty() && not_reached.is_empty() {
         out.push_str("Nothing needed attention.\n");
+        return out;
+    }
+    if !not_reached.is_empty() {
+        let mut tail = String::from("\n## Not reached\n\n");
+        for (id, title) in not_reached {
+            tail.push_str(&format!("- #{id} {}\n", cell(title)));
+        }
+        let mut head = out;
+        head.push_str(&table(decisions));
+        head.push_str(&tail);
+        return head;
+    }
+    out.push_str(&table(decisions));
+    out
+}
+
+fn table(decisions: &[Decision]) -> String {
+    let mut out = String::new();
+    if decisions.is_empty() {
         return out;
     }
     out.push_str("| item | decision | now |\n| --- | --- | --- |\n");
@@ -66,14 +94,20 @@ mod tests {
                 outcome: "in limbo onboarding → support, no owner".to_string(),
             },
         ];
-        let text = markdown(&decisions, started, Duration::minutes(12));
+        let text = markdown(
+            &decisions,
+            &[(31, "Initech | pilot".to_string())],
+            started,
+            Duration::minutes(12),
+        );
         assert_eq!(
             text,
             "# Standup 2026-11-25\n\n\
-             Triage started 09:00 UTC and took 12m: 2 items walked, 1 decided, 1 skipped.\n\n\
+             Triage started 09:00 UTC and took 12m: 2 items walked, 1 decided, 1 skipped, 1 not reached.\n\n\
              | item | decision | now |\n| --- | --- | --- |\n\
              | #24 Contoso \\| expansion | accepted | active with solutions, owner Hannah Lee |\n\
-             | #10 Fabrikam | skipped | in limbo onboarding → support, no owner |\n"
+             | #10 Fabrikam | skipped | in limbo onboarding → support, no owner |\n\
+             \n## Not reached\n\n- #31 Initech \\| pilot\n"
         );
     }
 }

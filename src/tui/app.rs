@@ -9,14 +9,14 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use crate::domain::attention::{Signal, SignalCode, attention, signals};
 use crate::domain::history::narrate;
-use crate::domain::{Command, Event, Item, ItemId};
+use crate::domain::{Command, Event, Item, ItemId, Pair};
 use crate::storage::{Result, Store, When};
 
 use super::board::{Board, COLUMN_ORDER_SETTING, ColumnKind, Query};
 use super::filter::parse_filter;
 use super::form::{Form, FormKind, FormOutcome};
 use super::keys::{Action, action_for};
-use super::triage::Triage;
+use super::triage::{Change, Triage, Walk};
 use crate::domain::metrics::{Metrics, Period};
 use crate::domain::rules::{Move, permits};
 use crate::domain::view::next_owner;
@@ -97,6 +97,7 @@ pub struct App {
     /// Why the shared board cannot be reached, while it cannot.
     offline: Option<String>,
     drawn_minute: i64,
+    drawn_second: i64,
 }
 
 impl App {
@@ -131,6 +132,7 @@ impl App {
             data_version: 0,
             offline: None,
             drawn_minute: 0,
+            drawn_second: 0,
         };
         app.reload()?;
         // Start on the first boundary with something waiting: the board's reason to be.
@@ -311,6 +313,15 @@ impl App {
                 Some(super::board::duplicates(&self.store, &self.query.filter)?);
             self.dirty = true;
         }
+        // Triage's clocks tick every second, keys or not.
+        let second = self.now().timestamp();
+        if self.screen == Screen::Triage
+            && self.triage.as_ref().is_some_and(|t| !t.finished)
+            && second != self.drawn_second
+        {
+            self.drawn_second = second;
+            self.dirty = true;
+        }
         let minute = self.now().timestamp() / 60;
         if minute != self.drawn_minute {
             self.drawn_minute = minute;
@@ -346,6 +357,11 @@ impl App {
             return Ok(());
         }
         self.dirty = true;
+        // Ctrl-C leaves Baton from anywhere: a form, the filter line, triage.
+        if action_for(key) == Some(Action::ForceQuit) {
+            self.quit = true;
+            return Ok(());
+        }
         if self.form.is_some() {
             return self.form_key(key);
         }
@@ -379,7 +395,9 @@ impl App {
 
     pub fn update(&mut self, action: Action) -> Result<()> {
         self.dirty = true;
-        if action == Action::Quit {
+        // In triage, `q` ends the walk (with its summary), as esc does.
+        if action == Action::ForceQuit || (action == Action::Quit && self.screen != Screen::Triage)
+        {
             self.quit = true;
             return Ok(());
         }
@@ -452,6 +470,9 @@ impl App {
                 | Action::Drop
                 | Action::Flag
                 | Action::Edit
+                | Action::Merge
+                | Action::Dismiss
+                | Action::Tick
                 | Action::Undo
                 | Action::Contracts => {}
                 _ => return Ok(()),
@@ -481,13 +502,18 @@ impl App {
                 self.screen = Screen::Help;
                 self.scroll = 0;
             }
-            Action::Triage => self.start_triage()?,
+            Action::Triage => self.start_triage(false)?,
+            Action::TriageByTeam => self.start_triage(true)?,
             Action::Metrics => {
                 self.refresh_metrics()?;
                 self.screen = Screen::Metrics;
                 self.scroll = 0;
             }
-            Action::Skip | Action::Snooze | Action::WriteSummary | Action::SaveSnapshot => {
+            Action::Skip
+            | Action::Snooze
+            | Action::SnoozeUntil
+            | Action::WriteSummary
+            | Action::SaveSnapshot => {
                 self.fail(strings::TRIAGE_KEY_ON_BOARD);
             }
             Action::Contracts => {
@@ -556,7 +582,10 @@ impl App {
             Action::Drop => self.open_form(FormKind::Drop)?,
             Action::Flag => self.open_form(FormKind::Flag)?,
             Action::Edit => self.open_form(FormKind::Edit)?,
-            Action::Quit => self.quit = true,
+            Action::Merge => self.open_form(FormKind::Merge)?,
+            Action::Tick => self.open_form(FormKind::Tick)?,
+            Action::Dismiss => self.open_dismiss()?,
+            Action::Quit | Action::ForceQuit => self.quit = true,
         }
         Ok(())
     }
@@ -620,6 +649,10 @@ impl App {
             FormKind::Escalate => Some(Move::Escalate),
             FormKind::Owner => Some(Move::Owner),
             FormKind::Drop => Some(Move::Drop),
+            FormKind::Merge => Some(Move::Merge),
+            FormKind::Dismiss => Some(Move::Dismiss),
+            FormKind::Tick => Some(Move::Tick),
+            FormKind::Snooze => Some(Move::Snooze),
             FormKind::NewItem
             | FormKind::Note
             | FormKind::Flag
@@ -652,14 +685,32 @@ impl App {
                     }
                 }
             },
+            FormOutcome::SubmitPair(other, pair) => {
+                let Some(id) = form.item else {
+                    return Ok(());
+                };
+                match self.run_pair(id, other, pair) {
+                    Ok(line) => {
+                        self.form = None;
+                        if self.screen == Screen::Triage {
+                            self.triage_decided(id, &line)?;
+                        }
+                    }
+                    Err(refusal) => {
+                        if let Some(form) = &mut self.form {
+                            form.refused(&refusal);
+                        }
+                    }
+                }
+            }
             FormOutcome::Submit(command) => {
                 let id = form.item;
-                let kind = form.kind;
                 match self.run(id, command) {
                     Ok(()) => {
                         self.form = None;
                         if let (Some(id), Screen::Triage) = (id, self.screen) {
-                            self.triage_decided(id, decision_word(kind))?;
+                            let line = self.last_line();
+                            self.triage_decided(id, &line)?;
                         }
                     }
                     Err(refusal) => {
@@ -691,8 +742,37 @@ impl App {
         Ok(())
     }
 
-    fn start_triage(&mut self) -> Result<()> {
-        let triage = Triage::start(&self.store, self.now())?;
+    fn start_triage(&mut self, by_team: bool) -> Result<()> {
+        let filter = &self.query.filter;
+        let filtered = filter.team.is_some()
+            || filter.owner.is_some()
+            || filter.tag.is_some()
+            || filter.text.is_some()
+            || filter.ids.is_some();
+        // Team by team, the board from right to left: the lanes' order, reversed.
+        let teams = by_team.then(|| {
+            let mut lanes: Vec<String> = self
+                .board
+                .columns
+                .iter()
+                .filter_map(|c| match &c.kind {
+                    ColumnKind::Lane { team } => Some(team.clone()),
+                    _ => None,
+                })
+                .collect();
+            for team in &self.board.org.teams {
+                if !lanes.contains(&team.key) {
+                    lanes.push(team.key.clone());
+                }
+            }
+            lanes.reverse();
+            lanes
+        });
+        let walk = Walk {
+            filter: filtered.then(|| filter.clone()),
+            teams,
+        };
+        let triage = Triage::start(&self.store, self.now(), walk)?;
         if triage.finished {
             self.say(strings::QUEUE_EMPTY);
             return Ok(());
@@ -700,6 +780,120 @@ impl App {
         self.triage = Some(triage);
         self.screen = Screen::Triage;
         self.message = None;
+        Ok(())
+    }
+
+    /// The history line of the last change made here.
+    fn last_line(&self) -> String {
+        self.last_change
+            .as_ref()
+            .map(|(_, _, line)| line.clone())
+            .unwrap_or_default()
+    }
+
+    /// The dismiss form for the item acted on, offering the signals it raises.
+    fn open_dismiss(&mut self) -> Result<()> {
+        let Some(item) = self.target().cloned() else {
+            self.fail(strings::NO_CARD_SELECTED);
+            return Ok(());
+        };
+        if let Err(refusal) = permits(&item, Move::Dismiss) {
+            self.fail(&short_refusal(&refusal));
+            return Ok(());
+        }
+        let (raised, like) = match (&self.screen, &self.triage) {
+            (Screen::Triage, Some(t)) => t
+                .current
+                .as_ref()
+                .map(|c| (c.signals.clone(), c.like))
+                .unwrap_or_default(),
+            _ => {
+                let like = self.board.duplicate_of(item.id);
+                let other = like.and_then(|id| self.store.item(id).ok());
+                (
+                    signals(&item, &self.board.org, self.now(), other.as_ref()),
+                    like,
+                )
+            }
+        };
+        match Form::dismiss(&item, &raised, like) {
+            Ok(form) => self.show_form(form),
+            Err(why) => self.fail(&why),
+        }
+        Ok(())
+    }
+
+    /// Runs a decision about two items; returns the first item's line of history.
+    pub fn run_pair(
+        &mut self,
+        id: ItemId,
+        other: ItemId,
+        pair: Pair,
+    ) -> std::result::Result<String, crate::storage::StoreError> {
+        let decided =
+            self.store
+                .execute_pair(id, other, pair, When::Now(self.clock), &self.actor)?;
+        let mut changes = Vec::new();
+        for (event, item) in &decided {
+            let events = self.store.events(item.id)?;
+            let line = narrate(&events)
+                .last()
+                .map(|(_, l)| l.clone())
+                .unwrap_or_default();
+            changes.push(Change {
+                id: item.id,
+                seq: event.seq,
+                line,
+            });
+        }
+        let line = changes.first().map(|c| c.line.clone()).unwrap_or_default();
+        self.say(&format!("#{id} {line}"));
+        self.last_change = changes.first().map(|c| (c.id, c.seq, c.line.clone()));
+        if self.screen == Screen::Triage
+            && let Some(triage) = &mut self.triage
+        {
+            triage.changes.push(changes);
+        }
+        self.reload()?;
+        Ok(line)
+    }
+
+    /// Takes back the walk's newest change (both sides of a decision about two items).
+    fn undo_in_triage(&mut self) -> Result<()> {
+        let Some(changes) = self.triage.as_mut().and_then(|t| t.changes.pop()) else {
+            self.fail(strings::NOTHING_TO_UNDO_IN_TRIAGE);
+            return Ok(());
+        };
+        // The second item's side first: the first's is what the walk recorded.
+        for change in changes.iter().rev() {
+            if let Err(e) =
+                self.store
+                    .undo(change.id, change.seq, When::Now(self.clock), &self.actor)
+            {
+                self.fail(&e.to_string());
+                self.reload()?;
+                return Ok(());
+            }
+        }
+        let undone: Vec<String> = changes
+            .iter()
+            .map(|c| format!("#{} “{}”", c.id, c.line))
+            .collect();
+        let left = self.triage.as_ref().map_or(0, |t| t.changes.len());
+        self.say(&format!(
+            "undid {} ({left} more to undo)",
+            undone.join(", ")
+        ));
+        let now = self.now();
+        if let (Some(triage), Some(first)) = (&mut self.triage, changes.first()) {
+            triage.decisions.retain(|d| d.id != first.id);
+            triage.visited.retain(|id| *id != first.id);
+            triage.finished = false;
+            triage.ended = None;
+            triage.current = None;
+            triage.refresh(&self.store, now)?;
+        }
+        self.reload()?;
         Ok(())
     }
 
@@ -740,14 +934,22 @@ impl App {
                     let form = Form::save_summary(&file);
                     self.show_form(form);
                 }
-                Action::Left | Action::Up if !triage.back(&self.store, now)? => {
-                    self.fail(strings::NOTHING_TO_GO_BACK_TO);
+                Action::Left => {
+                    if !triage.back(&self.store, now)? {
+                        self.fail(strings::NOTHING_TO_GO_BACK_TO);
+                    }
+                    self.scroll = 0;
                 }
+                Action::Down => self.scroll = self.scroll.saturating_add(1),
+                Action::Up => self.scroll = self.scroll.saturating_sub(1),
+                Action::PageDown => self.scroll = self.scroll.saturating_add(self.size.1 / 2),
+                Action::PageUp => self.scroll = self.scroll.saturating_sub(self.size.1 / 2),
                 Action::Help => {
                     self.return_to = Screen::Triage;
                     self.screen = Screen::Help;
                     self.scroll = 0;
                 }
+                Action::Undo => self.undo_in_triage()?,
                 Action::Back | Action::Quit => {
                     self.triage = None;
                     self.screen = Screen::Board;
@@ -758,14 +960,22 @@ impl App {
             return Ok(());
         }
         let current = triage.current.as_ref().map(|c| c.item.clone());
+        let on = current.as_ref().map(|i| i.id);
         match action {
-            Action::Skip | Action::Right | Action::Down => triage.skip(&self.store, now)?,
-            Action::Left | Action::Up => {
+            Action::Skip | Action::Right => triage.skip(&self.store, now)?,
+            Action::Left => {
                 if !triage.back(&self.store, now)? {
                     self.fail(strings::FIRST_ITEM);
                 }
             }
-            Action::Back | Action::Quit => triage.finished = true,
+            // The item pane scrolls when it does not fit (80×24).
+            Action::Down => self.scroll = self.scroll.saturating_add(1),
+            Action::Up => self.scroll = self.scroll.saturating_sub(1),
+            Action::PageDown => self.scroll = self.scroll.saturating_add(self.size.1 / 2),
+            Action::PageUp => self.scroll = self.scroll.saturating_sub(self.size.1 / 2),
+            Action::Home => self.scroll = 0,
+            Action::Back | Action::Quit => triage.finish(now),
+            Action::Undo => self.undo_in_triage()?,
             Action::Accept => {
                 if let Some(item) = current {
                     let next_owner = item
@@ -782,7 +992,10 @@ impl App {
                         // The rules may still refuse (the item moved meanwhile): say so,
                         // don't end the board with an error.
                         match self.run(Some(item.id), Command::Accept { owner: None }) {
-                            Ok(()) => self.triage_decided(item.id, "accepted")?,
+                            Ok(()) => {
+                                let line = self.last_line();
+                                self.triage_decided(item.id, &line)?;
+                            }
                             Err(e) => self.fail(&e.to_string()),
                         }
                     }
@@ -792,7 +1005,10 @@ impl App {
                 if let Some(item) = current {
                     let until = crate::domain::attention::next_standup(now);
                     match self.run(Some(item.id), Command::Snooze(until)) {
-                        Ok(()) => self.triage_decided(item.id, "snoozed till tomorrow")?,
+                        Ok(()) => {
+                            let line = self.last_line();
+                            self.triage_decided(item.id, &line)?;
+                        }
                         Err(e) => self.fail(&e.to_string()),
                     }
                 }
@@ -805,12 +1021,42 @@ impl App {
             Action::Done => self.open_form(FormKind::Done)?,
             Action::Drop => self.open_form(FormKind::Drop)?,
             Action::Flag => self.open_form(FormKind::Flag)?,
+            Action::Edit => self.open_form(FormKind::Edit)?,
+            Action::Merge => self.open_merge()?,
+            Action::Dismiss => self.open_dismiss()?,
+            Action::Tick => self.open_form(FormKind::Tick)?,
+            Action::SnoozeUntil => {
+                if let Some(item) = current {
+                    if let Err(refusal) = permits(&item, Move::Snooze) {
+                        self.fail(&short_refusal(&refusal));
+                    } else {
+                        let until = crate::domain::attention::next_standup(now);
+                        let shown = if self.clock.in_utc() {
+                            until.format("%Y-%m-%d %H:%M").to_string()
+                        } else {
+                            until
+                                .with_timezone(&chrono::Local)
+                                .format("%Y-%m-%d %H:%M")
+                                .to_string()
+                        };
+                        self.show_form(Form::snooze(&item, &shown));
+                    }
+                }
+            }
             Action::Help => {
                 self.return_to = Screen::Triage;
                 self.screen = Screen::Help;
                 self.scroll = 0;
             }
             _ => self.fail(&format!("in triage: {}", strings::TRIAGE_KEYS)),
+        }
+        let now_on = self
+            .triage
+            .as_ref()
+            .and_then(|t| t.current.as_ref())
+            .map(|c| c.item.id);
+        if now_on != on {
+            self.scroll = 0;
         }
         Ok(())
     }
@@ -824,6 +1070,7 @@ impl App {
         }
         let text = crate::export::standup::markdown(
             &triage.decisions,
+            &triage.not_reached(),
             triage.started,
             triage.elapsed(self.now()),
         );
@@ -848,9 +1095,38 @@ impl App {
         } else {
             self.say(&format!("#{} {line}  (u undoes)", item.id));
         }
+        if self.screen == Screen::Triage
+            && let Some(triage) = &mut self.triage
+        {
+            triage.changes.push(vec![Change {
+                id: item.id,
+                seq: event.seq,
+                line: line.clone(),
+            }]);
+        }
         self.last_change = Some((item.id, event.seq, line));
         self.reload()?;
         self.follow(&item)?;
+        Ok(())
+    }
+
+    /// The merge form, offering the item this one's title is like.
+    fn open_merge(&mut self) -> Result<()> {
+        self.open_form(FormKind::Merge)?;
+        let like = self
+            .triage
+            .as_ref()
+            .and_then(|t| t.current.as_ref())
+            .and_then(|c| c.like);
+        if let (Some(form), Some(like)) = (&mut self.form, like) {
+            for field in &mut form.fields {
+                if let crate::tui::form::Field::Text { label, value, .. } = field
+                    && *label == "Into"
+                {
+                    *value = like.to_string();
+                }
+            }
+        }
         Ok(())
     }
 
@@ -1042,24 +1318,6 @@ impl App {
 }
 
 /// How a form's decision reads in the standup summary.
-fn decision_word(kind: FormKind) -> &'static str {
-    match kind {
-        FormKind::Accept => "accepted",
-        FormKind::Bounce => "bounced",
-        FormKind::Reclaim => "reclaimed",
-        FormKind::Escalate => "escalated",
-        FormKind::Owner => "owner assigned",
-        FormKind::Note => "noted",
-        FormKind::Done => "done",
-        FormKind::Drop => "dropped",
-        FormKind::Flag => "flagged",
-        FormKind::Edit => "edited",
-        FormKind::Send => "sent",
-        FormKind::Reopen => "reopened",
-        FormKind::NewItem | FormKind::SaveSummary => "",
-    }
-}
-
 /// A refusal as one line of the board: the item and the rule (the card already shows
 /// where the item is).
 fn short_refusal(refusal: &crate::domain::DomainError) -> String {

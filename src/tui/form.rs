@@ -6,9 +6,10 @@
 use chrono::Local;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use crate::domain::time::parse_due;
+use crate::domain::attention::{Signal, SignalCode, can_be_dismissed, parse_signal};
+use crate::domain::time::{parse_due, parse_time};
 use crate::domain::view::responsible;
-use crate::domain::{Command, Item, Org, Ticks};
+use crate::domain::{Command, Item, Org, Pair, Ticks};
 use crate::domain::{DomainError, unticked_refusal};
 use crate::storage::StoreError;
 use crate::ui::strings;
@@ -28,6 +29,14 @@ pub enum FormKind {
     Drop,
     Flag,
     Edit,
+    /// Close the item as a duplicate of another.
+    Merge,
+    /// One of the item's signals is not a problem.
+    Dismiss,
+    /// Definition-of-done entries done since a forced handoff.
+    Tick,
+    /// Out of the queue until a chosen time.
+    Snooze,
     /// Not an item action: where to write the standup summary.
     SaveSummary,
 }
@@ -90,6 +99,8 @@ pub struct Form {
     pub confirm_incomplete: Option<Vec<String>>,
     /// Read typed times in UTC rather than local time (with a fixed clock).
     pub utc: bool,
+    /// A tick form's entries, by their number in the contract's checklist.
+    pub tick_numbers: Vec<usize>,
 }
 
 /// What a key did to a form.
@@ -98,6 +109,8 @@ pub enum FormOutcome {
     Editing,
     Cancel,
     Submit(Command),
+    /// A decision about this item and another one (a merge, not duplicates).
+    SubmitPair(i64, Pair),
     /// The file the standup summary goes to.
     SaveTo(String),
 }
@@ -118,6 +131,10 @@ impl Form {
             FormKind::Drop => "Drop",
             FormKind::Flag => "Flag a dropped baton",
             FormKind::Edit => "Edit",
+            FormKind::Merge => "Merge into another item (close as a duplicate)",
+            FormKind::Dismiss => "Dismiss a signal (not a problem, until its facts change)",
+            FormKind::Tick => "Tick entries done since the handoff",
+            FormKind::Snooze => "Snooze until",
             FormKind::SaveSummary => "Save the standup summary",
         }
     }
@@ -142,7 +159,42 @@ impl Form {
     pub fn for_item(kind: FormKind, item: &Item, org: &Org, utc: bool) -> Result<Form, String> {
         let fields = match kind {
             FormKind::NewItem => return Ok(Form::new_item(&item.team)),
-            FormKind::SaveSummary => return Err("that form is not about an item".to_string()),
+            FormKind::SaveSummary | FormKind::Dismiss | FormKind::Snooze => {
+                return Err("that form needs more than the item".to_string());
+            }
+            FormKind::Merge => vec![
+                Field::text("Into", None, true, "the item it duplicates: 42 or #42"),
+                Field::text("Note", None, false, "optional"),
+            ],
+            FormKind::Tick => {
+                let checklist = item
+                    .governing_boundary()
+                    .and_then(|(from, to)| org.boundary(from, to))
+                    .map(|b| b.contract.definition_of_done.clone())
+                    .unwrap_or_default();
+                let mut form = Form::build(
+                    kind,
+                    Some(item.id),
+                    item.title.clone(),
+                    item.team.clone(),
+                    vec![
+                        Field::Checklist {
+                            label: "Done since",
+                            ticked: vec![false; item.incomplete_handoff.len()],
+                            entries: item.incomplete_handoff.clone(),
+                            cursor: 0,
+                        },
+                        Field::text("Note", None, false, "optional"),
+                    ],
+                );
+                form.focus = 0;
+                form.tick_numbers = item
+                    .incomplete_handoff
+                    .iter()
+                    .map(|e| checklist.iter().position(|c| c == e).map_or(0, |i| i + 1))
+                    .collect();
+                return Ok(form);
+            }
             FormKind::Send => {
                 let targets: Vec<String> = org
                     .boundaries_from(&item.team)
@@ -240,6 +292,60 @@ impl Form {
         ))
     }
 
+    /// Dismissing one of `item`'s signals: the ones it raises that may be dismissed,
+    /// with the other item of a possible duplicate (`like`) filled in.
+    pub fn dismiss(item: &Item, signals: &[Signal], like: Option<i64>) -> Result<Form, String> {
+        let options: Vec<String> = signals
+            .iter()
+            .map(|s| s.code)
+            .filter(|c| can_be_dismissed(*c))
+            .map(|c| c.as_str().to_string())
+            .collect();
+        if options.is_empty() {
+            return Err(format!(
+                "#{}: none of its signals can be dismissed (overdue and sla-breached are facts)",
+                item.id
+            ));
+        }
+        let like = like.map(|id| id.to_string());
+        Ok(Form::build(
+            FormKind::Dismiss,
+            Some(item.id),
+            item.title.clone(),
+            item.team.clone(),
+            vec![
+                Field::Choice {
+                    label: "Signal",
+                    options,
+                    selected: 0,
+                },
+                Field::text(
+                    "With",
+                    like.as_deref(),
+                    false,
+                    "possible-duplicate: the other item",
+                ),
+                Field::text("Note", None, false, "why it is not a problem"),
+            ],
+        ))
+    }
+
+    /// Snoozing `item` until a time, `until` offered (the next standup).
+    pub fn snooze(item: &Item, until: &str) -> Form {
+        Form::build(
+            FormKind::Snooze,
+            Some(item.id),
+            item.title.clone(),
+            item.team.clone(),
+            vec![Field::text(
+                "Until",
+                Some(until),
+                true,
+                "YYYY-MM-DD HH:MM; offered: the next standup",
+            )],
+        )
+    }
+
     /// Asks for the file a standup summary is written to.
     pub fn save_summary(default_file: &str) -> Form {
         Form::build(
@@ -273,6 +379,7 @@ impl Form {
             error: None,
             confirm_incomplete: None,
             utc: false,
+            tick_numbers: Vec::new(),
         }
     }
 
@@ -513,6 +620,85 @@ impl Form {
                 due: Some(due),
                 tags: Some(split_tags(text("Tags"))),
             },
+            FormKind::Merge | FormKind::Dismiss => {
+                let code = self.fields.iter().find_map(|f| match f {
+                    Field::Choice {
+                        options, selected, ..
+                    } => options.get(*selected).cloned(),
+                    _ => None,
+                });
+                let code = match code.as_deref().map(parse_signal).transpose() {
+                    Ok(code) => code,
+                    Err(e) => {
+                        self.error = Some(e.to_string());
+                        return FormOutcome::Editing;
+                    }
+                };
+                let other_field = if self.kind == FormKind::Merge {
+                    "Into"
+                } else {
+                    "With"
+                };
+                let note = text("Note");
+                match code {
+                    Some(code) if code != SignalCode::PossibleDuplicate => {
+                        Command::Dismiss { code, note }
+                    }
+                    _ => {
+                        let typed = text(other_field).unwrap_or_default();
+                        let Some(other) = typed
+                            .trim_start_matches('#')
+                            .parse::<i64>()
+                            .ok()
+                            .filter(|id| *id > 0)
+                        else {
+                            self.error = Some(format!(
+                                "{other_field}: `{typed}` is not an item id (use 42 or #42)"
+                            ));
+                            return FormOutcome::Editing;
+                        };
+                        let pair = if self.kind == FormKind::Merge {
+                            Pair::Merge { note }
+                        } else {
+                            Pair::NotDuplicates { note }
+                        };
+                        return FormOutcome::SubmitPair(other, pair);
+                    }
+                }
+            }
+            FormKind::Tick => {
+                let mut numbers = Vec::new();
+                for field in &self.fields {
+                    if let Field::Checklist { ticked, .. } = field {
+                        numbers.extend(
+                            ticked
+                                .iter()
+                                .zip(&self.tick_numbers)
+                                .filter(|(t, _)| **t)
+                                .map(|(_, n)| *n),
+                        );
+                    }
+                }
+                Command::Tick {
+                    ticks: Ticks::Entries(numbers),
+                    note: text("Note"),
+                }
+            }
+            FormKind::Snooze => {
+                let typed = text("Until").unwrap_or_default();
+                let until = if self.utc {
+                    parse_time(&typed, &chrono::Utc)
+                } else {
+                    parse_time(&typed, &Local)
+                };
+                match until {
+                    Ok(until) => Command::Snooze(until),
+                    Err(e) => {
+                        self.error = Some(e.to_string());
+                        return FormOutcome::Editing;
+                    }
+                }
+            }
             FormKind::SaveSummary => return FormOutcome::SaveTo(text("File").unwrap_or_default()),
         };
         FormOutcome::Submit(command)

@@ -30,10 +30,15 @@ pub enum Action {
     Drop,
     Flag,
     Edit,
+    Merge,
+    Dismiss,
+    Tick,
     Triage,
+    TriageByTeam,
     Metrics,
     Skip,
     Snooze,
+    SnoozeUntil,
     WriteSummary,
     SaveSnapshot,
     Undo,
@@ -48,6 +53,8 @@ pub enum Action {
     Help,
     Back,
     Quit,
+    /// Leaves Baton from anywhere, a form included.
+    ForceQuit,
 }
 
 /// Where a binding applies.
@@ -287,6 +294,30 @@ pub const BINDINGS: &[Binding] = &[
         "edit the title, due date, tags or description"
     ),
     binding!(
+        "M",
+        [(KeyCode::Char('M'), SHIFT), (KeyCode::Char('M'), NONE)],
+        Merge,
+        Item,
+        false,
+        "merge into another item: close it as a duplicate"
+    ),
+    binding!(
+        "X",
+        [(KeyCode::Char('X'), SHIFT), (KeyCode::Char('X'), NONE)],
+        Dismiss,
+        Item,
+        false,
+        "dismiss a signal: not a problem, until its facts change"
+    ),
+    binding!(
+        "T",
+        [(KeyCode::Char('T'), SHIFT), (KeyCode::Char('T'), NONE)],
+        Tick,
+        Item,
+        false,
+        "tick definition-of-done entries done since a forced handoff"
+    ),
+    binding!(
         "Z",
         [(KeyCode::Char('Z'), SHIFT), (KeyCode::Char('Z'), NONE)],
         CollapseLanes,
@@ -301,6 +332,14 @@ pub const BINDINGS: &[Binding] = &[
         Board,
         true,
         "triage: walk what needs attention, one key per decision"
+    ),
+    binding!(
+        "W",
+        [(KeyCode::Char('W'), SHIFT), (KeyCode::Char('W'), NONE)],
+        TriageByTeam,
+        Board,
+        false,
+        "triage team by team, the board from right to left"
     ),
     binding!(
         "m",
@@ -327,6 +366,14 @@ pub const BINDINGS: &[Binding] = &[
         "snooze until the next standup (same time tomorrow)"
     ),
     binding!(
+        "p",
+        [(KeyCode::Char('p'), NONE)],
+        SnoozeUntil,
+        Triage,
+        false,
+        "snooze until a time you choose"
+    ),
+    binding!(
         "w",
         [(KeyCode::Char('w'), NONE)],
         WriteSummary,
@@ -348,7 +395,7 @@ pub const BINDINGS: &[Binding] = &[
         Undo,
         Board,
         true,
-        "undo your last change"
+        "undo your last change (in triage: the walk's changes, newest first)"
     ),
     binding!(
         "/",
@@ -416,11 +463,19 @@ pub const BINDINGS: &[Binding] = &[
     ),
     binding!(
         "q",
-        [(KeyCode::Char('q'), NONE), (KeyCode::Char('c'), CTRL)],
+        [(KeyCode::Char('q'), NONE)],
         Quit,
         Everywhere,
         true,
-        "quit (ctrl-c too)"
+        "quit (in triage: end the walk, with its summary)"
+    ),
+    binding!(
+        "ctrl-c",
+        [(KeyCode::Char('c'), CTRL)],
+        ForceQuit,
+        Everywhere,
+        false,
+        "quit from anywhere, a form too"
     ),
 ];
 

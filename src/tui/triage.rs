@@ -8,11 +8,35 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::domain::attention::{Signal, attention};
 use crate::domain::standup::{Decision, outcome};
+use crate::domain::view::Place;
 use crate::domain::{Event, Item, ItemId};
-use crate::storage::{Result, Store};
+use crate::storage::{ItemFilter, Result, Store};
 
 /// How many of the item's latest events triage shows.
 pub const RECENT_EVENTS: usize = 5;
+
+/// A standup's length: the total clock counts down from it.
+pub const STANDUP_MINUTES: i64 = 15;
+/// The shortest and longest time the per-item clock gives one item.
+const ITEM_SECONDS: (i64, i64) = (30, 180);
+
+/// What the walk covers and in which order.
+#[derive(Debug, Clone, Default)]
+pub struct Walk {
+    /// Only the items this filter finds (the board's filter), when it has one.
+    pub filter: Option<ItemFilter>,
+    /// Team by team, in this order (the board from right to left); the whole queue,
+    /// most urgent first, when `None`.
+    pub teams: Option<Vec<String>>,
+}
+
+/// A change made during the walk, which `u` takes back (newest first).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub id: ItemId,
+    pub seq: u32,
+    pub line: String,
+}
 
 /// The item triage is on, with what the screen shows about it.
 #[derive(Debug, Clone)]
@@ -21,6 +45,8 @@ pub struct Current {
     pub signals: Vec<Signal>,
     /// The whole history; the screen shows the last [`RECENT_EVENTS`].
     pub events: Vec<Event>,
+    /// The other team's item its title is like, when it is a possible duplicate.
+    pub like: Option<ItemId>,
 }
 
 #[derive(Debug, Clone)]
@@ -34,10 +60,34 @@ pub struct Triage {
     pub decisions: Vec<Decision>,
     /// Set when the walk is over and the summary shows.
     pub finished: bool,
+    pub walk: Walk,
+    /// The items the walk may show (the board's filter), when limited.
+    only: Option<HashSet<ItemId>>,
+    /// When the item on screen came up, for its timebox.
+    pub item_started: DateTime<Utc>,
+    /// Each item's share of the standup.
+    pub timebox: Duration,
+    /// When the walk ended, for the time taken.
+    pub ended: Option<DateTime<Utc>>,
+    /// This walk's changes, newest last: each `u` takes back the newest. A decision
+    /// about two items is two changes, taken back together.
+    pub changes: Vec<Vec<Change>>,
+    /// The titles of the items ahead, for the summary's "not reached".
+    titles: std::collections::HashMap<ItemId, String>,
 }
 
 impl Triage {
-    pub fn start(store: &Store, now: DateTime<Utc>) -> Result<Triage> {
+    pub fn start(store: &Store, now: DateTime<Utc>, walk: Walk) -> Result<Triage> {
+        let only = match &walk.filter {
+            Some(filter) => Some(
+                store
+                    .items(filter)?
+                    .iter()
+                    .map(|i| i.id)
+                    .collect::<HashSet<ItemId>>(),
+            ),
+            None => None,
+        };
         let mut triage = Triage {
             started: now,
             visited: Vec::new(),
@@ -45,9 +95,61 @@ impl Triage {
             current: None,
             decisions: Vec::new(),
             finished: false,
+            walk,
+            only,
+            item_started: now,
+            timebox: Duration::seconds(ITEM_SECONDS.1),
+            ended: None,
+            changes: Vec::new(),
+            titles: std::collections::HashMap::new(),
         };
         triage.refresh(store, now)?;
+        let items = i64::try_from(triage.ahead.len().max(1)).unwrap_or(i64::MAX);
+        triage.timebox =
+            Duration::seconds((STANDUP_MINUTES * 60 / items).clamp(ITEM_SECONDS.0, ITEM_SECONDS.1));
         Ok(triage)
+    }
+
+    /// The walk is over: the summary shows, and its clock stops.
+    pub fn finish(&mut self, now: DateTime<Utc>) {
+        self.finished = true;
+        self.ended.get_or_insert(now);
+    }
+
+    /// How long the item on screen has had.
+    pub fn item_elapsed(&self, now: DateTime<Utc>) -> Duration {
+        now.signed_duration_since(self.item_started)
+            .max(Duration::zero())
+    }
+
+    /// The item on screen has used its timebox.
+    pub fn item_time_up(&self, now: DateTime<Utc>) -> bool {
+        self.current.is_some() && !self.finished && self.item_elapsed(now) >= self.timebox
+    }
+
+    /// The whole standup's time is used.
+    pub fn total_time_up(&self, now: DateTime<Utc>) -> bool {
+        self.elapsed(now) >= Duration::minutes(STANDUP_MINUTES)
+    }
+
+    /// The team the item on screen waits on, when walking team by team.
+    pub fn current_team(&self) -> Option<&str> {
+        self.walk.teams.as_ref()?;
+        self.current
+            .as_ref()
+            .and_then(|c| Place::of(&c.item).team_to_act())
+    }
+
+    /// Items the walk did not reach, with their titles: those still ahead when it
+    /// ended.
+    pub fn not_reached(&self) -> Vec<(ItemId, String)> {
+        if !self.finished {
+            return Vec::new();
+        }
+        self.ahead
+            .iter()
+            .map(|id| (*id, self.titles.get(id).cloned().unwrap_or_default()))
+            .collect()
     }
 
     /// "4 / 11": the item's place and the walk's length.
@@ -57,7 +159,10 @@ impl Triage {
     }
 
     pub fn elapsed(&self, now: DateTime<Utc>) -> Duration {
-        now.signed_duration_since(self.started)
+        self.ended
+            .unwrap_or(now)
+            .signed_duration_since(self.started)
+            .max(Duration::zero())
     }
 
     /// Recomputes the queue ahead (after a decision, or a change by another process):
@@ -66,7 +171,26 @@ impl Triage {
     pub fn refresh(&mut self, store: &Store, now: DateTime<Utc>) -> Result<()> {
         let org = store.org()?;
         let open = store.open_items()?;
-        let queue = attention(&open, &org, now);
+        let mut queue = attention(&open, &org, now);
+        if let Some(only) = &self.only {
+            queue.retain(|a| only.contains(&a.id));
+        }
+        if let Some(teams) = &self.walk.teams {
+            // Team by team in the walk's order, each team's items most urgent first;
+            // items of a team not in the order come last.
+            let team_of: std::collections::HashMap<ItemId, usize> = open
+                .iter()
+                .map(|i| {
+                    let place = Place::of(i);
+                    let team = place.team_to_act().unwrap_or_default();
+                    (
+                        i.id,
+                        teams.iter().position(|t| t == team).unwrap_or(teams.len()),
+                    )
+                })
+                .collect();
+            queue.sort_by_key(|a| team_of.get(&a.id).copied().unwrap_or(usize::MAX));
+        }
         let visited: HashSet<ItemId> = self.visited.iter().copied().collect();
         let current = self.current.as_ref().map(|c| c.item.id);
         let mut ahead: Vec<ItemId> = queue
@@ -80,7 +204,14 @@ impl Triage {
             ahead.remove(i);
             ahead.insert(0, id);
         }
+        let by_id: std::collections::HashMap<ItemId, &Item> =
+            open.iter().map(|i| (i.id, i)).collect();
+        self.titles = ahead
+            .iter()
+            .filter_map(|id| by_id.get(id).map(|i| (*id, i.title.clone())))
+            .collect();
         self.ahead = ahead;
+        let before = current;
         self.current = match self.ahead.first() {
             Some(id) => {
                 let item = open
@@ -93,21 +224,27 @@ impl Triage {
                     .find(|a| a.id == *id)
                     .map(|a| a.signals.clone())
                     .unwrap_or_default();
+                let like = queue.iter().find(|a| a.id == *id).and_then(|a| a.like);
                 Some(Current {
                     item,
                     signals,
                     events: store.events(*id)?,
+                    like,
                 })
             }
             None => None,
         };
+        if self.current.as_ref().map(|c| c.item.id) != before {
+            self.item_started = now;
+        }
         if self.current.is_none() {
-            self.finished = true;
+            self.finish(now);
         }
         Ok(())
     }
 
-    /// Records a decision on the current item and moves on.
+    /// Records a decision on the current item, in the words of its history (the
+    /// reason, note, contact, target or date in full), and moves on.
     pub fn decided(
         &mut self,
         store: &Store,
@@ -129,7 +266,7 @@ impl Triage {
     /// Moves past the current item without a decision.
     pub fn skip(&mut self, store: &Store, now: DateTime<Utc>) -> Result<()> {
         let Some(current) = &self.current else {
-            self.finished = true;
+            self.finish(now);
             return Ok(());
         };
         let id = current.item.id;
@@ -170,8 +307,11 @@ impl Triage {
             item,
             signals,
             events,
+            like: None,
         });
         self.finished = false;
+        self.ended = None;
+        self.item_started = now;
         Ok(true)
     }
 }

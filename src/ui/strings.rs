@@ -62,19 +62,27 @@ pub const SCROLL_KEYS: &str = "↑↓ PgUp PgDn scroll · esc back · ? help · 
 pub const DETAIL_KEYS: &str = "↑↓ scroll · s send · a accept · b bounce · r reclaim · e escalate · o owner · N note · d done · esc back";
 /// The keys of a triage item. (The keys used most come first: narrow screens cut the
 /// line at the right.)
-pub const TRIAGE_KEYS: &str = "a accept · b bounce · z snooze · space skip · esc end · ? help · o owner · e escalate · N note · ← back";
+/// Two lines: the decisions, then the rest; each fits 80 columns.
+pub const TRIAGE_KEYS: &str =
+    "a accept · b bounce · M merge · X dismiss · T tick · e escalate · o owner";
+pub const TRIAGE_MORE_KEYS: &str =
+    "N note · E due · z snooze · p until · space skip · ← back · u undo · q end · ?";
 pub const SUMMARY_KEYS: &str =
-    "S save snapshot · w write Markdown · esc board · ← last item · q quit";
+    "S save snapshot · w write Markdown · u undo · ← last item · esc or q board";
 
 // Triage
 pub const WHY_ATTENTION: &str = "Why it needs attention";
 pub const LATEST_EVENTS: &str = "Latest events";
 pub const DECIDED: &str = "What was decided";
 pub const NOTHING_WALKED: &str = "Nothing: no item was walked.";
+pub const NOT_REACHED: &str = "Not reached";
+pub const ITEM_TIME_UP: &str = "time is up for this item: space moves on";
+pub const TOTAL_TIME_UP: &str = "the standup's time is up: q ends the walk with its summary";
 
 // Messages
 pub const NO_ITEM_SELECTED: &str = "no item selected";
 pub const NO_CARD_SELECTED: &str = "no item selected: move to a card first";
+pub const NOTHING_TO_UNDO_IN_TRIAGE: &str = "nothing to undo: this walk has changed nothing yet";
 pub const NOTHING_TO_UNDO: &str = "nothing to undo: you have made no change in this session";
 pub const TRIAGE_KEY_ON_BOARD: &str = "that key works in triage: press t to start it";
 pub const SHOWING_BOUNDARIES: &str =

@@ -14,7 +14,7 @@ use super::{RenderRef, local, message_and_keys, strings};
 use crate::domain::duration::format_duration;
 use crate::domain::history::narrate;
 use crate::domain::rules::describe_state;
-use crate::domain::text::{display_safe, fit};
+use crate::domain::text::display_safe;
 use crate::domain::view::{Responsible, limbo_time, responsible};
 use crate::tui::app::App;
 use crate::tui::triage::Triage;
@@ -28,47 +28,92 @@ pub fn render(
     now: DateTime<Utc>,
 ) {
     let (at, total) = triage.progress();
-    let elapsed = format_duration(triage.elapsed(now).max(chrono::Duration::zero()));
+    let clock = |d: chrono::Duration| {
+        let s = d.num_seconds().max(0);
+        format!("{}:{:02}", s / 60, s % 60)
+    };
+    let standup = chrono::Duration::minutes(crate::tui::triage::STANDUP_MINUTES);
+    let decided = triage
+        .decisions
+        .iter()
+        .filter(|d| d.decision != "skipped")
+        .count();
     let heading = if triage.finished {
-        let walked = triage.visited.len();
         format!(
-            " Standup triage · over: {walked} walked, {} not reached · took {elapsed}",
-            total - walked
+            " Standup triage · over: {} walked, {} not reached · took {}",
+            triage.visited.len(),
+            triage.not_reached().len(),
+            clock(triage.elapsed(now))
         )
     } else {
-        format!(" Standup triage · {at} / {total} · elapsed {elapsed}")
+        let team = triage
+            .current_team()
+            .map(|t| format!(" · {}", display_safe(t)))
+            .unwrap_or_default();
+        format!(
+            " Standup triage {at}/{total}{team} · item {}/{} · total {}/{}",
+            clock(triage.item_elapsed(now)),
+            clock(triage.timebox),
+            clock(triage.elapsed(now)),
+            clock(standup)
+        )
     };
     let title = Line::from(vec![
         Span::styled(heading, theme.title()),
-        Span::styled(
-            format!(
-                "   {} decided",
-                triage
-                    .decisions
-                    .iter()
-                    .filter(|d| d.decision != "skipped")
-                    .count()
-            ),
-            theme.dim(),
-        ),
+        Span::styled(format!(" · {decided} decided"), theme.dim()),
     ]);
     Paragraph::new(title).render_ref(Rect { height: 1, ..area }, buf);
+    // The clock's verdict, under the heading, without a keypress.
+    if !triage.finished {
+        let up = if triage.total_time_up(now) {
+            Some(strings::TOTAL_TIME_UP)
+        } else if triage.item_time_up(now) {
+            Some(strings::ITEM_TIME_UP)
+        } else {
+            None
+        };
+        if let Some(text) = up {
+            Paragraph::new(Line::styled(format!(" {text}"), theme.error())).render_ref(
+                Rect {
+                    y: area.y + 1,
+                    height: 1,
+                    ..area
+                },
+                buf,
+            );
+        }
+    }
     let body = Rect {
         y: area.y + 2,
-        height: area.height.saturating_sub(4),
+        height: area.height.saturating_sub(5),
         ..area
     };
-    let keys = match (&triage.current, triage.finished) {
+    let (keys, more) = match (&triage.current, triage.finished) {
         (Some(current), false) => {
             render_item(body, buf, app, current, theme, now);
-            strings::TRIAGE_KEYS
+            (strings::TRIAGE_KEYS, Some(strings::TRIAGE_MORE_KEYS))
         }
         _ => {
-            render_summary(body, buf, triage, theme);
-            strings::SUMMARY_KEYS
+            render_summary(body, buf, app, triage, theme);
+            (strings::SUMMARY_KEYS, None)
         }
     };
-    message_and_keys(area, buf, app.message.as_ref(), keys, theme);
+    // Decisions on the line above the message, the rest on the last line.
+    let bottom = area.y + area.height;
+    match more {
+        Some(more) => {
+            Paragraph::new(Line::styled(keys, theme.dim())).render_ref(
+                Rect {
+                    y: bottom.saturating_sub(3),
+                    height: 1,
+                    ..area
+                },
+                buf,
+            );
+            message_and_keys(area, buf, app.message.as_ref(), more, theme);
+        }
+        None => message_and_keys(area, buf, app.message.as_ref(), keys, theme),
+    }
 }
 
 fn render_item(
@@ -149,30 +194,46 @@ fn render_item(
             buf,
         );
     } else {
+        // One column: ↑↓ scroll it when it does not fit.
         left.push(Line::raw(""));
         left.extend(right);
         Paragraph::new(left)
             .wrap(Wrap { trim: false })
+            .scroll((app.scroll, 0))
             .render_ref(area, buf);
     }
 }
 
-fn render_summary(area: Rect, buf: &mut Buffer, triage: &Triage, theme: &Theme) {
+fn render_summary(area: Rect, buf: &mut Buffer, app: &App, triage: &Triage, theme: &Theme) {
     let mut lines = vec![Line::styled(strings::DECIDED, theme.title())];
     if triage.decisions.is_empty() {
         lines.push(Line::raw(strings::NOTHING_WALKED));
     }
-    let width = usize::from(area.width);
+    // Every decision in full: the reason, note, contact, target or date as recorded.
     for d in &triage.decisions {
-        let head = format!("  #{:<5} {:<22} ", d.id, fit(&d.decision, 22));
-        let rest = width.saturating_sub(head.chars().count());
         lines.push(Line::from(vec![
-            Span::styled(head, theme.key()),
-            Span::raw(fit(
-                &display_safe(&format!("{} — {}", d.outcome, d.title)),
-                rest,
-            )),
+            Span::styled(format!("  #{:<5} ", d.id), theme.key()),
+            Span::raw(display_safe(&d.title)),
+        ]));
+        lines.push(Line::from(vec![
+            Span::raw("         "),
+            Span::styled(display_safe(&d.decision), theme.key()),
+            Span::styled(format!(" → {}", display_safe(&d.outcome)), theme.dim()),
         ]));
     }
-    Paragraph::new(lines).render_ref(area, buf);
+    let not_reached = triage.not_reached();
+    if !not_reached.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(
+            format!("{} ({})", strings::NOT_REACHED, not_reached.len()),
+            theme.title(),
+        ));
+        for (id, title) in &not_reached {
+            lines.push(Line::raw(format!("  #{id:<5} {}", display_safe(title))));
+        }
+    }
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .scroll((app.scroll, 0))
+        .render_ref(area, buf);
 }

@@ -166,8 +166,14 @@ impl Session {
     }
 
     /// Presses `q`, expects a clean exit, and returns everything the board wrote.
-    pub fn quit(mut self) -> Vec<u8> {
-        self.term.keys("q");
+    pub fn quit(self) -> Vec<u8> {
+        self.quit_by(b"q")
+    }
+
+    /// Sends `keys` (ctrl-c is `\x03`), expects a clean exit, and returns everything
+    /// the board wrote.
+    pub fn quit_by(mut self, keys: &[u8]) -> Vec<u8> {
+        self.term.send(keys);
         let deadline = Instant::now() + WAIT;
         let status = loop {
             if let Some(status) = self.child.try_wait().expect("wait for baton") {
