@@ -13,7 +13,7 @@ use predicates::prelude::*;
 use serde_json::{Value, json};
 
 use common::BIN;
-use common::cli::{Backend, Board, DbBy};
+use common::cli::{Backend, Board, DbBy, SALES_TO_ONBOARDING};
 
 /// Friday noon of the week the scenarios play out in.
 const NOW: &str = "2026-03-06T12:00:00Z";
@@ -61,28 +61,6 @@ fn listing(dir: &Path) -> Vec<String> {
     names.sort();
     names
 }
-
-/// `boundary add` for sales → onboarding with a complete contract.
-const SALES_TO_ONBOARDING: &[&str] = &[
-    "boundary",
-    "add",
-    "sales",
-    "onboarding",
-    "--trigger",
-    "Deal signed",
-    "--done",
-    "Order form attached",
-    "--done",
-    "Kick-off date agreed",
-    "--outcome",
-    "Customer live",
-    "--owner",
-    "priya",
-    "--sla",
-    "2d",
-    "--escalate-to",
-    "vp-ops",
-];
 
 /// Three teams and two boundaries: one with a complete contract, one without.
 fn small_org() -> Board {

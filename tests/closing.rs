@@ -5,7 +5,7 @@
 #[macro_use]
 mod common;
 
-use common::cli::{Backend, Board, DbBy};
+use common::cli::{Backend, Board, DbBy, SALES_TO_ONBOARDING};
 
 /// Friday noon.
 const NOW: &str = "2026-03-06T12:00:00Z";
@@ -18,64 +18,16 @@ fn board_on(backend: Backend) -> Board {
     for team in ["sales", "onboarding", "support"] {
         board.ok(&["team", "add", team]);
     }
-    board.ok(&[
-        "boundary",
-        "add",
-        "sales",
-        "onboarding",
-        "--trigger",
-        "Deal signed",
-        "--done",
-        "Order form attached",
-        "--done",
-        "Kick-off date agreed",
-        "--outcome",
-        "Customer live",
-        "--owner",
-        "priya",
-        "--sla",
-        "2d",
-        "--escalate-to",
-        "vp-ops",
-    ]);
+    board.ok(SALES_TO_ONBOARDING);
     board.ok(&["boundary", "add", "onboarding", "support", "--sla", "4h"]);
-    let at = ["--at", "2026-03-02"];
-    board.ok(&[
-        &[
-            "add",
-            "Renewal for ACME",
-            "--team",
-            "sales",
-            "--owner",
-            "dana",
-        ][..],
-        &at,
-    ]
-    .concat());
-    board.ok(&[
-        &[
-            "add",
-            "ACME renewal",
-            "--team",
-            "onboarding",
-            "--owner",
-            "omar",
-        ][..],
-        &at,
-    ]
-    .concat());
-    board.ok(&[
-        &[
-            "add",
-            "Kick-off Globex",
-            "--team",
-            "sales",
-            "--owner",
-            "dana",
-        ][..],
-        &at,
-    ]
-    .concat());
+    for (title, team, owner) in [
+        ("Renewal for ACME", "sales", "dana"),
+        ("ACME renewal", "onboarding", "omar"),
+        ("Kick-off Globex", "sales", "dana"),
+    ] {
+        let args = ["add", title, "--team", team, "--owner", owner];
+        board.ok(&[&args[..], &["--at", "2026-03-02"]].concat());
+    }
     board.ok(&[
         "send",
         "3",

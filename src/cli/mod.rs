@@ -588,19 +588,23 @@ fn change(
 ) -> Result<()> {
     let when = ctx.when(at)?;
     let mut store = ctx.open()?;
-    let (event, item) = store.execute(Some(id), command, when, &ctx.actor)?;
-    let events = store.events(id)?;
-    let line = crate::domain::history::narrate(&events)
-        .last()
-        .map(|(_, line)| line.clone())
-        .unwrap_or_else(|| event.kind.name().to_string());
-    writeln!(
-        out,
-        "#{} {}  [{}]",
-        item.id,
-        display_safe(&line),
-        display_safe(&crate::domain::rules::describe_state(&item))
-    )?;
+    let (_, item) = store.execute(Some(id), command, when, &ctx.actor)?;
+    say_change(&store, &item, out)
+}
+
+/// "#42 accepted, owner priya  [active with onboarding]": the item's newest line of
+/// history and where it stands now.
+fn say_change(store: &crate::storage::Store, item: &Item, out: &mut impl Write) -> Result<()> {
+    let events = store.events(item.id)?;
+    if let Some((_, line)) = crate::domain::history::narrate(&events).last() {
+        writeln!(
+            out,
+            "#{} {}  [{}]",
+            item.id,
+            display_safe(line),
+            display_safe(&crate::domain::rules::describe_state(item))
+        )?;
+    }
     Ok(())
 }
 
@@ -615,18 +619,8 @@ fn pair(
 ) -> Result<()> {
     let when = ctx.when(at)?;
     let mut store = ctx.open()?;
-    let decided = store.execute_pair(id, other, decision, when, &ctx.actor)?;
-    for (_, item) in &decided {
-        let events = store.events(item.id)?;
-        if let Some((_, line)) = crate::domain::history::narrate(&events).last() {
-            writeln!(
-                out,
-                "#{} {}  [{}]",
-                item.id,
-                display_safe(line),
-                display_safe(&crate::domain::rules::describe_state(item))
-            )?;
-        }
+    for (_, item) in store.execute_pair(id, other, decision, when, &ctx.actor)? {
+        say_change(&store, &item, out)?;
     }
     Ok(())
 }

@@ -12,6 +12,28 @@ use tempfile::TempDir;
 use super::BIN;
 use super::pg::{self, PgDb};
 
+/// `boundary add` for sales → onboarding with a complete contract.
+pub const SALES_TO_ONBOARDING: &[&str] = &[
+    "boundary",
+    "add",
+    "sales",
+    "onboarding",
+    "--trigger",
+    "Deal signed",
+    "--done",
+    "Order form attached",
+    "--done",
+    "Kick-off date agreed",
+    "--outcome",
+    "Customer live",
+    "--owner",
+    "priya",
+    "--sla",
+    "2d",
+    "--escalate-to",
+    "vp-ops",
+];
+
 /// Where a board's database lives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
