@@ -27,7 +27,8 @@ const LS_ITEMS: usize = 10_000;
 
 const IMPORT_TARGET: Elapsed = Elapsed::from_secs(15);
 const LS_TARGET: Elapsed = Elapsed::from_millis(150);
-const ATTENTION_TARGET: Elapsed = Elapsed::from_millis(500);
+const ATTENTION_TARGET: Elapsed = Elapsed::from_millis(300);
+const TRIAGE_DECISION_TARGET: Elapsed = Elapsed::from_millis(50);
 
 fn main() -> Result<()> {
     let now: DateTime<Utc> = NOW.parse()?;
@@ -114,6 +115,27 @@ fn main() -> Result<()> {
     report.row("ls --json, 10k items (library)", took, LS_TARGET, None);
     let (took, rss) = median(|| baton_bin(&ls_db, now, &["ls", "--json"]))?;
     report.row("ls --json, 10k items (binary)", took, LS_TARGET, rss);
+
+    // One triage decision at 10,000 open items: the key, the event written, the board
+    // and the walk's queue refreshed (what the facilitator waits for between items).
+    {
+        use baton::tui::app::{App, Clock};
+        use baton::tui::keys::Action;
+        let store = Store::open(&ls_db)?;
+        let mut app = App::new(store, Clock::Fixed(now), "bench".to_string(), (160, 48))?;
+        app.update(Action::Triage)?;
+        let (took, _) = median(|| {
+            let started = Instant::now();
+            app.update(Action::Snooze)?;
+            Ok((started.elapsed(), None))
+        })?;
+        report.row(
+            "triage decision + refresh, 10k open (library)",
+            took,
+            TRIAGE_DECISION_TARGET,
+            None,
+        );
+    }
 
     // Attention over the whole 100,000-item database.
     let store = Store::open(&db)?;

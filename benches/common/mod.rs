@@ -364,7 +364,10 @@ fn item_history(rng: &mut Rng, org: &Org, id: ItemId, now: DateTime<Utc>) -> Res
             }
             State::Active if r < 0.82 => Command::Note(rng.pick(&NOTES).to_string()),
             State::Active if r < 0.88 => Command::Escalate {
-                to: None,
+                // The contract's contact, else the team's first person: an escalation
+                // names someone.
+                to: baton::domain::rules::escalation_contact(&current, org)
+                    .or_else(|| Some(person(&current.team, 0))),
                 note: Some("no progress for a week".to_string()),
             },
             State::Active if r < 0.92 => {
@@ -381,7 +384,10 @@ fn item_history(rng: &mut Rng, org: &Org, id: ItemId, now: DateTime<Utc>) -> Res
                 reason: rng.chance(0.5).then(|| "sent too early".to_string()),
             },
             State::Limbo if r < 0.85 => Command::Escalate {
-                to: None,
+                // The contract's contact, else the team's first person: an escalation
+                // names someone.
+                to: baton::domain::rules::escalation_contact(&current, org)
+                    .or_else(|| Some(person(&current.team, 0))),
                 note: Some("waiting past the SLA".to_string()),
             },
             State::Limbo => Command::Note(rng.pick(&NOTES).to_string()),
