@@ -6,9 +6,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
-use chrono::{DateTime, Local, Utc};
+use chrono::{DateTime, Utc};
 
-use crate::clock::Clock;
+use crate::clock::{Clock, Zone};
 use crate::domain::time::{parse_time, whole_seconds};
 use crate::export::json::BoardDocument;
 use crate::storage::{Location, Store, When};
@@ -23,6 +23,8 @@ pub struct Context {
     pub now: DateTime<Utc>,
     /// Where "now" comes from: fixed by `BATON_NOW`, or the system clock.
     pub clock: Clock,
+    /// The zone times are read and shown in (the rule: [`Zone::default`]).
+    pub zone: Zone,
     /// Who is acting, as the process says (`BATON_ACTOR`, `$USER`); in team mode the
     /// database role is recorded instead.
     pub actor: String,
@@ -30,9 +32,10 @@ pub struct Context {
 
 impl Context {
     pub fn from_env(db: Option<String>) -> Result<Context> {
+        let zone = Zone::default();
         let (now, clock) = match std::env::var("BATON_NOW") {
             Ok(text) if !text.trim().is_empty() => {
-                let now = parse_time(&text, &Local).context("BATON_NOW")?;
+                let now = parse_time(&text, &zone).context("BATON_NOW")?;
                 (now, Clock::Fixed(now))
             }
             _ => (whole_seconds(Utc::now()), Clock::System),
@@ -47,6 +50,7 @@ impl Context {
                 .map_or_else(|| Location::Sqlite(default_db()), |d| Location::parse(&d)),
             now,
             clock,
+            zone,
             actor,
         })
     }

@@ -2,7 +2,7 @@
 //! organisation, the update logic driven by key presses, and a property that no key
 //! sequence at any terminal size panics or loses an item.
 //!
-//! Times on screen are local; `.cargo/config.toml` pins `TZ=UTC` for the tests.
+//! The board shows times in the local zone; these tests run it in UTC (`common::app`).
 
 mod common;
 

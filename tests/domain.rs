@@ -929,7 +929,6 @@ fn duration_edges() {
         );
     }
     for text in [
-        "4H",
         "1.5h",
         "1h30",
         "m",
@@ -945,6 +944,16 @@ fn duration_edges() {
             parse_duration(text).map_err(|e| e.to_string()),
             Err(format!(
                 "`{text}` is not a duration (use 90m, 4h, 2d or 1w, up to 520w)"
+            )),
+            "{text:?}"
+        );
+    }
+    // Units are lowercase; an uppercase one is refused naming the units.
+    for text in ["4H", "2D", "1W", "90M", "1d4H"] {
+        assert_eq!(
+            parse_duration(text).map_err(|e| e.to_string()),
+            Err(format!(
+                "`{text}` is not a duration: units are lowercase, m (minutes), h (hours), d (days) or w (weeks), as in 90m, 4h, 2d, 1w"
             )),
             "{text:?}"
         );

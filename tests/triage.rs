@@ -3,7 +3,7 @@
 //! made by another process, and whole-screen snapshots of triage, its summary and the
 //! metrics screen.
 //!
-//! Times on screen are local; `.cargo/config.toml` pins `TZ=UTC` for the tests.
+//! The board shows times in the local zone; these tests run it in UTC (`common::app`).
 
 mod common;
 

@@ -319,7 +319,8 @@ pub enum Cmd {
         /// Item id (42 or #42)
         #[arg(value_parser = parse_id)]
         id: i64,
-        /// Until when [default: the same time tomorrow, i.e. the next standup]
+        /// Until when: RFC 3339 or "YYYY-MM-DD[ HH:MM]" local time [default: the same time
+        /// tomorrow, i.e. the next standup]
         #[arg(long, value_name = "TIME")]
         until: Option<String>,
         #[command(flatten)]
@@ -457,7 +458,8 @@ pub struct ContractArgs {
     /// The next responsible owner on the receiving side
     #[arg(long, value_name = "PERSON")]
     pub owner: Option<String>,
-    /// How long an item may wait in limbo: 90m, 4h, 2d, 1w
+    /// How long an item may wait in limbo: 90m, 4h, 2d, 1w or 1d 4h (units lowercase:
+    /// minutes, hours, days, weeks)
     #[arg(long, value_name = "DURATION")]
     pub sla: Option<String>,
     /// Who hears about it when it is escalated
@@ -525,10 +527,11 @@ pub enum ExportFormat {
 /// The period metrics cover.
 #[derive(Debug, Args, Clone, Default)]
 pub struct PeriodArgs {
-    /// Count from this time [default: all history]
+    /// Count from this time: RFC 3339 or "YYYY-MM-DD[ HH:MM]" local time (a date alone:
+    /// its start, local midnight) [default: all history]
     #[arg(long, value_name = "TIME")]
     pub since: Option<String>,
-    /// Up to this time [default: now]
+    /// Up to this time, read as --since is [default: now]
     #[arg(long, value_name = "TIME")]
     pub until: Option<String>,
 }

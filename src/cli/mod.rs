@@ -7,7 +7,7 @@ pub mod output;
 use std::io::Write;
 
 use anyhow::{Context as _, Result, bail};
-use chrono::{DateTime, Local, Utc};
+use chrono::{DateTime, Utc};
 
 pub use crate::context::{
     Context, DEMO, default_db, demo_document, import_document, write_atomically,
@@ -46,13 +46,13 @@ impl ContextArgs for Context {
         let since = args
             .since
             .as_deref()
-            .map(|t| parse_time(t, &Local))
+            .map(|t| parse_time(t, &self.zone))
             .transpose()
             .context("--since")?;
         let until = args
             .until
             .as_deref()
-            .map(|t| parse_time(t, &Local))
+            .map(|t| parse_time(t, &self.zone))
             .transpose()
             .context("--until")?
             .unwrap_or(self.now);
@@ -67,7 +67,7 @@ impl ContextArgs for Context {
     fn at(&self, at: &args::At) -> Result<DateTime<Utc>> {
         match &at.at {
             Some(text) => {
-                let at = parse_time(text, &Local).context("--at")?;
+                let at = parse_time(text, &self.zone).context("--at")?;
                 if at > self.now {
                     bail!("--at: {text} is in the future; record changes when they happened");
                 }
@@ -183,7 +183,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardArgs, bool) -> Result<()>
             json,
         } => {
             let due = due
-                .map(|d| parse_due(&d, &Local))
+                .map(|d| parse_due(&d, &ctx.zone))
                 .transpose()
                 .context("--due")?;
             let when = ctx.when(&at)?;
@@ -289,7 +289,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardArgs, bool) -> Result<()>
                 write!(
                     out,
                     "{}",
-                    show_text(&item, &events, &org, &signals, ctx.now)
+                    show_text(&item, &events, &org, &signals, ctx.now, &ctx.zone)
                 )?;
             }
             Ok(())
@@ -343,7 +343,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardArgs, bool) -> Result<()>
             at,
         } => {
             let due = match (due, no_due) {
-                (Some(text), _) => Some(Some(parse_due(&text, &Local).context("--due")?)),
+                (Some(text), _) => Some(Some(parse_due(&text, &ctx.zone).context("--due")?)),
                 (None, true) => Some(None),
                 (None, false) => None,
             };
@@ -366,7 +366,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardArgs, bool) -> Result<()>
         Cmd::Flag { id, note, at } => change(&ctx, id, Command::Flag(note), &at, out),
         Cmd::Snooze { id, until, at } => {
             let until = match until {
-                Some(text) => parse_time(&text, &Local).context("--until")?,
+                Some(text) => parse_time(&text, &ctx.zone).context("--until")?,
                 None => crate::domain::attention::next_standup(ctx.at(&at)?),
             };
             change(&ctx, id, Command::Snooze(until), &at, out)
@@ -440,6 +440,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardArgs, bool) -> Result<()>
                             &store.flow_histories()?,
                             &store.org()?,
                             ctx.period(&period)?,
+                            &ctx.zone,
                         ),
                     };
                     crate::export::csv::boundaries(&metrics)
@@ -448,15 +449,16 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardArgs, bool) -> Result<()>
                     let snap = match &snapshot {
                         Some(key) => store.snapshot(key)?,
                         None => store.take_snapshot(
-                            &format!("board at {}", output::local(ctx.now)),
+                            &format!("board at {}", ctx.zone.show(ctx.now)),
                             ctx.period(&period)?,
+                            &ctx.zone,
                         )?,
                     };
                     let org = store.org()?;
                     match report {
-                        ExportFormat::Md => crate::export::markdown::render(&snap, &org),
+                        ExportFormat::Md => crate::export::markdown::render(&snap, &org, &ctx.zone),
                         ExportFormat::Csv => crate::export::csv::items(&snap),
-                        _ => crate::export::html::render(&snap, &org),
+                        _ => crate::export::html::render(&snap, &org, &ctx.zone),
                     }
                 }
             };
@@ -471,11 +473,11 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardArgs, bool) -> Result<()>
             let period = ctx.period(&period)?;
             let histories = store.flow_histories()?;
             let org = store.org()?;
-            let metrics = crate::domain::metrics::compute(&histories, &org, period);
+            let metrics = crate::domain::metrics::compute(&histories, &org, period, &ctx.zone);
             if json.json {
                 writeln!(out, "{}", to_json_pretty(&metrics)?)?;
             } else {
-                write!(out, "{}", output::stats_text(&metrics))?;
+                write!(out, "{}", output::stats_text(&metrics, &ctx.zone))?;
             }
             Ok(())
         }
@@ -786,8 +788,8 @@ fn snapshot(ctx: &Context, cmd: SnapshotCmd, out: &mut impl Write) -> Result<()>
             let mut store = ctx.open()?;
             let label = label
                 .filter(|l| !l.trim().is_empty())
-                .unwrap_or_else(|| format!("snapshot {}", ctx.now.format("%Y-%m-%d")));
-            let snap = store.take_snapshot(&label, ctx.period(&period)?)?;
+                .unwrap_or_else(|| format!("snapshot {}", ctx.zone.day(ctx.now)));
+            let snap = store.take_snapshot(&label, ctx.period(&period)?, &ctx.zone)?;
             let id = store.save_snapshot(&snap)?;
             writeln!(
                 out,
@@ -827,7 +829,7 @@ fn snapshot(ctx: &Context, cmd: SnapshotCmd, out: &mut impl Write) -> Result<()>
                 let rows: Vec<Vec<String>> = list
                     .iter()
                     .map(|(id, label, at)| {
-                        vec![id.to_string(), output::local(*at), display_safe(label)]
+                        vec![id.to_string(), ctx.zone.show(*at), display_safe(label)]
                     })
                     .collect();
                 write!(out, "{}", output::table(&["ID", "TAKEN", "LABEL"], &rows))?;
@@ -844,9 +846,9 @@ fn snapshot(ctx: &Context, cmd: SnapshotCmd, out: &mut impl Write) -> Result<()>
                     out,
                     "snapshot “{}”, taken {}",
                     display_safe(&snap.label),
-                    output::local(snap.taken_at)
+                    ctx.zone.show(snap.taken_at)
                 )?;
-                write!(out, "{}", output::stats_text(&snap.metrics))?;
+                write!(out, "{}", output::stats_text(&snap.metrics, &ctx.zone))?;
             }
             Ok(())
         }
@@ -861,6 +863,7 @@ fn snapshot(ctx: &Context, cmd: SnapshotCmd, out: &mut impl Write) -> Result<()>
                         since: first.metrics.period.since,
                         until: ctx.now,
                     },
+                    &ctx.zone,
                 )?,
             };
             let diff = crate::domain::snapshot::diff(&first, &second);

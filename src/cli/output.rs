@@ -1,10 +1,11 @@
 //! What read commands print: JSON views for scripts, aligned text for people.
 //! Every piece of stored text goes through [`display_safe`] before it is printed.
 
-use chrono::{DateTime, Local, Utc};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
+use crate::clock::Zone;
 use crate::domain::attention::{Attention, Signal, SlaStanding, sla_standing};
 use crate::domain::duration::{format_duration, format_duration_compact};
 use crate::domain::history::narrate;
@@ -72,11 +73,6 @@ pub fn sla_word(standing: SlaStanding) -> &'static str {
         SlaStanding::Breached => "breached",
         SlaStanding::NoSla => "no-sla",
     }
-}
-
-/// A time as people read it: local, to the minute.
-pub fn local(t: DateTime<Utc>) -> String {
-    t.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string()
 }
 
 /// Rows of cells as an aligned table; the last column is not padded.
@@ -162,7 +158,9 @@ pub fn show_text(
     org: &Org,
     signals: &[Signal],
     now: DateTime<Utc>,
+    zone: &Zone,
 ) -> String {
+    let local = |t| zone.show(t);
     let mut out = format!("#{}  {}\n", item.id, display_safe(&item.title));
     let mut field = |name: &str, value: String| {
         out.push_str(&format!("  {:<10} {}\n", format!("{name}:"), value));
@@ -316,8 +314,9 @@ pub fn attention_text(
 }
 
 /// `baton stats` and `snapshot show`: headline numbers, boundaries worst first, teams.
-pub fn stats_text(m: &crate::domain::metrics::Metrics) -> String {
+pub fn stats_text(m: &crate::domain::metrics::Metrics, zone: &Zone) -> String {
     use crate::domain::metrics::{minutes, percent, worst_first};
+    let local = |t| zone.show(t);
     let o = &m.overall;
     let mut out = match m.period.since {
         Some(since) => format!(

@@ -58,8 +58,23 @@ pub enum DomainError {
     Required(&'static str),
     #[error("`{0}` is not a duration (use 90m, 4h, 2d or 1w, up to 520w)")]
     BadDuration(String),
+    #[error(
+        "`{0}` is not a duration: units are lowercase, m (minutes), h (hours), d (days) or w (weeks), as in 90m, 4h, 2d, 1w"
+    )]
+    UppercaseUnit(String),
     #[error("`{0}` is not a time (use RFC 3339, or YYYY-MM-DD[ HH:MM] in local time)")]
     BadTime(String),
+    #[error(
+        "`{input}` does not exist in local time: on {day} the clocks jump from {} to {} (daylight saving); give a time before or after the gap",
+        .from.format("%H:%M"),
+        .to.format("%H:%M")
+    )]
+    TimeInGap {
+        input: String,
+        day: chrono::NaiveDate,
+        from: chrono::NaiveTime,
+        to: chrono::NaiveTime,
+    },
     #[error("#{id}: an event at {at} would come before the item's last event at {last}")]
     BeforeLastEvent {
         id: ItemId,

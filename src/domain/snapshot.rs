@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::attention::{SlaStanding, sla_standing};
@@ -51,13 +51,15 @@ pub struct Snapshot {
 }
 
 /// Takes a snapshot at `period.until` of `items` (every item, current state) and their
-/// histories (grouped by item, in the same id order or any order).
-pub fn take(
+/// histories (grouped by item, in the same id order or any order); its metrics count
+/// days in `zone`.
+pub fn take<Tz: TimeZone>(
     label: &str,
     items: &[Item],
     histories: &[Vec<FlowEvent>],
     org: &Org,
     period: Period,
+    zone: &Tz,
 ) -> Snapshot {
     let now = period.until;
     let mut limbo_minutes: HashMap<ItemId, i64> = HashMap::new();
@@ -106,7 +108,7 @@ pub fn take(
         label: label.to_string(),
         taken_at: now,
         items: rows,
-        metrics: compute(histories, org, period),
+        metrics: compute(histories, org, period, zone),
     }
 }
 

@@ -1,26 +1,39 @@
 //! A standup's decisions as Markdown, for the team's notes.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, Offset, TimeZone, Utc};
 
 use crate::domain::duration::format_duration;
 use crate::domain::standup::Decision;
 use crate::domain::text::display_safe;
+use crate::domain::time::offset_name;
 
-/// The label a standup's snapshot and summary carry: `standup YYYY-MM-DD`.
-pub fn label(at: DateTime<Utc>) -> String {
-    format!("standup {}", at.format("%Y-%m-%d"))
+/// The label a standup's snapshot and summary carry: `standup YYYY-MM-DD`, the day
+/// it started in `zone`.
+pub fn label<Tz: TimeZone>(at: DateTime<Utc>, zone: &Tz) -> String {
+    format!("standup {}", at.with_timezone(zone).date_naive())
 }
 
 fn cell(text: &str) -> String {
     display_safe(text).replace('|', "\\|")
 }
 
-pub fn markdown(decisions: &[Decision], started: DateTime<Utc>, elapsed: Duration) -> String {
-    let mut out = format!("# {}\n\n", label(started).replace("standup", "Standup"));
+/// The summary, with its times in `zone` (and its offset, as it is read elsewhere).
+pub fn markdown<Tz: TimeZone>(
+    decisions: &[Decision],
+    started: DateTime<Utc>,
+    elapsed: Duration,
+    zone: &Tz,
+) -> String {
+    let local = started.with_timezone(zone);
+    let mut out = format!(
+        "# {}\n\n",
+        label(started, zone).replace("standup", "Standup")
+    );
     let decided = decisions.iter().filter(|d| d.decision != "skipped").count();
     out.push_str(&format!(
-        "Triage started {} UTC and took {}: {} items walked, {} decided, {} skipped.\n\n",
-        started.format("%H:%M"),
+        "Triage started {} {} and took {}: {} items walked, {} decided, {} skipped.\n\n",
+        local.naive_local().format("%H:%M"),
+        offset_name(local.offset().fix()),
         format_duration(elapsed.max(Duration::zero())),
         decisions.len(),
         decided,
@@ -66,7 +79,7 @@ mod tests {
                 outcome: "in limbo onboarding → support, no owner".to_string(),
             },
         ];
-        let text = markdown(&decisions, started, Duration::minutes(12));
+        let text = markdown(&decisions, started, Duration::minutes(12), &Utc);
         assert_eq!(
             text,
             "# Standup 2026-11-25\n\n\
@@ -74,6 +87,20 @@ mod tests {
              | item | decision | now |\n| --- | --- | --- |\n\
              | #24 Contoso \\| expansion | accepted | active with solutions, owner Hannah Lee |\n\
              | #10 Fabrikam | skipped | in limbo onboarding → support, no owner |\n"
+        );
+    }
+
+    #[test]
+    fn a_standup_is_dated_and_timed_in_its_zone() {
+        let started = DateTime::parse_from_rfc3339("2026-11-25T23:30:00Z")
+            .expect("time")
+            .with_timezone(&Utc);
+        let tokyo = chrono::FixedOffset::east_opt(9 * 3600).expect("offset");
+        assert_eq!(label(started, &tokyo), "standup 2026-11-26");
+        let text = markdown(&[], started, Duration::minutes(5), &tokyo);
+        assert!(
+            text.starts_with("# Standup 2026-11-26\n\nTriage started 08:30 UTC+09:00 and took 5m"),
+            "{text}"
         );
     }
 }

@@ -714,8 +714,13 @@ impl Store {
     }
 
     /// The board and its metrics over `period`, as a snapshot (not saved), read in one
-    /// transaction.
-    pub fn take_snapshot(&self, label: &str, period: Period) -> Result<Snapshot> {
+    /// transaction; metrics count days in `zone`.
+    pub fn take_snapshot<Tz: chrono::TimeZone>(
+        &self,
+        label: &str,
+        period: Period,
+        zone: &Tz,
+    ) -> Result<Snapshot> {
         self.read(|tx| {
             let org = load_org(tx)?;
             let later = scalar(
@@ -746,7 +751,7 @@ impl Store {
                 load_items(tx, &ItemFilter::default())?
             };
             Ok(crate::domain::snapshot::take(
-                label, &items, &histories, &org, period,
+                label, &items, &histories, &org, period, zone,
             ))
         })
     }

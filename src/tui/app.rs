@@ -42,7 +42,7 @@ fn filter_terms(text: &str) -> Vec<String> {
     terms
 }
 
-pub use crate::clock::Clock;
+pub use crate::clock::{Clock, Zone};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
@@ -82,6 +82,9 @@ pub const COLLAPSED_LANE_WIDTH: u16 = 14;
 pub struct App {
     pub store: Store,
     pub clock: Clock,
+    /// The zone times are read and shown in: [`Zone::default`], as on the command
+    /// line. Tests that run the board in their own process set a fixed one.
+    pub zone: Zone,
     pub actor: String,
     pub board: Board,
     pub query: Query,
@@ -126,6 +129,7 @@ impl App {
         let mut app = App {
             store,
             clock,
+            zone: Zone::default(),
             actor,
             board: Board::default(),
             query: Query::default(),
@@ -584,7 +588,7 @@ impl App {
     }
 
     fn show_form(&mut self, mut form: Form) {
-        form.utc = self.clock.in_utc();
+        form.zone = self.zone;
         self.form = Some(form);
     }
 
@@ -641,7 +645,7 @@ impl App {
             self.fail(&short_refusal(&refusal));
             return Ok(());
         }
-        match Form::for_item(kind, &item, &self.board.org, self.clock.in_utc()) {
+        match Form::for_item(kind, &item, &self.board.org, self.zone) {
             Ok(form) => self.show_form(form),
             Err(why) => self.fail(&why),
         }
@@ -699,6 +703,7 @@ impl App {
             &histories,
             &self.board.org,
             period,
+            &self.zone,
         ));
         Ok(())
     }
@@ -733,13 +738,14 @@ impl App {
         if triage.finished {
             match action {
                 Action::SaveSnapshot => {
-                    let label = crate::export::standup::label(triage.started);
+                    let label = crate::export::standup::label(triage.started, &self.zone);
                     let snap = self.store.take_snapshot(
                         &label,
                         Period {
                             since: None,
                             until: now,
                         },
+                        &self.zone,
                     )?;
                     let id = self.store.save_snapshot(&snap)?;
                     self.say(&format!(
@@ -747,8 +753,11 @@ impl App {
                     ));
                 }
                 Action::WriteSummary => {
-                    let file = format!("{}.md", crate::export::standup::label(triage.started))
-                        .replace(' ', "-");
+                    let file = format!(
+                        "{}.md",
+                        crate::export::standup::label(triage.started, &self.zone)
+                    )
+                    .replace(' ', "-");
                     let form = Form::save_summary(&file);
                     self.show_form(form);
                 }
@@ -836,6 +845,7 @@ impl App {
             &triage.decisions,
             triage.started,
             triage.elapsed(self.now()),
+            &self.zone,
         );
         crate::context::write_atomically(std::path::Path::new(file), text.as_bytes())?;
         self.say(&format!("standup summary written to {file}"));

@@ -1,9 +1,9 @@
 //! Small forms for the board's actions. A form only gathers input; on submit it becomes
 //! a domain [`Command`], checked by the same rules as the command line.
 
-use chrono::Local;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use crate::clock::Zone;
 use crate::domain::time::parse_due;
 use crate::domain::{Command, Item, Org, Ticks};
 
@@ -80,8 +80,8 @@ pub struct Form {
     pub error: Option<String>,
     /// Set once the user was warned that the send is incomplete; a second Enter forces it.
     pub confirm_incomplete: Option<Vec<String>>,
-    /// Read typed times in UTC rather than local time (with a fixed clock).
-    pub utc: bool,
+    /// The zone typed times are read in (the board's).
+    pub zone: Zone,
 }
 
 /// What a key did to a form.
@@ -130,8 +130,8 @@ impl Form {
     }
 
     /// The form for `kind` on `item`; `Err` says why the action makes no sense here.
-    /// `utc` reads and shows times in UTC rather than local time (a fixed clock).
-    pub fn for_item(kind: FormKind, item: &Item, org: &Org, utc: bool) -> Result<Form, String> {
+    /// Times are shown in `zone`.
+    pub fn for_item(kind: FormKind, item: &Item, org: &Org, zone: Zone) -> Result<Form, String> {
         let contract = item
             .boundary()
             .and_then(|(f, t)| org.boundary(f, t))
@@ -207,13 +207,7 @@ impl Form {
             FormKind::Reopen => vec![Field::text("Reason", None, false, "optional")],
             FormKind::Drop => vec![Field::text("Reason", None, true, "why it is dropped")],
             FormKind::Edit => {
-                let due = item.due.map(|d| {
-                    if utc {
-                        d.format("%Y-%m-%d %H:%M").to_string()
-                    } else {
-                        d.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string()
-                    }
-                });
+                let due = item.due.map(|d| zone.show(d));
                 let tags = item.tags.join(", ");
                 vec![
                     Field::text("Title", Some(&item.title), true, ""),
@@ -270,20 +264,16 @@ impl Form {
             focus,
             error: None,
             confirm_incomplete: None,
-            utc: false,
+            zone: Zone::default(),
         }
     }
 
-    /// A typed due date, read in UTC or local time as the board's clock says.
+    /// A typed due date, read in the board's zone.
     fn parse_due(
         &self,
         text: &str,
     ) -> Result<chrono::DateTime<chrono::Utc>, crate::domain::DomainError> {
-        if self.utc {
-            parse_due(text, &chrono::Utc)
-        } else {
-            parse_due(text, &Local)
-        }
+        parse_due(text, &self.zone)
     }
 
     fn text_value(&self, label: &str) -> Option<String> {

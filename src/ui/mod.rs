@@ -575,7 +575,7 @@ pub(crate) fn popup(
 }
 
 pub(crate) fn local(app: &App, t: DateTime<Utc>) -> String {
-    app.clock.show(t)
+    app.zone.show(t)
 }
 
 pub(crate) fn contract_lines<'a>(b: &Boundary, theme: &Theme) -> Vec<Line<'a>> {
