@@ -1043,7 +1043,7 @@ fn a_week_of_handoffs_reads_back_as_it_happened(backend: Backend) {
     assert_eq!(
         board.ok(&["attention"]),
         "#6     Stark contract  [sales]\n       \
-                overdue             overdue by 12h 1m (due 2026-03-05 23:59 UTC), with sales\n\
+                overdue             overdue by 12h 1m (due 2026-03-05 23:59), with sales\n\
          #1     Renewal for ACME  [sales → solutions]\n       \
                 sla-breached        in limbo 4d 2h, SLA 2d: breached by 2d 2h\n       \
                 possible-duplicate  title is like #8 “ACME renewal”, held by support\n\
@@ -1053,7 +1053,7 @@ fn a_week_of_handoffs_reads_back_as_it_happened(backend: Backend) {
          #4     Umbrella onboarding  [onboarding]\n       \
                 escalated           escalated to head-cs 1d 22h ago\n\
          #5     Hooli SSO  [onboarding]\n       \
-                due-soon            due in 1d 11h (2026-03-07 23:59 UTC), with onboarding\n       \
+                due-soon            due in 1d 11h (2026-03-07 23:59), with onboarding\n       \
                 no-owner            held by onboarding and nobody owns it\n\
          #2     Globex pilot  [sales → solutions]\n       \
                 sla-at-risk         in limbo 1d 12h, SLA 2d: 12h left\n       \
@@ -1782,7 +1782,7 @@ fn edit_changes_what_an_item_says_and_the_history_says_what_changed(backend: Bac
             "--tag",
             "priority",
         ]),
-        "#1 edited: retitled “Renewal for ACME”; due 2026-03-20 23:59 UTC; tags renewal, priority  [active with sales]\n"
+        "#1 edited: retitled “Renewal for ACME”; due 2026-03-20 23:59; tags renewal, priority  [active with sales]\n"
     );
     let shown = board.json(&["show", "1", "--json"]);
     assert_eq!(shown["title"], json!("Renewal for ACME"));

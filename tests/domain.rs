@@ -619,7 +619,7 @@ fn creating_needs_a_title_and_a_known_team() {
 // ---- attention -------------------------------------------------------------------
 
 fn codes_at(items: &[Item], org: &Org, now: DateTime<Utc>) -> Vec<(i64, Vec<&'static str>)> {
-    attention(items, org, now)
+    attention(items, org, now, &Utc)
         .into_iter()
         .map(|a| (a.id, a.signals.iter().map(|s| s.code.as_str()).collect()))
         .collect()
@@ -653,13 +653,14 @@ fn sla_signals_at_their_thresholds() {
         std::slice::from_ref(&item),
         &org(),
         sent + Duration::hours(50),
+        &Utc,
     )
     .into_iter()
     .flat_map(|a| a.signals)
     .map(|s| s.reason)
     .collect();
     assert_eq!(reasons, ["in limbo 2d 2h, SLA 2d: breached by 2h"]);
-    let reasons: Vec<String> = attention(&[item], &org(), sent + Duration::hours(40))
+    let reasons: Vec<String> = attention(&[item], &org(), sent + Duration::hours(40), &Utc)
         .into_iter()
         .flat_map(|a| a.signals)
         .map(|s| s.reason)
@@ -686,7 +687,7 @@ fn due_dates_raise_due_soon_then_overdue() {
     // Closed items need no attention, however late.
     let mut finished = done().item;
     finished.due = Some(due);
-    assert!(attention(&[finished], &org(), due + Duration::days(3)).is_empty());
+    assert!(attention(&[finished], &org(), due + Duration::days(3), &Utc).is_empty());
 }
 
 #[test]
@@ -736,7 +737,7 @@ fn owner_ping_pong_and_incomplete_handoff_signals() {
             (6, vec!["incomplete-handoff"]),
         ]
     );
-    let reasons: Vec<(i64, String)> = attention(&items, &org(), now)
+    let reasons: Vec<(i64, String)> = attention(&items, &org(), now, &Utc)
         .into_iter()
         .flat_map(|a| a.signals.into_iter().map(move |s| (a.id, s.reason)))
         .collect();
@@ -784,7 +785,7 @@ fn possible_duplicates_are_open_items_of_other_teams_with_alike_titles() {
         make(9, "Wayne billing export fix", "sales"),
         make(10, "Wayne billing", "onboarding"),
     ];
-    let mut got: Vec<(i64, String)> = attention(&items, &org(), now)
+    let mut got: Vec<(i64, String)> = attention(&items, &org(), now, &Utc)
         .into_iter()
         .flat_map(|a| {
             a.signals
@@ -865,7 +866,7 @@ fn the_queue_is_ordered_most_urgent_first() {
         with(12, &|i| i.incomplete_handoff = vec!["x".into()]),
         with(13, &|i| i.owner = None),
     ];
-    let order: Vec<i64> = attention(&items, &org(), now)
+    let order: Vec<i64> = attention(&items, &org(), now, &Utc)
         .into_iter()
         .map(|a| a.id)
         .collect();
@@ -874,7 +875,7 @@ fn the_queue_is_ordered_most_urgent_first() {
     // ping-pong, no owner (by id), incomplete handoff.
     assert_eq!(order, [11, 10, 9, 8, 7, 6, 3, 4, 5, 2, 1, 13, 12]);
     // Within an item, its signals are most urgent first too.
-    let ten = attention(&items, &org(), now)
+    let ten = attention(&items, &org(), now, &Utc)
         .into_iter()
         .find(|a| a.id == 10)
         .expect("#10");

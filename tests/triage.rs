@@ -29,7 +29,10 @@ fn clear_field(app: &mut App) {
 fn attention_ids(store: &Store, at: DateTime<Utc>) -> Vec<ItemId> {
     let org = store.org().expect("the org loads");
     let open = store.open_items().expect("open items load");
-    attention(&open, &org, at).iter().map(|a| a.id).collect()
+    attention(&open, &org, at, &Utc)
+        .iter()
+        .map(|a| a.id)
+        .collect()
 }
 
 fn triage(app: &App) -> &Triage {

@@ -253,7 +253,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardArgs, bool) -> Result<()>
             let events = store.events(id)?;
             let signals = if item.state.is_open() {
                 let open = store.open_items()?;
-                attention(&open, &org, ctx.now)
+                attention(&open, &org, ctx.now, &ctx.zone)
                     .into_iter()
                     .find(|a| a.id == id)
                     .map(|a| a.signals)
@@ -375,7 +375,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardArgs, bool) -> Result<()>
             let store = ctx.open()?;
             let org = store.org()?;
             let items = store.open_items()?;
-            let queue = attention(&items, &org, ctx.now);
+            let queue = attention(&items, &org, ctx.now, &ctx.zone);
             if json.json {
                 writeln!(out, "{}", to_json_pretty(&queue)?)?;
             } else {
@@ -535,7 +535,7 @@ fn change(
     let mut store = ctx.open()?;
     let (event, item) = store.execute(Some(id), command, when, &ctx.actor)?;
     let events = store.events(id)?;
-    let line = crate::domain::history::narrate(&events)
+    let line = crate::domain::history::narrate(&events, &ctx.zone)
         .last()
         .map(|(_, line)| line.clone())
         .unwrap_or_else(|| event.kind.name().to_string());

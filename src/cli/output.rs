@@ -232,7 +232,7 @@ pub fn show_text(
         }
     }
     out.push_str("\nhistory:\n");
-    for (event, line) in narrate(events) {
+    for (event, line) in narrate(events, zone) {
         out.push_str(&format!(
             "  {}  {:<10} {}\n",
             local(event.at),

@@ -4,12 +4,13 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde::Serialize;
 
 use super::duration::format_duration;
 use super::model::{Item, ItemId, State};
 use super::rules::Org;
+use super::time::show_in;
 
 /// Share of the SLA after which an item in limbo is at risk.
 pub const AT_RISK_SHARE: f64 = 0.75;
@@ -181,7 +182,13 @@ pub fn next_standup(now: DateTime<Utc>) -> DateTime<Utc> {
 
 /// The attention queue over the open items given, most urgent first. Items snoozed
 /// past `now` are left out until their snooze ends. Standup triage walks this queue.
-pub fn attention(items: &[Item], org: &Org, now: DateTime<Utc>) -> Vec<Attention> {
+/// Times in reasons are shown in `zone`.
+pub fn attention<Tz: TimeZone>(
+    items: &[Item],
+    org: &Org,
+    now: DateTime<Utc>,
+    zone: &Tz,
+) -> Vec<Attention> {
     let duplicates = possible_duplicates(
         items
             .iter()
@@ -197,7 +204,7 @@ pub fn attention(items: &[Item], org: &Org, now: DateTime<Utc>) -> Vec<Attention
                 .get(&item.id)
                 .and_then(|id| titles.get(id))
                 .copied();
-            let signals = signals(item, org, now, like);
+            let signals = signals(item, org, now, like, zone);
             (!signals.is_empty()).then_some(Attention {
                 id: item.id,
                 signals,
@@ -209,9 +216,16 @@ pub fn attention(items: &[Item], org: &Org, now: DateTime<Utc>) -> Vec<Attention
 }
 
 /// Every signal of one open item, most urgent first; `like` is the other team's item
-/// its title resembles, when [`possible_duplicates`] found one.
-pub fn signals(item: &Item, org: &Org, now: DateTime<Utc>, like: Option<&Item>) -> Vec<Signal> {
-    let mut signals = item_signals(item, org, now);
+/// its title resembles, when [`possible_duplicates`] found one. Times in reasons are
+/// shown in `zone`.
+pub fn signals<Tz: TimeZone>(
+    item: &Item,
+    org: &Org,
+    now: DateTime<Utc>,
+    like: Option<&Item>,
+    zone: &Tz,
+) -> Vec<Signal> {
+    let mut signals = item_signals(item, org, now, zone);
     if let Some(other) = like {
         signals.push(Signal {
             code: SignalCode::PossibleDuplicate,
@@ -226,7 +240,12 @@ pub fn signals(item: &Item, org: &Org, now: DateTime<Utc>, like: Option<&Item>) 
     signals
 }
 
-fn item_signals(item: &Item, org: &Org, now: DateTime<Utc>) -> Vec<Signal> {
+fn item_signals<Tz: TimeZone>(
+    item: &Item,
+    org: &Org,
+    now: DateTime<Utc>,
+    zone: &Tz,
+) -> Vec<Signal> {
     let mut signals = Vec::new();
     let mut push = |code, weight, reason: String| {
         signals.push(Signal {
@@ -312,7 +331,7 @@ fn item_signals(item: &Item, org: &Org, now: DateTime<Utc>) -> Vec<Signal> {
     }
     if let Some(due) = item.due {
         let left = due.signed_duration_since(now);
-        let due_text = due.format("%Y-%m-%d %H:%M UTC");
+        let due_text = show_in(due, zone);
         let standing = due_standing(due, now);
         if standing == Some(DueStanding::Overdue) {
             push(

@@ -239,7 +239,7 @@ impl App {
                 let org = self.store.org()?;
                 let open = self.store.open_items()?;
                 Some(
-                    attention(&open, &org, self.now())
+                    attention(&open, &org, self.now(), &self.zone)
                         .into_iter()
                         .filter(|a| a.signals.iter().any(|s| s.code == code))
                         .map(|a| a.id)
@@ -709,7 +709,7 @@ impl App {
     }
 
     fn start_triage(&mut self) -> Result<()> {
-        let triage = Triage::start(&self.store, self.now())?;
+        let triage = Triage::start(&self.store, self.now(), self.zone)?;
         if triage.finished {
             self.say("nothing needs attention: the queue is empty");
             return Ok(());
@@ -858,7 +858,7 @@ impl App {
             .store
             .execute(id, command, When::Now(self.clock), &self.actor)?;
         let events = self.store.events(item.id)?;
-        let line = narrate(&events)
+        let line = narrate(&events, &self.zone)
             .last()
             .map(|(_, l)| l.clone())
             .unwrap_or_default();
@@ -928,7 +928,13 @@ impl App {
             None => None,
         };
         let signals = if item.state.is_open() {
-            signals(&item, &self.board.org, self.now(), like.as_ref())
+            signals(
+                &item,
+                &self.board.org,
+                self.now(),
+                like.as_ref(),
+                &self.zone,
+            )
         } else {
             Vec::new()
         };

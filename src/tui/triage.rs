@@ -6,6 +6,7 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::clock::Zone;
 use crate::domain::attention::{Signal, attention};
 use crate::domain::standup::{Decision, outcome};
 use crate::domain::{Event, Item, ItemId};
@@ -34,10 +35,12 @@ pub struct Triage {
     pub decisions: Vec<Decision>,
     /// Set when the walk is over and the summary shows.
     pub finished: bool,
+    /// The zone reasons show times in (the board's).
+    pub zone: Zone,
 }
 
 impl Triage {
-    pub fn start(store: &Store, now: DateTime<Utc>) -> Result<Triage> {
+    pub fn start(store: &Store, now: DateTime<Utc>, zone: Zone) -> Result<Triage> {
         let mut triage = Triage {
             started: now,
             visited: Vec::new(),
@@ -45,6 +48,7 @@ impl Triage {
             current: None,
             decisions: Vec::new(),
             finished: false,
+            zone,
         };
         triage.refresh(store, now)?;
         Ok(triage)
@@ -66,7 +70,7 @@ impl Triage {
     pub fn refresh(&mut self, store: &Store, now: DateTime<Utc>) -> Result<()> {
         let org = store.org()?;
         let open = store.open_items()?;
-        let queue = attention(&open, &org, now);
+        let queue = attention(&open, &org, now, &self.zone);
         let visited: HashSet<ItemId> = self.visited.iter().copied().collect();
         let current = self.current.as_ref().map(|c| c.item.id);
         let mut ahead: Vec<ItemId> = queue
@@ -161,7 +165,7 @@ impl Triage {
         let events = store.events(id)?;
         let org = store.org()?;
         let signals = if item.state.is_open() {
-            crate::domain::attention::signals(&item, &org, now, None)
+            crate::domain::attention::signals(&item, &org, now, None, &self.zone)
         } else {
             Vec::new()
         };

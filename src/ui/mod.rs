@@ -724,7 +724,7 @@ fn render_detail(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, now: Da
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled("History", theme.title()));
-    for (event, text) in narrate(&detail.events) {
+    for (event, text) in narrate(&detail.events, &app.zone) {
         lines.push(Line::from(vec![
             Span::styled(format!("  {}  ", local(app, event.at)), theme.dim()),
             Span::styled(

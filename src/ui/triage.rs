@@ -151,7 +151,7 @@ fn render_item(
         right.push(Line::raw(""));
     }
     right.push(Line::styled("Latest events", theme.title()));
-    let story = narrate(&current.events);
+    let story = narrate(&current.events, &app.zone);
     let recent = &story[story
         .len()
         .saturating_sub(crate::tui::triage::RECENT_EVENTS)..];
