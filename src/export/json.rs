@@ -335,7 +335,21 @@ impl<W: std::io::Write> DocumentWriter<W> {
 /// actor, then the stored JSON of what happened (already compact and safe). The same
 /// bytes as serializing the [`Event`].
 pub fn event_json(seq: u32, at: DateTime<Utc>, actor: &str, data: &str) -> std::io::Result<String> {
-    let fields = data.strip_prefix('{').unwrap_or(data);
+    // An undo's target is stored as `seq`, and written `undoes` beside the event's own.
+    let undone = if data.starts_with("{\"type\":\"undone\"") {
+        match serde_json::from_str::<EventKind>(data) {
+            Ok(EventKind::Undone { seq: target }) => {
+                Some(format!("\"type\":\"undone\",\"undoes\":{target}}}"))
+            }
+            _ => None,
+        }
+    } else {
+        None
+    };
+    let fields = match &undone {
+        Some(fields) => fields.as_str(),
+        None => data.strip_prefix('{').unwrap_or(data),
+    };
     let mut out = String::with_capacity(data.len() + actor.len() + 48);
     out.push_str("{\"seq\":");
     out.push_str(&seq.to_string());
@@ -356,4 +370,38 @@ pub fn event_json(seq: u32, at: DateTime<Utc>, actor: &str, data: &str) -> std::
     out.push(',');
     out.push_str(fields);
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_undo_names_its_target_apart_from_its_own_number() {
+        let event = Event {
+            seq: 5,
+            at: "2026-11-25T09:00:00Z".parse().expect("time"),
+            actor: "maya".to_string(),
+            kind: EventKind::Undone { seq: 4 },
+        };
+        let written = to_json_compact(&event).expect("json");
+        assert_eq!(
+            written,
+            r#"{"seq":5,"at":"2026-11-25T09:00:00Z","actor":"maya","type":"undone","undoes":4}"#
+        );
+        assert_eq!(
+            serde_json::from_str::<Event>(&written).ok(),
+            Some(event.clone())
+        );
+        // The streamed export writes the same bytes from what the store keeps.
+        let stored = to_json_compact(&event.kind).expect("json");
+        assert_eq!(stored, r#"{"type":"undone","seq":4}"#);
+        assert_eq!(
+            event_json(5, event.at, "maya", &stored).expect("json"),
+            written
+        );
+        // An `undoes` anywhere else is refused, not dropped.
+        let odd = r#"{"seq":2,"at":"2026-11-25T09:00:00Z","actor":"m","type":"noted","note":"n","undoes":1}"#;
+        assert!(serde_json::from_str::<Event>(odd).is_err());
+    }
 }
