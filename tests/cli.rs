@@ -9,7 +9,6 @@ mod common;
 use std::path::Path;
 use std::process::Stdio;
 
-use predicates::prelude::*;
 use serde_json::{Value, json};
 
 use common::BIN;
@@ -1738,16 +1737,6 @@ fn two_processes_adding_at_once_lose_nothing(backend: Backend) {
             Backend::Postgres => assert_eq!(shown["events"][0]["actor"], json!(board.actor())),
         }
     }
-}
-
-#[test]
-fn help_names_every_command() {
-    let board = Board::empty();
-    board
-        .cmd(&["--help"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("attention").and(predicate::str::contains("boundary")));
 }
 
 #[test]
