@@ -30,6 +30,32 @@ pub struct BoardDocument {
     pub items: Vec<ItemRecord>,
 }
 
+/// One item of a document, checked: an id Baton can address and has not seen, and a
+/// history the domain's rules can replay.
+fn checked_record(
+    org: &Org,
+    ids: &mut HashSet<ItemId>,
+    record: ItemRecord,
+) -> Result<History, ImportError> {
+    check_item_id(record.id)?;
+    if !ids.insert(record.id) {
+        return Err(ImportError::DuplicateItem(record.id));
+    }
+    let item = replay(record.id, org, &record.events).map_err(|(index, error)| {
+        ImportError::ImpossibleHistory {
+            id: record.id,
+            number: index + 1,
+            event: record
+                .events
+                .get(index)
+                .map_or("none", |e| e.kind.name())
+                .to_string(),
+            error,
+        }
+    })?;
+    Ok((item, record.events))
+}
+
 /// What has been read of a streamed document so far.
 #[derive(Default)]
 struct StreamState {
@@ -84,24 +110,9 @@ impl StreamState {
             .org
             .as_ref()
             .ok_or_else(|| ImportError::Malformed("missing field `teams`".to_string()))?;
-        check_item_id(record.id)?;
-        if !self.ids.insert(record.id) {
-            return Err(ImportError::DuplicateItem(record.id));
-        }
-        let item = replay(record.id, org, &record.events).map_err(|(index, error)| {
-            ImportError::ImpossibleHistory {
-                id: record.id,
-                number: index + 1,
-                event: record
-                    .events
-                    .get(index)
-                    .map_or("none", |e| e.kind.name())
-                    .to_string(),
-                error,
-            }
-        })?;
+        let history = checked_record(org, &mut self.ids, record)?;
         self.count += 1;
-        each((item, record.events))
+        each(history)
     }
 }
 
@@ -374,23 +385,7 @@ impl BoardDocument {
         let mut ids = HashSet::new();
         let mut items = Vec::with_capacity(self.items.len());
         for record in self.items {
-            check_item_id(record.id)?;
-            if !ids.insert(record.id) {
-                return Err(ImportError::DuplicateItem(record.id));
-            }
-            let item = replay(record.id, &org, &record.events).map_err(|(index, error)| {
-                ImportError::ImpossibleHistory {
-                    id: record.id,
-                    number: index + 1,
-                    event: record
-                        .events
-                        .get(index)
-                        .map_or("none", |e| e.kind.name())
-                        .to_string(),
-                    error,
-                }
-            })?;
-            items.push((item, record.events));
+            items.push(checked_record(&org, &mut ids, record)?);
         }
         items.sort_by_key(|(item, _)| item.id);
         Ok((org, items))

@@ -415,28 +415,12 @@ impl Store {
 
     /// Runs `work` in one read transaction.
     fn read<T>(&self, work: impl FnOnce(&mut dyn Sql) -> Result<T>) -> Result<T> {
-        let mut work = Some(work);
-        let mut out = None;
-        self.backend.borrow_mut().read(&mut |sql| {
-            if let Some(work) = work.take() {
-                out = Some(work(sql)?);
-            }
-            Ok(())
-        })?;
-        out.ok_or_else(|| StoreError::Database("the read did not run".to_string()))
+        once(work, |run| self.backend.borrow_mut().read(run))
     }
 
     /// Runs `work` in one write transaction.
     fn write<T>(&mut self, work: impl FnOnce(&mut dyn Sql) -> Result<T>) -> Result<T> {
-        let mut work = Some(work);
-        let mut out = None;
-        self.backend.get_mut().write(&mut |sql| {
-            if let Some(work) = work.take() {
-                out = Some(work(sql)?);
-            }
-            Ok(())
-        })?;
-        out.ok_or_else(|| StoreError::Database("the write did not run".to_string()))
+        once(work, |run| self.backend.get_mut().write(run))
     }
 
     pub fn org(&self) -> Result<Org> {
@@ -975,6 +959,23 @@ impl Store {
     pub fn access(&mut self, change: Access) -> Result<Members> {
         self.backend.get_mut().access(change)
     }
+}
+
+/// Hands `work`, which returns a value once, to a backend's transaction, which takes a
+/// callback that returns nothing.
+fn once<T>(
+    work: impl FnOnce(&mut dyn Sql) -> Result<T>,
+    transaction: impl FnOnce(&mut dyn FnMut(&mut dyn Sql) -> Result<()>) -> Result<()>,
+) -> Result<T> {
+    let mut work = Some(work);
+    let mut out = None;
+    transaction(&mut |sql| {
+        if let Some(work) = work.take() {
+            out = Some(work(sql)?);
+        }
+        Ok(())
+    })?;
+    out.ok_or_else(|| StoreError::Database("the transaction did not run".to_string()))
 }
 
 /// A refusal, with what happened to the item last when someone else changed it: two
