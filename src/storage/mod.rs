@@ -460,16 +460,7 @@ impl Store {
                 "UPDATE boundaries SET trigger = ?3, definition_of_done = ?4, outcome = ?5,
                     owner = ?6, sla_minutes = ?7, escalate_to = ?8
                  WHERE from_team = ?1 AND to_team = ?2",
-                &[
-                    from.into(),
-                    to.into(),
-                    (&c.trigger).into(),
-                    json(&c.definition_of_done)?.into(),
-                    (&c.outcome).into(),
-                    (&c.owner).into(),
-                    c.sla_minutes.into(),
-                    (&c.escalate_to).into(),
-                ],
+                &boundary_values(from, to, c)?,
             )?;
             Ok(boundary)
         })
@@ -1082,18 +1073,23 @@ fn insert_boundary(tx: &mut dyn Sql, b: &Boundary) -> Result<()> {
             sla_minutes, escalate_to, position)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,
             (SELECT COALESCE(MAX(position), 0) + 1 FROM boundaries))",
-        &[
-            (&b.from).into(),
-            (&b.to).into(),
-            (&c.trigger).into(),
-            json(&c.definition_of_done)?.into(),
-            (&c.outcome).into(),
-            (&c.owner).into(),
-            c.sla_minutes.into(),
-            (&c.escalate_to).into(),
-        ],
+        &boundary_values(&b.from, &b.to, c)?,
     )?;
     Ok(())
+}
+
+/// A boundary's columns: its two teams, then its contract's six fields.
+fn boundary_values(from: &str, to: &str, c: &Contract) -> Result<Vec<Value>> {
+    Ok(vec![
+        from.into(),
+        to.into(),
+        (&c.trigger).into(),
+        json(&c.definition_of_done)?.into(),
+        (&c.outcome).into(),
+        (&c.owner).into(),
+        c.sla_minutes.into(),
+        (&c.escalate_to).into(),
+    ])
 }
 
 const ITEM_COLUMNS: &str = "id, title, body, tags, due, team, owner, state, created_at, updated_at,
