@@ -85,8 +85,8 @@ fn main() -> Result<()> {
             let org = store.org()?;
             let text = match kind {
                 Retro::Markdown => baton::export::markdown::render(&snap, &org, &Utc),
-                Retro::Csv => baton::export::csv::items(&snap),
-                Retro::CsvBoundaries => baton::export::csv::boundaries(&snap.metrics),
+                Retro::Csv => baton::export::csv::items(&snap)?,
+                Retro::CsvBoundaries => baton::export::csv::boundaries(&snap.metrics)?,
                 Retro::Html => baton::export::html::render(&snap, &org, &Utc),
             };
             std::hint::black_box(text);

@@ -3,6 +3,7 @@
 //! writing a file whole or not at all.
 
 use std::io::Write;
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
@@ -108,15 +109,26 @@ pub fn write_atomically_with(
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let tmp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    let cannot = || format!("cannot write {}", path.display());
+    // The file gets the mode any new file would (0666 less the umask), or keeps the
+    // mode of the file it replaces; not the private 0600 of a temporary file.
+    let mode = std::fs::metadata(path)
+        .map(|m| m.permissions())
+        .unwrap_or_else(|_| std::fs::Permissions::from_mode(0o666));
+    let tmp = tempfile::Builder::new()
+        .permissions(std::fs::Permissions::from_mode(0o666))
+        .tempfile_in(dir)
+        .with_context(cannot)?;
     let mut buffered = std::io::BufWriter::new(tmp);
     fill(&mut buffered)?;
     let tmp = buffered
         .into_inner()
         .map_err(|e| e.into_error())
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    tmp.persist(path)
-        .with_context(|| format!("cannot write {}", path.display()))?;
+        .with_context(cannot)?;
+    if std::fs::metadata(path).is_ok() {
+        tmp.as_file().set_permissions(mode).with_context(cannot)?;
+    }
+    tmp.as_file().sync_all().with_context(cannot)?;
+    tmp.persist(path).with_context(cannot)?;
     Ok(())
 }

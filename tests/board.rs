@@ -11,16 +11,19 @@ use std::collections::BTreeMap;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use proptest::prelude::*;
 
-use baton::domain::{EventKind, Item, State};
+use baton::domain::rules::{Move, decide, permits};
+use baton::domain::{Command, DomainError, EventKind, Item, State, Ticks, unticked_refusal};
 use baton::storage::{ItemFilter, Store};
 use baton::tui::app::{App, Screen};
 use baton::tui::board::ColumnKind;
 use baton::tui::form::FormKind;
 use baton::tui::keys::Action;
+use baton::ui::strings;
 use baton::ui::theme::Theme;
 
 use common::app::{
-    SIZES, demo_app, demo_db, key, now, open_app, press, screen, snapshot_at_sizes, type_text,
+    SIZES, demo_app, demo_db, key, key_with, now, open_app, press, screen, snapshot_at_sizes,
+    type_text,
 };
 
 /// The demo's items.
@@ -49,6 +52,15 @@ fn all_items(store: &Store) -> Vec<Item> {
 
 fn column_id(app: &App) -> String {
     app.board.columns[app.column].kind.id()
+}
+
+/// Why the rules refuse `command` on item `id`, as the domain words it. The board must
+/// say the same, so these tests ask the domain rather than spell its wording out again
+/// (tests/domain.rs does that, once).
+fn refusal(app: &App, id: i64, command: Command) -> DomainError {
+    let item = app.store.item(id).expect("the item");
+    let org = app.store.org().expect("the organisation");
+    decide(Some(&item), id, &org, command, now(), "tester").expect_err("the rules refuse it")
 }
 
 fn limbo(from: &str, to: &str) -> ColumnKind {
@@ -164,8 +176,25 @@ fn sending_with_unticked_entries_warns_then_records_an_incomplete_handoff() {
 
     let form = app.form.as_ref().expect("the form stays open");
     let warning = form.error.as_deref().expect("a warning");
-    assert!(warning.starts_with("Unticked: "), "{warning}");
-    assert!(form.confirm_incomplete.is_some());
+    let send = Command::Send {
+        to: "solutions".to_string(),
+        note: "they asked for it today".to_string(),
+        ticks: Ticks::Entries(vec![1]),
+        force: false,
+    };
+    let DomainError::Unticked { boundary, entries } = refusal(&app, 18, send) else {
+        panic!("the rules refuse the send for its unticked entries");
+    };
+    // The rules' refusal, then the board's way on instead of the command line's flags.
+    assert_eq!(
+        warning,
+        format!(
+            "{}. {}",
+            unticked_refusal(&boundary, &entries),
+            strings::SEND_INCOMPLETE
+        )
+    );
+    assert_eq!(form.confirm_incomplete.as_ref(), Some(&entries));
     assert_eq!(app.store.item(18).expect("#18").state, State::Active);
 
     key(&mut app, KeyCode::Enter);
@@ -226,7 +255,10 @@ fn bounce_requires_a_reason() {
     press(&mut app, 'b');
     key(&mut app, KeyCode::Enter);
     let form = app.form.as_ref().expect("the form stays open");
-    assert_eq!(form.error.as_deref(), Some("Reason is required"));
+    let empty = Command::Bounce {
+        reason: String::new(),
+    };
+    assert_eq!(form.error, Some(refusal(&app, 24, empty).to_string()));
     assert_eq!(app.store.item(24).expect("#24"), before);
 
     type_text(&mut app, "no requirements doc attached");
@@ -483,10 +515,11 @@ fn an_action_the_rules_refuse_shows_an_error_and_changes_nothing() {
     let message = app.message.as_ref().expect("a message");
     assert!(message.error, "{message:?}");
     // The rule comes from the domain, word for word, as the command line gives it.
-    assert_eq!(
-        message.text,
-        "#18: only an item sent across a boundary and waiting in limbo can be accepted"
-    );
+    let item = app.store.item(18).expect("#18");
+    let Err(DomainError::WrongState { rule, .. }) = permits(&item, Move::Accept) else {
+        panic!("the rules refuse to accept an active item");
+    };
+    assert_eq!(message.text, format!("#18: {rule}"));
     assert_eq!(all_items(&app.store), before);
 }
 
@@ -707,6 +740,25 @@ fn shift_e_edits_the_selected_item_through_a_prefilled_form() {
     assert_eq!(item.title, format!("{title} (3 years)"));
     let events = app.store.events(id).expect("events");
     assert_eq!(events.last().map(|e| e.kind.name()), Some("edited"));
+}
+
+#[test]
+fn an_emptied_title_is_refused_by_the_rules_in_their_words() {
+    let (_dir, mut app) = demo_app((120, 40));
+    let id = app.selected().map(|i| i.id).expect("a card is selected");
+    let before = app.store.item(id).expect("item");
+    press(&mut app, 'E');
+    key_with(&mut app, KeyCode::Char('u'), KeyModifiers::CONTROL);
+    key(&mut app, KeyCode::Enter);
+    let form = app.form.as_ref().expect("the form stays open");
+    let cleared = Command::Edit {
+        title: Some(String::new()),
+        body: None,
+        due: None,
+        tags: None,
+    };
+    assert_eq!(form.error, Some(refusal(&app, id, cleared).to_string()));
+    assert_eq!(app.store.item(id).expect("item"), before);
 }
 
 #[test]

@@ -423,6 +423,16 @@ pub struct BoardArgs {
     pub height: Option<u16>,
 }
 
+impl From<BoardArgs> for crate::tui::BoardOptions {
+    fn from(args: BoardArgs) -> Self {
+        crate::tui::BoardOptions {
+            print: args.print,
+            width: args.width,
+            height: args.height,
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum TeamCmd {
     /// Add a team

@@ -5,6 +5,7 @@ pub mod args;
 pub mod output;
 
 use std::io::Write;
+use std::path::Path;
 
 use anyhow::{Context as _, Result, bail};
 use chrono::{DateTime, Utc};
@@ -19,12 +20,12 @@ use crate::domain::metrics::Period;
 use crate::domain::text::{display_safe, to_json_pretty};
 use crate::domain::time::{parse_due, parse_time};
 use crate::domain::{Boundary, Command, Contract, Item, State, Team, Ticks};
-use crate::export::json::{BoardDocument, DocumentWriter, ItemHead, event_json};
+use crate::export::json::{BoardDocument, DocumentWriter, History, ItemHead, event_json};
 use crate::storage::Access;
 use crate::storage::{ItemFilter, When};
+use crate::tui::BoardOptions;
 use args::{
-    AccessCmd, BoardArgs, BoundaryCmd, Cli, Cmd, ContractArgs, ExportFormat, SnapshotCmd, StateArg,
-    TeamCmd,
+    AccessCmd, BoundaryCmd, Cli, Cmd, ContractArgs, ExportFormat, SnapshotCmd, StateArg, TeamCmd,
 };
 use output::{item_view, items_text, show_text};
 
@@ -86,31 +87,15 @@ impl ContextArgs for Context {
     }
 }
 
-pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardArgs, bool) -> Result<()>) -> Result<()> {
+pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<()>) -> Result<()> {
     let ctx = Context::from_env(cli.db)?;
     let out = &mut std::io::stdout().lock();
     let Some(command) = cli.command else {
-        return board(
-            &ctx,
-            BoardArgs {
-                print: false,
-                width: None,
-                height: None,
-            },
-            false,
-        );
+        return board(&ctx, BoardOptions::default(), false);
     };
     match command {
-        Cmd::Demo => board(
-            &ctx,
-            BoardArgs {
-                print: false,
-                width: None,
-                height: None,
-            },
-            true,
-        ),
-        Cmd::Board(args) => board(&ctx, args, false),
+        Cmd::Demo => board(&ctx, BoardOptions::default(), true),
+        Cmd::Board(args) => board(&ctx, args.into(), false),
         Cmd::Init { demo } => {
             let mut store = ctx.create()?;
             if demo {
@@ -220,79 +205,83 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardArgs, bool) -> Result<()>
             json,
         } => {
             let store = ctx.open()?;
-            let org = store.org()?;
-            if let Some(team) = &team {
-                org.require_team(team)?;
-            }
-            let states = if all {
-                Vec::new()
-            } else if state.is_empty() {
-                vec![State::Active, State::Limbo]
-            } else {
-                state.into_iter().map(state_of).collect()
-            };
-            let items = store.items(&ItemFilter {
-                states,
-                team,
-                owner,
-                tag,
-                ..ItemFilter::default()
-            })?;
-            if json.json {
-                let views: Vec<_> = items.iter().map(|i| item_view(i, &org, ctx.now)).collect();
-                writeln!(out, "{}", to_json_pretty(&views)?)?;
-            } else {
-                write!(out, "{}", items_text(&items, &org, ctx.now))?;
-            }
-            Ok(())
+            store.view(|| -> Result<()> {
+                let org = store.org()?;
+                if let Some(team) = &team {
+                    org.require_team(team)?;
+                }
+                let states = if all {
+                    Vec::new()
+                } else if state.is_empty() {
+                    vec![State::Active, State::Limbo]
+                } else {
+                    state.into_iter().map(state_of).collect()
+                };
+                let items = store.items(&ItemFilter {
+                    states,
+                    team,
+                    owner,
+                    tag,
+                    ..ItemFilter::default()
+                })?;
+                if json.json {
+                    let views: Vec<_> = items.iter().map(|i| item_view(i, &org, ctx.now)).collect();
+                    writeln!(out, "{}", to_json_pretty(&views)?)?;
+                } else {
+                    write!(out, "{}", items_text(&items, &org, ctx.now))?;
+                }
+                Ok(())
+            })
         }
         Cmd::Show { id, json } => {
             let store = ctx.open()?;
-            let org = store.org()?;
-            let item = store.item(id)?;
-            let events = store.events(id)?;
-            let signals = if item.state.is_open() {
-                let open = store.open_items()?;
-                attention(&open, &org, ctx.now, &ctx.zone)
-                    .into_iter()
-                    .find(|a| a.id == id)
-                    .map(|a| a.signals)
-                    .unwrap_or_default()
-            } else {
-                Vec::new()
-            };
-            if json.json {
-                #[derive(serde::Serialize)]
-                struct ShowView<'a> {
-                    #[serde(flatten)]
-                    item: output::ItemView<'a>,
-                    body: Option<&'a str>,
-                    handoff_note: Option<&'a str>,
-                    contract: Option<&'a Contract>,
-                    signals: &'a [crate::domain::attention::Signal],
-                    events: &'a [crate::domain::Event],
-                }
-                let contract = item
-                    .boundary()
-                    .and_then(|(f, t)| org.boundary(f, t))
-                    .map(|b| &b.contract);
-                let view = ShowView {
-                    item: item_view(&item, &org, ctx.now),
-                    body: item.body.as_deref(),
-                    handoff_note: item.limbo.as_ref().map(|l| l.note.as_str()),
-                    contract,
-                    signals: &signals,
-                    events: &events,
+            store.view(|| -> Result<()> {
+                let org = store.org()?;
+                let item = store.item(id)?;
+                let events = store.events(id)?;
+                let signals = if item.state.is_open() {
+                    let open = store.open_items()?;
+                    attention(&open, &org, ctx.now, &ctx.zone)
+                        .into_iter()
+                        .find(|a| a.id == id)
+                        .map(|a| a.signals)
+                        .unwrap_or_default()
+                } else {
+                    Vec::new()
                 };
-                writeln!(out, "{}", to_json_pretty(&view)?)?;
-            } else {
-                write!(
-                    out,
-                    "{}",
-                    show_text(&item, &events, &org, &signals, ctx.now, &ctx.zone)
-                )?;
-            }
-            Ok(())
+                if json.json {
+                    #[derive(serde::Serialize)]
+                    struct ShowView<'a> {
+                        #[serde(flatten)]
+                        item: output::ItemView<'a>,
+                        body: Option<&'a str>,
+                        handoff_note: Option<&'a str>,
+                        contract: Option<&'a Contract>,
+                        signals: &'a [crate::domain::attention::Signal],
+                        events: &'a [crate::domain::Event],
+                    }
+                    let contract = item
+                        .boundary()
+                        .and_then(|(f, t)| org.boundary(f, t))
+                        .map(|b| &b.contract);
+                    let view = ShowView {
+                        item: item_view(&item, &org, ctx.now),
+                        body: item.body.as_deref(),
+                        handoff_note: item.limbo.as_ref().map(|l| l.note.as_str()),
+                        contract,
+                        signals: &signals,
+                        events: &events,
+                    };
+                    writeln!(out, "{}", to_json_pretty(&view)?)?;
+                } else {
+                    write!(
+                        out,
+                        "{}",
+                        show_text(&item, &events, &org, &signals, ctx.now, &ctx.zone)
+                    )?;
+                }
+                Ok(())
+            })
         }
         Cmd::Send {
             id,
@@ -373,19 +362,21 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardArgs, bool) -> Result<()>
         }
         Cmd::Attention { json } => {
             let store = ctx.open()?;
-            let org = store.org()?;
-            let items = store.open_items()?;
-            let queue = attention(&items, &org, ctx.now, &ctx.zone);
-            if json.json {
-                writeln!(out, "{}", to_json_pretty(&queue)?)?;
-            } else {
-                write!(
-                    out,
-                    "{}",
-                    output::attention_text(&queue, &items, &contract_signals(&org))
-                )?;
-            }
-            Ok(())
+            store.view(|| -> Result<()> {
+                let org = store.org()?;
+                let items = store.open_items()?;
+                let queue = attention(&items, &org, ctx.now, &ctx.zone);
+                if json.json {
+                    writeln!(out, "{}", to_json_pretty(&queue)?)?;
+                } else {
+                    write!(
+                        out,
+                        "{}",
+                        output::attention_text(&queue, &items, &contract_signals(&org))
+                    )?;
+                }
+                Ok(())
+            })
         }
         Cmd::Export {
             format,
@@ -405,113 +396,145 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardArgs, bool) -> Result<()>
                 .into());
             }
             let store = ctx.open()?;
-            let text = match format {
-                ExportFormat::Json => {
-                    // Streamed from the store, a line per item, into the file or stdout.
-                    let org = store.org()?;
-                    let write = |sink: &mut dyn Write| -> Result<()> {
-                        let mut writer = DocumentWriter::start(sink, &org, None)?;
-                        store.for_each_stored_history(|item, events| -> Result<()> {
-                            let events = events
-                                .iter()
-                                .map(|e| event_json(e.seq, e.at, &e.actor, &e.data))
-                                .collect::<std::io::Result<Vec<String>>>()?;
-                            writer.item(&ItemHead::of_item(item), events)?;
+            store.view(|| -> Result<()> {
+                let text = match format {
+                    ExportFormat::Json => {
+                        // Streamed from the store, a line per item, into the file or stdout.
+                        let org = store.org()?;
+                        let write = |sink: &mut dyn Write| -> Result<()> {
+                            let mut writer = DocumentWriter::start(sink, &org, None)?;
+                            store.for_each_stored_history(|item, events| -> Result<()> {
+                                let events = events
+                                    .iter()
+                                    .map(|e| event_json(e.seq, e.at, &e.actor, &e.data))
+                                    .collect::<std::io::Result<Vec<String>>>()?;
+                                writer.item(&ItemHead::of_item(item), events)?;
+                                Ok(())
+                            })?;
+                            writer.finish()?;
                             Ok(())
-                        })?;
-                        writer.finish()?;
-                        Ok(())
-                    };
-                    match file {
-                        Some(path) => write_atomically_with(&path, write)?,
-                        None => {
-                            let mut buffered = std::io::BufWriter::new(&mut *out);
-                            write(&mut buffered)?;
-                            buffered.flush()?;
+                        };
+                        match file {
+                            Some(path) => write_atomically_with(&path, write)?,
+                            None => {
+                                let mut buffered = std::io::BufWriter::new(&mut *out);
+                                write(&mut buffered)?;
+                                buffered.flush()?;
+                            }
+                        }
+                        return Ok(());
+                    }
+                    // One row per boundary needs the metrics only, not the items.
+                    ExportFormat::Csv if boundaries => {
+                        let metrics = match &snapshot {
+                            Some(key) => store.snapshot(key)?.metrics,
+                            None => crate::domain::metrics::compute(
+                                &store.flow_histories()?,
+                                &store.org()?,
+                                ctx.period(&period)?,
+                                &ctx.zone,
+                            ),
+                        };
+                        crate::export::csv::boundaries(&metrics).context("cannot write the CSV")?
+                    }
+                    report => {
+                        let snap = match &snapshot {
+                            Some(key) => store.snapshot(key)?,
+                            None => store.take_snapshot(
+                                &format!("board at {}", ctx.zone.show(ctx.now)),
+                                ctx.period(&period)?,
+                                &ctx.zone,
+                            )?,
+                        };
+                        let org = store.org()?;
+                        match report {
+                            ExportFormat::Md => {
+                                crate::export::markdown::render(&snap, &org, &ctx.zone)
+                            }
+                            ExportFormat::Csv => {
+                                crate::export::csv::items(&snap).context("cannot write the CSV")?
+                            }
+                            _ => crate::export::html::render(&snap, &org, &ctx.zone),
                         }
                     }
-                    return Ok(());
+                };
+                match file {
+                    Some(path) => write_atomically(&path, text.as_bytes())?,
+                    None => out.write_all(text.as_bytes())?,
                 }
-                // One row per boundary needs the metrics only, not the items.
-                ExportFormat::Csv if boundaries => {
-                    let metrics = match &snapshot {
-                        Some(key) => store.snapshot(key)?.metrics,
-                        None => crate::domain::metrics::compute(
-                            &store.flow_histories()?,
-                            &store.org()?,
-                            ctx.period(&period)?,
-                            &ctx.zone,
-                        ),
-                    };
-                    crate::export::csv::boundaries(&metrics)
-                }
-                report => {
-                    let snap = match &snapshot {
-                        Some(key) => store.snapshot(key)?,
-                        None => store.take_snapshot(
-                            &format!("board at {}", ctx.zone.show(ctx.now)),
-                            ctx.period(&period)?,
-                            &ctx.zone,
-                        )?,
-                    };
-                    let org = store.org()?;
-                    match report {
-                        ExportFormat::Md => crate::export::markdown::render(&snap, &org, &ctx.zone),
-                        ExportFormat::Csv => crate::export::csv::items(&snap),
-                        _ => crate::export::html::render(&snap, &org, &ctx.zone),
-                    }
-                }
-            };
-            match file {
-                Some(path) => write_atomically(&path, text.as_bytes())?,
-                None => out.write_all(text.as_bytes())?,
-            }
-            Ok(())
+                Ok(())
+            })
         }
         Cmd::Stats { period, json } => {
             let store = ctx.open()?;
-            let period = ctx.period(&period)?;
-            let histories = store.flow_histories()?;
-            let org = store.org()?;
-            let metrics = crate::domain::metrics::compute(&histories, &org, period, &ctx.zone);
-            if json.json {
-                writeln!(out, "{}", to_json_pretty(&metrics)?)?;
-            } else {
-                write!(out, "{}", output::stats_text(&metrics, &ctx.zone))?;
-            }
-            Ok(())
+            store.view(|| -> Result<()> {
+                let period = ctx.period(&period)?;
+                let histories = store.flow_histories()?;
+                let org = store.org()?;
+                let metrics = crate::domain::metrics::compute(&histories, &org, period, &ctx.zone);
+                if json.json {
+                    writeln!(out, "{}", to_json_pretty(&metrics)?)?;
+                } else {
+                    write!(out, "{}", output::stats_text(&metrics, &ctx.zone))?;
+                }
+                Ok(())
+            })
         }
         Cmd::Snapshot(cmd) => snapshot(&ctx, cmd, out),
         Cmd::Access(cmd) => access(&ctx, cmd, out),
-        Cmd::Import { file, replace } => {
-            let text = if file.as_os_str() == "-" {
-                std::io::read_to_string(std::io::stdin()).context("reading stdin")?
-            } else {
-                std::fs::read_to_string(&file)
-                    .with_context(|| format!("cannot read {}", file.display()))?
-            };
-            let doc = BoardDocument::parse(&text)
-                .with_context(|| format!("{} cannot be imported", file.display()))?;
-            drop(text);
-            // Checked before the database is opened, so a refused document creates nothing.
-            let (org, items) = doc
-                .into_checked()
-                .with_context(|| format!("{} was not imported", file.display()))?;
-            let mut store = ctx.create()?;
-            store
-                .replace_board(&org, &items, replace)
-                .with_context(|| format!("{} was not imported", file.display()))?;
-            writeln!(
-                out,
-                "imported {} teams, {} boundaries, {} items into {}",
-                org.teams.len(),
-                org.boundaries.len(),
-                items.len(),
-                ctx.db.display()
-            )?;
-            Ok(())
-        }
+        Cmd::Import { file, replace } => import(&ctx, &file, replace, out),
     }
+}
+
+/// `baton import FILE|-`: the document is read once, item by item, each history checked
+/// by the domain and set aside in a temporary file; only a document that passed is
+/// written, in one transaction. A refused document creates nothing, and memory holds
+/// one item at a time whatever the document's size.
+fn import(ctx: &Context, file: &Path, replace: bool, out: &mut impl Write) -> Result<()> {
+    use std::io::{BufRead, Seek};
+    let name = file.display();
+    let source: Box<dyn std::io::Read> = if file.as_os_str() == "-" {
+        Box::new(std::io::stdin().lock())
+    } else {
+        Box::new(std::fs::File::open(file).with_context(|| format!("cannot read {name}"))?)
+    };
+    let spool = tempfile::tempfile().context("cannot make a temporary file for the import")?;
+    let mut aside = std::io::BufWriter::new(&spool);
+    let checked = BoardDocument::check_stream(source, |history| {
+        serde_json::to_writer(&mut aside, &history).map_err(std::io::Error::from)?;
+        aside.write_all(b"\n")?;
+        Ok(())
+    });
+    let (org, count) = match checked {
+        Ok(checked) => checked,
+        Err(error) if error.is_unreadable() => {
+            return Err(error).with_context(|| format!("{name} cannot be imported"));
+        }
+        Err(error) => return Err(error).with_context(|| format!("{name} was not imported")),
+    };
+    aside
+        .flush()
+        .context("cannot write the temporary file for the import")?;
+    drop(aside);
+    let mut spool = spool;
+    spool.rewind()?;
+    let histories = std::io::BufReader::new(spool).lines().map(|line| {
+        let line = line.context("cannot read back the checked document")?;
+        serde_json::from_str::<History>(&line).context("cannot read back the checked document")
+    });
+    let mut store = ctx.create()?;
+    store
+        .replace_board_from(&org, histories, replace)
+        .with_context(|| format!("{name} was not imported"))?;
+    writeln!(
+        out,
+        "imported {} teams, {} boundaries, {} items into {}",
+        org.teams.len(),
+        org.boundaries.len(),
+        count,
+        ctx.db.display()
+    )?;
+    Ok(())
 }
 
 fn state_of(arg: StateArg) -> State {
@@ -659,7 +682,6 @@ fn boundary(ctx: &Context, cmd: BoundaryCmd, out: &mut impl Write) -> Result<()>
                             .iter()
                             .filter(|i| i.boundary() == Some((b.from.as_str(), b.to.as_str())))
                             .count();
-                        let missing = b.contract.missing();
                         vec![
                             display_safe(&b.label()),
                             b.contract
@@ -670,11 +692,8 @@ fn boundary(ctx: &Context, cmd: BoundaryCmd, out: &mut impl Write) -> Result<()>
                                 .as_deref()
                                 .map_or("—".to_string(), display_safe),
                             waiting.to_string(),
-                            if missing.is_empty() {
-                                "complete".to_string()
-                            } else {
-                                format!("incomplete: missing {}", missing.join(", "))
-                            },
+                            crate::domain::view::incomplete_note(&b.contract)
+                                .unwrap_or_else(|| "complete".to_string()),
                         ]
                     })
                     .collect();

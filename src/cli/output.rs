@@ -6,10 +6,11 @@ use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
 use crate::clock::Zone;
-use crate::domain::attention::{Attention, Signal, SlaStanding, sla_standing};
+use crate::domain::attention::{Attention, Signal, SlaStanding};
 use crate::domain::duration::{format_duration, format_duration_compact};
 use crate::domain::history::narrate;
 use crate::domain::text::{display_safe, display_safe_multiline, fit};
+use crate::domain::view::{MISSING, Place, TermValue, limbo_time, owner_line, terms};
 use crate::domain::{Boundary, Event, Item, Org, State};
 
 /// An item as `ls --json` and `show --json` give it.
@@ -43,11 +44,7 @@ pub struct BoundaryPair<'a> {
 }
 
 pub fn item_view<'a>(item: &'a Item, org: &Org, now: DateTime<Utc>) -> ItemView<'a> {
-    let standing = sla_standing(item, org, now);
-    let sla = item
-        .boundary()
-        .and_then(|(f, t)| org.boundary(f, t))
-        .and_then(|b| b.contract.sla());
+    let time = limbo_time(item, org, now);
     ItemView {
         id: item.id,
         title: &item.title,
@@ -56,22 +53,13 @@ pub fn item_view<'a>(item: &'a Item, org: &Org, now: DateTime<Utc>) -> ItemView<
         state: item.state,
         boundary: item.boundary().map(|(from, to)| BoundaryPair { from, to }),
         sent_at: item.limbo.as_ref().map(|l| l.sent_at),
-        limbo_minutes: standing.map(|(_, age)| age.num_minutes()),
-        sla: sla.map(format_duration_compact),
-        sla_status: standing.map(|(s, _)| sla_word(s)),
+        limbo_minutes: time.map(|t| t.age.num_minutes()),
+        sla: time.and_then(|t| t.sla).map(format_duration_compact),
+        sla_status: time.map(|t| t.standing.as_str()),
         due: item.due,
         tags: &item.tags,
         created_at: item.created_at,
         updated_at: item.updated_at,
-    }
-}
-
-pub fn sla_word(standing: SlaStanding) -> &'static str {
-    match standing {
-        SlaStanding::Within => "within",
-        SlaStanding::AtRisk => "at-risk",
-        SlaStanding::Breached => "breached",
-        SlaStanding::NoSla => "no-sla",
     }
 }
 
@@ -106,22 +94,19 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
 }
 
 fn where_cell(item: &Item) -> String {
-    match item.boundary() {
-        Some((from, to)) => display_safe(&format!("{from} → {to}")),
-        None => display_safe(&item.team),
-    }
+    display_safe(&Place::of(item).short())
 }
 
 fn limbo_cell(item: &Item, org: &Org, now: DateTime<Utc>) -> String {
-    match sla_standing(item, org, now) {
-        Some((standing, age)) => {
-            let mark = match standing {
+    match limbo_time(item, org, now) {
+        Some(time) => {
+            let mark = match time.standing {
                 SlaStanding::Within => "",
                 SlaStanding::AtRisk => " ! at risk",
                 SlaStanding::Breached => " ✖ breached",
                 SlaStanding::NoSla => " (no SLA)",
             };
-            format!("{}{mark}", format_duration(age))
+            format!("{}{mark}", format_duration(time.age))
         }
         None => String::new(),
     }
@@ -165,32 +150,17 @@ pub fn show_text(
     let mut field = |name: &str, value: String| {
         out.push_str(&format!("  {:<10} {}\n", format!("{name}:"), value));
     };
-    let state = match item.boundary() {
-        Some((from, to)) => format!(
-            "in limbo {} → {} for {}",
-            display_safe(from),
-            display_safe(to),
+    let place = Place::of(item);
+    let state = match place {
+        Place::Limbo { .. } => format!(
+            "{} for {}",
+            display_safe(&place.describe()),
             limbo_cell(item, org, now)
         ),
-        None => match item.state {
-            State::Active => format!("active with {}", display_safe(&item.team)),
-            other => format!(
-                "{} (last with {})",
-                other.as_str(),
-                display_safe(&item.team)
-            ),
-        },
+        _ => display_safe(&place.describe_in_full()),
     };
     field("state", state);
-    let owner = match (&item.owner, item.boundary()) {
-        (Some(o), _) => display_safe(o),
-        (None, Some((f, t))) => match org.boundary(f, t).and_then(|b| b.contract.owner.as_ref()) {
-            Some(next) => format!("— (next owner per contract: {})", display_safe(next)),
-            None => "— no owner, and the contract names none".to_string(),
-        },
-        (None, None) => "— no owner".to_string(),
-    };
-    field("owner", owner);
+    field("owner", display_safe(&owner_line(item, org).0));
     if let Some(due) = item.due {
         field("due", local(due));
     }
@@ -247,27 +217,24 @@ fn indent(text: &str) -> String {
     text.lines().map(|l| format!("  {l}\n")).collect::<String>()
 }
 
+/// The contract's terms, one a line, a missing one marked.
 pub fn contract_text(b: &Boundary) -> String {
-    let c = &b.contract;
-    let or_missing =
-        |v: &Option<String>| v.as_deref().map_or("— missing".to_string(), display_safe);
     let mut out = String::new();
-    out.push_str(&format!("trigger:     {}\n", or_missing(&c.trigger)));
-    if c.definition_of_done.is_empty() {
-        out.push_str("done when:   — missing\n");
-    } else {
-        out.push_str("done when:\n");
-        for (i, entry) in c.definition_of_done.iter().enumerate() {
-            out.push_str(&format!("  {}. {}\n", i + 1, display_safe(entry)));
+    for term in terms(&b.contract) {
+        let label = format!("{}:", term.label);
+        match term.value {
+            Some(TermValue::Checklist(entries)) => {
+                out.push_str(&format!("{label}\n"));
+                for (i, entry) in entries.iter().enumerate() {
+                    out.push_str(&format!("  {}. {}\n", i + 1, display_safe(entry)));
+                }
+            }
+            Some(TermValue::Text(value)) => {
+                out.push_str(&format!("{label:<13}{}\n", display_safe(&value)));
+            }
+            None => out.push_str(&format!("{label:<13}{MISSING}\n")),
         }
     }
-    out.push_str(&format!("outcome:     {}\n", or_missing(&c.outcome)));
-    out.push_str(&format!("next owner:  {}\n", or_missing(&c.owner)));
-    out.push_str(&format!(
-        "SLA:         {}\n",
-        c.sla().map_or("— missing".to_string(), format_duration)
-    ));
-    out.push_str(&format!("escalate to: {}\n", or_missing(&c.escalate_to)));
     out
 }
 
@@ -393,7 +360,7 @@ pub fn stats_text(m: &crate::domain::metrics::Metrics, zone: &Zone) -> String {
         .into_iter()
         .map(|b| {
             vec![
-                display_safe(&format!("{} → {}", b.from, b.to)),
+                display_safe(&b.label()),
                 minutes(b.sla_minutes),
                 format!("{}/{}/{}/{}", b.sent, b.accepted, b.bounced, b.reclaimed),
                 minutes(b.time_in_limbo.median_minutes),

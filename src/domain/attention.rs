@@ -8,9 +8,10 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde::Serialize;
 
 use super::duration::format_duration;
-use super::model::{Item, ItemId, State};
+use super::model::{Item, ItemId};
 use super::rules::Org;
 use super::time::show_in;
+use super::view::{LimboTime, Place, lacks_owner, limbo_time, sla_label};
 
 /// Share of the SLA after which an item in limbo is at risk.
 pub const AT_RISK_SHARE: f64 = 0.75;
@@ -71,6 +72,12 @@ impl SignalCode {
     pub fn parse(text: &str) -> Option<SignalCode> {
         SignalCode::ALL.into_iter().find(|c| c.as_str() == text)
     }
+
+    /// Every code, most urgent first: "overdue, sla-breached, …".
+    pub fn list() -> String {
+        let codes: Vec<&str> = SignalCode::ALL.iter().map(|c| c.as_str()).collect();
+        codes.join(", ")
+    }
 }
 
 /// One reason an item or boundary needs attention.
@@ -112,6 +119,18 @@ pub enum SlaStanding {
     NoSla,
 }
 
+impl SlaStanding {
+    /// The standing as scripts and reports read it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SlaStanding::Within => "within",
+            SlaStanding::AtRisk => "at-risk",
+            SlaStanding::Breached => "breached",
+            SlaStanding::NoSla => "no-sla",
+        }
+    }
+}
+
 /// Where an item that has waited `age` in limbo stands against `sla`.
 pub fn standing(age: Duration, sla: Option<Duration>) -> SlaStanding {
     match sla {
@@ -149,29 +168,6 @@ pub fn due_standing(due: DateTime<Utc>, now: DateTime<Utc>) -> Option<DueStandin
         Some(DueStanding::Soon)
     } else {
         None
-    }
-}
-
-/// Where a limbo item stands against the SLA, and its age.
-pub fn sla_standing(item: &Item, org: &Org, now: DateTime<Utc>) -> Option<(SlaStanding, Duration)> {
-    let (from, to) = item.boundary()?;
-    let age = now.signed_duration_since(item.limbo.as_ref()?.sent_at);
-    let sla = org.boundary(from, to).and_then(|b| b.contract.sla());
-    Some((standing(age, sla), age))
-}
-
-/// Whether an open item lacks a responsible person: nobody owns it, and (in limbo) the
-/// boundary's contract names no next owner either.
-pub fn lacks_owner(has_owner: bool, limbo: Option<(&str, &str)>, org: &Org) -> bool {
-    if has_owner {
-        return false;
-    }
-    match limbo {
-        Some((from, to)) => org
-            .boundary(from, to)
-            .and_then(|b| b.contract.owner.as_deref())
-            .is_none(),
-        None => true,
     }
 }
 
@@ -254,48 +250,45 @@ fn item_signals<Tz: TimeZone>(
             weight,
         })
     };
-    let where_it_is = match (&item.state, &item.limbo) {
-        (State::Limbo, Some(limbo)) => format!("in limbo {} → {}", item.team, limbo.to),
-        _ => format!("with {}", item.team),
-    };
-    if let Some((standing, age)) = sla_standing(item, org, now) {
-        let sla = item
-            .boundary()
-            .and_then(|(f, t)| org.boundary(f, t))
-            .and_then(|b| b.contract.sla());
-        if let Some(sla) = sla {
-            let over = age - sla;
-            match standing {
-                SlaStanding::Breached => push(
-                    SignalCode::SlaBreached,
-                    over.num_minutes(),
-                    format!(
-                        "in limbo {}, SLA {}: breached by {}",
-                        format_duration(age),
-                        format_duration(sla),
-                        format_duration(over)
-                    ),
+    let place = Place::of(item);
+    let where_it_is = place.within_reason();
+    if let Some(LimboTime {
+        age,
+        sla: Some(sla),
+        standing,
+    }) = limbo_time(item, org, now)
+    {
+        let over = age - sla;
+        match standing {
+            SlaStanding::Breached => push(
+                SignalCode::SlaBreached,
+                over.num_minutes(),
+                format!(
+                    "in limbo {}, {}: breached by {}",
+                    format_duration(age),
+                    sla_label(Some(sla)),
+                    format_duration(over)
                 ),
-                SlaStanding::AtRisk => push(
-                    SignalCode::SlaAtRisk,
-                    over.num_minutes(),
-                    format!(
-                        "in limbo {}, SLA {}: {} left",
-                        format_duration(age),
-                        format_duration(sla),
-                        format_duration(-over)
-                    ),
+            ),
+            SlaStanding::AtRisk => push(
+                SignalCode::SlaAtRisk,
+                over.num_minutes(),
+                format!(
+                    "in limbo {}, {}: {} left",
+                    format_duration(age),
+                    sla_label(Some(sla)),
+                    format_duration(-over)
                 ),
-                SlaStanding::Within | SlaStanding::NoSla => {}
-            }
+            ),
+            SlaStanding::Within | SlaStanding::NoSla => {}
         }
     }
     if lacks_owner(item.owner.is_some(), item.boundary(), org) {
-        let reason = match item.boundary() {
-            Some((from, to)) => {
-                format!("in limbo {from} → {to} and the contract names no next owner")
+        let reason = match place {
+            Place::Limbo { .. } => {
+                format!("{} and the contract names no next owner", place.describe())
             }
-            None => format!("held by {} and nobody owns it", item.team),
+            _ => format!("held by {} and nobody owns it", item.team),
         };
         push(SignalCode::NoOwner, 0, reason);
     }

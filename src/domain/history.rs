@@ -4,6 +4,7 @@ use chrono::TimeZone;
 
 use super::model::{Event, EventKind};
 use super::time::show_in;
+use super::view::crossing;
 
 /// One line saying what an event did: "sent to onboarding: “kick-off booked”". Times
 /// in it are shown in `zone`.
@@ -52,7 +53,7 @@ pub fn describe<Tz: TimeZone>(event: &Event, team_before: &str, zone: &Tz) -> St
         EventKind::Sent {
             to, note, unticked, ..
         } => {
-            let mut text = format!("sent {team_before} → {to}: {}", quoted(note));
+            let mut text = format!("sent {}: {}", crossing(team_before, to), quoted(note));
             if !unticked.is_empty() {
                 text.push_str(&format!(
                     " (incomplete handoff, unticked: {})",

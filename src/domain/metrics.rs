@@ -171,6 +171,13 @@ pub struct BoundaryMetrics {
     pub dropped_batons: usize,
 }
 
+impl BoundaryMetrics {
+    /// The boundary in words: `sales → solutions`.
+    pub fn label(&self) -> String {
+        super::view::crossing(&self.from, &self.to)
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TeamMetrics {
     pub team: String,

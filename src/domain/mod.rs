@@ -10,6 +10,7 @@ pub mod snapshot;
 pub mod standup;
 pub mod text;
 pub mod time;
+pub mod view;
 
 pub use model::{
     Boundary, Contract, Escalation, Event, EventKind, Item, ItemId, Limbo, State, Team,
@@ -41,8 +42,8 @@ pub enum DomainError {
         rule: &'static str,
     },
     #[error(
-        "definition of done for {boundary} not met: unticked {}; tick them with --done N or --all-done, or send anyway with --force (recorded as an incomplete handoff)",
-        quote_list(.entries)
+        "{}; tick them with --done N or --all-done, or send anyway with --force (recorded as an incomplete handoff)",
+        unticked_refusal(.boundary, .entries)
     )]
     Unticked {
         boundary: String,
@@ -114,10 +115,13 @@ pub enum DomainError {
 /// The largest item id: 2^53, so every id is exact in JSON readers that use doubles.
 pub const MAX_ITEM_ID: i64 = 1 << 53;
 
-fn quote_list(entries: &[String]) -> String {
-    entries
-        .iter()
-        .map(|e| format!("“{e}”"))
-        .collect::<Vec<_>>()
-        .join(", ")
+/// What a send with unticked definition-of-done entries is refused with, on every
+/// surface, before the surface's own way on (flags on the command line, a second Enter
+/// on the board): "definition of done for sales → solutions not met: unticked “A”".
+pub fn unticked_refusal(boundary: &str, entries: &[String]) -> String {
+    let quoted: Vec<String> = entries.iter().map(|e| format!("“{e}”")).collect();
+    format!(
+        "definition of done for {boundary} not met: unticked {}",
+        quoted.join(", ")
+    )
 }

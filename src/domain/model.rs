@@ -46,27 +46,7 @@ impl Contract {
 
     /// The contract fields still missing, in the user's words; empty when complete.
     pub fn missing(&self) -> Vec<&'static str> {
-        let mut missing = Vec::new();
-        let blank = |s: &Option<String>| s.as_deref().is_none_or(|s| s.trim().is_empty());
-        if blank(&self.trigger) {
-            missing.push("trigger");
-        }
-        if self.definition_of_done.is_empty() {
-            missing.push("definition of done");
-        }
-        if blank(&self.outcome) {
-            missing.push("expected outcome");
-        }
-        if blank(&self.owner) {
-            missing.push("next owner");
-        }
-        if self.sla_minutes.is_none() {
-            missing.push("SLA");
-        }
-        if blank(&self.escalate_to) {
-            missing.push("escalation contact");
-        }
-        missing
+        super::view::missing(self)
     }
 
     pub fn is_complete(&self) -> bool {
@@ -85,7 +65,7 @@ pub struct Boundary {
 
 impl Boundary {
     pub fn label(&self) -> String {
-        format!("{} → {}", self.from, self.to)
+        super::view::crossing(&self.from, &self.to)
     }
 }
 

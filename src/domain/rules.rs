@@ -288,8 +288,8 @@ pub fn decide(
             let current = existing(item, id)?;
             let contract_owner = current
                 .boundary()
-                .and_then(|(from, to)| org.boundary(from, to))
-                .and_then(|b| b.contract.owner.clone());
+                .and_then(|(from, to)| super::view::next_owner(org, from, to))
+                .map(str::to_string);
             EventKind::Accepted {
                 owner: non_blank(owner).or(contract_owner),
             }
@@ -547,7 +547,7 @@ pub fn apply(
             require_text(note, "a handoff note (what the receiving team must know)")?;
             if !unticked.is_empty() && !forced {
                 return Err(DomainError::Unticked {
-                    boundary: format!("{} → {}", current.team, to),
+                    boundary: super::view::crossing(&current.team, to),
                     entries: unticked.clone(),
                 });
             }
@@ -724,10 +724,5 @@ fn check_time(id: ItemId, at: DateTime<Utc>) -> Result<(), DomainError> {
 
 /// The item's state in words: "in limbo sales → onboarding", "active with support".
 pub fn describe_state(item: &Item) -> String {
-    match (&item.state, &item.limbo) {
-        (State::Limbo, Some(limbo)) => format!("in limbo {} → {}", item.team, limbo.to),
-        (State::Active, _) | (State::Limbo, None) => format!("active with {}", item.team),
-        (State::Done, _) => "done".to_string(),
-        (State::Dropped, _) => "dropped".to_string(),
-    }
+    super::view::Place::of(item).describe()
 }

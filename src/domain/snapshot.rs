@@ -6,10 +6,11 @@ use std::collections::HashMap;
 use chrono::{DateTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::attention::{SlaStanding, sla_standing};
+use super::attention::SlaStanding;
 use super::metrics::{Flow, FlowEvent, Metrics, Period, compute, effective};
 use super::model::{Item, ItemId, State};
 use super::rules::Org;
+use super::view::{Place, limbo_time};
 
 /// One item as it stood when the snapshot was taken.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,11 +34,9 @@ pub struct ItemRow {
 impl ItemRow {
     /// Where the item is, in words: `sales`, `sales → solutions`, `done`.
     pub fn place(&self) -> String {
-        match (&self.state, &self.to) {
-            (State::Limbo, Some(to)) => format!("{} → {to}", self.team),
-            (State::Active, _) | (State::Limbo, None) => self.team.clone(),
-            (State::Done, _) => format!("done ({})", self.team),
-            (State::Dropped, _) => format!("dropped ({})", self.team),
+        match Place::new(self.state, &self.team, self.to.as_deref()) {
+            Place::Closed { state, team } => format!("{} ({team})", state.as_str()),
+            place => place.short(),
         }
     }
 }
@@ -95,10 +94,8 @@ pub fn take<Tz: TimeZone>(
             owner: item.owner.clone(),
             to: item.limbo.as_ref().map(|l| l.to.clone()),
             sent_at: item.limbo.as_ref().map(|l| l.sent_at),
-            breached: matches!(
-                sla_standing(item, org, now),
-                Some((SlaStanding::Breached, _))
-            ),
+            breached: limbo_time(item, org, now)
+                .is_some_and(|t| t.standing == SlaStanding::Breached),
             limbo_minutes: limbo_minutes.get(&item.id).copied().unwrap_or(0),
             bounces: item.bounces,
             escalations: escalations.get(&item.id).copied().unwrap_or(0),

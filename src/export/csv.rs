@@ -3,12 +3,26 @@
 use crate::domain::metrics::Metrics;
 use crate::domain::snapshot::Snapshot;
 
-fn finish(writer: csv::Writer<Vec<u8>>) -> String {
-    writer
+fn finish(writer: csv::Writer<Vec<u8>>) -> Result<String, csv::Error> {
+    let bytes = writer
         .into_inner()
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .unwrap_or_default()
+        .map_err(|e| csv::Error::from(e.into_error()))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// A text cell a spreadsheet shows as text: control characters (escape sequences,
+/// NUL) become spaces, and a cell that would start a formula (`=`, `+`, `-`, `@`, or a
+/// tab or return before one) is kept as text with a leading apostrophe.
+fn cell(text: &str) -> String {
+    let clean: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if clean.starts_with(['=', '+', '-', '@']) {
+        format!("'{clean}")
+    } else {
+        clean
+    }
 }
 
 fn hours(minutes: i64) -> String {
@@ -16,9 +30,9 @@ fn hours(minutes: i64) -> String {
 }
 
 /// One row per item: where it is, its owner, time in limbo, bounces, escalations.
-pub fn items(s: &Snapshot) -> String {
+pub fn items(s: &Snapshot) -> Result<String, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record([
+    w.write_record([
         "id",
         "title",
         "team",
@@ -30,15 +44,15 @@ pub fn items(s: &Snapshot) -> String {
         "limbo_hours",
         "bounces",
         "escalations",
-    ]);
+    ])?;
     for r in &s.items {
-        let _ = w.write_record([
+        w.write_record([
             r.id.to_string(),
-            r.title.clone(),
-            r.team.clone(),
+            cell(&r.title),
+            cell(&r.team),
             r.state.as_str().to_string(),
-            r.to.clone().unwrap_or_default(),
-            r.owner.clone().unwrap_or_default(),
+            cell(r.to.as_deref().unwrap_or_default()),
+            cell(r.owner.as_deref().unwrap_or_default()),
             r.sent_at
                 .map(crate::domain::time::format_time)
                 .unwrap_or_default(),
@@ -46,15 +60,15 @@ pub fn items(s: &Snapshot) -> String {
             hours(r.limbo_minutes),
             r.bounces.to_string(),
             r.escalations.to_string(),
-        ]);
+        ])?;
     }
     finish(w)
 }
 
 /// One row per boundary with its metrics over the period.
-pub fn boundaries(metrics: &Metrics) -> String {
+pub fn boundaries(metrics: &Metrics) -> Result<String, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record([
+    w.write_record([
         "from",
         "to",
         "sla_hours",
@@ -73,13 +87,13 @@ pub fn boundaries(metrics: &Metrics) -> String {
         "escalations",
         "incomplete_handoffs",
         "dropped_batons",
-    ]);
+    ])?;
     let opt = |v: Option<i64>| v.map(hours).unwrap_or_default();
     let rate = |v: Option<f64>| v.map(|r| format!("{r:.3}")).unwrap_or_default();
     for b in &metrics.boundaries {
-        let _ = w.write_record([
-            b.from.clone(),
-            b.to.clone(),
+        w.write_record([
+            cell(&b.from),
+            cell(&b.to),
             opt(b.sla_minutes),
             b.sent.to_string(),
             b.accepted.to_string(),
@@ -96,7 +110,7 @@ pub fn boundaries(metrics: &Metrics) -> String {
             b.escalations.to_string(),
             b.incomplete_handoffs.to_string(),
             b.dropped_batons.to_string(),
-        ]);
+        ])?;
     }
     finish(w)
 }

@@ -9,6 +9,7 @@ use crate::domain::metrics::{FlowPoint, Metrics, minutes, percent, worst_first};
 use crate::domain::rules::Org;
 use crate::domain::snapshot::Snapshot;
 use crate::domain::text::display_safe;
+use crate::domain::view::contract_incomplete;
 
 /// Escapes text for HTML content and attributes.
 pub fn escape(text: &str) -> String {
@@ -106,7 +107,7 @@ pub fn limbo_chart(m: &Metrics) -> String {
         let y = i as f64 * row_h + 4.0;
         let median = b.time_in_limbo.median_minutes.unwrap_or(0) as f64;
         let width = median / max * plot_w;
-        let name = format!("{} → {}", b.from, b.to);
+        let name = b.label();
         let _ = write!(
             svg,
             "<text x=\"0\" y=\"{:.1}\">{}</text><rect class=\"bar\" data-boundary=\"{}\" x=\"{label_w}\" y=\"{y:.1}\" width=\"{width:.1}\" height=\"{:.1}\"><title>{}: median {}, 85th pct {}</title></rect>",
@@ -253,13 +254,11 @@ pub fn flow_chart(m: &Metrics) -> String {
 fn boundaries_table(out: &mut String, m: &Metrics, org: &Org) {
     out.push_str("<h2>Boundaries, worst first</h2>\n<table>\n<tr><th>boundary</th><th>SLA</th><th>sent</th><th>accepted</th><th>bounced</th><th>reclaimed</th><th>median limbo</th><th>85th pct</th><th>max</th><th>in limbo now</th><th>breach rate</th><th>bounce rate</th><th>escalations</th><th>incomplete</th><th>dropped batons</th></tr>\n");
     for b in worst_first(&m.boundaries) {
-        let incomplete = org
-            .boundary(&b.from, &b.to)
-            .is_some_and(|x| !x.contract.is_complete());
+        let incomplete = contract_incomplete(org, &b.from, &b.to);
         let _ = writeln!(
             out,
             "<tr><td>{}{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-            escape(&format!("{} → {}", b.from, b.to)),
+            escape(&b.label()),
             if incomplete {
                 " <em>(contract incomplete)</em>"
             } else {

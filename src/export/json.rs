@@ -30,6 +30,194 @@ pub struct BoardDocument {
     pub items: Vec<ItemRecord>,
 }
 
+/// One item of a document, checked: an id Baton can address and has not seen, and a
+/// history the domain's rules can replay.
+fn checked_record(
+    org: &Org,
+    ids: &mut HashSet<ItemId>,
+    record: ItemRecord,
+) -> Result<History, ImportError> {
+    check_item_id(record.id)?;
+    if !ids.insert(record.id) {
+        return Err(ImportError::DuplicateItem(record.id));
+    }
+    let item = replay(record.id, org, &record.events).map_err(|(index, error)| {
+        ImportError::ImpossibleHistory {
+            id: record.id,
+            number: index + 1,
+            event: record
+                .events
+                .get(index)
+                .map_or("none", |e| e.kind.name())
+                .to_string(),
+            error,
+        }
+    })?;
+    Ok((item, record.events))
+}
+
+/// What has been read of a streamed document so far.
+#[derive(Default)]
+struct StreamState {
+    format: Option<String>,
+    version: Option<u32>,
+    teams: Option<Vec<Team>>,
+    boundaries: Option<Vec<Boundary>>,
+    org: Option<Org>,
+    /// Items read before the organisation was known, or `Some(empty)` once streamed.
+    buffered: Option<Vec<ItemRecord>>,
+    ids: HashSet<ItemId>,
+    count: usize,
+    failed: Option<ImportError>,
+}
+
+impl StreamState {
+    fn header(&self) -> Result<(), ImportError> {
+        match self.format.as_deref() {
+            Some(FORMAT) => {}
+            Some(other) => return Err(ImportError::WrongFormat(other.to_string())),
+            None => return Err(ImportError::Malformed("no `format` field".to_string())),
+        }
+        match self.version {
+            Some(v) if v > VERSION => Err(ImportError::TooNew(v)),
+            Some(0) => Err(ImportError::UnknownVersion(0)),
+            Some(_) => Ok(()),
+            None => Err(ImportError::Malformed("no `version` field".to_string())),
+        }
+    }
+
+    fn take_org(&mut self) -> Result<Org, ImportError> {
+        let org = Org {
+            teams: self
+                .teams
+                .take()
+                .ok_or_else(|| ImportError::Malformed("missing field `teams`".to_string()))?,
+            boundaries: self
+                .boundaries
+                .take()
+                .ok_or_else(|| ImportError::Malformed("missing field `boundaries`".to_string()))?,
+        };
+        org.check()?;
+        Ok(org)
+    }
+
+    fn item(
+        &mut self,
+        record: ItemRecord,
+        each: &mut dyn FnMut(History) -> Result<(), ImportError>,
+    ) -> Result<(), ImportError> {
+        let org = self
+            .org
+            .as_ref()
+            .ok_or_else(|| ImportError::Malformed("missing field `teams`".to_string()))?;
+        let history = checked_record(org, &mut self.ids, record)?;
+        self.count += 1;
+        each(history)
+    }
+}
+
+/// The document's top level, field by field; `items` is streamed when the header and
+/// the organisation came before it (as Baton writes them).
+struct DocumentVisitor<'a> {
+    state: &'a mut StreamState,
+    each: &'a mut dyn FnMut(History) -> Result<(), ImportError>,
+}
+
+impl<'de> serde::de::Visitor<'de> for DocumentVisitor<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a Baton board document (a JSON object)")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        use serde::de::Error as _;
+        let state = self.state;
+        let stop = |state: &mut StreamState, error: ImportError| {
+            state.failed = Some(error);
+            A::Error::custom("the document was refused")
+        };
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "format" => {
+                    let format: String = map.next_value()?;
+                    if format != FORMAT {
+                        return Err(stop(state, ImportError::WrongFormat(format)));
+                    }
+                    state.format = Some(format);
+                }
+                "version" => {
+                    state.version = Some(map.next_value()?);
+                    if let Err(e) = state.header() {
+                        return Err(stop(state, e));
+                    }
+                }
+                "as_of" => {
+                    map.next_value::<Option<DateTime<Utc>>>()?;
+                }
+                "teams" => state.teams = Some(map.next_value()?),
+                "boundaries" => state.boundaries = Some(map.next_value()?),
+                "items" => {
+                    let ready = state.format.is_some()
+                        && state.version.is_some()
+                        && state.teams.is_some()
+                        && state.boundaries.is_some();
+                    if !ready {
+                        state.buffered = Some(map.next_value()?);
+                        continue;
+                    }
+                    match state.header().and_then(|()| state.take_org()) {
+                        Ok(org) => state.org = Some(org),
+                        Err(e) => return Err(stop(state, e)),
+                    }
+                    state.buffered = Some(Vec::new());
+                    map.next_value_seed(ItemsSeed {
+                        state: &mut *state,
+                        each: &mut *self.each,
+                    })?;
+                }
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The `items` array, one record at a time.
+struct ItemsSeed<'a> {
+    state: &'a mut StreamState,
+    each: &'a mut dyn FnMut(History) -> Result<(), ImportError>,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for ItemsSeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for ItemsSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a list of items")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        use serde::de::Error as _;
+        while let Some(record) = seq.next_element::<ItemRecord>()? {
+            if let Err(error) = self.state.item(record, self.each) {
+                self.state.failed = Some(error);
+                return Err(A::Error::custom("the document was refused"));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// An item's current state (for readers; recomputed on import) and its history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ItemRecord {
@@ -68,7 +256,7 @@ impl BoundaryRef {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     #[error("not a Baton board document: {0}")]
     Malformed(String),
@@ -93,6 +281,23 @@ pub enum ImportError {
         event: String,
         error: DomainError,
     },
+    /// Writing the checked document aside failed (disk full, say).
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl ImportError {
+    /// True when the document could not be read as a board document at all, rather
+    /// than read and found impossible.
+    pub fn is_unreadable(&self) -> bool {
+        matches!(
+            self,
+            ImportError::Malformed(_)
+                | ImportError::WrongFormat(_)
+                | ImportError::TooNew(_)
+                | ImportError::UnknownVersion(_)
+        )
+    }
 }
 
 impl BoardDocument {
@@ -180,26 +385,51 @@ impl BoardDocument {
         let mut ids = HashSet::new();
         let mut items = Vec::with_capacity(self.items.len());
         for record in self.items {
-            check_item_id(record.id)?;
-            if !ids.insert(record.id) {
-                return Err(ImportError::DuplicateItem(record.id));
-            }
-            let item = replay(record.id, &org, &record.events).map_err(|(index, error)| {
-                ImportError::ImpossibleHistory {
-                    id: record.id,
-                    number: index + 1,
-                    event: record
-                        .events
-                        .get(index)
-                        .map_or("none", |e| e.kind.name())
-                        .to_string(),
-                    error,
-                }
-            })?;
-            items.push((item, record.events));
+            items.push(checked_record(&org, &mut ids, record)?);
         }
         items.sort_by_key(|(item, _)| item.id);
         Ok((org, items))
+    }
+
+    /// Reads a board document from `reader` one item at a time, checking it as it
+    /// goes: the header and the organisation first, then each item's history replayed
+    /// through the domain rules and handed to `each`. Only the item being read is in
+    /// memory (and the ids seen, to refuse a repeated one), so a document of any size
+    /// is checked in little memory. Returns the organisation and how many items there
+    /// were. A document that names its items before its teams is read whole instead.
+    pub fn check_stream(
+        reader: impl std::io::Read,
+        mut each: impl FnMut(History) -> Result<(), ImportError>,
+    ) -> Result<(Org, usize), ImportError> {
+        use serde::de::Deserializer as _;
+        let mut reading = StreamState::default();
+        let mut de = serde_json::Deserializer::from_reader(std::io::BufReader::new(reader));
+        let result = de
+            .deserialize_map(DocumentVisitor {
+                state: &mut reading,
+                each: &mut each,
+            })
+            .and_then(|()| de.end());
+        if let Some(error) = reading.failed.take() {
+            return Err(error);
+        }
+        result.map_err(|e| ImportError::Malformed(e.to_string()))?;
+        // Everything the header must say, in the order a reader would ask.
+        reading.header()?;
+        if reading.org.is_none() {
+            let org = reading.take_org()?;
+            reading.org = Some(org);
+        }
+        let buffered = std::mem::take(&mut reading.buffered)
+            .ok_or_else(|| ImportError::Malformed("missing field `items`".to_string()))?;
+        for record in buffered {
+            reading.item(record, &mut each)?;
+        }
+        let org = reading
+            .org
+            .take()
+            .ok_or_else(|| ImportError::Malformed("missing field `teams`".to_string()))?;
+        Ok((org, reading.count))
     }
 
     /// Moves every time in the document by `delta`, so a sample written for one day can

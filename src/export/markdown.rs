@@ -3,9 +3,11 @@
 
 use chrono::TimeZone;
 
+use crate::domain::attention::SlaStanding;
 use crate::domain::metrics::{minutes, percent, worst_first};
 use crate::domain::snapshot::Snapshot;
 use crate::domain::text::{bar, display_safe};
+use crate::domain::view::contract_incomplete;
 use crate::domain::{Org, State};
 
 /// Width of the longest text bar, in characters.
@@ -45,14 +47,15 @@ pub fn render<Tz: TimeZone>(s: &Snapshot, org: &Org, zone: &Tz) -> String {
     out.push_str("| boundary | SLA | sent | accepted | bounced | reclaimed | median limbo | 85th pct | max | in limbo now | breach rate | | bounce rate | escalations | incomplete | dropped batons |\n");
     out.push_str("| --- | --- | ---: | ---: | ---: | ---: | --- | --- | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: |\n");
     for b in worst_first(&m.boundaries) {
-        let incomplete = org
-            .boundary(&b.from, &b.to)
-            .is_some_and(|x| !x.contract.is_complete());
+        let incomplete = contract_incomplete(org, &b.from, &b.to);
         out.push_str(&format!(
-            "| {} → {}{} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
-            cell(&b.from),
-            cell(&b.to),
-            if incomplete { " (contract incomplete)" } else { "" },
+            "| {}{} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+            cell(&b.label()),
+            if incomplete {
+                " (contract incomplete)"
+            } else {
+                ""
+            },
             minutes(b.sla_minutes),
             b.sent,
             b.accepted,
@@ -123,7 +126,12 @@ pub fn render<Tz: TimeZone>(s: &Snapshot, org: &Org, zone: &Tz) -> String {
                 cell(&r.title),
                 cell(&r.place()),
                 waited,
-                if r.breached { "breached" } else { "within" }
+                if r.breached {
+                    SlaStanding::Breached
+                } else {
+                    SlaStanding::Within
+                }
+                .as_str()
             ));
         }
     }

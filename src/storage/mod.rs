@@ -161,6 +161,11 @@ trait Backend {
     fn read(&mut self, work: &mut dyn FnMut(&mut dyn Sql) -> Result<()>) -> Result<()>;
     /// Changes whenever anyone commits a change; cheap enough to check every tick.
     fn version(&mut self) -> Result<i64>;
+    /// Opens one read transaction that every read joins until [`Backend::end_view`]:
+    /// a screen or a report made of several reads sees one moment of the board.
+    /// Calls nest.
+    fn begin_view(&mut self) -> Result<()>;
+    fn end_view(&mut self) -> Result<()>;
     /// Tunes the connection for writing a whole board at once.
     fn prepare_bulk_write(&mut self) -> Result<()> {
         Ok(())
@@ -379,6 +384,30 @@ impl Store {
         self.backend.borrow().status()
     }
 
+    /// Runs `read`, whose reads all see the board at one moment (one read transaction),
+    /// however many store calls it makes. Changes are not allowed inside.
+    pub fn view<T, E: From<StoreError>>(
+        &self,
+        read: impl FnOnce() -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        self.backend.borrow_mut().begin_view()?;
+        let out = read();
+        let ended = self.backend.borrow_mut().end_view();
+        let out = out?;
+        ended?;
+        Ok(out)
+    }
+
+    /// Opens a view by hand, for a caller that cannot pass a closure to
+    /// [`Store::view`]; every `begin_view` needs its `end_view`.
+    pub fn begin_view(&self) -> Result<()> {
+        self.backend.borrow_mut().begin_view()
+    }
+
+    pub fn end_view(&self) -> Result<()> {
+        self.backend.borrow_mut().end_view()
+    }
+
     /// Changes whenever anyone commits; cheap enough to poll for live updates.
     pub fn data_version(&self) -> Result<i64> {
         self.backend.borrow_mut().version()
@@ -386,28 +415,12 @@ impl Store {
 
     /// Runs `work` in one read transaction.
     fn read<T>(&self, work: impl FnOnce(&mut dyn Sql) -> Result<T>) -> Result<T> {
-        let mut work = Some(work);
-        let mut out = None;
-        self.backend.borrow_mut().read(&mut |sql| {
-            if let Some(work) = work.take() {
-                out = Some(work(sql)?);
-            }
-            Ok(())
-        })?;
-        out.ok_or_else(|| StoreError::Database("the read did not run".to_string()))
+        once(work, |run| self.backend.borrow_mut().read(run))
     }
 
     /// Runs `work` in one write transaction.
     fn write<T>(&mut self, work: impl FnOnce(&mut dyn Sql) -> Result<T>) -> Result<T> {
-        let mut work = Some(work);
-        let mut out = None;
-        self.backend.get_mut().write(&mut |sql| {
-            if let Some(work) = work.take() {
-                out = Some(work(sql)?);
-            }
-            Ok(())
-        })?;
-        out.ok_or_else(|| StoreError::Database("the write did not run".to_string()))
+        once(work, |run| self.backend.get_mut().write(run))
     }
 
     pub fn org(&self) -> Result<Org> {
@@ -447,16 +460,7 @@ impl Store {
                 "UPDATE boundaries SET trigger = ?3, definition_of_done = ?4, outcome = ?5,
                     owner = ?6, sla_minutes = ?7, escalate_to = ?8
                  WHERE from_team = ?1 AND to_team = ?2",
-                &[
-                    from.into(),
-                    to.into(),
-                    (&c.trigger).into(),
-                    json(&c.definition_of_done)?.into(),
-                    (&c.outcome).into(),
-                    (&c.owner).into(),
-                    c.sla_minutes.into(),
-                    (&c.escalate_to).into(),
-                ],
+                &boundary_values(from, to, c)?,
             )?;
             Ok(boundary)
         })
@@ -665,10 +669,31 @@ impl Store {
         items: &[(Item, Vec<Event>)],
         replace: bool,
     ) -> Result<()> {
+        self.replace_board_from(org, items.iter().map(Ok), replace)
+            .map(|_| ())
+    }
+
+    /// Like [`Store::replace_board`], for histories that arrive one at a time (a large
+    /// import read from a file): they are written in batches inside the one
+    /// transaction, and the first error from `items` abandons it whole. Returns how many
+    /// items were written.
+    pub fn replace_board_from<H, E>(
+        &mut self,
+        org: &Org,
+        items: impl Iterator<Item = std::result::Result<H, E>>,
+        replace: bool,
+    ) -> std::result::Result<usize, E>
+    where
+        H: std::borrow::Borrow<(Item, Vec<Event>)>,
+        E: From<StoreError>,
+    {
+        const BATCH: usize = 1_000;
         self.backend.get_mut().check_may_replace()?;
         self.backend.get_mut().prepare_bulk_write()?;
         let dialect = self.dialect;
-        self.write(|tx| {
+        let mut items = items;
+        let mut failed: Option<E> = None;
+        let written = self.write(|tx| {
             if !is_empty(tx)? && !replace {
                 return Err(StoreError::NotEmpty);
             }
@@ -692,20 +717,43 @@ impl Store {
             for boundary in &org.boundaries {
                 insert_boundary(tx, boundary)?;
             }
-            tx.insert_rows(
-                "items",
-                ITEM_COLUMNS,
-                &mut items.iter().map(|(item, _)| item_values(item)),
-            )?;
-            tx.insert_rows(
-                "events",
-                EVENT_COLUMNS,
-                &mut items
-                    .iter()
-                    .flat_map(|(item, events)| events.iter().map(|e| event_values(item.id, e))),
-            )?;
-            Ok(())
-        })
+            let mut written = 0;
+            let mut batch: Vec<H> = Vec::with_capacity(BATCH);
+            loop {
+                batch.clear();
+                for next in items.by_ref().take(BATCH) {
+                    match next {
+                        Ok(history) => batch.push(history),
+                        Err(error) => {
+                            failed = Some(error);
+                            // Abandons the transaction: nothing is half-imported.
+                            return Err(StoreError::Database("import abandoned".to_string()));
+                        }
+                    }
+                }
+                if batch.is_empty() {
+                    return Ok(written);
+                }
+                tx.insert_rows(
+                    "items",
+                    ITEM_COLUMNS,
+                    &mut batch.iter().map(|h| item_values(&h.borrow().0)),
+                )?;
+                tx.insert_rows(
+                    "events",
+                    EVENT_COLUMNS,
+                    &mut batch.iter().flat_map(|h| {
+                        let (item, events) = h.borrow();
+                        events.iter().map(|e| event_values(item.id, e))
+                    }),
+                )?;
+                written += batch.len();
+            }
+        });
+        if let Some(error) = failed {
+            return Err(error);
+        }
+        Ok(written?)
     }
 
     /// Every item's events as metrics need them, grouped by item in order.
@@ -909,6 +957,23 @@ impl Store {
     }
 }
 
+/// Hands `work`, which returns a value once, to a backend's transaction, which takes a
+/// callback that returns nothing.
+fn once<T>(
+    work: impl FnOnce(&mut dyn Sql) -> Result<T>,
+    transaction: impl FnOnce(&mut dyn FnMut(&mut dyn Sql) -> Result<()>) -> Result<()>,
+) -> Result<T> {
+    let mut work = Some(work);
+    let mut out = None;
+    transaction(&mut |sql| {
+        if let Some(work) = work.take() {
+            out = Some(work(sql)?);
+        }
+        Ok(())
+    })?;
+    out.ok_or_else(|| StoreError::Database("the transaction did not run".to_string()))
+}
+
 /// A refusal, with what happened to the item last when someone else changed it: two
 /// people acting on one item at once get "#42 was accepted by bob 2s ago".
 fn overtaken(
@@ -1013,18 +1078,23 @@ fn insert_boundary(tx: &mut dyn Sql, b: &Boundary) -> Result<()> {
             sla_minutes, escalate_to, position)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,
             (SELECT COALESCE(MAX(position), 0) + 1 FROM boundaries))",
-        &[
-            (&b.from).into(),
-            (&b.to).into(),
-            (&c.trigger).into(),
-            json(&c.definition_of_done)?.into(),
-            (&c.outcome).into(),
-            (&c.owner).into(),
-            c.sla_minutes.into(),
-            (&c.escalate_to).into(),
-        ],
+        &boundary_values(&b.from, &b.to, c)?,
     )?;
     Ok(())
+}
+
+/// A boundary's columns: its two teams, then its contract's six fields.
+fn boundary_values(from: &str, to: &str, c: &Contract) -> Result<Vec<Value>> {
+    Ok(vec![
+        from.into(),
+        to.into(),
+        (&c.trigger).into(),
+        json(&c.definition_of_done)?.into(),
+        (&c.outcome).into(),
+        (&c.owner).into(),
+        c.sla_minutes.into(),
+        (&c.escalate_to).into(),
+    ])
 }
 
 const ITEM_COLUMNS: &str = "id, title, body, tags, due, team, owner, state, created_at, updated_at,

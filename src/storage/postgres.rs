@@ -44,6 +44,8 @@ pub struct Postgres {
     role: String,
     statements: HashMap<String, Statement>,
     listener: Option<Listener>,
+    /// How many views are open (see [`Backend::begin_view`]).
+    viewing: usize,
 }
 
 impl Postgres {
@@ -65,6 +67,7 @@ impl Postgres {
             role,
             statements: HashMap::new(),
             listener: None,
+            viewing: 0,
         })
     }
 
@@ -128,10 +131,43 @@ impl Backend for Postgres {
     }
 
     fn write(&mut self, work: &mut dyn FnMut(&mut dyn Sql) -> Result<()>) -> Result<()> {
+        if self.viewing > 0 {
+            return Err(StoreError::Database(
+                "a change was attempted while reading a view of the board".to_string(),
+            ));
+        }
         self.run(true, work)
     }
 
+    fn begin_view(&mut self) -> Result<()> {
+        if self.viewing == 0 {
+            self.reconnect()?;
+            self.client
+                .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                .map_err(|e| pg_error(e, &self.place))?;
+        }
+        self.viewing += 1;
+        Ok(())
+    }
+
+    fn end_view(&mut self) -> Result<()> {
+        self.viewing = self.viewing.saturating_sub(1);
+        if self.viewing == 0 {
+            self.client
+                .batch_execute("COMMIT")
+                .map_err(|e| pg_error(e, &self.place))?;
+        }
+        Ok(())
+    }
+
     fn read(&mut self, work: &mut dyn FnMut(&mut dyn Sql) -> Result<()>) -> Result<()> {
+        if self.viewing > 0 {
+            return work(&mut InView {
+                client: &mut self.client,
+                statements: &mut self.statements,
+                place: &self.place,
+            });
+        }
         // A read is safe to repeat: once, on a new connection, if the old one was lost.
         match self.run(false, work) {
             Err(StoreError::Connection(_)) if self.client.is_closed() => self.run(false, work),
@@ -291,16 +327,25 @@ struct Tx<'a, 'c> {
 
 impl Tx<'_, '_> {
     fn statement(&mut self, sql: &str) -> Result<Statement> {
-        if let Some(statement) = self.statements.get(sql) {
-            return Ok(statement.clone());
-        }
-        let statement = self
-            .tx
-            .prepare(&placeholders(sql))
-            .map_err(|e| pg_error(e, self.place))?;
-        self.statements.insert(sql.to_string(), statement.clone());
-        Ok(statement)
+        cached(self.statements, sql, self.place, |text| {
+            self.tx.prepare(text)
+        })
     }
+}
+
+/// The prepared statement for `sql`, prepared once per connection.
+fn cached(
+    statements: &mut HashMap<String, Statement>,
+    sql: &str,
+    place: &str,
+    prepare: impl FnOnce(&str) -> std::result::Result<Statement, postgres::Error>,
+) -> Result<Statement> {
+    if let Some(statement) = statements.get(sql) {
+        return Ok(statement.clone());
+    }
+    let statement = prepare(&placeholders(sql)).map_err(|e| pg_error(e, place))?;
+    statements.insert(sql.to_string(), statement.clone());
+    Ok(statement)
 }
 
 fn bind(params: &[Value]) -> Vec<&(dyn ToSql + Sync)> {
@@ -413,6 +458,52 @@ impl Tx<'_, '_> {
             }
         }
         line.push('\n');
+    }
+}
+
+/// Reads inside an open view: the transaction was begun on the connection itself.
+struct InView<'a> {
+    client: &'a mut Client,
+    statements: &'a mut HashMap<String, Statement>,
+    place: &'a str,
+}
+
+impl InView<'_> {
+    fn statement(&mut self, sql: &str) -> Result<Statement> {
+        cached(self.statements, sql, self.place, |text| {
+            self.client.prepare(text)
+        })
+    }
+}
+
+impl Sql for InView<'_> {
+    fn dialect(&self) -> Dialect {
+        Dialect::Postgres
+    }
+
+    fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64> {
+        refuse_nul(params)?;
+        let statement = self.statement(sql)?;
+        self.client
+            .execute(&statement, &bind(params))
+            .map_err(|e| pg_error(e, self.place))
+    }
+
+    fn query(
+        &mut self,
+        sql: &str,
+        params: &[Value],
+        each: &mut dyn FnMut(&dyn Row) -> Result<()>,
+    ) -> Result<()> {
+        let statement = self.statement(sql)?;
+        let rows = self
+            .client
+            .query(&statement, &bind(params))
+            .map_err(|e| pg_error(e, self.place))?;
+        for row in &rows {
+            each(&PgRow(row))?;
+        }
+        Ok(())
     }
 }
 

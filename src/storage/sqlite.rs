@@ -15,11 +15,13 @@ use super::{Backend, Result, StoreError};
 /// How long a writer waits for another process's transaction before giving up.
 const BUSY_TIMEOUT_MS: u64 = 10_000;
 /// The page cache while importing a board, in KiB.
-const IMPORT_CACHE_KIB: i64 = 128 * 1024;
+const IMPORT_CACHE_KIB: i64 = 64 * 1024;
 
 pub struct Sqlite {
     conn: Connection,
     path: PathBuf,
+    /// How many views are open (see [`Backend::begin_view`]).
+    viewing: usize,
 }
 
 impl Sqlite {
@@ -142,6 +144,7 @@ impl Sqlite {
             return Ok(Sqlite {
                 conn,
                 path: path.to_path_buf(),
+                viewing: 0,
             });
         }
         conn.pragma_update(None, "journal_mode", "WAL")
@@ -168,6 +171,7 @@ impl Sqlite {
         Ok(Sqlite {
             conn,
             path: path.to_path_buf(),
+            viewing: 0,
         })
     }
 }
@@ -182,6 +186,11 @@ impl Backend for Sqlite {
     }
 
     fn write(&mut self, work: &mut dyn FnMut(&mut dyn Sql) -> Result<()>) -> Result<()> {
+        if self.viewing > 0 {
+            return Err(StoreError::Database(
+                "a change was attempted while reading a view of the board".to_string(),
+            ));
+        }
         // The lock is taken up front, so two processes writing at once queue on the busy
         // timeout instead of failing on a lock upgrade.
         let tx = self
@@ -193,12 +202,33 @@ impl Backend for Sqlite {
     }
 
     fn read(&mut self, work: &mut dyn FnMut(&mut dyn Sql) -> Result<()>) -> Result<()> {
+        if self.viewing > 0 {
+            return work(&mut Tx(&self.conn));
+        }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Deferred)
             .map_err(sql_error)?;
         work(&mut Tx(&tx))?;
         tx.commit().map_err(sql_error)
+    }
+
+    fn begin_view(&mut self) -> Result<()> {
+        if self.viewing == 0 {
+            self.conn
+                .execute_batch("BEGIN DEFERRED")
+                .map_err(sql_error)?;
+        }
+        self.viewing += 1;
+        Ok(())
+    }
+
+    fn end_view(&mut self) -> Result<()> {
+        self.viewing = self.viewing.saturating_sub(1);
+        if self.viewing == 0 {
+            self.conn.execute_batch("COMMIT").map_err(sql_error)?;
+        }
+        Ok(())
     }
 
     fn version(&mut self) -> Result<i64> {

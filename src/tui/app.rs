@@ -10,37 +10,17 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use crate::domain::attention::{Signal, SignalCode, attention, signals};
 use crate::domain::history::narrate;
 use crate::domain::{Command, Event, Item, ItemId};
-use crate::storage::{ItemFilter, Result, Store, When};
+use crate::storage::{Result, Store, When};
 
 use super::board::{Board, COLUMN_ORDER_SETTING, ColumnKind, Query};
+use super::filter::parse_filter;
 use super::form::{Form, FormKind, FormOutcome};
 use super::keys::{Action, action_for};
 use super::triage::Triage;
 use crate::domain::metrics::{Metrics, Period};
 use crate::domain::rules::{Move, permits};
-
-/// A filter line's terms: split at spaces, except inside double quotes, so that
-/// `owner:"Ann Lee"` names one person (the quotes are dropped).
-fn filter_terms(text: &str) -> Vec<String> {
-    let mut terms = Vec::new();
-    let mut term = String::new();
-    let mut quoted = false;
-    for c in text.chars() {
-        match c {
-            '"' => quoted = !quoted,
-            c if c.is_whitespace() && !quoted => {
-                if !term.is_empty() {
-                    terms.push(std::mem::take(&mut term));
-                }
-            }
-            c => term.push(c),
-        }
-    }
-    if !term.is_empty() {
-        terms.push(term);
-    }
-    terms
-}
+use crate::domain::view::next_owner;
+use crate::ui::strings;
 
 pub use crate::clock::{Clock, Zone};
 
@@ -233,6 +213,15 @@ impl App {
 
     /// Loads the whole board again (after a change, here or in another process).
     pub fn reload(&mut self) -> Result<()> {
+        // Everything on screen is read at one moment of the board.
+        self.store.begin_view()?;
+        let reloaded = self.reload_in_view();
+        let ended = self.store.end_view();
+        reloaded?;
+        ended
+    }
+
+    fn reload_in_view(&mut self) -> Result<()> {
         self.data_version = self.store.data_version()?;
         self.query.filter.ids = match self.filter_signal {
             Some(code) => {
@@ -503,7 +492,7 @@ impl App {
                 self.scroll = 0;
             }
             Action::Skip | Action::Snooze | Action::WriteSummary | Action::SaveSnapshot => {
-                self.fail("that key works in triage: press t to start it");
+                self.fail(strings::TRIAGE_KEY_ON_BOARD);
             }
             Action::Contracts => {
                 self.return_to = Screen::Board;
@@ -522,9 +511,9 @@ impl App {
             Action::ToggleBoundariesOnly => {
                 self.query.boundaries_only = !self.query.boundaries_only;
                 self.say(if self.query.boundaries_only {
-                    "showing only the boundaries (limbo columns); B shows the lanes again"
+                    strings::SHOWING_BOUNDARIES
                 } else {
-                    "showing team lanes and boundaries"
+                    strings::SHOWING_ALL
                 });
                 self.reload()?;
             }
@@ -532,9 +521,9 @@ impl App {
                 self.collapsed_lanes = !self.collapsed_lanes;
                 self.keep_column_visible();
                 self.say(if self.collapsed_lanes {
-                    "team lanes collapsed; Z widens them again"
+                    strings::LANES_COLLAPSED
                 } else {
-                    "team lanes at full width"
+                    strings::LANES_FULL
                 });
             }
             Action::ToggleClosed => {
@@ -556,7 +545,7 @@ impl App {
                 };
                 match team {
                     Some(team) => self.show_form(Form::new_item(&team)),
-                    None => self.fail("move to a team's lane to add an item there"),
+                    None => self.fail(strings::NEW_ITEM_NEEDS_LANE),
                 }
             }
             Action::Send => self.open_form(FormKind::Send)?,
@@ -621,7 +610,7 @@ impl App {
 
     fn open_form(&mut self, kind: FormKind) -> Result<()> {
         let Some(item) = self.target().cloned() else {
-            self.fail("no item selected: move to a card first");
+            self.fail(strings::NO_CARD_SELECTED);
             return Ok(());
         };
         // Say at once what the rules will refuse, instead of after typing a reason.
@@ -677,10 +666,9 @@ impl App {
                             self.triage_decided(id, decision_word(kind))?;
                         }
                     }
-                    Err(e) => {
+                    Err(refusal) => {
                         if let Some(form) = &mut self.form {
-                            form.error = Some(e.to_string());
-                            form.confirm_incomplete = None;
+                            form.refused(&refusal);
                         }
                     }
                 }
@@ -711,7 +699,7 @@ impl App {
     fn start_triage(&mut self) -> Result<()> {
         let triage = Triage::start(&self.store, self.now(), self.zone)?;
         if triage.finished {
-            self.say("nothing needs attention: the queue is empty");
+            self.say(strings::QUEUE_EMPTY);
             return Ok(());
         }
         self.triage = Some(triage);
@@ -762,7 +750,7 @@ impl App {
                     self.show_form(form);
                 }
                 Action::Left | Action::Up if !triage.back(&self.store, now)? => {
-                    self.fail("nothing to go back to");
+                    self.fail(strings::NOTHING_TO_GO_BACK_TO);
                 }
                 Action::Help => {
                     self.return_to = Screen::Triage;
@@ -783,7 +771,7 @@ impl App {
             Action::Skip | Action::Right | Action::Down => triage.skip(&self.store, now)?,
             Action::Left | Action::Up => {
                 if !triage.back(&self.store, now)? {
-                    self.fail("this is the first item");
+                    self.fail(strings::FIRST_ITEM);
                 }
             }
             Action::Back | Action::Quit => triage.finished = true,
@@ -791,8 +779,7 @@ impl App {
                 if let Some(item) = current {
                     let next_owner = item
                         .boundary()
-                        .and_then(|(f, t)| self.board.org.boundary(f, t))
-                        .and_then(|b| b.contract.owner.clone());
+                        .and_then(|(f, t)| next_owner(&self.board.org, f, t));
                     if let Err(refusal) = permits(&item, Move::Accept) {
                         self.fail(&short_refusal(&refusal));
                     } else if next_owner.is_none() {
@@ -832,7 +819,7 @@ impl App {
                 self.screen = Screen::Help;
                 self.scroll = 0;
             }
-            _ => self.fail("in triage: a accept · b bounce · o owner · e escalate · N note · z snooze · space skip · esc end"),
+            _ => self.fail(&format!("in triage: {}", strings::TRIAGE_KEYS)),
         }
         Ok(())
     }
@@ -841,6 +828,9 @@ impl App {
         let Some(triage) = &self.triage else {
             return Ok(());
         };
+        if file.is_empty() {
+            anyhow::bail!(strings::SUMMARY_NEEDS_FILE);
+        }
         let text = crate::export::standup::markdown(
             &triage.decisions,
             triage.started,
@@ -876,7 +866,7 @@ impl App {
 
     fn undo(&mut self) -> Result<()> {
         let Some((id, seq, line)) = self.last_change.take() else {
-            self.fail("nothing to undo: you have made no change in this session");
+            self.fail(strings::NOTHING_TO_UNDO);
             return Ok(());
         };
         match self.store.undo(id, seq, When::Now(self.clock), &self.actor) {
@@ -904,7 +894,7 @@ impl App {
 
     fn open_detail(&mut self) -> Result<()> {
         if self.selected().is_none() {
-            self.fail("no item selected");
+            self.fail(strings::NO_ITEM_SELECTED);
             return Ok(());
         }
         self.screen = Screen::Detail;
@@ -946,42 +936,23 @@ impl App {
         Ok(())
     }
 
-    /// Applies a filter line: words, and `team:` `owner:` `tag:` `signal:` terms.
+    /// Applies a filter line (see [`parse_filter`]); a bad one leaves the last in place.
     pub fn apply_filter(&mut self, text: &str) -> Result<()> {
-        let mut filter = ItemFilter::default();
-        let mut words = Vec::new();
-        let mut signal = None;
-        let terms = filter_terms(text);
-        for term in terms.iter().map(String::as_str) {
-            match term.split_once(':') {
-                Some(("team", v)) => filter.team = Some(v.to_string()),
-                Some(("owner", v)) => filter.owner = Some(v.to_string()),
-                Some(("tag", v)) => filter.tag = Some(v.to_string()),
-                Some(("signal", v)) => match SignalCode::parse(v) {
-                    Some(code) => signal = Some(code),
-                    None => {
-                        let codes: Vec<&str> = SignalCode::ALL.iter().map(|c| c.as_str()).collect();
-                        self.fail(&format!(
-                            "unknown signal `{v}`; signals: {}",
-                            codes.join(", ")
-                        ));
-                        return Ok(());
-                    }
-                },
-                _ => words.push(term),
+        let filter = match parse_filter(text) {
+            Ok(filter) => filter,
+            Err(refusal) => {
+                self.fail(&refusal.to_string());
+                return Ok(());
             }
-        }
-        if !words.is_empty() {
-            filter.text = Some(words.join(" "));
-        }
-        self.query.filter = filter;
-        self.filter_signal = signal;
+        };
+        self.query.filter = filter.items();
+        self.filter_signal = filter.signal;
         self.filter_text = text.trim().to_string();
         self.rows.clear();
         self.first_column = 0;
         self.reload()?;
         if self.filter_text.is_empty() {
-            self.say("filter cleared");
+            self.say(strings::FILTER_CLEARED);
         } else {
             let shown = self.board.totals.open;
             self.say(&format!("{shown} open items match; esc clears the filter"));
@@ -1058,7 +1029,7 @@ impl App {
         let to = self.column as i64 + by;
         if to < 0 || to >= len || self.query.boundaries_only {
             if self.query.boundaries_only {
-                self.fail("columns are reordered in the full view (B)");
+                self.fail(strings::REORDER_IN_FULL_VIEW);
             }
             return Ok(());
         }
@@ -1081,7 +1052,7 @@ impl App {
         self.store.set_setting(COLUMN_ORDER_SETTING, &text)?;
         self.data_version = self.store.data_version()?;
         self.keep_column_visible();
-        self.say("column order saved");
+        self.say(strings::COLUMN_ORDER_SAVED);
         Ok(())
     }
 }

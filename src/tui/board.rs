@@ -6,7 +6,8 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::attention::{breached_if_sent_before, lacks_owner, possible_duplicates};
+use crate::domain::attention::{breached_if_sent_before, possible_duplicates};
+use crate::domain::view::lacks_owner;
 use crate::domain::{Item, ItemId, Org, State};
 use crate::storage::{ItemFilter, Order, Result, Store};
 

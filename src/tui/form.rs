@@ -1,11 +1,17 @@
 //! Small forms for the board's actions. A form only gathers input; on submit it becomes
-//! a domain [`Command`], checked by the same rules as the command line.
+//! a domain [`Command`], checked by the same rules as the command line. What the rules
+//! refuse (an empty required field, unticked checklist entries) comes back through
+//! [`Form::refused`] in their words; the form does not check it first.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::clock::Zone;
 use crate::domain::time::parse_due;
+use crate::domain::view::responsible;
 use crate::domain::{Command, Item, Org, Ticks};
+use crate::domain::{DomainError, unticked_refusal};
+use crate::storage::StoreError;
+use crate::ui::strings;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FormKind {
@@ -31,6 +37,7 @@ pub enum Field {
     Text {
         label: &'static str,
         value: String,
+        /// Marked on screen as one the rules refuse empty; the form does not check it.
         required: bool,
         hint: &'static str,
     },
@@ -78,7 +85,8 @@ pub struct Form {
     pub fields: Vec<Field>,
     pub focus: usize,
     pub error: Option<String>,
-    /// Set once the user was warned that the send is incomplete; a second Enter forces it.
+    /// The unticked entries the rules refused a send for; a second Enter sends it anyway,
+    /// as an incomplete handoff.
     pub confirm_incomplete: Option<Vec<String>>,
     /// The zone typed times are read in (the board's).
     pub zone: Zone,
@@ -132,10 +140,6 @@ impl Form {
     /// The form for `kind` on `item`; `Err` says why the action makes no sense here.
     /// Times are shown in `zone`.
     pub fn for_item(kind: FormKind, item: &Item, org: &Org, zone: Zone) -> Result<Form, String> {
-        let contract = item
-            .boundary()
-            .and_then(|(f, t)| org.boundary(f, t))
-            .map(|b| &b.contract);
         let fields = match kind {
             FormKind::NewItem => return Ok(Form::new_item(&item.team)),
             FormKind::SaveSummary => return Err("that form is not about an item".to_string()),
@@ -176,9 +180,7 @@ impl Form {
             }
             FormKind::Accept => vec![Field::text(
                 "Owner",
-                item.owner
-                    .as_deref()
-                    .or(contract.and_then(|c| c.owner.as_deref())),
+                responsible(item, org).name(),
                 false,
                 "defaults to the contract's next owner",
             )],
@@ -406,20 +408,26 @@ impl Form {
         }
     }
 
-    fn submit(&mut self) -> FormOutcome {
-        for field in &self.fields {
-            if let Field::Text {
-                label,
-                value,
-                required: true,
-                ..
-            } = field
-                && value.trim().is_empty()
-            {
-                self.error = Some(format!("{label} is required"));
-                return FormOutcome::Editing;
+    /// The rules refused the submitted command: says why, in their words. A send refused
+    /// for unticked entries waits for a second Enter, which sends it anyway.
+    pub fn refused(&mut self, refusal: &StoreError) {
+        match refusal {
+            StoreError::Domain(DomainError::Unticked { boundary, entries }) => {
+                self.error = Some(format!(
+                    "{}. {}",
+                    unticked_refusal(boundary, entries),
+                    strings::SEND_INCOMPLETE
+                ));
+                self.confirm_incomplete = Some(entries.clone());
+            }
+            other => {
+                self.error = Some(other.to_string());
+                self.confirm_incomplete = None;
             }
         }
+    }
+
+    fn submit(&mut self) -> FormOutcome {
         // A form with a due date field: read it once, and say so if it is not a time.
         let due = match self
             .text_value("Due")
@@ -445,40 +453,28 @@ impl Form {
             FormKind::Send => {
                 let mut to = String::new();
                 let mut ticks = Vec::new();
-                let mut unticked = Vec::new();
                 for field in &self.fields {
                     match field {
                         Field::Choice {
                             options, selected, ..
                         } => to = options.get(*selected).cloned().unwrap_or_default(),
-                        Field::Checklist {
-                            entries, ticked, ..
-                        } => {
-                            for (i, (entry, t)) in entries.iter().zip(ticked).enumerate() {
-                                if *t {
-                                    ticks.push(i + 1);
-                                } else {
-                                    unticked.push(entry.clone());
-                                }
-                            }
-                        }
+                        Field::Checklist { ticked, .. } => ticks.extend(
+                            ticked
+                                .iter()
+                                .enumerate()
+                                .filter(|(_, t)| **t)
+                                .map(|(i, _)| i + 1),
+                        ),
                         Field::Text { .. } => {}
                     }
-                }
-                let force = !unticked.is_empty();
-                if force && self.confirm_incomplete.is_none() {
-                    self.error = Some(format!(
-                        "Unticked: {}. Enter again sends it as an incomplete handoff; Esc goes back.",
-                        unticked.join("; ")
-                    ));
-                    self.confirm_incomplete = Some(unticked);
-                    return FormOutcome::Editing;
                 }
                 Command::Send {
                     to,
                     note: text("Handoff note").unwrap_or_default(),
                     ticks: Ticks::Entries(ticks),
-                    force,
+                    // Only once the rules refused it for unticked entries, and the user
+                    // pressed Enter again.
+                    force: self.confirm_incomplete.is_some(),
                 }
             }
             FormKind::Accept => Command::Accept {
@@ -501,7 +497,8 @@ impl Form {
             FormKind::Drop => Command::Drop(text("Reason").unwrap_or_default()),
             FormKind::Flag => Command::Flag(text("Note").unwrap_or_default()),
             FormKind::Edit => Command::Edit {
-                title: text("Title"),
+                // Always given: an emptied title is the rules' to refuse.
+                title: Some(text("Title").unwrap_or_default()),
                 body: Some(text("Description").unwrap_or_default()),
                 due: Some(due),
                 tags: Some(split_tags(text("Tags"))),

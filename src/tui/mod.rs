@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod board;
+pub mod filter;
 pub mod form;
 pub mod keys;
 pub mod triage;
@@ -14,7 +15,6 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use std::io::IsTerminal;
 
-use crate::cli::args::BoardArgs;
 use crate::context::{Context, demo_document, import_document};
 use crate::storage::{Location, Store};
 use crate::ui::{self, theme::Theme};
@@ -23,8 +23,17 @@ use app::{App, Clock};
 /// How often the board looks for changes made by other processes when idle.
 const POLL: Duration = Duration::from_millis(500);
 
+/// How the board is opened: interactively, or printed once as text at a size (the
+/// terminal's where a dimension is not given).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BoardOptions {
+    pub print: bool,
+    pub width: Option<u16>,
+    pub height: Option<u16>,
+}
+
 /// `baton`, `baton board` and `baton demo`.
-pub fn open(ctx: &Context, args: BoardArgs, demo: bool) -> Result<()> {
+pub fn open(ctx: &Context, options: BoardOptions, demo: bool) -> Result<()> {
     // The demo lives in a throwaway folder, removed when the board closes.
     let demo_dir = if demo {
         Some(tempfile::tempdir().context("cannot create a folder for the demo")?)
@@ -40,9 +49,9 @@ pub fn open(ctx: &Context, args: BoardArgs, demo: bool) -> Result<()> {
     }
     let clock = ctx.clock;
     let theme = Theme::from_env();
-    if args.print {
+    if options.print {
         let (tw, th) = crossterm::terminal::size().unwrap_or((160, 48));
-        let (width, height) = (args.width.unwrap_or(tw), args.height.unwrap_or(th));
+        let (width, height) = (options.width.unwrap_or(tw), options.height.unwrap_or(th));
         let mut app = App::new(store, clock, ctx.actor.clone(), (width, height))?;
         // What an idle moment adds on screen (duplicate marks on a large board) is
         // worked out before printing.

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Sparkline};
 
 use super::theme::Theme;
-use super::{RenderRef, popup};
+use super::{RenderRef, popup, strings};
 use crate::domain::metrics::{Metrics, minutes, percent, worst_first};
 use crate::domain::text::{bar, display_safe, fit};
 use crate::tui::app::{App, Zone};
@@ -23,17 +23,14 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme) {
     let label_w = 26.min(width / 3);
     let bar_w = width.saturating_sub(label_w + 20).max(4);
     let boundaries = worst_first(&m.boundaries);
-    let mut lines: Vec<Line> = vec![Line::styled(
-        "Time in limbo per boundary (median / 85th percentile)",
-        theme.title(),
-    )];
+    let mut lines: Vec<Line> = vec![Line::styled(strings::LIMBO_CHART, theme.title())];
     let max = boundaries
         .iter()
         .filter_map(|b| b.time_in_limbo.median_minutes)
         .max()
         .unwrap_or(0) as f64;
     for b in &boundaries {
-        let label = fit(&display_safe(&format!("{} → {}", b.from, b.to)), label_w);
+        let label = fit(&display_safe(&b.label()), label_w);
         let median = b.time_in_limbo.median_minutes.unwrap_or(0) as f64;
         let drawn = bar(median, max, bar_w);
         let pad = bar_w.saturating_sub(drawn.chars().count());
@@ -52,12 +49,9 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme) {
         ]));
     }
     lines.push(Line::raw(""));
-    lines.push(Line::styled(
-        "Bounce rate per boundary (bounced ÷ accepted + bounced)",
-        theme.title(),
-    ));
+    lines.push(Line::styled(strings::BOUNCE_CHART, theme.title()));
     for b in &boundaries {
-        let label = fit(&display_safe(&format!("{} → {}", b.from, b.to)), label_w);
+        let label = fit(&display_safe(&b.label()), label_w);
         let drawn = bar(b.bounce_rate.unwrap_or(0.0), 1.0, bar_w);
         let pad = bar_w.saturating_sub(drawn.chars().count());
         lines.push(Line::from(vec![

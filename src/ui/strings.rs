@@ -1,13 +1,91 @@
-//! The words on screen that are not data, in one place.
+//! The words on screen that are not data, in one place: titles, headings, hints, key
+//! lines and the board's messages. (What the rules refuse is worded by the domain;
+//! the board shows it as it comes.)
 
 pub const APP: &str = "Baton";
 pub const TOO_SMALL: &str = "Terminal too small for the board";
+
+// The board
 pub const EMPTY_BOARD: &str =
     "No teams yet. Add some from the shell: baton team add KEY, then baton boundary add FROM TO.";
+pub const NO_COLUMNS: &str = "No columns match this view; B or esc shows everything.";
+pub const BOUNDARIES_ONLY: &str = "boundaries only";
 pub const EMPTY_COLUMN: &str = "—";
 pub const CLOSED_COLUMN: &str = "done & dropped";
-pub const FORM_KEYS: &str =
-    "tab next field · ↑↓ move · ←→ choose · space tick · a tick all · enter submit · esc cancel";
+pub const CONTRACT_INCOMPLETE: &str = "contract incomplete";
 pub const FILTER_HELP: &str = "words match title and body; team:KEY owner:NAME tag:TAG signal:CODE narrow further (owner:\"Ann Lee\")";
+
+// Panes
+pub const HELP_TITLE: &str = "Help · esc closes";
+pub const HELP_INTRO: [&str; 2] = [
+    "Baton shows each team's lane and, before it, a ⇢ limbo column for every boundary into it:",
+    "items sent and not yet accepted wait there, with their age against the contract's SLA.",
+];
+pub const HELP_EVERYWHERE: &str = "Everywhere";
+pub const HELP_BOARD: &str = "On the board";
+pub const HELP_ITEM: &str = "On the selected item (board, detail or triage)";
+pub const HELP_TRIAGE: &str = "In standup triage (t)";
+pub const HELP_FORMS: &str = "In forms";
+pub const HELP_FILTER: &str = "Filter (/)";
+pub const CONTRACTS_TITLE: &str = "Handoff contracts · esc closes";
+pub const NO_BOUNDARIES: &str = "No boundaries yet: add one with baton boundary add FROM TO.";
+pub const CONTRACT_COMPLETE: &str = "complete";
+pub const NEEDS_ATTENTION: &str = "Needs attention";
+pub const HANDOFF_NOTE: &str = "Handoff note";
+pub const HISTORY: &str = "History";
+pub const NOWHERE_TO_GO: &str = "nowhere: no boundary leads out of this team";
+pub const LIMBO_CHART: &str = "Time in limbo per boundary (median / 85th percentile)";
+pub const BOUNCE_CHART: &str = "Bounce rate per boundary (bounced ÷ accepted + bounced)";
+
+// Forms
+pub const NO_CHECKLIST: &str = "(the contract has no definition of done)";
+pub const FORM_SUBMIT: &str = "enter submit";
+pub const FORM_CANCEL: &str = "esc cancel";
+pub const FORM_NEXT_FIELD: &str = "tab next field";
+pub const FORM_MOVE: &str = "↑↓ move";
+pub const FORM_CHOOSE: &str = "←→ choose";
+pub const FORM_TICK: &str = "space tick · a tick all";
+/// Every key a form takes, as help lists them.
+pub const FORM_KEYS: [&str; 6] = [
+    FORM_NEXT_FIELD,
+    FORM_MOVE,
+    FORM_CHOOSE,
+    FORM_TICK,
+    FORM_SUBMIT,
+    FORM_CANCEL,
+];
+pub const SEND_INCOMPLETE: &str = "Enter again sends it as an incomplete handoff; Esc goes back.";
+pub const SUMMARY_NEEDS_FILE: &str = "name the file to write the summary to";
+
+// Key lines (the board's own comes from the key map)
 pub const SCROLL_KEYS: &str = "↑↓ PgUp PgDn scroll · esc back · ? help · q quit";
 pub const DETAIL_KEYS: &str = "↑↓ scroll · s send · a accept · b bounce · r reclaim · e escalate · o owner · N note · d done · esc back";
+/// The keys of a triage item. (The keys used most come first: narrow screens cut the
+/// line at the right.)
+pub const TRIAGE_KEYS: &str = "a accept · b bounce · z snooze · space skip · esc end · ? help · o owner · e escalate · N note · ← back";
+pub const SUMMARY_KEYS: &str =
+    "S save snapshot · w write Markdown · esc board · ← last item · q quit";
+
+// Triage
+pub const WHY_ATTENTION: &str = "Why it needs attention";
+pub const LATEST_EVENTS: &str = "Latest events";
+pub const DECIDED: &str = "What was decided";
+pub const NOTHING_WALKED: &str = "Nothing: no item was walked.";
+
+// Messages
+pub const NO_ITEM_SELECTED: &str = "no item selected";
+pub const NO_CARD_SELECTED: &str = "no item selected: move to a card first";
+pub const NOTHING_TO_UNDO: &str = "nothing to undo: you have made no change in this session";
+pub const TRIAGE_KEY_ON_BOARD: &str = "that key works in triage: press t to start it";
+pub const SHOWING_BOUNDARIES: &str =
+    "showing only the boundaries (limbo columns); B shows the lanes again";
+pub const SHOWING_ALL: &str = "showing team lanes and boundaries";
+pub const LANES_COLLAPSED: &str = "team lanes collapsed; Z widens them again";
+pub const LANES_FULL: &str = "team lanes at full width";
+pub const NEW_ITEM_NEEDS_LANE: &str = "move to a team's lane to add an item there";
+pub const QUEUE_EMPTY: &str = "nothing needs attention: the queue is empty";
+pub const NOTHING_TO_GO_BACK_TO: &str = "nothing to go back to";
+pub const FIRST_ITEM: &str = "this is the first item";
+pub const FILTER_CLEARED: &str = "filter cleared";
+pub const REORDER_IN_FULL_VIEW: &str = "columns are reordered in the full view (B)";
+pub const COLUMN_ORDER_SAVED: &str = "column order saved";

@@ -7,21 +7,17 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::theme::{self, Theme};
-use super::{RenderRef, contract_lines, local, put};
-use crate::domain::attention::sla_standing;
+use super::contracts::contract_lines;
+use super::detail::reasons_and_note;
+use super::theme::Theme;
+use super::{RenderRef, local, message_and_keys, strings};
 use crate::domain::duration::format_duration;
 use crate::domain::history::narrate;
 use crate::domain::rules::describe_state;
 use crate::domain::text::{display_safe, fit};
+use crate::domain::view::{Responsible, limbo_time, responsible};
 use crate::tui::app::App;
 use crate::tui::triage::Triage;
-
-/// The keys of a triage item, on its bottom line.
-/// (The keys used most come first: narrow screens cut the line at the right.)
-pub const TRIAGE_KEYS: &str = "a accept · b bounce · z snooze · space skip · esc end · ? help · o owner · e escalate · N note · ← back";
-pub const SUMMARY_KEYS: &str =
-    "S save snapshot · w write Markdown · esc board · ← last item · q quit";
 
 pub fn render(
     area: Rect,
@@ -65,36 +61,14 @@ pub fn render(
     let keys = match (&triage.current, triage.finished) {
         (Some(current), false) => {
             render_item(body, buf, app, current, theme, now);
-            TRIAGE_KEYS
+            strings::TRIAGE_KEYS
         }
         _ => {
             render_summary(body, buf, triage, theme);
-            SUMMARY_KEYS
+            strings::SUMMARY_KEYS
         }
     };
-    if let Some(message) = &app.message {
-        let style = if message.error {
-            theme.error()
-        } else {
-            theme.ok()
-        };
-        put(
-            buf,
-            area.x,
-            area.y + area.height - 2,
-            &display_safe(&message.text),
-            area.width,
-            style,
-        );
-    }
-    put(
-        buf,
-        area.x,
-        area.y + area.height - 1,
-        keys,
-        area.width,
-        theme.dim(),
-    );
+    message_and_keys(area, buf, app.message.as_ref(), keys, theme);
 }
 
 fn render_item(
@@ -112,28 +86,24 @@ fn render_item(
         theme.title(),
     )];
     let mut state = vec![Span::raw(display_safe(&describe_state(item)))];
-    if let Some((standing, age)) = sla_standing(item, org, now) {
-        let (style, symbol) = theme.sla(standing);
+    if let Some(time) = limbo_time(item, org, now) {
+        let (style, symbol) = theme.sla(time.standing);
         state.push(Span::styled(
-            format!(" for {} {symbol}", format_duration(age)),
+            format!(" for {} {symbol}", format_duration(time.age)),
             style,
         ));
     }
     left.push(Line::from(state));
-    let owner = match (&item.owner, item.boundary()) {
-        (Some(o), _) => format!("owner {}", display_safe(o)),
-        (None, Some((f, t))) => match org.boundary(f, t).and_then(|b| b.contract.owner.as_ref()) {
-            Some(next) => format!("next owner per contract: {}", display_safe(next)),
-            None => theme::NO_OWNER.to_string(),
-        },
-        (None, None) => theme::NO_OWNER.to_string(),
+    let owner = match responsible(item, org) {
+        Responsible::Owner(name) => format!("owner {}", display_safe(name)),
+        other => display_safe(&other.describe()),
     };
     left.push(Line::raw(owner));
     if let Some(due) = item.due {
         left.push(Line::raw(format!("due {}", local(app, due))));
     }
-    left.extend(super::reasons_and_note(
-        "Why it needs attention",
+    left.extend(reasons_and_note(
+        strings::WHY_ATTENTION,
         &current.signals,
         item,
         theme,
@@ -150,7 +120,7 @@ fn render_item(
         right.extend(contract_lines(b, theme));
         right.push(Line::raw(""));
     }
-    right.push(Line::styled("Latest events", theme.title()));
+    right.push(Line::styled(strings::LATEST_EVENTS, theme.title()));
     let story = narrate(&current.events, &app.zone);
     let recent = &story[story
         .len()
@@ -188,9 +158,9 @@ fn render_item(
 }
 
 fn render_summary(area: Rect, buf: &mut Buffer, triage: &Triage, theme: &Theme) {
-    let mut lines = vec![Line::styled("What was decided", theme.title())];
+    let mut lines = vec![Line::styled(strings::DECIDED, theme.title())];
     if triage.decisions.is_empty() {
-        lines.push(Line::raw("Nothing: no item was walked."));
+        lines.push(Line::raw(strings::NOTHING_WALKED));
     }
     let width = usize::from(area.width);
     for d in &triage.decisions {

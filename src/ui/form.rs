@@ -1,0 +1,150 @@
+//! A form over the screen: its fields, the rules' refusal when there is one, and the
+//! keys it takes.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::theme::Theme;
+use super::{RenderRef, popup, strings};
+use crate::domain::text::{display_safe, fit};
+use crate::tui::form::{Field, Form};
+
+/// The open form, in a box over the screen.
+pub(super) fn render(area: Rect, buf: &mut Buffer, form: &Form, theme: &Theme) {
+    let mut lines: Vec<Line> = vec![
+        Line::styled(
+            fit(&display_safe(&form.subject), 200)
+                .trim_end()
+                .to_string(),
+            theme.dim(),
+        ),
+        Line::raw(""),
+    ];
+    for (i, field) in form.fields.iter().enumerate() {
+        let focused = i == form.focus;
+        let label_style = if focused { theme.key() } else { theme.dim() };
+        match field {
+            Field::Text {
+                label,
+                value,
+                required,
+                hint,
+            } => {
+                let mut spans = vec![
+                    Span::styled(
+                        format!(
+                            "{}{label}{}: ",
+                            if focused { "▸ " } else { "  " },
+                            if *required { "*" } else { "" }
+                        ),
+                        label_style,
+                    ),
+                    Span::raw(display_safe(value)),
+                ];
+                if focused {
+                    spans.push(Span::styled("▏", theme.key()));
+                }
+                if value.is_empty() && !hint.is_empty() {
+                    spans.push(Span::styled(format!(" {hint}"), theme.dim()));
+                }
+                lines.push(Line::from(spans));
+            }
+            Field::Choice {
+                label,
+                options,
+                selected,
+            } => {
+                let mut spans = vec![Span::styled(
+                    format!("{}{label}: ", if focused { "▸ " } else { "  " }),
+                    label_style,
+                )];
+                for (j, option) in options.iter().enumerate() {
+                    let style = if j == *selected {
+                        theme.selected()
+                    } else {
+                        theme.plain()
+                    };
+                    spans.push(Span::styled(format!(" {} ", display_safe(option)), style));
+                    spans.push(Span::raw(" "));
+                }
+                if focused {
+                    spans.push(Span::styled(strings::FORM_CHOOSE, theme.dim()));
+                }
+                lines.push(Line::from(spans));
+            }
+            Field::Checklist {
+                label,
+                entries,
+                ticked,
+                cursor,
+            } => {
+                lines.push(Line::styled(
+                    format!("{}{label}:", if focused { "▸ " } else { "  " }),
+                    label_style,
+                ));
+                if entries.is_empty() {
+                    lines.push(Line::styled(
+                        format!("    {}", strings::NO_CHECKLIST),
+                        theme.warning(),
+                    ));
+                }
+                for (j, entry) in entries.iter().enumerate() {
+                    let mark = if ticked.get(j).copied().unwrap_or(false) {
+                        "[x]"
+                    } else {
+                        "[ ]"
+                    };
+                    let style = if focused && j == *cursor {
+                        theme.selected()
+                    } else {
+                        theme.plain()
+                    };
+                    lines.push(Line::styled(
+                        format!("    {mark} {}. {}", j + 1, display_safe(entry)),
+                        style,
+                    ));
+                }
+            }
+        }
+    }
+    lines.push(Line::raw(""));
+    if let Some(error) = &form.error {
+        let style = if form.confirm_incomplete.is_some() {
+            theme.warning()
+        } else {
+            theme.error()
+        };
+        lines.push(Line::styled(display_safe(error), style));
+    }
+    lines.push(Line::styled(form_keys(form), theme.dim()));
+    let height = lines.len() as u16 + 4;
+    let inner = popup(area, buf, form.title(), 70, height);
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .render_ref(inner, buf);
+}
+
+/// The keys a form takes, naming only what its fields use.
+fn form_keys(form: &Form) -> String {
+    let mut keys = vec![strings::FORM_SUBMIT, strings::FORM_CANCEL];
+    if form.fields.len() > 1 {
+        keys.push(strings::FORM_NEXT_FIELD);
+    }
+    if form
+        .fields
+        .iter()
+        .any(|f| matches!(f, Field::Choice { .. }))
+    {
+        keys.push(strings::FORM_CHOOSE);
+    }
+    if form
+        .fields
+        .iter()
+        .any(|f| matches!(f, Field::Checklist { .. }))
+    {
+        keys.push(strings::FORM_TICK);
+    }
+    keys.join(" · ")
+}
