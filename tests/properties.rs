@@ -144,6 +144,8 @@ fn to_command(op: &Op) -> (Option<usize>, Command) {
                 due: Some(t0() + Duration::days(3)),
                 tags: vec!["t".into()],
                 body: None,
+                link: None,
+                external_key: None,
             },
         ),
         Op::Owner(i, p) => (Some(*i), Command::SetOwner(person(p))),

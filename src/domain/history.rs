@@ -16,6 +16,7 @@ pub fn describe(event: &Event, team_before: &str) -> String {
             body,
             due,
             tags,
+            link,
         } => {
             let mut changes = Vec::new();
             if let Some(title) = title {
@@ -37,6 +38,9 @@ pub fn describe(event: &Event, team_before: &str) -> String {
             }
             if body.is_some() {
                 changes.push("description changed".to_string());
+            }
+            if let Some(link) = link {
+                changes.push(format!("link {link}"));
             }
             if changes.is_empty() {
                 "edited".to_string()
@@ -157,6 +161,8 @@ mod tests {
                     due: None,
                     tags: vec![],
                     body: None,
+                    link: None,
+                    external_key: None,
                 },
             ),
             event(
