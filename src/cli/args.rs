@@ -411,7 +411,7 @@ pub enum Cmd {
 
     /// Print the script that gives your shell completions for baton, its team keys and item ids
     #[command(
-        after_help = "Examples:\n  baton completions bash > ~/.local/share/bash-completion/completions/baton\n  baton completions zsh > ~/.zfunc/_baton        (with ~/.zfunc in $fpath)\n  baton completions fish > ~/.config/fish/completions/baton.fish\n  echo 'baton completions powershell | Out-String | Invoke-Expression' >> $PROFILE\n  echo 'eval (baton completions elvish | slurp)' >> ~/.config/elvish/rc.elv\n\nThe script asks baton itself for suggestions as you type, so it offers the board's team keys and item ids (`baton accept <TAB>`: the items in limbo), on the board BATON_DB or the config file names."
+        after_help = "Examples:\n  baton completions bash > ~/.local/share/bash-completion/completions/baton\n  baton completions zsh > ~/.zfunc/_baton        (with ~/.zfunc in $fpath)\n  baton completions fish > ~/.config/fish/completions/baton.fish\n  echo 'baton completions powershell | Out-String | Invoke-Expression' >> $PROFILE\n  echo 'eval (baton completions elvish | slurp)' >> ~/.config/elvish/rc.elv\n\nThe script asks baton itself for suggestions as you type, so it offers the board's team keys and item ids (`baton accept <TAB>`: the items in limbo), on the board BATON_DB names (or the default board)."
     )]
     Completions {
         #[arg(value_enum)]

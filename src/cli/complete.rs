@@ -78,7 +78,7 @@ fn write_pages(
     Ok(())
 }
 
-/// The board the completion is for: the one `BATON_DB` (or the config file, or the
+/// The board the completion is for: the one `BATON_DB` (or, without it, the
 /// default) names; `--db` typed on the same line is not visible to the completer.
 fn board() -> Option<Store> {
     let ctx = Context::from_env(std::env::var("BATON_DB").ok()).ok()?;
