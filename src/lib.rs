@@ -6,5 +6,6 @@ pub mod context;
 pub mod domain;
 pub mod export;
 pub mod storage;
+pub mod trackers;
 pub mod tui;
 pub mod ui;

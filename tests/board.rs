@@ -756,6 +756,7 @@ fn an_emptied_title_is_refused_by_the_rules_in_their_words() {
         body: None,
         due: None,
         tags: None,
+        link: None,
     };
     assert_eq!(form.error, Some(refusal(&app, id, cleared).to_string()));
     assert_eq!(app.store.item(id).expect("item"), before);

@@ -66,6 +66,8 @@ fn create(title: &str, team: &str, owner: Option<&str>) -> Command {
         due: None,
         tags: Vec::new(),
         body: None,
+        link: None,
+        external_key: None,
     }
 }
 

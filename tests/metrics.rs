@@ -538,6 +538,7 @@ fn row(id: ItemId, team: &str, state: State, to: Option<&str>, breached: bool) -
         limbo_minutes: 0,
         bounces: 0,
         escalations: 0,
+        link: None,
     }
 }
 

@@ -200,6 +200,8 @@ fn to_command(op: &Op, at: DateTime<Utc>) -> (Option<usize>, Option<Command>) {
                 due: Some(t0() + Duration::days(3)),
                 tags: vec!["t".into()],
                 body: None,
+                link: None,
+                external_key: None,
             },
         ),
         Op::Owner(i, p) => (Some(*i), Command::SetOwner(person(p))),
@@ -252,6 +254,7 @@ fn to_command(op: &Op, at: DateTime<Utc>) -> (Option<usize>, Option<Command>) {
                 tags: tags
                     .clone()
                     .map(|tags| tags.iter().map(|t| TAGS[*t].to_string()).collect()),
+                link: None,
             },
         ),
         Op::Snooze(i, hours) => (Some(*i), Command::Snooze(at + Duration::hours(*hours))),

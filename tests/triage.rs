@@ -456,6 +456,8 @@ fn the_queue_follows_changes_made_by_another_process() {
                 due: None,
                 tags: Vec::new(),
                 body: None,
+                link: None,
+                external_key: None,
             },
             now(),
             "elsewhere",

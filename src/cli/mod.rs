@@ -2,6 +2,7 @@
 //! functions the board uses.
 
 pub mod args;
+pub mod complete;
 pub mod output;
 
 use std::io::Write;
@@ -88,8 +89,24 @@ impl ContextArgs for Context {
 }
 
 pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<()>) -> Result<()> {
-    let ctx = Context::from_env(cli.db)?;
     let out = &mut std::io::stdout().lock();
+    // Neither needs a board, nor the clock: they describe the program itself.
+    match &cli.command {
+        Some(Cmd::Completions { shell }) => return complete::write_registration(*shell, out),
+        Some(Cmd::Man { out: None }) => return complete::write_main_page(out),
+        Some(Cmd::Man { out: Some(dir) }) => {
+            let pages = complete::write_man_pages(dir)?;
+            writeln!(
+                out,
+                "wrote {} manual pages to {} (baton.1, baton-send.1, …)",
+                pages.len(),
+                dir.display()
+            )?;
+            return Ok(());
+        }
+        _ => {}
+    }
+    let ctx = Context::from_env(cli.db)?;
     let Some(command) = cli.command else {
         return board(&ctx, BoardOptions::default(), false);
     };
@@ -164,6 +181,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
             due,
             tags,
             body,
+            link,
             at,
             json,
         } => {
@@ -180,6 +198,8 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
                 due,
                 tags,
                 body,
+                link,
+                external_key: None,
             };
             let (_, item) = store.execute(None, command, when, &ctx.actor)?;
             if json {
@@ -329,6 +349,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
             no_due,
             tags,
             no_tags,
+            link,
             at,
         } => {
             let due = match (due, no_due) {
@@ -346,6 +367,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
                 body,
                 due,
                 tags,
+                link,
             };
             change(&ctx, id, command, &at, out)
         }
@@ -482,7 +504,39 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
         }
         Cmd::Snapshot(cmd) => snapshot(&ctx, cmd, out),
         Cmd::Access(cmd) => access(&ctx, cmd, out),
-        Cmd::Import { file, replace } => import(&ctx, &file, replace, out),
+        Cmd::Completions { .. } | Cmd::Man { .. } => Ok(()),
+        Cmd::Import {
+            file,
+            replace,
+            from: None,
+            ..
+        } => import(&ctx, &file, replace, out),
+        Cmd::Import {
+            file,
+            from: Some(from),
+            team_map,
+            team,
+            jira_url,
+            skip_unmapped,
+            ..
+        } => {
+            let mapping = crate::trackers::Mapping {
+                teams: match team_map.as_deref() {
+                    Some(text) => crate::domain::external::parse_team_map(text)
+                        .map_err(|e| UsageError(format!("--team-map: {e}")))?,
+                    None => Vec::new(),
+                },
+                default_team: team,
+                jira_url: jira_url
+                    .map(|u| {
+                        crate::domain::rules::check_link(&u)
+                            .map(|()| u)
+                            .map_err(|e| UsageError(format!("--jira-url: {e}")))
+                    })
+                    .transpose()?,
+            };
+            import_issues(&ctx, &file, from, &mapping, skip_unmapped, out)
+        }
     }
 }
 
@@ -535,6 +589,107 @@ fn import(ctx: &Context, file: &Path, replace: bool, out: &mut impl Write) -> Re
         ctx.db.display()
     )?;
     Ok(())
+}
+
+/// A refusal that lists what it refused, one line each, after its `error:` line.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct Listed {
+    pub message: String,
+    pub rows: Vec<String>,
+}
+
+/// `import --from TRACKER FILE`: issues onto the board, all or nothing (or, with
+/// `--skip-unmapped`, all that can be mapped).
+fn import_issues(
+    ctx: &Context,
+    file: &Path,
+    from: args::ImportSource,
+    mapping: &crate::trackers::Mapping,
+    skip_unmapped: bool,
+    out: &mut impl Write,
+) -> Result<()> {
+    use crate::trackers::Tracker;
+    if mapping.teams.is_empty() && mapping.default_team.is_none() {
+        return Err(UsageError(
+            "say which team the issues go to: --team-map 'NAME=TEAM,…' or --team KEY".to_string(),
+        )
+        .into());
+    }
+    let (tracker, name) = match from {
+        args::ImportSource::JiraCsv => (Tracker::JiraCsv, "jira-csv"),
+        args::ImportSource::Github => (Tracker::Github, "github"),
+        args::ImportSource::LinearCsv => (Tracker::LinearCsv, "linear-csv"),
+    };
+    let shown = file.display().to_string();
+    let bytes = if file.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)
+            .context("cannot read standard input")?;
+        bytes
+    } else {
+        std::fs::read(file).with_context(|| format!("cannot read {shown}"))?
+    };
+    let text = String::from_utf8(bytes)
+        .map_err(|_| anyhow::anyhow!("{shown} is not UTF-8 text; export it as UTF-8"))?;
+    let parsed = crate::trackers::read(tracker, &text, mapping)
+        .map_err(|e| anyhow::anyhow!("{shown} ({name}): {e}"))?;
+    let unmapped = parsed.rejected;
+    let total = parsed.issues.len() + unmapped.len();
+    let mut store = ctx.open()?;
+    // The rules see every issue even when some rows could not be mapped, so that all
+    // the problems are listed at once.
+    let outcome = store.sync_issues(&parsed.issues, ctx.now_when(), &ctx.actor, |report| {
+        skip_unmapped || (unmapped.is_empty() && report.refused.is_empty())
+    });
+    let report = match outcome {
+        Ok(report) => report,
+        Err(crate::storage::StoreError::ImportRefused(refused)) => {
+            let mut rows = unmapped;
+            rows.extend(refused);
+            return Err(Listed {
+                message: format!(
+                    "{shown}: {} of {} cannot be imported (listed below); nothing was imported (--skip-unmapped imports the others)",
+                    rows.len(),
+                    count(total, "issue"),
+                ),
+                rows: rows.iter().map(|(origin, reason)| format!("{origin}: {reason}")).collect(),
+            }
+            .into());
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let mut left_out = unmapped;
+    left_out.extend(report.refused.iter().cloned());
+    for (origin, reason) in &left_out {
+        eprintln!(
+            "warning: left out {}: {}",
+            display_safe(origin),
+            display_safe(reason)
+        );
+    }
+    let imported = report.created.len() + report.updated.len() + report.unchanged;
+    write!(
+        out,
+        "imported {} from {shown}: {} new, {} updated, {} unchanged",
+        count(imported, "issue"),
+        report.created.len(),
+        report.updated.len(),
+        report.unchanged
+    )?;
+    if !left_out.is_empty() {
+        write!(out, "; {} left out", left_out.len())?;
+    }
+    writeln!(out)?;
+    Ok(())
+}
+
+fn count(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
 }
 
 fn state_of(arg: StateArg) -> State {

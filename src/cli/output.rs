@@ -33,6 +33,10 @@ pub struct ItemView<'a> {
     pub sla_status: Option<&'static str>,
     pub due: Option<DateTime<Utc>>,
     pub tags: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_key: Option<&'a str>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -58,6 +62,8 @@ pub fn item_view<'a>(item: &'a Item, org: &Org, now: DateTime<Utc>) -> ItemView<
         sla_status: time.map(|t| t.standing.as_str()),
         due: item.due,
         tags: &item.tags,
+        link: item.link.as_deref(),
+        external_key: item.external_key.as_deref(),
         created_at: item.created_at,
         updated_at: item.updated_at,
     }
@@ -166,6 +172,12 @@ pub fn show_text(
     }
     if !item.tags.is_empty() {
         field("tags", display_safe(&item.tags.join(", ")));
+    }
+    if let Some(link) = &item.link {
+        field("link", display_safe(link));
+    }
+    if let Some(key) = &item.external_key {
+        field("from", display_safe(key));
     }
     if let Some(esc) = &item.escalation {
         field(

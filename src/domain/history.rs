@@ -20,6 +20,7 @@ pub fn describe<Tz: TimeZone>(event: &Event, team_before: &str, zone: &Tz) -> St
             body,
             due,
             tags,
+            link,
         } => {
             let mut changes = Vec::new();
             if let Some(title) = title {
@@ -39,6 +40,9 @@ pub fn describe<Tz: TimeZone>(event: &Event, team_before: &str, zone: &Tz) -> St
             }
             if body.is_some() {
                 changes.push("description changed".to_string());
+            }
+            if let Some(link) = link {
+                changes.push(format!("link {link}"));
             }
             if changes.is_empty() {
                 "edited".to_string()
@@ -160,6 +164,8 @@ mod tests {
                     due: None,
                     tags: vec![],
                     body: None,
+                    link: None,
+                    external_key: None,
                 },
             ),
             event(

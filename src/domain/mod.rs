@@ -2,6 +2,7 @@
 
 pub mod attention;
 pub mod duration;
+pub mod external;
 pub mod history;
 pub mod metrics;
 pub mod model;
@@ -110,6 +111,8 @@ pub enum DomainError {
         "#{id}: cannot undo change {seq}: only the item's last change can be undone, and not its creation"
     )]
     CannotUndo { id: ItemId, seq: u32 },
+    #[error("`{0}` is not a link (use an http:// or https:// address, without spaces)")]
+    BadLink(String),
 }
 
 /// The largest item id: 2^53, so every id is exact in JSON readers that use doubles.

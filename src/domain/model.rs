@@ -161,6 +161,14 @@ pub struct Item {
     pub snoozed_until: Option<DateTime<Utc>>,
     /// How many events the item has; the next event's sequence number is this plus one.
     pub events: u32,
+    /// Where the item is tracked outside Baton (a Jira issue, a GitHub issue), or any
+    /// page about it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+    /// The item's key where it was imported from (`jira:SUP-12`,
+    /// `github:acme/web#7`, `linear:ENG-42`): what a later import matches it by.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_key: Option<String>,
 }
 
 impl Item {
@@ -281,6 +289,10 @@ pub enum EventKind {
         tags: Vec<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         body: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        link: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        external_key: Option<String>,
     },
     Edited {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -296,6 +308,8 @@ pub enum EventKind {
         due: Option<Option<DateTime<Utc>>>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         tags: Option<Vec<String>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        link: Option<String>,
     },
     Owner {
         owner: Option<String>,

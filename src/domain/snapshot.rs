@@ -29,6 +29,9 @@ pub struct ItemRow {
     pub limbo_minutes: i64,
     pub bounces: u32,
     pub escalations: u32,
+    /// Where the item is tracked outside Baton (absent in snapshots saved before links).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
 }
 
 impl ItemRow {
@@ -99,6 +102,7 @@ pub fn take<Tz: TimeZone>(
             limbo_minutes: limbo_minutes.get(&item.id).copied().unwrap_or(0),
             bounces: item.bounces,
             escalations: escalations.get(&item.id).copied().unwrap_or(0),
+            link: item.link.clone(),
         })
         .collect();
     Snapshot {

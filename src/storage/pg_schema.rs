@@ -120,6 +120,10 @@ const MIGRATIONS: &[&str] = &[
         FOR EACH STATEMENT EXECUTE FUNCTION baton.announce();
     CREATE TRIGGER announce AFTER INSERT OR UPDATE OR DELETE ON baton.settings
         FOR EACH STATEMENT EXECUTE FUNCTION baton.announce();",
+    // 2: where an item is tracked outside Baton, and its key there (re-imports match it).
+    "ALTER TABLE items ADD COLUMN link TEXT;
+    ALTER TABLE items ADD COLUMN external_key TEXT;
+    CREATE INDEX items_external_key ON items(external_key) WHERE external_key IS NOT NULL;",
 ];
 
 /// The schema version this Baton writes.

@@ -449,6 +449,8 @@ impl Form {
                 due,
                 tags: split_tags(text("Tags")),
                 body: None,
+                link: None,
+                external_key: None,
             },
             FormKind::Send => {
                 let mut to = String::new();
@@ -502,6 +504,7 @@ impl Form {
                 body: Some(text("Description").unwrap_or_default()),
                 due: Some(due),
                 tags: Some(split_tags(text("Tags"))),
+                link: None,
             },
             FormKind::SaveSummary => return FormOutcome::SaveTo(text("File").unwrap_or_default()),
         };
