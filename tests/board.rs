@@ -713,7 +713,7 @@ proptest! {
                 }
                 Input::Resize(w, h) => app.resize(w, h).expect("the resize is handled"),
             }
-            let text = baton::tui::print(&app, &Theme { color: false });
+            let text = baton::tui::print(&app, &Theme::PLAIN);
             check_screen(&app, &text)?;
             check_items(&app.store)?;
         }

@@ -410,6 +410,10 @@ pub enum Cmd {
     #[command(subcommand)]
     Access(AccessCmd),
 
+    /// Where your settings file is, and the settings in effect
+    #[command(subcommand)]
+    Config(ConfigCmd),
+
     /// Print the script that gives your shell completions for baton, its team keys and item ids
     #[command(
         after_help = "Examples:\n  baton completions bash > ~/.local/share/bash-completion/completions/baton\n  baton completions zsh > ~/.zfunc/_baton        (with ~/.zfunc in $fpath)\n  baton completions fish > ~/.config/fish/completions/baton.fish\n  echo 'baton completions powershell | Out-String | Invoke-Expression' >> $PROFILE\n  echo 'eval (baton completions elvish | slurp)' >> ~/.config/elvish/rc.elv\n\nThe script asks baton itself for suggestions as you type, so it offers the board's team keys and item ids (`baton accept <TAB>`: the items in limbo), on the board BATON_DB names (or the default board)."
@@ -449,6 +453,22 @@ pub enum ShellArg {
     Fish,
     Powershell,
     Elvish,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCmd {
+    /// Print where the config file is looked for (BATON_CONFIG names another)
+    #[command(after_help = "Example:\n  baton config path")]
+    Path,
+    /// Print each setting in effect and where it came from: flag or environment, the
+    /// config file, or the default
+    #[command(
+        after_help = "A config file (TOML):\n  db = \"postgres://maya@db.example/handoffs\"\n  actor = \"maya\"\n  theme = \"light\"          # dark, light or high-contrast; NO_COLOR still wins\n  mouse = false\n\nExample:\n  baton config show"
+    )]
+    Show {
+        #[command(flatten)]
+        json: Json,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -26,7 +26,8 @@ use crate::storage::Access;
 use crate::storage::{ItemFilter, When};
 use crate::tui::BoardOptions;
 use args::{
-    AccessCmd, BoundaryCmd, Cli, Cmd, ContractArgs, ExportFormat, SnapshotCmd, StateArg, TeamCmd,
+    AccessCmd, BoundaryCmd, Cli, Cmd, ConfigCmd, ContractArgs, ExportFormat, SnapshotCmd, StateArg,
+    TeamCmd,
 };
 use output::{item_view, items_text, show_text};
 
@@ -93,6 +94,18 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
     // Neither needs a board, nor the clock: they describe the program itself.
     match &cli.command {
         Some(Cmd::Completions { shell }) => return complete::write_registration(*shell, out),
+        Some(Cmd::Config(ConfigCmd::Path)) => {
+            return match crate::config::path() {
+                Some(path) => Ok(writeln!(
+                    out,
+                    "{}",
+                    display_safe(&path.display().to_string())
+                )?),
+                None => bail!(
+                    "there is no home directory to keep a config file in; name one with BATON_CONFIG"
+                ),
+            };
+        }
         Some(Cmd::Man { out: None }) => return complete::write_main_page(out),
         Some(Cmd::Man { out: Some(dir) }) => {
             let pages = complete::write_man_pages(dir)?;
@@ -106,7 +119,14 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
         }
         _ => {}
     }
+    let db_given = cli.db.as_ref().is_some_and(|d| !d.trim().is_empty());
     let ctx = Context::from_env(cli.db)?;
+    for warning in &ctx.config.warnings {
+        eprintln!("warning: {}", display_safe(warning));
+    }
+    if let Some(Cmd::Config(ConfigCmd::Show { json })) = &cli.command {
+        return config_show(&ctx, db_given, json.json, out);
+    }
     let Some(command) = cli.command else {
         return board(&ctx, BoardOptions::default(), false);
     };
@@ -504,6 +524,8 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
         }
         Cmd::Snapshot(cmd) => snapshot(&ctx, cmd, out),
         Cmd::Access(cmd) => access(&ctx, cmd, out),
+        // Answered above, before any board is opened.
+        Cmd::Config(_) => Ok(()),
         Cmd::Completions { .. } | Cmd::Man { .. } => Ok(()),
         Cmd::Import {
             file,
@@ -910,6 +932,77 @@ fn boundary(ctx: &Context, cmd: BoundaryCmd, out: &mut impl Write) -> Result<()>
             Ok(())
         }
     }
+}
+
+/// `baton config show`: each setting, its value and where it came from.
+fn config_show(ctx: &Context, db_given: bool, json: bool, out: &mut impl Write) -> Result<()> {
+    let c = &ctx.config.config;
+    let from_file = |set: bool| if set { "config file" } else { "default" };
+    let actor_from = if std::env::var("BATON_ACTOR").is_ok_and(|v| !v.trim().is_empty()) {
+        "environment (BATON_ACTOR)"
+    } else if c.actor.as_ref().is_some_and(|a| !a.trim().is_empty()) {
+        "config file"
+    } else {
+        "default ($USER)"
+    };
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let theme = c.theme.unwrap_or_default();
+    let rows: Vec<(&str, String, &str)> = vec![
+        (
+            "db",
+            ctx.db.display(),
+            if db_given {
+                "flag or environment (--db, BATON_DB)"
+            } else {
+                from_file(c.db.is_some())
+            },
+        ),
+        ("actor", ctx.actor.clone(), actor_from),
+        (
+            "theme",
+            if no_color {
+                format!("{} (no colour: NO_COLOR is set)", theme.as_str())
+            } else {
+                theme.as_str().to_string()
+            },
+            from_file(c.theme.is_some()),
+        ),
+        (
+            "mouse",
+            format!(
+                "{} (the board has no mouse support yet)",
+                if c.mouse.unwrap_or(true) { "on" } else { "off" }
+            ),
+            from_file(c.mouse.is_some()),
+        ),
+    ];
+    let file = ctx.config.from.as_ref().map(|p| p.display().to_string());
+    if json {
+        let settings: serde_json::Map<String, serde_json::Value> = rows
+            .iter()
+            .map(|(key, value, from)| {
+                (
+                    key.to_string(),
+                    serde_json::json!({ "value": value, "from": from }),
+                )
+            })
+            .collect();
+        let view = serde_json::json!({ "file": file, "settings": settings });
+        writeln!(out, "{}", to_json_pretty(&view)?)?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "config file: {}",
+        file.map_or_else(
+            || "none (see `baton config path`)".to_string(),
+            |f| display_safe(&f)
+        )
+    )?;
+    for (key, value, from) in rows {
+        writeln!(out, "{key:<7} {}  [{from}]", display_safe(&value))?;
+    }
+    Ok(())
 }
 
 fn access(ctx: &Context, cmd: AccessCmd, out: &mut impl Write) -> Result<()> {

@@ -68,7 +68,7 @@ pub fn type_text(app: &mut App, text: &str) {
 /// The screen as text, with the database's temporary path (right end of the title
 /// line, possibly cut to `…tail`) replaced by a stable marker.
 pub fn screen(app: &App) -> String {
-    let text = baton::tui::print(app, &Theme { color: false });
+    let text = baton::tui::print(app, &Theme::PLAIN);
     mask_path(&text, &app.store.place())
 }
 
