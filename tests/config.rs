@@ -154,3 +154,34 @@ fn an_unknown_key_is_a_warning_and_the_command_runs() {
     );
     assert!(db.exists());
 }
+
+#[test]
+fn quiet_silences_changes_and_never_reads() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("b.db");
+    let env = [("BATON_DB", db.to_str().expect("utf-8"))];
+    for args in [
+        &["--quiet", "init"][..],
+        &["-q", "team", "add", "sales"],
+        &["add", "One", "--team", "sales", "--quiet"],
+        &["-q", "note", "1", "A note"],
+    ] {
+        let out = baton(dir.path(), &env, args);
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+        assert_eq!(text(&out.stdout), "", "{args:?}");
+    }
+    let listed = text(&baton(dir.path(), &env, &["-q", "ls"]).stdout);
+    assert!(listed.contains("#1") && listed.contains("One"), "{listed}");
+    let added = text(
+        &baton(
+            dir.path(),
+            &env,
+            &["-q", "add", "Two", "--team", "sales", "--json"],
+        )
+        .stdout,
+    );
+    assert!(added.contains("\"id\": 2"), "{added}");
+    let refused = baton(dir.path(), &env, &["-q", "accept", "1"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(text(&refused.stderr).starts_with("error: cannot accept #1"));
+}

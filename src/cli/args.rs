@@ -21,6 +21,11 @@ pub struct Cli {
     #[arg(long, global = true, env = "BATON_DB", value_name = "PATH|URL")]
     pub db: Option<String>,
 
+    /// Print nothing when a change succeeds (errors still go to stderr); reads print
+    /// what they read
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+
     #[command(subcommand)]
     pub command: Option<Cmd>,
 }
@@ -39,6 +44,36 @@ pub struct Json {
     /// Print JSON for scripts instead of text
     #[arg(long)]
     pub json: bool,
+}
+
+impl Cmd {
+    /// True for a command that changes something and says so in a line: what
+    /// `--quiet` silences. What a read prints is its answer, never silenced.
+    pub fn is_change(&self) -> bool {
+        match self {
+            Cmd::Init { .. }
+            | Cmd::Team(TeamCmd::Add { .. })
+            | Cmd::Boundary(BoundaryCmd::Add { .. } | BoundaryCmd::Edit { .. })
+            | Cmd::Send { .. }
+            | Cmd::Accept { .. }
+            | Cmd::Bounce { .. }
+            | Cmd::Reclaim { .. }
+            | Cmd::Escalate { .. }
+            | Cmd::Edit { .. }
+            | Cmd::Owner { .. }
+            | Cmd::Note { .. }
+            | Cmd::Done { .. }
+            | Cmd::Reopen { .. }
+            | Cmd::Drop { .. }
+            | Cmd::Flag { .. }
+            | Cmd::Snooze { .. }
+            | Cmd::Import { .. }
+            | Cmd::Snapshot(SnapshotCmd::Save { .. })
+            | Cmd::Access(AccessCmd::Grant { .. } | AccessCmd::Revoke { .. }) => true,
+            Cmd::Add { json, .. } => !json,
+            _ => false,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

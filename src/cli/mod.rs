@@ -90,7 +90,11 @@ impl ContextArgs for Context {
 }
 
 pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<()>) -> Result<()> {
-    let out = &mut std::io::stdout().lock();
+    let mut stdout = std::io::stdout().lock();
+    let mut silent = std::io::sink();
+    let quiet = cli.quiet && cli.command.as_ref().is_some_and(Cmd::is_change);
+    let mut out: &mut dyn Write = if quiet { &mut silent } else { &mut stdout };
+    let out = &mut out;
     // Neither needs a board, nor the clock: they describe the program itself.
     match &cli.command {
         Some(Cmd::Completions { shell }) => return complete::write_registration(*shell, out),
