@@ -140,7 +140,7 @@ fn measure(
             SIZE,
         )?;
         let mut buf = Buffer::empty(area);
-        ui::render(area, &mut buf, &app, &Theme { color: true });
+        ui::render(area, &mut buf, &app, &Theme::DARK);
         Ok((started.elapsed(), None))
     })?;
     let writes = concurrent_writes(small)?;

@@ -35,7 +35,7 @@ fn main() -> Result<()> {
     let db = dir.join("board.db");
     build_db(&db, now)?;
     let area = Rect::new(0, 0, SIZE.0, SIZE.1);
-    let theme = Theme { color: true };
+    let theme = Theme::DARK;
     let mut rows: Vec<Row> = Vec::new();
 
     // First frame: open the board and draw it once, as `baton board` does.

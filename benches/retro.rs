@@ -51,7 +51,7 @@ fn main() -> Result<()> {
         let histories = store.flow_histories()?;
         let loaded = started.elapsed();
         let org = store.org()?;
-        let m = metrics::compute(&histories, &org, period);
+        let m = metrics::compute(&histories, &org, period, &Utc);
         serde_json::to_string_pretty(&m)?;
         sections = (loaded, histories.iter().map(Vec::len).sum());
         Ok((started.elapsed(), None))
@@ -80,14 +80,14 @@ fn main() -> Result<()> {
         let mut sections = Elapsed::ZERO;
         let (took, _) = median_of(RUNS, || {
             let started = Instant::now();
-            let snap = store.take_snapshot("bench", period)?;
+            let snap = store.take_snapshot("bench", period, &Utc)?;
             sections = started.elapsed();
             let org = store.org()?;
             let text = match kind {
-                Retro::Markdown => baton::export::markdown::render(&snap, &org),
+                Retro::Markdown => baton::export::markdown::render(&snap, &org, &Utc),
                 Retro::Csv => baton::export::csv::items(&snap)?,
                 Retro::CsvBoundaries => baton::export::csv::boundaries(&snap.metrics)?,
-                Retro::Html => baton::export::html::render(&snap, &org),
+                Retro::Html => baton::export::html::render(&snap, &org, &Utc),
             };
             std::hint::black_box(text);
             Ok((started.elapsed(), None))

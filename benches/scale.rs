@@ -145,7 +145,7 @@ fn main() -> Result<()> {
         let org = store.org()?;
         let items = store.open_items()?;
         let loaded = started.elapsed();
-        let queue = attention(&items, &org, now);
+        let queue = attention(&items, &org, now, &Utc);
         let took = started.elapsed();
         let join = Instant::now();
         possible_duplicates(

@@ -7,9 +7,10 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
-use chrono::{DateTime, Local, Utc};
+use chrono::{DateTime, Utc};
 
-use crate::clock::Clock;
+use crate::clock::{Clock, Zone};
+use crate::config::Loaded;
 use crate::domain::time::{parse_time, whole_seconds};
 use crate::export::json::BoardDocument;
 use crate::storage::{Location, Store, When};
@@ -24,31 +25,52 @@ pub struct Context {
     pub now: DateTime<Utc>,
     /// Where "now" comes from: fixed by `BATON_NOW`, or the system clock.
     pub clock: Clock,
-    /// Who is acting, as the process says (`BATON_ACTOR`, `$USER`); in team mode the
-    /// database role is recorded instead.
+    /// The zone times are read and shown in (the rule: [`Zone::default`]).
+    pub zone: Zone,
+    /// Who is acting, as the process says (`BATON_ACTOR`, the config file, `$USER`);
+    /// in team mode the database role is recorded instead.
     pub actor: String,
+    /// The config file's settings as read (defaults when there is none).
+    pub config: Loaded,
 }
 
 impl Context {
     pub fn from_env(db: Option<String>) -> Result<Context> {
+        let zone = Zone::default();
         let (now, clock) = match std::env::var("BATON_NOW") {
             Ok(text) if !text.trim().is_empty() => {
-                let now = parse_time(&text, &Local).context("BATON_NOW")?;
+                let now = parse_time(&text, &zone).context("BATON_NOW")?;
                 (now, Clock::Fixed(now))
             }
             _ => (whole_seconds(Utc::now()), Clock::System),
         };
-        let actor = ["BATON_ACTOR", "USER", "USERNAME"]
-            .iter()
-            .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
+        let config = match crate::config::path() {
+            Some(path) => crate::config::load(&path)?,
+            None => Loaded::default(),
+        };
+        let set = |v: &String| !v.trim().is_empty();
+        // Flag or environment, then the config file, then the default.
+        let actor = std::env::var("BATON_ACTOR")
+            .ok()
+            .filter(set)
+            .or_else(|| config.config.actor.clone().filter(set))
+            .or_else(|| {
+                ["USER", "USERNAME"]
+                    .iter()
+                    .find_map(|k| std::env::var(k).ok().filter(set))
+            })
             .unwrap_or_else(|| "someone".to_string());
+        let db = db
+            .filter(set)
+            .or_else(|| config.config.db.clone().filter(set))
+            .map_or_else(|| Location::Sqlite(default_db()), |d| Location::parse(&d));
         Ok(Context {
-            db: db
-                .filter(|d| !d.trim().is_empty())
-                .map_or_else(|| Location::Sqlite(default_db()), |d| Location::parse(&d)),
+            db,
             now,
             clock,
+            zone,
             actor,
+            config,
         })
     }
 

@@ -2,9 +2,11 @@
 
 pub mod cli;
 pub mod clock;
+pub mod config;
 pub mod context;
 pub mod domain;
 pub mod export;
 pub mod storage;
+pub mod trackers;
 pub mod tui;
 pub mod ui;

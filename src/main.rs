@@ -5,6 +5,8 @@ use clap::Parser;
 use baton::cli::{self, args::Cli};
 
 fn main() -> ExitCode {
+    // A shell asking for completions gets them and nothing else.
+    cli::complete::answer_shell();
     let cli = Cli::parse();
     match cli::run(cli, baton::tui::open) {
         Ok(()) => ExitCode::SUCCESS,
@@ -20,6 +22,11 @@ fn main() -> ExitCode {
             }
             let text = format!("{error:#}");
             eprintln!("error: {}", baton::domain::text::display_safe(&text));
+            if let Some(listed) = error.downcast_ref::<cli::Listed>() {
+                for row in &listed.rows {
+                    eprintln!("  {}", baton::domain::text::display_safe(row));
+                }
+            }
             if error.is::<cli::UsageError>() {
                 ExitCode::from(2)
             } else {

@@ -9,7 +9,6 @@ mod common;
 use std::path::Path;
 use std::process::Stdio;
 
-use predicates::prelude::*;
 use serde_json::{Value, json};
 
 use common::BIN;
@@ -1021,7 +1020,7 @@ fn a_week_of_handoffs_reads_back_as_it_happened(backend: Backend) {
     assert_eq!(
         board.ok(&["attention"]),
         "#6     Stark contract  [sales]\n       \
-                overdue             overdue by 12h 1m (due 2026-03-05 23:59 UTC), with sales\n\
+                overdue             overdue by 12h 1m (due 2026-03-05 23:59), with sales\n\
          #1     Renewal for ACME  [sales → solutions]\n       \
                 sla-breached        in limbo 4d 2h, SLA 2d: breached by 2d 2h\n       \
                 possible-duplicate  title is like #8 “ACME renewal”, held by support\n\
@@ -1031,7 +1030,7 @@ fn a_week_of_handoffs_reads_back_as_it_happened(backend: Backend) {
          #4     Umbrella onboarding  [onboarding]\n       \
                 escalated           escalated to head-cs 1d 22h ago\n\
          #5     Hooli SSO  [onboarding]\n       \
-                due-soon            due in 1d 11h (2026-03-07 23:59 UTC), with onboarding\n       \
+                due-soon            due in 1d 11h (2026-03-07 23:59), with onboarding\n       \
                 no-owner            held by onboarding and nobody owns it\n\
          #2     Globex pilot  [sales → solutions]\n       \
                 sla-at-risk         in limbo 1d 12h, SLA 2d: 12h left\n       \
@@ -1719,16 +1718,6 @@ fn two_processes_adding_at_once_lose_nothing(backend: Backend) {
 }
 
 #[test]
-fn help_names_every_command() {
-    let board = Board::empty();
-    board
-        .cmd(&["--help"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("attention").and(predicate::str::contains("boundary")));
-}
-
-#[test]
 fn the_streamed_export_is_what_the_library_writes_for_any_actor_and_text() {
     let board = Board::empty();
     board.ok(&["init", "--demo"]);
@@ -1760,7 +1749,7 @@ fn edit_changes_what_an_item_says_and_the_history_says_what_changed(backend: Bac
             "--tag",
             "priority",
         ]),
-        "#1 edited: retitled “Renewal for ACME”; due 2026-03-20 23:59 UTC; tags renewal, priority  [active with sales]\n"
+        "#1 edited: retitled “Renewal for ACME”; due 2026-03-20 23:59; tags renewal, priority  [active with sales]\n"
     );
     let shown = board.json(&["show", "1", "--json"]);
     assert_eq!(shown["title"], json!("Renewal for ACME"));

@@ -31,7 +31,7 @@ fn codes_at(org: &Org, items: &[(Item, Vec<Event>)], now: DateTime<Utc>) -> BTre
         .filter(|item| item.state.is_open())
         .cloned()
         .collect();
-    let mut codes: BTreeSet<SignalCode> = attention(&open, org, now)
+    let mut codes: BTreeSet<SignalCode> = attention(&open, org, now, &Utc)
         .into_iter()
         .flat_map(|a| a.signals.into_iter().map(|s| s.code))
         .collect();

@@ -67,6 +67,8 @@ fn create(title: &str, team: &str, owner: Option<&str>) -> Command {
         due: None,
         tags: Vec::new(),
         body: None,
+        link: None,
+        external_key: None,
     }
 }
 
@@ -638,7 +640,7 @@ fn creating_needs_a_title_and_a_known_team() {
 // ---- attention -------------------------------------------------------------------
 
 fn codes_at(items: &[Item], org: &Org, now: DateTime<Utc>) -> Vec<(i64, Vec<&'static str>)> {
-    attention(items, org, now)
+    attention(items, org, now, &Utc)
         .into_iter()
         .map(|a| (a.id, a.signals.iter().map(|s| s.code.as_str()).collect()))
         .collect()
@@ -672,13 +674,14 @@ fn sla_signals_at_their_thresholds() {
         std::slice::from_ref(&item),
         &org(),
         sent + Duration::hours(50),
+        &Utc,
     )
     .into_iter()
     .flat_map(|a| a.signals)
     .map(|s| s.reason)
     .collect();
     assert_eq!(reasons, ["in limbo 2d 2h, SLA 2d: breached by 2h"]);
-    let reasons: Vec<String> = attention(&[item], &org(), sent + Duration::hours(40))
+    let reasons: Vec<String> = attention(&[item], &org(), sent + Duration::hours(40), &Utc)
         .into_iter()
         .flat_map(|a| a.signals)
         .map(|s| s.reason)
@@ -705,7 +708,7 @@ fn due_dates_raise_due_soon_then_overdue() {
     // Closed items need no attention, however late.
     let mut finished = done().item;
     finished.due = Some(due);
-    assert!(attention(&[finished], &org(), due + Duration::days(3)).is_empty());
+    assert!(attention(&[finished], &org(), due + Duration::days(3), &Utc).is_empty());
 }
 
 #[test]
@@ -755,7 +758,7 @@ fn owner_ping_pong_and_incomplete_handoff_signals() {
             (6, vec!["incomplete-handoff"]),
         ]
     );
-    let reasons: Vec<(i64, String)> = attention(&items, &org(), now)
+    let reasons: Vec<(i64, String)> = attention(&items, &org(), now, &Utc)
         .into_iter()
         .flat_map(|a| a.signals.into_iter().map(move |s| (a.id, s.reason)))
         .collect();
@@ -803,7 +806,7 @@ fn possible_duplicates_are_open_items_of_other_teams_with_alike_titles() {
         make(9, "Wayne billing export fix", "sales"),
         make(10, "Wayne billing", "onboarding"),
     ];
-    let mut got: Vec<(i64, String)> = attention(&items, &org(), now)
+    let mut got: Vec<(i64, String)> = attention(&items, &org(), now, &Utc)
         .into_iter()
         .flat_map(|a| {
             a.signals
@@ -884,7 +887,7 @@ fn the_queue_is_ordered_most_urgent_first() {
         with(12, &|i| i.incomplete_handoff = vec!["x".into()]),
         with(13, &|i| i.owner = None),
     ];
-    let order: Vec<i64> = attention(&items, &org(), now)
+    let order: Vec<i64> = attention(&items, &org(), now, &Utc)
         .into_iter()
         .map(|a| a.id)
         .collect();
@@ -893,7 +896,7 @@ fn the_queue_is_ordered_most_urgent_first() {
     // ping-pong, no owner (by id), incomplete handoff.
     assert_eq!(order, [11, 10, 9, 8, 7, 6, 3, 4, 5, 2, 1, 13, 12]);
     // Within an item, its signals are most urgent first too.
-    let ten = attention(&items, &org(), now)
+    let ten = attention(&items, &org(), now, &Utc)
         .into_iter()
         .find(|a| a.id == 10)
         .expect("#10");
@@ -948,7 +951,6 @@ fn duration_edges() {
         );
     }
     for text in [
-        "4H",
         "1.5h",
         "1h30",
         "m",
@@ -964,6 +966,16 @@ fn duration_edges() {
             parse_duration(text).map_err(|e| e.to_string()),
             Err(format!(
                 "`{text}` is not a duration (use 90m, 4h, 2d or 1w, up to 520w)"
+            )),
+            "{text:?}"
+        );
+    }
+    // Units are lowercase; an uppercase one is refused naming the units.
+    for text in ["4H", "2D", "1W", "90M", "1d4H"] {
+        assert_eq!(
+            parse_duration(text).map_err(|e| e.to_string()),
+            Err(format!(
+                "`{text}` is not a duration: units are lowercase, m (minutes), h (hours), d (days) or w (weeks), as in 90m, 4h, 2d, 1w"
             )),
             "{text:?}"
         );
@@ -1056,6 +1068,7 @@ fn codes(story: &Story) -> Vec<SignalCode> {
         std::slice::from_ref(&story.item),
         &story.org,
         story.next_at(),
+        &Utc,
     )
     .into_iter()
     .flat_map(|a| a.signals.into_iter().map(|s| s.code))
@@ -1113,6 +1126,7 @@ fn a_dismissed_signal_stays_off_until_the_facts_behind_it_change() {
                 body: None,
                 due: Some(Some(minutes(24 * 60))),
                 tags: None,
+                link: None,
             }),
             DueSoon,
             Command::Note("n".into()),
@@ -1121,6 +1135,7 @@ fn a_dismissed_signal_stays_off_until_the_facts_behind_it_change() {
                 body: None,
                 due: Some(Some(minutes(30 * 60))),
                 tags: None,
+                link: None,
             },
         ),
     ];
@@ -1157,7 +1172,7 @@ fn an_escalation_is_closed_by_dismissing_it_and_a_new_one_raises_it_again() {
     assert_eq!(closed.item.escalation, None);
     assert!(!codes(&closed).contains(&SignalCode::Escalated));
     assert_eq!(
-        closed.events.last().map(|e| describe(e, "sales")),
+        closed.events.last().map(|e| describe(e, "sales", &Utc)),
         Some("dismissed escalated: “looked at it”".to_string())
     );
     let again = closed.then(Command::Escalate {
@@ -1174,6 +1189,7 @@ fn facts_cannot_be_dismissed_and_nor_can_what_is_not_raised() {
         body: None,
         due: Some(Some(minutes(-60))),
         tags: None,
+        link: None,
     });
     let breached = {
         let mut story = in_limbo();
@@ -1246,7 +1262,7 @@ fn ticking_the_entries_left_ends_the_incomplete_handoff() {
     );
     assert!(codes(&one).contains(&SignalCode::IncompleteHandoff));
     assert_eq!(
-        one.events.last().map(|e| describe(e, "sales")),
+        one.events.last().map(|e| describe(e, "sales", &Utc)),
         Some("ticked after the handoff: “Order form attached”".to_string())
     );
     let refusals = [
@@ -1297,11 +1313,11 @@ fn a_merged_duplicate_is_closed_into_its_item_and_both_histories_say_so() {
     assert_eq!(describe_state(&dup_after), "merged into #1");
     assert_eq!(canon_after.state, State::Active);
     assert_eq!(
-        describe(&dup_event, "onboarding"),
+        describe(&dup_event, "onboarding", &Utc),
         "merged into #1 as a duplicate: “same request”"
     );
     assert_eq!(
-        describe(&canon_event, "sales"),
+        describe(&canon_event, "sales", &Utc),
         "absorbed duplicate #2: “same request”"
     );
     let refused = |a: &Item, b: &Item| {
@@ -1331,7 +1347,7 @@ fn two_items_judged_not_duplicates_stop_being_paired_until_one_is_retitled() {
     let a = active();
     let b = Story::new(2, "ACME renewal", "onboarding", Some("priya"));
     let paired = |a: &Item, b: &Item| {
-        attention(&[a.clone(), b.clone()], &org(), minutes(10))
+        attention(&[a.clone(), b.clone()], &org(), minutes(10), &Utc)
             .iter()
             .filter(|x| {
                 x.signals
@@ -1361,6 +1377,7 @@ fn two_items_judged_not_duplicates_stop_being_paired_until_one_is_retitled() {
         body: None,
         due: None,
         tags: None,
+        link: None,
     });
     assert_eq!(paired(&a2, &retitled.item), 2);
     let unlike = Story::new(3, "Globex pilot", "support", None);

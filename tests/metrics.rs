@@ -200,7 +200,7 @@ fn week_histories() -> Vec<Vec<FlowEvent>> {
 }
 
 fn week_metrics() -> Metrics {
-    compute(&week_histories(), &org(), week())
+    compute(&week_histories(), &org(), week(), &Utc)
 }
 
 #[test]
@@ -389,6 +389,7 @@ fn throughput_is_per_iso_week_starting_monday() {
             since: None,
             until: t("12 00:00"),
         },
+        &Utc,
     );
     let oct26 = NaiveDate::from_ymd_opt(2026, 10, 26).expect("day");
     assert_eq!(
@@ -446,6 +447,7 @@ fn an_undone_accept_leaves_the_item_in_limbo() {
             since: None,
             until: t("02 13:00"),
         },
+        &Utc,
     );
     let b = &m.boundaries[0];
     assert_eq!((b.sent, b.accepted), (1, 0));
@@ -473,6 +475,7 @@ fn an_undo_after_the_period_does_not_reach_back_into_it() {
             since: None,
             until: t("02 12:00"),
         },
+        &Utc,
     );
     let b = &m.boundaries[0];
     assert_eq!(b.sent, 1);
@@ -501,6 +504,7 @@ fn counts_only_take_events_inside_the_period() {
             since: Some(t("03 00:00")),
             until: t("03 23:59"),
         },
+        &Utc,
     );
     let b = &m.boundaries[0];
     assert_eq!((b.sent, b.accepted), (0, 1));
@@ -534,6 +538,7 @@ fn row(id: ItemId, team: &str, state: State, to: Option<&str>, breached: bool) -
         limbo_minutes: 0,
         bounces: 0,
         escalations: 0,
+        link: None,
         merged_into: None,
     }
 }
@@ -566,6 +571,7 @@ fn diff_lists_crossings_limbo_breaches_and_changed_numbers() {
                 since: None,
                 until: t(until),
             },
+            &Utc,
         )
     };
     let before_metrics = empty("02 12:00");
@@ -642,6 +648,7 @@ fn diff_sees_an_item_resent_across_another_boundary_as_entering_limbo_again() {
                 since: None,
                 until: t("02 12:00"),
             },
+            &Utc,
         )
     };
     let a = snapshot(

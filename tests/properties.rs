@@ -1,7 +1,10 @@
-//! Invariants under random use: random command sequences over a small organisation, run
-//! through the real store on a temporary file, never lose or duplicate an item; every
-//! item's event log replays to its stored state; the board document round-trips. Each
-//! property runs on SQLite and, with fewer cases, on PostgreSQL (`BATON_TEST_PG`).
+//! Invariants under random use: random command sequences over a small organisation
+//! (undo, edit and snooze among them, at random gaps from none to days), run through
+//! the real store on a temporary file, never lose or duplicate an item, and the board
+//! shows each item once, in the column its state says, with counts that agree; every
+//! item's event log replays to its stored state; an undo puts the item back as it was;
+//! the board document round-trips. Each property runs on SQLite and, with fewer cases,
+//! on PostgreSQL (`BATON_TEST_PG`).
 
 #[macro_use]
 mod common;
@@ -14,6 +17,7 @@ use baton::domain::rules::replay;
 use baton::domain::{Boundary, Command, Contract, Org, Pair, State, Team, Ticks};
 use baton::export::json::BoardDocument;
 use baton::storage::{ItemFilter, Location, Store, StoreError};
+use baton::tui::board::{Board, ColumnKind, Query};
 use chrono::{DateTime, Duration, Utc};
 use proptest::prelude::*;
 use tempfile::TempDir;
@@ -99,6 +103,22 @@ enum Op {
     Reopen(usize),
     Drop(usize),
     Flag(usize),
+    /// Takes back the item's last change; `stale` names the change before it instead,
+    /// as a second board would after someone else's change.
+    Undo {
+        item: usize,
+        stale: bool,
+    },
+    /// Changes what the item says: a title, a due date (days from the start; `Some(None)`
+    /// clears it), tags.
+    Edit {
+        item: usize,
+        title: Option<usize>,
+        due: Option<Option<i64>>,
+        tags: Option<Vec<usize>>,
+    },
+    /// Snoozes the item for this many hours from now (zero or less is refused).
+    Snooze(usize, i64),
     /// The first item closed as a duplicate of the second.
     Merge(usize, usize),
     /// The two items judged not duplicates.
@@ -106,6 +126,13 @@ enum Op {
     /// One of the item's signals dismissed, by its index in [`SignalCode::ALL`].
     Dismiss(usize, usize),
     Tick(usize),
+}
+
+/// One step of a random session: an operation, this long after the one before.
+#[derive(Debug, Clone)]
+struct Step {
+    op: Op,
+    gap: Duration,
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -131,6 +158,16 @@ fn op() -> impl Strategy<Value = Op> {
         1 => item.clone().prop_map(Op::Reopen),
         1 => item.clone().prop_map(Op::Drop),
         1 => item.clone().prop_map(Op::Flag),
+        4 => (item.clone(), proptest::bool::weighted(0.2))
+            .prop_map(|(item, stale)| Op::Undo { item, stale }),
+        2 => (
+            item.clone(),
+            proptest::option::of(0usize..TITLES.len()),
+            proptest::option::of(proptest::option::of(-3i64..30)),
+            proptest::option::of(proptest::collection::vec(0usize..TAGS.len(), 0..3)),
+        )
+            .prop_map(|(item, title, due, tags)| Op::Edit { item, title, due, tags }),
+        2 => (item.clone(), -2i64..72).prop_map(|(i, hours)| Op::Snooze(i, hours)),
         1 => (item.clone(), item.clone()).prop_map(|(a, b)| Op::Merge(a, b)),
         1 => (item.clone(), item.clone()).prop_map(|(a, b)| Op::NotDuplicates(a, b)),
         2 => (item.clone(), 0usize..SignalCode::ALL.len()).prop_map(|(i, c)| Op::Dismiss(i, c)),
@@ -138,15 +175,34 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
+/// Time between two steps: none at all, seconds, minutes, hours or days.
+fn gap() -> impl Strategy<Value = Duration> {
+    prop_oneof![
+        1 => Just(0i64),
+        3 => 1i64..60,
+        3 => 60i64..3600,
+        2 => 3600i64..86_400,
+        1 => 86_400i64..5 * 86_400,
+    ]
+    .prop_map(Duration::seconds)
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    (op(), gap()).prop_map(|(op, gap)| Step { op, gap })
+}
+
+const TAGS: [&str; 3] = ["renewal", "priority", "t"];
+
 fn t0() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-03-02T09:00:00Z")
         .expect("time")
         .with_timezone(&Utc)
 }
 
-fn to_command(op: &Op) -> (Option<usize>, Command) {
+/// The command an operation asks for at `at`; `None` for an undo, which is not a command.
+fn to_command(op: &Op, at: DateTime<Utc>) -> (Option<usize>, Option<Command>) {
     let person = |p: &Option<usize>| p.map(|i| PEOPLE[i].to_string());
-    match op {
+    let (pick, command) = match op {
         Op::Create { team, title, owner } => (
             None,
             Command::Create {
@@ -156,6 +212,8 @@ fn to_command(op: &Op) -> (Option<usize>, Command) {
                 due: Some(t0() + Duration::days(3)),
                 tags: vec!["t".into()],
                 body: None,
+                link: None,
+                external_key: None,
             },
         ),
         Op::Owner(i, p) => (Some(*i), Command::SetOwner(person(p))),
@@ -193,6 +251,25 @@ fn to_command(op: &Op) -> (Option<usize>, Command) {
         Op::Reopen(i) => (Some(*i), Command::Reopen(None)),
         Op::Drop(i) => (Some(*i), Command::Drop("no longer needed".into())),
         Op::Flag(i) => (Some(*i), Command::Flag("dropped baton".into())),
+        Op::Undo { item, .. } => return (Some(*item), None),
+        Op::Edit {
+            item,
+            title,
+            due,
+            tags,
+        } => (
+            Some(*item),
+            Command::Edit {
+                title: title.map(|t| TITLES[t].to_string()),
+                body: None,
+                due: due.map(|d| d.map(|days| t0() + Duration::days(days))),
+                tags: tags
+                    .clone()
+                    .map(|tags| tags.iter().map(|t| TAGS[*t].to_string()).collect()),
+                link: None,
+            },
+        ),
+        Op::Snooze(i, hours) => (Some(*i), Command::Snooze(at + Duration::hours(*hours))),
         Op::Dismiss(i, code) => (
             Some(*i),
             Command::Dismiss {
@@ -209,7 +286,8 @@ fn to_command(op: &Op) -> (Option<usize>, Command) {
         ),
         // Decisions about two items: see `to_pair`; as one command, a note.
         Op::Merge(i, _) | Op::NotDuplicates(i, _) => (Some(*i), Command::Note("pair".into())),
-    }
+    };
+    (pick, Some(command))
 }
 
 /// The decisions about two items, with the picks of both.
@@ -263,11 +341,15 @@ fn seeded_store(place: &Place) -> Store {
     store
 }
 
-/// Runs the operations a minute apart; returns how many items were created.
-fn run(store: &mut Store, ops: &[Op]) -> Result<i64, TestCaseError> {
+/// Runs the steps, each its gap after the one before; returns how many items were
+/// created and when the last step ran.
+fn run(store: &mut Store, steps: &[Step]) -> Result<(i64, DateTime<Utc>), TestCaseError> {
     let mut created = 0i64;
-    for (n, op) in ops.iter().enumerate() {
-        let at = t0() + Duration::minutes(n as i64);
+    let mut at = t0();
+    // Each item as it was before its last change, to check what an undo gives back.
+    let mut before_last_change: HashMap<i64, baton::domain::Item> = HashMap::new();
+    for Step { op, gap } in steps {
+        at += *gap;
         let pick_id = |i: usize| (i as i64 % (created + 1)) + 1;
         if let Some((a, b, pair)) = to_pair(op) {
             let (a, b) = (pick_id(a), pick_id(b));
@@ -285,6 +367,9 @@ fn run(store: &mut Store, ops: &[Op]) -> Result<i64, TestCaseError> {
                         prop_assert_eq!(event.seq, item.events);
                         prop_assert_eq!(store.item(item.id).ok(), Some(item));
                     }
+                    for was in [before.0.clone(), before.1.clone()].into_iter().flatten() {
+                        before_last_change.insert(was.id, was);
+                    }
                 }
                 Err(StoreError::Domain(_)) => {
                     prop_assert_eq!((store.item(a).ok(), store.item(b).ok()), before);
@@ -294,19 +379,45 @@ fn run(store: &mut Store, ops: &[Op]) -> Result<i64, TestCaseError> {
             }
             continue;
         }
-        let (pick, command) = to_command(op);
+        let (pick, command) = to_command(op, at);
         // One past the last item is an unknown id, which must be refused.
         let id = pick.map(pick_id);
         let before = id.and_then(|id| store.item(id).ok());
         let events_before = id.map(|id| store.events(id).map(|e| e.len()).unwrap_or(0));
-        match store.execute(id, command, at, "prop") {
+        let outcome = match (command, id) {
+            (Some(command), _) => store.execute(id, command, at, "prop"),
+            (None, Some(id)) => {
+                let last = before.as_ref().map_or(0, |item| item.events);
+                let stale = matches!(op, Op::Undo { stale: true, .. });
+                store.undo(id, last.saturating_sub(u32::from(stale)), at, "prop")
+            }
+            (None, None) => unreachable!("an undo names an item"),
+        };
+        match outcome {
             Ok((event, item)) => {
                 if id.is_none() {
                     created += 1;
                     prop_assert_eq!(item.id, created);
                 }
                 prop_assert_eq!(event.seq, item.events);
-                prop_assert_eq!(store.item(item.id).ok(), Some(item));
+                prop_assert_eq!(store.item(item.id).ok(), Some(item.clone()));
+                if matches!(op, Op::Undo { .. }) {
+                    // An undo gives back the item as it was before the change it took
+                    // back; only the history is longer.
+                    let was = before_last_change.get(&item.id).cloned();
+                    prop_assert!(was.is_some(), "#{} had no change to undo", item.id);
+                    if let Some(was) = was {
+                        let restored = baton::domain::Item {
+                            events: item.events,
+                            updated_at: item.updated_at,
+                            ..was
+                        };
+                        prop_assert_eq!(&item, &restored, "{:?}", op);
+                    }
+                }
+                if let Some(before) = before {
+                    before_last_change.insert(item.id, before);
+                }
             }
             Err(StoreError::Domain(_)) => {
                 // A refusal changes nothing.
@@ -321,10 +432,10 @@ fn run(store: &mut Store, ops: &[Op]) -> Result<i64, TestCaseError> {
             Err(other) => return Err(TestCaseError::fail(format!("{op:?}: {other}"))),
         }
     }
-    Ok(created)
+    Ok((created, at))
 }
 
-/// Makes `name::sqlite` and `name::postgres` for `fn name(backend, ops)`, each checking
+/// Makes `name::sqlite` and `name::postgres` for `fn name(backend, steps)`, each checking
 /// the property for random command sequences of `lengths`.
 macro_rules! on_both_backends {
     ($($name:ident($lengths:expr);)*) => {$(
@@ -334,8 +445,8 @@ macro_rules! on_both_backends {
             proptest! {
                 #![proptest_config(ProptestConfig { cases: SQLITE_CASES, ..ProptestConfig::default() })]
                 #[test]
-                fn sqlite(ops in proptest::collection::vec(op(), $lengths)) {
-                    super::$name(Backend::Sqlite, &ops)?;
+                fn sqlite(steps in proptest::collection::vec(step(), $lengths)) {
+                    super::$name(Backend::Sqlite, &steps)?;
                 }
             }
 
@@ -344,8 +455,8 @@ macro_rules! on_both_backends {
                 if Backend::Postgres.available() {
                     proptest!(
                         ProptestConfig::with_cases(PG_CASES),
-                        |(ops in proptest::collection::vec(op(), $lengths))| {
-                            super::$name(Backend::Postgres, &ops)?;
+                        |(steps in proptest::collection::vec(step(), $lengths))| {
+                            super::$name(Backend::Postgres, &steps)?;
                         }
                     );
                 }
@@ -362,11 +473,11 @@ on_both_backends! {
 
 fn no_sequence_of_commands_loses_or_duplicates_an_item(
     backend: Backend,
-    ops: &[Op],
+    steps: &[Step],
 ) -> Result<(), TestCaseError> {
     let place = Place::new(backend);
     let mut store = seeded_store(&place);
-    let created = run(&mut store, ops)?;
+    let (created, now) = run(&mut store, steps)?;
 
     let all = store.items(&ItemFilter::default()).expect("items");
     let ids: Vec<i64> = all.iter().map(|i| i.id).collect();
@@ -384,8 +495,6 @@ fn no_sequence_of_commands_loses_or_duplicates_an_item(
         }
         by_state.insert(state, items.iter().map(|i| i.id).collect());
     }
-    let total: usize = by_state.values().map(HashSet::len).sum();
-    prop_assert_eq!(total as i64, created);
     for item in &all {
         let holders = by_state
             .values()
@@ -395,19 +504,57 @@ fn no_sequence_of_commands_loses_or_duplicates_an_item(
         // Limbo and its details go together.
         prop_assert_eq!(item.state == State::Limbo, item.limbo.is_some());
     }
-    let open = store.open_items().expect("open");
-    let open_count = by_state[&State::Active].len() + by_state[&State::Limbo].len();
-    prop_assert_eq!(open.len(), open_count);
+
+    // What the board shows: every item on it once, in the column its state says, under
+    // column counts and title totals that agree with the items themselves.
+    let query = Query {
+        show_closed: true,
+        ..Query::default()
+    };
+    let board = Board::load(&store, &query, now, &HashMap::new(), all.len() + 1)
+        .map_err(|e| TestCaseError::fail(e.to_string()))?;
+    let column_of = |item: &baton::domain::Item| match (&item.state, &item.limbo) {
+        (State::Limbo, Some(limbo)) => ColumnKind::Limbo {
+            from: item.team.clone(),
+            to: limbo.to.clone(),
+        },
+        (State::Active, _) => ColumnKind::Lane {
+            team: item.team.clone(),
+        },
+        _ => ColumnKind::Closed,
+    };
+    let mut shown: Vec<i64> = Vec::new();
+    for column in &board.columns {
+        let belong: Vec<i64> = all
+            .iter()
+            .filter(|i| column_of(i) == column.kind)
+            .map(|i| i.id)
+            .collect();
+        prop_assert_eq!(column.count, belong.len(), "{:?}", column.kind);
+        let mut cards: Vec<i64> = column.cards.iter().map(|i| i.id).collect();
+        cards.sort();
+        prop_assert_eq!(&cards, &belong, "{:?}", column.kind);
+        shown.extend(cards);
+    }
+    shown.sort();
+    prop_assert_eq!(shown, (1..=created).collect::<Vec<_>>(), "each item once");
+    let open = |state: State| all.iter().filter(|i| i.state == state).count();
+    prop_assert_eq!(board.totals.in_limbo, open(State::Limbo));
+    prop_assert_eq!(board.totals.open, open(State::Active) + open(State::Limbo));
+    prop_assert_eq!(
+        store.open_items().expect("open").len(),
+        open(State::Active) + open(State::Limbo)
+    );
     Ok(())
 }
 
 fn every_event_log_replays_to_the_stored_state(
     backend: Backend,
-    ops: &[Op],
+    steps: &[Step],
 ) -> Result<(), TestCaseError> {
     let place = Place::new(backend);
     let mut store = seeded_store(&place);
-    run(&mut store, ops)?;
+    run(&mut store, steps)?;
     let org = store.org().expect("org");
     prop_assert_eq!(&org, &self::org());
     for item in store.items(&ItemFilter::default()).expect("items") {
@@ -422,10 +569,13 @@ fn every_event_log_replays_to_the_stored_state(
     Ok(())
 }
 
-fn export_import_export_is_identical(backend: Backend, ops: &[Op]) -> Result<(), TestCaseError> {
+fn export_import_export_is_identical(
+    backend: Backend,
+    steps: &[Step],
+) -> Result<(), TestCaseError> {
     let place = Place::new(backend);
     let mut store = seeded_store(&place);
-    run(&mut store, ops)?;
+    run(&mut store, steps)?;
     let first = BoardDocument::new(
         &store.org().expect("org"),
         &store.all_histories().expect("histories"),

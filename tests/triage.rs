@@ -3,7 +3,7 @@
 //! made by another process, and whole-screen snapshots of triage, its summary and the
 //! metrics screen.
 //!
-//! Times on screen are local; `.cargo/config.toml` pins `TZ=UTC` for the tests.
+//! The board shows times in the local zone; these tests run it in UTC (`common::app`).
 
 mod common;
 
@@ -29,7 +29,10 @@ fn clear_field(app: &mut App) {
 fn attention_ids(store: &Store, at: DateTime<Utc>) -> Vec<ItemId> {
     let org = store.org().expect("the org loads");
     let open = store.open_items().expect("open items load");
-    attention(&open, &org, at).iter().map(|a| a.id).collect()
+    attention(&open, &org, at, &Utc)
+        .iter()
+        .map(|a| a.id)
+        .collect()
 }
 
 fn triage(app: &App) -> &Triage {
@@ -270,7 +273,7 @@ fn the_walk_follows_the_attention_queue_and_records_every_decision() {
         ),
         (
             32,
-            "snoozed until 2026-11-26 09:00 UTC".to_string(),
+            "snoozed until 2026-11-26 09:00".to_string(),
             "in limbo support → engineering, no owner".to_string(),
         ),
     ];
@@ -476,6 +479,8 @@ fn the_queue_follows_changes_made_by_another_process() {
                 due: None,
                 tags: Vec::new(),
                 body: None,
+                link: None,
+                external_key: None,
             },
             now(),
             "elsewhere",

@@ -86,7 +86,7 @@ fn a_standup_through_a_pseudo_terminal() {
         "Standup triage · over",
         "What was decided",
         "accepted, owner",
-        "snoozed until 2026-11-26 09:00 UTC",
+        "snoozed until 2026-11-26 09:00",
     ]);
 
     // `S` saves the standup snapshot.

@@ -335,6 +335,8 @@ fn item_history(rng: &mut Rng, org: &Org, id: ItemId, now: DateTime<Utc>) -> Res
             .then(|| format!("{} — requested by {}", rng.pick(&NOTES), team)),
         title,
         team,
+        link: None,
+        external_key: None,
     };
     // Provisional times one second apart; real ones are assigned afterwards.
     let start = now - Duration::days(400);

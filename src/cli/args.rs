@@ -3,6 +3,9 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::engine::ArgValueCompleter;
+
+use super::complete;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -17,6 +20,11 @@ pub struct Cli {
     /// [default: baton.db in the platform data directory]
     #[arg(long, global = true, env = "BATON_DB", value_name = "PATH|URL")]
     pub db: Option<String>,
+
+    /// Print nothing when a change succeeds (errors still go to stderr); reads print
+    /// what they read
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
 
     #[command(subcommand)]
     pub command: Option<Cmd>,
@@ -36,6 +44,39 @@ pub struct Json {
     /// Print JSON for scripts instead of text
     #[arg(long)]
     pub json: bool,
+}
+
+impl Cmd {
+    /// True for a command that changes something and says so in a line: what
+    /// `--quiet` silences. What a read prints is its answer, never silenced.
+    pub fn is_change(&self) -> bool {
+        match self {
+            Cmd::Init { .. }
+            | Cmd::Team(TeamCmd::Add { .. })
+            | Cmd::Boundary(BoundaryCmd::Add { .. } | BoundaryCmd::Edit { .. })
+            | Cmd::Send { .. }
+            | Cmd::Accept { .. }
+            | Cmd::Bounce { .. }
+            | Cmd::Reclaim { .. }
+            | Cmd::Escalate { .. }
+            | Cmd::Edit { .. }
+            | Cmd::Owner { .. }
+            | Cmd::Note { .. }
+            | Cmd::Done { .. }
+            | Cmd::Reopen { .. }
+            | Cmd::Drop { .. }
+            | Cmd::Flag { .. }
+            | Cmd::Snooze { .. }
+            | Cmd::Merge { .. }
+            | Cmd::Dismiss { .. }
+            | Cmd::Tick { .. }
+            | Cmd::Import { .. }
+            | Cmd::Snapshot(SnapshotCmd::Save { .. })
+            | Cmd::Access(AccessCmd::Grant { .. } | AccessCmd::Revoke { .. }) => true,
+            Cmd::Add { json, .. } => !json,
+            _ => false,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -66,13 +107,13 @@ pub enum Cmd {
 
     /// Capture a new item, held by a team
     #[command(
-        after_help = "Example:\n  baton add \"Renewal for ACME\" --team sales --owner dana --due 2026-12-01 --tag renewal"
+        after_help = "Examples:\n  baton add \"Renewal for ACME\" --team sales --owner dana --due 2026-12-01 --tag renewal\n  baton add \"Login fails on SSO\" --team support --link https://acme.atlassian.net/browse/SUP-12"
     )]
     Add {
         /// What the item is
         title: String,
         /// The team that holds it
-        #[arg(long, value_name = "KEY")]
+        #[arg(long, value_name = "KEY", add = ArgValueCompleter::new(complete::team_keys))]
         team: String,
         /// The person responsible
         #[arg(long, value_name = "PERSON")]
@@ -86,6 +127,9 @@ pub enum Cmd {
         /// Longer description
         #[arg(long, value_name = "TEXT")]
         body: Option<String>,
+        /// Where the item is tracked outside Baton (an issue, a ticket): http(s) address
+        #[arg(long, value_name = "URL")]
+        link: Option<String>,
         #[command(flatten)]
         at: At,
         /// Print the new item as JSON (with its id)
@@ -99,7 +143,7 @@ pub enum Cmd {
     )]
     Ls {
         /// Items held by this team, or in limbo towards it
-        #[arg(long, value_name = "KEY")]
+        #[arg(long, value_name = "KEY", add = ArgValueCompleter::new(complete::team_keys))]
         team: Option<String>,
         #[arg(long, value_name = "PERSON")]
         owner: Option<String>,
@@ -119,7 +163,7 @@ pub enum Cmd {
     #[command(after_help = "Example:\n  baton show 42")]
     Show {
         /// Item id (42 or #42)
-        #[arg(value_parser = parse_id)]
+        #[arg(value_parser = parse_id, add = ArgValueCompleter::new(complete::any_items))]
         id: i64,
         #[command(flatten)]
         json: Json,
@@ -131,10 +175,10 @@ pub enum Cmd {
     )]
     Send {
         /// Item id (42 or #42)
-        #[arg(value_parser = parse_id)]
+        #[arg(value_parser = parse_id, add = ArgValueCompleter::new(complete::active_items))]
         id: i64,
         /// The receiving team (a boundary must lead there)
-        #[arg(long, value_name = "TEAM")]
+        #[arg(long, value_name = "TEAM", add = ArgValueCompleter::new(complete::team_keys))]
         to: String,
         /// The handoff note: what the receiving team must know
         #[arg(long, value_name = "TEXT")]
@@ -156,7 +200,7 @@ pub enum Cmd {
     #[command(after_help = "Example:\n  baton accept 42 --owner priya")]
     Accept {
         /// Item id (42 or #42)
-        #[arg(value_parser = parse_id)]
+        #[arg(value_parser = parse_id, add = ArgValueCompleter::new(complete::limbo_items))]
         id: i64,
         /// Who owns it now [default: the contract's next owner]
         #[arg(long, value_name = "PERSON")]
@@ -171,7 +215,7 @@ pub enum Cmd {
     )]
     Bounce {
         /// Item id (42 or #42)
-        #[arg(value_parser = parse_id)]
+        #[arg(value_parser = parse_id, add = ArgValueCompleter::new(complete::limbo_items))]
         id: i64,
         #[arg(long, value_name = "TEXT")]
         reason: String,
@@ -183,7 +227,7 @@ pub enum Cmd {
     #[command(after_help = "Example:\n  baton reclaim 42 --reason \"Customer changed scope\"")]
     Reclaim {
         /// Item id (42 or #42)
-        #[arg(value_parser = parse_id)]
+        #[arg(value_parser = parse_id, add = ArgValueCompleter::new(complete::limbo_items))]
         id: i64,
         #[arg(long, value_name = "TEXT")]
         reason: Option<String>,
@@ -195,7 +239,7 @@ pub enum Cmd {
     #[command(after_help = "Example:\n  baton escalate 42 --note \"Go-live is Friday\"")]
     Escalate {
         /// Item id (42 or #42)
-        #[arg(value_parser = parse_id)]
+        #[arg(value_parser = parse_id, add = ArgValueCompleter::new(complete::open_items))]
         id: i64,
         /// Who it goes to [default: the contract's escalation contact]
         #[arg(long, value_name = "PERSON")]
@@ -212,7 +256,7 @@ pub enum Cmd {
     )]
     Edit {
         /// Item id (42 or #42)
-        #[arg(value_parser = parse_id)]
+        #[arg(value_parser = parse_id, add = ArgValueCompleter::new(complete::open_items))]
         id: i64,
         #[arg(long, value_name = "TEXT")]
         title: Option<String>,
@@ -231,6 +275,9 @@ pub enum Cmd {
         /// Remove every tag
         #[arg(long)]
         no_tags: bool,
+        /// Where the item is tracked outside Baton: http(s) address
+        #[arg(long, value_name = "URL")]
+        link: Option<String>,
         #[command(flatten)]
         at: At,
     },
@@ -239,7 +286,7 @@ pub enum Cmd {
     #[command(after_help = "Examples:\n  baton owner 42 priya\n  baton owner 42 --clear")]
     Owner {
         /// Item id (42 or #42)
-        #[arg(value_parser = parse_id)]
+        #[arg(value_parser = parse_id, add = ArgValueCompleter::new(complete::open_items))]
         id: i64,
         #[arg(required_unless_present = "clear")]
         person: Option<String>,
@@ -254,7 +301,7 @@ pub enum Cmd {
     #[command(after_help = "Example:\n  baton note 42 \"Customer asked for a Tuesday start\"")]
     Note {
         /// Item id (42 or #42)
-        #[arg(value_parser = parse_id)]
+        #[arg(value_parser = parse_id, add = ArgValueCompleter::new(complete::open_items))]
         id: i64,
         text: String,
         #[command(flatten)]
@@ -265,7 +312,7 @@ pub enum Cmd {
     #[command(after_help = "Example:\n  baton done 42 --note \"Live since Monday\"")]
     Done {
         /// Item id (42 or #42)
-        #[arg(value_parser = parse_id)]
+        #[arg(value_parser = parse_id, add = ArgValueCompleter::new(complete::active_items))]
         id: i64,
         #[arg(long, value_name = "TEXT")]
         note: Option<String>,
@@ -277,7 +324,7 @@ pub enum Cmd {
     #[command(after_help = "Example:\n  baton reopen 42 --reason \"Regression reported\"")]
     Reopen {
         /// Item id (42 or #42)
-        #[arg(value_parser = parse_id)]
+        #[arg(value_parser = parse_id, add = ArgValueCompleter::new(complete::closed_items))]
         id: i64,
         #[arg(long, value_name = "TEXT")]
         reason: Option<String>,
@@ -289,7 +336,7 @@ pub enum Cmd {
     #[command(after_help = "Example:\n  baton drop 42 --reason \"Customer cancelled\"")]
     Drop {
         /// Item id (42 or #42)
-        #[arg(value_parser = parse_id)]
+        #[arg(value_parser = parse_id, add = ArgValueCompleter::new(complete::open_items))]
         id: i64,
         #[arg(long, value_name = "TEXT")]
         reason: String,
@@ -303,7 +350,7 @@ pub enum Cmd {
     )]
     Flag {
         /// Item id (42 or #42)
-        #[arg(value_parser = parse_id)]
+        #[arg(value_parser = parse_id, add = ArgValueCompleter::new(complete::open_items))]
         id: i64,
         #[arg(long, value_name = "TEXT")]
         note: String,
@@ -317,9 +364,10 @@ pub enum Cmd {
     )]
     Snooze {
         /// Item id (42 or #42)
-        #[arg(value_parser = parse_id)]
+        #[arg(value_parser = parse_id, add = ArgValueCompleter::new(complete::open_items))]
         id: i64,
-        /// Until when [default: the same time tomorrow, i.e. the next standup]
+        /// Until when: RFC 3339 or "YYYY-MM-DD[ HH:MM]" local time [default: the same time
+        /// tomorrow, i.e. the next standup]
         #[arg(long, value_name = "TIME")]
         until: Option<String>,
         #[command(flatten)]
@@ -431,21 +479,96 @@ pub enum Cmd {
     #[command(subcommand)]
     Snapshot(SnapshotCmd),
 
-    /// Import a board document (from `baton export`), replaying every history
+    /// Import a board document (from `baton export`), or issues from Jira, GitHub or Linear
     #[command(
-        after_help = "Examples:\n  baton import board.json\n  baton import board.json --replace\n  baton export --format json | BATON_DB=postgres://db.example/baton baton import -"
+        after_help = "Examples:\n  baton import board.json\n  baton import board.json --replace\n  baton export --format json | BATON_DB=postgres://db.example/baton baton import -\n  baton import --from jira-csv jira.csv --team-map 'Support=support,Billing=finance' --jira-url https://acme.atlassian.net\n  gh issue list --state all --limit 1000 --json number,title,url,state,assignees,labels,createdAt,closedAt > issues.json\n  baton import --from github issues.json --team engineering\n  baton import --from linear-csv linear.csv --team-map 'Platform=engineering'\n\nIssues keep their key and link; importing the same file again updates the items instead of adding new ones. Status, assignee, labels and due date become state, owner, tags and due date. If an issue cannot be mapped, nothing is imported and every such issue is listed with the reason (--skip-unmapped imports the others)."
     )]
     Import {
-        /// The document ("-" for stdin)
+        /// The file ("-" for stdin)
         file: PathBuf,
-        /// Replace a board that is not empty
-        #[arg(long)]
+        /// Replace a board that is not empty (board documents only)
+        #[arg(long, conflicts_with = "from")]
         replace: bool,
+        /// What the file is [default: a Baton board document]
+        #[arg(long, value_enum, value_name = "SOURCE")]
+        from: Option<ImportSource>,
+        /// Which team each Jira project, Linear team or GitHub label goes to
+        #[arg(long, value_name = "NAME=TEAM,…", requires = "from")]
+        team_map: Option<String>,
+        /// The team for issues the map does not place (for GitHub: usually all of them)
+        #[arg(long, value_name = "KEY", requires = "from", add = ArgValueCompleter::new(complete::team_keys))]
+        team: Option<String>,
+        /// Jira's address, to link each item to its issue: https://acme.atlassian.net
+        #[arg(long, value_name = "URL", requires = "from")]
+        jira_url: Option<String>,
+        /// Import the issues that can be mapped and list the others, instead of nothing
+        #[arg(long, requires = "from")]
+        skip_unmapped: bool,
     },
 
     /// Team mode: admit or remove a database role, or list who may act on the board
     #[command(subcommand)]
     Access(AccessCmd),
+
+    /// Where your settings file is, and the settings in effect
+    #[command(subcommand)]
+    Config(ConfigCmd),
+
+    /// Print the script that gives your shell completions for baton, its team keys and item ids
+    #[command(
+        after_help = "Examples:\n  baton completions bash > ~/.local/share/bash-completion/completions/baton\n  baton completions zsh > ~/.zfunc/_baton        (with ~/.zfunc in $fpath)\n  baton completions fish > ~/.config/fish/completions/baton.fish\n  echo 'baton completions powershell | Out-String | Invoke-Expression' >> $PROFILE\n  echo 'eval (baton completions elvish | slurp)' >> ~/.config/elvish/rc.elv\n\nThe script asks baton itself for suggestions as you type, so it offers the board's team keys and item ids (`baton accept <TAB>`: the items in limbo), on the board BATON_DB names (or the default board)."
+    )]
+    Completions {
+        #[arg(value_enum)]
+        shell: ShellArg,
+    },
+
+    /// Print the manual page, or write one for baton and each command into a folder
+    #[command(
+        after_help = "Examples:\n  baton man | man -l -\n  baton man --out ~/.local/share/man/man1 && man baton-send"
+    )]
+    Man {
+        /// Write baton.1 and baton-COMMAND.1 for every command into this folder
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+}
+
+/// The trackers `import --from` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportSource {
+    /// Jira's CSV export
+    JiraCsv,
+    /// `gh issue list --json number,title,url,state,assignees,labels,createdAt,closedAt`
+    Github,
+    /// Linear's CSV export
+    LinearCsv,
+}
+
+/// The shells `baton completions` writes a script for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShellArg {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+    Elvish,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCmd {
+    /// Print where the config file is looked for (BATON_CONFIG names another)
+    #[command(after_help = "Example:\n  baton config path")]
+    Path,
+    /// Print each setting in effect and where it came from: flag or environment, the
+    /// config file, or the default
+    #[command(
+        after_help = "A config file (TOML):\n  db = \"postgres://maya@db.example/handoffs\"\n  actor = \"maya\"\n  theme = \"light\"          # dark, light or high-contrast; NO_COLOR still wins\n  mouse = false\n\nExample:\n  baton config show"
+    )]
+    Show {
+        #[command(flatten)]
+        json: Json,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -529,7 +652,8 @@ pub struct ContractArgs {
     /// The next responsible owner on the receiving side
     #[arg(long, value_name = "PERSON")]
     pub owner: Option<String>,
-    /// How long an item may wait in limbo: 90m, 4h, 2d, 1w
+    /// How long an item may wait in limbo: 90m, 4h, 2d, 1w or 1d 4h (units lowercase:
+    /// minutes, hours, days, weeks)
     #[arg(long, value_name = "DURATION")]
     pub sla: Option<String>,
     /// Who hears about it when it is escalated
@@ -544,7 +668,9 @@ pub enum BoundaryCmd {
         after_help = "Example:\n  baton boundary add sales solutions --trigger \"Deal signed\" --done \"Order form attached\" --done \"Kick-off date agreed\" --outcome \"Solution design\" --owner priya --sla 2d --escalate-to vp-sales"
     )]
     Add {
+        #[arg(add = ArgValueCompleter::new(complete::team_keys))]
         from: String,
+        #[arg(add = ArgValueCompleter::new(complete::team_keys))]
         to: String,
         #[command(flatten)]
         contract: ContractArgs,
@@ -558,7 +684,9 @@ pub enum BoundaryCmd {
     /// Show a boundary's contract and what waits on it
     #[command(after_help = "Example:\n  baton boundary show sales solutions")]
     Show {
+        #[arg(add = ArgValueCompleter::new(complete::team_keys))]
         from: String,
+        #[arg(add = ArgValueCompleter::new(complete::team_keys))]
         to: String,
         #[command(flatten)]
         json: Json,
@@ -568,7 +696,9 @@ pub enum BoundaryCmd {
         after_help = "Examples:\n  baton boundary edit sales solutions --sla 3d\n  baton boundary edit sales solutions --done \"Order form attached\" --done \"Budget owner named\""
     )]
     Edit {
+        #[arg(add = ArgValueCompleter::new(complete::team_keys))]
         from: String,
+        #[arg(add = ArgValueCompleter::new(complete::team_keys))]
         to: String,
         #[command(flatten)]
         contract: ContractArgs,
@@ -597,10 +727,11 @@ pub enum ExportFormat {
 /// The period metrics cover.
 #[derive(Debug, Args, Clone, Default)]
 pub struct PeriodArgs {
-    /// Count from this time [default: all history]
+    /// Count from this time: RFC 3339 or "YYYY-MM-DD[ HH:MM]" local time (a date alone:
+    /// its start, local midnight) [default: all history]
     #[arg(long, value_name = "TIME")]
     pub since: Option<String>,
-    /// Up to this time [default: now]
+    /// Up to this time, read as --since is [default: now]
     #[arg(long, value_name = "TIME")]
     pub until: Option<String>,
 }

@@ -2,13 +2,14 @@
 //! functions the board uses.
 
 pub mod args;
+pub mod complete;
 pub mod output;
 
 use std::io::Write;
 use std::path::Path;
 
 use anyhow::{Context as _, Result, bail};
-use chrono::{DateTime, Local, Utc};
+use chrono::{DateTime, Utc};
 
 pub use crate::context::{
     Context, DEMO, default_db, demo_document, import_document, write_atomically,
@@ -25,7 +26,8 @@ use crate::storage::Access;
 use crate::storage::{ItemFilter, When};
 use crate::tui::BoardOptions;
 use args::{
-    AccessCmd, BoundaryCmd, Cli, Cmd, ContractArgs, ExportFormat, SnapshotCmd, StateArg, TeamCmd,
+    AccessCmd, BoundaryCmd, Cli, Cmd, ConfigCmd, ContractArgs, ExportFormat, SnapshotCmd, StateArg,
+    TeamCmd,
 };
 use output::{item_view, items_text, show_text};
 
@@ -47,13 +49,13 @@ impl ContextArgs for Context {
         let since = args
             .since
             .as_deref()
-            .map(|t| parse_time(t, &Local))
+            .map(|t| parse_time(t, &self.zone))
             .transpose()
             .context("--since")?;
         let until = args
             .until
             .as_deref()
-            .map(|t| parse_time(t, &Local))
+            .map(|t| parse_time(t, &self.zone))
             .transpose()
             .context("--until")?
             .unwrap_or(self.now);
@@ -68,7 +70,7 @@ impl ContextArgs for Context {
     fn at(&self, at: &args::At) -> Result<DateTime<Utc>> {
         match &at.at {
             Some(text) => {
-                let at = parse_time(text, &Local).context("--at")?;
+                let at = parse_time(text, &self.zone).context("--at")?;
                 if at > self.now {
                     bail!("--at: {text} is in the future; record changes when they happened");
                 }
@@ -88,8 +90,47 @@ impl ContextArgs for Context {
 }
 
 pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<()>) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    let mut silent = std::io::sink();
+    let quiet = cli.quiet && cli.command.as_ref().is_some_and(Cmd::is_change);
+    let mut out: &mut dyn Write = if quiet { &mut silent } else { &mut stdout };
+    let out = &mut out;
+    // Neither needs a board, nor the clock: they describe the program itself.
+    match &cli.command {
+        Some(Cmd::Completions { shell }) => return complete::write_registration(*shell, out),
+        Some(Cmd::Config(ConfigCmd::Path)) => {
+            return match crate::config::path() {
+                Some(path) => Ok(writeln!(
+                    out,
+                    "{}",
+                    display_safe(&path.display().to_string())
+                )?),
+                None => bail!(
+                    "there is no home directory to keep a config file in; name one with BATON_CONFIG"
+                ),
+            };
+        }
+        Some(Cmd::Man { out: None }) => return complete::write_main_page(out),
+        Some(Cmd::Man { out: Some(dir) }) => {
+            let pages = complete::write_man_pages(dir)?;
+            writeln!(
+                out,
+                "wrote {} manual pages to {} (baton.1, baton-send.1, …)",
+                pages.len(),
+                dir.display()
+            )?;
+            return Ok(());
+        }
+        _ => {}
+    }
+    let db_given = cli.db.as_ref().is_some_and(|d| !d.trim().is_empty());
     let ctx = Context::from_env(cli.db)?;
-    let out = &mut std::io::stdout().lock();
+    for warning in &ctx.config.warnings {
+        eprintln!("warning: {}", display_safe(warning));
+    }
+    if let Some(Cmd::Config(ConfigCmd::Show { json })) = &cli.command {
+        return config_show(&ctx, db_given, json.json, out);
+    }
     let Some(command) = cli.command else {
         return board(&ctx, BoardOptions::default(), false);
     };
@@ -164,11 +205,12 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
             due,
             tags,
             body,
+            link,
             at,
             json,
         } => {
             let due = due
-                .map(|d| parse_due(&d, &Local))
+                .map(|d| parse_due(&d, &ctx.zone))
                 .transpose()
                 .context("--due")?;
             let when = ctx.when(&at)?;
@@ -180,6 +222,8 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
                 due,
                 tags,
                 body,
+                link,
+                external_key: None,
             };
             let (_, item) = store.execute(None, command, when, &ctx.actor)?;
             if json {
@@ -241,7 +285,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
                 let events = store.events(id)?;
                 let signals = if item.state.is_open() {
                     let open = store.open_items()?;
-                    attention(&open, &org, ctx.now)
+                    attention(&open, &org, ctx.now, &ctx.zone)
                         .into_iter()
                         .find(|a| a.id == id)
                         .map(|a| a.signals)
@@ -277,7 +321,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
                     write!(
                         out,
                         "{}",
-                        show_text(&item, &events, &org, &signals, ctx.now)
+                        show_text(&item, &events, &org, &signals, ctx.now, &ctx.zone)
                     )?;
                 }
                 Ok(())
@@ -329,10 +373,11 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
             no_due,
             tags,
             no_tags,
+            link,
             at,
         } => {
             let due = match (due, no_due) {
-                (Some(text), _) => Some(Some(parse_due(&text, &Local).context("--due")?)),
+                (Some(text), _) => Some(Some(parse_due(&text, &ctx.zone).context("--due")?)),
                 (None, true) => Some(None),
                 (None, false) => None,
             };
@@ -346,6 +391,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
                 body,
                 due,
                 tags,
+                link,
             };
             change(&ctx, id, command, &at, out)
         }
@@ -355,7 +401,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
         Cmd::Flag { id, note, at } => change(&ctx, id, Command::Flag(note), &at, out),
         Cmd::Snooze { id, until, at } => {
             let until = match until {
-                Some(text) => parse_time(&text, &Local).context("--until")?,
+                Some(text) => parse_time(&text, &ctx.zone).context("--until")?,
                 None => crate::domain::attention::next_standup(ctx.at(&at)?),
             };
             change(&ctx, id, Command::Snooze(until), &at, out)
@@ -396,7 +442,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
             store.view(|| -> Result<()> {
                 let mut org = store.org()?;
                 let items = store.open_items()?;
-                let mut queue = attention(&items, &org, ctx.now);
+                let mut queue = attention(&items, &org, ctx.now, &ctx.zone);
                 if let Some(team) = &team {
                     org.require_team(team)?;
                     queue = for_team(queue, &items, team);
@@ -468,6 +514,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
                                 &store.flow_histories()?,
                                 &store.org()?,
                                 ctx.period(&period)?,
+                                &ctx.zone,
                             ),
                         };
                         crate::export::csv::boundaries(&metrics).context("cannot write the CSV")?
@@ -476,17 +523,20 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
                         let snap = match &snapshot {
                             Some(key) => store.snapshot(key)?,
                             None => store.take_snapshot(
-                                &format!("board at {}", output::local(ctx.now)),
+                                &format!("board at {}", ctx.zone.show(ctx.now)),
                                 ctx.period(&period)?,
+                                &ctx.zone,
                             )?,
                         };
                         let org = store.org()?;
                         match report {
-                            ExportFormat::Md => crate::export::markdown::render(&snap, &org),
+                            ExportFormat::Md => {
+                                crate::export::markdown::render(&snap, &org, &ctx.zone)
+                            }
                             ExportFormat::Csv => {
                                 crate::export::csv::items(&snap).context("cannot write the CSV")?
                             }
-                            _ => crate::export::html::render(&snap, &org),
+                            _ => crate::export::html::render(&snap, &org, &ctx.zone),
                         }
                     }
                 };
@@ -503,18 +553,52 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
                 let period = ctx.period(&period)?;
                 let histories = store.flow_histories()?;
                 let org = store.org()?;
-                let metrics = crate::domain::metrics::compute(&histories, &org, period);
+                let metrics = crate::domain::metrics::compute(&histories, &org, period, &ctx.zone);
                 if json.json {
                     writeln!(out, "{}", to_json_pretty(&metrics)?)?;
                 } else {
-                    write!(out, "{}", output::stats_text(&metrics))?;
+                    write!(out, "{}", output::stats_text(&metrics, &ctx.zone))?;
                 }
                 Ok(())
             })
         }
         Cmd::Snapshot(cmd) => snapshot(&ctx, cmd, out),
         Cmd::Access(cmd) => access(&ctx, cmd, out),
-        Cmd::Import { file, replace } => import(&ctx, &file, replace, out),
+        // Answered above, before any board is opened.
+        Cmd::Config(_) => Ok(()),
+        Cmd::Completions { .. } | Cmd::Man { .. } => Ok(()),
+        Cmd::Import {
+            file,
+            replace,
+            from: None,
+            ..
+        } => import(&ctx, &file, replace, out),
+        Cmd::Import {
+            file,
+            from: Some(from),
+            team_map,
+            team,
+            jira_url,
+            skip_unmapped,
+            ..
+        } => {
+            let mapping = crate::trackers::Mapping {
+                teams: match team_map.as_deref() {
+                    Some(text) => crate::domain::external::parse_team_map(text)
+                        .map_err(|e| UsageError(format!("--team-map: {e}")))?,
+                    None => Vec::new(),
+                },
+                default_team: team,
+                jira_url: jira_url
+                    .map(|u| {
+                        crate::domain::rules::check_link(&u)
+                            .map(|()| u)
+                            .map_err(|e| UsageError(format!("--jira-url: {e}")))
+                    })
+                    .transpose()?,
+            };
+            import_issues(&ctx, &file, from, &mapping, skip_unmapped, out)
+        }
     }
 }
 
@@ -569,6 +653,107 @@ fn import(ctx: &Context, file: &Path, replace: bool, out: &mut impl Write) -> Re
     Ok(())
 }
 
+/// A refusal that lists what it refused, one line each, after its `error:` line.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct Listed {
+    pub message: String,
+    pub rows: Vec<String>,
+}
+
+/// `import --from TRACKER FILE`: issues onto the board, all or nothing (or, with
+/// `--skip-unmapped`, all that can be mapped).
+fn import_issues(
+    ctx: &Context,
+    file: &Path,
+    from: args::ImportSource,
+    mapping: &crate::trackers::Mapping,
+    skip_unmapped: bool,
+    out: &mut impl Write,
+) -> Result<()> {
+    use crate::trackers::Tracker;
+    if mapping.teams.is_empty() && mapping.default_team.is_none() {
+        return Err(UsageError(
+            "say which team the issues go to: --team-map 'NAME=TEAM,…' or --team KEY".to_string(),
+        )
+        .into());
+    }
+    let (tracker, name) = match from {
+        args::ImportSource::JiraCsv => (Tracker::JiraCsv, "jira-csv"),
+        args::ImportSource::Github => (Tracker::Github, "github"),
+        args::ImportSource::LinearCsv => (Tracker::LinearCsv, "linear-csv"),
+    };
+    let shown = file.display().to_string();
+    let bytes = if file.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)
+            .context("cannot read standard input")?;
+        bytes
+    } else {
+        std::fs::read(file).with_context(|| format!("cannot read {shown}"))?
+    };
+    let text = String::from_utf8(bytes)
+        .map_err(|_| anyhow::anyhow!("{shown} is not UTF-8 text; export it as UTF-8"))?;
+    let parsed = crate::trackers::read(tracker, &text, mapping)
+        .map_err(|e| anyhow::anyhow!("{shown} ({name}): {e}"))?;
+    let unmapped = parsed.rejected;
+    let total = parsed.issues.len() + unmapped.len();
+    let mut store = ctx.open()?;
+    // The rules see every issue even when some rows could not be mapped, so that all
+    // the problems are listed at once.
+    let outcome = store.sync_issues(&parsed.issues, ctx.now_when(), &ctx.actor, |report| {
+        skip_unmapped || (unmapped.is_empty() && report.refused.is_empty())
+    });
+    let report = match outcome {
+        Ok(report) => report,
+        Err(crate::storage::StoreError::ImportRefused(refused)) => {
+            let mut rows = unmapped;
+            rows.extend(refused);
+            return Err(Listed {
+                message: format!(
+                    "{shown}: {} of {} cannot be imported (listed below); nothing was imported (--skip-unmapped imports the others)",
+                    rows.len(),
+                    count(total, "issue"),
+                ),
+                rows: rows.iter().map(|(origin, reason)| format!("{origin}: {reason}")).collect(),
+            }
+            .into());
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let mut left_out = unmapped;
+    left_out.extend(report.refused.iter().cloned());
+    for (origin, reason) in &left_out {
+        eprintln!(
+            "warning: left out {}: {}",
+            display_safe(origin),
+            display_safe(reason)
+        );
+    }
+    let imported = report.created.len() + report.updated.len() + report.unchanged;
+    write!(
+        out,
+        "imported {} from {shown}: {} new, {} updated, {} unchanged",
+        count(imported, "issue"),
+        report.created.len(),
+        report.updated.len(),
+        report.unchanged
+    )?;
+    if !left_out.is_empty() {
+        write!(out, "; {} left out", left_out.len())?;
+    }
+    writeln!(out)?;
+    Ok(())
+}
+
+fn count(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
 fn state_of(arg: StateArg) -> State {
     match arg {
         StateArg::Active => State::Active,
@@ -589,14 +774,19 @@ fn change(
     let when = ctx.when(at)?;
     let mut store = ctx.open()?;
     let (_, item) = store.execute(Some(id), command, when, &ctx.actor)?;
-    say_change(&store, &item, out)
+    say_change(&store, &item, &ctx.zone, out)
 }
 
 /// "#42 accepted, owner priya  [active with onboarding]": the item's newest line of
-/// history and where it stands now.
-fn say_change(store: &crate::storage::Store, item: &Item, out: &mut impl Write) -> Result<()> {
+/// history (times in `zone`) and where it stands now.
+fn say_change(
+    store: &crate::storage::Store,
+    item: &Item,
+    zone: &crate::clock::Zone,
+    out: &mut impl Write,
+) -> Result<()> {
     let events = store.events(item.id)?;
-    if let Some((_, line)) = crate::domain::history::narrate(&events).last() {
+    if let Some((_, line)) = crate::domain::history::narrate(&events, zone).last() {
         writeln!(
             out,
             "#{} {}  [{}]",
@@ -620,7 +810,7 @@ fn pair(
     let when = ctx.when(at)?;
     let mut store = ctx.open()?;
     for (_, item) in store.execute_pair(id, other, decision, when, &ctx.actor)? {
-        say_change(&store, &item, out)?;
+        say_change(&store, &item, &ctx.zone, out)?;
     }
     Ok(())
 }
@@ -810,6 +1000,77 @@ fn boundary(ctx: &Context, cmd: BoundaryCmd, out: &mut impl Write) -> Result<()>
     }
 }
 
+/// `baton config show`: each setting, its value and where it came from.
+fn config_show(ctx: &Context, db_given: bool, json: bool, out: &mut impl Write) -> Result<()> {
+    let c = &ctx.config.config;
+    let from_file = |set: bool| if set { "config file" } else { "default" };
+    let actor_from = if std::env::var("BATON_ACTOR").is_ok_and(|v| !v.trim().is_empty()) {
+        "environment (BATON_ACTOR)"
+    } else if c.actor.as_ref().is_some_and(|a| !a.trim().is_empty()) {
+        "config file"
+    } else {
+        "default ($USER)"
+    };
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let theme = c.theme.unwrap_or_default();
+    let rows: Vec<(&str, String, &str)> = vec![
+        (
+            "db",
+            ctx.db.display(),
+            if db_given {
+                "flag or environment (--db, BATON_DB)"
+            } else {
+                from_file(c.db.is_some())
+            },
+        ),
+        ("actor", ctx.actor.clone(), actor_from),
+        (
+            "theme",
+            if no_color {
+                format!("{} (no colour: NO_COLOR is set)", theme.as_str())
+            } else {
+                theme.as_str().to_string()
+            },
+            from_file(c.theme.is_some()),
+        ),
+        (
+            "mouse",
+            format!(
+                "{} (the board has no mouse support yet)",
+                if c.mouse.unwrap_or(true) { "on" } else { "off" }
+            ),
+            from_file(c.mouse.is_some()),
+        ),
+    ];
+    let file = ctx.config.from.as_ref().map(|p| p.display().to_string());
+    if json {
+        let settings: serde_json::Map<String, serde_json::Value> = rows
+            .iter()
+            .map(|(key, value, from)| {
+                (
+                    key.to_string(),
+                    serde_json::json!({ "value": value, "from": from }),
+                )
+            })
+            .collect();
+        let view = serde_json::json!({ "file": file, "settings": settings });
+        writeln!(out, "{}", to_json_pretty(&view)?)?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "config file: {}",
+        file.map_or_else(
+            || "none (see `baton config path`)".to_string(),
+            |f| display_safe(&f)
+        )
+    )?;
+    for (key, value, from) in rows {
+        writeln!(out, "{key:<7} {}  [{from}]", display_safe(&value))?;
+    }
+    Ok(())
+}
+
 fn access(ctx: &Context, cmd: AccessCmd, out: &mut impl Write) -> Result<()> {
     let mut store = ctx.open()?;
     let (change, json) = match cmd {
@@ -860,8 +1121,8 @@ fn snapshot(ctx: &Context, cmd: SnapshotCmd, out: &mut impl Write) -> Result<()>
             let mut store = ctx.open()?;
             let label = label
                 .filter(|l| !l.trim().is_empty())
-                .unwrap_or_else(|| format!("snapshot {}", ctx.now.format("%Y-%m-%d")));
-            let snap = store.take_snapshot(&label, ctx.period(&period)?)?;
+                .unwrap_or_else(|| format!("snapshot {}", ctx.zone.day(ctx.now)));
+            let snap = store.take_snapshot(&label, ctx.period(&period)?, &ctx.zone)?;
             let id = store.save_snapshot(&snap)?;
             writeln!(
                 out,
@@ -901,7 +1162,7 @@ fn snapshot(ctx: &Context, cmd: SnapshotCmd, out: &mut impl Write) -> Result<()>
                 let rows: Vec<Vec<String>> = list
                     .iter()
                     .map(|(id, label, at)| {
-                        vec![id.to_string(), output::local(*at), display_safe(label)]
+                        vec![id.to_string(), ctx.zone.show(*at), display_safe(label)]
                     })
                     .collect();
                 write!(out, "{}", output::table(&["ID", "TAKEN", "LABEL"], &rows))?;
@@ -918,9 +1179,9 @@ fn snapshot(ctx: &Context, cmd: SnapshotCmd, out: &mut impl Write) -> Result<()>
                     out,
                     "snapshot “{}”, taken {}",
                     display_safe(&snap.label),
-                    output::local(snap.taken_at)
+                    ctx.zone.show(snap.taken_at)
                 )?;
-                write!(out, "{}", output::stats_text(&snap.metrics))?;
+                write!(out, "{}", output::stats_text(&snap.metrics, &ctx.zone))?;
             }
             Ok(())
         }
@@ -935,6 +1196,7 @@ fn snapshot(ctx: &Context, cmd: SnapshotCmd, out: &mut impl Write) -> Result<()>
                         since: first.metrics.period.since,
                         until: ctx.now,
                     },
+                    &ctx.zone,
                 )?,
             };
             let diff = crate::domain::snapshot::diff(&first, &second);

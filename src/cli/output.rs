@@ -1,10 +1,11 @@
 //! What read commands print: JSON views for scripts, aligned text for people.
 //! Every piece of stored text goes through [`display_safe`] before it is printed.
 
-use chrono::{DateTime, Local, Utc};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
+use crate::clock::Zone;
 use crate::domain::attention::{Attention, Signal, SlaStanding};
 use crate::domain::duration::{format_duration, format_duration_compact};
 use crate::domain::history::narrate;
@@ -35,6 +36,10 @@ pub struct ItemView<'a> {
     pub sla_status: Option<&'static str>,
     pub due: Option<DateTime<Utc>>,
     pub tags: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_key: Option<&'a str>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -61,14 +66,11 @@ pub fn item_view<'a>(item: &'a Item, org: &Org, now: DateTime<Utc>) -> ItemView<
         sla_status: time.map(|t| t.standing.as_str()),
         due: item.due,
         tags: &item.tags,
+        link: item.link.as_deref(),
+        external_key: item.external_key.as_deref(),
         created_at: item.created_at,
         updated_at: item.updated_at,
     }
-}
-
-/// A time as people read it: local, to the minute.
-pub fn local(t: DateTime<Utc>) -> String {
-    t.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string()
 }
 
 /// Rows of cells as an aligned table; the last column is not padded.
@@ -151,7 +153,9 @@ pub fn show_text(
     org: &Org,
     signals: &[Signal],
     now: DateTime<Utc>,
+    zone: &Zone,
 ) -> String {
+    let local = |t| zone.show(t);
     let mut out = format!("#{}  {}\n", item.id, display_safe(&item.title));
     let mut field = |name: &str, value: String| {
         out.push_str(&format!("  {:<10} {}\n", format!("{name}:"), value));
@@ -172,6 +176,12 @@ pub fn show_text(
     }
     if !item.tags.is_empty() {
         field("tags", display_safe(&item.tags.join(", ")));
+    }
+    if let Some(link) = &item.link {
+        field("link", display_safe(link));
+    }
+    if let Some(key) = &item.external_key {
+        field("from", display_safe(key));
     }
     if let Some(esc) = &item.escalation {
         field(
@@ -208,7 +218,7 @@ pub fn show_text(
         }
     }
     out.push_str("\nhistory:\n");
-    for (event, line) in narrate(events) {
+    for (event, line) in narrate(events, zone) {
         out.push_str(&format!(
             "  {}  {:<10} {}\n",
             local(event.at),
@@ -287,8 +297,9 @@ pub fn attention_text(
 }
 
 /// `baton stats` and `snapshot show`: headline numbers, boundaries worst first, teams.
-pub fn stats_text(m: &crate::domain::metrics::Metrics) -> String {
+pub fn stats_text(m: &crate::domain::metrics::Metrics, zone: &Zone) -> String {
     use crate::domain::metrics::{minutes, percent, worst_first};
+    let local = |t| zone.show(t);
     let o = &m.overall;
     let mut out = match m.period.since {
         Some(since) => format!(

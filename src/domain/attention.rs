@@ -4,13 +4,14 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::DomainError;
 use super::duration::format_duration;
 use super::model::{Dismissal, Item, ItemId};
 use super::rules::Org;
+use super::time::show_in;
 use super::view::{LimboTime, Place, lacks_owner, limbo_time, sla_label};
 
 /// Share of the SLA after which an item in limbo is at risk.
@@ -195,7 +196,13 @@ pub fn next_standup(now: DateTime<Utc>) -> DateTime<Utc> {
 
 /// The attention queue over the open items given, most urgent first. Items snoozed
 /// past `now` are left out until their snooze ends. Standup triage walks this queue.
-pub fn attention(items: &[Item], org: &Org, now: DateTime<Utc>) -> Vec<Attention> {
+/// Times in reasons are shown in `zone`.
+pub fn attention<Tz: TimeZone>(
+    items: &[Item],
+    org: &Org,
+    now: DateTime<Utc>,
+    zone: &Tz,
+) -> Vec<Attention> {
     let open = || items.iter().filter(|i| i.state.is_open());
     let duplicates = possible_duplicates(
         open().map(|i| (i.id, i.team.as_str(), i.title.as_str())),
@@ -210,7 +217,7 @@ pub fn attention(items: &[Item], org: &Org, now: DateTime<Utc>) -> Vec<Attention
                 .get(&item.id)
                 .and_then(|id| titles.get(id))
                 .copied();
-            let signals = signals(item, org, now, like);
+            let signals = signals(item, org, now, like, zone);
             (!signals.is_empty()).then_some(Attention {
                 id: item.id,
                 signals,
@@ -234,9 +241,16 @@ pub fn for_team(queue: Vec<Attention>, items: &[Item], team: &str) -> Vec<Attent
 }
 
 /// Every signal of one open item, most urgent first; `like` is the other team's item
-/// its title resembles, when [`possible_duplicates`] found one.
-pub fn signals(item: &Item, org: &Org, now: DateTime<Utc>, like: Option<&Item>) -> Vec<Signal> {
-    let mut signals = item_signals(item, org, now);
+/// its title resembles, when [`possible_duplicates`] found one. Times in reasons are
+/// shown in `zone`.
+pub fn signals<Tz: TimeZone>(
+    item: &Item,
+    org: &Org,
+    now: DateTime<Utc>,
+    like: Option<&Item>,
+    zone: &Tz,
+) -> Vec<Signal> {
+    let mut signals = item_signals(item, org, now, zone);
     signals.retain(|s| !item.dismissed.iter().any(|d| d.code == s.code));
     if let Some(other) = like {
         signals.push(Signal {
@@ -255,7 +269,10 @@ pub fn signals(item: &Item, org: &Org, now: DateTime<Utc>, like: Option<&Item>) 
 /// Whether the item's own facts raise signal `code` at `now`, dismissed or not
 /// (`possible-duplicate`, which needs the other items, never).
 pub fn raised(item: &Item, org: &Org, now: DateTime<Utc>, code: SignalCode) -> bool {
-    item.state.is_open() && item_signals(item, org, now).iter().any(|s| s.code == code)
+    item.state.is_open()
+        && item_signals(item, org, now, &Utc)
+            .iter()
+            .any(|s| s.code == code)
 }
 
 /// Pairs of items that dismissed each other as possible duplicates, lower id first.
@@ -291,7 +308,12 @@ pub fn titles_alike(a: &str, b: &str) -> bool {
     shared >= 2 && shared as f64 / union as f64 >= DUPLICATE_SIMILARITY
 }
 
-fn item_signals(item: &Item, org: &Org, now: DateTime<Utc>) -> Vec<Signal> {
+fn item_signals<Tz: TimeZone>(
+    item: &Item,
+    org: &Org,
+    now: DateTime<Utc>,
+    zone: &Tz,
+) -> Vec<Signal> {
     let mut signals = Vec::new();
     let mut push = |code, weight, reason: String| {
         signals.push(Signal {
@@ -374,7 +396,7 @@ fn item_signals(item: &Item, org: &Org, now: DateTime<Utc>) -> Vec<Signal> {
     }
     if let Some(due) = item.due {
         let left = due.signed_duration_since(now);
-        let due_text = due.format("%Y-%m-%d %H:%M UTC");
+        let due_text = show_in(due, zone);
         let standing = due_standing(due, now);
         if standing == Some(DueStanding::Overdue) {
             push(

@@ -5,7 +5,21 @@ use chrono::Duration;
 use super::DomainError;
 
 /// Parses `90m`, `4h`, `2d`, `1w` and combinations such as `1d4h` or `1d 4h`.
+///
+/// Units are lowercase only: `1M` reads as a month to some, so an uppercase unit is
+/// refused with a message saying which units exist rather than guessed at.
 pub fn parse_duration(input: &str) -> Result<Duration, DomainError> {
+    parse_lowercase(input).map_err(|error| {
+        let lowered = input.to_ascii_lowercase();
+        if lowered != input && parse_lowercase(&lowered).is_ok() {
+            DomainError::UppercaseUnit(input.to_string())
+        } else {
+            error
+        }
+    })
+}
+
+fn parse_lowercase(input: &str) -> Result<Duration, DomainError> {
     let bad = || DomainError::BadDuration(input.to_string());
     let text = input.trim();
     if text.is_empty() {
@@ -105,6 +119,22 @@ mod tests {
         for text in ["", "2", "h", "2x", "-2d", "0m", "2 d", "99999999999999999w"] {
             assert!(parse_duration(text).is_err(), "{text:?} should be refused");
         }
+    }
+
+    #[test]
+    fn uppercase_units_are_refused_with_the_units_named() {
+        for text in ["4H", "2D", "1W", "90M", "1d 4H"] {
+            assert_eq!(
+                parse_duration(text),
+                Err(DomainError::UppercaseUnit(text.to_string())),
+                "{text}"
+            );
+        }
+        // Not a duration in any case: the usual message.
+        assert_eq!(
+            parse_duration("2X"),
+            Err(DomainError::BadDuration("2X".to_string()))
+        );
     }
 
     #[test]

@@ -1,10 +1,14 @@
 //! An item's history told in words, for `show`, the detail pane and exports.
 
+use chrono::TimeZone;
+
 use super::model::{Event, EventKind};
+use super::time::show_in;
 use super::view::crossing;
 
-/// One line saying what an event did: "sent to onboarding: “kick-off booked”".
-pub fn describe(event: &Event, team_before: &str) -> String {
+/// One line saying what an event did: "sent to onboarding: “kick-off booked”". Times
+/// in it are shown in `zone`.
+pub fn describe<Tz: TimeZone>(event: &Event, team_before: &str, zone: &Tz) -> String {
     let quoted = |s: &str| format!("“{s}”");
     match &event.kind {
         EventKind::Created { team, owner, .. } => match owner {
@@ -16,15 +20,14 @@ pub fn describe(event: &Event, team_before: &str) -> String {
             body,
             due,
             tags,
+            link,
         } => {
             let mut changes = Vec::new();
             if let Some(title) = title {
                 changes.push(format!("retitled {}", quoted(title)));
             }
             match due {
-                Some(Some(due)) => {
-                    changes.push(format!("due {} UTC", due.format("%Y-%m-%d %H:%M")))
-                }
+                Some(Some(due)) => changes.push(format!("due {}", show_in(*due, zone))),
                 Some(None) => changes.push("due date removed".to_string()),
                 None => {}
             }
@@ -37,6 +40,9 @@ pub fn describe(event: &Event, team_before: &str) -> String {
             }
             if body.is_some() {
                 changes.push("description changed".to_string());
+            }
+            if let Some(link) = link {
+                changes.push(format!("link {link}"));
             }
             if changes.is_empty() {
                 "edited".to_string()
@@ -91,7 +97,7 @@ pub fn describe(event: &Event, team_before: &str) -> String {
         EventKind::Dropped { reason } => format!("dropped: {}", quoted(reason)),
         EventKind::Flagged { note } => format!("flagged a dropped baton: {}", quoted(note)),
         EventKind::Snoozed { until } => {
-            format!("snoozed until {} UTC", until.format("%Y-%m-%d %H:%M"))
+            format!("snoozed until {}", show_in(*until, zone))
         }
         EventKind::Merged { into, note } => with_note(
             format!("{} as a duplicate", super::view::merged_into(*into)),
@@ -126,8 +132,9 @@ fn with_note(text: String, note: &Option<String>) -> String {
     }
 }
 
-/// Each event with its description, tracking which team held the item at the time.
-pub fn narrate(events: &[Event]) -> Vec<(&Event, String)> {
+/// Each event with its description (times in `zone`), tracking which team held the
+/// item at the time.
+pub fn narrate<'a, Tz: TimeZone>(events: &'a [Event], zone: &Tz) -> Vec<(&'a Event, String)> {
     // (holding team, team it was sent to) after each change still in effect, so that
     // an undone change restores where the item was.
     let mut states: Vec<(String, Option<String>)> = vec![(String::new(), None)];
@@ -135,7 +142,7 @@ pub fn narrate(events: &[Event]) -> Vec<(&Event, String)> {
         .iter()
         .map(|event| {
             let (team, pending_to) = states.last().cloned().unwrap_or_default();
-            let mut line = describe(event, &team);
+            let mut line = describe(event, &team, zone);
             let next = match &event.kind {
                 EventKind::Undone { seq } => {
                     if let Some(target) = events.iter().find(|e| e.seq == *seq) {
@@ -188,6 +195,8 @@ mod tests {
                     due: None,
                     tags: vec![],
                     body: None,
+                    link: None,
+                    external_key: None,
                 },
             ),
             event(
@@ -212,7 +221,7 @@ mod tests {
                 },
             ),
         ];
-        let lines: Vec<String> = narrate(&events).into_iter().map(|(_, l)| l).collect();
+        let lines: Vec<String> = narrate(&events, &Utc).into_iter().map(|(_, l)| l).collect();
         assert_eq!(lines[3], "undid change 3 (accepted)");
         assert_eq!(lines[5], "sent sales → finance: “again”");
     }

@@ -4,11 +4,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::model::{EventKind, ItemId};
 use super::rules::Org;
+use super::time::{day_of, offset_at, show_in, start_of_day};
 
 /// What metrics need of an event: when, which item, and the few fields that move it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,18 +83,25 @@ pub struct Period {
 }
 
 impl Period {
-    /// The period in words: "2026-11-01 00:00 to 2026-11-25 09:00 UTC".
-    pub fn describe(&self) -> String {
+    /// The period in words, its times in `zone` with the offset, for documents read
+    /// elsewhere: "2026-11-01 00:00 to 2026-11-25 10:00 UTC+01:00" (each time gets its
+    /// own offset when daylight saving changed in between).
+    pub fn describe<Tz: TimeZone>(&self, zone: &Tz) -> String {
+        let until = format!(
+            "{} {}",
+            show_in(self.until, zone),
+            offset_at(self.until, zone)
+        );
         match self.since {
+            Some(since) if offset_at(since, zone) == offset_at(self.until, zone) => {
+                format!("{} to {until}", show_in(since, zone))
+            }
             Some(since) => format!(
-                "{} to {}",
-                since.format("%Y-%m-%d %H:%M"),
-                self.until.format("%Y-%m-%d %H:%M UTC")
+                "{} {} to {until}",
+                show_in(since, zone),
+                offset_at(since, zone)
             ),
-            None => format!(
-                "all history up to {}",
-                self.until.format("%Y-%m-%d %H:%M UTC")
-            ),
+            None => format!("all history up to {until}"),
         }
     }
 
@@ -270,8 +278,15 @@ enum At {
     Dropped,
 }
 
-/// Metrics over `period`, from every item's events (grouped by item, in order).
-pub fn compute(histories: &[Vec<FlowEvent>], org: &Org, period: Period) -> Metrics {
+/// Metrics over `period`, from every item's events (grouped by item, in order). Days
+/// and weeks are the calendar days of `zone`, the zone `period` was read in, so that
+/// `--since 2026-11-01` and the day 2026-11-01 begin at the same moment.
+pub fn compute<Tz: TimeZone>(
+    histories: &[Vec<FlowEvent>],
+    org: &Org,
+    period: Period,
+    zone: &Tz,
+) -> Metrics {
     let until = period.until;
     // Teams and boundaries by position, so that a million events cost lookups, not
     // string comparisons and copies.
@@ -373,7 +388,7 @@ pub fn compute(histories: &[Vec<FlowEvent>], org: &Org, period: Period) -> Metri
                         && let Some(ran_out) = sent_at.checked_add_signed(limit)
                         && period.contains(ran_out)
                     {
-                        *breach_days.entry(ran_out.date_naive()).or_default() += 1;
+                        *breach_days.entry(day_of(ran_out, zone)).or_default() += 1;
                     }
                     if counted && let Some(b) = boundary {
                         let m = &mut boundaries[b];
@@ -431,7 +446,7 @@ pub fn compute(histories: &[Vec<FlowEvent>], org: &Org, period: Period) -> Metri
                         }
                     }
                     if counted {
-                        let day = at.date_naive();
+                        let day = day_of(at, zone);
                         let monday =
                             day - Duration::days(i64::from(day.weekday().num_days_from_monday()));
                         *weeks.entry(monday).or_default() += 1;
@@ -468,7 +483,7 @@ pub fn compute(histories: &[Vec<FlowEvent>], org: &Org, period: Period) -> Metri
                     && let Some(ran_out) = sent_at.checked_add_signed(limit)
                     && period.contains(ran_out)
                 {
-                    *breach_days.entry(ran_out.date_naive()).or_default() += 1;
+                    *breach_days.entry(day_of(ran_out, zone)).or_default() += 1;
                 }
                 if let Some(b) = boundary {
                     let m = &mut boundaries[*b];
@@ -543,8 +558,8 @@ pub fn compute(histories: &[Vec<FlowEvent>], org: &Org, period: Period) -> Metri
     let first_day = period
         .since
         .or_else(|| transitions.iter().map(|t| t.0).min())
-        .unwrap_or(until)
-        .date_naive();
+        .unwrap_or(until);
+    let first_day = day_of(first_day, zone);
     Metrics {
         period,
         overall,
@@ -554,7 +569,7 @@ pub fn compute(histories: &[Vec<FlowEvent>], org: &Org, period: Period) -> Metri
             .into_iter()
             .map(|(week, done)| WeekCount { week, done })
             .collect(),
-        cumulative_flow: cumulative_flow(transitions, first_day, until),
+        cumulative_flow: cumulative_flow(transitions, first_day, until, zone),
         breaches_per_day: breach_days
             .into_iter()
             .map(|(day, breaches)| DayCount { day, breaches })
@@ -570,13 +585,14 @@ fn efficiency(held: Duration, waited: Duration) -> Option<f64> {
 /// At most this many points in the cumulative flow; longer periods use wider steps.
 const MAX_FLOW_POINTS: i64 = 120;
 
-fn cumulative_flow(
+fn cumulative_flow<Tz: TimeZone>(
     mut transitions: Vec<(DateTime<Utc>, Option<At>, At)>,
     first_day: NaiveDate,
     until: DateTime<Utc>,
+    zone: &Tz,
 ) -> Vec<FlowPoint> {
     transitions.sort_by_key(|t| t.0);
-    let last_day = until.date_naive();
+    let last_day = day_of(until, zone);
     let days = (last_day - first_day).num_days().max(0) + 1;
     let step = (days + MAX_FLOW_POINTS - 1) / MAX_FLOW_POINTS;
     let mut counts = [0i64; 4];
@@ -592,8 +608,7 @@ fn cumulative_flow(
     loop {
         let day_end = day
             .succ_opt()
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-            .map(|d| d.and_utc())
+            .and_then(|d| start_of_day(d, zone))
             .unwrap_or(until)
             .min(until + Duration::seconds(1));
         while let Some((at, from, to)) = next.peek() {

@@ -2,6 +2,7 @@
 
 pub mod attention;
 pub mod duration;
+pub mod external;
 pub mod history;
 pub mod metrics;
 pub mod model;
@@ -59,8 +60,23 @@ pub enum DomainError {
     Required(&'static str),
     #[error("`{0}` is not a duration (use 90m, 4h, 2d or 1w, up to 520w)")]
     BadDuration(String),
+    #[error(
+        "`{0}` is not a duration: units are lowercase, m (minutes), h (hours), d (days) or w (weeks), as in 90m, 4h, 2d, 1w"
+    )]
+    UppercaseUnit(String),
     #[error("`{0}` is not a time (use RFC 3339, or YYYY-MM-DD[ HH:MM] in local time)")]
     BadTime(String),
+    #[error(
+        "`{input}` does not exist in local time: on {day} the clocks jump from {} to {} (daylight saving); give a time before or after the gap",
+        .from.format("%H:%M"),
+        .to.format("%H:%M")
+    )]
+    TimeInGap {
+        input: String,
+        day: chrono::NaiveDate,
+        from: chrono::NaiveTime,
+        to: chrono::NaiveTime,
+    },
     #[error("#{id}: an event at {at} would come before the item's last event at {last}")]
     BeforeLastEvent {
         id: ItemId,
@@ -95,6 +111,8 @@ pub enum DomainError {
         "#{id}: cannot undo change {seq}: only the item's last change can be undone, and not its creation"
     )]
     CannotUndo { id: ItemId, seq: u32 },
+    #[error("`{0}` is not a link (use an http:// or https:// address, without spaces)")]
+    BadLink(String),
     #[error("cannot merge #{0} into itself; name the item it duplicates")]
     MergeIntoItself(ItemId),
     #[error("cannot merge #{id} into #{into}: #{into} is {state}; merge into an open item")]

@@ -173,6 +173,14 @@ pub struct Item {
     pub snoozed_until: Option<DateTime<Utc>>,
     /// How many events the item has; the next event's sequence number is this plus one.
     pub events: u32,
+    /// Where the item is tracked outside Baton (a Jira issue, a GitHub issue), or any
+    /// page about it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+    /// The item's key where it was imported from (`jira:SUP-12`,
+    /// `github:acme/web#7`, `linear:ENG-42`): what a later import matches it by.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_key: Option<String>,
     /// Closed as a duplicate of this item (the item is then dropped).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merged_into: Option<ItemId>,
@@ -200,15 +208,88 @@ impl Item {
     }
 }
 
-/// One entry of an item's append-only history.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// One entry of an item's append-only history. In JSON (the board document, `--json`)
+/// what happened sits beside the event's own fields, so an undo's target, `seq` when
+/// stored on its own, is written `undoes` there: `{"seq":5,…,"type":"undone","undoes":4}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Event {
     /// 1-based position in the item's history.
     pub seq: u32,
     pub at: DateTime<Utc>,
     pub actor: String,
-    #[serde(flatten)]
     pub kind: EventKind,
+}
+
+#[derive(Serialize)]
+struct EventOut<'a> {
+    seq: u32,
+    at: DateTime<Utc>,
+    actor: &'a str,
+    #[serde(flatten)]
+    kind: KindOut<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum KindOut<'a> {
+    Undone {
+        #[serde(rename = "type")]
+        tag: &'static str,
+        undoes: u32,
+    },
+    Other(&'a EventKind),
+}
+
+#[derive(Deserialize)]
+struct EventIn {
+    seq: u32,
+    at: DateTime<Utc>,
+    actor: String,
+    undoes: Option<u32>,
+    #[serde(flatten)]
+    kind: EventKind,
+}
+
+impl Serialize for Event {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let kind = match &self.kind {
+            EventKind::Undone { seq } => KindOut::Undone {
+                tag: "undone",
+                undoes: *seq,
+            },
+            other => KindOut::Other(other),
+        };
+        EventOut {
+            seq: self.seq,
+            at: self.at,
+            actor: &self.actor,
+            kind,
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Event {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Event, D::Error> {
+        use serde::de::Error;
+        let event = EventIn::deserialize(d)?;
+        let kind = match (event.kind, event.undoes) {
+            (EventKind::Undone { .. }, Some(undoes)) => EventKind::Undone { seq: undoes },
+            (EventKind::Undone { .. }, None) => return Err(D::Error::missing_field("undoes")),
+            (_, Some(_)) => {
+                return Err(D::Error::custom(
+                    "`undoes` goes with an `undone` event only",
+                ));
+            }
+            (kind, None) => kind,
+        };
+        Ok(Event {
+            seq: event.seq,
+            at: event.at,
+            actor: event.actor,
+            kind,
+        })
+    }
 }
 
 /// What happened. Serialized with a `type` tag, as in the JSON board document.
@@ -226,6 +307,10 @@ pub enum EventKind {
         tags: Vec<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         body: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        link: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        external_key: Option<String>,
     },
     Edited {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -241,6 +326,8 @@ pub enum EventKind {
         due: Option<Option<DateTime<Utc>>>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         tags: Option<Vec<String>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        link: Option<String>,
     },
     Owner {
         owner: Option<String>,
@@ -319,8 +406,10 @@ pub enum EventKind {
         note: Option<String>,
     },
     /// Takes back the item's last change (event `seq`), as if it had not happened;
-    /// both stay in the log.
+    /// both stay in the log. (Beside an event's own `seq`, in an [`Event`]'s JSON, the
+    /// target is `undoes`; it is read from there.)
     Undone {
+        #[serde(default)]
         seq: u32,
     },
 }

@@ -142,6 +142,10 @@ pub enum Command {
         due: Option<DateTime<Utc>>,
         tags: Vec<String>,
         body: Option<String>,
+        /// Where the item is tracked outside Baton.
+        link: Option<String>,
+        /// Its key where it was imported from (see [`Item::external_key`]).
+        external_key: Option<String>,
     },
     SetOwner(Option<String>),
     Send {
@@ -187,6 +191,7 @@ pub enum Command {
         body: Option<String>,
         due: Option<Option<DateTime<Utc>>>,
         tags: Option<Vec<String>>,
+        link: Option<String>,
     },
 }
 
@@ -208,6 +213,8 @@ pub fn decide(
             due,
             tags,
             body,
+            link,
+            external_key,
         } => EventKind::Created {
             title: title.trim().to_string(),
             team,
@@ -215,12 +222,15 @@ pub fn decide(
             due,
             tags,
             body: non_blank(body),
+            link: non_blank(link),
+            external_key: non_blank(external_key),
         },
         Command::Edit {
             title,
             body,
             due,
             tags,
+            link,
         } => {
             let current = existing(item, id)?;
             // Only what really changes is recorded.
@@ -232,7 +242,13 @@ pub fn decide(
                 .filter(|b| Some(b.as_str()) != current.body.as_deref().or(Some("")));
             let due = due.filter(|d| *d != current.due);
             let tags = tags.filter(|t| *t != current.tags);
-            if title.is_none() && body.is_none() && due.is_none() && tags.is_none() {
+            let link = non_blank(link).filter(|l| Some(l) != current.link.as_ref());
+            if title.is_none()
+                && body.is_none()
+                && due.is_none()
+                && tags.is_none()
+                && link.is_none()
+            {
                 return Err(DomainError::NothingToChange(id));
             }
             EventKind::Edited {
@@ -240,6 +256,7 @@ pub fn decide(
                 body,
                 due,
                 tags,
+                link,
             }
         }
         Command::SetOwner(owner) => EventKind::Owner {
@@ -593,6 +610,20 @@ pub fn escalation_contact(item: &Item, org: &Org) -> Option<String> {
     org.boundary(from, to)?.contract.escalate_to.clone()
 }
 
+/// A link is a web address a terminal can show and open: http(s), nothing that would
+/// break the line it is shown on.
+pub fn check_link(link: &str) -> Result<(), DomainError> {
+    let lower = link.to_ascii_lowercase();
+    let scheme = lower.starts_with("https://") || lower.starts_with("http://");
+    let host = link.split_once("://").map_or("", |(_, rest)| rest);
+    let clean = !link.chars().any(|c| c.is_whitespace() || c.is_control());
+    if scheme && !host.is_empty() && clean && link.len() <= 2048 {
+        Ok(())
+    } else {
+        Err(DomainError::BadLink(link.to_string()))
+    }
+}
+
 fn non_blank(text: Option<String>) -> Option<String> {
     text.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
 }
@@ -704,6 +735,8 @@ pub fn apply(
             due,
             tags,
             body,
+            link,
+            external_key,
         } = &event.kind
         else {
             return Err(DomainError::NotCreatedFirst {
@@ -722,6 +755,9 @@ pub fn apply(
         }
         require_text(title, "a title")?;
         org.require_team(team)?;
+        if let Some(link) = link {
+            check_link(link)?;
+        }
         return Ok(Item {
             id,
             title: title.clone(),
@@ -741,6 +777,8 @@ pub fn apply(
             snoozed_until: None,
             arrived_from: None,
             events: 1,
+            link: link.clone(),
+            external_key: external_key.clone(),
             merged_into: None,
             dismissed: Vec::new(),
         });
@@ -776,7 +814,12 @@ pub fn apply(
             body,
             due,
             tags,
+            link,
         } => {
+            if let Some(link) = link {
+                check_link(link)?;
+                next.link = Some(link.clone());
+            }
             if let Some(title) = title {
                 require_text(title, "a title")?;
                 next.title = title.clone();

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::attention::SlaStanding;
@@ -29,6 +29,9 @@ pub struct ItemRow {
     pub limbo_minutes: i64,
     pub bounces: u32,
     pub escalations: u32,
+    /// Where the item is tracked outside Baton (absent in snapshots saved before links).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
     /// Closed as a duplicate of this item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merged_into: Option<ItemId>,
@@ -56,13 +59,15 @@ pub struct Snapshot {
 }
 
 /// Takes a snapshot at `period.until` of `items` (every item, current state) and their
-/// histories (grouped by item, in the same id order or any order).
-pub fn take(
+/// histories (grouped by item, in the same id order or any order); its metrics count
+/// days in `zone`.
+pub fn take<Tz: TimeZone>(
     label: &str,
     items: &[Item],
     histories: &[Vec<FlowEvent>],
     org: &Org,
     period: Period,
+    zone: &Tz,
 ) -> Snapshot {
     let now = period.until;
     let mut limbo_minutes: HashMap<ItemId, i64> = HashMap::new();
@@ -103,6 +108,7 @@ pub fn take(
             limbo_minutes: limbo_minutes.get(&item.id).copied().unwrap_or(0),
             bounces: item.bounces,
             escalations: escalations.get(&item.id).copied().unwrap_or(0),
+            link: item.link.clone(),
             merged_into: item.merged_into,
         })
         .collect();
@@ -110,7 +116,7 @@ pub fn take(
         label: label.to_string(),
         taken_at: now,
         items: rows,
-        metrics: compute(histories, org, period),
+        metrics: compute(histories, org, period, zone),
     }
 }
 

@@ -340,6 +340,8 @@ mod tests {
             flags: 0,
             arrived_from: None,
             snoozed_until: None,
+            link: None,
+            external_key: None,
             events: 1,
             merged_into: None,
             dismissed: Vec::new(),

@@ -44,6 +44,7 @@ pub fn items(s: &Snapshot) -> Result<String, csv::Error> {
         "limbo_hours",
         "bounces",
         "escalations",
+        "link",
     ])?;
     for r in &s.items {
         w.write_record([
@@ -60,6 +61,7 @@ pub fn items(s: &Snapshot) -> Result<String, csv::Error> {
             hours(r.limbo_minutes),
             r.bounces.to_string(),
             r.escalations.to_string(),
+            cell(r.link.as_deref().unwrap_or_default()),
         ])?;
     }
     finish(w)

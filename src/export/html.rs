@@ -1,6 +1,7 @@
 //! The retro report as one self-contained HTML file: inline CSS and inline SVG charts,
 //! nothing fetched, so it opens offline. Written as well-formed XML so tools can read it.
 
+use chrono::TimeZone;
 use std::fmt::Write as _;
 
 use crate::domain::State;
@@ -32,7 +33,8 @@ td.n{text-align:right}svg{margin:1rem 0;font-size:12px}.bar{fill:#4a7bd0}.breach
 .within{fill:#2e7d32}.p85{stroke:#222;stroke-width:2}.active{fill:#4a7bd0}.limbo{fill:#f0a020}\
 .done{fill:#2e7d32}.dropped{fill:#999}.muted{color:#666}";
 
-pub fn render(s: &Snapshot, org: &Org) -> String {
+/// The retro as one HTML file; times in `zone`.
+pub fn render<Tz: TimeZone>(s: &Snapshot, org: &Org, zone: &Tz) -> String {
     let m = &s.metrics;
     let mut out = String::new();
     let _ = write!(
@@ -44,7 +46,7 @@ pub fn render(s: &Snapshot, org: &Org) -> String {
         out,
         "<h1>Handoff retro: {}</h1>\n<p class=\"muted\">{}. Every number is computed from the event log.</p>\n",
         escape(&s.label),
-        escape(&capitalised(&m.period.describe()))
+        escape(&capitalised(&m.period.describe(zone)))
     );
     overall(&mut out, m);
     out.push_str("<h2>Time in limbo per boundary</h2>\n<p class=\"muted\">Bars: median time in limbo of the spells that ended in the period; tick: 85th percentile.</p>\n");

@@ -1,6 +1,8 @@
 //! The retro report as Markdown, for a wiki: headline numbers, the worst boundaries
 //! first with small text bars, teams, throughput, and what sits in limbo.
 
+use chrono::TimeZone;
+
 use crate::domain::attention::SlaStanding;
 use crate::domain::metrics::{minutes, percent, worst_first};
 use crate::domain::snapshot::Snapshot;
@@ -26,13 +28,14 @@ fn bar_cell(value: f64, max: f64, width: usize) -> String {
     }
 }
 
-pub fn render(s: &Snapshot, org: &Org) -> String {
+/// The retro; times in `zone`.
+pub fn render<Tz: TimeZone>(s: &Snapshot, org: &Org, zone: &Tz) -> String {
     let m = &s.metrics;
     let o = &m.overall;
     let mut out = format!("# Handoff retro: {}\n\n", cell(&s.label));
     out.push_str(&format!(
         "Period: {}. Every number is computed from the event log; definitions in Baton's docs/metrics.md.\n\n",
-        s.metrics.period.describe()
+        s.metrics.period.describe(zone)
     ));
     out.push_str("## Overall\n\n| metric | value |\n| --- | --- |\n");
     let rows = super::overall_rows(o);

@@ -1,15 +1,17 @@
 //! A standup's decisions as Markdown, for the team's notes.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, Offset, TimeZone, Utc};
 
 use crate::domain::ItemId;
 use crate::domain::duration::format_duration;
 use crate::domain::standup::Decision;
 use crate::domain::text::display_safe;
+use crate::domain::time::offset_name;
 
-/// The label a standup's snapshot and summary carry: `standup YYYY-MM-DD`.
-pub fn label(at: DateTime<Utc>) -> String {
-    format!("standup {}", at.format("%Y-%m-%d"))
+/// The label a standup's snapshot and summary carry: `standup YYYY-MM-DD`, the day
+/// it started in `zone`.
+pub fn label<Tz: TimeZone>(at: DateTime<Utc>, zone: &Tz) -> String {
+    format!("standup {}", at.with_timezone(zone).date_naive())
 }
 
 fn cell(text: &str) -> String {
@@ -17,18 +19,25 @@ fn cell(text: &str) -> String {
 }
 
 /// The summary: every decision in full (the reason, note, contact, target or date, as
-/// the item's history records it), the items not reached, and the time taken.
-pub fn markdown(
+/// the item's history records it), the items not reached, and the time taken; its
+/// times in `zone` (and its offset, as it is read elsewhere).
+pub fn markdown<Tz: TimeZone>(
     decisions: &[Decision],
     not_reached: &[(ItemId, String)],
     started: DateTime<Utc>,
     elapsed: Duration,
+    zone: &Tz,
 ) -> String {
-    let mut out = format!("# {}\n\n", label(started).replace("standup", "Standup"));
+    let local = started.with_timezone(zone);
+    let mut out = format!(
+        "# {}\n\n",
+        label(started, zone).replace("standup", "Standup")
+    );
     let decided = decisions.iter().filter(|d| d.decision != "skipped").count();
     out.push_str(&format!(
-        "Triage started {} UTC and took {}: {} items walked, {} decided, {} skipped, {} not reached.\n\n",
-        started.format("%H:%M"),
+        "Triage started {} {} and took {}: {} items walked, {} decided, {} skipped, {} not reached.\n\n",
+        local.naive_local().format("%H:%M"),
+        offset_name(local.offset().fix()),
         format_duration(elapsed.max(Duration::zero())),
         decisions.len(),
         decided,
@@ -99,6 +108,7 @@ mod tests {
             &[(31, "Initech | pilot".to_string())],
             started,
             Duration::minutes(12),
+            &Utc,
         );
         assert_eq!(
             text,
@@ -108,6 +118,20 @@ mod tests {
              | #24 Contoso \\| expansion | accepted | active with solutions, owner Hannah Lee |\n\
              | #10 Fabrikam | skipped | in limbo onboarding → support, no owner |\n\
              \n## Not reached\n\n- #31 Initech \\| pilot\n"
+        );
+    }
+
+    #[test]
+    fn a_standup_is_dated_and_timed_in_its_zone() {
+        let started = DateTime::parse_from_rfc3339("2026-11-25T23:30:00Z")
+            .expect("time")
+            .with_timezone(&Utc);
+        let tokyo = chrono::FixedOffset::east_opt(9 * 3600).expect("offset");
+        assert_eq!(label(started, &tokyo), "standup 2026-11-26");
+        let text = markdown(&[], &[], started, Duration::minutes(5), &tokyo);
+        assert!(
+            text.starts_with("# Standup 2026-11-26\n\nTriage started 08:30 UTC+09:00 and took 5m"),
+            "{text}"
         );
     }
 }

@@ -20,6 +20,7 @@ use chrono::{DateTime, Utc};
 
 use crate::clock::Clock;
 use crate::domain::duration::format_duration;
+use crate::domain::external::{ExternalIssue, plan};
 use crate::domain::metrics::{Flow, FlowEvent, Period};
 use crate::domain::rules::decide;
 use crate::domain::snapshot::Snapshot;
@@ -83,6 +84,9 @@ pub enum StoreError {
     Unsupported(String),
     #[error("database error: {0}")]
     Database(String),
+    /// Issues from a tracker that the rules refused; nothing was imported.
+    #[error("{} cannot be imported; nothing was imported", rows_phrase(.0.len()))]
+    ImportRefused(Vec<(String, String)>),
     #[error("cannot create {path}: {reason}")]
     Io {
         path: PathBuf,
@@ -91,6 +95,14 @@ pub enum StoreError {
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+fn rows_phrase(n: usize) -> String {
+    if n == 1 {
+        "1 issue".to_string()
+    } else {
+        format!("{n} issues")
+    }
+}
 
 /// Where a board lives: a SQLite file, or a PostgreSQL database (team mode).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -195,6 +207,16 @@ trait Backend {
 pub struct Store {
     backend: RefCell<Box<dyn Backend>>,
     dialect: Dialect,
+}
+
+/// What an import from a tracker did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncReport {
+    pub created: Vec<ItemId>,
+    pub updated: Vec<ItemId>,
+    pub unchanged: usize,
+    /// Issues left out, each with where it was read and why.
+    pub refused: Vec<(String, String)>,
 }
 
 /// Which items to list.
@@ -415,28 +437,12 @@ impl Store {
 
     /// Runs `work` in one read transaction.
     fn read<T>(&self, work: impl FnOnce(&mut dyn Sql) -> Result<T>) -> Result<T> {
-        let mut work = Some(work);
-        let mut out = None;
-        self.backend.borrow_mut().read(&mut |sql| {
-            if let Some(work) = work.take() {
-                out = Some(work(sql)?);
-            }
-            Ok(())
-        })?;
-        out.ok_or_else(|| StoreError::Database("the read did not run".to_string()))
+        once(work, |run| self.backend.borrow_mut().read(run))
     }
 
     /// Runs `work` in one write transaction.
     fn write<T>(&mut self, work: impl FnOnce(&mut dyn Sql) -> Result<T>) -> Result<T> {
-        let mut work = Some(work);
-        let mut out = None;
-        self.backend.get_mut().write(&mut |sql| {
-            if let Some(work) = work.take() {
-                out = Some(work(sql)?);
-            }
-            Ok(())
-        })?;
-        out.ok_or_else(|| StoreError::Database("the write did not run".to_string()))
+        once(work, |run| self.backend.get_mut().write(run))
     }
 
     pub fn org(&self) -> Result<Org> {
@@ -476,16 +482,7 @@ impl Store {
                 "UPDATE boundaries SET trigger = ?3, definition_of_done = ?4, outcome = ?5,
                     owner = ?6, sla_minutes = ?7, escalate_to = ?8
                  WHERE from_team = ?1 AND to_team = ?2",
-                &[
-                    from.into(),
-                    to.into(),
-                    (&c.trigger).into(),
-                    json(&c.definition_of_done)?.into(),
-                    (&c.outcome).into(),
-                    (&c.owner).into(),
-                    c.sla_minutes.into(),
-                    (&c.escalate_to).into(),
-                ],
+                &boundary_values(from, to, c)?,
             )?;
             Ok(boundary)
         })
@@ -523,6 +520,76 @@ impl Store {
             write_item(tx, &item)?;
             insert_event(tx, id, &event)?;
             Ok((event, item))
+        })
+    }
+
+    /// Brings in issues from a tracker, in one transaction: each issue creates its item
+    /// or, when an item was imported from it before (same external key), changes what
+    /// differs, through the domain's rules like any command. An issue the rules refuse
+    /// is left out whole and listed. The import is written only if `keep` says so of the
+    /// report; otherwise nothing is, and the refusals come back as
+    /// [`StoreError::ImportRefused`].
+    pub fn sync_issues(
+        &mut self,
+        issues: &[ExternalIssue],
+        when: When,
+        actor: &str,
+        keep: impl Fn(&SyncReport) -> bool,
+    ) -> Result<SyncReport> {
+        let actor = self.actor(actor);
+        self.write(|tx| {
+            let now = when.resolve();
+            let org = load_org(tx)?;
+            let mut report = SyncReport::default();
+            for issue in issues {
+                let current = first(
+                    tx,
+                    &format!("SELECT {ITEM_COLUMNS} FROM items WHERE external_key = ?1"),
+                    &[(&issue.key).into()],
+                    item_from_row,
+                )?;
+                let id = match &current {
+                    Some(item) => item.id,
+                    None => scalar(tx, "SELECT COALESCE(MAX(id), 0) + 1 FROM items", &[])?,
+                };
+                let mut item = current.clone();
+                let mut events = Vec::new();
+                let mut refused = None;
+                for (command, at) in plan(current.as_ref(), issue, now) {
+                    match decide(item.as_ref(), id, &org, command, at, &actor) {
+                        Ok((event, next)) => {
+                            events.push(event);
+                            item = Some(next);
+                        }
+                        Err(error) => {
+                            refused = Some(error.to_string());
+                            break;
+                        }
+                    }
+                }
+                let (Some(item), None) = (item, refused.clone()) else {
+                    let reason = refused.unwrap_or_else(|| "nothing to import".to_string());
+                    report.refused.push((issue.origin.clone(), reason));
+                    continue;
+                };
+                if events.is_empty() {
+                    report.unchanged += 1;
+                    continue;
+                }
+                write_item(tx, &item)?;
+                for event in &events {
+                    insert_event(tx, id, event)?;
+                }
+                if current.is_some() {
+                    report.updated.push(id);
+                } else {
+                    report.created.push(id);
+                }
+            }
+            if !keep(&report) {
+                return Err(StoreError::ImportRefused(report.refused));
+            }
+            Ok(report)
         })
     }
 
@@ -835,8 +902,13 @@ impl Store {
     }
 
     /// The board and its metrics over `period`, as a snapshot (not saved), read in one
-    /// transaction.
-    pub fn take_snapshot(&self, label: &str, period: Period) -> Result<Snapshot> {
+    /// transaction; metrics count days in `zone`.
+    pub fn take_snapshot<Tz: chrono::TimeZone>(
+        &self,
+        label: &str,
+        period: Period,
+        zone: &Tz,
+    ) -> Result<Snapshot> {
         self.read(|tx| {
             let org = load_org(tx)?;
             let later = scalar(
@@ -867,7 +939,7 @@ impl Store {
                 load_items(tx, &ItemFilter::default())?
             };
             Ok(crate::domain::snapshot::take(
-                label, &items, &histories, &org, period,
+                label, &items, &histories, &org, period, zone,
             ))
         })
     }
@@ -1025,6 +1097,23 @@ impl Store {
     }
 }
 
+/// Hands `work`, which returns a value once, to a backend's transaction, which takes a
+/// callback that returns nothing.
+fn once<T>(
+    work: impl FnOnce(&mut dyn Sql) -> Result<T>,
+    transaction: impl FnOnce(&mut dyn FnMut(&mut dyn Sql) -> Result<()>) -> Result<()>,
+) -> Result<T> {
+    let mut work = Some(work);
+    let mut out = None;
+    transaction(&mut |sql| {
+        if let Some(work) = work.take() {
+            out = Some(work(sql)?);
+        }
+        Ok(())
+    })?;
+    out.ok_or_else(|| StoreError::Database("the transaction did not run".to_string()))
+}
+
 /// A refusal, with what happened to the item last when someone else changed it: two
 /// people acting on one item at once get "#42 was accepted by bob 2s ago".
 fn overtaken(
@@ -1129,24 +1218,29 @@ fn insert_boundary(tx: &mut dyn Sql, b: &Boundary) -> Result<()> {
             sla_minutes, escalate_to, position)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,
             (SELECT COALESCE(MAX(position), 0) + 1 FROM boundaries))",
-        &[
-            (&b.from).into(),
-            (&b.to).into(),
-            (&c.trigger).into(),
-            json(&c.definition_of_done)?.into(),
-            (&c.outcome).into(),
-            (&c.owner).into(),
-            c.sla_minutes.into(),
-            (&c.escalate_to).into(),
-        ],
+        &boundary_values(&b.from, &b.to, c)?,
     )?;
     Ok(())
 }
 
+/// A boundary's columns: its two teams, then its contract's six fields.
+fn boundary_values(from: &str, to: &str, c: &Contract) -> Result<Vec<Value>> {
+    Ok(vec![
+        from.into(),
+        to.into(),
+        (&c.trigger).into(),
+        json(&c.definition_of_done)?.into(),
+        (&c.outcome).into(),
+        (&c.owner).into(),
+        c.sla_minutes.into(),
+        (&c.escalate_to).into(),
+    ])
+}
+
 const ITEM_COLUMNS: &str = "id, title, body, tags, due, team, owner, state, created_at, updated_at,
     limbo_to, sent_at, limbo_note, unticked, sender_owner, escalated_at, escalated_to,
-    incomplete_handoff, bounces, flags, events, snoozed_until, arrived_from, merged_into,
-    dismissed";
+    incomplete_handoff, bounces, flags, events, snoozed_until, arrived_from, link, external_key,
+    merged_into, dismissed";
 
 fn load_item(tx: &mut dyn Sql, id: ItemId) -> Result<Option<Item>> {
     first(
@@ -1223,8 +1317,10 @@ fn item_from_row(r: &dyn Row) -> Result<Item> {
         events: r.u32(20)?,
         snoozed_until: r.time(21)?,
         arrived_from: r.text(22)?,
-        merged_into: r.int(23)?,
-        dismissed: json_cell(r, 24)?,
+        link: r.text(23)?,
+        external_key: r.text(24)?,
+        merged_into: r.int(25)?,
+        dismissed: json_cell(r, 26)?,
     })
 }
 
@@ -1255,6 +1351,8 @@ fn item_values(item: &Item) -> Result<Vec<Value>> {
         item.events.into(),
         item.snoozed_until.into(),
         (&item.arrived_from).into(),
+        (&item.link).into(),
+        (&item.external_key).into(),
         item.merged_into.into(),
         json(&item.dismissed)?.into(),
     ])

@@ -120,7 +120,11 @@ const MIGRATIONS: &[&str] = &[
         FOR EACH STATEMENT EXECUTE FUNCTION baton.announce();
     CREATE TRIGGER announce AFTER INSERT OR UPDATE OR DELETE ON baton.settings
         FOR EACH STATEMENT EXECUTE FUNCTION baton.announce();",
-    // 2: closing signals, as SQLite's version 6: a merged duplicate names its item;
+    // 2: where an item is tracked outside Baton, and its key there (re-imports match it).
+    "ALTER TABLE items ADD COLUMN link TEXT;
+    ALTER TABLE items ADD COLUMN external_key TEXT;
+    CREATE INDEX items_external_key ON items(external_key) WHERE external_key IS NOT NULL;",
+    // 3: closing signals, as SQLite's version 7: a merged duplicate names its item;
     // dismissed signals (JSON).
     "ALTER TABLE items ADD COLUMN merged_into BIGINT;
     ALTER TABLE items ADD COLUMN dismissed TEXT NOT NULL DEFAULT '[]';",

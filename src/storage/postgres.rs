@@ -327,16 +327,25 @@ struct Tx<'a, 'c> {
 
 impl Tx<'_, '_> {
     fn statement(&mut self, sql: &str) -> Result<Statement> {
-        if let Some(statement) = self.statements.get(sql) {
-            return Ok(statement.clone());
-        }
-        let statement = self
-            .tx
-            .prepare(&placeholders(sql))
-            .map_err(|e| pg_error(e, self.place))?;
-        self.statements.insert(sql.to_string(), statement.clone());
-        Ok(statement)
+        cached(self.statements, sql, self.place, |text| {
+            self.tx.prepare(text)
+        })
     }
+}
+
+/// The prepared statement for `sql`, prepared once per connection.
+fn cached(
+    statements: &mut HashMap<String, Statement>,
+    sql: &str,
+    place: &str,
+    prepare: impl FnOnce(&str) -> std::result::Result<Statement, postgres::Error>,
+) -> Result<Statement> {
+    if let Some(statement) = statements.get(sql) {
+        return Ok(statement.clone());
+    }
+    let statement = prepare(&placeholders(sql)).map_err(|e| pg_error(e, place))?;
+    statements.insert(sql.to_string(), statement.clone());
+    Ok(statement)
 }
 
 fn bind(params: &[Value]) -> Vec<&(dyn ToSql + Sync)> {
@@ -461,15 +470,9 @@ struct InView<'a> {
 
 impl InView<'_> {
     fn statement(&mut self, sql: &str) -> Result<Statement> {
-        if let Some(statement) = self.statements.get(sql) {
-            return Ok(statement.clone());
-        }
-        let statement = self
-            .client
-            .prepare(&placeholders(sql))
-            .map_err(|e| pg_error(e, self.place))?;
-        self.statements.insert(sql.to_string(), statement.clone());
-        Ok(statement)
+        cached(self.statements, sql, self.place, |text| {
+            self.client.prepare(text)
+        })
     }
 }
 

@@ -82,6 +82,12 @@ pub fn migrations() -> Migrations<'static> {
         M::up(
             "CREATE INDEX items_place ON items(state, team, limbo_to, sent_at, owner IS NOT NULL);",
         ),
+        // Where an item is tracked outside Baton, and its key there (re-imports match it).
+        M::up(
+            "ALTER TABLE items ADD COLUMN link TEXT;
+             ALTER TABLE items ADD COLUMN external_key TEXT;
+             CREATE INDEX items_external_key ON items(external_key) WHERE external_key IS NOT NULL;",
+        ),
         // Closing signals: a merged duplicate names its item; dismissed signals (JSON).
         M::up(
             "ALTER TABLE items ADD COLUMN merged_into INTEGER;
@@ -92,7 +98,7 @@ pub fn migrations() -> Migrations<'static> {
 
 /// The schema version this Baton writes.
 pub fn latest_version() -> usize {
-    6
+    7
 }
 
 #[cfg(test)]

@@ -22,7 +22,7 @@ use crate::domain::rules::{Move, permits};
 use crate::domain::view::next_owner;
 use crate::ui::strings;
 
-pub use crate::clock::Clock;
+pub use crate::clock::{Clock, Zone};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
@@ -62,6 +62,9 @@ pub const COLLAPSED_LANE_WIDTH: u16 = 14;
 pub struct App {
     pub store: Store,
     pub clock: Clock,
+    /// The zone times are read and shown in: [`Zone::default`], as on the command
+    /// line. Tests that run the board in their own process set a fixed one.
+    pub zone: Zone,
     pub actor: String,
     pub board: Board,
     pub query: Query,
@@ -107,6 +110,7 @@ impl App {
         let mut app = App {
             store,
             clock,
+            zone: Zone::default(),
             actor,
             board: Board::default(),
             query: Query::default(),
@@ -226,7 +230,7 @@ impl App {
                 let org = self.store.org()?;
                 let open = self.store.open_items()?;
                 Some(
-                    attention(&open, &org, self.now())
+                    attention(&open, &org, self.now(), &self.zone)
                         .into_iter()
                         .filter(|a| a.signals.iter().any(|s| s.code == code))
                         .map(|a| a.id)
@@ -602,7 +606,7 @@ impl App {
     }
 
     fn show_form(&mut self, mut form: Form) {
-        form.utc = self.clock.in_utc();
+        form.zone = self.zone;
         self.form = Some(form);
     }
 
@@ -663,7 +667,7 @@ impl App {
             self.fail(&short_refusal(&refusal));
             return Ok(());
         }
-        match Form::for_item(kind, &item, &self.board.org, self.clock.in_utc()) {
+        match Form::for_item(kind, &item, &self.board.org, self.zone) {
             Ok(form) => self.show_form(form),
             Err(why) => self.fail(&why),
         }
@@ -738,6 +742,7 @@ impl App {
             &histories,
             &self.board.org,
             period,
+            &self.zone,
         ));
         Ok(())
     }
@@ -772,7 +777,7 @@ impl App {
             filter: filtered.then(|| filter.clone()),
             teams,
         };
-        let triage = Triage::start(&self.store, self.now(), walk)?;
+        let triage = Triage::start(&self.store, self.now(), walk, self.zone)?;
         if triage.finished {
             self.say(strings::QUEUE_EMPTY);
             return Ok(());
@@ -811,7 +816,13 @@ impl App {
                 let like = self.board.duplicate_of(item.id);
                 let other = like.and_then(|id| self.store.item(id).ok());
                 (
-                    signals(&item, &self.board.org, self.now(), other.as_ref()),
+                    signals(
+                        &item,
+                        &self.board.org,
+                        self.now(),
+                        other.as_ref(),
+                        &self.zone,
+                    ),
                     like,
                 )
             }
@@ -836,7 +847,7 @@ impl App {
         let mut changes = Vec::new();
         for (event, item) in &decided {
             let events = self.store.events(item.id)?;
-            let line = narrate(&events)
+            let line = narrate(&events, &self.zone)
                 .last()
                 .map(|(_, l)| l.clone())
                 .unwrap_or_default();
@@ -915,13 +926,14 @@ impl App {
         if triage.finished {
             match action {
                 Action::SaveSnapshot => {
-                    let label = crate::export::standup::label(triage.started);
+                    let label = crate::export::standup::label(triage.started, &self.zone);
                     let snap = self.store.take_snapshot(
                         &label,
                         Period {
                             since: None,
                             until: now,
                         },
+                        &self.zone,
                     )?;
                     let id = self.store.save_snapshot(&snap)?;
                     self.say(&format!(
@@ -929,8 +941,11 @@ impl App {
                     ));
                 }
                 Action::WriteSummary => {
-                    let file = format!("{}.md", crate::export::standup::label(triage.started))
-                        .replace(' ', "-");
+                    let file = format!(
+                        "{}.md",
+                        crate::export::standup::label(triage.started, &self.zone)
+                    )
+                    .replace(' ', "-");
                     let form = Form::save_summary(&file);
                     self.show_form(form);
                 }
@@ -1031,14 +1046,7 @@ impl App {
                         self.fail(&short_refusal(&refusal));
                     } else {
                         let until = crate::domain::attention::next_standup(now);
-                        let shown = if self.clock.in_utc() {
-                            until.format("%Y-%m-%d %H:%M").to_string()
-                        } else {
-                            until
-                                .with_timezone(&chrono::Local)
-                                .format("%Y-%m-%d %H:%M")
-                                .to_string()
-                        };
+                        let shown = self.zone.show(until);
                         self.show_form(Form::snooze(&item, &shown));
                     }
                 }
@@ -1073,6 +1081,7 @@ impl App {
             &triage.not_reached(),
             triage.started,
             triage.elapsed(self.now()),
+            &self.zone,
         );
         crate::context::write_atomically(std::path::Path::new(file), text.as_bytes())?;
         self.say(&format!("standup summary written to {file}"));
@@ -1085,7 +1094,7 @@ impl App {
             .store
             .execute(id, command, When::Now(self.clock), &self.actor)?;
         let events = self.store.events(item.id)?;
-        let line = narrate(&events)
+        let line = narrate(&events, &self.zone)
             .last()
             .map(|(_, l)| l.clone())
             .unwrap_or_default();
@@ -1184,7 +1193,13 @@ impl App {
             None => None,
         };
         let signals = if item.state.is_open() {
-            signals(&item, &self.board.org, self.now(), like.as_ref())
+            signals(
+                &item,
+                &self.board.org,
+                self.now(),
+                like.as_ref(),
+                &self.zone,
+            )
         } else {
             Vec::new()
         };

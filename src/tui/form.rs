@@ -3,9 +3,9 @@
 //! refuse (an empty required field, unticked checklist entries) comes back through
 //! [`Form::refused`] in their words; the form does not check it first.
 
-use chrono::Local;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use crate::clock::Zone;
 use crate::domain::attention::{Signal, SignalCode, can_be_dismissed, parse_signal};
 use crate::domain::time::{parse_due, parse_time};
 use crate::domain::view::responsible;
@@ -97,8 +97,8 @@ pub struct Form {
     /// The unticked entries the rules refused a send for; a second Enter sends it anyway,
     /// as an incomplete handoff.
     pub confirm_incomplete: Option<Vec<String>>,
-    /// Read typed times in UTC rather than local time (with a fixed clock).
-    pub utc: bool,
+    /// The zone typed times are read in (the board's).
+    pub zone: Zone,
     /// A tick form's entries, by their number in the contract's checklist.
     pub tick_numbers: Vec<usize>,
 }
@@ -155,8 +155,8 @@ impl Form {
     }
 
     /// The form for `kind` on `item`; `Err` says why the action makes no sense here.
-    /// `utc` reads and shows times in UTC rather than local time (a fixed clock).
-    pub fn for_item(kind: FormKind, item: &Item, org: &Org, utc: bool) -> Result<Form, String> {
+    /// Times are shown in `zone`.
+    pub fn for_item(kind: FormKind, item: &Item, org: &Org, zone: Zone) -> Result<Form, String> {
         let fields = match kind {
             FormKind::NewItem => return Ok(Form::new_item(&item.team)),
             FormKind::SaveSummary | FormKind::Dismiss | FormKind::Snooze => {
@@ -261,13 +261,7 @@ impl Form {
             FormKind::Reopen => vec![Field::text("Reason", None, false, "optional")],
             FormKind::Drop => vec![Field::text("Reason", None, true, "why it is dropped")],
             FormKind::Edit => {
-                let due = item.due.map(|d| {
-                    if utc {
-                        d.format("%Y-%m-%d %H:%M").to_string()
-                    } else {
-                        d.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string()
-                    }
-                });
+                let due = item.due.map(|d| zone.show(d));
                 let tags = item.tags.join(", ");
                 vec![
                     Field::text("Title", Some(&item.title), true, ""),
@@ -378,21 +372,17 @@ impl Form {
             focus,
             error: None,
             confirm_incomplete: None,
-            utc: false,
+            zone: Zone::default(),
             tick_numbers: Vec::new(),
         }
     }
 
-    /// A typed due date, read in UTC or local time as the board's clock says.
+    /// A typed due date, read in the board's zone.
     fn parse_due(
         &self,
         text: &str,
     ) -> Result<chrono::DateTime<chrono::Utc>, crate::domain::DomainError> {
-        if self.utc {
-            parse_due(text, &chrono::Utc)
-        } else {
-            parse_due(text, &Local)
-        }
+        parse_due(text, &self.zone)
     }
 
     fn text_value(&self, label: &str) -> Option<String> {
@@ -566,6 +556,8 @@ impl Form {
                 due,
                 tags: split_tags(text("Tags")),
                 body: None,
+                link: None,
+                external_key: None,
             },
             FormKind::Send => {
                 let mut to = String::new();
@@ -619,6 +611,7 @@ impl Form {
                 body: Some(text("Description").unwrap_or_default()),
                 due: Some(due),
                 tags: Some(split_tags(text("Tags"))),
+                link: None,
             },
             FormKind::Merge | FormKind::Dismiss => {
                 let code = self.fields.iter().find_map(|f| match f {
@@ -686,12 +679,7 @@ impl Form {
             }
             FormKind::Snooze => {
                 let typed = text("Until").unwrap_or_default();
-                let until = if self.utc {
-                    parse_time(&typed, &chrono::Utc)
-                } else {
-                    parse_time(&typed, &Local)
-                };
-                match until {
+                match parse_time(&typed, &self.zone) {
                     Ok(until) => Command::Snooze(until),
                     Err(e) => {
                         self.error = Some(e.to_string());

@@ -48,7 +48,7 @@ pub fn open(ctx: &Context, options: BoardOptions, demo: bool) -> Result<()> {
         import_document(&mut store, demo_document(ctx.now)?, false)?;
     }
     let clock = ctx.clock;
-    let theme = Theme::from_env();
+    let theme = Theme::from_env(ctx.config.config.theme.unwrap_or_default());
     if options.print {
         let (tw, th) = crossterm::terminal::size().unwrap_or((160, 48));
         let (width, height) = (options.width.unwrap_or(tw), options.height.unwrap_or(th));
@@ -56,7 +56,7 @@ pub fn open(ctx: &Context, options: BoardOptions, demo: bool) -> Result<()> {
         // What an idle moment adds on screen (duplicate marks on a large board) is
         // worked out before printing.
         app.tick()?;
-        print!("{}", print(&app, &Theme { color: false }));
+        print!("{}", print(&app, &Theme::PLAIN));
         return Ok(());
     }
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {

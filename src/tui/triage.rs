@@ -6,6 +6,7 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::clock::Zone;
 use crate::domain::attention::{Signal, attention};
 use crate::domain::standup::{Decision, outcome};
 use crate::domain::view::Place;
@@ -74,10 +75,12 @@ pub struct Triage {
     pub changes: Vec<Vec<Change>>,
     /// The titles of the items ahead, for the summary's "not reached".
     titles: std::collections::HashMap<ItemId, String>,
+    /// The zone reasons show times in (the board's).
+    pub zone: Zone,
 }
 
 impl Triage {
-    pub fn start(store: &Store, now: DateTime<Utc>, walk: Walk) -> Result<Triage> {
+    pub fn start(store: &Store, now: DateTime<Utc>, walk: Walk, zone: Zone) -> Result<Triage> {
         let only = match &walk.filter {
             Some(filter) => Some(
                 store
@@ -102,6 +105,7 @@ impl Triage {
             ended: None,
             changes: Vec::new(),
             titles: std::collections::HashMap::new(),
+            zone,
         };
         triage.refresh(store, now)?;
         let items = i64::try_from(triage.ahead.len().max(1)).unwrap_or(i64::MAX);
@@ -171,7 +175,7 @@ impl Triage {
     pub fn refresh(&mut self, store: &Store, now: DateTime<Utc>) -> Result<()> {
         let org = store.org()?;
         let open = store.open_items()?;
-        let mut queue = attention(&open, &org, now);
+        let mut queue = attention(&open, &org, now, &self.zone);
         if let Some(only) = &self.only {
             queue.retain(|a| only.contains(&a.id));
         }
@@ -298,7 +302,7 @@ impl Triage {
         let events = store.events(id)?;
         let org = store.org()?;
         let signals = if item.state.is_open() {
-            crate::domain::attention::signals(&item, &org, now, None)
+            crate::domain::attention::signals(&item, &org, now, None, &self.zone)
         } else {
             Vec::new()
         };

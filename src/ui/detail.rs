@@ -71,6 +71,12 @@ pub(super) fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, now
             Span::raw(display_safe(&item.tags.join(", "))),
         ]));
     }
+    if let Some(link) = &item.link {
+        lines.push(Line::from(vec![
+            label("link"),
+            Span::raw(display_safe(link)),
+        ]));
+    }
     if let Some(body) = &item.body {
         lines.push(Line::raw(""));
         for l in display_safe_multiline(body).lines() {
@@ -124,7 +130,7 @@ pub(super) fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, now
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(strings::HISTORY, theme.title()));
-    for (event, text) in narrate(&detail.events) {
+    for (event, text) in narrate(&detail.events, &app.zone) {
         lines.push(Line::from(vec![
             Span::styled(format!("  {}  ", local(app, event.at)), theme.dim()),
             Span::styled(

@@ -10,7 +10,7 @@ use super::theme::Theme;
 use super::{RenderRef, popup, strings};
 use crate::domain::metrics::{Metrics, minutes, percent, worst_first};
 use crate::domain::text::{bar, display_safe, fit};
-use crate::tui::app::App;
+use crate::tui::app::{App, Zone};
 
 pub fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme) {
     let Some(m) = &app.metrics else { return };
@@ -70,7 +70,7 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme) {
         ]));
     }
     lines.push(Line::raw(""));
-    let daily = breaches_by_day(m);
+    let daily = breaches_by_day(m, &app.zone);
     let total: u64 = daily.iter().sum();
     lines.push(Line::styled(
         format!(
@@ -101,8 +101,9 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme) {
     }
 }
 
-/// Breaches for every day of the period, zeros included.
-fn breaches_by_day(m: &Metrics) -> Vec<u64> {
+/// Breaches for every day of the period (days of `zone`, as metrics count them), zeros
+/// included.
+fn breaches_by_day(m: &Metrics, zone: &Zone) -> Vec<u64> {
     let Some(since) = m.period.since else {
         return m
             .breaches_per_day
@@ -110,8 +111,8 @@ fn breaches_by_day(m: &Metrics) -> Vec<u64> {
             .map(|d| d.breaches as u64)
             .collect();
     };
-    let first = since.date_naive();
-    let days = (m.period.until.date_naive() - first).num_days().max(0) as usize + 1;
+    let first = zone.day(since);
+    let days = (zone.day(m.period.until) - first).num_days().max(0) as usize + 1;
     let mut out = vec![0u64; days];
     for d in &m.breaches_per_day {
         let i = (d.day - first).num_days();

@@ -141,7 +141,7 @@ pub(crate) fn popup(
 }
 
 pub(crate) fn local(app: &App, t: DateTime<Utc>) -> String {
-    app.clock.show(t)
+    app.zone.show(t)
 }
 
 /// The screen as plain text, one line per row, trailing spaces trimmed: what

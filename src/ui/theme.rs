@@ -3,11 +3,14 @@
 
 use ratatui::style::{Color, Modifier, Style};
 
+use crate::config::ThemeName;
 use crate::domain::attention::SlaStanding;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Theme {
     pub color: bool,
+    /// Which colours, when there are colours (the config file's `theme`).
+    pub palette: ThemeName,
 }
 
 pub const BREACHED: &str = "✖";
@@ -21,18 +24,50 @@ pub const NO_OWNER: &str = crate::domain::view::NO_OWNER;
 pub const LIMBO: &str = "⇢";
 
 impl Theme {
-    /// Colour unless `NO_COLOR` is set (to anything but the empty string).
-    pub fn from_env() -> Theme {
+    /// No colour at all: what `board --print` and the tests draw.
+    pub const PLAIN: Theme = Theme {
+        color: false,
+        palette: ThemeName::Dark,
+    };
+    /// The default colours, for a dark terminal.
+    pub const DARK: Theme = Theme {
+        color: true,
+        palette: ThemeName::Dark,
+    };
+
+    /// `palette` in colour, unless `NO_COLOR` is set (to anything but the empty
+    /// string), which wins over any setting.
+    pub fn from_env(palette: ThemeName) -> Theme {
         Theme {
             color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+            palette,
         }
     }
 
     fn fg(&self, color: Color) -> Style {
-        if self.color {
-            Style::new().fg(color)
-        } else {
-            Style::new()
+        if !self.color {
+            return Style::new();
+        }
+        match self.palette {
+            ThemeName::Dark => Style::new().fg(color),
+            // Yellow and cyan wash out on a light background.
+            ThemeName::Light => Style::new().fg(match color {
+                Color::Yellow => Color::Magenta,
+                Color::Cyan => Color::Blue,
+                Color::Green => Color::Rgb(0, 110, 0),
+                other => other,
+            }),
+            // The bright variants, always bold.
+            ThemeName::HighContrast => Style::new()
+                .fg(match color {
+                    Color::Yellow => Color::LightYellow,
+                    Color::Cyan => Color::LightCyan,
+                    Color::Green => Color::LightGreen,
+                    Color::Red => Color::LightRed,
+                    Color::DarkGray => Color::White,
+                    other => other,
+                })
+                .add_modifier(Modifier::BOLD),
         }
     }
 
@@ -41,11 +76,7 @@ impl Theme {
     }
 
     pub fn dim(&self) -> Style {
-        if self.color {
-            Style::new().fg(Color::DarkGray)
-        } else {
-            Style::new()
-        }
+        self.fg(Color::DarkGray)
     }
 
     pub fn title(&self) -> Style {

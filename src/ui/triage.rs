@@ -166,7 +166,7 @@ fn render_item(
         right.push(Line::raw(""));
     }
     right.push(Line::styled(strings::LATEST_EVENTS, theme.title()));
-    let story = narrate(&current.events);
+    let story = narrate(&current.events, &app.zone);
     let recent = &story[story
         .len()
         .saturating_sub(crate::tui::triage::RECENT_EVENTS)..];

@@ -1,5 +1,6 @@
 //! The app harness: the demo organisation in a temporary database, shifted to
-//! [`NOW`](super::NOW), an [`App`] on it, keys pressed into it, and its screen as text.
+//! [`NOW`](super::NOW), an [`App`] on it (in UTC), keys pressed into it, and its screen
+//! as text.
 
 use std::path::PathBuf;
 
@@ -9,7 +10,7 @@ use tempfile::TempDir;
 
 use baton::cli::{demo_document, import_document};
 use baton::storage::Store;
-use baton::tui::app::{App, Clock};
+use baton::tui::app::{App, Clock, Zone};
 use baton::ui::theme::Theme;
 
 pub fn now() -> DateTime<Utc> {
@@ -29,9 +30,14 @@ pub fn demo_db() -> TempDir {
     dir
 }
 
+/// The board on `dir`'s demo, "now" fixed at [`now`], times read and shown in UTC (the
+/// binary uses the local zone; a test process cannot set its own `TZ`).
 pub fn open_app(dir: &TempDir, size: (u16, u16)) -> App {
     let store = Store::open(&db_path(dir)).expect("the store opens");
-    App::new(store, Clock::Fixed(now()), "tester".to_string(), size).expect("the board loads")
+    let mut app =
+        App::new(store, Clock::Fixed(now()), "tester".to_string(), size).expect("the board loads");
+    app.zone = Zone::utc();
+    app
 }
 
 pub fn demo_app(size: (u16, u16)) -> (TempDir, App) {
@@ -62,7 +68,7 @@ pub fn type_text(app: &mut App, text: &str) {
 /// The screen as text, with the database's temporary path (right end of the title
 /// line, possibly cut to `…tail`) replaced by a stable marker.
 pub fn screen(app: &App) -> String {
-    let text = baton::tui::print(app, &Theme { color: false });
+    let text = baton::tui::print(app, &Theme::PLAIN);
     mask_path(&text, &app.store.place())
 }
 

@@ -104,8 +104,19 @@ pub struct Session {
 
 impl Session {
     /// Opens the board on `db` in a `cols`×`rows` pseudo-terminal, "now" fixed at
-    /// [`NOW`], changes recorded as `actor`.
-    pub fn open(db: &Path, cwd: &Path, actor: &str, (cols, rows): (u16, u16)) -> Session {
+    /// [`NOW`], changes recorded as `actor`, times in UTC.
+    pub fn open(db: &Path, cwd: &Path, actor: &str, size: (u16, u16)) -> Session {
+        Session::open_in(db, cwd, actor, size, "UTC")
+    }
+
+    /// Like [`Session::open`], in the time zone `tz` (a `TZ` value).
+    pub fn open_in(
+        db: &Path,
+        cwd: &Path,
+        actor: &str,
+        (cols, rows): (u16, u16),
+        tz: &str,
+    ) -> Session {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -119,7 +130,7 @@ impl Session {
         cmd.arg(db);
         cmd.env("BATON_NOW", NOW);
         cmd.env("BATON_ACTOR", actor);
-        cmd.env("TZ", "UTC");
+        cmd.env("TZ", tz);
         cmd.env("TERM", "xterm-256color");
         cmd.env("NO_COLOR", "1");
         cmd.env_remove("BATON_DB");
