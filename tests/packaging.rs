@@ -58,6 +58,16 @@ fn completion_offers_the_board_s_items_by_state_and_its_team_keys(backend: Backe
         complete(&board, &["baton", "add", "x", "--team", "s"]),
         ["sales", "support"]
     );
+    // Signal codes a person may dismiss; the facts (overdue, sla-breached) are not.
+    let codes = complete(&board, &["baton", "dismiss", "2", ""]);
+    assert!(codes.contains(&"ping-pong".to_string()), "{codes:?}");
+    assert!(codes.contains(&"escalated".to_string()), "{codes:?}");
+    assert!(!codes.contains(&"overdue".to_string()), "{codes:?}");
+    assert!(!codes.contains(&"sla-breached".to_string()), "{codes:?}");
+    assert_eq!(
+        complete(&board, &["baton", "dismiss", "2", "po"]),
+        ["possible-duplicate"]
+    );
     assert_eq!(
         complete(&board, &["baton", "send", "1", "--to", "su"]),
         ["support"]

@@ -380,10 +380,10 @@ pub enum Cmd {
     )]
     Merge {
         /// The duplicate, which is closed (42 or #42)
-        #[arg(value_parser = parse_id)]
+        #[arg(value_parser = parse_id, add = ArgValueCompleter::new(complete::open_items))]
         id: i64,
         /// The item it duplicates, which stays open
-        #[arg(long, value_name = "ID", value_parser = parse_id)]
+        #[arg(long, value_name = "ID", value_parser = parse_id, add = ArgValueCompleter::new(complete::open_items))]
         into: i64,
         #[arg(long, value_name = "TEXT")]
         note: Option<String>,
@@ -397,12 +397,13 @@ pub enum Cmd {
     )]
     Dismiss {
         /// Item id (42 or #42)
-        #[arg(value_parser = parse_id)]
+        #[arg(value_parser = parse_id, add = ArgValueCompleter::new(complete::open_items))]
         id: i64,
         /// The signal's code, as `baton attention` shows it
+        #[arg(add = ArgValueCompleter::new(complete::dismissable_signals))]
         code: String,
         /// For possible-duplicate: the other item of the pair
-        #[arg(long, value_name = "ID", value_parser = parse_id)]
+        #[arg(long, value_name = "ID", value_parser = parse_id, add = ArgValueCompleter::new(complete::open_items))]
         with: Option<i64>,
         #[arg(long, value_name = "TEXT")]
         note: Option<String>,
@@ -417,7 +418,7 @@ pub enum Cmd {
     #[command(group(clap::ArgGroup::new("entries").required(true).args(["all_done", "done"])))]
     Tick {
         /// Item id (42 or #42)
-        #[arg(value_parser = parse_id)]
+        #[arg(value_parser = parse_id, add = ArgValueCompleter::new(complete::open_items))]
         id: i64,
         /// Every entry left unticked is done now
         #[arg(long, conflicts_with = "done")]

@@ -132,6 +132,19 @@ pub fn any_items(current: &OsStr) -> Vec<CompletionCandidate> {
     items(current, Vec::new())
 }
 
+/// The signal codes a person may dismiss (dismiss); the facts (`overdue`,
+/// `sla-breached`) are not offered.
+pub fn dismissable_signals(current: &OsStr) -> Vec<CompletionCandidate> {
+    let typed = current.to_string_lossy();
+    crate::domain::attention::SignalCode::ALL
+        .into_iter()
+        .filter(|code| crate::domain::attention::can_be_dismissed(*code))
+        .map(|code| code.as_str())
+        .filter(|code| code.starts_with(typed.as_ref()))
+        .map(CompletionCandidate::new)
+        .collect()
+}
+
 /// The board's team keys, with their names.
 pub fn team_keys(current: &OsStr) -> Vec<CompletionCandidate> {
     let Some(org) = board().and_then(|s| s.org().ok()) else {
