@@ -1441,34 +1441,12 @@ fn all_histories(tx: &mut dyn Sql) -> Result<Vec<(Item, Vec<Event>)>> {
 /// metrics read are taken out of the JSON by the database, so a million events load
 /// without decoding each one in full.
 fn flow_histories(tx: &mut dyn Sql) -> Result<Vec<Vec<FlowEvent>>> {
-    // The kinds metrics tell apart, numbered by the database so that a million rows
-    // carry a small number each instead of a text to copy and compare.
-    const KINDS: [&str; 12] = [
-        "created",
-        "sent",
-        "accepted",
-        "bounced",
-        "reclaimed",
-        "escalated",
-        "done",
-        "reopened",
-        "dropped",
-        "merged",
-        "flagged",
-        "undone",
-    ];
     let d = tx.dialect();
-    let codes: Vec<String> = KINDS
-        .iter()
-        .enumerate()
-        .map(|(i, kind)| format!("WHEN '{kind}' THEN {}", i + 1))
-        .collect();
     let sql = format!(
-        "SELECT item_id, seq, at, CASE kind {} ELSE 0 END,
+        "SELECT item_id, seq, at, kind,
                 CASE kind WHEN 'created' THEN {} WHEN 'sent' THEN {} END,
                 CASE kind WHEN 'sent' THEN {} WHEN 'undone' THEN {} END
          FROM events ORDER BY item_id, seq",
-        codes.join(" "),
         d.json_field("data", "team"),
         d.json_field("data", "to"),
         d.json_flag("data", "forced"),
@@ -1478,14 +1456,15 @@ fn flow_histories(tx: &mut dyn Sql) -> Result<Vec<Vec<FlowEvent>>> {
     let mut current: Option<ItemId> = None;
     tx.query(&sql, &[], &mut |row| {
         let item = row.req_int(0)?;
+        let text = row.text(4)?;
         let number = row.int(5)?;
-        let kind = usize::try_from(row.req_int(3)?).unwrap_or(0);
-        let flow = match KINDS.get(kind.wrapping_sub(1)).copied().unwrap_or("") {
+        let kind = row.req_text(3)?;
+        let flow = match kind.as_str() {
             "created" => Flow::Created {
-                team: row.text(4)?.unwrap_or_default(),
+                team: text.unwrap_or_default(),
             },
             "sent" => Flow::Sent {
-                to: row.text(4)?.unwrap_or_default(),
+                to: text.unwrap_or_default(),
                 forced: number.unwrap_or(0) != 0,
             },
             "accepted" => Flow::Accepted,
