@@ -163,7 +163,7 @@ impl Backend for Postgres {
     fn read(&mut self, work: &mut dyn FnMut(&mut dyn Sql) -> Result<()>) -> Result<()> {
         if self.viewing > 0 {
             return work(&mut InView {
-                client: &mut self.client,
+                tx: &mut self.client,
                 statements: &mut self.statements,
                 place: &self.place,
             });
@@ -319,17 +319,31 @@ impl Listener {
 /// Rows fetched from the server at a time.
 const FETCH_ROWS: i32 = 4_096;
 
-struct Tx<'a, 'c> {
-    tx: &'a mut postgres::Transaction<'c>,
+/// A connection inside a transaction: a [`postgres::Transaction`] for one change or
+/// read, or the [`Client`] itself inside an open view (which began the transaction).
+struct Conn<'a, C> {
+    tx: &'a mut C,
     statements: &'a mut HashMap<String, Statement>,
     place: &'a str,
 }
 
-impl Tx<'_, '_> {
+type Tx<'a, 'c> = Conn<'a, postgres::Transaction<'c>>;
+/// Reads inside an open view.
+type InView<'a> = Conn<'a, Client>;
+
+impl<C: postgres::GenericClient> Conn<'_, C> {
     fn statement(&mut self, sql: &str) -> Result<Statement> {
         cached(self.statements, sql, self.place, |text| {
             self.tx.prepare(text)
         })
+    }
+
+    fn run(&mut self, sql: &str, params: &[Value]) -> Result<u64> {
+        refuse_nul(params)?;
+        let statement = self.statement(sql)?;
+        self.tx
+            .execute(&statement, &bind(params))
+            .map_err(|e| pg_error(e, self.place))
     }
 }
 
@@ -364,11 +378,7 @@ impl Sql for Tx<'_, '_> {
     }
 
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64> {
-        refuse_nul(params)?;
-        let statement = self.statement(sql)?;
-        self.tx
-            .execute(&statement, &bind(params))
-            .map_err(|e| pg_error(e, self.place))
+        self.run(sql, params)
     }
 
     fn query(
@@ -461,32 +471,13 @@ impl Tx<'_, '_> {
     }
 }
 
-/// Reads inside an open view: the transaction was begun on the connection itself.
-struct InView<'a> {
-    client: &'a mut Client,
-    statements: &'a mut HashMap<String, Statement>,
-    place: &'a str,
-}
-
-impl InView<'_> {
-    fn statement(&mut self, sql: &str) -> Result<Statement> {
-        cached(self.statements, sql, self.place, |text| {
-            self.client.prepare(text)
-        })
-    }
-}
-
 impl Sql for InView<'_> {
     fn dialect(&self) -> Dialect {
         Dialect::Postgres
     }
 
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64> {
-        refuse_nul(params)?;
-        let statement = self.statement(sql)?;
-        self.client
-            .execute(&statement, &bind(params))
-            .map_err(|e| pg_error(e, self.place))
+        self.run(sql, params)
     }
 
     fn query(
@@ -497,7 +488,7 @@ impl Sql for InView<'_> {
     ) -> Result<()> {
         let statement = self.statement(sql)?;
         let rows = self
-            .client
+            .tx
             .query(&statement, &bind(params))
             .map_err(|e| pg_error(e, self.place))?;
         for row in &rows {
