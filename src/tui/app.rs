@@ -278,11 +278,8 @@ impl App {
         if self.screen == Screen::Metrics {
             self.refresh_metrics()?;
         }
-        if let Some(triage) = &mut self.triage
-            && !triage.finished
-        {
-            triage.refresh(&self.store, self.clock.now())?;
-        }
+        // Triage's queue is refreshed by whoever changed it: a decision reads back
+        // the items it changed, another process's change the whole board (`tick`).
         self.keep_column_visible();
         self.dirty = true;
         Ok(())
@@ -307,8 +304,10 @@ impl App {
                 if self.offline.take().is_some() {
                     self.say(&format!("reconnected to {}", self.store.place()));
                     self.reload()?;
+                    self.refresh_triage()?;
                 } else if version != self.data_version {
                     self.reload()?;
+                    self.refresh_triage()?;
                 }
             }
         }
@@ -864,8 +863,9 @@ impl App {
             && let Some(triage) = &mut self.triage
         {
             triage.changes.push(changes);
+        } else {
+            self.reload()?;
         }
-        self.reload()?;
         Ok(line)
     }
 
@@ -883,6 +883,7 @@ impl App {
             {
                 self.fail(&e.to_string());
                 self.reload()?;
+                self.refresh_triage()?;
                 return Ok(());
             }
         }
@@ -902,16 +903,36 @@ impl App {
             triage.finished = false;
             triage.ended = None;
             triage.current = None;
+            let ids: Vec<ItemId> = changes.iter().map(|c| c.id).collect();
+            triage.refresh_items(&self.store, now, &ids)?;
+        }
+        Ok(())
+    }
+
+    /// Refreshes the walk's queue from the whole board, while a walk is on.
+    fn refresh_triage(&mut self) -> Result<()> {
+        let now = self.now();
+        if let Some(triage) = &mut self.triage
+            && !triage.finished
+        {
             triage.refresh(&self.store, now)?;
         }
-        self.reload()?;
         Ok(())
     }
 
     fn triage_decided(&mut self, id: ItemId, decision: &str) -> Result<()> {
         let now = self.now();
         if let Some(triage) = &mut self.triage {
-            triage.decided(&self.store, now, id, decision)?;
+            // The items the decision changed: its own, and the other side of a pair.
+            let mut changed: Vec<ItemId> = triage
+                .changes
+                .last()
+                .map(|c| c.iter().map(|c| c.id).collect())
+                .unwrap_or_default();
+            if !changed.contains(&id) {
+                changed.push(id);
+            }
+            triage.decided(&self.store, now, id, decision, &changed)?;
         }
         Ok(())
     }
@@ -1114,8 +1135,11 @@ impl App {
             }]);
         }
         self.last_change = Some((item.id, event.seq, line));
-        self.reload()?;
-        self.follow(&item)?;
+        // In triage the board waits behind the walk, and is loaded when the walk ends.
+        if self.screen != Screen::Triage {
+            self.reload()?;
+            self.follow(&item)?;
+        }
         Ok(())
     }
 
