@@ -1057,7 +1057,17 @@ impl App {
             Action::Done => self.open_form(FormKind::Done)?,
             Action::Drop => self.open_form(FormKind::Drop)?,
             Action::Flag => self.open_form(FormKind::Flag)?,
-            Action::Edit => self.open_form(FormKind::Edit)?,
+            Action::Edit => {
+                // `E due` in triage: the edit form, on its due date.
+                self.open_form(FormKind::Edit)?;
+                if let Some(form) = &mut self.form
+                    && let Some(due) = form.fields.iter().position(|f| {
+                        matches!(f, crate::tui::form::Field::Text { label, .. } if *label == "Due")
+                    })
+                {
+                    form.focus = due;
+                }
+            }
             Action::Merge => self.open_merge()?,
             Action::Dismiss => self.open_dismiss()?,
             Action::Tick => self.open_form(FormKind::Tick)?,

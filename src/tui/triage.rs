@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::clock::Zone;
 use crate::domain::attention::{DuplicateJoin, Signal, attention_with};
-use crate::domain::standup::{Decision, outcome};
+use crate::domain::standup::{Decision, SKIPPED, outcome};
 use crate::domain::view::Place;
 use crate::domain::{Event, Item, ItemId};
 use crate::storage::{ItemFilter, Result, Store};
@@ -312,7 +312,7 @@ impl Triage {
             self.decisions.push(Decision {
                 id,
                 title: current.item.title.clone(),
-                decision: "skipped".to_string(),
+                decision: SKIPPED.to_string(),
                 outcome: outcome(&current.item),
             });
         }
@@ -338,6 +338,9 @@ impl Triage {
         let Some(id) = self.visited.pop() else {
             return Ok(false);
         };
+        // Skipped, it is undecided again; a decision stays until it is changed.
+        self.decisions
+            .retain(|d| d.id != id || d.decision != SKIPPED);
         let item = store.item(id)?;
         let events = store.events(id)?;
         let org = store.org()?;

@@ -14,6 +14,7 @@ use super::{RenderRef, local, message_and_keys, strings};
 use crate::domain::duration::format_duration;
 use crate::domain::history::narrate;
 use crate::domain::rules::describe_state;
+use crate::domain::standup::SKIPPED;
 use crate::domain::text::display_safe;
 use crate::domain::view::{Responsible, limbo_time, responsible};
 use crate::tui::app::App;
@@ -36,7 +37,7 @@ pub fn render(
     let decided = triage
         .decisions
         .iter()
-        .filter(|d| d.decision != "skipped")
+        .filter(|d| d.decision != SKIPPED)
         .count();
     let heading = if triage.finished {
         format!(
