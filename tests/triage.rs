@@ -986,3 +986,15 @@ fn a_six_team_standup_from_the_board_to_the_saved_summary_leaves_only_what_needs
         "{text}"
     );
 }
+
+#[test]
+fn at_80_columns_the_walk_by_team_keeps_its_clocks_and_tally_on_one_line() {
+    let (_dir, mut app) = demo_app((80, 24));
+    press(&mut app, 'W');
+    let text = screen(&app);
+    assert_eq!(
+        text.lines().next(),
+        Some(" Triage 1/15 · operations · item 0:00/1:00 · total 0:00/15:00 · 0 decided"),
+        "{text}"
+    );
+}

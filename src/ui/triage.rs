@@ -59,9 +59,17 @@ pub fn render(
             clock(standup)
         )
     };
+    let tally = format!(" · {decided} decided");
+    // At 80 columns the whole heading does not fit: the clocks matter more than the
+    // words "Standup triage" (the screen is plainly triage).
+    let heading = if heading.chars().count() + tally.chars().count() > usize::from(area.width) {
+        heading.replacen(" Standup triage", " Triage", 1)
+    } else {
+        heading
+    };
     let title = Line::from(vec![
         Span::styled(heading, theme.title()),
-        Span::styled(format!(" · {decided} decided"), theme.dim()),
+        Span::styled(tally, theme.dim()),
     ]);
     Paragraph::new(title).render_ref(Rect { height: 1, ..area }, buf);
     // The clock's verdict, under the heading, without a keypress.
