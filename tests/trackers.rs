@@ -267,6 +267,8 @@ fn github_and_linear_issues_keep_their_keys_and_links(backend: Backend) {
         &fixture("linear.csv"),
         "--team-map",
         "Platform=engineering",
+        "--linear-url",
+        "https://linear.app/acme/",
     ]);
     let items = board.json(&["ls", "--all", "--json"]);
     let row = |i: usize| {
@@ -287,9 +289,9 @@ fn github_and_linear_issues_keep_their_keys_and_links(backend: Backend) {
             "github:acme/web#7 active priya https://github.com/acme/web/issues/7 Crash when the export folder is missing",
             "github:acme/web#8 done - https://github.com/acme/web/issues/8 Document the release process",
             "github:acme/web#9 dropped - https://github.com/acme/web/issues/9 Old idea",
-            "linear:ENG-42 active ravi@acme.example https://linear.app/acme/issue/ENG-42/rotate-the-staging-database-password Rotate the staging database password",
-            "linear:ENG-43 done - https://linear.app/acme/issue/ENG-43/remove-the-old-feature-flags Remove the old feature flags",
-            "linear:ENG-44 dropped - https://linear.app/acme/issue/ENG-44/try-a-second-cache Try a second cache",
+            "linear:ENG-42 active ravi@acme.example https://linear.app/acme/issue/ENG-42 Rotate the staging database password",
+            "linear:ENG-43 done - https://linear.app/acme/issue/ENG-43 Remove the old feature flags",
+            "linear:ENG-44 dropped - https://linear.app/acme/issue/ENG-44 Try a second cache",
         ]
     );
     assert_eq!(items[0]["tags"], serde_json::json!(["bug", "export"]));

@@ -579,6 +579,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
             team_map,
             team,
             jira_url,
+            linear_url,
             skip_unmapped,
             ..
         } => {
@@ -594,6 +595,13 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
                         crate::domain::rules::check_link(&u)
                             .map(|()| u)
                             .map_err(|e| UsageError(format!("--jira-url: {e}")))
+                    })
+                    .transpose()?,
+                linear_url: linear_url
+                    .map(|u| {
+                        crate::domain::rules::check_link(&u)
+                            .map(|()| u)
+                            .map_err(|e| UsageError(format!("--linear-url: {e}")))
                     })
                     .transpose()?,
             };

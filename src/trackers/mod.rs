@@ -29,6 +29,8 @@ pub struct Mapping {
     pub default_team: Option<String>,
     /// Jira's address (`https://acme.atlassian.net`), to link each issue.
     pub jira_url: Option<String>,
+    /// Linear's workspace address (`https://linear.app/acme`), to link each issue.
+    pub linear_url: Option<String>,
 }
 
 impl Mapping {
