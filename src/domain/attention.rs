@@ -218,15 +218,29 @@ pub fn attention_with<Tz: TimeZone>(
     join: &mut DuplicateJoin,
 ) -> Vec<Attention> {
     let duplicates = join.over(items);
-    let titles: HashMap<ItemId, &Item> = items.iter().map(|i| (i.id, i)).collect();
+    // The other item of a possible duplicate, found by id: the store gives items in id
+    // order, where a binary search needs no map of every item.
+    let sorted = items.windows(2).all(|w| w[0].id < w[1].id);
+    let by_id: HashMap<ItemId, &Item> = if sorted {
+        HashMap::new()
+    } else {
+        items.iter().map(|i| (i.id, i)).collect()
+    };
+    let find = |id: &ItemId| -> Option<&Item> {
+        if sorted {
+            items
+                .binary_search_by_key(id, |i| i.id)
+                .ok()
+                .map(|at| &items[at])
+        } else {
+            by_id.get(id).copied()
+        }
+    };
     let mut queue: Vec<Attention> = items
         .iter()
         .filter(|i| i.state.is_open() && i.snoozed_until.is_none_or(|until| until <= now))
         .filter_map(|item| {
-            let like = duplicates
-                .get(&item.id)
-                .and_then(|id| titles.get(id))
-                .copied();
+            let like = duplicates.get(&item.id).and_then(find);
             let signals = signals(item, org, now, like, zone);
             (!signals.is_empty()).then_some(Attention {
                 id: item.id,
@@ -549,10 +563,13 @@ pub fn possible_duplicates<'a>(
             *team_ids.entry(team).or_insert(next)
         })
         .collect();
-    // Each posting: the item, and where the word comes in its rarest-first order.
-    let mut index: Vec<Vec<(u32, u32)>> = vec![Vec::new(); words.len()];
+    // Each posting carries what rules most candidates out (the item's team, its number
+    // of words, where the word comes in its rarest-first order, its word bits), so
+    // reading a posting list touches one list in order, not five arrays at random: the
+    // join's time went to those cache misses.
+    let mut index: Vec<Vec<Posting>> = vec![Vec::new(); words.len()];
     // `seen[y] == x` once y has been compared with x.
-    let mut seen: Vec<usize> = vec![usize::MAX; open.len()];
+    let mut seen: Vec<u32> = vec![u32::MAX; open.len()];
     let mut best: HashMap<ItemId, (f64, ItemId)> = HashMap::new();
     let mut ordered: Vec<u32> = Vec::with_capacity(longest);
     for x in 0..open.len() {
@@ -564,29 +581,33 @@ pub fn possible_duplicates<'a>(
         ordered.extend_from_slice(set);
         ordered.sort_unstable_by_key(|&w| (frequency[w as usize], words[w as usize]));
         let prefix = set.len() - (DUPLICATE_SIMILARITY * set.len() as f64).ceil() as usize + 1;
+        let (team_x, (mask_x, extra_x)) = (teams[x] as u32, masks[x]);
+        let needed_x = &needed[set.len()];
         for (i, &word) in ordered.iter().enumerate().take(prefix) {
             let word = word as usize;
-            for &(y, j) in index[word].iter().take(DUPLICATE_POSTING_CAP) {
-                let (y, j) = (y as usize, j as usize);
-                if seen[y] == x {
+            for posting in index[word].iter().take(DUPLICATE_POSTING_CAP) {
+                let y = posting.item as usize;
+                if seen[y] == x as u32 {
                     continue;
                 }
-                seen[y] = x;
-                if teams[x] == teams[y] {
+                seen[y] = x as u32;
+                if posting.team == team_x {
                     continue;
                 }
-                let other = set_of(y);
-                let needed = needed[set.len()][other.len()];
+                let (len_y, j) = (posting.len as usize, posting.at as usize);
+                let needed = needed_x[len_y];
                 // Both orders are the same, rarest first: the two sets share this word,
                 // at most `min(i, j)` words before it and `min` of what follows after
                 // it. Most candidates cannot reach `needed` and are not compared.
-                if i.min(j) + 1 + (set.len() - i - 1).min(other.len() - j - 1) < needed {
+                if i.min(j) + 1 + (set.len() - i - 1).min(len_y - j - 1) < needed {
                     continue;
                 }
-                let ((mx, extra_x), (my, extra_y)) = (masks[x], masks[y]);
-                if (((mx & my).count_ones() + extra_x.min(extra_y)) as usize) < needed {
+                if (((mask_x & posting.mask).count_ones() + extra_x.min(posting.extra)) as usize)
+                    < needed
+                {
                     continue;
                 }
+                let other = set_of(y);
                 let Some(shared) = shared_at_least(set, other, needed) else {
                     continue;
                 };
@@ -607,10 +628,30 @@ pub fn possible_duplicates<'a>(
                     }
                 }
             }
-            index[word].push((x as u32, i as u32));
+            index[word].push(Posting {
+                item: x as u32,
+                team: team_x,
+                mask: mask_x,
+                extra: extra_x,
+                len: set.len() as u32,
+                at: i as u32,
+            });
         }
     }
     best.into_iter().map(|(a, (_, b))| (a, b)).collect()
+}
+
+/// One title in the duplicate join's index of a word.
+#[derive(Debug, Clone, Copy)]
+struct Posting {
+    item: u32,
+    team: u32,
+    /// The title's words as bits ([`possible_duplicates`]), and how many collided.
+    mask: u64,
+    extra: u32,
+    /// How many words the title has, and where this word comes among them, rarest first.
+    len: u32,
+    at: u32,
 }
 
 /// The fewest shared words (at least two) that make word sets of sizes `a` and `b`
