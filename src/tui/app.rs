@@ -58,6 +58,10 @@ pub const CARD_ROWS: u16 = 2;
 pub const MIN_COLUMN_WIDTH: u16 = 26;
 /// A team lane's width when lanes are collapsed (`z`).
 pub const COLLAPSED_LANE_WIDTH: u16 = 14;
+/// An empty column's width when not every column fits.
+pub const EMPTY_COLUMN_WIDTH: u16 = 14;
+/// The overview takes at most this fraction of the screen's height (1/N).
+pub const OVERVIEW_SHARE: u16 = 3;
 
 pub struct App {
     pub store: Store,
@@ -139,13 +143,8 @@ impl App {
             drawn_second: 0,
         };
         app.reload()?;
-        // Start on the first boundary with something waiting: the board's reason to be.
-        if let Some(i) = app
-            .board
-            .columns
-            .iter()
-            .position(|c| c.kind.is_limbo() && c.count > 0)
-        {
+        // Start on the worst boundary with something waiting: the board's reason to be.
+        if let Some(&i) = app.board.limbo_by_urgency().first() {
             app.column = i;
             app.keep_column_visible();
         }
@@ -154,7 +153,36 @@ impl App {
 
     /// Cards that fit in a column at the current size.
     pub fn visible_rows(&self) -> usize {
-        usize::from(self.size.1.saturating_sub(CHROME_ROWS) / CARD_ROWS).max(1)
+        let chrome = CHROME_ROWS.saturating_add(self.overview_rows());
+        usize::from(self.size.1.saturating_sub(chrome) / CARD_ROWS).max(1)
+    }
+
+    /// Whether every column fits side by side at its usual width.
+    pub fn all_columns_fit(&self) -> bool {
+        let needed: u32 = self
+            .board
+            .columns
+            .iter()
+            .map(|c| u32::from(self.usual_width(&c.kind)))
+            .sum();
+        needed <= u32::from(self.size.0)
+    }
+
+    /// Lines of the overview under the title: one a boundary with items in limbo, worst
+    /// first, when not every column fits (so every such boundary is on the first
+    /// screen); at most a third of the screen, the last line then counting the rest.
+    pub fn overview_rows(&self) -> u16 {
+        if self.all_columns_fit() {
+            return 0;
+        }
+        let waiting = self
+            .board
+            .columns
+            .iter()
+            .filter(|c| c.kind.is_limbo() && c.count > 0)
+            .count();
+        let cap = (self.size.1 / OVERVIEW_SHARE).max(1);
+        u16::try_from(waiting).unwrap_or(u16::MAX).min(cap)
     }
 
     /// How many columns fit side by side.
@@ -165,6 +193,21 @@ impl App {
     /// The narrowest a column is drawn: lanes shrink when collapsed (`z`), so that
     /// the limbo columns between them keep their room.
     pub fn min_width(&self, kind: &ColumnKind) -> u16 {
+        let usual = self.usual_width(kind);
+        // When the columns do not all fit, empty ones step aside for those with cards.
+        if !self.all_columns_fit()
+            && self
+                .board
+                .columns
+                .iter()
+                .any(|c| &c.kind == kind && c.count == 0)
+        {
+            return usual.min(EMPTY_COLUMN_WIDTH);
+        }
+        usual
+    }
+
+    fn usual_width(&self, kind: &ColumnKind) -> u16 {
         match kind {
             ColumnKind::Lane { .. } if self.collapsed_lanes => COLLAPSED_LANE_WIDTH,
             _ => MIN_COLUMN_WIDTH,

@@ -72,6 +72,9 @@ pub struct Column {
     /// The loaded window of cards, starting at `window_start`.
     pub cards: Vec<Item>,
     pub window_start: usize,
+    /// A limbo column's first card, the longest waiting (its worst against the SLA),
+    /// loaded even when the window is further down: the overview names it.
+    pub head: Option<Item>,
 }
 
 impl Column {
@@ -212,6 +215,20 @@ pub struct Query {
 }
 
 impl Board {
+    /// The limbo columns with items waiting, worst first: most breached, then most
+    /// waiting, then in flow order. The overview lists them so; the board opens on the
+    /// first.
+    pub fn limbo_by_urgency(&self) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.columns.len())
+            .filter(|&i| self.columns[i].kind.is_limbo() && self.columns[i].count > 0)
+            .collect();
+        order.sort_by_key(|&i| {
+            let c = &self.columns[i];
+            (std::cmp::Reverse(c.breached), std::cmp::Reverse(c.count), i)
+        });
+        order
+    }
+
     /// The other team's open item whose title this one's is like, when known.
     pub fn duplicate_of(&self, id: ItemId) -> Option<ItemId> {
         self.duplicates.as_ref()?.get(&id).copied()
@@ -343,12 +360,22 @@ impl Board {
                 f.limit = Some(rows);
                 store.items(&f)?
             };
+            let head = match (&kind, start) {
+                (ColumnKind::Limbo { .. }, 0) => cards.first().cloned(),
+                (ColumnKind::Limbo { .. }, _) if count > 0 => {
+                    let mut f = kind.filter(&query.filter);
+                    f.limit = Some(1);
+                    store.items(&f)?.into_iter().next()
+                }
+                _ => None,
+            };
             columns.push(Column {
                 kind,
                 count,
                 breached,
                 cards,
                 window_start: start,
+                head,
             });
         }
         Ok(Board {
