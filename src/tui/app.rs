@@ -13,7 +13,7 @@ use crate::domain::{Command, Event, Item, ItemId, Pair};
 use crate::storage::{Result, Store, When};
 
 use super::board::{Board, COLUMN_ORDER_SETTING, ColumnKind, Query};
-use super::filter::parse_filter;
+use super::filter::{owners_matching, parse_filter};
 use super::form::{Form, FormKind, FormOutcome};
 use super::keys::{Action, action_for};
 use super::triage::{Change, Triage, Walk};
@@ -75,6 +75,8 @@ pub struct App {
     /// The filter as typed, and the signal it names (recomputed on every reload).
     pub filter_text: String,
     pub filter_signal: Option<SignalCode>,
+    /// The filter's `owner:` as typed, matched against the known people on each reload.
+    pub filter_owner: Option<String>,
     /// The filter line while it is being edited.
     pub filter_input: Option<String>,
     pub column: usize,
@@ -120,6 +122,7 @@ impl App {
             query: Query::default(),
             filter_text: String::new(),
             filter_signal: None,
+            filter_owner: None,
             filter_input: None,
             column: 0,
             rows: HashMap::new(),
@@ -280,6 +283,10 @@ impl App {
                         .collect(),
                 )
             }
+            None => None,
+        };
+        self.query.filter.owners = match &self.filter_owner {
+            Some(query) => Some(owners_matching(&self.store.known_people()?, query)),
             None => None,
         };
         let rows = self.visible_rows();
@@ -794,6 +801,7 @@ impl App {
         let filter = &self.query.filter;
         let filtered = filter.team.is_some()
             || filter.owner.is_some()
+            || filter.owners.is_some()
             || filter.tag.is_some()
             || filter.text.is_some()
             || filter.ids.is_some();
@@ -1265,15 +1273,25 @@ impl App {
         };
         self.query.filter = filter.items();
         self.filter_signal = filter.signal;
+        self.filter_owner = filter.owner.clone();
         self.filter_text = text.trim().to_string();
+        self.query.hide_empty = !self.filter_text.is_empty();
         self.rows.clear();
         self.first_column = 0;
         self.reload()?;
+        // The selection goes to the first match: the first column with a card.
+        if let Some(i) = self.board.columns.iter().position(|c| c.count > 0) {
+            self.column = i;
+            self.keep_column_visible();
+        }
         if self.filter_text.is_empty() {
             self.say(strings::FILTER_CLEARED);
         } else {
             let shown = self.board.totals.open;
-            self.say(&format!("{shown} open items match; esc clears the filter"));
+            let hidden = self.board.hidden;
+            self.say(&format!(
+                "{shown} open items match; {hidden} empty columns hidden; esc clears the filter"
+            ));
         }
         Ok(())
     }
@@ -1345,8 +1363,10 @@ impl App {
     fn shift_column(&mut self, by: i64) -> Result<()> {
         let len = self.board.columns.len() as i64;
         let to = self.column as i64 + by;
-        if to < 0 || to >= len || self.query.boundaries_only {
-            if self.query.boundaries_only {
+        // Hidden columns (boundaries only, or emptied by a filter) would lose their place.
+        let partial = self.query.boundaries_only || self.board.hidden > 0;
+        if to < 0 || to >= len || partial {
+            if partial {
                 self.fail(strings::REORDER_IN_FULL_VIEW);
             }
             return Ok(());

@@ -102,6 +102,8 @@ pub struct Board {
     /// Open items whose title is like another team's open item, with that item;
     /// `None` until worked out (see [`DUPLICATES_AT_ONCE`]).
     pub duplicates: Option<HashMap<ItemId, ItemId>>,
+    /// Columns left out because the filter leaves them empty.
+    pub hidden: usize,
 }
 
 /// Teams in flow order: along the boundaries, a team after those that send to it;
@@ -212,6 +214,8 @@ pub struct Query {
     pub filter: ItemFilter,
     pub show_closed: bool,
     pub boundaries_only: bool,
+    /// Columns the filter leaves empty are not drawn.
+    pub hide_empty: bool,
 }
 
 impl Board {
@@ -378,11 +382,18 @@ impl Board {
                 head,
             });
         }
+        let mut hidden = 0;
+        if query.hide_empty {
+            let before = columns.len();
+            columns.retain(|c| c.count > 0);
+            hidden = before - columns.len();
+        }
         Ok(Board {
             org,
             columns,
             totals,
             duplicates,
+            hidden,
         })
     }
 }

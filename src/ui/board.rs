@@ -55,6 +55,12 @@ pub(super) fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, now
         ),
         Span::raw(format!(" · {} open", t.open)),
     ];
+    if board.hidden > 0 {
+        title.push(Span::styled(
+            format!(" · {} {}", board.hidden, strings::COLUMNS_HIDDEN),
+            theme.warning(),
+        ));
+    }
     if !app.filter_text.is_empty() {
         title.push(Span::styled(
             format!("  filter: {}", display_safe(&app.filter_text)),

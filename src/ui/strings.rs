@@ -11,6 +11,7 @@ pub const EMPTY_BOARD: &str =
 pub const NO_COLUMNS: &str = "No columns match this view; B or esc shows everything.";
 pub const BOUNDARIES_ONLY: &str = "boundaries only";
 pub const EMPTY_COLUMN: &str = "—";
+pub const COLUMNS_HIDDEN: &str = "columns hidden";
 pub const OVERVIEW_MORE: &str = "more boundaries with items waiting (B: only the boundaries)";
 pub const CLOSED_COLUMN: &str = "done & dropped";
 pub const CONTRACT_INCOMPLETE: &str = "contract incomplete";
