@@ -981,3 +981,31 @@ fn a_filter_hides_the_columns_it_empties_and_selects_the_first_match() {
     assert_eq!(app.board.columns.len(), all);
     assert_eq!(app.board.hidden, 0);
 }
+
+#[test]
+fn person_fields_complete_from_the_people_the_board_knows() {
+    let (_dir, mut app) = demo_app((80, 24));
+    let people = app.store.known_people().expect("people");
+    // An owner, a contract's next owner, an escalation contact (no item is owned by
+    // Dana Whitaker: she is only a contact).
+    for name in ["Ben Adler", "Hannah Lee", "Dana Whitaker"] {
+        assert!(people.iter().any(|p| p == name), "{name} in {people:?}");
+    }
+    select(&mut app, 17);
+    press(&mut app, 'o');
+    type_text(&mut app, "WHITA");
+    let text = screen(&app);
+    assert!(text.contains("tab completes: Dana Whitaker"), "{text}");
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.form, None);
+    let item = app.store.item(17).expect("#17");
+    assert_eq!(item.owner.as_deref(), Some("Dana Whitaker"));
+
+    // Tab with nothing to complete moves on, as before.
+    select(&mut app, 17);
+    press(&mut app, 'o');
+    key(&mut app, KeyCode::Tab);
+    let form = app.form.as_ref().expect("the form stays open");
+    assert!(form.suggestions().is_empty());
+}

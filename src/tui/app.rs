@@ -657,6 +657,13 @@ impl App {
 
     fn show_form(&mut self, mut form: Form) {
         form.zone = self.zone;
+        if form.names_people() {
+            match self.store.known_people() {
+                Ok(people) => form.people = people,
+                // Completion is a help: without it the field still takes a name.
+                Err(e) => form.error = Some(e.to_string()),
+            }
+        }
         self.form = Some(form);
     }
 

@@ -208,7 +208,11 @@ mod tests {
         for (name, query, expected) in cases {
             assert_eq!(name_matches(name, query), expected, "{name} / {query}");
         }
-        let known = vec!["Ana Lima".to_string(), "Hannah Lee".to_string(), "Lee Ann".to_string()];
+        let known = vec![
+            "Ana Lima".to_string(),
+            "Hannah Lee".to_string(),
+            "Lee Ann".to_string(),
+        ];
         assert_eq!(owners_matching(&known, "lee"), ["Hannah Lee", "Lee Ann"]);
         assert!(owners_matching(&known, "zed").is_empty());
     }

@@ -50,6 +50,18 @@ pub(super) fn render(area: Rect, buf: &mut Buffer, form: &Form, theme: &Theme) {
                     spans.push(Span::styled(format!(" {hint}"), theme.dim()));
                 }
                 lines.push(Line::from(spans));
+                let people = if focused {
+                    form.suggestions()
+                } else {
+                    Vec::new()
+                };
+                if !people.is_empty() {
+                    let names: Vec<String> = people.iter().map(|p| display_safe(p)).collect();
+                    lines.push(Line::from(vec![
+                        Span::styled(format!("    {} ", strings::FORM_COMPLETES), theme.key()),
+                        Span::raw(names.join(" · ")),
+                    ]));
+                }
             }
             Field::Choice {
                 label,

@@ -23,6 +23,7 @@ pub const HELP_INTRO: [&str; 2] = [
     "Baton shows each team's lane and, before it, a ⇢ limbo column for every boundary into it:",
     "items sent and not yet accepted wait there, with their age against the contract's SLA.",
 ];
+pub const HELP_SHORT_MARKS: &str = "short forms on narrow cards:";
 pub const HELP_EVERYWHERE: &str = "Everywhere";
 pub const HELP_BOARD: &str = "On the board";
 pub const HELP_ITEM: &str = "On the selected item (board, detail or triage)";
@@ -44,12 +45,14 @@ pub const NO_CHECKLIST: &str = "(the contract has no definition of done)";
 pub const FORM_SUBMIT: &str = "enter submit";
 pub const FORM_CANCEL: &str = "esc cancel";
 pub const FORM_NEXT_FIELD: &str = "tab next field";
+pub const FORM_COMPLETES: &str = "tab completes:";
 pub const FORM_MOVE: &str = "↑↓ move";
 pub const FORM_CHOOSE: &str = "←→ choose";
 pub const FORM_TICK: &str = "space tick · a tick all";
 /// Every key a form takes, as help lists them.
-pub const FORM_KEYS: [&str; 6] = [
+pub const FORM_KEYS: [&str; 7] = [
     FORM_NEXT_FIELD,
+    "tab in a person field: complete a known name (owners, contract owners, contacts)",
     FORM_MOVE,
     FORM_CHOOSE,
     FORM_TICK,
