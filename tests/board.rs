@@ -726,11 +726,11 @@ proptest! {
 }
 
 #[test]
-fn shift_e_edits_the_selected_item_through_a_prefilled_form() {
+fn e_edits_the_selected_item_through_a_prefilled_form() {
     let (_dir, mut app) = demo_app((120, 40));
     let id = app.selected().map(|i| i.id).expect("a card is selected");
     let title = app.selected().map(|i| i.title.clone()).expect("title");
-    press(&mut app, 'E');
+    press(&mut app, 'e');
     let form = app.form.as_ref().expect("the edit form opens");
     assert!(screen(&app).contains(&title), "the title is prefilled");
     assert_eq!(form.kind, baton::tui::form::FormKind::Edit);
@@ -752,7 +752,7 @@ fn an_emptied_title_is_refused_by_the_rules_in_their_words() {
     let (_dir, mut app) = demo_app((120, 40));
     let id = app.selected().map(|i| i.id).expect("a card is selected");
     let before = app.store.item(id).expect("item");
-    press(&mut app, 'E');
+    press(&mut app, 'e');
     key_with(&mut app, KeyCode::Char('u'), KeyModifiers::CONTROL);
     key(&mut app, KeyCode::Enter);
     let form = app.form.as_ref().expect("the form stays open");
@@ -1008,4 +1008,50 @@ fn person_fields_complete_from_the_people_the_board_knows() {
     key(&mut app, KeyCode::Tab);
     let form = app.form.as_ref().expect("the form stays open");
     assert!(form.suggestions().is_empty());
+}
+
+#[test]
+fn escalating_is_never_one_enter_away() {
+    let (_dir, mut app) = demo_app((80, 24));
+    select(&mut app, 33);
+    let before = app.store.events(33).expect("history").len();
+    press(&mut app, 'E');
+    assert_eq!(app.form.as_ref().map(|f| f.kind), Some(FormKind::Escalate));
+    // Enter asks; Enter again (a second accidental press) still only asks.
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
+    assert!(app.form.as_ref().is_some_and(|f| f.confirm_escalate));
+    assert!(screen(&app).contains("Dana Whitaker?"), "{}", screen(&app));
+    assert_eq!(app.store.events(33).expect("history").len(), before);
+    // esc goes back to the form, then esc closes it: nothing sent.
+    key(&mut app, KeyCode::Esc);
+    assert!(app.form.as_ref().is_some_and(|f| !f.confirm_escalate));
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.form, None);
+    assert_eq!(app.store.events(33).expect("history").len(), before);
+    // y after Enter escalates.
+    press(&mut app, 'E');
+    key(&mut app, KeyCode::Enter);
+    press(&mut app, 'y');
+    assert_eq!(app.form, None);
+    let events = app.store.events(33).expect("history");
+    assert_eq!(events.len(), before + 1);
+    assert_eq!(events.last().map(|e| e.kind.name()), Some("escalated"));
+}
+
+#[test]
+fn keys_do_nothing_behind_the_too_small_screen() {
+    let (_dir, mut app) = demo_app((30, 8));
+    let column = app.column;
+    for c in ['l', 'E', 'a', 'd', '/', '?', 't', 'n'] {
+        press(&mut app, c);
+    }
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.column, column);
+    assert_eq!(app.form, None);
+    assert_eq!(app.filter_input, None);
+    assert_eq!(app.screen, Screen::Board);
+    assert!(screen(&app).contains("too small"));
+    press(&mut app, 'q');
+    assert!(app.quit, "q still quits");
 }

@@ -416,6 +416,13 @@ impl App {
             self.quit = true;
             return Ok(());
         }
+        // Behind the "terminal too small" note nothing can be seen, so only q works.
+        if self.size.0 < crate::ui::MIN_WIDTH || self.size.1 < crate::ui::MIN_HEIGHT {
+            if action_for(key) == Some(Action::Quit) {
+                self.quit = true;
+            }
+            return Ok(());
+        }
         if self.form.is_some() {
             return self.form_key(key);
         }

@@ -103,6 +103,9 @@ pub struct Form {
     pub tick_numbers: Vec<usize>,
     /// The people the board knows, which person fields complete from.
     pub people: Vec<String>,
+    /// An escalation was submitted and waits for `y`: it notifies someone, so Enter
+    /// alone never sends it.
+    pub confirm_escalate: bool,
 }
 
 /// The text fields that name a person, and so complete from the known people.
@@ -383,6 +386,7 @@ impl Form {
             zone: Zone::default(),
             tick_numbers: Vec::new(),
             people: Vec::new(),
+            confirm_escalate: false,
         }
     }
 
@@ -434,7 +438,37 @@ impl Form {
     /// Handles one key. `org` refreshes the checklist when the send target changes.
     pub fn handle_key(&mut self, key: KeyEvent, org: &Org) -> FormOutcome {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        if self.confirm_escalate {
+            match key.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') => {
+                    let outcome = self.submit();
+                    self.confirm_escalate = false;
+                    return outcome;
+                }
+                KeyCode::Char('c') if ctrl => return FormOutcome::Cancel,
+                // Esc or n: back to the form, nothing sent. Any other key, Enter
+                // included, leaves the question up.
+                KeyCode::Esc | KeyCode::Char('n') => {
+                    self.confirm_escalate = false;
+                    self.error = None;
+                }
+                _ => {}
+            }
+            return FormOutcome::Editing;
+        }
         match key.code {
+            KeyCode::Enter if self.kind == FormKind::Escalate => {
+                let to = self
+                    .text_value("To")
+                    .unwrap_or_else(|| strings::ESCALATION_CONTACT.to_string());
+                self.confirm_escalate = true;
+                self.error = Some(format!(
+                    "{} {to}? {}",
+                    strings::CONFIRM_ESCALATE,
+                    strings::CONFIRM_KEYS
+                ));
+                return FormOutcome::Editing;
+            }
             KeyCode::Esc => {
                 if self.confirm_incomplete.take().is_some() {
                     self.error = None;

@@ -123,7 +123,7 @@ pub(super) fn render(area: Rect, buf: &mut Buffer, form: &Form, theme: &Theme) {
     }
     lines.push(Line::raw(""));
     if let Some(error) = &form.error {
-        let style = if form.confirm_incomplete.is_some() {
+        let style = if form.confirm_incomplete.is_some() || form.confirm_escalate {
             theme.warning()
         } else {
             theme.error()

@@ -45,6 +45,9 @@ pub const NO_CHECKLIST: &str = "(the contract has no definition of done)";
 pub const FORM_SUBMIT: &str = "enter submit";
 pub const FORM_CANCEL: &str = "esc cancel";
 pub const FORM_NEXT_FIELD: &str = "tab next field";
+pub const CONFIRM_ESCALATE: &str = "Escalating notifies them. Escalate to";
+pub const CONFIRM_KEYS: &str = "y escalates · esc or n goes back (Enter does not send it)";
+pub const ESCALATION_CONTACT: &str = "the contract's escalation contact";
 pub const FORM_COMPLETES: &str = "tab completes:";
 pub const FORM_MOVE: &str = "↑↓ move";
 pub const FORM_CHOOSE: &str = "←→ choose";
@@ -64,12 +67,12 @@ pub const SUMMARY_NEEDS_FILE: &str = "name the file to write the summary to";
 
 // Key lines (the board's own comes from the key map)
 pub const SCROLL_KEYS: &str = "↑↓ PgUp PgDn scroll · esc back · ? help · q quit";
-pub const DETAIL_KEYS: &str = "↑↓ scroll · s send · a accept · b bounce · r reclaim · e escalate · o owner · N note · d done · esc back";
+pub const DETAIL_KEYS: &str = "↑↓ scroll · s send · a accept · b bounce · r reclaim · E escalate · e edit · o owner · N note · d done · esc back";
 /// The keys of a triage item. (The keys used most come first: narrow screens cut the
 /// line at the right.)
 /// Two lines: the decisions, then the rest; each fits 80 columns.
 pub const TRIAGE_KEYS: &str =
-    "a accept · b bounce · M merge · X dismiss · T tick · e escalate · o owner";
+    "a accept · b bounce · M merge · X dismiss · T tick · E escalate · o owner";
 pub const TRIAGE_MORE_KEYS: &str =
     "N note · E due · z snooze · p until · space skip · ← back · u undo · q end · ?";
 pub const SUMMARY_KEYS: &str =
