@@ -1055,3 +1055,14 @@ fn keys_do_nothing_behind_the_too_small_screen() {
     press(&mut app, 'q');
     assert!(app.quit, "q still quits");
 }
+
+#[test]
+fn an_absurd_terminal_size_draws_a_sane_maximum() {
+    let (_dir, mut app) = demo_app((10_000, 10_000));
+    assert_eq!(app.size, (baton::ui::MAX_WIDTH, baton::ui::MAX_HEIGHT));
+    app.resize(u16::MAX, u16::MAX).expect("resize");
+    assert_eq!(app.size, (baton::ui::MAX_WIDTH, baton::ui::MAX_HEIGHT));
+    let text = screen(&app);
+    assert_eq!(text.lines().count(), usize::from(baton::ui::MAX_HEIGHT));
+    assert!(text.contains("in limbo"));
+}

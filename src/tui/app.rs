@@ -5,7 +5,10 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+use std::time::{Duration, Instant};
 
 use crate::domain::attention::{Signal, SignalCode, attention, signals};
 use crate::domain::history::narrate;
@@ -56,6 +59,8 @@ pub const CHROME_ROWS: u16 = 5;
 pub const CARD_ROWS: u16 = 2;
 /// The narrowest a column is drawn; fewer columns are shown and the rest scroll.
 pub const MIN_COLUMN_WIDTH: u16 = 26;
+/// Two clicks on one card within this long open its detail.
+pub const DOUBLE_CLICK: Duration = Duration::from_millis(400);
 /// A team lane's width when lanes are collapsed (`z`).
 pub const COLLAPSED_LANE_WIDTH: u16 = 14;
 /// An empty column's width when not every column fits.
@@ -100,6 +105,10 @@ pub struct App {
     /// This session's last change, which `u` takes back.
     pub last_change: Option<(ItemId, u32, String)>,
     pub quit: bool,
+    /// The board is the throwaway demo, deleted on quit.
+    pub throwaway: bool,
+    /// The last click on a card (when, column, row), to tell a double click.
+    last_click: Option<(Instant, usize, usize)>,
     /// Set when the screen must be drawn again.
     pub dirty: bool,
     data_version: i64,
@@ -113,6 +122,7 @@ impl App {
     pub fn new(store: Store, clock: Clock, actor: String, size: (u16, u16)) -> Result<App> {
         // In team mode the database role acts, whatever the environment says.
         let actor = store.actor(&actor);
+        let size = crate::ui::drawable(size);
         let mut app = App {
             store,
             clock,
@@ -139,6 +149,8 @@ impl App {
             message: None,
             last_change: None,
             quit: false,
+            throwaway: false,
+            last_click: None,
             dirty: true,
             data_version: 0,
             offline: None,
@@ -392,6 +404,7 @@ impl App {
     }
 
     pub fn resize(&mut self, width: u16, height: u16) -> Result<()> {
+        let (width, height) = crate::ui::drawable((width, height));
         let taller = height > self.size.1;
         self.size = (width, height);
         if taller {
@@ -404,6 +417,117 @@ impl App {
         }
         self.dirty = true;
         Ok(())
+    }
+
+    /// Marks the board as the throwaway demo: the title line says so, and the first
+    /// message says how to keep one, before anything is saved in it.
+    pub fn throwaway_demo(&mut self) {
+        self.throwaway = true;
+        self.say(strings::THROWAWAY_DEMO);
+    }
+
+    /// The mouse, when it is on: a click selects a card (or, on the overview, its
+    /// boundary), a second click on the same card within [`DOUBLE_CLICK`] opens its
+    /// detail, the wheel moves through a column or scrolls a pane. `at` is when it
+    /// happened. Nothing the keyboard cannot do.
+    pub fn handle_mouse(&mut self, event: MouseEvent, at: Instant) -> Result<()> {
+        let small = self.size.0 < crate::ui::MIN_WIDTH || self.size.1 < crate::ui::MIN_HEIGHT;
+        if small || self.form.is_some() || self.filter_input.is_some() {
+            return Ok(());
+        }
+        let (x, y) = (event.column, event.row);
+        match event.kind {
+            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
+                let down = event.kind == MouseEventKind::ScrollDown;
+                if self.screen == Screen::Board
+                    && let Some((column, _)) = self.card_at(x, y)
+                    && column != self.column
+                {
+                    self.column = column;
+                }
+                self.update(if down { Action::Down } else { Action::Up })
+            }
+            MouseEventKind::Down(MouseButton::Left) if self.screen == Screen::Board => {
+                if let Some(column) = self.overview_at(y) {
+                    self.column = column;
+                    self.rows.insert(self.board.columns[column].kind.clone(), 0);
+                    self.ensure_window(column)?;
+                    self.keep_column_visible();
+                    self.last_click = None;
+                    self.dirty = true;
+                    return Ok(());
+                }
+                let Some((column, Some(row))) = self.card_at(x, y) else {
+                    return Ok(());
+                };
+                let double = self.last_click.is_some_and(|(when, c, r)| {
+                    (c, r) == (column, row) && at.saturating_duration_since(when) <= DOUBLE_CLICK
+                });
+                self.column = column;
+                self.rows
+                    .insert(self.board.columns[column].kind.clone(), row);
+                self.ensure_window(column)?;
+                self.dirty = true;
+                if double {
+                    self.last_click = None;
+                    self.open_detail()
+                } else {
+                    self.last_click = Some((at, column, row));
+                    Ok(())
+                }
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The boundary on overview line `y`, as its column.
+    fn overview_at(&self, y: u16) -> Option<usize> {
+        let lines = self.overview_rows();
+        let line = usize::from(y.checked_sub(1).filter(|l| *l < lines)?);
+        let order = self.board.limbo_by_urgency();
+        // With more boundaries than lines, the last line counts the rest.
+        if order.len() > usize::from(lines) && line + 1 == usize::from(lines) {
+            return None;
+        }
+        order.get(line).copied()
+    }
+
+    /// The column under `(x, y)` on the board, and the row of the card there if any.
+    pub fn card_at(&self, x: u16, y: u16) -> Option<(usize, Option<usize>)> {
+        let body_top = 1 + self.overview_rows();
+        let bottom = self.size.1.saturating_sub(2);
+        if y < body_top || y >= bottom {
+            return None;
+        }
+        let mut left = 0u16;
+        let (column, _) = self
+            .columns_from(self.first_column)
+            .into_iter()
+            .find(|&(_, w)| {
+                left = left.saturating_add(w);
+                x < left
+            })?;
+        let cards_top = body_top + 2;
+        let Some(slot) = y.checked_sub(cards_top).map(|d| usize::from(d / CARD_ROWS)) else {
+            return Some((column, None));
+        };
+        let row = self.first_card_shown(column) + slot;
+        let count = self.board.columns.get(column).map_or(0, |c| c.count);
+        Some((
+            column,
+            (slot < self.visible_rows() && row < count).then_some(row),
+        ))
+    }
+
+    /// The row of the first card drawn in `column`: the loaded window's start, moved
+    /// down when the column's selected row is below what fits.
+    pub fn first_card_shown(&self, column: usize) -> usize {
+        let Some(c) = self.board.columns.get(column) else {
+            return 0;
+        };
+        let selected = self.rows.get(&c.kind).copied().unwrap_or(0);
+        c.window_start
+            .max(selected.saturating_sub(self.visible_rows().saturating_sub(1)))
     }
 
     pub fn handle_key(&mut self, key: KeyEvent) -> Result<()> {

@@ -88,7 +88,11 @@ pub(super) fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, now
         ));
     }
     let used: usize = title.iter().map(|s| s.content.width()).sum();
-    let path = display_safe(&app.store.place());
+    let path = if app.throwaway {
+        strings::THROWAWAY_PLACE.to_string()
+    } else {
+        display_safe(&app.store.place())
+    };
     let room = usize::from(area.width).saturating_sub(used + 2);
     if room > 8 {
         let shown = if path.width() > room {
@@ -324,12 +328,15 @@ fn render_column(
         );
         return;
     }
+    // Keep the selected card on screen (the mouse finds cards by the same rule).
+    let index = app
+        .board
+        .columns
+        .iter()
+        .position(|c| c.kind == column.kind)
+        .unwrap_or(0);
+    let top = app.first_card_shown(index);
     let selected_row = app.rows.get(&column.kind).copied().unwrap_or(0);
-    // Keep the selected card on screen: the window's top is the loaded window's start,
-    // moved down when the selection is below what fits.
-    let top = column
-        .window_start
-        .max(selected_row.saturating_sub(rows.saturating_sub(1)));
     for (slot, row) in (top..column.count).take(rows).enumerate() {
         let Some(item) = column.card(row) else {
             break;
