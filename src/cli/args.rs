@@ -81,9 +81,14 @@ impl Cmd {
 
 #[derive(Debug, Subcommand)]
 pub enum Cmd {
-    /// Open the board on a sample organisation, in a throwaway database
-    #[command(after_help = "Example:\n  baton demo")]
-    Demo,
+    /// Open the board on a sample organisation, in a throwaway database (or in the one
+    /// --db / BATON_DB names, kept: created with the sample when it is new)
+    #[command(after_help = "Examples:\n  baton demo\n  baton --db demo.db demo")]
+    Demo {
+        /// Leave the mouse to the terminal (select text); the keyboard does everything
+        #[arg(long)]
+        no_mouse: bool,
+    },
 
     /// Open the board (also what `baton` alone does)
     #[command(after_help = "Examples:\n  baton board\n  baton board --print --width 120")]
@@ -606,6 +611,10 @@ pub struct BoardArgs {
     /// Height of the printed board [default: the terminal's, or 48]
     #[arg(long, requires = "print")]
     pub height: Option<u16>,
+    /// Leave the mouse to the terminal (select text); the keyboard does everything
+    /// [config: mouse = false]
+    #[arg(long)]
+    pub no_mouse: bool,
 }
 
 impl From<BoardArgs> for crate::tui::BoardOptions {
@@ -614,6 +623,8 @@ impl From<BoardArgs> for crate::tui::BoardOptions {
             print: args.print,
             width: args.width,
             height: args.height,
+            no_mouse: args.no_mouse,
+            db_given: false,
         }
     }
 }

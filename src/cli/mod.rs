@@ -135,7 +135,14 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
         return board(&ctx, BoardOptions::default(), false);
     };
     match command {
-        Cmd::Demo => board(&ctx, BoardOptions::default(), true),
+        Cmd::Demo { no_mouse } => {
+            let options = BoardOptions {
+                no_mouse,
+                db_given,
+                ..BoardOptions::default()
+            };
+            board(&ctx, options, true)
+        }
         Cmd::Board(args) => board(&ctx, args.into(), false),
         Cmd::Init { demo } => {
             let mut store = ctx.create()?;

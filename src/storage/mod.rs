@@ -230,6 +230,8 @@ pub struct ItemFilter {
     /// In limbo towards this team.
     pub limbo_to: Option<String>,
     pub owner: Option<String>,
+    /// Owned by one of these people, exactly (the board's `owner:` finds them).
+    pub owners: Option<Vec<String>>,
     pub tag: Option<String>,
     /// Words that must all appear in the title or body, any case.
     pub text: Option<String>,
@@ -312,6 +314,14 @@ impl ItemFilter {
         if let Some(owner) = &self.owner {
             let n = arg(owner.clone(), &mut args);
             sql.push_str(&format!(" AND lower(owner) = lower({n})"));
+        }
+        if let Some(owners) = &self.owners {
+            let list: Vec<String> = owners.iter().map(|o| arg(o.clone(), &mut args)).collect();
+            if list.is_empty() {
+                sql.push_str(" AND 1 = 0");
+            } else {
+                sql.push_str(&format!(" AND owner IN ({})", list.join(", ")));
+            }
         }
         if let Some(tag) = &self.tag {
             let n = arg(tag.clone(), &mut args);
@@ -780,6 +790,31 @@ impl Store {
         Ok(crate::domain::attention::dismissed_pairs(
             dismissed.iter().map(|(id, d)| (*id, d.as_slice())),
         ))
+    }
+
+    /// Everyone the board knows by name, sorted, each once: item owners (closed items
+    /// included), escalation contacts, contracts' next owners and team leads. What
+    /// the board's `owner:` filter and the forms' person fields complete from.
+    pub fn known_people(&self) -> Result<Vec<String>> {
+        let mut people: Vec<String> = self.read(|tx| {
+            rows(
+                tx,
+                "SELECT owner FROM items WHERE owner IS NOT NULL
+                 UNION SELECT escalated_to FROM items WHERE escalated_to IS NOT NULL",
+                &[],
+                |r| r.req_text(0),
+            )
+        })?;
+        let org = self.org()?;
+        for b in &org.boundaries {
+            people.extend(b.contract.owner.iter().cloned());
+            people.extend(b.contract.escalate_to.iter().cloned());
+        }
+        people.extend(org.teams.iter().filter_map(|t| t.lead.clone()));
+        people.retain(|p| !p.trim().is_empty());
+        people.sort_by_key(|p| p.to_lowercase());
+        people.dedup_by(|a, b| a.to_lowercase() == b.to_lowercase());
+        Ok(people)
     }
 
     /// Every active or limbo item: what attention and the board work from.
