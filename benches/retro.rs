@@ -37,10 +37,7 @@ fn main() -> Result<()> {
     let (_temp, dir) = bench_dir(&["retro.db"])?;
     let db = dir.join("retro.db");
     build_db(&db, now)?;
-    let period = Period {
-        since: None,
-        until: now,
-    };
+    let period = Period::to_now(None, now);
     let mut report = Report::default();
     let store = Store::open(&db)?;
 

@@ -44,7 +44,8 @@ trait ContextArgs {
 }
 
 impl ContextArgs for Context {
-    /// The period of `--since` / `--until`, ending now by default.
+    /// The period `[--since, --until)`, ending now by default; an `--until` after now
+    /// ends it now, with a note on stderr (nothing after now is known).
     fn period(&self, args: &args::PeriodArgs) -> Result<Period> {
         let since = args
             .since
@@ -57,14 +58,26 @@ impl ContextArgs for Context {
             .as_deref()
             .map(|t| parse_time(t, &self.zone))
             .transpose()
-            .context("--until")?
-            .unwrap_or(self.now);
+            .context("--until")?;
+        if let (Some(text), Some(until)) = (&args.until, until)
+            && until > self.now
+        {
+            eprintln!(
+                "note: --until {} is after now; the period ends now, {}",
+                display_safe(text),
+                self.zone.show(self.now)
+            );
+        }
+        let period = match until {
+            Some(until) if until < self.now => Period::ending(since, until),
+            _ => Period::to_now(since, self.now),
+        };
         if let Some(since) = since
-            && since >= until
+            && since >= period.until
         {
             bail!("--since must come before --until (or now)");
         }
-        Ok(Period { since, until })
+        Ok(period)
     }
 
     fn at(&self, at: &args::At) -> Result<DateTime<Utc>> {
@@ -1192,10 +1205,7 @@ fn snapshot(ctx: &Context, cmd: SnapshotCmd, out: &mut impl Write) -> Result<()>
                 Some(key) => store.snapshot(key)?,
                 None => store.take_snapshot(
                     "now",
-                    Period {
-                        since: first.metrics.period.since,
-                        until: ctx.now,
-                    },
+                    Period::to_now(first.metrics.period.since, ctx.now),
                     &ctx.zone,
                 )?,
             };

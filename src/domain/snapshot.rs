@@ -75,7 +75,7 @@ pub fn take<Tz: TimeZone>(
     for history in histories {
         let mut sent_at: Option<DateTime<Utc>> = None;
         // Undos after `now` must not take back what was in effect at `now`.
-        let known = history.partition_point(|e| e.at <= now);
+        let known = period.known(history);
         for event in effective(&history[..known]) {
             match event.flow {
                 Flow::Sent { .. } => sent_at = Some(event.at),

@@ -911,9 +911,14 @@ impl Store {
     ) -> Result<Snapshot> {
         self.read(|tx| {
             let org = load_org(tx)?;
+            // Anything at or after the end (after it, for a period that ends now).
             let later = scalar(
                 tx,
-                "SELECT CASE WHEN EXISTS (SELECT 1 FROM events WHERE at > ?1) THEN 1 ELSE 0 END",
+                if period.ends_now {
+                    "SELECT CASE WHEN EXISTS (SELECT 1 FROM events WHERE at > ?1) THEN 1 ELSE 0 END"
+                } else {
+                    "SELECT CASE WHEN EXISTS (SELECT 1 FROM events WHERE at >= ?1) THEN 1 ELSE 0 END"
+                },
                 &[period.until.into()],
             )? != 0;
             let histories = flow_histories(tx)?;
@@ -925,7 +930,7 @@ impl Store {
                 for (item, events) in all_histories(tx)? {
                     let upto: Vec<Event> = events
                         .into_iter()
-                        .take_while(|e| e.at <= period.until)
+                        .take_while(|e| period.reached(e.at))
                         .collect();
                     if !upto.is_empty() {
                         items.push(
