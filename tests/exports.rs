@@ -78,3 +78,63 @@ fn out_files_follow_the_umask_and_keep_an_existing_mode() {
             .starts_with("id,title")
     );
 }
+
+#[test]
+fn markdown_keeps_hostile_text_as_text() {
+    let board = board();
+    board.ok(&["add", "<script>alert(1)</script>", "--team", "sales"]);
+    board.ok(&["add", "<img src=x onerror=alert(1)>", "--team", "sales"]);
+    board.ok(&[
+        "add",
+        "[click](javascript:alert(1)) **now**",
+        "--team",
+        "sales",
+    ]);
+    board.ok(&["team", "add", "ops"]);
+    board.ok(&["boundary", "add", "sales", "ops"]);
+    for id in ["4", "5", "6"] {
+        board.ok(&["send", id, "--to", "ops", "--note", "n"]);
+    }
+    let md = board.ok(&["export", "--format", "md"]);
+    for raw in ["<script", "<img", "](javascript:", "javascript:", "**now**"] {
+        assert!(!md.contains(raw), "{raw} in\n{md}");
+    }
+    assert!(md.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{md}");
+    assert!(md.contains("\\[click\\](javascript&#58;alert(1)) \\*\\*now\\*\\*"));
+}
+
+#[test]
+fn a_report_that_cannot_be_written_is_an_error() {
+    let board = board();
+    for format in [&["csv"][..], &["csv", "--boundaries"], &["md"], &["html"]] {
+        let mut args = vec!["export", "--format"];
+        args.extend(format);
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full");
+        let output = board.std_cmd(&args).stdout(full).output().expect("runs");
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&output.stderr).starts_with("error: "),
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
+fn a_new_out_file_is_0644_under_umask_022() {
+    let board = board();
+    let out = board.path("items.csv");
+    let status = Command::new("sh")
+        .arg("-c")
+        .arg("umask 022 && exec \"$0\" export --format csv --out \"$1\"")
+        .arg(BIN)
+        .arg(&out)
+        .env("BATON_DB", &board.db)
+        .env("BATON_NOW", NOW)
+        .status()
+        .expect("runs");
+    assert!(status.success());
+    assert_eq!(mode(&out), 0o644);
+}
