@@ -82,7 +82,7 @@ fn main() -> Result<()> {
             let org = store.org()?;
             let text = match kind {
                 Retro::Markdown => baton::export::markdown::render(&snap, &org, &Utc),
-                Retro::Csv => baton::export::csv::items(&snap)?,
+                Retro::Csv => baton::export::csv::items(&snap, &[], &Default::default())?,
                 Retro::CsvBoundaries => baton::export::csv::boundaries(&snap.metrics)?,
                 Retro::Html => baton::export::html::render(&snap, &org, &Utc),
             };

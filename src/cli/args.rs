@@ -446,7 +446,7 @@ pub enum Cmd {
 
     /// Export the board: JSON with every history (for import), or a retro report
     #[command(
-        after_help = "Examples:\n  baton export --format json > board.json\n  baton export --format md --since 2026-11-01 --out retro.md\n  baton export --format html --out retro.html\n  baton export --format csv --boundaries --out boundaries.csv\n  baton export --format md --snapshot \"standup 2026-11-25\""
+        after_help = "Examples:\n  baton export --format json > board.json\n  baton export --format md --since 2026-11-01 --out retro.md\n  baton export --format html --out retro.html\n  baton export --format csv --boundaries --out boundaries.csv\n  baton export --format csv --layout stages --out stages.csv\n  baton export --format csv --events --since 2026-11-01\n  baton export --format md --snapshot \"standup 2026-11-25\""
     )]
     Export {
         /// json: the board document (import reads it); md, csv, html: retro reports
@@ -461,8 +461,16 @@ pub enum Cmd {
         #[arg(long, value_name = "SNAPSHOT", conflicts_with_all = ["since", "until"])]
         snapshot: Option<String>,
         /// csv: one row per boundary with its metrics, instead of one per item
-        #[arg(long)]
+        #[arg(long, conflicts_with_all = ["layout", "events"])]
         boundaries: bool,
+        /// csv: `stages` writes the layout flow-analytics tools import (ID, Link, Name,
+        /// then the date each item first entered each column, in flow order, then Done)
+        #[arg(long, value_enum, conflicts_with = "events")]
+        layout: Option<CsvLayout>,
+        /// csv: one row per event (item, seq, time, actor, type, from, to, owner, note,
+        /// reason, cause), those in the period
+        #[arg(long, conflicts_with = "snapshot")]
+        events: bool,
     },
 
     /// Flow metrics per boundary, per team and overall, over a period
@@ -723,6 +731,15 @@ pub enum ExportFormat {
     Md,
     Csv,
     Html,
+}
+
+/// The rows of `export --format csv`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CsvLayout {
+    /// One row per item (the default)
+    Items,
+    /// ID, Link, Name, then the date each item first entered each column, then Done
+    Stages,
 }
 
 /// The period metrics cover.

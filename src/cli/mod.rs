@@ -26,8 +26,8 @@ use crate::storage::Access;
 use crate::storage::{ItemFilter, When};
 use crate::tui::BoardOptions;
 use args::{
-    AccessCmd, BoundaryCmd, Cli, Cmd, ConfigCmd, ContractArgs, ExportFormat, SnapshotCmd, StateArg,
-    TeamCmd,
+    AccessCmd, BoundaryCmd, Cli, Cmd, ConfigCmd, ContractArgs, CsvLayout, ExportFormat,
+    SnapshotCmd, StateArg, TeamCmd,
 };
 use output::{item_view, items_text, show_text};
 
@@ -479,9 +479,16 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
             period,
             snapshot,
             boundaries,
+            layout,
+            events,
         } => {
             if boundaries && format != ExportFormat::Csv {
                 return Err(UsageError("--boundaries goes with --format csv".to_string()).into());
+            }
+            if (layout.is_some() || events) && format != ExportFormat::Csv {
+                return Err(
+                    UsageError("--layout and --events go with --format csv".to_string()).into(),
+                );
             }
             let whole = snapshot.is_some() || period.since.is_some() || period.until.is_some();
             if format == ExportFormat::Json && whole {
@@ -519,6 +526,40 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
                         }
                         return Ok(());
                     }
+                    ExportFormat::Csv if events => {
+                        let period = ctx.period(&period)?;
+                        let write = |sink: &mut dyn Write| -> Result<()> {
+                            let mut csv = crate::export::csv::EventsCsv::start(sink)
+                                .context("cannot write the CSV")?;
+                            store.for_each_stored_history(|item, events| -> Result<()> {
+                                let kinds = events
+                                    .iter()
+                                    .map(|e| {
+                                        serde_json::from_str::<crate::domain::EventKind>(&e.data)
+                                    })
+                                    .collect::<serde_json::Result<Vec<_>>>()
+                                    .with_context(|| format!("the history of #{}", item.id))?;
+                                let rows = events
+                                    .iter()
+                                    .zip(&kinds)
+                                    .filter(|(e, _)| period.contains(e.at))
+                                    .map(|(e, kind)| (e.seq, e.at, e.actor.as_str(), kind));
+                                csv.item(item.id, rows).context("cannot write the CSV")?;
+                                Ok(())
+                            })?;
+                            csv.finish().context("cannot write the CSV")?;
+                            Ok(())
+                        };
+                        match file {
+                            Some(path) => write_atomically_with(&path, write)?,
+                            None => {
+                                let mut buffered = std::io::BufWriter::new(&mut *out);
+                                write(&mut buffered)?;
+                                buffered.flush()?;
+                            }
+                        }
+                        return Ok(());
+                    }
                     // One row per boundary needs the metrics only, not the items.
                     ExportFormat::Csv if boundaries => {
                         let metrics = match &snapshot {
@@ -533,9 +574,17 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
                         crate::export::csv::boundaries(&metrics).context("cannot write the CSV")?
                     }
                     report => {
-                        let snap = match &snapshot {
-                            Some(key) => store.snapshot(key)?,
-                            None => store.take_snapshot(
+                        let (snap, histories) = match &snapshot {
+                            Some(key) => {
+                                let snap = store.snapshot(key)?;
+                                let histories = if report == ExportFormat::Csv {
+                                    store.flow_histories()?
+                                } else {
+                                    Vec::new()
+                                };
+                                (snap, histories)
+                            }
+                            None => store.take_snapshot_with_histories(
                                 &format!("board at {}", ctx.zone.show(ctx.now)),
                                 ctx.period(&period)?,
                                 &ctx.zone,
@@ -547,7 +596,15 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
                                 crate::export::markdown::render(&snap, &org, &ctx.zone)
                             }
                             ExportFormat::Csv => {
-                                crate::export::csv::items(&snap).context("cannot write the CSV")?
+                                let columns = board_stages(&org);
+                                let entries = entries(&histories, snap.metrics.period);
+                                match layout {
+                                    Some(CsvLayout::Stages) => crate::export::csv::stages(
+                                        &snap, &columns, &entries, &ctx.zone,
+                                    ),
+                                    _ => crate::export::csv::items(&snap, &columns, &entries),
+                                }
+                                .context("cannot write the CSV")?
                             }
                             _ => crate::export::html::render(&snap, &org, &ctx.zone),
                         }
@@ -613,6 +670,35 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
             import_issues(&ctx, &file, from, &mapping, skip_unmapped, out)
         }
     }
+}
+
+/// The board's columns in its default flow order, as stages of the flow.
+fn board_stages(org: &crate::domain::Org) -> Vec<crate::domain::stages::Stage> {
+    use crate::domain::stages::Stage;
+    use crate::tui::board::ColumnKind;
+    crate::tui::board::default_columns(org)
+        .into_iter()
+        .filter_map(|c| match c {
+            ColumnKind::Lane { team } => Some(Stage::Lane(team)),
+            ColumnKind::Limbo { from, to } => Some(Stage::Limbo { from, to }),
+            ColumnKind::Closed => None,
+        })
+        .collect()
+}
+
+/// When each item first entered each column, up to the end of `period`.
+fn entries(
+    histories: &[Vec<crate::domain::metrics::FlowEvent>],
+    period: Period,
+) -> crate::export::csv::Entries {
+    histories
+        .iter()
+        .filter_map(|h| {
+            let first = h.first()?;
+            let known = &h[..period.known(h)];
+            Some((first.item, crate::domain::stages::first_entries(known)))
+        })
+        .collect()
 }
 
 /// `baton import FILE|-`: the document is read once, item by item, each history checked

@@ -8,6 +8,7 @@ pub mod metrics;
 pub mod model;
 pub mod rules;
 pub mod snapshot;
+pub mod stages;
 pub mod standup;
 pub mod text;
 pub mod time;

@@ -909,6 +909,16 @@ impl Store {
         period: Period,
         zone: &Tz,
     ) -> Result<Snapshot> {
+        Ok(self.take_snapshot_with_histories(label, period, zone)?.0)
+    }
+
+    /// [`Store::take_snapshot`], with the flow histories it was computed from.
+    pub fn take_snapshot_with_histories<Tz: chrono::TimeZone>(
+        &self,
+        label: &str,
+        period: Period,
+        zone: &Tz,
+    ) -> Result<(Snapshot, Vec<Vec<FlowEvent>>)> {
         self.read(|tx| {
             let org = load_org(tx)?;
             // Anything at or after the end (after it, for a period that ends now).
@@ -943,9 +953,9 @@ impl Store {
             } else {
                 load_items(tx, &ItemFilter::default())?
             };
-            Ok(crate::domain::snapshot::take(
-                label, &items, &histories, &org, period, zone,
-            ))
+            let snapshot =
+                crate::domain::snapshot::take(label, &items, &histories, &org, period, zone);
+            Ok((snapshot, histories))
         })
     }
 
