@@ -83,11 +83,17 @@ fn org() -> Org {
     }
 }
 
+/// Stats of up to 19 values, whose 95th percentile (rank ⌈0.95 n⌉ = n) is the maximum.
 fn stats(count: usize, median: i64, p85: i64, max: i64) -> Stats {
+    assert!(
+        count < 20,
+        "the 95th percentile of 20 values or more is not the max"
+    );
     Stats {
         count,
         median_minutes: Some(median),
         p85_minutes: Some(p85),
+        p95_minutes: Some(max),
         max_minutes: Some(max),
     }
 }
@@ -417,6 +423,8 @@ fn percentiles_are_nearest_rank() {
         "17 of 20 = 85% at or below"
     );
     assert_eq!(percentile(&values, 50), Some(10));
+    assert_eq!(percentile(&values, 95), Some(19), "rank ⌈19⌉ = 19");
+    assert_eq!(Stats::of(values.clone()).p95_minutes, Some(19));
     assert_eq!(percentile(&[5, 9, 40], 85), Some(40), "rank ⌈2.55⌉ = 3");
     assert_eq!(percentile(&[7], 85), Some(7));
     assert_eq!(percentile(&[], 85), None);
@@ -759,4 +767,63 @@ fn an_open_spell_counts_in_the_period_that_ends_now() {
         &Utc,
     );
     assert_eq!(at_now.boundaries[0].accepted, 1, "#2 accepted at now");
+}
+
+#[test]
+fn diff_lists_every_number_that_changed_and_none_that_did_not() {
+    let a = snapshot("a", vec![], week_metrics());
+    let mut after = week_metrics();
+    after.overall.reclaimed += 1;
+    after.overall.time_in_limbo.p85_minutes = Some(800);
+    after.overall.time_in_limbo.max_minutes = Some(900);
+    after.overall.cycle_time.p95_minutes = Some(5000);
+    after.overall.breach_rate = after.overall.breach_rate.map(|r| r + 0.001);
+    after.boundaries[0].accepted += 1;
+    after.boundaries[1].escalations += 1;
+    after.teams[1].wip_age.max_minutes = Some(3100);
+    // Set to the value it had: not a change.
+    after.teams[0].done = a.metrics.teams[0].done;
+    let b = snapshot("b", vec![], after);
+    let changes = diff(&a, &b).metrics;
+    let names: Vec<&str> = changes.iter().map(|c| c.metric.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "overall.reclaimed",
+            "overall.time_in_limbo.p85_minutes",
+            "overall.time_in_limbo.max_minutes",
+            "overall.cycle_time.p95_minutes",
+            "overall.breach_rate",
+            "sales→ops.accepted",
+            "ops→support.escalations",
+            "ops.wip_age.max_minutes",
+        ]
+    );
+    assert!(diff(&b, &b).metrics.is_empty());
+}
+
+#[test]
+fn a_changed_number_is_shown_precisely_enough_to_see_the_change() {
+    use baton::cli::output::change_shown;
+    let shown = |m: &str, a: f64, b: f64| change_shown(m, Some(a), Some(b));
+    let pair = |a: &str, b: &str| (a.to_string(), b.to_string());
+    assert_eq!(shown("overall.breach_rate", 0.5, 0.75), pair("50%", "75%"));
+    // 63.1% and 63.4% both round to 63%: one decimal tells them apart.
+    assert_eq!(
+        shown("overall.breach_rate", 0.631, 0.634),
+        pair("63.1%", "63.4%")
+    );
+    assert_eq!(
+        shown("ops.time_in_limbo.max_minutes", 60.0, 1500.0),
+        pair("1h", "1d 1h")
+    );
+    // 1d 1h 5m and 1d 1h 7m both read "1d 1h": then to the minute.
+    assert_eq!(
+        shown("ops.time_in_limbo.max_minutes", 1505.0, 1507.0),
+        pair("1d 1h 5m", "1d 1h 7m")
+    );
+    assert_eq!(
+        change_shown("overall.sent", None, Some(2.0)),
+        pair("—", "2")
+    );
 }

@@ -163,12 +163,16 @@ impl Period {
     }
 }
 
-/// Median, 85th percentile (nearest rank) and maximum of a set of durations, in minutes.
+/// Median, 85th and 95th percentiles (nearest rank) and maximum of a set of
+/// durations, in minutes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stats {
     pub count: usize,
     pub median_minutes: Option<i64>,
     pub p85_minutes: Option<i64>,
+    /// Absent in snapshots saved before it was kept.
+    #[serde(default)]
+    pub p95_minutes: Option<i64>,
     pub max_minutes: Option<i64>,
 }
 
@@ -179,6 +183,7 @@ impl Stats {
             count: minutes.len(),
             median_minutes: percentile(&minutes, 50),
             p85_minutes: percentile(&minutes, 85),
+            p95_minutes: percentile(&minutes, 95),
             max_minutes: minutes.last().copied(),
         }
     }
