@@ -31,6 +31,7 @@ fn history(item: ItemId, events: Vec<(&str, Flow)>) -> Vec<FlowEvent> {
             seq: u32::try_from(i + 1).expect("small"),
             at: t(at),
             flow,
+            cause: None,
         })
         .collect()
 }

@@ -6,6 +6,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use clap_complete::engine::ArgValueCompleter;
 
 use super::complete;
+use crate::domain::cause::Cause;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -211,7 +212,7 @@ pub enum Cmd {
 
     /// Reject an item in limbo back to the sender, with a reason
     #[command(
-        after_help = "Example:\n  baton bounce 42 --reason \"No signed order form attached\""
+        after_help = "Example:\n  baton bounce 42 --reason \"No signed order form attached\" --cause done-criteria-unmet"
     )]
     Bounce {
         /// Item id (42 or #42)
@@ -219,6 +220,9 @@ pub enum Cmd {
         id: i64,
         #[arg(long, value_name = "TEXT")]
         reason: String,
+        /// Why, from a fixed list, so retros can cluster failures per boundary
+        #[arg(long, value_name = "CODE", value_parser = cause_parser())]
+        cause: Option<Cause>,
         #[command(flatten)]
         at: At,
     },
@@ -346,7 +350,7 @@ pub enum Cmd {
 
     /// Record a dropped baton (a handoff failure) on an item, for the retro
     #[command(
-        after_help = "Example:\n  baton flag 42 --note \"Sent without the contract; onboarding found out from the customer\""
+        after_help = "Example:\n  baton flag 42 --note \"Sent without the contract; onboarding found out from the customer\" --cause missing-context"
     )]
     Flag {
         /// Item id (42 or #42)
@@ -354,6 +358,9 @@ pub enum Cmd {
         id: i64,
         #[arg(long, value_name = "TEXT")]
         note: String,
+        /// Why, from a fixed list, so retros can cluster failures per boundary
+        #[arg(long, value_name = "CODE", value_parser = cause_parser())]
+        cause: Option<Cause>,
         #[command(flatten)]
         at: At,
     },
@@ -731,6 +738,13 @@ pub enum ExportFormat {
     Md,
     Csv,
     Html,
+}
+
+/// `--cause CODE`: one of the fixed cause codes, each listed with its meaning.
+fn cause_parser() -> impl clap::builder::TypedValueParser<Value = Cause> {
+    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+    PossibleValuesParser::new(Cause::ALL.map(|c| PossibleValue::new(c.as_str()).help(c.meaning())))
+        .try_map(|code| code.parse::<Cause>())
 }
 
 /// The rows of `export --format csv`.

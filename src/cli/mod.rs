@@ -363,7 +363,12 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
             change(&ctx, id, command, &at, out)
         }
         Cmd::Accept { id, owner, at } => change(&ctx, id, Command::Accept { owner }, &at, out),
-        Cmd::Bounce { id, reason, at } => change(&ctx, id, Command::Bounce { reason }, &at, out),
+        Cmd::Bounce {
+            id,
+            reason,
+            cause,
+            at,
+        } => change(&ctx, id, Command::Bounce { reason, cause }, &at, out),
         Cmd::Reclaim { id, reason, at } => change(&ctx, id, Command::Reclaim { reason }, &at, out),
         Cmd::Escalate { id, to, note, at } => {
             change(&ctx, id, Command::Escalate { to, note }, &at, out)
@@ -411,7 +416,12 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
         Cmd::Done { id, note, at } => change(&ctx, id, Command::Done(note), &at, out),
         Cmd::Reopen { id, reason, at } => change(&ctx, id, Command::Reopen(reason), &at, out),
         Cmd::Drop { id, reason, at } => change(&ctx, id, Command::Drop(reason), &at, out),
-        Cmd::Flag { id, note, at } => change(&ctx, id, Command::Flag(note), &at, out),
+        Cmd::Flag {
+            id,
+            note,
+            cause,
+            at,
+        } => change(&ctx, id, Command::Flag { note, cause }, &at, out),
         Cmd::Snooze { id, until, at } => {
             let until = match until {
                 Some(text) => parse_time(&text, &ctx.zone).context("--until")?,

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::cause::Cause;
 use super::model::{EventKind, ItemId};
 use super::rules::Org;
 use super::time::{day_of, offset_at, show_in, start_of_day};
@@ -18,6 +19,8 @@ pub struct FlowEvent {
     pub seq: u32,
     pub at: DateTime<Utc>,
     pub flow: Flow,
+    /// The cause code of a bounce or a flagged dropped baton, when one was given.
+    pub cause: Option<Cause>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -225,6 +228,49 @@ pub struct BoundaryMetrics {
     pub escalations: usize,
     pub incomplete_handoffs: usize,
     pub dropped_batons: usize,
+    /// Bounces and dropped batons in the period by cause, most frequent first.
+    #[serde(default)]
+    pub causes: Vec<CauseCount>,
+}
+
+/// How many bounces and dropped batons gave `cause` (`None`: no cause given).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CauseCount {
+    pub cause: Option<Cause>,
+    pub bounced: usize,
+    pub dropped_batons: usize,
+}
+
+impl CauseCount {
+    pub fn total(&self) -> usize {
+        self.bounced + self.dropped_batons
+    }
+
+    /// The cause's code, or `none given`.
+    pub fn label(&self) -> &'static str {
+        self.cause.map_or("none given", Cause::as_str)
+    }
+}
+
+/// Tallies of causes, as a list most frequent first (then in the list's order).
+fn cause_list(tally: BTreeMap<Option<Cause>, (usize, usize)>) -> Vec<CauseCount> {
+    let mut list: Vec<CauseCount> = tally
+        .into_iter()
+        .map(|(cause, (bounced, dropped_batons))| CauseCount {
+            cause,
+            bounced,
+            dropped_batons,
+        })
+        .collect();
+    // Given causes before none given, each most frequent first.
+    list.sort_by(|a, b| {
+        a.cause
+            .is_none()
+            .cmp(&b.cause.is_none())
+            .then(b.total().cmp(&a.total()))
+            .then(a.cause.cmp(&b.cause))
+    });
+    list
 }
 
 impl BoundaryMetrics {
@@ -264,6 +310,10 @@ pub struct Overall {
     pub escalations: usize,
     pub incomplete_handoffs: usize,
     pub dropped_batons: usize,
+    /// Bounces and dropped batons in the period by cause, over every boundary (and the
+    /// dropped batons of items that never crossed one), most frequent first.
+    #[serde(default)]
+    pub causes: Vec<CauseCount>,
     pub done: usize,
     pub cycle_time: Stats,
     pub flow_efficiency: Option<f64>,
@@ -376,6 +426,9 @@ pub fn compute<Tz: TimeZone>(
         })
         .collect();
     let mut limbo_spells: Vec<Vec<i64>> = vec![Vec::new(); org.boundaries.len()];
+    type Tally = BTreeMap<Option<Cause>, (usize, usize)>;
+    let mut causes: Vec<Tally> = vec![Tally::new(); org.boundaries.len()];
+    let mut all_causes = Tally::new();
     let mut teams: Vec<TeamMetrics> = org
         .teams
         .iter()
@@ -456,7 +509,11 @@ pub fn compute<Tz: TimeZone>(
                         let m = &mut boundaries[b];
                         match event.flow {
                             Flow::Accepted => m.accepted += 1,
-                            Flow::Bounced => m.bounced += 1,
+                            Flow::Bounced => {
+                                m.bounced += 1;
+                                causes[b].entry(event.cause).or_default().0 += 1;
+                                all_causes.entry(event.cause).or_default().0 += 1;
+                            }
                             Flow::Reclaimed => m.reclaimed += 1,
                             _ => {}
                         }
@@ -493,9 +550,15 @@ pub fn compute<Tz: TimeZone>(
                 Flow::Flagged => {
                     if counted {
                         match (last_crossing, team) {
-                            (Some(b), _) => boundaries[b].dropped_batons += 1,
+                            (Some(b), _) => {
+                                boundaries[b].dropped_batons += 1;
+                                causes[b].entry(event.cause).or_default().1 += 1;
+                            }
                             (None, Some(t)) => teams[t].dropped_batons += 1,
                             (None, None) => {}
+                        }
+                        if last_crossing.is_some() || team.is_some() {
+                            all_causes.entry(event.cause).or_default().1 += 1;
                         }
                     }
                 }
@@ -569,8 +632,9 @@ pub fn compute<Tz: TimeZone>(
     let mut overall = Overall::default();
     let mut all_spells = Vec::new();
     let mut boundary_list: Vec<BoundaryMetrics> = Vec::with_capacity(boundaries.len());
-    for (mut m, spells) in boundaries.into_iter().zip(limbo_spells) {
+    for ((mut m, spells), tally) in boundaries.into_iter().zip(limbo_spells).zip(causes) {
         all_spells.extend(spells.iter().copied());
+        m.causes = cause_list(tally);
         m.time_in_limbo = Stats::of(spells);
         m.open_ages_minutes.sort_unstable_by(|a, b| b.cmp(a));
         m.breach_rate = if m.sla_minutes.is_some() {
@@ -594,6 +658,7 @@ pub fn compute<Tz: TimeZone>(
         boundary_list.push(m);
     }
     overall.time_in_limbo = Stats::of(all_spells);
+    overall.causes = cause_list(all_causes);
     overall.breach_rate = ratio(overall.breached, overall.spells);
     overall.bounce_rate = ratio(overall.bounced, overall.accepted + overall.bounced);
 

@@ -1,6 +1,7 @@
 //! The handoff model and its rules: pure, no IO, time always passed in.
 
 pub mod attention;
+pub mod cause;
 pub mod duration;
 pub mod external;
 pub mod history;

@@ -109,6 +109,7 @@ mod tests {
             seq,
             at: format!("2026-11-{at}:00Z").parse().expect("time"),
             flow,
+            cause: None,
         }
     }
 

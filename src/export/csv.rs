@@ -240,12 +240,15 @@ fn fields(kind: &EventKind) -> Fields<'_> {
             owner: owner.as_deref(),
             ..Fields::default()
         },
-        EventKind::Sent { note, .. } | EventKind::Noted { note } | EventKind::Flagged { note } => {
-            Fields {
-                note: Some(note.into()),
-                ..Fields::default()
-            }
-        }
+        EventKind::Sent { note, .. } | EventKind::Noted { note } => Fields {
+            note: Some(note.into()),
+            ..Fields::default()
+        },
+        EventKind::Flagged { note, cause } => Fields {
+            note: Some(note.into()),
+            cause: cause.map(|c| c.as_str()),
+            ..Fields::default()
+        },
         EventKind::Escalated { to, note } => Fields {
             owner: to.as_deref(),
             note: note.as_deref().map(Into::into),
@@ -259,7 +262,12 @@ fn fields(kind: &EventKind) -> Fields<'_> {
             note: note.as_deref().map(Into::into),
             ..Fields::default()
         },
-        EventKind::Bounced { reason } | EventKind::Dropped { reason } => Fields {
+        EventKind::Bounced { reason, cause } => Fields {
+            reason: Some(reason),
+            cause: cause.map(|c| c.as_str()),
+            ..Fields::default()
+        },
+        EventKind::Dropped { reason } => Fields {
             reason: Some(reason),
             ..Fields::default()
         },

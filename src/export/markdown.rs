@@ -104,6 +104,8 @@ pub fn render<Tz: TimeZone>(s: &Snapshot, org: &Org, zone: &Tz) -> String {
         ));
     }
 
+    causes(&mut out, m);
+
     out.push_str("\n## Teams\n\n| team | WIP | WIP age (median / max) | done | cycle time (median / 85th pct) | flow efficiency | escalations | dropped batons |\n| --- | ---: | --- | ---: | --- | ---: | ---: | ---: |\n");
     for t in &m.teams {
         out.push_str(&format!(
@@ -166,6 +168,30 @@ pub fn render<Tz: TimeZone>(s: &Snapshot, org: &Org, zone: &Tz) -> String {
         }
     }
     out
+}
+
+/// Why handoffs failed: bounces and dropped batons by cause, per boundary, most
+/// frequent first.
+fn causes(out: &mut String, m: &crate::domain::metrics::Metrics) {
+    out.push_str("\n## Why handoffs failed: causes per boundary\n\n");
+    let rows: Vec<_> = worst_first(&m.boundaries)
+        .into_iter()
+        .flat_map(|b| b.causes.iter().map(move |c| (b, c)))
+        .collect();
+    if rows.is_empty() {
+        out.push_str("No bounces or dropped batons in the period.\n");
+        return;
+    }
+    out.push_str("| boundary | cause | bounced | dropped batons |\n| --- | --- | ---: | ---: |\n");
+    for (b, c) in rows {
+        out.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            cell(&b.label()),
+            c.label(),
+            c.bounced,
+            c.dropped_batons
+        ));
+    }
 }
 
 #[cfg(test)]

@@ -1459,11 +1459,14 @@ fn flow_histories(tx: &mut dyn Sql) -> Result<Vec<Vec<FlowEvent>>> {
     let d = tx.dialect();
     let sql = format!(
         "SELECT item_id, seq, at, kind,
-                CASE kind WHEN 'created' THEN {} WHEN 'sent' THEN {} END,
+                CASE kind WHEN 'created' THEN {} WHEN 'sent' THEN {}
+                          WHEN 'bounced' THEN {} WHEN 'flagged' THEN {} END,
                 CASE kind WHEN 'sent' THEN {} WHEN 'undone' THEN {} END
          FROM events ORDER BY item_id, seq",
         d.json_field("data", "team"),
         d.json_field("data", "to"),
+        d.json_field("data", "cause"),
+        d.json_field("data", "cause"),
         d.json_flag("data", "forced"),
         d.json_int("data", "seq"),
     );
@@ -1474,6 +1477,7 @@ fn flow_histories(tx: &mut dyn Sql) -> Result<Vec<Vec<FlowEvent>>> {
         let text = row.text(4)?;
         let number = row.int(5)?;
         let kind = row.req_text(3)?;
+        let mut cause = None;
         let flow = match kind.as_str() {
             "created" => Flow::Created {
                 team: text.unwrap_or_default(),
@@ -1483,13 +1487,19 @@ fn flow_histories(tx: &mut dyn Sql) -> Result<Vec<Vec<FlowEvent>>> {
                 forced: number.unwrap_or(0) != 0,
             },
             "accepted" => Flow::Accepted,
-            "bounced" => Flow::Bounced,
+            "bounced" => {
+                cause = text.and_then(|c| c.parse().ok());
+                Flow::Bounced
+            }
             "reclaimed" => Flow::Reclaimed,
             "escalated" => Flow::Escalated,
             "done" => Flow::Done,
             "reopened" => Flow::Reopened,
             "dropped" | "merged" => Flow::Dropped,
-            "flagged" => Flow::Flagged,
+            "flagged" => {
+                cause = text.and_then(|c| c.parse().ok());
+                Flow::Flagged
+            }
             "undone" => Flow::Undone {
                 seq: u32::try_from(number.unwrap_or(0)).unwrap_or(0),
             },
@@ -1505,6 +1515,7 @@ fn flow_histories(tx: &mut dyn Sql) -> Result<Vec<Vec<FlowEvent>>> {
                 seq: row.u32(1)?,
                 at: row.req_time(2)?,
                 flow,
+                cause,
             });
         }
         Ok(())
