@@ -491,6 +491,34 @@ pub enum Cmd {
         json: Json,
     },
 
+    /// Forecast from daily throughput (Monte Carlo): how many items by a date, or when N
+    /// items will be done, at 50%, 85% and 95% confidence
+    #[command(
+        after_help = "Examples:\n  baton forecast --items 20\n  baton forecast --by 2026-12-18 --since 2026-10-01\n  baton forecast --items 20 --seed 7 --json\n\nEach of 10,000 trials draws every future day's throughput from a day of the window ([--since, today), by default the last 28 days); the forecast counts from tomorrow. Definitions: docs/metrics.md"
+    )]
+    Forecast {
+        /// When will this many items be done?
+        #[arg(
+            long,
+            value_name = "N",
+            required_unless_present = "by",
+            conflicts_with = "by"
+        )]
+        items: Option<usize>,
+        /// How many items will be done by the end of this day?
+        #[arg(long, value_name = "DATE")]
+        by: Option<String>,
+        /// Draw from the daily throughput since this time (RFC 3339 or "YYYY-MM-DD[ HH:MM]")
+        /// up to the start of today [default: 28 days before today]
+        #[arg(long, value_name = "TIME")]
+        since: Option<String>,
+        /// Seed of the random draws, to repeat a forecast exactly [default: from now]
+        #[arg(long, value_name = "N")]
+        seed: Option<u64>,
+        #[command(flatten)]
+        json: Json,
+    },
+
     /// Save, list, show and compare snapshots of the board and its metrics
     #[command(subcommand)]
     Snapshot(SnapshotCmd),

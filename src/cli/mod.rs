@@ -642,6 +642,13 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
                 Ok(())
             })
         }
+        Cmd::Forecast {
+            items,
+            by,
+            since,
+            seed,
+            json,
+        } => forecast(&ctx, items, by, since, seed, json.json, out),
         Cmd::Snapshot(cmd) => snapshot(&ctx, cmd, out),
         Cmd::Access(cmd) => access(&ctx, cmd, out),
         // Answered above, before any board is opened.
@@ -680,6 +687,190 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
             import_issues(&ctx, &file, from, &mapping, skip_unmapped, out)
         }
     }
+}
+
+/// `baton forecast`: daily throughput over `[since, start of today)`, drawn from for
+/// every day from tomorrow on.
+fn forecast(
+    ctx: &Context,
+    items: Option<usize>,
+    by: Option<String>,
+    since: Option<String>,
+    seed: Option<u64>,
+    json: bool,
+    out: &mut impl Write,
+) -> Result<()> {
+    use crate::domain::forecast::{TRIALS, how_many, when};
+    use crate::domain::time::start_of_day;
+    let today = ctx.zone.day(ctx.now);
+    let midnight = |day: chrono::NaiveDate| {
+        start_of_day(day, &ctx.zone).with_context(|| format!("no start of day for {day}"))
+    };
+    let until = midnight(today)?;
+    let since = match &since {
+        Some(text) => parse_time(text, &ctx.zone).context("--since")?,
+        None => midnight(today - chrono::Duration::days(28))?,
+    };
+    if since >= until {
+        bail!("--since must come before today: the forecast draws from whole days before it");
+    }
+    let by_day = by
+        .as_deref()
+        .map(|text| -> Result<chrono::NaiveDate> {
+            let day = ctx.zone.day(parse_time(text, &ctx.zone).context("--by")?);
+            if day <= today {
+                bail!(
+                    "--by {} is not after today; the forecast counts from tomorrow",
+                    display_safe(text)
+                );
+            }
+            Ok(day)
+        })
+        .transpose()?;
+    let store = ctx.open()?;
+    let metrics = store.view(|| -> Result<_> {
+        Ok(crate::domain::metrics::compute(
+            &store.flow_histories()?,
+            &store.org()?,
+            Period::ending(Some(since), until),
+            &ctx.zone,
+        ))
+    })?;
+    let samples: Vec<usize> = metrics.daily_throughput.iter().map(|d| d.done).collect();
+    let seed = seed.unwrap_or_else(|| ctx.now.timestamp().unsigned_abs());
+    let window = ForecastWindow {
+        since,
+        until,
+        days: samples.len(),
+        done: samples.iter().sum(),
+    };
+    let nothing = || {
+        anyhow::anyhow!(
+            "nothing was done from {} to {}; a forecast needs some throughput (try an earlier --since)",
+            ctx.zone.show(since),
+            ctx.zone.show(until)
+        )
+    };
+    let lines: Vec<ForecastLine> = match (items, by_day) {
+        (_, Some(day)) => {
+            let days = usize::try_from((day - today).num_days()).unwrap_or(0);
+            how_many(&samples, days, seed)
+                .ok_or_else(nothing)?
+                .into_iter()
+                .map(|h| ForecastLine {
+                    confidence: h.confidence,
+                    items: Some(h.items),
+                    days: None,
+                    date: None,
+                })
+                .collect()
+        }
+        (Some(n), None) => when(&samples, n, seed)
+            .ok_or_else(nothing)?
+            .into_iter()
+            .map(|w| ForecastLine {
+                confidence: w.confidence,
+                items: None,
+                days: w.days,
+                date: w
+                    .days
+                    .and_then(|d| today.checked_add_signed(chrono::Duration::days(d as i64))),
+            })
+            .collect(),
+        (None, None) => {
+            return Err(UsageError("give --items N or --by DATE".to_string()).into());
+        }
+    };
+    if json {
+        #[derive(serde::Serialize)]
+        struct Forecast {
+            window: ForecastWindow,
+            trials: usize,
+            seed: u64,
+            items: Option<usize>,
+            by: Option<chrono::NaiveDate>,
+            forecast: Vec<ForecastLine>,
+        }
+        let doc = Forecast {
+            window,
+            trials: TRIALS,
+            seed,
+            items: if by_day.is_some() { None } else { items },
+            by: by_day,
+            forecast: lines,
+        };
+        writeln!(out, "{}", to_json_pretty(&doc)?)?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "Forecast from the daily throughput of {} to {} ({} days, {} done), {} trials, seed {seed}",
+        ctx.zone.show(window.since),
+        ctx.zone.show(window.until),
+        window.days,
+        window.done,
+        TRIALS
+    )?;
+    match by_day {
+        Some(day) => {
+            writeln!(
+                out,
+                "How many items will be done from tomorrow to the end of {day} ({} days):",
+                (day - today).num_days()
+            )?;
+            for l in &lines {
+                writeln!(
+                    out,
+                    "  {:>2}% confident: {} or more",
+                    l.confidence,
+                    l.items.unwrap_or(0)
+                )?;
+            }
+        }
+        None => {
+            writeln!(
+                out,
+                "When will {} items be done, counting from tomorrow:",
+                items.unwrap_or(0)
+            )?;
+            for l in &lines {
+                match l.date {
+                    Some(date) => writeln!(
+                        out,
+                        "  {:>2}% confident: by {date} ({} days)",
+                        l.confidence,
+                        l.days.unwrap_or(0)
+                    )?,
+                    None => writeln!(
+                        out,
+                        "  {:>2}% confident: not within {} days",
+                        l.confidence,
+                        crate::domain::forecast::HORIZON_DAYS
+                    )?,
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+#[derive(serde::Serialize)]
+struct ForecastWindow {
+    since: DateTime<Utc>,
+    until: DateTime<Utc>,
+    days: usize,
+    done: usize,
+}
+
+#[derive(serde::Serialize)]
+struct ForecastLine {
+    confidence: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    items: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    days: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date: Option<chrono::NaiveDate>,
 }
 
 /// The board's columns in its default flow order, as stages of the flow.

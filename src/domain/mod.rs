@@ -4,6 +4,7 @@ pub mod attention;
 pub mod cause;
 pub mod duration;
 pub mod external;
+pub mod forecast;
 pub mod history;
 pub mod metrics;
 pub mod model;
