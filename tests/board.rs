@@ -257,6 +257,7 @@ fn bounce_requires_a_reason() {
     let form = app.form.as_ref().expect("the form stays open");
     let empty = Command::Bounce {
         reason: String::new(),
+        cause: None,
     };
     assert_eq!(form.error, Some(refusal(&app, 24, empty).to_string()));
     assert_eq!(app.store.item(24).expect("#24"), before);

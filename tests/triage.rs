@@ -173,7 +173,8 @@ fn the_walk_follows_the_attention_queue_and_records_every_decision() {
     assert_eq!(
         last_event(&app, 10).0,
         EventKind::Bounced {
-            reason: "No runbook attached".to_string()
+            reason: "No runbook attached".to_string(),
+            cause: None,
         }
     );
     assert_eq!(app.store.item(10).expect("#10 loads").state, State::Active);

@@ -944,11 +944,26 @@ impl Store {
         period: Period,
         zone: &Tz,
     ) -> Result<Snapshot> {
+        Ok(self.take_snapshot_with_histories(label, period, zone)?.0)
+    }
+
+    /// [`Store::take_snapshot`], with the flow histories it was computed from.
+    pub fn take_snapshot_with_histories<Tz: chrono::TimeZone>(
+        &self,
+        label: &str,
+        period: Period,
+        zone: &Tz,
+    ) -> Result<(Snapshot, Vec<Vec<FlowEvent>>)> {
         self.read(|tx| {
             let org = load_org(tx)?;
+            // Anything at or after the end (after it, for a period that ends now).
             let later = scalar(
                 tx,
-                "SELECT CASE WHEN EXISTS (SELECT 1 FROM events WHERE at > ?1) THEN 1 ELSE 0 END",
+                if period.ends_now {
+                    "SELECT CASE WHEN EXISTS (SELECT 1 FROM events WHERE at > ?1) THEN 1 ELSE 0 END"
+                } else {
+                    "SELECT CASE WHEN EXISTS (SELECT 1 FROM events WHERE at >= ?1) THEN 1 ELSE 0 END"
+                },
                 &[period.until.into()],
             )? != 0;
             let histories = flow_histories(tx)?;
@@ -960,7 +975,7 @@ impl Store {
                 for (item, events) in all_histories(tx)? {
                     let upto: Vec<Event> = events
                         .into_iter()
-                        .take_while(|e| e.at <= period.until)
+                        .take_while(|e| period.reached(e.at))
                         .collect();
                     if !upto.is_empty() {
                         items.push(
@@ -973,9 +988,9 @@ impl Store {
             } else {
                 load_items(tx, &ItemFilter::default())?
             };
-            Ok(crate::domain::snapshot::take(
-                label, &items, &histories, &org, period, zone,
-            ))
+            let snapshot =
+                crate::domain::snapshot::take(label, &items, &histories, &org, period, zone);
+            Ok((snapshot, histories))
         })
     }
 
@@ -1479,11 +1494,14 @@ fn flow_histories(tx: &mut dyn Sql) -> Result<Vec<Vec<FlowEvent>>> {
     let d = tx.dialect();
     let sql = format!(
         "SELECT item_id, seq, at, kind,
-                CASE kind WHEN 'created' THEN {} WHEN 'sent' THEN {} END,
+                CASE kind WHEN 'created' THEN {} WHEN 'sent' THEN {}
+                          WHEN 'bounced' THEN {} WHEN 'flagged' THEN {} END,
                 CASE kind WHEN 'sent' THEN {} WHEN 'undone' THEN {} END
          FROM events ORDER BY item_id, seq",
         d.json_field("data", "team"),
         d.json_field("data", "to"),
+        d.json_field("data", "cause"),
+        d.json_field("data", "cause"),
         d.json_flag("data", "forced"),
         d.json_int("data", "seq"),
     );
@@ -1494,6 +1512,7 @@ fn flow_histories(tx: &mut dyn Sql) -> Result<Vec<Vec<FlowEvent>>> {
         let text = row.text(4)?;
         let number = row.int(5)?;
         let kind = row.req_text(3)?;
+        let mut cause = None;
         let flow = match kind.as_str() {
             "created" => Flow::Created {
                 team: text.unwrap_or_default(),
@@ -1503,13 +1522,19 @@ fn flow_histories(tx: &mut dyn Sql) -> Result<Vec<Vec<FlowEvent>>> {
                 forced: number.unwrap_or(0) != 0,
             },
             "accepted" => Flow::Accepted,
-            "bounced" => Flow::Bounced,
+            "bounced" => {
+                cause = text.and_then(|c| c.parse().ok());
+                Flow::Bounced
+            }
             "reclaimed" => Flow::Reclaimed,
             "escalated" => Flow::Escalated,
             "done" => Flow::Done,
             "reopened" => Flow::Reopened,
             "dropped" | "merged" => Flow::Dropped,
-            "flagged" => Flow::Flagged,
+            "flagged" => {
+                cause = text.and_then(|c| c.parse().ok());
+                Flow::Flagged
+            }
             "undone" => Flow::Undone {
                 seq: u32::try_from(number.unwrap_or(0)).unwrap_or(0),
             },
@@ -1525,6 +1550,7 @@ fn flow_histories(tx: &mut dyn Sql) -> Result<Vec<Vec<FlowEvent>>> {
                 seq: row.u32(1)?,
                 at: row.req_time(2)?,
                 flow,
+                cause,
             });
         }
         Ok(())

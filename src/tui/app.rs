@@ -920,10 +920,10 @@ impl App {
 
     fn refresh_metrics(&mut self) -> Result<()> {
         let now = self.now();
-        let period = Period {
-            since: now.checked_sub_signed(chrono::Duration::days(Self::METRICS_DAYS)),
-            until: now,
-        };
+        let period = Period::to_now(
+            now.checked_sub_signed(chrono::Duration::days(Self::METRICS_DAYS)),
+            now,
+        );
         let histories = self.store.flow_histories()?;
         self.metrics = Some(crate::domain::metrics::compute(
             &histories,
@@ -1137,14 +1137,9 @@ impl App {
             match action {
                 Action::SaveSnapshot => {
                     let label = crate::export::standup::label(triage.started, &self.zone);
-                    let snap = self.store.take_snapshot(
-                        &label,
-                        Period {
-                            since: None,
-                            until: now,
-                        },
-                        &self.zone,
-                    )?;
+                    let snap =
+                        self.store
+                            .take_snapshot(&label, Period::to_now(None, now), &self.zone)?;
                     let id = self.store.save_snapshot(&snap)?;
                     self.say(&format!(
                         "saved snapshot {id} “{label}”; compare later with baton snapshot diff {id}"

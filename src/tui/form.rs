@@ -7,6 +7,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::clock::Zone;
 use crate::domain::attention::{Signal, SignalCode, can_be_dismissed, parse_signal};
+use crate::domain::cause::Cause;
 use crate::domain::time::{parse_due, parse_time};
 use crate::domain::view::responsible;
 use crate::domain::{Command, Item, Org, Pair, Ticks};
@@ -126,7 +127,33 @@ pub enum FormOutcome {
     SaveTo(String),
 }
 
+/// The first choice of the cause list: no cause given.
+pub const NO_CAUSE: &str = "none";
+
+/// The cause of a bounce or a dropped baton, chosen from the fixed list (or none).
+fn cause_field() -> Field {
+    let mut options = vec![NO_CAUSE.to_string()];
+    options.extend(Cause::ALL.map(|c| c.as_str().to_string()));
+    Field::Choice {
+        label: "Cause",
+        options,
+        selected: 0,
+    }
+}
+
 impl Form {
+    /// The cause chosen in the form's cause list, if any.
+    fn cause(&self) -> Option<Cause> {
+        self.fields.iter().find_map(|f| match f {
+            Field::Choice {
+                label: "Cause",
+                options,
+                selected,
+            } => options.get(*selected).and_then(|c| c.parse().ok()),
+            _ => None,
+        })
+    }
+
     pub fn title(&self) -> &'static str {
         match self.kind {
             FormKind::NewItem => "New item",
@@ -247,7 +274,10 @@ impl Form {
                 false,
                 "defaults to the contract's next owner",
             )],
-            FormKind::Bounce => vec![Field::text("Reason", None, true, "why it goes back")],
+            FormKind::Bounce => vec![
+                Field::text("Reason", None, true, "why it goes back"),
+                cause_field(),
+            ],
             FormKind::Reclaim => vec![Field::text("Reason", None, false, "optional")],
             FormKind::Escalate => {
                 let contact = crate::domain::rules::escalation_contact(item, org);
@@ -281,12 +311,10 @@ impl Form {
                     Field::text("Description", item.body.as_deref(), false, ""),
                 ]
             }
-            FormKind::Flag => vec![Field::text(
-                "Note",
-                None,
-                true,
-                "what went wrong in the handoff",
-            )],
+            FormKind::Flag => vec![
+                Field::text("Note", None, true, "what went wrong in the handoff"),
+                cause_field(),
+            ],
         };
         Ok(Form::build(
             kind,
@@ -671,6 +699,7 @@ impl Form {
             },
             FormKind::Bounce => Command::Bounce {
                 reason: text("Reason").unwrap_or_default(),
+                cause: self.cause(),
             },
             FormKind::Reclaim => Command::Reclaim {
                 reason: text("Reason"),
@@ -684,7 +713,10 @@ impl Form {
             FormKind::Done => Command::Done(text("Note")),
             FormKind::Reopen => Command::Reopen(text("Reason")),
             FormKind::Drop => Command::Drop(text("Reason").unwrap_or_default()),
-            FormKind::Flag => Command::Flag(text("Note").unwrap_or_default()),
+            FormKind::Flag => Command::Flag {
+                note: text("Note").unwrap_or_default(),
+                cause: self.cause(),
+            },
             FormKind::Edit => Command::Edit {
                 // Always given: an emptied title is the rules' to refuse.
                 title: Some(text("Title").unwrap_or_default()),
