@@ -37,10 +37,7 @@ fn main() -> Result<()> {
     let (_temp, dir) = bench_dir(&["retro.db"])?;
     let db = dir.join("retro.db");
     build_db(&db, now)?;
-    let period = Period {
-        since: None,
-        until: now,
-    };
+    let period = Period::to_now(None, now);
     let mut report = Report::default();
     let store = Store::open(&db)?;
 
@@ -85,7 +82,7 @@ fn main() -> Result<()> {
             let org = store.org()?;
             let text = match kind {
                 Retro::Markdown => baton::export::markdown::render(&snap, &org, &Utc),
-                Retro::Csv => baton::export::csv::items(&snap)?,
+                Retro::Csv => baton::export::csv::items(&snap, &[], &Default::default())?,
                 Retro::CsvBoundaries => baton::export::csv::boundaries(&snap.metrics)?,
                 Retro::Html => baton::export::html::render(&snap, &org, &Utc),
             };

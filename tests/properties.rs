@@ -236,6 +236,7 @@ fn to_command(op: &Op, at: DateTime<Utc>) -> (Option<usize>, Option<Command>) {
             Some(*i),
             Command::Bounce {
                 reason: "not ready".into(),
+                cause: None,
             },
         ),
         Op::Reclaim(i) => (Some(*i), Command::Reclaim { reason: None }),
@@ -250,7 +251,13 @@ fn to_command(op: &Op, at: DateTime<Utc>) -> (Option<usize>, Option<Command>) {
         Op::Done(i) => (Some(*i), Command::Done(None)),
         Op::Reopen(i) => (Some(*i), Command::Reopen(None)),
         Op::Drop(i) => (Some(*i), Command::Drop("no longer needed".into())),
-        Op::Flag(i) => (Some(*i), Command::Flag("dropped baton".into())),
+        Op::Flag(i) => (
+            Some(*i),
+            Command::Flag {
+                note: "dropped baton".into(),
+                cause: None,
+            },
+        ),
         Op::Undo { item, .. } => return (Some(*item), None),
         Op::Edit {
             item,

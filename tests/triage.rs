@@ -173,7 +173,8 @@ fn the_walk_follows_the_attention_queue_and_records_every_decision() {
     assert_eq!(
         last_event(&app, 10).0,
         EventKind::Bounced {
-            reason: "No runbook attached".to_string()
+            reason: "No runbook attached".to_string(),
+            cause: None,
         }
     );
     assert_eq!(app.store.item(10).expect("#10 loads").state, State::Active);
@@ -200,8 +201,12 @@ fn the_walk_follows_the_attention_queue_and_records_every_decision() {
         .boundary("sales", "solutions")
         .and_then(|b| b.contract.escalate_to.clone())
         .expect("sales → solutions names an escalation contact");
-    press(&mut app, 'e');
+    let before_33 = event_count(&app, 33);
+    press(&mut app, 'E');
     key(&mut app, KeyCode::Enter);
+    // Escalating notifies someone: Enter asks, `y` confirms.
+    assert_eq!(event_count(&app, 33), before_33);
+    press(&mut app, 'y');
     assert_eq!(
         last_event(&app, 33).0,
         EventKind::Escalated {

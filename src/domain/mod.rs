@@ -1,13 +1,16 @@
 //! The handoff model and its rules: pure, no IO, time always passed in.
 
 pub mod attention;
+pub mod cause;
 pub mod duration;
 pub mod external;
+pub mod forecast;
 pub mod history;
 pub mod metrics;
 pub mod model;
 pub mod rules;
 pub mod snapshot;
+pub mod stages;
 pub mod standup;
 pub mod text;
 pub mod time;

@@ -7,7 +7,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::attention::SlaStanding;
-use super::metrics::{Flow, FlowEvent, Metrics, Period, compute, effective};
+use super::metrics::{Flow, FlowEvent, Metrics, Period, Stats, compute, effective};
 use super::model::{Item, ItemId, State};
 use super::rules::Org;
 use super::view::{Place, limbo_time};
@@ -75,7 +75,7 @@ pub fn take<Tz: TimeZone>(
     for history in histories {
         let mut sent_at: Option<DateTime<Utc>> = None;
         // Undos after `now` must not take back what was in effect at `now`.
-        let known = history.partition_point(|e| e.at <= now);
+        let known = period.known(history);
         for event in effective(&history[..known]) {
             match event.flow {
                 Flow::Sent { .. } => sent_at = Some(event.at),
@@ -186,86 +186,113 @@ pub fn diff(a: &Snapshot, b: &Snapshot) -> Diff {
             d.newly_breached.push(moved(was));
         }
     }
-    let numbers = |s: &Snapshot| -> Vec<(String, Option<f64>)> { named_numbers(&s.metrics) };
-    let after: HashMap<String, Option<f64>> = numbers(b).into_iter().collect();
-    for (metric, value) in numbers(a) {
-        let new = after.get(&metric).copied().flatten();
-        if value != new {
+    // Every number of both, compared by value (not as shown): a metric is listed when
+    // its value differs, and only then.
+    let after = named_numbers(&b.metrics);
+    let after_map: HashMap<&str, Option<f64>> =
+        after.iter().map(|(m, v)| (m.as_str(), *v)).collect();
+    let before = named_numbers(&a.metrics);
+    let before_map: HashMap<&str, Option<f64>> =
+        before.iter().map(|(m, v)| (m.as_str(), *v)).collect();
+    for (metric, value) in &before {
+        let new = after_map.get(metric.as_str()).copied().flatten();
+        if *value != new {
             d.metrics.push(Change {
-                metric,
-                before: value,
+                metric: metric.clone(),
+                before: *value,
                 after: new,
             });
         }
     }
-    let known: std::collections::HashSet<String> = numbers(a).into_iter().map(|(m, _)| m).collect();
-    for (metric, value) in numbers(b) {
-        if !known.contains(&metric) && value.is_some() {
+    for (metric, value) in &after {
+        if !before_map.contains_key(metric.as_str()) && value.is_some() {
             d.metrics.push(Change {
-                metric,
+                metric: metric.clone(),
                 before: None,
-                after: value,
+                after: *value,
             });
         }
     }
     d
 }
 
-/// Every headline number of a metrics set, named: `overall.breach_rate`,
-/// `sales→solutions.time_in_limbo.median_minutes`, `support.wip`, …
+/// Every number of a metrics set, named: `overall.breach_rate`,
+/// `sales→solutions.time_in_limbo.p85_minutes`, `support.wip_age.max_minutes`, … (the
+/// per-day and per-week series are left to the reports).
 pub fn named_numbers(m: &Metrics) -> Vec<(String, Option<f64>)> {
-    let n = |v: usize| Some(v as f64);
-    let min = |v: Option<i64>| v.map(|x| x as f64);
+    let mut out: Vec<(String, Option<f64>)> = Vec::new();
+    let count = |out: &mut Vec<(String, Option<f64>)>, name: String, v: usize| {
+        out.push((name, Some(v as f64)));
+    };
+    fn stats(out: &mut Vec<(String, Option<f64>)>, prefix: &str, s: &Stats) {
+        let min = |v: Option<i64>| v.map(|x| x as f64);
+        out.push((format!("{prefix}.count"), Some(s.count as f64)));
+        out.push((format!("{prefix}.median_minutes"), min(s.median_minutes)));
+        out.push((format!("{prefix}.p85_minutes"), min(s.p85_minutes)));
+        out.push((format!("{prefix}.p95_minutes"), min(s.p95_minutes)));
+        out.push((format!("{prefix}.max_minutes"), min(s.max_minutes)));
+    }
     let o = &m.overall;
-    let mut out = vec![
-        ("overall.sent".to_string(), n(o.sent)),
-        ("overall.accepted".to_string(), n(o.accepted)),
-        ("overall.bounced".to_string(), n(o.bounced)),
-        ("overall.reclaimed".to_string(), n(o.reclaimed)),
-        ("overall.in_limbo_now".to_string(), n(o.in_limbo_now)),
-        (
-            "overall.time_in_limbo.median_minutes".to_string(),
-            min(o.time_in_limbo.median_minutes),
-        ),
-        (
-            "overall.time_in_limbo.p85_minutes".to_string(),
-            min(o.time_in_limbo.p85_minutes),
-        ),
-        (
-            "overall.time_in_limbo.max_minutes".to_string(),
-            min(o.time_in_limbo.max_minutes),
-        ),
-        ("overall.breach_rate".to_string(), o.breach_rate),
-        ("overall.bounce_rate".to_string(), o.bounce_rate),
-        ("overall.escalations".to_string(), n(o.escalations)),
-        (
-            "overall.incomplete_handoffs".to_string(),
-            n(o.incomplete_handoffs),
-        ),
-        ("overall.dropped_batons".to_string(), n(o.dropped_batons)),
-        ("overall.done".to_string(), n(o.done)),
-        (
-            "overall.cycle_time.median_minutes".to_string(),
-            min(o.cycle_time.median_minutes),
-        ),
-        ("overall.flow_efficiency".to_string(), o.flow_efficiency),
-        ("overall.wip".to_string(), n(o.wip)),
-    ];
+    for (name, v) in [
+        ("sent", o.sent),
+        ("accepted", o.accepted),
+        ("bounced", o.bounced),
+        ("reclaimed", o.reclaimed),
+        ("in_limbo_now", o.in_limbo_now),
+        ("breached", o.breached),
+        ("spells", o.spells),
+        ("escalations", o.escalations),
+        ("incomplete_handoffs", o.incomplete_handoffs),
+        ("dropped_batons", o.dropped_batons),
+        ("done", o.done),
+        ("wip", o.wip),
+    ] {
+        count(&mut out, format!("overall.{name}"), v);
+    }
+    stats(&mut out, "overall.time_in_limbo", &o.time_in_limbo);
+    stats(&mut out, "overall.cycle_time", &o.cycle_time);
+    out.push(("overall.breach_rate".to_string(), o.breach_rate));
+    out.push(("overall.bounce_rate".to_string(), o.bounce_rate));
+    out.push(("overall.flow_efficiency".to_string(), o.flow_efficiency));
     for b in &m.boundaries {
         let key = format!("{}→{}", b.from, b.to);
-        out.push((format!("{key}.sent"), n(b.sent)));
-        out.push((format!("{key}.bounced"), n(b.bounced)));
         out.push((
-            format!("{key}.time_in_limbo.median_minutes"),
-            min(b.time_in_limbo.median_minutes),
+            format!("{key}.sla_minutes"),
+            b.sla_minutes.map(|x| x as f64),
+        ));
+        for (name, v) in [
+            ("sent", b.sent),
+            ("accepted", b.accepted),
+            ("bounced", b.bounced),
+            ("reclaimed", b.reclaimed),
+            ("in_limbo_now", b.open_ages_minutes.len()),
+            ("breached", b.breached),
+            ("spells", b.spells),
+            ("escalations", b.escalations),
+            ("incomplete_handoffs", b.incomplete_handoffs),
+            ("dropped_batons", b.dropped_batons),
+        ] {
+            count(&mut out, format!("{key}.{name}"), v);
+        }
+        stats(&mut out, &format!("{key}.time_in_limbo"), &b.time_in_limbo);
+        out.push((
+            format!("{key}.oldest_in_limbo_minutes"),
+            b.open_ages_minutes.first().map(|x| *x as f64),
         ));
         out.push((format!("{key}.breach_rate"), b.breach_rate));
         out.push((format!("{key}.bounce_rate"), b.bounce_rate));
-        out.push((format!("{key}.in_limbo_now"), n(b.open_ages_minutes.len())));
     }
     for t in &m.teams {
-        out.push((format!("{}.wip", t.team), n(t.wip)));
-        out.push((format!("{}.done", t.team), n(t.done)));
+        for (name, v) in [
+            ("wip", t.wip),
+            ("done", t.done),
+            ("escalations", t.escalations),
+            ("dropped_batons", t.dropped_batons),
+        ] {
+            count(&mut out, format!("{}.{name}", t.team), v);
+        }
+        stats(&mut out, &format!("{}.wip_age", t.team), &t.wip_age);
+        stats(&mut out, &format!("{}.cycle_time", t.team), &t.cycle_time);
         out.push((format!("{}.flow_efficiency", t.team), t.flow_efficiency));
     }
     out

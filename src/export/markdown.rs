@@ -13,8 +13,38 @@ use crate::domain::{Org, State};
 /// Width of the longest text bar, in characters.
 const BAR: usize = 20;
 
-fn cell(text: &str) -> String {
-    display_safe(text).replace('|', "\\|")
+/// User text made inert in Markdown, for a table cell or a list item: control
+/// characters shown as `display_safe` shows them; `&`, `<` and `>` as entities, so no
+/// raw HTML (`<script>`, `<img onerror>`) gets through; every character that can start
+/// inline Markdown (emphasis, code, strikethrough, a table's `|`, and the brackets
+/// without which no link or image can form) escaped with a backslash; and the colon of a `javascript:`,
+/// `vbscript:` or `data:` scheme written as an entity, so no linkifier sees a link.
+pub fn cell(text: &str) -> String {
+    let safe = display_safe(text);
+    let mut out = String::with_capacity(safe.len() + 8);
+    for (i, c) in safe.char_indices() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            ':' if ends_with_script_scheme(&safe[..i]) => out.push_str("&#58;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Whether `text` ends with a URL scheme that runs code or hides content.
+fn ends_with_script_scheme(text: &str) -> bool {
+    ["javascript", "vbscript", "data"].iter().any(|scheme| {
+        text.len() >= scheme.len()
+            && text.is_char_boundary(text.len() - scheme.len())
+            && text[text.len() - scheme.len()..].eq_ignore_ascii_case(scheme)
+    })
 }
 
 /// A bar as an inline code span; an empty cell for no bar, since an empty span ("``")
@@ -73,6 +103,8 @@ pub fn render<Tz: TimeZone>(s: &Snapshot, org: &Org, zone: &Tz) -> String {
             b.dropped_batons,
         ));
     }
+
+    causes(&mut out, m);
 
     out.push_str("\n## Teams\n\n| team | WIP | WIP age (median / max) | done | cycle time (median / 85th pct) | flow efficiency | escalations | dropped batons |\n| --- | ---: | --- | ---: | --- | ---: | ---: | ---: |\n");
     for t in &m.teams {
@@ -136,4 +168,64 @@ pub fn render<Tz: TimeZone>(s: &Snapshot, org: &Org, zone: &Tz) -> String {
         }
     }
     out
+}
+
+/// Why handoffs failed: bounces and dropped batons by cause, per boundary, most
+/// frequent first.
+fn causes(out: &mut String, m: &crate::domain::metrics::Metrics) {
+    out.push_str("\n## Why handoffs failed: causes per boundary\n\n");
+    let rows: Vec<_> = worst_first(&m.boundaries)
+        .into_iter()
+        .flat_map(|b| b.causes.iter().map(move |c| (b, c)))
+        .collect();
+    if rows.is_empty() {
+        out.push_str("No bounces or dropped batons in the period.\n");
+        return;
+    }
+    out.push_str("| boundary | cause | bounced | dropped batons |\n| --- | --- | ---: | ---: |\n");
+    for (b, c) in rows {
+        out.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            cell(&b.label()),
+            c.label(),
+            c.bounced,
+            c.dropped_batons
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cell;
+
+    #[test]
+    fn user_text_is_inert_markdown() {
+        for (text, want) in [
+            ("Contoso expansion", "Contoso expansion"),
+            (
+                "<script>alert(1)</script>",
+                "&lt;script&gt;alert(1)&lt;/script&gt;",
+            ),
+            (
+                "<img src=x onerror=alert(1)>",
+                "&lt;img src=x onerror=alert(1)&gt;",
+            ),
+            (
+                "[click](javascript:alert(1))",
+                "\\[click\\](javascript&#58;alert(1))",
+            ),
+            ("JavaScript:void", "JavaScript&#58;void"),
+            ("see https://example.com", "see https://example.com"),
+            (
+                "**bold** _it_ `code` ~~s~~",
+                "\\*\\*bold\\*\\* \\_it\\_ \\`code\\` \\~\\~s\\~\\~",
+            ),
+            ("a|b \\ c & d", "a\\|b \\\\ c &amp; d"),
+            ("![x](y) #1", "!\\[x\\](y) #1"),
+            ("line\nbreak", "line break"),
+            ("é日本data:", "é日本data&#58;"),
+        ] {
+            assert_eq!(cell(text), want, "{text:?}");
+        }
+    }
 }

@@ -230,6 +230,8 @@ pub struct ItemFilter {
     /// In limbo towards this team.
     pub limbo_to: Option<String>,
     pub owner: Option<String>,
+    /// Owned by one of these people, exactly (the board's `owner:` finds them).
+    pub owners: Option<Vec<String>>,
     pub tag: Option<String>,
     /// Words that must all appear in the title or body, any case.
     pub text: Option<String>,
@@ -312,6 +314,14 @@ impl ItemFilter {
         if let Some(owner) = &self.owner {
             let n = arg(owner.clone(), &mut args);
             sql.push_str(&format!(" AND lower(owner) = lower({n})"));
+        }
+        if let Some(owners) = &self.owners {
+            let list: Vec<String> = owners.iter().map(|o| arg(o.clone(), &mut args)).collect();
+            if list.is_empty() {
+                sql.push_str(" AND 1 = 0");
+            } else {
+                sql.push_str(&format!(" AND owner IN ({})", list.join(", ")));
+            }
         }
         if let Some(tag) = &self.tag {
             let n = arg(tag.clone(), &mut args);
@@ -782,6 +792,31 @@ impl Store {
         ))
     }
 
+    /// Everyone the board knows by name, sorted, each once: item owners (closed items
+    /// included), escalation contacts, contracts' next owners and team leads. What
+    /// the board's `owner:` filter and the forms' person fields complete from.
+    pub fn known_people(&self) -> Result<Vec<String>> {
+        let mut people: Vec<String> = self.read(|tx| {
+            rows(
+                tx,
+                "SELECT owner FROM items WHERE owner IS NOT NULL
+                 UNION SELECT escalated_to FROM items WHERE escalated_to IS NOT NULL",
+                &[],
+                |r| r.req_text(0),
+            )
+        })?;
+        let org = self.org()?;
+        for b in &org.boundaries {
+            people.extend(b.contract.owner.iter().cloned());
+            people.extend(b.contract.escalate_to.iter().cloned());
+        }
+        people.extend(org.teams.iter().filter_map(|t| t.lead.clone()));
+        people.retain(|p| !p.trim().is_empty());
+        people.sort_by_key(|p| p.to_lowercase());
+        people.dedup_by(|a, b| a.to_lowercase() == b.to_lowercase());
+        Ok(people)
+    }
+
     /// Every active or limbo item: what attention and the board work from.
     pub fn open_items(&self) -> Result<Vec<Item>> {
         self.items(&ItemFilter {
@@ -909,11 +944,26 @@ impl Store {
         period: Period,
         zone: &Tz,
     ) -> Result<Snapshot> {
+        Ok(self.take_snapshot_with_histories(label, period, zone)?.0)
+    }
+
+    /// [`Store::take_snapshot`], with the flow histories it was computed from.
+    pub fn take_snapshot_with_histories<Tz: chrono::TimeZone>(
+        &self,
+        label: &str,
+        period: Period,
+        zone: &Tz,
+    ) -> Result<(Snapshot, Vec<Vec<FlowEvent>>)> {
         self.read(|tx| {
             let org = load_org(tx)?;
+            // Anything at or after the end (after it, for a period that ends now).
             let later = scalar(
                 tx,
-                "SELECT CASE WHEN EXISTS (SELECT 1 FROM events WHERE at > ?1) THEN 1 ELSE 0 END",
+                if period.ends_now {
+                    "SELECT CASE WHEN EXISTS (SELECT 1 FROM events WHERE at > ?1) THEN 1 ELSE 0 END"
+                } else {
+                    "SELECT CASE WHEN EXISTS (SELECT 1 FROM events WHERE at >= ?1) THEN 1 ELSE 0 END"
+                },
                 &[period.until.into()],
             )? != 0;
             let histories = flow_histories(tx)?;
@@ -925,7 +975,7 @@ impl Store {
                 for (item, events) in all_histories(tx)? {
                     let upto: Vec<Event> = events
                         .into_iter()
-                        .take_while(|e| e.at <= period.until)
+                        .take_while(|e| period.reached(e.at))
                         .collect();
                     if !upto.is_empty() {
                         items.push(
@@ -938,9 +988,9 @@ impl Store {
             } else {
                 load_items(tx, &ItemFilter::default())?
             };
-            Ok(crate::domain::snapshot::take(
-                label, &items, &histories, &org, period, zone,
-            ))
+            let snapshot =
+                crate::domain::snapshot::take(label, &items, &histories, &org, period, zone);
+            Ok((snapshot, histories))
         })
     }
 
@@ -1444,11 +1494,14 @@ fn flow_histories(tx: &mut dyn Sql) -> Result<Vec<Vec<FlowEvent>>> {
     let d = tx.dialect();
     let sql = format!(
         "SELECT item_id, seq, at, kind,
-                CASE kind WHEN 'created' THEN {} WHEN 'sent' THEN {} END,
+                CASE kind WHEN 'created' THEN {} WHEN 'sent' THEN {}
+                          WHEN 'bounced' THEN {} WHEN 'flagged' THEN {} END,
                 CASE kind WHEN 'sent' THEN {} WHEN 'undone' THEN {} END
          FROM events ORDER BY item_id, seq",
         d.json_field("data", "team"),
         d.json_field("data", "to"),
+        d.json_field("data", "cause"),
+        d.json_field("data", "cause"),
         d.json_flag("data", "forced"),
         d.json_int("data", "seq"),
     );
@@ -1459,6 +1512,7 @@ fn flow_histories(tx: &mut dyn Sql) -> Result<Vec<Vec<FlowEvent>>> {
         let text = row.text(4)?;
         let number = row.int(5)?;
         let kind = row.req_text(3)?;
+        let mut cause = None;
         let flow = match kind.as_str() {
             "created" => Flow::Created {
                 team: text.unwrap_or_default(),
@@ -1468,13 +1522,19 @@ fn flow_histories(tx: &mut dyn Sql) -> Result<Vec<Vec<FlowEvent>>> {
                 forced: number.unwrap_or(0) != 0,
             },
             "accepted" => Flow::Accepted,
-            "bounced" => Flow::Bounced,
+            "bounced" => {
+                cause = text.and_then(|c| c.parse().ok());
+                Flow::Bounced
+            }
             "reclaimed" => Flow::Reclaimed,
             "escalated" => Flow::Escalated,
             "done" => Flow::Done,
             "reopened" => Flow::Reopened,
             "dropped" | "merged" => Flow::Dropped,
-            "flagged" => Flow::Flagged,
+            "flagged" => {
+                cause = text.and_then(|c| c.parse().ok());
+                Flow::Flagged
+            }
             "undone" => Flow::Undone {
                 seq: u32::try_from(number.unwrap_or(0)).unwrap_or(0),
             },
@@ -1490,6 +1550,7 @@ fn flow_histories(tx: &mut dyn Sql) -> Result<Vec<Vec<FlowEvent>>> {
                 seq: row.u32(1)?,
                 at: row.req_time(2)?,
                 flow,
+                cause,
             });
         }
         Ok(())
