@@ -772,15 +772,15 @@ fn a_six_team_standup_from_the_board_to_the_saved_summary_leaves_only_what_needs
     );
     // Every key the walk takes is on screen.
     for keys in [
-        "a accept · b bounce · M merge · X dismiss · T tick · e escalate · o owner",
-        "N note · E due · z snooze · p until · space skip · ← back · u undo · q end · ?",
+        "a accept · b bounce · M merge · X dismiss · T tick · E escalate · o owner",
+        "N note · e due · z snooze · p until · space skip · ← back · u undo · q end · ?",
     ] {
         assert!(text.contains(keys), "{text}");
     }
 
-    // Operations: #19 is due soon; `E` opens on its due date, which moves a week.
+    // Operations: #19 is due soon; `e` opens on its due date, which moves a week.
     on_item(&app, 19, "operations");
-    press(&mut app, 'E');
+    press(&mut app, 'e');
     key_with(&mut app, KeyCode::Char('u'), KeyModifiers::CONTROL);
     type_text(&mut app, "2026-12-04");
     key(&mut app, KeyCode::Enter);
@@ -831,10 +831,12 @@ fn a_six_team_standup_from_the_board_to_the_saved_summary_leaves_only_what_needs
         "{}",
         screen(&app)
     );
-    press(&mut app, 'e');
+    press(&mut app, 'E');
     key(&mut app, KeyCode::Tab);
     type_text(&mut app, "breached by a day; needs Jonas today");
     key(&mut app, KeyCode::Enter);
+    // Escalating notifies someone: Enter asks, `y` confirms.
+    press(&mut app, 'y');
     assert_eq!(
         said(&app),
         "#10 escalated to Rachel Kim: “breached by a day; needs Jonas today”"

@@ -76,7 +76,7 @@ pub const DETAIL_KEYS: &str = "↑↓ scroll · s send · a accept · b bounce �
 pub const TRIAGE_KEYS: &str =
     "a accept · b bounce · M merge · X dismiss · T tick · E escalate · o owner";
 pub const TRIAGE_MORE_KEYS: &str =
-    "N note · E due · z snooze · p until · space skip · ← back · u undo · q end · ?";
+    "N note · e due · z snooze · p until · space skip · ← back · u undo · q end · ?";
 pub const SUMMARY_KEYS: &str =
     "S save snapshot · w write Markdown · u undo · ← last item · esc or q board";
 
