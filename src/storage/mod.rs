@@ -714,25 +714,37 @@ impl Store {
             ..filter.clone()
         };
         let (clause, args) = filter.clause(self.dialect);
+        // Grouped in the index's order and owners counted, not grouped on: one pass
+        // over the index, no sort.
         let sql = format!(
-            "SELECT state, team, limbo_to, owner IS NOT NULL, count(*)
-             FROM items WHERE {clause} GROUP BY state, team, limbo_to, owner IS NOT NULL"
+            "SELECT state, team, limbo_to, count(*), count(owner)
+             FROM items WHERE {clause} GROUP BY state, team, limbo_to"
         );
-        self.read(|tx| {
+        let counted = self.read(|tx| {
             rows(tx, &sql, &args, |r| {
-                Ok(OpenGroup {
-                    state: if r.req_text(0)? == "limbo" {
-                        State::Limbo
-                    } else {
-                        State::Active
-                    },
-                    team: r.req_text(1)?,
-                    limbo_to: r.text(2)?,
-                    has_owner: r.flag(3)?,
-                    count: r.count(4)?,
-                })
+                let state = if r.req_text(0)? == "limbo" {
+                    State::Limbo
+                } else {
+                    State::Active
+                };
+                Ok((state, r.req_text(1)?, r.text(2)?, r.count(3)?, r.count(4)?))
             })
-        })
+        })?;
+        let mut groups = Vec::with_capacity(counted.len() * 2);
+        for (state, team, limbo_to, all, owned) in counted {
+            for (has_owner, count) in [(true, owned), (false, all.saturating_sub(owned))] {
+                if count > 0 {
+                    groups.push(OpenGroup {
+                        state,
+                        team: team.clone(),
+                        limbo_to: limbo_to.clone(),
+                        has_owner,
+                        count,
+                    });
+                }
+            }
+        }
+        Ok(groups)
     }
 
     /// How many items matching `filter` wait in limbo `from → to` since before `cutoff`.

@@ -206,20 +206,24 @@ impl App {
     }
 
     /// The narrowest a column is drawn: lanes shrink when collapsed (`z`), so that
-    /// the limbo columns between them keep their room.
+    /// the limbo columns between them keep their room; when the columns do not all fit,
+    /// empty ones step aside for those with cards.
     pub fn min_width(&self, kind: &ColumnKind) -> u16 {
+        let empty = self
+            .board
+            .columns
+            .iter()
+            .any(|c| &c.kind == kind && c.count == 0);
+        self.width_of(kind, empty, !self.all_columns_fit())
+    }
+
+    fn width_of(&self, kind: &ColumnKind, empty: bool, squeeze: bool) -> u16 {
         let usual = self.usual_width(kind);
-        // When the columns do not all fit, empty ones step aside for those with cards.
-        if !self.all_columns_fit()
-            && self
-                .board
-                .columns
-                .iter()
-                .any(|c| &c.kind == kind && c.count == 0)
-        {
-            return usual.min(EMPTY_COLUMN_WIDTH);
+        if squeeze && empty {
+            usual.min(EMPTY_COLUMN_WIDTH)
+        } else {
+            usual
         }
-        usual
     }
 
     fn usual_width(&self, kind: &ColumnKind) -> u16 {
@@ -233,10 +237,11 @@ impl App {
     /// width each is drawn at: the room left over is shared out evenly.
     pub fn columns_from(&self, first: usize) -> Vec<(usize, u16)> {
         let width = self.size.0;
+        let squeeze = !self.all_columns_fit();
         let mut shown: Vec<(usize, u16)> = Vec::new();
         let mut used = 0u16;
         for (i, column) in self.board.columns.iter().enumerate().skip(first) {
-            let w = self.min_width(&column.kind);
+            let w = self.width_of(&column.kind, column.count == 0, squeeze);
             if !shown.is_empty() && used.saturating_add(w) > width {
                 break;
             }
@@ -787,13 +792,6 @@ impl App {
 
     fn show_form(&mut self, mut form: Form) {
         form.zone = self.zone;
-        if form.names_people() {
-            match self.store.known_people() {
-                Ok(people) => form.people = people,
-                // Completion is a help: without it the field still takes a name.
-                Err(e) => form.error = Some(e.to_string()),
-            }
-        }
         self.form = Some(form);
     }
 
@@ -862,6 +860,20 @@ impl App {
     }
 
     fn form_key(&mut self, key: KeyEvent) -> Result<()> {
+        // The people a person field completes from are read at its first key, not when
+        // the form opens: reading them scans every item, and most forms never need them.
+        if let Some(form) = &mut self.form
+            && form.people.is_empty()
+            && form.names_people()
+            && key.code != KeyCode::Enter
+            && key.code != KeyCode::Esc
+        {
+            match self.store.known_people() {
+                Ok(people) => form.people = people,
+                // Completion is a help: without it the field still takes a name.
+                Err(e) => form.error = Some(e.to_string()),
+            }
+        }
         let Some(form) = &mut self.form else {
             return Ok(());
         };

@@ -179,12 +179,14 @@ mod tests {
     }
 
     #[test]
-    fn the_store_filter_carries_every_term_but_the_signal() {
+    fn the_store_filter_carries_every_term_but_the_signal_and_the_owner() {
         let filter =
             parse_filter("team:sales owner:ann tag:q4 acme signal:overdue").expect("a filter");
         let items = filter.items();
         assert_eq!(items.team, some("sales"));
-        assert_eq!(items.owner, some("ann"));
+        // The owner is matched against the known people, then given as `owners`.
+        assert_eq!(filter.owner, some("ann"));
+        assert_eq!((items.owner, items.owners), (None, None));
         assert_eq!(items.tag, some("q4"));
         assert_eq!(items.text, some("acme"));
         assert_eq!(items.ids, None);

@@ -292,19 +292,25 @@ fn render_column(
             let org = &app.board.org;
             let sla = sla_label(org.boundary(from, to).and_then(|b| b.contract.sla()));
             let incomplete = contract_incomplete(org, from, to);
-            let mut text = format!("{} waiting · {sla}", column.count);
-            if column.breached > 0 {
-                text = format!(
-                    "{} waiting · {} {} · {sla}",
-                    column.count,
-                    theme::BREACHED,
-                    column.breached
-                );
+            // The full words when they fit, else the short ones: the breaches and an
+            // incomplete contract are never the part cut off.
+            let words = |waiting: &str, contract: &str| {
+                let mut parts = vec![format!("{}{waiting}", column.count)];
+                if column.breached > 0 {
+                    parts.push(format!("{} {}", theme::BREACHED, column.breached));
+                }
+                parts.push(sla.clone());
+                if incomplete {
+                    parts.push(contract.to_string());
+                }
+                parts.join(" · ")
+            };
+            let full = words(" waiting", strings::CONTRACT_INCOMPLETE);
+            if full.width() <= usize::from(inner) {
+                full
+            } else {
+                words("", strings::CONTRACT_INCOMPLETE_SHORT)
             }
-            if incomplete {
-                text.push_str(&format!(" · {}", strings::CONTRACT_INCOMPLETE));
-            }
-            text
         }
         _ => plural(column.count, "item"),
     };

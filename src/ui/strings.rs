@@ -17,6 +17,7 @@ pub const COLUMNS_HIDDEN: &str = "columns hidden";
 pub const OVERVIEW_MORE: &str = "more boundaries with items waiting (B: only the boundaries)";
 pub const CLOSED_COLUMN: &str = "done & dropped";
 pub const CONTRACT_INCOMPLETE: &str = "contract incomplete";
+pub const CONTRACT_INCOMPLETE_SHORT: &str = "contract?";
 pub const FILTER_HELP: &str = "words match title and body; team:KEY owner:NAME tag:TAG signal:CODE narrow further (owner:\"Ann Lee\")";
 
 // Panes
