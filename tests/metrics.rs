@@ -534,6 +534,9 @@ fn row(id: ItemId, team: &str, state: State, to: Option<&str>, breached: bool) -
         escalations: 0,
         link: None,
         merged_into: None,
+        since: None,
+        done_at: None,
+        cycle_minutes: None,
     }
 }
 

@@ -35,6 +35,16 @@ pub struct ItemRow {
     /// Closed as a duplicate of this item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merged_into: Option<ItemId>,
+    /// Since when the item has been where it is: held by its team (since it was
+    /// created, accepted, got back or reopened) or in limbo (since it was sent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<DateTime<Utc>>,
+    /// Done in the period: when it was last finished, and its cycle time (created →
+    /// that finish) in minutes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub done_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cycle_minutes: Option<i64>,
 }
 
 impl ItemRow {
@@ -72,11 +82,35 @@ pub fn take<Tz: TimeZone>(
     let now = period.until;
     let mut limbo_minutes: HashMap<ItemId, i64> = HashMap::new();
     let mut escalations: HashMap<ItemId, u32> = HashMap::new();
+    // Since when each item is where it is; its last finish in the period and cycle time.
+    let mut placed: HashMap<ItemId, DateTime<Utc>> = HashMap::new();
+    let mut finished: HashMap<ItemId, (DateTime<Utc>, i64)> = HashMap::new();
     for history in histories {
         let mut sent_at: Option<DateTime<Utc>> = None;
+        let mut created: Option<DateTime<Utc>> = None;
         // Undos after `now` must not take back what was in effect at `now`.
         let known = period.known(history);
         for event in effective(&history[..known]) {
+            match event.flow {
+                Flow::Created { .. } | Flow::Reopened => {
+                    created = created.or(Some(event.at));
+                    placed.insert(event.item, event.at);
+                }
+                Flow::Done => {
+                    if period.contains(event.at)
+                        && let Some(c) = created
+                    {
+                        finished.insert(event.item, (event.at, (event.at - c).num_minutes()));
+                    }
+                }
+                _ => {}
+            }
+            if matches!(
+                event.flow,
+                Flow::Sent { .. } | Flow::Accepted | Flow::Bounced | Flow::Reclaimed
+            ) {
+                placed.insert(event.item, event.at);
+            }
             match event.flow {
                 Flow::Sent { .. } => sent_at = Some(event.at),
                 Flow::Accepted | Flow::Bounced | Flow::Reclaimed | Flow::Dropped => {
@@ -110,6 +144,13 @@ pub fn take<Tz: TimeZone>(
             escalations: escalations.get(&item.id).copied().unwrap_or(0),
             link: item.link.clone(),
             merged_into: item.merged_into,
+            since: placed.get(&item.id).copied(),
+            done_at: (item.state == State::Done)
+                .then(|| finished.get(&item.id).map(|f| f.0))
+                .flatten(),
+            cycle_minutes: (item.state == State::Done)
+                .then(|| finished.get(&item.id).map(|f| f.1))
+                .flatten(),
         })
         .collect();
     Snapshot {
