@@ -546,6 +546,7 @@ fn snapshot(label: &str, items: Vec<ItemRow>, metrics: Metrics) -> Snapshot {
         taken_at: metrics.period.until,
         items,
         metrics,
+        incidents: vec![],
     }
 }
 

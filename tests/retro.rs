@@ -491,3 +491,33 @@ fn the_html_report_has_the_charts_facilitators_use_and_fits_1280_pixels() {
         assert!(columns <= 9, "{columns} columns");
     }
 }
+
+#[test]
+fn the_lists_of_items_in_trouble_agree_with_the_counts() {
+    let board = Board::demo();
+    let stats = board.json(&["stats", "--json"]);
+    let md = board.ok(&["export", "--format", "md"]);
+    let html = board.ok(&["export", "--format", "html"]);
+    let o = &stats["overall"];
+    for (heading, key) in [
+        ("Breached the SLA", "breached"),
+        ("Bounced", "bounced"),
+        ("Escalated", "escalations"),
+        ("Sent incomplete (forced)", "incomplete_handoffs"),
+        ("Dropped batons flagged", "dropped_batons"),
+    ] {
+        let n = o[key].as_u64().expect("a count");
+        assert!(
+            md.contains(&format!("\n### {heading} ({n})\n")),
+            "{heading}: {n}\n{md}"
+        );
+        assert!(
+            html.contains(&format!("<h3>{heading} ({n})</h3>")),
+            "{heading}"
+        );
+    }
+    // With the reasons as recorded.
+    assert!(md.contains(
+        "| #16 Wingtip Toys — SOW for EU data residency | solutions → onboarding | 2026-11-19 11:00 | The order form says one EU region and the SOW says two. Please get them to agree before kick-off. |  |"
+    ));
+}

@@ -73,6 +73,7 @@ pub fn render<Tz: TimeZone>(s: &Snapshot, org: &Org, zone: &Tz) -> String {
     out.push_str("<h2>Why handoffs failed: causes per boundary</h2>\n<p class=\"muted\">Bounces and dropped batons in the period, by cause code.</p>\n");
     out.push_str(&super::charts::causes(m));
     forecast(&mut out, s);
+    incidents(&mut out, s, zone);
     boundaries_table(&mut out, m, org);
     teams_table(&mut out, m);
     out.push_str("</body></html>\n");
@@ -125,6 +126,39 @@ fn forecast(out: &mut String, s: &Snapshot) {
         );
     }
     out.push_str("</table>\n");
+}
+
+/// The period's breached, bounced, escalated, forced and dropped-baton items, a table
+/// for each, oldest first, with the reasons recorded.
+fn incidents<Tz: TimeZone>(out: &mut String, s: &Snapshot, zone: &Tz) {
+    use crate::domain::snapshot::Trouble;
+    out.push_str("<h2>Items in trouble in the period</h2>\n");
+    for trouble in Trouble::ALL {
+        let list: Vec<_> = s
+            .incidents
+            .iter()
+            .filter(|i| i.trouble == trouble)
+            .collect();
+        let _ = writeln!(out, "<h3>{} ({})</h3>", trouble.heading(), list.len());
+        if list.is_empty() {
+            out.push_str("<p>None.</p>\n");
+            continue;
+        }
+        out.push_str("<table class=\"trouble\">\n<tr><th>item</th><th>where</th><th>when</th><th>why</th><th>cause</th></tr>\n");
+        for i in list {
+            let _ = writeln!(
+                out,
+                "<tr><td>#{} {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                i.id,
+                escape(&i.title),
+                escape(&i.place),
+                escape(&crate::domain::time::show_in(i.at, zone)),
+                escape(&i.detail),
+                i.cause.map_or("", |c| c.as_str())
+            );
+        }
+        out.push_str("</table>\n");
+    }
 }
 
 fn capitalised(text: &str) -> String {

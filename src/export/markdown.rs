@@ -140,6 +140,7 @@ pub fn render<Tz: TimeZone>(s: &Snapshot, org: &Org, zone: &Tz) -> String {
     }
 
     flow_tables(&mut out, s, zone);
+    incidents(&mut out, s, zone);
 
     let mut limbo: Vec<_> = s.items.iter().filter(|r| r.state == State::Limbo).collect();
     limbo.sort_by_key(|r| r.sent_at);
@@ -290,6 +291,37 @@ fn flow_tables<Tz: TimeZone>(out: &mut String, s: &Snapshot, zone: &Tz) {
             "| {} | {} | {} | {} | {} |\n",
             p.day, p.active, p.limbo, p.done, p.dropped
         ));
+    }
+}
+
+/// The period's breached, bounced, escalated, forced and dropped-baton items, each list
+/// oldest first, with the reasons recorded.
+fn incidents<Tz: TimeZone>(out: &mut String, s: &Snapshot, zone: &Tz) {
+    use crate::domain::snapshot::Trouble;
+    out.push_str("\n## Items in trouble in the period\n");
+    for trouble in Trouble::ALL {
+        let list: Vec<_> = s
+            .incidents
+            .iter()
+            .filter(|i| i.trouble == trouble)
+            .collect();
+        out.push_str(&format!("\n### {} ({})\n\n", trouble.heading(), list.len()));
+        if list.is_empty() {
+            out.push_str("None.\n");
+            continue;
+        }
+        out.push_str("| item | where | when | why | cause |\n| --- | --- | --- | --- | --- |\n");
+        for i in list {
+            out.push_str(&format!(
+                "| #{} {} | {} | {} | {} | {} |\n",
+                i.id,
+                cell(&i.title),
+                cell(&i.place),
+                crate::domain::time::show_in(i.at, zone),
+                cell(&i.detail),
+                i.cause.map_or("", |c| c.as_str())
+            ));
+        }
     }
 }
 
