@@ -534,6 +534,9 @@ fn row(id: ItemId, team: &str, state: State, to: Option<&str>, breached: bool) -
         escalations: 0,
         link: None,
         merged_into: None,
+        since: None,
+        done_at: None,
+        cycle_minutes: None,
     }
 }
 
@@ -543,6 +546,7 @@ fn snapshot(label: &str, items: Vec<ItemRow>, metrics: Metrics) -> Snapshot {
         taken_at: metrics.period.until,
         items,
         metrics,
+        incidents: vec![],
     }
 }
 

@@ -35,6 +35,16 @@ pub struct ItemRow {
     /// Closed as a duplicate of this item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merged_into: Option<ItemId>,
+    /// Since when the item has been where it is: held by its team (since it was
+    /// created, accepted, got back or reopened) or in limbo (since it was sent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<DateTime<Utc>>,
+    /// Done in the period: when it was last finished, and its cycle time (created →
+    /// that finish) in minutes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub done_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cycle_minutes: Option<i64>,
 }
 
 impl ItemRow {
@@ -56,6 +66,219 @@ pub struct Snapshot {
     pub taken_at: DateTime<Utc>,
     pub items: Vec<ItemRow>,
     pub metrics: Metrics,
+    /// The period's breached, bounced, escalated, forced and dropped-baton items, with
+    /// their reasons (absent in snapshots saved before they were kept).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub incidents: Vec<Incident>,
+}
+
+/// What kind of handoff trouble an [`Incident`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Trouble {
+    /// A spell in limbo longer than the boundary's SLA (counted where it ends).
+    Breached,
+    Bounced,
+    Escalated,
+    /// Sent past unticked definition-of-done entries.
+    Forced,
+    /// A flagged dropped baton.
+    DroppedBaton,
+    /// The item itself dropped (or merged into another).
+    Dropped,
+}
+
+impl Trouble {
+    pub const ALL: [Trouble; 6] = [
+        Trouble::Breached,
+        Trouble::Bounced,
+        Trouble::Escalated,
+        Trouble::Forced,
+        Trouble::DroppedBaton,
+        Trouble::Dropped,
+    ];
+
+    /// The heading of its list in the reports.
+    pub fn heading(self) -> &'static str {
+        match self {
+            Trouble::Breached => "Breached the SLA",
+            Trouble::Bounced => "Bounced",
+            Trouble::Escalated => "Escalated",
+            Trouble::Forced => "Sent incomplete (forced)",
+            Trouble::DroppedBaton => "Dropped batons flagged",
+            Trouble::Dropped => "Dropped items",
+        }
+    }
+}
+
+/// One item's trouble in the period: when, where (a boundary or a team), and why in
+/// the words recorded with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Incident {
+    pub trouble: Trouble,
+    pub id: ItemId,
+    pub title: String,
+    pub at: DateTime<Utc>,
+    pub place: String,
+    pub detail: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cause: Option<super::cause::Cause>,
+}
+
+/// The period's incidents, oldest first, from the items' histories and the recorded
+/// words of their events (`kinds`, by item and event number: bounces, escalations,
+/// forced sends, flags and drops in the period; events missing there read as no words).
+pub fn incidents(
+    histories: &[Vec<FlowEvent>],
+    org: &Org,
+    period: Period,
+    titles: &HashMap<ItemId, String>,
+    kinds: &HashMap<(ItemId, u32), super::EventKind>,
+) -> Vec<Incident> {
+    use super::EventKind as K;
+    use super::duration::format_duration;
+    let mut out = Vec::new();
+    for history in histories {
+        let Some(first) = history.first() else {
+            continue;
+        };
+        let id = first.item;
+        let title = titles.get(&id).cloned().unwrap_or_default();
+        let mut team = String::new();
+        let mut limbo: Option<(String, DateTime<Utc>)> = None;
+        let mut last_crossing: Option<String> = None;
+        let known = period.known(history);
+        for event in effective(&history[..known]) {
+            let kind = kinds.get(&(id, event.seq));
+            let mut push = |trouble, place: String, detail: String, cause| {
+                out.push(Incident {
+                    trouble,
+                    id,
+                    title: title.clone(),
+                    at: event.at,
+                    place,
+                    detail,
+                    cause,
+                });
+            };
+            let counted = period.contains(event.at);
+            let here = limbo
+                .as_ref()
+                .map(|(to, _)| super::view::crossing(&team, to))
+                .unwrap_or_else(|| team.clone());
+            match &event.flow {
+                Flow::Created { team: t } => team = t.clone(),
+                Flow::Sent { to, forced } => {
+                    let crossing = super::view::crossing(&team, to);
+                    if *forced && counted {
+                        let detail = match kind {
+                            Some(K::Sent { unticked, note, .. }) => {
+                                format!("unticked: {}; note: {note}", unticked.join("; "))
+                            }
+                            _ => String::new(),
+                        };
+                        push(Trouble::Forced, crossing.clone(), detail, None);
+                    }
+                    last_crossing = Some(crossing);
+                    limbo = Some((to.clone(), event.at));
+                }
+                Flow::Accepted | Flow::Bounced | Flow::Reclaimed | Flow::Dropped
+                    if limbo.is_some() =>
+                {
+                    let Some((to, sent_at)) = limbo.take() else {
+                        continue;
+                    };
+                    let sla = org.boundary(&team, &to).and_then(|b| b.contract.sla());
+                    let waited = event.at - sent_at;
+                    if counted && let Some(sla) = sla.filter(|s| waited > *s) {
+                        push(
+                            Trouble::Breached,
+                            here.clone(),
+                            format!(
+                                "waited {} against the SLA of {}",
+                                format_duration(waited),
+                                format_duration(sla)
+                            ),
+                            None,
+                        );
+                    }
+                    match (&event.flow, kind) {
+                        (Flow::Bounced, Some(K::Bounced { reason, cause })) if counted => {
+                            push(Trouble::Bounced, here.clone(), reason.clone(), *cause);
+                        }
+                        (Flow::Bounced, _) if counted => {
+                            push(Trouble::Bounced, here.clone(), String::new(), event.cause);
+                        }
+                        (Flow::Dropped, _) if counted => {
+                            push(Trouble::Dropped, here.clone(), dropped_words(kind), None);
+                        }
+                        _ => {}
+                    }
+                    if event.flow == Flow::Accepted {
+                        team = to;
+                    }
+                }
+                Flow::Escalated if counted => {
+                    let detail = match kind {
+                        Some(K::Escalated { to, note }) => {
+                            [to.as_ref().map(|t| format!("to {t}")), note.clone()]
+                                .into_iter()
+                                .flatten()
+                                .collect::<Vec<_>>()
+                                .join(": ")
+                        }
+                        _ => String::new(),
+                    };
+                    push(Trouble::Escalated, here, detail, None);
+                }
+                Flow::Flagged if counted => {
+                    let detail = match kind {
+                        Some(K::Flagged { note, .. }) => note.clone(),
+                        _ => String::new(),
+                    };
+                    let place = last_crossing.clone().unwrap_or_else(|| team.clone());
+                    push(Trouble::DroppedBaton, place, detail, event.cause);
+                }
+                Flow::Dropped if counted => {
+                    push(Trouble::Dropped, here, dropped_words(kind), None);
+                }
+                _ => {}
+            }
+        }
+        // A spell still open now belongs to the period that ends now.
+        if let (true, Some((to, sent_at))) = (period.ends_now, &limbo) {
+            let waited = period.until - *sent_at;
+            if let Some(sla) = org
+                .boundary(&team, to)
+                .and_then(|b| b.contract.sla())
+                .filter(|s| waited > *s)
+            {
+                out.push(Incident {
+                    trouble: Trouble::Breached,
+                    id,
+                    title,
+                    at: *sent_at + sla,
+                    place: super::view::crossing(&team, to),
+                    detail: format!(
+                        "still in limbo after {}, against the SLA of {}",
+                        format_duration(waited),
+                        format_duration(sla)
+                    ),
+                    cause: None,
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| a.at.cmp(&b.at).then(a.id.cmp(&b.id)));
+    out
+}
+
+fn dropped_words(kind: Option<&super::EventKind>) -> String {
+    match kind {
+        Some(super::EventKind::Dropped { reason }) => reason.clone(),
+        Some(super::EventKind::Merged { into, .. }) => super::view::merged_into(*into),
+        _ => String::new(),
+    }
 }
 
 /// Takes a snapshot at `period.until` of `items` (every item, current state) and their
@@ -72,11 +295,35 @@ pub fn take<Tz: TimeZone>(
     let now = period.until;
     let mut limbo_minutes: HashMap<ItemId, i64> = HashMap::new();
     let mut escalations: HashMap<ItemId, u32> = HashMap::new();
+    // Since when each item is where it is; its last finish in the period and cycle time.
+    let mut placed: HashMap<ItemId, DateTime<Utc>> = HashMap::new();
+    let mut finished: HashMap<ItemId, (DateTime<Utc>, i64)> = HashMap::new();
     for history in histories {
         let mut sent_at: Option<DateTime<Utc>> = None;
+        let mut created: Option<DateTime<Utc>> = None;
         // Undos after `now` must not take back what was in effect at `now`.
         let known = period.known(history);
         for event in effective(&history[..known]) {
+            match event.flow {
+                Flow::Created { .. } | Flow::Reopened => {
+                    created = created.or(Some(event.at));
+                    placed.insert(event.item, event.at);
+                }
+                Flow::Done => {
+                    if period.contains(event.at)
+                        && let Some(c) = created
+                    {
+                        finished.insert(event.item, (event.at, (event.at - c).num_minutes()));
+                    }
+                }
+                _ => {}
+            }
+            if matches!(
+                event.flow,
+                Flow::Sent { .. } | Flow::Accepted | Flow::Bounced | Flow::Reclaimed
+            ) {
+                placed.insert(event.item, event.at);
+            }
             match event.flow {
                 Flow::Sent { .. } => sent_at = Some(event.at),
                 Flow::Accepted | Flow::Bounced | Flow::Reclaimed | Flow::Dropped => {
@@ -110,6 +357,13 @@ pub fn take<Tz: TimeZone>(
             escalations: escalations.get(&item.id).copied().unwrap_or(0),
             link: item.link.clone(),
             merged_into: item.merged_into,
+            since: placed.get(&item.id).copied(),
+            done_at: (item.state == State::Done)
+                .then(|| finished.get(&item.id).map(|f| f.0))
+                .flatten(),
+            cycle_minutes: (item.state == State::Done)
+                .then(|| finished.get(&item.id).map(|f| f.1))
+                .flatten(),
         })
         .collect();
     Snapshot {
@@ -117,6 +371,7 @@ pub fn take<Tz: TimeZone>(
         taken_at: now,
         items: rows,
         metrics: compute(histories, org, period, zone),
+        incidents: Vec::new(),
     }
 }
 

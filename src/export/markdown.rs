@@ -139,6 +139,9 @@ pub fn render<Tz: TimeZone>(s: &Snapshot, org: &Org, zone: &Tz) -> String {
         }
     }
 
+    flow_tables(&mut out, s, zone);
+    incidents(&mut out, s, zone);
+
     let mut limbo: Vec<_> = s.items.iter().filter(|r| r.state == State::Limbo).collect();
     limbo.sort_by_key(|r| r.sent_at);
     out.push_str("\n## In limbo at the snapshot\n\n");
@@ -168,6 +171,158 @@ pub fn render<Tz: TimeZone>(s: &Snapshot, org: &Org, zone: &Tz) -> String {
         }
     }
     out
+}
+
+/// The report's charts as tables a wiki shows: throughput per day (a run chart of text
+/// bars), breaches per day, cycle times of the items done, aging work in progress and
+/// the cumulative flow.
+fn flow_tables<Tz: TimeZone>(out: &mut String, s: &Snapshot, zone: &Tz) {
+    let m = &s.metrics;
+    out.push_str("\n## Throughput per day (run chart)\n\n");
+    let max = m.daily_throughput.iter().map(|d| d.done).max().unwrap_or(0) as f64;
+    let mut sorted: Vec<usize> = m.daily_throughput.iter().map(|d| d.done).collect();
+    sorted.sort_unstable();
+    if let Some(median) = sorted.get(sorted.len().saturating_sub(1) / 2) {
+        out.push_str(&format!(
+            "Items done each day of the period, zeros included; the median day: {median}.\n\n"
+        ));
+    }
+    out.push_str("| day | done | |\n| --- | ---: | --- |\n");
+    for d in &m.daily_throughput {
+        out.push_str(&format!(
+            "| {} | {} | {} |\n",
+            d.day,
+            d.done,
+            bar_cell(d.done as f64, max, BAR)
+        ));
+    }
+
+    out.push_str("\n## SLA breaches per day\n\n");
+    if m.breaches_per_day.is_empty() {
+        out.push_str("No SLA ran out in the period.\n");
+    } else {
+        out.push_str("| day the SLA ran out | spells past their SLA |\n| --- | ---: |\n");
+        for d in &m.breaches_per_day {
+            out.push_str(&format!("| {} | {} |\n", d.day, d.breaches));
+        }
+    }
+
+    out.push_str("\n## Cycle times of the items done\n\n");
+    let mut done: Vec<_> = s
+        .items
+        .iter()
+        .filter_map(|r| Some((r.done_at?, r.cycle_minutes?, r)))
+        .collect();
+    done.sort_by_key(|(at, _, r)| (*at, r.id));
+    if done.is_empty() {
+        out.push_str("Nothing was done in the period.\n");
+    } else {
+        let c = &m.overall.cycle_time;
+        out.push_str(&format!(
+            "Percentiles over the period: 50th {}, 85th {}, 95th {}.\n\n| item | done | cycle time | |\n| --- | --- | --- | --- |\n",
+            minutes(c.median_minutes),
+            minutes(c.p85_minutes),
+            minutes(c.p95_minutes)
+        ));
+        let p85 = c.p85_minutes.unwrap_or(i64::MAX);
+        for (at, cycle, r) in done {
+            out.push_str(&format!(
+                "| #{} {} | {} | {} | {} |\n",
+                r.id,
+                cell(&r.title),
+                crate::domain::time::day_of(at, zone),
+                minutes(Some(cycle)),
+                if cycle > p85 {
+                    "above the 85th pct"
+                } else {
+                    ""
+                }
+            ));
+        }
+    }
+
+    out.push_str("\n## Aging work in progress\n\n");
+    let mut wip: Vec<_> = s
+        .items
+        .iter()
+        .filter(|r| matches!(r.state, State::Active | State::Limbo))
+        .filter_map(|r| r.since.map(|since| ((s.taken_at - since).num_minutes(), r)))
+        .collect();
+    wip.sort_by_key(|(age, r)| (std::cmp::Reverse(*age), r.id));
+    if wip.is_empty() {
+        out.push_str("No work in progress at the end of the period.\n");
+    } else {
+        let p85 = m.overall.cycle_time.p85_minutes;
+        out.push_str("| item | column | age there | against |\n| --- | --- | --- | --- |\n");
+        for (age, r) in wip {
+            let sla = r.to.as_ref().and_then(|to| {
+                m.boundaries
+                    .iter()
+                    .find(|b| b.from == r.team && &b.to == to)
+                    .and_then(|b| b.sla_minutes)
+            });
+            let against = match (r.state, sla, p85) {
+                (State::Limbo, Some(sla), _) => format!(
+                    "SLA {}{}",
+                    minutes(Some(sla)),
+                    if age > sla { ": breached" } else { "" }
+                ),
+                (State::Active, _, Some(p85)) => format!(
+                    "85th pct cycle time {}{}",
+                    minutes(Some(p85)),
+                    if age > p85 { ": older" } else { "" }
+                ),
+                _ => "—".to_string(),
+            };
+            out.push_str(&format!(
+                "| #{} {} | {} | {} | {} |\n",
+                r.id,
+                cell(&r.title),
+                cell(&r.place()),
+                minutes(Some(age)),
+                against
+            ));
+        }
+    }
+
+    out.push_str("\n## Cumulative flow\n\nItems in each state at the end of each day (the limbo column: sent, not yet accepted).\n\n| day | active | in limbo | done | dropped |\n| --- | ---: | ---: | ---: | ---: |\n");
+    for p in &m.cumulative_flow {
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} |\n",
+            p.day, p.active, p.limbo, p.done, p.dropped
+        ));
+    }
+}
+
+/// The period's breached, bounced, escalated, forced and dropped-baton items, each list
+/// oldest first, with the reasons recorded.
+fn incidents<Tz: TimeZone>(out: &mut String, s: &Snapshot, zone: &Tz) {
+    use crate::domain::snapshot::Trouble;
+    out.push_str("\n## Items in trouble in the period\n");
+    for trouble in Trouble::ALL {
+        let list: Vec<_> = s
+            .incidents
+            .iter()
+            .filter(|i| i.trouble == trouble)
+            .collect();
+        out.push_str(&format!("\n### {} ({})\n\n", trouble.heading(), list.len()));
+        if list.is_empty() {
+            out.push_str("None.\n");
+            continue;
+        }
+        out.push_str("| item | where | when | why | cause |\n| --- | --- | --- | --- | --- |\n");
+        for i in list {
+            out.push_str(&format!(
+                "| #{} {} | {} | {} | {} | {} |\n",
+                i.id,
+                cell(&i.title),
+                cell(&i.place),
+                crate::domain::time::show_in(i.at, zone),
+                cell(&i.detail),
+                i.cause.map_or("", |c| c.as_str())
+            ));
+        }
+    }
 }
 
 /// Why handoffs failed: bounces and dropped batons by cause, per boundary, most

@@ -14,6 +14,7 @@ mod sql;
 mod sqlite;
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -1000,8 +1001,32 @@ impl Store {
             } else {
                 load_items(tx, &ItemFilter::default())?
             };
-            let snapshot =
+            let mut snapshot =
                 crate::domain::snapshot::take(label, &items, &histories, &org, period, zone);
+            // The words of the period's troubles: bounces, escalations, forced sends,
+            // flags and drops (few beside the whole log), read whole.
+            let mut kinds: HashMap<(ItemId, u32), EventKind> = HashMap::new();
+            let since = period.since.unwrap_or(DateTime::<Utc>::MIN_UTC);
+            let sql = format!(
+                "SELECT item_id, seq, data FROM events
+                 WHERE kind IN ('bounced', 'escalated', 'flagged', 'dropped', 'merged', 'sent')
+                   AND (kind <> 'sent' OR {} = 1) AND at >= ?1 AND at <= ?2",
+                tx.dialect().json_flag("data", "forced")
+            );
+            tx.query(&sql, &[since.into(), period.until.into()], &mut |r| {
+                let data = r.req_text(2)?;
+                if let Ok(kind) = serde_json::from_str::<EventKind>(&data) {
+                    kinds.insert((r.req_int(0)?, r.u32(1)?), kind);
+                }
+                Ok(())
+            })?;
+            let titles: HashMap<ItemId, String> = snapshot
+                .items
+                .iter()
+                .map(|r| (r.id, r.title.clone()))
+                .collect();
+            snapshot.incidents =
+                crate::domain::snapshot::incidents(&histories, &org, period, &titles, &kinds);
             Ok((snapshot, histories))
         })
     }
