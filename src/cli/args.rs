@@ -82,9 +82,14 @@ impl Cmd {
 
 #[derive(Debug, Subcommand)]
 pub enum Cmd {
-    /// Open the board on a sample organisation, in a throwaway database
-    #[command(after_help = "Example:\n  baton demo")]
-    Demo,
+    /// Open the board on a sample organisation, in a throwaway database (or in the one
+    /// --db / BATON_DB names, kept: created with the sample when it is new)
+    #[command(after_help = "Examples:\n  baton demo\n  baton --db demo.db demo")]
+    Demo {
+        /// Leave the mouse to the terminal (select text); the keyboard does everything
+        #[arg(long)]
+        no_mouse: bool,
+    },
 
     /// Open the board (also what `baton` alone does)
     #[command(after_help = "Examples:\n  baton board\n  baton board --print --width 120")]
@@ -525,7 +530,7 @@ pub enum Cmd {
 
     /// Import a board document (from `baton export`), or issues from Jira, GitHub or Linear
     #[command(
-        after_help = "Examples:\n  baton import board.json\n  baton import board.json --replace\n  baton export --format json | BATON_DB=postgres://db.example/baton baton import -\n  baton import --from jira-csv jira.csv --team-map 'Support=support,Billing=finance' --jira-url https://acme.atlassian.net\n  gh issue list --state all --limit 1000 --json number,title,url,state,assignees,labels,createdAt,closedAt > issues.json\n  baton import --from github issues.json --team engineering\n  baton import --from linear-csv linear.csv --team-map 'Platform=engineering'\n\nIssues keep their key and link; importing the same file again updates the items instead of adding new ones. Status, assignee, labels and due date become state, owner, tags and due date. If an issue cannot be mapped, nothing is imported and every such issue is listed with the reason (--skip-unmapped imports the others)."
+        after_help = "Examples:\n  baton import board.json\n  baton import board.json --replace\n  baton export --format json | BATON_DB=postgres://db.example/baton baton import -\n  baton import --from jira-csv jira.csv --team-map 'Support=support,Billing=finance' --jira-url https://acme.atlassian.net\n  gh issue list --state all --limit 1000 --json number,title,url,state,assignees,labels,createdAt,closedAt > issues.json\n  baton import --from github issues.json --team engineering\n  baton import --from linear-csv linear.csv --team-map 'Platform=engineering' --linear-url https://linear.app/acme\n\nIssues keep their key and link; importing the same file again updates the items instead of adding new ones. Status, assignee, labels and due date become state, owner, tags and due date. If an issue cannot be mapped, nothing is imported and every such issue is listed with the reason (--skip-unmapped imports the others)."
     )]
     Import {
         /// The file ("-" for stdin)
@@ -545,6 +550,10 @@ pub enum Cmd {
         /// Jira's address, to link each item to its issue: https://acme.atlassian.net
         #[arg(long, value_name = "URL", requires = "from")]
         jira_url: Option<String>,
+        /// Linear's workspace address, to link each item to its issue:
+        /// https://linear.app/acme (Linear's CSV has no address per issue)
+        #[arg(long, value_name = "URL", requires = "from")]
+        linear_url: Option<String>,
         /// Import the issues that can be mapped and list the others, instead of nothing
         #[arg(long, requires = "from")]
         skip_unmapped: bool,
@@ -649,6 +658,10 @@ pub struct BoardArgs {
     /// Height of the printed board [default: the terminal's, or 48]
     #[arg(long, requires = "print")]
     pub height: Option<u16>,
+    /// Leave the mouse to the terminal (select text); the keyboard does everything
+    /// [config: mouse = false]
+    #[arg(long)]
+    pub no_mouse: bool,
 }
 
 impl From<BoardArgs> for crate::tui::BoardOptions {
@@ -657,6 +670,8 @@ impl From<BoardArgs> for crate::tui::BoardOptions {
             print: args.print,
             width: args.width,
             height: args.height,
+            no_mouse: args.no_mouse,
+            db_given: false,
         }
     }
 }

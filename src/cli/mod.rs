@@ -148,7 +148,14 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
         return board(&ctx, BoardOptions::default(), false);
     };
     match command {
-        Cmd::Demo => board(&ctx, BoardOptions::default(), true),
+        Cmd::Demo { no_mouse } => {
+            let options = BoardOptions {
+                no_mouse,
+                db_given,
+                ..BoardOptions::default()
+            };
+            board(&ctx, options, true)
+        }
         Cmd::Board(args) => board(&ctx, args.into(), false),
         Cmd::Init { demo } => {
             let mut store = ctx.create()?;
@@ -666,6 +673,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
             team_map,
             team,
             jira_url,
+            linear_url,
             skip_unmapped,
             ..
         } => {
@@ -681,6 +689,13 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
                         crate::domain::rules::check_link(&u)
                             .map(|()| u)
                             .map_err(|e| UsageError(format!("--jira-url: {e}")))
+                    })
+                    .transpose()?,
+                linear_url: linear_url
+                    .map(|u| {
+                        crate::domain::rules::check_link(&u)
+                            .map(|()| u)
+                            .map_err(|e| UsageError(format!("--linear-url: {e}")))
                     })
                     .transpose()?,
             };

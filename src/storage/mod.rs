@@ -231,6 +231,8 @@ pub struct ItemFilter {
     /// In limbo towards this team.
     pub limbo_to: Option<String>,
     pub owner: Option<String>,
+    /// Owned by one of these people, exactly (the board's `owner:` finds them).
+    pub owners: Option<Vec<String>>,
     pub tag: Option<String>,
     /// Words that must all appear in the title or body, any case.
     pub text: Option<String>,
@@ -313,6 +315,14 @@ impl ItemFilter {
         if let Some(owner) = &self.owner {
             let n = arg(owner.clone(), &mut args);
             sql.push_str(&format!(" AND lower(owner) = lower({n})"));
+        }
+        if let Some(owners) = &self.owners {
+            let list: Vec<String> = owners.iter().map(|o| arg(o.clone(), &mut args)).collect();
+            if list.is_empty() {
+                sql.push_str(" AND 1 = 0");
+            } else {
+                sql.push_str(&format!(" AND owner IN ({})", list.join(", ")));
+            }
         }
         if let Some(tag) = &self.tag {
             let n = arg(tag.clone(), &mut args);
@@ -705,25 +715,37 @@ impl Store {
             ..filter.clone()
         };
         let (clause, args) = filter.clause(self.dialect);
+        // Grouped in the index's order and owners counted, not grouped on: one pass
+        // over the index, no sort.
         let sql = format!(
-            "SELECT state, team, limbo_to, owner IS NOT NULL, count(*)
-             FROM items WHERE {clause} GROUP BY state, team, limbo_to, owner IS NOT NULL"
+            "SELECT state, team, limbo_to, count(*), count(owner)
+             FROM items WHERE {clause} GROUP BY state, team, limbo_to"
         );
-        self.read(|tx| {
+        let counted = self.read(|tx| {
             rows(tx, &sql, &args, |r| {
-                Ok(OpenGroup {
-                    state: if r.req_text(0)? == "limbo" {
-                        State::Limbo
-                    } else {
-                        State::Active
-                    },
-                    team: r.req_text(1)?,
-                    limbo_to: r.text(2)?,
-                    has_owner: r.flag(3)?,
-                    count: r.count(4)?,
-                })
+                let state = if r.req_text(0)? == "limbo" {
+                    State::Limbo
+                } else {
+                    State::Active
+                };
+                Ok((state, r.req_text(1)?, r.text(2)?, r.count(3)?, r.count(4)?))
             })
-        })
+        })?;
+        let mut groups = Vec::with_capacity(counted.len() * 2);
+        for (state, team, limbo_to, all, owned) in counted {
+            for (has_owner, count) in [(true, owned), (false, all.saturating_sub(owned))] {
+                if count > 0 {
+                    groups.push(OpenGroup {
+                        state,
+                        team: team.clone(),
+                        limbo_to: limbo_to.clone(),
+                        has_owner,
+                        count,
+                    });
+                }
+            }
+        }
+        Ok(groups)
     }
 
     /// How many items matching `filter` wait in limbo `from → to` since before `cutoff`.
@@ -781,6 +803,31 @@ impl Store {
         Ok(crate::domain::attention::dismissed_pairs(
             dismissed.iter().map(|(id, d)| (*id, d.as_slice())),
         ))
+    }
+
+    /// Everyone the board knows by name, sorted, each once: item owners (closed items
+    /// included), escalation contacts, contracts' next owners and team leads. What
+    /// the board's `owner:` filter and the forms' person fields complete from.
+    pub fn known_people(&self) -> Result<Vec<String>> {
+        let mut people: Vec<String> = self.read(|tx| {
+            rows(
+                tx,
+                "SELECT owner FROM items WHERE owner IS NOT NULL
+                 UNION SELECT escalated_to FROM items WHERE escalated_to IS NOT NULL",
+                &[],
+                |r| r.req_text(0),
+            )
+        })?;
+        let org = self.org()?;
+        for b in &org.boundaries {
+            people.extend(b.contract.owner.iter().cloned());
+            people.extend(b.contract.escalate_to.iter().cloned());
+        }
+        people.extend(org.teams.iter().filter_map(|t| t.lead.clone()));
+        people.retain(|p| !p.trim().is_empty());
+        people.sort_by_key(|p| p.to_lowercase());
+        people.dedup_by(|a, b| a.to_lowercase() == b.to_lowercase());
+        Ok(people)
     }
 
     /// Every active or limbo item: what attention and the board work from.

@@ -128,6 +128,8 @@ const MIGRATIONS: &[&str] = &[
     // dismissed signals (JSON).
     "ALTER TABLE items ADD COLUMN merged_into BIGINT;
     ALTER TABLE items ADD COLUMN dismissed TEXT NOT NULL DEFAULT '[]';",
+    // 4: the board's column counts, owned or not, from the index alone (SQLite's 8).
+    "CREATE INDEX items_groups ON items(state, team, limbo_to, owner);",
 ];
 
 /// The schema version this Baton writes.

@@ -102,7 +102,18 @@ pub struct Form {
     pub zone: Zone,
     /// A tick form's entries, by their number in the contract's checklist.
     pub tick_numbers: Vec<usize>,
+    /// The people the board knows, which person fields complete from.
+    pub people: Vec<String>,
+    /// An escalation was submitted and waits for `y`: it notifies someone, so Enter
+    /// alone never sends it.
+    pub confirm_escalate: bool,
 }
+
+/// The text fields that name a person, and so complete from the known people.
+const PERSON_FIELDS: [&str; 2] = ["Owner", "To"];
+
+/// How many completions a person field offers at once.
+const SUGGESTIONS: usize = 5;
 
 /// What a key did to a form.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -402,7 +413,37 @@ impl Form {
             confirm_incomplete: None,
             zone: Zone::default(),
             tick_numbers: Vec::new(),
+            people: Vec::new(),
+            confirm_escalate: false,
         }
+    }
+
+    /// Whether the form has a field that names a person.
+    pub fn names_people(&self) -> bool {
+        self.fields
+            .iter()
+            .any(|f| matches!(f, Field::Text { label, .. } if PERSON_FIELDS.contains(label)))
+    }
+
+    /// The known people the focused person field's text is part of (any case), up to
+    /// [`SUGGESTIONS`]; none when the field is empty or already names one exactly.
+    pub fn suggestions(&self) -> Vec<&str> {
+        let Some(Field::Text { label, value, .. }) = self.fields.get(self.focus) else {
+            return Vec::new();
+        };
+        let typed = value.trim();
+        if !PERSON_FIELDS.contains(label)
+            || typed.is_empty()
+            || self.people.iter().any(|p| p == typed)
+        {
+            return Vec::new();
+        }
+        self.people
+            .iter()
+            .filter(|p| super::filter::name_matches(p, typed))
+            .take(SUGGESTIONS)
+            .map(String::as_str)
+            .collect()
     }
 
     /// A typed due date, read in the board's zone.
@@ -425,7 +466,37 @@ impl Form {
     /// Handles one key. `org` refreshes the checklist when the send target changes.
     pub fn handle_key(&mut self, key: KeyEvent, org: &Org) -> FormOutcome {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        if self.confirm_escalate {
+            match key.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') => {
+                    let outcome = self.submit();
+                    self.confirm_escalate = false;
+                    return outcome;
+                }
+                KeyCode::Char('c') if ctrl => return FormOutcome::Cancel,
+                // Esc or n: back to the form, nothing sent. Any other key, Enter
+                // included, leaves the question up.
+                KeyCode::Esc | KeyCode::Char('n') => {
+                    self.confirm_escalate = false;
+                    self.error = None;
+                }
+                _ => {}
+            }
+            return FormOutcome::Editing;
+        }
         match key.code {
+            KeyCode::Enter if self.kind == FormKind::Escalate => {
+                let to = self
+                    .text_value("To")
+                    .unwrap_or_else(|| strings::ESCALATION_CONTACT.to_string());
+                self.confirm_escalate = true;
+                self.error = Some(format!(
+                    "{} {to}? {}",
+                    strings::CONFIRM_ESCALATE,
+                    strings::CONFIRM_KEYS
+                ));
+                return FormOutcome::Editing;
+            }
             KeyCode::Esc => {
                 if self.confirm_incomplete.take().is_some() {
                     self.error = None;
@@ -435,7 +506,16 @@ impl Form {
             }
             KeyCode::Char('c') if ctrl => return FormOutcome::Cancel,
             KeyCode::Enter => return self.submit(),
-            KeyCode::Tab => self.move_focus(1),
+            // In a person field, Tab completes the name typed; then it moves on.
+            KeyCode::Tab => match self.suggestions().first().map(|p| p.to_string()) {
+                Some(name) => {
+                    if let Some(Field::Text { value, .. }) = self.fields.get_mut(self.focus) {
+                        *value = name;
+                    }
+                    return FormOutcome::Editing;
+                }
+                None => self.move_focus(1),
+            },
             KeyCode::BackTab => self.move_focus(self.fields.len() - 1),
             _ => {}
         }
