@@ -34,10 +34,21 @@ impl Stage {
 pub struct Whereabouts {
     pub team: Option<String>,
     pub limbo_to: Option<String>,
+    /// Where it was before each change, for reading a history with its undos in it;
+    /// off for effective histories (no undos left), which then copy nothing.
+    undoable: bool,
     taken_back: Vec<(u32, Option<String>, Option<String>)>,
 }
 
 impl Whereabouts {
+    /// For a history read with its undos in it.
+    pub fn with_undos() -> Whereabouts {
+        Whereabouts {
+            undoable: true,
+            ..Whereabouts::default()
+        }
+    }
+
     /// Moves on by one event; returns the column the item entered with it, if any.
     pub fn step(&mut self, seq: u32, flow: &Flow) -> Option<Stage> {
         if let Flow::Undone { seq: target } = flow {
@@ -49,8 +60,10 @@ impl Whereabouts {
             }
             return None;
         }
-        self.taken_back
-            .push((seq, self.team.clone(), self.limbo_to.clone()));
+        if self.undoable {
+            self.taken_back
+                .push((seq, self.team.clone(), self.limbo_to.clone()));
+        }
         let lane = |team: &Option<String>| team.clone().map(Stage::Lane);
         match flow {
             Flow::Created { team } => {
@@ -152,7 +165,7 @@ mod tests {
             ]
         );
         // Read one by one, an undo puts the item back where it was.
-        let mut at = Whereabouts::default();
+        let mut at = Whereabouts::with_undos();
         for e in &history[..6] {
             at.step(e.seq, &e.flow);
         }
