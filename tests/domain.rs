@@ -33,6 +33,7 @@ fn team(key: &str) -> Team {
 /// sales → onboarding with a complete contract; onboarding → support with none.
 fn org() -> Org {
     Org {
+        calendars: Vec::new(),
         teams: vec![team("sales"), team("onboarding"), team("support")],
         boundaries: vec![
             Boundary {
@@ -46,8 +47,9 @@ fn org() -> Org {
                     ],
                     outcome: Some("Customer live".into()),
                     owner: Some("priya".into()),
-                    sla_minutes: Some(2 * 24 * 60),
+                    sla: Some(2 * 24 * 60).map(baton::domain::calendar::Sla::from_minutes),
                     escalate_to: Some("vp-ops".into()),
+                    calendar: None,
                 },
             },
             Boundary {

@@ -60,7 +60,7 @@ fn boundary(from: &str, to: &str, sla_minutes: Option<i64>) -> Boundary {
         from: from.to_string(),
         to: to.to_string(),
         contract: Contract {
-            sla_minutes,
+            sla: sla_minutes.map(baton::domain::calendar::Sla::from_minutes),
             ..Contract::default()
         },
     }
@@ -74,6 +74,7 @@ fn org() -> Org {
         lead: None,
     };
     Org {
+        calendars: Vec::new(),
         teams: vec![team("sales"), team("ops"), team("support")],
         boundaries: vec![
             boundary("sales", "ops", Some(120)),

@@ -52,6 +52,7 @@ fn org() -> Org {
         contract,
     };
     Org {
+        calendars: Vec::new(),
         teams: TEAMS.iter().map(|k| team(k)).collect(),
         boundaries: vec![
             boundary(
@@ -62,8 +63,9 @@ fn org() -> Org {
                     definition_of_done: vec!["Order form".into(), "Kick-off date".into()],
                     outcome: Some("Live".into()),
                     owner: Some("priya".into()),
-                    sla_minutes: Some(24 * 60),
+                    sla: Some(24 * 60).map(baton::domain::calendar::Sla::from_minutes),
                     escalate_to: Some("vp".into()),
+                    calendar: None,
                 },
             ),
             boundary("onboarding", "support", Contract::default()),
@@ -71,7 +73,7 @@ fn org() -> Org {
                 "onboarding",
                 "sales",
                 Contract {
-                    sla_minutes: Some(90),
+                    sla: Some(90).map(baton::domain::calendar::Sla::from_minutes),
                     ..Contract::default()
                 },
             ),

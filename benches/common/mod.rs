@@ -262,13 +262,17 @@ fn org(rng: &mut Rng) -> Org {
                     definition_of_done: checklist,
                     outcome: Some(format!("{to} owns the work and has what it needs")),
                     owner: Some(person(to, rng.below(FIRST_NAMES.len()))),
-                    sla_minutes: Some(sla_hours * 60),
+                    sla: Some(sla_hours * 60).map(baton::domain::calendar::Sla::from_minutes),
                     escalate_to: Some(person(to, 0)),
                 },
             });
         }
     }
-    Org { teams, boundaries }
+    Org {
+        teams,
+        boundaries,
+        calendars: Vec::new(),
+    }
 }
 
 /// Where an item's history should leave it.

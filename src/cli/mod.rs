@@ -16,7 +16,7 @@ pub use crate::context::{
     write_atomically_with,
 };
 use crate::domain::attention::{SignalCode, attention, contract_signals, for_team, parse_signal};
-use crate::domain::duration::parse_duration;
+use crate::domain::calendar::{Calendar, CalendarDef, Sla, parse_holiday, parse_ics};
 use crate::domain::metrics::Period;
 use crate::domain::text::{display_safe, to_json_pretty};
 use crate::domain::time::{parse_due, parse_time};
@@ -26,8 +26,8 @@ use crate::storage::Access;
 use crate::storage::{ItemFilter, When};
 use crate::tui::BoardOptions;
 use args::{
-    AccessCmd, BoundaryCmd, Cli, Cmd, ConfigCmd, ContractArgs, ExportFormat, SnapshotCmd, StateArg,
-    TeamCmd,
+    AccessCmd, BoundaryCmd, CalendarArgs, CalendarCmd, Cli, Cmd, ConfigCmd, ContractArgs,
+    ExportFormat, SnapshotCmd, StateArg, TeamCmd,
 };
 use output::{item_view, items_text, show_text};
 
@@ -198,6 +198,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
             Ok(())
         }
         Cmd::Boundary(cmd) => boundary(&ctx, cmd, out),
+        Cmd::Calendar(cmd) => calendar(&ctx, cmd, out),
         Cmd::Add {
             title,
             team,
@@ -821,15 +822,162 @@ fn contract_from(args: &ContractArgs) -> Result<Contract> {
         definition_of_done: args.done.clone(),
         outcome: args.outcome.clone(),
         owner: args.owner.clone(),
-        sla_minutes: args
+        sla: args
             .sla
             .as_deref()
-            .map(parse_duration)
+            .map(Sla::parse)
             .transpose()
-            .context("--sla")?
-            .map(|d| d.num_minutes()),
+            .context("--sla")?,
         escalate_to: args.escalate_to.clone(),
+        calendar: args.calendar.clone().filter(|c| c != NO_CALENDAR),
     })
+}
+
+/// What `--calendar` takes to count around the clock again.
+const NO_CALENDAR: &str = "none";
+
+/// A calendar's definition from its flags, over `def` (a new one's is empty): `--tz`
+/// and `--hours` replace, `--holiday` and `--ics` add.
+fn calendar_from(args: &CalendarArgs, def: &mut CalendarDef) -> Result<()> {
+    if let Some(tz) = &args.tz {
+        def.tz = tz.clone();
+    }
+    if !args.hours.is_empty() {
+        def.hours = args.hours.clone();
+    }
+    for day in &args.holidays {
+        def.holidays.push(parse_holiday(day).context("--holiday")?);
+    }
+    if let Some(path) = &args.ics {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        def.holidays
+            .extend(parse_ics(&path.display().to_string(), &text)?);
+    }
+    Ok(())
+}
+
+fn calendar(ctx: &Context, cmd: CalendarCmd, out: &mut impl Write) -> Result<()> {
+    match cmd {
+        CalendarCmd::Add { name, calendar } => {
+            let mut def = CalendarDef {
+                name,
+                tz: String::new(),
+                hours: Vec::new(),
+                holidays: Vec::new(),
+            };
+            calendar_from(&calendar, &mut def)?;
+            if def.tz.is_empty() {
+                bail!(UsageError(
+                    "--tz is required: the time zone the hours are in (UTC, Europe/Berlin)"
+                        .to_string()
+                ));
+            }
+            let calendar = Calendar::from_def(def)?;
+            let mut store = ctx.open()?;
+            store.add_calendar(&calendar)?;
+            writeln!(out, "added calendar {}", calendar.name())?;
+            write!(out, "{}", output::calendar_text(&calendar))?;
+            Ok(())
+        }
+        CalendarCmd::Edit {
+            name,
+            calendar,
+            remove_holidays,
+        } => {
+            let remove = remove_holidays
+                .iter()
+                .map(|d| parse_holiday(d))
+                .collect::<std::result::Result<Vec<_>, _>>()
+                .context("--remove-holiday")?;
+            let mut read: Option<anyhow::Error> = None;
+            let mut store = ctx.open()?;
+            let changed = store.edit_calendar(&name, |def| {
+                if let Err(e) = calendar_from(&calendar, def) {
+                    read = Some(e);
+                }
+                def.holidays.retain(|d| !remove.contains(d));
+                Ok(())
+            });
+            if let Some(e) = read {
+                return Err(e);
+            }
+            let changed = changed?;
+            writeln!(out, "updated calendar {}", changed.name())?;
+            write!(out, "{}", output::calendar_text(&changed))?;
+            Ok(())
+        }
+        CalendarCmd::Ls { json } => {
+            let org = ctx.open()?.org()?;
+            if json.json {
+                writeln!(out, "{}", to_json_pretty(&org.calendars)?)?;
+            } else if org.calendars.is_empty() {
+                writeln!(
+                    out,
+                    "no calendars yet; add one with `baton calendar add NAME --tz ZONE --hours \"Mon-Fri 09:00-17:00\"`"
+                )?;
+            } else {
+                let rows: Vec<Vec<String>> = org
+                    .calendars
+                    .iter()
+                    .map(|c| {
+                        vec![
+                            c.name().to_string(),
+                            c.def().tz.clone(),
+                            display_safe(&c.def().hours.join("; ")),
+                            crate::domain::duration::format_duration(c.day_length()),
+                            c.def().holidays.len().to_string(),
+                        ]
+                    })
+                    .collect();
+                write!(
+                    out,
+                    "{}",
+                    output::table(
+                        &["CALENDAR", "ZONE", "HOURS", "WORKING DAY", "HOLIDAYS"],
+                        &rows
+                    )
+                )?;
+            }
+            Ok(())
+        }
+        CalendarCmd::Show { name, json } => {
+            let org = ctx.open()?.org()?;
+            let c =
+                org.calendar(&name)
+                    .ok_or_else(|| crate::storage::StoreError::UnknownCalendar {
+                        name: name.clone(),
+                        known: org
+                            .calendars
+                            .iter()
+                            .map(|c| c.name())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    })?;
+            if json.json {
+                writeln!(out, "{}", to_json_pretty(c)?)?;
+            } else {
+                writeln!(out, "{}", c.name())?;
+                write!(out, "{}", output::calendar_text(c))?;
+                let users: Vec<String> = org
+                    .boundaries
+                    .iter()
+                    .filter(|b| b.contract.calendar.as_deref() == Some(c.name()))
+                    .map(|b| display_safe(&b.label()))
+                    .collect();
+                writeln!(
+                    out,
+                    "used by:     {}",
+                    if users.is_empty() {
+                        "no boundary".to_string()
+                    } else {
+                        users.join(", ")
+                    }
+                )?;
+            }
+            Ok(())
+        }
+    }
 }
 
 fn boundary(ctx: &Context, cmd: BoundaryCmd, out: &mut impl Write) -> Result<()> {
@@ -874,8 +1022,11 @@ fn boundary(ctx: &Context, cmd: BoundaryCmd, out: &mut impl Write) -> Result<()>
                 if changes.owner.is_some() {
                     c.owner = changes.owner;
                 }
-                if changes.sla_minutes.is_some() {
-                    c.sla_minutes = changes.sla_minutes;
+                if changes.sla.is_some() {
+                    c.sla = changes.sla;
+                }
+                if let Some(name) = &contract.calendar {
+                    c.calendar = (name != NO_CALENDAR).then(|| name.clone());
                 }
                 if changes.escalate_to.is_some() {
                     c.escalate_to = changes.escalate_to;

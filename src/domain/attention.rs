@@ -12,7 +12,7 @@ use super::duration::format_duration;
 use super::model::{Dismissal, Item, ItemId};
 use super::rules::Org;
 use super::time::show_in;
-use super::view::{LimboTime, Place, lacks_owner, limbo_time, sla_label};
+use super::view::{Place, lacks_owner, limbo_time, sla_label};
 
 /// Share of the SLA after which an item in limbo is at risk.
 pub const AT_RISK_SHARE: f64 = 0.75;
@@ -324,33 +324,33 @@ fn item_signals<Tz: TimeZone>(
     };
     let place = Place::of(item);
     let where_it_is = place.within_reason();
-    if let Some(LimboTime {
-        age,
-        sla: Some(sla),
-        standing,
-    }) = limbo_time(item, org, now)
+    if let Some(time) = limbo_time(item, org, now)
+        && let Some(sla) = time.sla
     {
-        let over = age - sla;
-        match standing {
+        let over = time.used - sla;
+        // Around the clock: "in limbo 3d, SLA 2d"; with a calendar: "in limbo 2d 18h:
+        // 9h 30m of 1d working time used".
+        let (head, sep) = match time.working_day {
+            Some(_) => (time.describe(), ", "),
+            None => (
+                format!(
+                    "in limbo {}, {}",
+                    format_duration(time.age),
+                    sla_label(Some(sla))
+                ),
+                ": ",
+            ),
+        };
+        match time.standing {
             SlaStanding::Breached => push(
                 SignalCode::SlaBreached,
                 over.num_minutes(),
-                format!(
-                    "in limbo {}, {}: breached by {}",
-                    format_duration(age),
-                    sla_label(Some(sla)),
-                    format_duration(over)
-                ),
+                format!("{head}{sep}breached by {}", time.counted(over)),
             ),
             SlaStanding::AtRisk => push(
                 SignalCode::SlaAtRisk,
                 over.num_minutes(),
-                format!(
-                    "in limbo {}, {}: {} left",
-                    format_duration(age),
-                    sla_label(Some(sla)),
-                    format_duration(-over)
-                ),
+                format!("{head}{sep}{} left", time.counted(-over)),
             ),
             SlaStanding::Within | SlaStanding::NoSla => {}
         }

@@ -216,7 +216,10 @@ fn parse_hours(row: &str) -> Result<(Vec<usize>, Vec<(i64, i64)>), CalendarError
     let mut spans = Vec::new();
     for span in parts {
         let (a, b) = span.split_once('-').ok_or_else(bad)?;
-        let (a, b) = (clock_time(a).ok_or_else(bad)?, clock_time(b).ok_or_else(bad)?);
+        let (a, b) = (
+            clock_time(a).ok_or_else(bad)?,
+            clock_time(b).ok_or_else(bad)?,
+        );
         if b <= a {
             return Err(CalendarError::Overnight(row.to_string()));
         }
@@ -737,7 +740,9 @@ pub fn parse_ics(file: &str, text: &str) -> Result<Vec<NaiveDate>, CalendarError
                     .ok_or_else(|| {
                         bad(
                             n,
-                            &format!("`{value}` is not a DTSTART date (YYYYMMDD or YYYYMMDDTHHMMSS)"),
+                            &format!(
+                                "`{value}` is not a DTSTART date (YYYYMMDD or YYYYMMDDTHHMMSS)"
+                            ),
                         )
                     })?;
                 current.1 = Some(date);
@@ -888,14 +893,24 @@ mod tests {
 
     #[test]
     fn hours_rows_are_read_or_refused_by_name() {
-        for row in ["Mon-Fri 09:00-17:00", "mon,wed 13:00-17:00", "Fri-Mon 00:00-24:00"] {
+        for row in [
+            "Mon-Fri 09:00-17:00",
+            "mon,wed 13:00-17:00",
+            "Fri-Mon 00:00-24:00",
+        ] {
             assert!(parse_hours(row).is_ok(), "{row}");
         }
         assert_eq!(
             parse_hours("Fri-Mon 10:00-11:00").map(|r| r.0),
             Ok(vec![4, 5, 6, 0])
         );
-        for row in ["", "Mon-Fri", "Mon-Fry 09:00-17:00", "Mon 9-17", "Mon 09:00-25:00"] {
+        for row in [
+            "",
+            "Mon-Fri",
+            "Mon-Fry 09:00-17:00",
+            "Mon 9-17",
+            "Mon 09:00-25:00",
+        ] {
             assert_eq!(
                 parse_hours(row),
                 Err(CalendarError::BadHours(row.to_string()))
@@ -909,15 +924,34 @@ mod tests {
 
     #[test]
     fn sla_units_are_kept_as_typed() {
-        let cases = [("1d", 0, 1, 0), ("1w", 1, 0, 0), ("36h", 0, 0, 2160), ("1d 4h", 0, 1, 240)];
+        let cases = [
+            ("1d", 0, 1, 0),
+            ("1w", 1, 0, 0),
+            ("36h", 0, 0, 2160),
+            ("1d 4h", 0, 1, 240),
+        ];
         for (text, weeks, days, minutes) in cases {
             let sla = Sla::parse(text).expect("sla");
-            assert_eq!(sla, Sla { weeks, days, minutes }, "{text}");
+            assert_eq!(
+                sla,
+                Sla {
+                    weeks,
+                    days,
+                    minutes
+                },
+                "{text}"
+            );
             assert_eq!(sla.text(), text);
         }
         let day = Duration::hours(8);
-        assert_eq!(Sla::parse("1w").expect("sla").working(day), Duration::hours(40));
-        assert_eq!(Sla::parse("24h").expect("sla").working(day), Duration::hours(24));
+        assert_eq!(
+            Sla::parse("1w").expect("sla").working(day),
+            Duration::hours(40)
+        );
+        assert_eq!(
+            Sla::parse("24h").expect("sla").working(day),
+            Duration::hours(24)
+        );
         assert_eq!(Sla::parse("1w").expect("sla").nominal(), Duration::days(7));
         assert_eq!(Sla::from_minutes(2880).text(), "2d");
         assert_eq!(Sla::from_minutes(90).text(), "90m");
@@ -937,7 +971,10 @@ mod tests {
         let bad = "BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART:2026-12-25\nEND:VEVENT\nEND:VCALENDAR\n";
         assert_eq!(
             parse_ics("h.ics", bad).map_err(|e| e.to_string()),
-            Err("h.ics, line 3: `2026-12-25` is not a DTSTART date (YYYYMMDD or YYYYMMDDTHHMMSS)".to_string())
+            Err(
+                "h.ics, line 3: `2026-12-25` is not a DTSTART date (YYYYMMDD or YYYYMMDDTHHMMSS)"
+                    .to_string()
+            )
         );
         let open = "BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART:20261225\n";
         assert!(parse_ics("h.ics", open).is_err());

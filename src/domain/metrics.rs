@@ -7,9 +7,11 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::attention::SlaStanding;
 use super::model::{EventKind, ItemId};
 use super::rules::Org;
 use super::time::{day_of, offset_at, show_in, start_of_day};
+use super::view::{sla_runs_out, spell_time};
 
 /// What metrics need of an event: when, which item, and the few fields that move it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -278,6 +280,13 @@ enum At {
     Dropped,
 }
 
+/// Whether a spell over boundary `b` from `sent` to `end` breached the SLA in force when
+/// it was sent (the rule of [`super::view::spell_time`]).
+fn spell_breached(org: &Org, b: usize, sent: DateTime<Utc>, end: DateTime<Utc>) -> bool {
+    let boundary = &org.boundaries[b];
+    spell_time(org, &boundary.from, &boundary.to, sent, end).standing == SlaStanding::Breached
+}
+
 /// Metrics over `period`, from every item's events (grouped by item, in order). Days
 /// and weeks are the calendar days of `zone`, the zone `period` was read in, so that
 /// `--since 2026-11-01` and the day 2026-11-01 begin at the same moment.
@@ -302,14 +311,13 @@ pub fn compute<Tz: TimeZone>(
         .enumerate()
         .map(|(i, b)| ((b.from.as_str(), b.to.as_str()), i))
         .collect();
-    let slas: Vec<Option<Duration>> = org.boundaries.iter().map(|b| b.contract.sla()).collect();
     let mut boundaries: Vec<BoundaryMetrics> = org
         .boundaries
         .iter()
         .map(|b| BoundaryMetrics {
             from: b.from.clone(),
             to: b.to.clone(),
-            sla_minutes: b.contract.sla_minutes,
+            sla_minutes: b.contract.sla_minutes(),
             ..BoundaryMetrics::default()
         })
         .collect();
@@ -382,10 +390,16 @@ pub fn compute<Tz: TimeZone>(
                     if let Some(t) = to {
                         held[t].1 += period.clip(sent_at, at);
                     }
-                    let limit = boundary.and_then(|b| slas[b]);
-                    if let Some(limit) = limit
-                        && waited > limit
-                        && let Some(ran_out) = sent_at.checked_add_signed(limit)
+                    // Judged by the contract (SLA, calendar) in force when it was sent.
+                    let breached = boundary.is_some_and(|b| spell_breached(org, b, sent_at, at));
+                    if breached
+                        && let Some(b) = boundary
+                        && let Some(ran_out) = sla_runs_out(
+                            org,
+                            &org.boundaries[b].from,
+                            &org.boundaries[b].to,
+                            sent_at,
+                        )
                         && period.contains(ran_out)
                     {
                         *breach_days.entry(day_of(ran_out, zone)).or_default() += 1;
@@ -399,7 +413,7 @@ pub fn compute<Tz: TimeZone>(
                             _ => {}
                         }
                         m.spells += 1;
-                        m.breached += usize::from(limit.is_some_and(|l| waited > l));
+                        m.breached += usize::from(breached);
                         limbo_spells[b].push(waited.num_minutes());
                     }
                     since = at;
@@ -477,10 +491,15 @@ pub fn compute<Tz: TimeZone>(
                 if let Some(t) = to {
                     held[*t].1 += period.clip(*sent_at, until);
                 }
-                let limit = boundary.and_then(|b| slas[b]);
-                if let Some(limit) = limit
-                    && age > limit
-                    && let Some(ran_out) = sent_at.checked_add_signed(limit)
+                let breached = boundary.is_some_and(|b| spell_breached(org, b, *sent_at, until));
+                if breached
+                    && let Some(b) = boundary
+                    && let Some(ran_out) = sla_runs_out(
+                        org,
+                        &org.boundaries[*b].from,
+                        &org.boundaries[*b].to,
+                        *sent_at,
+                    )
                     && period.contains(ran_out)
                 {
                     *breach_days.entry(day_of(ran_out, zone)).or_default() += 1;
@@ -489,7 +508,7 @@ pub fn compute<Tz: TimeZone>(
                     let m = &mut boundaries[*b];
                     m.open_ages_minutes.push(age.num_minutes());
                     m.spells += 1;
-                    m.breached += usize::from(limit.is_some_and(|l| age > l));
+                    m.breached += usize::from(breached);
                 }
             }
             (Some(At::Active), _) => {

@@ -17,6 +17,8 @@ use super::model::{
 pub struct Org {
     pub teams: Vec<Team>,
     pub boundaries: Vec<Boundary>,
+    /// The working calendars contracts name.
+    pub calendars: Vec<super::calendar::Calendar>,
 }
 
 /// A team key names a lane and a column: short, and made of characters that read the
@@ -96,6 +98,62 @@ impl Org {
 
     pub fn team(&self, key: &str) -> Option<&Team> {
         self.teams.iter().find(|t| t.key == key)
+    }
+
+    pub fn calendar(&self, name: &str) -> Option<&super::calendar::Calendar> {
+        self.calendars.iter().find(|c| c.name() == name)
+    }
+
+    /// What `contract`'s SLA counts: its calendar's working time, else the wall clock.
+    pub fn clock(&self, contract: &super::model::Contract) -> super::calendar::Clock<'_> {
+        contract
+            .calendar
+            .as_deref()
+            .and_then(|name| self.calendar(name))
+            .map_or(
+                super::calendar::Clock::Wall,
+                super::calendar::Clock::Working,
+            )
+    }
+
+    /// The clock and SLA of the contract of `from → to` in force at `at`.
+    pub fn sla_in_force(
+        &self,
+        from: &str,
+        to: &str,
+        at: DateTime<Utc>,
+    ) -> (super::calendar::Clock<'_>, Option<super::calendar::Sla>) {
+        match self.contract_in_force(from, to, at) {
+            Some(c) => (self.clock(c), c.sla),
+            None => (super::calendar::Clock::Wall, None),
+        }
+    }
+
+    /// The contract of `from → to` in force at `at`.
+    pub fn contract_in_force(
+        &self,
+        from: &str,
+        to: &str,
+        _at: DateTime<Utc>,
+    ) -> Option<&super::model::Contract> {
+        self.boundary(from, to).map(|b| &b.contract)
+    }
+
+    /// Each contract `from → to` has had, with when it came in and when it was
+    /// replaced (`None`: from the start, or still in force).
+    #[allow(clippy::type_complexity)]
+    pub fn contracts_in_force(
+        &self,
+        from: &str,
+        to: &str,
+    ) -> Vec<(
+        Option<DateTime<Utc>>,
+        Option<DateTime<Utc>>,
+        &super::model::Contract,
+    )> {
+        self.boundary(from, to)
+            .map(|b| vec![(None, None, &b.contract)])
+            .unwrap_or_default()
     }
 
     pub fn boundary(&self, from: &str, to: &str) -> Option<&Boundary> {

@@ -7,6 +7,7 @@ use std::collections::HashSet;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::domain::calendar::Calendar;
 use crate::domain::rules::{check_item_id, replay};
 use crate::domain::text::to_json_compact;
 use crate::domain::{Boundary, DomainError, Event, EventKind, Item, ItemId, Org, State, Team};
@@ -26,6 +27,9 @@ pub struct BoardDocument {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub as_of: Option<DateTime<Utc>>,
     pub teams: Vec<Team>,
+    /// The working calendars contracts count their SLAs in.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub calendars: Vec<Calendar>,
     pub boundaries: Vec<Boundary>,
     pub items: Vec<ItemRecord>,
 }
@@ -62,6 +66,7 @@ struct StreamState {
     format: Option<String>,
     version: Option<u32>,
     teams: Option<Vec<Team>>,
+    calendars: Option<Vec<Calendar>>,
     boundaries: Option<Vec<Boundary>>,
     org: Option<Org>,
     /// Items read before the organisation was known, or `Some(empty)` once streamed.
@@ -96,6 +101,7 @@ impl StreamState {
                 .boundaries
                 .take()
                 .ok_or_else(|| ImportError::Malformed("missing field `boundaries`".to_string()))?,
+            calendars: self.calendars.take().unwrap_or_default(),
         };
         org.check()?;
         Ok(org)
@@ -157,6 +163,7 @@ impl<'de> serde::de::Visitor<'de> for DocumentVisitor<'_> {
                 }
                 "teams" => state.teams = Some(map.next_value()?),
                 "boundaries" => state.boundaries = Some(map.next_value()?),
+                "calendars" => state.calendars = Some(map.next_value()?),
                 "items" => {
                     let ready = state.format.is_some()
                         && state.version.is_some()
@@ -307,6 +314,7 @@ impl BoardDocument {
             version: VERSION,
             as_of: None,
             teams: org.teams.clone(),
+            calendars: org.calendars.clone(),
             boundaries: org.boundaries.clone(),
             items: histories
                 .iter()
@@ -350,6 +358,7 @@ impl BoardDocument {
         let org = Org {
             teams: self.teams.clone(),
             boundaries: self.boundaries.clone(),
+            calendars: self.calendars.clone(),
         };
         let write = || -> std::io::Result<Vec<u8>> {
             let mut writer = DocumentWriter::start(Vec::new(), &org, self.as_of)?;
@@ -380,6 +389,7 @@ impl BoardDocument {
         let org = Org {
             teams: self.teams,
             boundaries: self.boundaries,
+            calendars: self.calendars,
         };
         org.check()?;
         let mut ids = HashSet::new();
@@ -519,6 +529,12 @@ impl<W: std::io::Write> DocumentWriter<W> {
                 if i == 0 { "" } else { "," },
                 json_line(team)?
             )?;
+        }
+        if !org.calendars.is_empty() {
+            write!(out, "\n],\n\"calendars\":[")?;
+            for (i, c) in org.calendars.iter().enumerate() {
+                write!(out, "{}\n{}", if i == 0 { "" } else { "," }, json_line(c)?)?;
+            }
         }
         write!(out, "\n],\n\"boundaries\":[")?;
         for (i, b) in org.boundaries.iter().enumerate() {

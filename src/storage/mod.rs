@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 
 use crate::clock::Clock;
+use crate::domain::calendar::{Calendar, CalendarDef, Sla};
 use crate::domain::duration::format_duration;
 use crate::domain::external::{ExternalIssue, plan};
 use crate::domain::metrics::{Flow, FlowEvent, Period};
@@ -49,6 +50,10 @@ pub enum StoreError {
     },
     #[error("there is no boundary {0} → {1}")]
     UnknownBoundary(String, String),
+    #[error("no calendar named `{name}` (calendars: {known})")]
+    UnknownCalendar { name: String, known: String },
+    #[error("a calendar named `{0}` already exists; change it with `baton calendar edit {0}`")]
+    CalendarExists(String),
     #[error("no snapshot `{0}`; `baton snapshot ls` lists them")]
     UnknownSnapshot(String),
     #[error("the database already has a board; import with --replace to replace it")]
@@ -458,8 +463,43 @@ impl Store {
 
     pub fn add_boundary(&mut self, boundary: &Boundary) -> Result<()> {
         self.write(|tx| {
-            load_org(tx)?.check_new_boundary(boundary)?;
+            let org = load_org(tx)?;
+            org.check_new_boundary(boundary)?;
+            check_calendar_known(&org, &boundary.contract)?;
             insert_boundary(tx, boundary)
+        })
+    }
+
+    /// Adds a working calendar; its name must be new.
+    pub fn add_calendar(&mut self, calendar: &Calendar) -> Result<()> {
+        self.write(|tx| {
+            if load_org(tx)?.calendar(calendar.name()).is_some() {
+                return Err(StoreError::CalendarExists(calendar.name().to_string()));
+            }
+            insert_calendar(tx, calendar)
+        })
+    }
+
+    /// Changes a calendar's definition with `change`, in one transaction.
+    pub fn edit_calendar(
+        &mut self,
+        name: &str,
+        change: impl FnOnce(&mut CalendarDef) -> std::result::Result<(), DomainError>,
+    ) -> Result<Calendar> {
+        self.write(|tx| {
+            let org = load_org(tx)?;
+            let mut def = org
+                .calendar(name)
+                .ok_or_else(|| unknown_calendar(&org, name))?
+                .def()
+                .clone();
+            change(&mut def)?;
+            let calendar = Calendar::from_def(def).map_err(DomainError::from)?;
+            tx.execute(
+                "UPDATE calendars SET definition = ?2 WHERE name = ?1",
+                &[name.into(), json(calendar.def())?.into()],
+            )?;
+            Ok(calendar)
         })
     }
 
@@ -477,10 +517,11 @@ impl Store {
                 .cloned()
                 .ok_or_else(|| StoreError::UnknownBoundary(from.to_string(), to.to_string()))?;
             change(&mut boundary.contract);
+            check_calendar_known(&org, &boundary.contract)?;
             let c = &boundary.contract;
             tx.execute(
                 "UPDATE boundaries SET trigger = ?3, definition_of_done = ?4, outcome = ?5,
-                    owner = ?6, sla_minutes = ?7, escalate_to = ?8
+                    owner = ?6, sla_minutes = ?7, escalate_to = ?8, sla = ?9, calendar = ?10
                  WHERE from_team = ?1 AND to_team = ?2",
                 &boundary_values(from, to, c)?,
             )?;
@@ -725,12 +766,14 @@ impl Store {
         })
     }
 
-    /// How many items matching `filter` wait in limbo `from → to` since before `cutoff`.
+    /// How many items matching `filter` wait in limbo `from → to`, sent before `cutoff`
+    /// (and at or after `since`).
     pub fn count_in_limbo_since_before(
         &self,
         filter: &ItemFilter,
         from: &str,
         to: &str,
+        since: Option<DateTime<Utc>>,
         cutoff: DateTime<Utc>,
     ) -> Result<usize> {
         let filter = ItemFilter {
@@ -741,10 +784,14 @@ impl Store {
         };
         let (clause, mut args) = filter.clause(self.dialect);
         args.push(cutoff.into());
-        let sql = format!(
+        let mut sql = format!(
             "SELECT count(*) FROM items WHERE {clause} AND sent_at < ?{}",
             args.len()
         );
+        if let Some(since) = since {
+            args.push(since.into());
+            sql.push_str(&format!(" AND sent_at >= ?{}", args.len()));
+        }
         let n = self.read(|tx| scalar(tx, &sql, &args))?;
         Ok(usize::try_from(n).unwrap_or(0))
     }
@@ -840,12 +887,13 @@ impl Store {
             let clear = match dialect {
                 // The event history is append-only in team mode: rows cannot be
                 // deleted one by one, only the whole board replaced by its owner.
-                Dialect::Postgres => &["TRUNCATE events, items, boundaries, teams"][..],
+                Dialect::Postgres => &["TRUNCATE events, items, boundaries, teams, calendars"][..],
                 Dialect::Sqlite => &[
                     "DELETE FROM events",
                     "DELETE FROM items",
                     "DELETE FROM boundaries",
                     "DELETE FROM teams",
+                    "DELETE FROM calendars",
                 ][..],
             };
             for statement in clear {
@@ -853,6 +901,9 @@ impl Store {
             }
             for team in &org.teams {
                 insert_team(tx, team)?;
+            }
+            for calendar in &org.calendars {
+                insert_calendar(tx, calendar)?;
             }
             for boundary in &org.boundaries {
                 insert_boundary(tx, boundary)?;
@@ -1181,7 +1232,7 @@ fn load_org(tx: &mut dyn Sql) -> Result<Org> {
     let boundaries = rows(
         tx,
         "SELECT from_team, to_team, trigger, definition_of_done, outcome, owner, sla_minutes,
-                escalate_to
+                escalate_to, sla, calendar
          FROM boundaries ORDER BY position, from_team, to_team",
         &[],
         |r| {
@@ -1193,13 +1244,63 @@ fn load_org(tx: &mut dyn Sql) -> Result<Org> {
                     definition_of_done: json_cell(r, 3)?,
                     outcome: r.text(4)?,
                     owner: r.text(5)?,
-                    sla_minutes: r.int(6)?,
+                    sla: match (r.text(8)?, r.int(6)?) {
+                        (Some(text), _) => Some(Sla::parse(&text).map_err(|e| {
+                            StoreError::Database(format!("a stored SLA is unreadable: {e}"))
+                        })?),
+                        // Stored before units were kept.
+                        (None, minutes) => minutes.map(Sla::from_minutes),
+                    },
                     escalate_to: r.text(7)?,
+                    calendar: r.text(9)?,
                 },
             })
         },
     )?;
-    Ok(Org { teams, boundaries })
+    let calendars = rows(
+        tx,
+        "SELECT definition FROM calendars ORDER BY position, name",
+        &[],
+        |r| {
+            let def: CalendarDef = json_cell(r, 0)?;
+            Calendar::from_def(def)
+                .map_err(|e| StoreError::Database(format!("a stored calendar is unreadable: {e}")))
+        },
+    )?;
+    Ok(Org {
+        teams,
+        boundaries,
+        calendars,
+    })
+}
+
+fn insert_calendar(tx: &mut dyn Sql, calendar: &Calendar) -> Result<()> {
+    tx.execute(
+        "INSERT INTO calendars (name, definition, position)
+         VALUES (?1, ?2, (SELECT COALESCE(MAX(position), 0) + 1 FROM calendars))",
+        &[calendar.name().into(), json(calendar.def())?.into()],
+    )?;
+    Ok(())
+}
+
+fn unknown_calendar(org: &Org, name: &str) -> StoreError {
+    let known: Vec<&str> = org.calendars.iter().map(|c| c.name()).collect();
+    StoreError::UnknownCalendar {
+        name: name.to_string(),
+        known: if known.is_empty() {
+            "none yet; add one with `baton calendar add`".to_string()
+        } else {
+            known.join(", ")
+        },
+    }
+}
+
+/// A contract may only name a calendar that exists.
+fn check_calendar_known(org: &Org, contract: &Contract) -> Result<()> {
+    match contract.calendar.as_deref() {
+        Some(name) if org.calendar(name).is_none() => Err(unknown_calendar(org, name)),
+        _ => Ok(()),
+    }
 }
 
 fn insert_team(tx: &mut dyn Sql, team: &Team) -> Result<()> {
@@ -1215,15 +1316,16 @@ fn insert_boundary(tx: &mut dyn Sql, b: &Boundary) -> Result<()> {
     let c = &b.contract;
     tx.execute(
         "INSERT INTO boundaries (from_team, to_team, trigger, definition_of_done, outcome, owner,
-            sla_minutes, escalate_to, position)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,
+            sla_minutes, escalate_to, sla, calendar, position)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,
             (SELECT COALESCE(MAX(position), 0) + 1 FROM boundaries))",
         &boundary_values(&b.from, &b.to, c)?,
     )?;
     Ok(())
 }
 
-/// A boundary's columns: its two teams, then its contract's six fields.
+/// A boundary's columns: its two teams, its contract's six fields, then the SLA as
+/// typed and the calendar.
 fn boundary_values(from: &str, to: &str, c: &Contract) -> Result<Vec<Value>> {
     Ok(vec![
         from.into(),
@@ -1232,8 +1334,10 @@ fn boundary_values(from: &str, to: &str, c: &Contract) -> Result<Vec<Value>> {
         json(&c.definition_of_done)?.into(),
         (&c.outcome).into(),
         (&c.owner).into(),
-        c.sla_minutes.into(),
+        c.sla_minutes().into(),
         (&c.escalate_to).into(),
+        c.sla.map(|s| s.text()).as_ref().into(),
+        (&c.calendar).into(),
     ])
 }
 

@@ -128,6 +128,17 @@ const MIGRATIONS: &[&str] = &[
     // dismissed signals (JSON).
     "ALTER TABLE items ADD COLUMN merged_into BIGINT;
     ALTER TABLE items ADD COLUMN dismissed TEXT NOT NULL DEFAULT '[]';",
+    // 4: working calendars, and the calendar and SLA as typed of a contract, as SQLite's
+    // version 8.
+    "CREATE TABLE calendars (
+        name TEXT PRIMARY KEY NOT NULL,
+        definition TEXT NOT NULL,
+        position BIGINT NOT NULL
+    );
+    ALTER TABLE boundaries ADD COLUMN calendar TEXT;
+    ALTER TABLE boundaries ADD COLUMN sla TEXT;
+    CREATE TRIGGER announce AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON baton.calendars
+        FOR EACH STATEMENT EXECUTE FUNCTION baton.announce();",
 ];
 
 /// The schema version this Baton writes.
@@ -337,7 +348,7 @@ fn grant_writers(tx: &mut postgres::Transaction) -> std::result::Result<(), post
          GRANT USAGE ON SCHEMA {SCHEMA} TO {group};
          GRANT SELECT ON ALL TABLES IN SCHEMA {SCHEMA} TO {group};
          GRANT INSERT, UPDATE ON {SCHEMA}.teams, {SCHEMA}.boundaries, {SCHEMA}.items,
-             {SCHEMA}.settings TO {group};
+             {SCHEMA}.settings, {SCHEMA}.calendars TO {group};
          GRANT INSERT ON {SCHEMA}.events, {SCHEMA}.snapshots TO {group};
          GRANT USAGE ON ALL SEQUENCES IN SCHEMA {SCHEMA} TO {group};"
     ))

@@ -93,12 +93,23 @@ pub fn migrations() -> Migrations<'static> {
             "ALTER TABLE items ADD COLUMN merged_into INTEGER;
              ALTER TABLE items ADD COLUMN dismissed TEXT NOT NULL DEFAULT '[]';",
         ),
+        // Working calendars (their definition as JSON), and the calendar a contract's
+        // SLA counts in, with the SLA as typed (a day is a working day with a calendar).
+        M::up(
+            "CREATE TABLE calendars (
+                name TEXT PRIMARY KEY NOT NULL,
+                definition TEXT NOT NULL,
+                position INTEGER NOT NULL
+             );
+             ALTER TABLE boundaries ADD COLUMN calendar TEXT;
+             ALTER TABLE boundaries ADD COLUMN sla TEXT;",
+        ),
     ])
 }
 
 /// The schema version this Baton writes.
 pub fn latest_version() -> usize {
-    7
+    8
 }
 
 #[cfg(test)]

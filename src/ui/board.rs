@@ -363,11 +363,9 @@ fn render_card(
     let mut spans: Vec<Span> = vec![Span::styled("  ", base)];
     if let Some(time) = limbo_time(item, &app.board.org, now) {
         let (style, symbol) = theme.sla(time.standing);
-        let sla = time
-            .sla
-            .map_or(String::new(), |s| format!("/{}", format_duration(s)));
+        let sla = time.sla_text().map_or(String::new(), |s| format!("/{s}"));
         spans.push(Span::styled(
-            format!("{symbol} {}{sla} ", format_duration(time.age)),
+            format!("{symbol} {}{sla} ", time.counted(time.used)),
             if selected { base } else { style },
         ));
     }
