@@ -47,7 +47,7 @@ fn org() -> Org {
                     ],
                     outcome: Some("Customer live".into()),
                     owner: Some("priya".into()),
-                    sla: Some(2 * 24 * 60).map(baton::domain::calendar::Sla::from_minutes),
+                    sla: Some(baton::domain::calendar::Sla::from_minutes(2 * 24 * 60)),
                     escalate_to: Some("vp-ops".into()),
                     calendar: None,
                 },

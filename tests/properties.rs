@@ -63,7 +63,7 @@ fn org() -> Org {
                     definition_of_done: vec!["Order form".into(), "Kick-off date".into()],
                     outcome: Some("Live".into()),
                     owner: Some("priya".into()),
-                    sla: Some(24 * 60).map(baton::domain::calendar::Sla::from_minutes),
+                    sla: Some(baton::domain::calendar::Sla::from_minutes(24 * 60)),
                     escalate_to: Some("vp".into()),
                     calendar: None,
                 },
@@ -73,7 +73,7 @@ fn org() -> Org {
                 "onboarding",
                 "sales",
                 Contract {
-                    sla: Some(90).map(baton::domain::calendar::Sla::from_minutes),
+                    sla: Some(baton::domain::calendar::Sla::from_minutes(90)),
                     ..Contract::default()
                 },
             ),

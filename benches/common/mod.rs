@@ -262,8 +262,9 @@ fn org(rng: &mut Rng) -> Org {
                     definition_of_done: checklist,
                     outcome: Some(format!("{to} owns the work and has what it needs")),
                     owner: Some(person(to, rng.below(FIRST_NAMES.len()))),
-                    sla: Some(sla_hours * 60).map(baton::domain::calendar::Sla::from_minutes),
+                    sla: Some(baton::domain::calendar::Sla::from_minutes(sla_hours * 60)),
                     escalate_to: Some(person(to, 0)),
+                    calendar: None,
                 },
             });
         }
@@ -296,6 +297,7 @@ pub fn organisation(now: DateTime<Utc>) -> Result<BoardDocument> {
         version: VERSION,
         as_of: None,
         teams: org.teams,
+        calendars: org.calendars,
         boundaries: org.boundaries,
         items,
     })
@@ -522,6 +524,7 @@ pub fn open_subset(doc: &BoardDocument, count: usize) -> BoardDocument {
         version: doc.version,
         as_of: doc.as_of,
         teams: doc.teams.clone(),
+        calendars: doc.calendars.clone(),
         boundaries: doc.boundaries.clone(),
         items: doc
             .items

@@ -836,25 +836,41 @@ fn contract_from(args: &ContractArgs) -> Result<Contract> {
 /// What `--calendar` takes to count around the clock again.
 const NO_CALENDAR: &str = "none";
 
-/// A calendar's definition from its flags, over `def` (a new one's is empty): `--tz`
-/// and `--hours` replace, `--holiday` and `--ics` add.
-fn calendar_from(args: &CalendarArgs, def: &mut CalendarDef) -> Result<()> {
-    if let Some(tz) = &args.tz {
-        def.tz = tz.clone();
+/// A calendar's flags, read and checked before anything is written: `--tz` and
+/// `--hours` replace, `--holiday` and `--ics` add.
+struct CalendarChange {
+    tz: Option<String>,
+    hours: Vec<String>,
+    holidays: Vec<chrono::NaiveDate>,
+}
+
+impl CalendarChange {
+    fn read(args: &CalendarArgs) -> Result<CalendarChange> {
+        let mut holidays = Vec::new();
+        for day in &args.holidays {
+            holidays.push(parse_holiday(day).context("--holiday")?);
+        }
+        if let Some(path) = &args.ics {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            holidays.extend(parse_ics(&path.display().to_string(), &text)?);
+        }
+        Ok(CalendarChange {
+            tz: args.tz.clone(),
+            hours: args.hours.clone(),
+            holidays,
+        })
     }
-    if !args.hours.is_empty() {
-        def.hours = args.hours.clone();
+
+    fn apply(self, def: &mut CalendarDef) {
+        if let Some(tz) = self.tz {
+            def.tz = tz;
+        }
+        if !self.hours.is_empty() {
+            def.hours = self.hours;
+        }
+        def.holidays.extend(self.holidays);
     }
-    for day in &args.holidays {
-        def.holidays.push(parse_holiday(day).context("--holiday")?);
-    }
-    if let Some(path) = &args.ics {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
-        def.holidays
-            .extend(parse_ics(&path.display().to_string(), &text)?);
-    }
-    Ok(())
 }
 
 fn calendar(ctx: &Context, cmd: CalendarCmd, out: &mut impl Write) -> Result<()> {
@@ -866,7 +882,7 @@ fn calendar(ctx: &Context, cmd: CalendarCmd, out: &mut impl Write) -> Result<()>
                 hours: Vec::new(),
                 holidays: Vec::new(),
             };
-            calendar_from(&calendar, &mut def)?;
+            CalendarChange::read(&calendar)?.apply(&mut def);
             if def.tz.is_empty() {
                 bail!(UsageError(
                     "--tz is required: the time zone the hours are in (UTC, Europe/Berlin)"
@@ -890,19 +906,13 @@ fn calendar(ctx: &Context, cmd: CalendarCmd, out: &mut impl Write) -> Result<()>
                 .map(|d| parse_holiday(d))
                 .collect::<std::result::Result<Vec<_>, _>>()
                 .context("--remove-holiday")?;
-            let mut read: Option<anyhow::Error> = None;
+            let change = CalendarChange::read(&calendar)?;
             let mut store = ctx.open()?;
             let changed = store.edit_calendar(&name, |def| {
-                if let Err(e) = calendar_from(&calendar, def) {
-                    read = Some(e);
-                }
+                change.apply(def);
                 def.holidays.retain(|d| !remove.contains(d));
                 Ok(())
-            });
-            if let Some(e) = read {
-                return Err(e);
-            }
-            let changed = changed?;
+            })?;
             writeln!(out, "updated calendar {}", changed.name())?;
             write!(out, "{}", output::calendar_text(&changed))?;
             Ok(())

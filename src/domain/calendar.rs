@@ -190,9 +190,11 @@ fn weekday(text: &str) -> Option<usize> {
         .or_else(|| FULL_WEEKDAYS.iter().position(|d| *d == lower))
 }
 
-/// "Mon-Fri 09:00-12:00 13:00-17:00": the weekdays (Monday = 0) and the spans, in
-/// seconds of the day.
-fn parse_hours(row: &str) -> Result<(Vec<usize>, Vec<(i64, i64)>), CalendarError> {
+/// A row of hours: its weekdays (Monday = 0) and its spans, in seconds of the day.
+type HoursRow = (Vec<usize>, Vec<(i64, i64)>);
+
+/// "Mon-Fri 09:00-12:00 13:00-17:00", read.
+fn parse_hours(row: &str) -> Result<HoursRow, CalendarError> {
     let bad = || CalendarError::BadHours(row.to_string());
     let mut parts = row.split_whitespace();
     let days_text = parts.next().ok_or_else(bad)?;

@@ -361,7 +361,14 @@ pub fn terms(c: &Contract) -> [Term<'_>; 6] {
         term(
             "SLA",
             "SLA",
-            c.sla().map(|d| TermValue::Text(format_duration(d))),
+            c.sla.map(|sla| {
+                TermValue::Text(match &c.calendar {
+                    Some(calendar) => {
+                        format!("{} of working time (calendar {calendar})", sla.text())
+                    }
+                    None => format_duration(sla.nominal()),
+                })
+            }),
         ),
         term("escalate to", "escalation contact", text(&c.escalate_to)),
     ]
@@ -544,7 +551,7 @@ mod tests {
             definition_of_done: vec!["Order form attached".to_string()],
             outcome: Some("Solution design".to_string()),
             owner: Some("hannah".to_string()),
-            sla: Some(2 * 24 * 60).map(crate::domain::calendar::Sla::from_minutes),
+            sla: Some(crate::domain::calendar::Sla::from_minutes(2 * 24 * 60)),
             escalate_to: Some("dana".to_string()),
             calendar: None,
         };

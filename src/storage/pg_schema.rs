@@ -138,7 +138,11 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE boundaries ADD COLUMN calendar TEXT;
     ALTER TABLE boundaries ADD COLUMN sla TEXT;
     CREATE TRIGGER announce AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON baton.calendars
-        FOR EACH STATEMENT EXECUTE FUNCTION baton.announce();",
+        FOR EACH STATEMENT EXECUTE FUNCTION baton.announce();
+    DO $$ BEGIN
+        EXECUTE format('GRANT INSERT, UPDATE ON baton.calendars TO %I',
+            (SELECT value FROM baton.meta WHERE key = 'writers'));
+    END $$;",
 ];
 
 /// The schema version this Baton writes.
@@ -348,7 +352,7 @@ fn grant_writers(tx: &mut postgres::Transaction) -> std::result::Result<(), post
          GRANT USAGE ON SCHEMA {SCHEMA} TO {group};
          GRANT SELECT ON ALL TABLES IN SCHEMA {SCHEMA} TO {group};
          GRANT INSERT, UPDATE ON {SCHEMA}.teams, {SCHEMA}.boundaries, {SCHEMA}.items,
-             {SCHEMA}.settings, {SCHEMA}.calendars TO {group};
+             {SCHEMA}.settings TO {group};
          GRANT INSERT ON {SCHEMA}.events, {SCHEMA}.snapshots TO {group};
          GRANT USAGE ON ALL SEQUENCES IN SCHEMA {SCHEMA} TO {group};"
     ))
