@@ -192,7 +192,7 @@ fn calendars_are_listed_shown_and_edited() {
         "none",
     ]);
     let shown = board.ok(&["boundary", "show", "sales", "solutions"]);
-    assert!(!shown.contains("calendar office"), "{shown}");
+    assert!(shown.contains("SLA:         1d\n"), "{shown}");
 }
 
 #[test]

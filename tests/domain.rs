@@ -34,6 +34,7 @@ fn team(key: &str) -> Team {
 fn org() -> Org {
     Org {
         calendars: Vec::new(),
+        contract_history: Vec::new(),
         teams: vec![team("sales"), team("onboarding"), team("support")],
         boundaries: vec![
             Boundary {

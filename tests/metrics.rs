@@ -75,6 +75,7 @@ fn org() -> Org {
     };
     Org {
         calendars: Vec::new(),
+        contract_history: Vec::new(),
         teams: vec![team("sales"), team("ops"), team("support")],
         boundaries: vec![
             boundary("sales", "ops", Some(120)),

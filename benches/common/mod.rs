@@ -273,6 +273,7 @@ fn org(rng: &mut Rng) -> Org {
         teams,
         boundaries,
         calendars: Vec::new(),
+        contract_history: Vec::new(),
     }
 }
 
@@ -299,6 +300,7 @@ pub fn organisation(now: DateTime<Utc>) -> Result<BoardDocument> {
         teams: org.teams,
         calendars: org.calendars,
         boundaries: org.boundaries,
+        contract_history: org.contract_history,
         items,
     })
 }
@@ -526,6 +528,7 @@ pub fn open_subset(doc: &BoardDocument, count: usize) -> BoardDocument {
         teams: doc.teams.clone(),
         calendars: doc.calendars.clone(),
         boundaries: doc.boundaries.clone(),
+        contract_history: doc.contract_history.clone(),
         items: doc
             .items
             .iter()

@@ -996,7 +996,7 @@ fn boundary(ctx: &Context, cmd: BoundaryCmd, out: &mut impl Write) -> Result<()>
             let contract = contract_from(&contract)?;
             let mut store = ctx.open()?;
             let b = Boundary { from, to, contract };
-            store.add_boundary(&b)?;
+            store.add_boundary(&b, When::Now(ctx.clock), &ctx.actor)?;
             writeln!(out, "added boundary {}", display_safe(&b.label()))?;
             let missing = b.contract.missing();
             if !missing.is_empty() {
@@ -1018,7 +1018,7 @@ fn boundary(ctx: &Context, cmd: BoundaryCmd, out: &mut impl Write) -> Result<()>
         } => {
             let changes = contract_from(&contract)?;
             let mut store = ctx.open()?;
-            let b = store.edit_boundary(&from, &to, |c| {
+            let b = store.edit_boundary(&from, &to, When::Now(ctx.clock), &ctx.actor, |c| {
                 if changes.trigger.is_some() {
                     c.trigger = changes.trigger;
                 }
@@ -1134,8 +1134,24 @@ fn boundary(ctx: &Context, cmd: BoundaryCmd, out: &mut impl Write) -> Result<()>
                     boundary: &'a Boundary,
                     missing: Vec<&'static str>,
                     in_limbo: Vec<output::ItemView<'a>>,
+                    history: Vec<Change<'a>>,
+                }
+                #[derive(serde::Serialize)]
+                struct Change<'a> {
+                    at: DateTime<Utc>,
+                    actor: &'a str,
+                    changes: Vec<String>,
                 }
                 let view = View {
+                    history: org
+                        .changes_of(&b.from, &b.to)
+                        .into_iter()
+                        .map(|c| Change {
+                            at: c.at,
+                            actor: &c.actor,
+                            changes: c.changes(),
+                        })
+                        .collect(),
                     boundary: b,
                     missing: b.contract.missing(),
                     in_limbo: waiting
@@ -1154,6 +1170,19 @@ fn boundary(ctx: &Context, cmd: BoundaryCmd, out: &mut impl Write) -> Result<()>
                 writeln!(out, "\nin limbo ({}):", waiting.len())?;
                 if !waiting.is_empty() {
                     write!(out, "{}", items_text(&waiting, &org, ctx.now))?;
+                }
+                let history = org.changes_of(&b.from, &b.to);
+                if !history.is_empty() {
+                    writeln!(out, "\ncontract history:")?;
+                    for change in history {
+                        writeln!(
+                            out,
+                            "  {}  {}  {}",
+                            ctx.zone.show(change.at),
+                            display_safe(&change.actor),
+                            display_safe(&change.changes().join("; "))
+                        )?;
+                    }
                 }
             }
             Ok(())

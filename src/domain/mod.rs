@@ -2,6 +2,7 @@
 
 pub mod attention;
 pub mod calendar;
+pub mod contracts;
 pub mod duration;
 pub mod external;
 pub mod history;

@@ -19,6 +19,8 @@ pub struct Org {
     pub boundaries: Vec<Boundary>,
     /// The working calendars contracts name.
     pub calendars: Vec<super::calendar::Calendar>,
+    /// Every recorded change to a contract, oldest first.
+    pub contract_history: Vec<super::contracts::ContractChange>,
 }
 
 /// A team key names a lane and a column: short, and made of characters that read the
@@ -134,9 +136,25 @@ impl Org {
         &self,
         from: &str,
         to: &str,
-        _at: DateTime<Utc>,
+        at: DateTime<Utc>,
     ) -> Option<&super::model::Contract> {
-        self.boundary(from, to).map(|b| &b.contract)
+        let current = &self.boundary(from, to)?.contract;
+        if self.contract_history.is_empty() {
+            return Some(current);
+        }
+        Some(super::contracts::in_force(
+            self.changes_of(from, to),
+            current,
+            at,
+        ))
+    }
+
+    /// The recorded changes to the contract of `from → to`, oldest first.
+    pub fn changes_of(&self, from: &str, to: &str) -> Vec<&super::contracts::ContractChange> {
+        self.contract_history
+            .iter()
+            .filter(|c| c.from == from && c.to == to)
+            .collect()
     }
 
     /// Each contract `from → to` has had, with when it came in and when it was
@@ -152,7 +170,7 @@ impl Org {
         &super::model::Contract,
     )> {
         self.boundary(from, to)
-            .map(|b| vec![(None, None, &b.contract)])
+            .map(|b| super::contracts::periods(self.changes_of(from, to), &b.contract))
             .unwrap_or_default()
     }
 

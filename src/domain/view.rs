@@ -414,6 +414,7 @@ mod tests {
         };
         Org {
             calendars: Vec::new(),
+            contract_history: Vec::new(),
             teams: vec![team("sales"), team("solutions")],
             boundaries: vec![Boundary {
                 from: "sales".to_string(),

@@ -20,6 +20,7 @@ use chrono::{DateTime, Utc};
 
 use crate::clock::Clock;
 use crate::domain::calendar::{Calendar, CalendarDef, Sla};
+use crate::domain::contracts::ContractChange;
 use crate::domain::duration::format_duration;
 use crate::domain::external::{ExternalIssue, plan};
 use crate::domain::metrics::{Flow, FlowEvent, Period};
@@ -461,12 +462,32 @@ impl Store {
         })
     }
 
-    pub fn add_boundary(&mut self, boundary: &Boundary) -> Result<()> {
+    /// Adds a boundary; its contract's first version is recorded as agreed by `actor`
+    /// (in team mode, the database role).
+    pub fn add_boundary(
+        &mut self,
+        boundary: &Boundary,
+        when: impl Into<When>,
+        actor: &str,
+    ) -> Result<()> {
+        let actor = self.actor(actor);
+        let when = when.into();
         self.write(|tx| {
             let org = load_org(tx)?;
             org.check_new_boundary(boundary)?;
             check_calendar_known(&org, &boundary.contract)?;
-            insert_boundary(tx, boundary)
+            insert_boundary(tx, boundary)?;
+            insert_contract_change(
+                tx,
+                &ContractChange {
+                    from: boundary.from.clone(),
+                    to: boundary.to.clone(),
+                    at: when.resolve(),
+                    actor,
+                    before: None,
+                    after: boundary.contract.clone(),
+                },
+            )
         })
     }
 
@@ -503,21 +524,41 @@ impl Store {
         })
     }
 
-    /// Changes a boundary's contract with `change`, in one transaction.
+    /// Changes a boundary's contract with `change`, in one transaction, recording what
+    /// changed, by `actor` (in team mode, the database role), when. A change that
+    /// changes nothing is not recorded.
     pub fn edit_boundary(
         &mut self,
         from: &str,
         to: &str,
+        when: impl Into<When>,
+        actor: &str,
         change: impl FnOnce(&mut Contract),
     ) -> Result<Boundary> {
+        let actor = self.actor(actor);
+        let when = when.into();
         self.write(|tx| {
             let org = load_org(tx)?;
             let mut boundary = org
                 .boundary(from, to)
                 .cloned()
                 .ok_or_else(|| StoreError::UnknownBoundary(from.to_string(), to.to_string()))?;
+            let before = boundary.contract.clone();
             change(&mut boundary.contract);
             check_calendar_known(&org, &boundary.contract)?;
+            if boundary.contract != before {
+                insert_contract_change(
+                    tx,
+                    &ContractChange {
+                        from: from.to_string(),
+                        to: to.to_string(),
+                        at: when.resolve(),
+                        actor,
+                        before: Some(before),
+                        after: boundary.contract.clone(),
+                    },
+                )?;
+            }
             let c = &boundary.contract;
             tx.execute(
                 "UPDATE boundaries SET trigger = ?3, definition_of_done = ?4, outcome = ?5,
@@ -887,13 +928,16 @@ impl Store {
             let clear = match dialect {
                 // The event history is append-only in team mode: rows cannot be
                 // deleted one by one, only the whole board replaced by its owner.
-                Dialect::Postgres => &["TRUNCATE events, items, boundaries, teams, calendars"][..],
+                Dialect::Postgres => {
+                    &["TRUNCATE events, items, boundaries, teams, calendars, contract_changes"][..]
+                }
                 Dialect::Sqlite => &[
                     "DELETE FROM events",
                     "DELETE FROM items",
                     "DELETE FROM boundaries",
                     "DELETE FROM teams",
                     "DELETE FROM calendars",
+                    "DELETE FROM contract_changes",
                 ][..],
             };
             for statement in clear {
@@ -907,6 +951,9 @@ impl Store {
             }
             for boundary in &org.boundaries {
                 insert_boundary(tx, boundary)?;
+            }
+            for change in &org.contract_history {
+                insert_contract_change(tx, change)?;
             }
             let mut written = 0;
             let mut batch: Vec<H> = Vec::with_capacity(BATCH);
@@ -1267,11 +1314,48 @@ fn load_org(tx: &mut dyn Sql) -> Result<Org> {
                 .map_err(|e| StoreError::Database(format!("a stored calendar is unreadable: {e}")))
         },
     )?;
+    let contract_history = rows(
+        tx,
+        "SELECT from_team, to_team, at, actor, before, after FROM contract_changes
+         ORDER BY at, id",
+        &[],
+        |r| {
+            Ok(ContractChange {
+                from: r.req_text(0)?,
+                to: r.req_text(1)?,
+                at: r.req_time(2)?,
+                actor: r.req_text(3)?,
+                before: match r.text(4)? {
+                    Some(_) => Some(json_cell(r, 4)?),
+                    None => None,
+                },
+                after: json_cell(r, 5)?,
+            })
+        },
+    )?;
     Ok(Org {
         teams,
         boundaries,
         calendars,
+        contract_history,
     })
+}
+
+fn insert_contract_change(tx: &mut dyn Sql, change: &ContractChange) -> Result<()> {
+    let before = change.before.as_ref().map(json).transpose()?;
+    tx.execute(
+        "INSERT INTO contract_changes (from_team, to_team, at, actor, before, after)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        &[
+            (&change.from).into(),
+            (&change.to).into(),
+            change.at.into(),
+            (&change.actor).into(),
+            (&before).into(),
+            json(&change.after)?.into(),
+        ],
+    )?;
+    Ok(())
 }
 
 fn insert_calendar(tx: &mut dyn Sql, calendar: &Calendar) -> Result<()> {

@@ -104,12 +104,25 @@ pub fn migrations() -> Migrations<'static> {
              ALTER TABLE boundaries ADD COLUMN calendar TEXT;
              ALTER TABLE boundaries ADD COLUMN sla TEXT;",
         ),
+        // Every change to a contract, with the contract before and after (JSON): a spell
+        // is judged by the contract in force when its item was sent.
+        M::up(
+            "CREATE TABLE contract_changes (
+                id INTEGER PRIMARY KEY,
+                from_team TEXT NOT NULL,
+                to_team TEXT NOT NULL,
+                at INTEGER NOT NULL,
+                actor TEXT NOT NULL,
+                before TEXT,
+                after TEXT NOT NULL
+             );",
+        ),
     ])
 }
 
 /// The schema version this Baton writes.
 pub fn latest_version() -> usize {
-    8
+    9
 }
 
 #[cfg(test)]

@@ -377,6 +377,7 @@ mod tests {
     fn org(teams: &[&str], edges: &[(&str, &str)]) -> Org {
         Org {
             calendars: Vec::new(),
+            contract_history: Vec::new(),
             teams: teams
                 .iter()
                 .map(|k| Team {
