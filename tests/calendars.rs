@@ -325,3 +325,93 @@ fn working_hours_keep_local_time_across_a_daylight_saving_change() {
     assert_eq!(standing(&board, "2026-10-26T14:59:00Z"), "at-risk");
     assert_eq!(standing(&board, "2026-10-26T15:01:00Z"), "breached");
 }
+
+/// A handoff that leaves the receiving team less time before the due date than its SLA:
+/// `send` warns, `attention` raises `late-handoff` (ordered right after `due-soon`), the
+/// board marks the card. With a calendar the time left is working time.
+#[test]
+fn a_late_handoff_is_flagged_when_it_is_sent() {
+    let board = Board::empty_on(Backend::Sqlite, SENT, DbBy::Env);
+    board.ok(&["init"]);
+    for team in ["sales", "solutions"] {
+        board.ok(&["team", "add", team]);
+    }
+    board.ok(&[
+        "calendar",
+        "add",
+        "office",
+        "--tz",
+        "UTC",
+        "--hours",
+        "Mon-Fri 09:00-17:00",
+    ]);
+    board.ok(&[
+        "boundary",
+        "add",
+        "sales",
+        "solutions",
+        "--sla",
+        "1d",
+        "--owner",
+        "hannah",
+        "--calendar",
+        "office",
+    ]);
+    // Due Monday 12:00: 1h on Friday + 3h on Monday = 4h of working time, less than 1d.
+    board.ok(&[
+        "add",
+        "Renewal",
+        "--team",
+        "sales",
+        "--owner",
+        "maya",
+        "--due",
+        "2026-11-23 12:00",
+    ]);
+    // Due Tuesday: a whole working day and more.
+    board.ok(&[
+        "add",
+        "Upsell",
+        "--team",
+        "sales",
+        "--owner",
+        "maya",
+        "--due",
+        "2026-11-24 17:00",
+    ]);
+    let output = board
+        .cmd(&["send", "1", "--to", "solutions", "--note", "n"])
+        .output()
+        .expect("runs");
+    assert!(output.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "warning: #1 is a late handoff: sent to solutions with 4h left before its due date (2026-11-23 12:00); the contract gives solutions 1d\n"
+    );
+    // Not late: nothing to warn about.
+    board.ok(&["send", "2", "--to", "solutions", "--note", "n"]);
+    let attention = board.ok(&["attention"]);
+    assert!(attention.contains("late-handoff"), "{attention}");
+    assert!(
+        attention.contains("sent to solutions with 4h left before its due date (2026-11-23 12:00); the contract gives solutions 1d"),
+        "{attention}"
+    );
+    assert!(!attention.contains("#2 "), "{attention}");
+    let json = board.json(&["attention", "--json"]);
+    let codes: Vec<&str> = json[0]["signals"]
+        .as_array()
+        .map(|s| s.iter().filter_map(|s| s["code"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(codes, vec!["late-handoff"], "{json}");
+    let printed = board.ok(&["board", "--print", "--width", "160"]);
+    assert!(printed.contains("⧗late"), "{printed}");
+    // Dismissed until the next handoff.
+    board.ok(&[
+        "dismiss",
+        "1",
+        "late-handoff",
+        "--note",
+        "agreed with hannah",
+    ]);
+    assert!(!board.ok(&["attention"]).contains("late-handoff"));
+}

@@ -15,7 +15,9 @@ pub use crate::context::{
     Context, DEMO, default_db, demo_document, import_document, write_atomically,
     write_atomically_with,
 };
-use crate::domain::attention::{SignalCode, attention, contract_signals, for_team, parse_signal};
+use crate::domain::attention::{
+    SignalCode, attention, contract_signals, for_team, late_send, parse_signal,
+};
 use crate::domain::calendar::{Calendar, CalendarDef, Sla, parse_holiday, parse_ics};
 use crate::domain::metrics::Period;
 use crate::domain::text::{display_safe, to_json_pretty};
@@ -342,6 +344,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
             } else {
                 Ticks::Entries(done)
             };
+            warn_if_late(&ctx, id, &to, &at)?;
             let command = Command::Send {
                 to,
                 note,
@@ -831,6 +834,26 @@ fn contract_from(args: &ContractArgs) -> Result<Contract> {
         escalate_to: args.escalate_to.clone(),
         calendar: args.calendar.clone().filter(|c| c != NO_CALENDAR),
     })
+}
+
+/// Says, before the send, when sending `id` to `to` gives the receiving team less time
+/// before the item's due date than its contract promises (a `late-handoff`).
+fn warn_if_late(ctx: &Context, id: i64, to: &str, at: &args::At) -> Result<()> {
+    let when = ctx.at(at)?;
+    let store = ctx.open()?;
+    let (Ok(item), Ok(org)) = (store.item(id), store.org()) else {
+        // The send itself says what is wrong.
+        return Ok(());
+    };
+    if let Some(due) = item.due
+        && let Some(late) = late_send(&org, &item.team, to, when, due, &ctx.zone)
+    {
+        eprintln!(
+            "warning: #{id} is a late handoff: {}",
+            display_safe(&late.reason)
+        );
+    }
+    Ok(())
 }
 
 /// What `--calendar` takes to count around the clock again.

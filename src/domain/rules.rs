@@ -1092,7 +1092,7 @@ pub fn apply(
 pub fn renewed_facts(event: &EventKind) -> Vec<SignalCode> {
     use SignalCode::*;
     match event {
-        EventKind::Sent { .. } => vec![SlaAtRisk, NoOwner, IncompleteHandoff],
+        EventKind::Sent { .. } => vec![SlaAtRisk, NoOwner, IncompleteHandoff, LateHandoff],
         EventKind::Accepted { .. } | EventKind::Reclaimed { .. } | EventKind::Owner { .. } => {
             vec![NoOwner]
         }
@@ -1104,6 +1104,7 @@ pub fn renewed_facts(event: &EventKind) -> Vec<SignalCode> {
             IncompleteHandoff,
             PingPong,
             DueSoon,
+            LateHandoff,
             PossibleDuplicate,
         ],
         EventKind::Edited { title, due, .. } => {
@@ -1113,6 +1114,7 @@ pub fn renewed_facts(event: &EventKind) -> Vec<SignalCode> {
             }
             if due.is_some() {
                 codes.push(DueSoon);
+                codes.push(LateHandoff);
             }
             codes
         }

@@ -6,7 +6,9 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::clock::Zone;
-use crate::domain::attention::{Signal, SignalCode, can_be_dismissed, parse_signal};
+use chrono::{DateTime, Utc};
+
+use crate::domain::attention::{Signal, SignalCode, can_be_dismissed, late_send, parse_signal};
 use crate::domain::time::{parse_due, parse_time};
 use crate::domain::view::responsible;
 use crate::domain::{Command, Item, Org, Pair, Ticks};
@@ -101,6 +103,10 @@ pub struct Form {
     pub zone: Zone,
     /// A tick form's entries, by their number in the contract's checklist.
     pub tick_numbers: Vec<usize>,
+    /// A send form's item's due date, and what sending it to the chosen team now would
+    /// be: a late handoff, said before it happens (see [`Form::check_late`]).
+    pub due: Option<DateTime<Utc>>,
+    pub late: Option<String>,
 }
 
 /// What a key did to a form.
@@ -277,13 +283,15 @@ impl Form {
                 "what went wrong in the handoff",
             )],
         };
-        Ok(Form::build(
+        let mut form = Form::build(
             kind,
             Some(item.id),
             item.title.clone(),
             item.team.clone(),
             fields,
-        ))
+        );
+        form.due = item.due;
+        Ok(form)
     }
 
     /// Dismissing one of `item`'s signals: the ones it raises that may be dismissed,
@@ -374,7 +382,28 @@ impl Form {
             confirm_incomplete: None,
             zone: Zone::default(),
             tick_numbers: Vec::new(),
+            due: None,
+            late: None,
         }
+    }
+
+    /// For a send form: whether sending now to the chosen team is a late handoff, in
+    /// words, by the rule of the `late-handoff` signal.
+    pub fn check_late(&mut self, org: &Org, now: DateTime<Utc>) {
+        if self.kind != FormKind::Send {
+            return;
+        }
+        let target = self.fields.iter().find_map(|f| match f {
+            Field::Choice {
+                options, selected, ..
+            } => options.get(*selected).cloned(),
+            _ => None,
+        });
+        self.late = match (target, self.due) {
+            (Some(to), Some(due)) => late_send(org, &self.team, &to, now, due, &self.zone)
+                .map(|late| format!("late handoff: {}", late.reason)),
+            _ => None,
+        };
     }
 
     /// A typed due date, read in the board's zone.

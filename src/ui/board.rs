@@ -13,7 +13,7 @@ use unicode_width::UnicodeWidthStr;
 use super::theme::{self, Theme};
 use super::{RenderRef, message_and_keys, put, strings};
 use crate::domain::Item;
-use crate::domain::attention::{DueStanding, due_standing};
+use crate::domain::attention::{DueStanding, due_standing, late_handoff};
 use crate::domain::duration::format_duration;
 use crate::domain::text::{display_safe, fit};
 use crate::domain::view::{
@@ -396,6 +396,9 @@ fn render_card(
     }
     if app.board.duplicate_of(item.id).is_some() {
         spans.push(mark(theme::DUPLICATE, theme.warning()));
+    }
+    if late_handoff(item, &app.board.org, &Utc).is_some() {
+        spans.push(mark(theme::LATE, theme.warning()));
     }
     if let Some(due) = item.due.filter(|_| item.state.is_open()) {
         match due_standing(due, now) {

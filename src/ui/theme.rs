@@ -20,6 +20,7 @@ pub const NO_SLA: &str = "?";
 pub const ESCALATED: &str = "▲esc";
 pub const INCOMPLETE: &str = "◌inc";
 pub const DUPLICATE: &str = "≈dup";
+pub const LATE: &str = "⧗late";
 pub const NO_OWNER: &str = crate::domain::view::NO_OWNER;
 pub const LIMBO: &str = "⇢";
 
