@@ -415,3 +415,32 @@ fn a_late_handoff_is_flagged_when_it_is_sent() {
     ]);
     assert!(!board.ok(&["attention"]).contains("late-handoff"));
 }
+
+/// Late handoffs are counted per boundary in the metrics, as judged at each send.
+#[test]
+fn late_handoffs_are_counted_per_boundary() {
+    let board = Board::empty_on(Backend::Sqlite, SENT, DbBy::Env);
+    board.ok(&["init"]);
+    for team in ["sales", "solutions"] {
+        board.ok(&["team", "add", team]);
+    }
+    board.ok(&["boundary", "add", "sales", "solutions", "--sla", "2d"]);
+    for (title, due) in [
+        ("Late", "2026-11-21"),
+        ("Early", "2026-12-20"),
+        ("Late too", "2026-11-20 20:00"),
+    ] {
+        board.ok(&["add", title, "--team", "sales", "--due", due]);
+    }
+    for id in ["1", "2", "3"] {
+        let _ = board
+            .cmd(&["send", id, "--to", "solutions", "--note", "n"])
+            .output();
+    }
+    let stats = board.json(&["stats", "--json"]);
+    assert_eq!(stats["boundaries"][0]["late_handoffs"], 2, "{stats}");
+    // The send is what counts: a later due date does not take it back.
+    board.ok(&["edit", "1", "--due", "2027-01-31"]);
+    let stats = board.json(&["stats", "--json"]);
+    assert_eq!(stats["boundaries"][0]["late_handoffs"], 2, "{stats}");
+}

@@ -343,6 +343,7 @@ fn sending_needs_the_definition_of_done_or_force() {
             note: "Budget approved".into(),
             unticked: vec!["Order form attached".into()],
             forced: true,
+            late: false,
         })
     );
     // --force with nothing unticked is an ordinary handoff.

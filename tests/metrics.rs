@@ -45,6 +45,7 @@ fn sent(to: &str) -> Flow {
     Flow::Sent {
         to: to.to_string(),
         forced: false,
+        late: false,
     }
 }
 
@@ -52,6 +53,7 @@ fn forced(to: &str) -> Flow {
     Flow::Sent {
         to: to.to_string(),
         forced: true,
+        late: false,
     }
 }
 

@@ -206,6 +206,7 @@ mod tests {
                     note: "n".to_string(),
                     unticked: vec![],
                     forced: false,
+                    late: false,
                 },
             ),
             event(3, EventKind::Accepted { owner: None }),
@@ -218,6 +219,7 @@ mod tests {
                     note: "again".to_string(),
                     unticked: vec![],
                     forced: false,
+                    late: false,
                 },
             ),
         ];

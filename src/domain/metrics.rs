@@ -30,6 +30,8 @@ pub enum Flow {
     Sent {
         to: String,
         forced: bool,
+        /// A late handoff (see [`super::attention::late_send`]).
+        late: bool,
     },
     Accepted,
     Bounced,
@@ -50,9 +52,12 @@ impl Flow {
     pub fn of(kind: &EventKind) -> Flow {
         match kind {
             EventKind::Created { team, .. } => Flow::Created { team: team.clone() },
-            EventKind::Sent { to, forced, .. } => Flow::Sent {
+            EventKind::Sent {
+                to, forced, late, ..
+            } => Flow::Sent {
                 to: to.clone(),
                 forced: *forced,
+                late: *late,
             },
             EventKind::Accepted { .. } => Flow::Accepted,
             EventKind::Bounced { .. } => Flow::Bounced,
@@ -176,6 +181,9 @@ pub struct BoundaryMetrics {
     pub escalations: usize,
     pub incomplete_handoffs: usize,
     pub dropped_batons: usize,
+    /// Items sent with less time before their due date than the SLA (`late-handoff`).
+    #[serde(default)]
+    pub late_handoffs: usize,
 }
 
 impl BoundaryMetrics {
@@ -365,7 +373,7 @@ pub fn compute<Tz: TimeZone>(
                     created = at;
                     move_to(&mut state, at, At::Active);
                 }
-                Flow::Sent { to, forced } => {
+                Flow::Sent { to, forced, late } => {
                     if let Some(t) = team {
                         held[t].0 += period.clip(since, at);
                     }
@@ -375,6 +383,7 @@ pub fn compute<Tz: TimeZone>(
                     if counted && let Some(b) = boundary {
                         boundaries[b].sent += 1;
                         boundaries[b].incomplete_handoffs += usize::from(*forced);
+                        boundaries[b].late_handoffs += usize::from(*late);
                     }
                     last_crossing = boundary;
                     limbo = Some((team_index.get(to.as_str()).copied(), boundary, at));

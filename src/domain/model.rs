@@ -345,6 +345,10 @@ pub enum EventKind {
         unticked: Vec<String>,
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         forced: bool,
+        /// Sent with less time left before the item's due date than the contract's SLA
+        /// (a `late-handoff`), as judged at the send.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        late: bool,
     },
     Accepted {
         #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -384,8 +384,13 @@ pub fn decide(
                     entries: unticked,
                 });
             }
+            let late = item.and_then(|i| i.due).is_some_and(|due| {
+                super::attention::late_send(org, &boundary.from, &to, at, due, &chrono::Utc)
+                    .is_some()
+            });
             EventKind::Sent {
                 forced: !unticked.is_empty(),
+                late,
                 to,
                 note: note.trim().to_string(),
                 unticked,
@@ -919,6 +924,7 @@ pub fn apply(
             note,
             unticked,
             forced,
+            ..
         } => {
             permits(current, Move::Send)?;
             if org.boundary(&current.team, to).is_none() {

@@ -1633,11 +1633,12 @@ fn flow_histories(tx: &mut dyn Sql) -> Result<Vec<Vec<FlowEvent>>> {
     let sql = format!(
         "SELECT item_id, seq, at, kind,
                 CASE kind WHEN 'created' THEN {} WHEN 'sent' THEN {} END,
-                CASE kind WHEN 'sent' THEN {} WHEN 'undone' THEN {} END
+                CASE kind WHEN 'sent' THEN {} + 2 * {} WHEN 'undone' THEN {} END
          FROM events ORDER BY item_id, seq",
         d.json_field("data", "team"),
         d.json_field("data", "to"),
         d.json_flag("data", "forced"),
+        d.json_flag("data", "late"),
         d.json_int("data", "seq"),
     );
     let mut histories: Vec<Vec<FlowEvent>> = Vec::new();
@@ -1651,9 +1652,11 @@ fn flow_histories(tx: &mut dyn Sql) -> Result<Vec<Vec<FlowEvent>>> {
             "created" => Flow::Created {
                 team: text.unwrap_or_default(),
             },
+            // Bit 1: forced; bit 2: late.
             "sent" => Flow::Sent {
                 to: text.unwrap_or_default(),
-                forced: number.unwrap_or(0) != 0,
+                forced: number.unwrap_or(0) & 1 != 0,
+                late: number.unwrap_or(0) & 2 != 0,
             },
             "accepted" => Flow::Accepted,
             "bounced" => Flow::Bounced,
