@@ -1270,15 +1270,22 @@ fn hostile_text_never_reaches_the_terminal_raw(backend: Backend) {
         "2026-03-07",
     ]);
     board.ok(&["add", &format!("{title} again"), "--team", "onboarding"]);
-    board.ok(&[
-        "send",
-        "1",
-        "--to",
-        "onboarding",
-        "--note",
-        note,
-        "--all-done",
-    ]);
+    // Due tomorrow over a 2d SLA: a late handoff, whose warning is safe to print too.
+    let sent = board
+        .cmd(&[
+            "send",
+            "1",
+            "--to",
+            "onboarding",
+            "--note",
+            note,
+            "--all-done",
+        ])
+        .output()
+        .expect("runs");
+    assert!(sent.status.success());
+    assert!(String::from_utf8_lossy(&sent.stderr).starts_with("warning: #1 is a late handoff"));
+    assert!(!has_terminal_controls(&sent.stderr));
     board.ok(&["escalate", "1", "--to", "\u{1b}[31mboss"]);
     for args in [
         &["ls"][..],

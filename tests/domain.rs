@@ -918,6 +918,7 @@ fn signal_codes_are_stable() {
             "sla-breached",
             "escalated",
             "due-soon",
+            "late-handoff",
             "sla-at-risk",
             "ping-pong",
             "no-owner",
@@ -1246,7 +1247,7 @@ fn facts_cannot_be_dismissed_and_nor_can_what_is_not_raised() {
     }
     assert_eq!(
         baton::domain::attention::parse_signal("late").map_err(|e| e.to_string()),
-        Err("unknown signal `late` (signals: overdue, sla-breached, escalated, due-soon, sla-at-risk, ping-pong, no-owner, incomplete-handoff, possible-duplicate, contract-incomplete)".to_string())
+        Err("unknown signal `late` (signals: overdue, sla-breached, escalated, due-soon, late-handoff, sla-at-risk, ping-pong, no-owner, incomplete-handoff, possible-duplicate, contract-incomplete)".to_string())
     );
 }
 

@@ -344,13 +344,10 @@ impl WorkingClock {
             week_start = next;
         }
         changes.sort_unstable();
-        // A holiday's working time as the clock would have counted it.
+        // A holiday takes off its wall-clock hours; its clock change, if any, is left
+        // out of the corrections below, so the day counts nothing.
         for h in &holiday_days {
-            let day = changes
-                .iter()
-                .find(|(c, _)| c == h)
-                .map_or(0, |(_, corr)| *corr)
-                + clock.naive_day(*h);
+            let day = clock.naive_day(*h);
             clock.holidays.push(*h);
             let total = clock.holiday_prefix.last().copied().unwrap_or(0) + day;
             clock.holiday_prefix.push(total);
