@@ -177,6 +177,10 @@ fn calendars_are_listed_shown_and_edited() {
     let json = board.json(&["calendar", "show", "office", "--json"]);
     assert_eq!(json["tz"], "UTC");
     assert_eq!(json["hours"][1], "Fri 08:00-12:00");
+    let ls = board.ok(&["boundary", "ls"]);
+    assert!(ls.contains("1d (office)"), "{ls}");
+    let printed = board.ok(&["board", "--print", "--width", "160"]);
+    assert!(printed.contains("SLA 1d (office)"), "{printed}");
     // The contract shows the calendar; `none` takes it off.
     let shown = board.ok(&["boundary", "show", "sales", "solutions"]);
     assert!(

@@ -1111,9 +1111,15 @@ fn boundary(ctx: &Context, cmd: BoundaryCmd, out: &mut impl Write) -> Result<()>
                             .count();
                         vec![
                             display_safe(&b.label()),
-                            b.contract
-                                .sla()
-                                .map_or("—".to_string(), crate::domain::duration::format_duration),
+                            match (b.contract.sla, &b.contract.calendar) {
+                                (Some(sla), Some(calendar)) => {
+                                    format!("{} ({})", sla.text(), display_safe(calendar))
+                                }
+                                _ => b.contract.sla().map_or(
+                                    "—".to_string(),
+                                    crate::domain::duration::format_duration,
+                                ),
+                            },
                             b.contract
                                 .owner
                                 .as_deref()

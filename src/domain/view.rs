@@ -311,6 +311,14 @@ pub fn breach_ranges(
         .collect()
 }
 
+/// A contract's SLA in words, with its calendar: "SLA 2d", "SLA 1d (office)", "no SLA".
+pub fn contract_sla_label(c: &Contract) -> String {
+    match (c.sla, &c.calendar) {
+        (Some(sla), Some(calendar)) => format!("SLA {} ({calendar})", sla.text()),
+        _ => sla_label(c.sla()),
+    }
+}
+
 /// A boundary's SLA in words: "SLA 2d", "no SLA".
 pub fn sla_label(sla: Option<Duration>) -> String {
     sla.map_or_else(

@@ -732,3 +732,60 @@ fn split_tags(text: Option<String>) -> Vec<String> {
     })
     .unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::calendar::Sla;
+    use crate::domain::{Boundary, Contract, Team};
+
+    fn at(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text)
+            .expect("time")
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn the_send_form_warns_of_a_late_handoff_before_it_happens() {
+        let team = |key: &str| Team {
+            key: key.to_string(),
+            name: key.to_string(),
+            lead: None,
+        };
+        let boundary = |to: &str, sla: &str| Boundary {
+            from: "sales".to_string(),
+            to: to.to_string(),
+            contract: Contract {
+                sla: Some(Sla::parse(sla).expect("sla")),
+                ..Contract::default()
+            },
+        };
+        let org = Org {
+            teams: vec![team("sales"), team("solutions"), team("legal")],
+            boundaries: vec![boundary("solutions", "2d"), boundary("legal", "4h")],
+            ..Org::default()
+        };
+        let item: Item = serde_json::from_value(serde_json::json!({
+            "id": 1, "title": "Renewal", "team": "sales", "owner": null, "state": "active",
+            "created_at": "2026-11-20T09:00:00Z", "updated_at": "2026-11-20T09:00:00Z",
+            "due": "2026-11-21T09:00:00Z", "bounces": 0, "flags": 0, "events": 1
+        }))
+        .expect("item");
+        let now = at("2026-11-20T09:00:00Z");
+        let utc = Zone::Fixed(chrono::FixedOffset::east_opt(0).expect("offset"));
+        let mut form = Form::for_item(FormKind::Send, &item, &org, utc).expect("form");
+        form.zone = utc;
+        form.check_late(&org, now);
+        assert_eq!(
+            form.late.as_deref(),
+            Some(
+                "late handoff: sent to solutions with 1d left before its due date (2026-11-21 09:00); the contract gives solutions 2d"
+            )
+        );
+        // Choosing a team whose SLA fits clears the warning.
+        let right = KeyEvent::new(KeyCode::Right, KeyModifiers::NONE);
+        form.handle_key(right, &org);
+        form.check_late(&org, now);
+        assert_eq!(form.late, None);
+    }
+}

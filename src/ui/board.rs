@@ -17,7 +17,8 @@ use crate::domain::attention::{DueStanding, due_standing, late_handoff};
 use crate::domain::duration::format_duration;
 use crate::domain::text::{display_safe, fit};
 use crate::domain::view::{
-    Responsible, contract_incomplete, crossing, limbo_time, responsible, sla_label,
+    Responsible, contract_incomplete, contract_sla_label, crossing, limbo_time, responsible,
+    sla_label,
 };
 use crate::tui::app::{App, CARD_ROWS, Screen};
 use crate::tui::board::{Column, ColumnKind};
@@ -249,7 +250,9 @@ fn render_column(
     let counts = match &column.kind {
         ColumnKind::Limbo { from, to } => {
             let org = &app.board.org;
-            let sla = sla_label(org.boundary(from, to).and_then(|b| b.contract.sla()));
+            let sla = org
+                .boundary(from, to)
+                .map_or_else(|| sla_label(None), |b| contract_sla_label(&b.contract));
             let incomplete = contract_incomplete(org, from, to);
             let mut text = format!("{} waiting · {sla}", column.count);
             if column.breached > 0 {
