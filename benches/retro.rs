@@ -1,4 +1,4 @@
-//! Retro benchmark: flow metrics and every export over the scale organisation's
+//! Retro benchmark: flow metrics, every export and the forecast over the scale organisation's
 //! history (100,000 items, about a million events), through the library and through
 //! the release binary end to end.
 //!
@@ -37,10 +37,7 @@ fn main() -> Result<()> {
     let (_temp, dir) = bench_dir(&["retro.db"])?;
     let db = dir.join("retro.db");
     build_db(&db, now)?;
-    let period = Period {
-        since: None,
-        until: now,
-    };
+    let period = Period::to_now(None, now);
     let mut report = Report::default();
     let store = Store::open(&db)?;
 
@@ -85,7 +82,7 @@ fn main() -> Result<()> {
             let org = store.org()?;
             let text = match kind {
                 Retro::Markdown => baton::export::markdown::render(&snap, &org, &Utc),
-                Retro::Csv => baton::export::csv::items(&snap)?,
+                Retro::Csv => baton::export::csv::items(&snap, &[], &Default::default())?,
                 Retro::CsvBoundaries => baton::export::csv::boundaries(&snap.metrics)?,
                 Retro::Html => baton::export::html::render(&snap, &org, &Utc),
             };
@@ -125,6 +122,30 @@ fn main() -> Result<()> {
         baton_bin(&db, now, &["export", "--format", "json"])
     })?;
     report.row("export json (binary)", took, TARGET, rss);
+
+    // The CSV layouts that need every item's entry dates or every event, and the
+    // forecast, end to end as a user runs them.
+    for (name, args) in [
+        (
+            "export csv --layout stages (binary)",
+            &["export", "--format", "csv", "--layout", "stages"][..],
+        ),
+        (
+            "export csv --events (binary)",
+            &["export", "--format", "csv", "--events"][..],
+        ),
+        (
+            "forecast --items 100 (binary)",
+            &["forecast", "--items", "100", "--seed", "1"][..],
+        ),
+        (
+            "forecast --by (28 days) (binary)",
+            &["forecast", "--by", "2026-03-30", "--seed", "1"][..],
+        ),
+    ] {
+        let (took, rss) = median_of(RUNS, || baton_bin(&db, now, args))?;
+        report.row(name, took, TARGET, rss);
+    }
 
     report.print();
     Ok(())

@@ -16,7 +16,7 @@ pub struct Config {
     pub actor: Option<String>,
     /// The board's colours.
     pub theme: Option<ThemeName>,
-    /// Reserved for the board's mouse support; read and reported, not yet used.
+    /// Whether the board takes the mouse (click, double click, wheel); default yes.
     pub mouse: Option<bool>,
 }
 

@@ -1,78 +1,171 @@
-//! End to end through a pseudo-terminal: the real binary, real keys, a real database.
-//! A handoff is sent across a boundary and accepted on the other side; afterwards the
-//! database says so and the terminal is given back as it was.
+//! The board end to end through a pseudo-terminal: the mouse (a click selects a card,
+//! a double click opens it, the wheel moves), `--no-mouse` and the config leaving the
+//! mouse to the terminal, SIGTERM and SIGHUP giving the terminal back, and `baton demo`
+//! kept in the database `--db` names or thrown away.
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use common::{NOW, Session, assert_terminal_restored, baton};
+use common::{Session, Terminal, assert_terminal_restored, baton};
 
-const ROWS: u16 = 40;
-const COLS: u16 = 120;
+const SIZE: (u16, u16) = (160, 48);
 
-#[test]
-fn send_and_accept_through_a_pseudo_terminal() {
-    let started = Instant::now();
-    let dir = tempfile::tempdir().expect("a temp dir");
+/// An SGR mouse report: `button` pressed (`M`) or released (`m`) at a 0-based cell.
+fn mouse(term: &mut Terminal, button: u8, (x, y): (u16, u16), press: bool) {
+    let end = if press { 'M' } else { 'm' };
+    term.send(format!("\x1b[<{button};{};{}{end}", x + 1, y + 1).as_bytes());
+}
+
+fn click(term: &mut Terminal, at: (u16, u16)) {
+    mouse(term, 0, at, true);
+    mouse(term, 0, at, false);
+}
+
+/// The board on a fresh demo database.
+fn demo(dir: &tempfile::TempDir) -> std::path::PathBuf {
     let db = dir.path().join("board.db");
     baton(&db, &["init", "--demo"]);
+    db
+}
 
-    let mut session = Session::open(&db, dir.path(), "pty-test", (COLS, ROWS));
+/// The selected card's full title is on the line above the keys.
+fn selected_line(term: &Terminal) -> String {
+    let screen = term.contents();
+    let lines: Vec<&str> = screen.lines().collect();
+    lines
+        .get(usize::from(SIZE.1) - 2)
+        .map_or(String::new(), |l| l.trim().to_string())
+}
+
+#[test]
+fn a_click_selects_a_card_a_double_click_opens_it_and_the_wheel_moves() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let db = demo(&dir);
+    let mut session = Session::open(&db, dir.path(), "pty-test", SIZE);
     let term = &mut session.term;
+    term.wait_for(&["in limbo", "#16 Wingtip"]);
 
-    // The board opens on the first boundary with something waiting, sales → finance.
-    term.wait_for(&["Baton", "11 in limbo", "⇢ sales → finance", "#18 Tailwind"]);
+    // #16 is in the Solutions lane, not selected at the start.
+    let at = term.position_of("#16 Wingtip").expect("#16 on screen");
+    assert!(!selected_line(term).starts_with("#16 "));
+    click(term, at);
+    term.wait_for(&["#16 Wingtip Toys — SOW for EU data residency"]);
+    assert!(
+        selected_line(term).starts_with("#16 "),
+        "{}",
+        term.contents()
+    );
 
-    // Help opens and Esc, alone, closes it.
-    term.keys("?");
-    term.wait_for(&["Help · esc closes"]);
+    // The wheel moves down the column: #21 is next.
+    mouse(term, 65, at, true);
+    let deadline = std::time::Instant::now() + common::WAIT;
+    while !selected_line(term).starts_with("#21 ") {
+        assert!(std::time::Instant::now() < deadline, "{}", term.contents());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+
+    // A double click on #16 opens its detail.
+    click(term, at);
+    click(term, at);
+    term.wait_for(&["History", "Wingtip Toys"]);
     term.esc();
-    term.wait_gone("Help · esc closes");
+    term.wait_gone("History");
 
-    // Sales' lane, #18; send it to solutions with every entry ticked and a note.
-    term.keys("h");
-    term.keys("s");
-    term.wait_for(&["Send across a boundary", "Technical contact named"]);
-    term.keys("\t");
-    term.keys("a");
-    term.wait_for(&["[x] 3. Technical contact named"]);
-    term.keys("\t");
-    term.keys("Kim Akers is the technical contact.");
-    term.wait_for(&["Kim Akers is the technical contact."]);
-    term.keys("\r");
-    term.wait_for(&["#18 sent sales → solutions", "12 in limbo"]);
-
-    // The selection followed #18 into limbo: accept it there, owner from the contract.
-    term.keys("a");
-    term.wait_for(&["Accept", "Owner: Hannah Lee"]);
-    term.keys("\r");
-    term.wait_for(&["#18 accepted", "11 in limbo"]);
-
-    // The terminal was given back as it was.
+    // A click on the overview selects that boundary's column.
+    let line = term
+        .position_of("⇢ engineering → operations")
+        .expect("in the overview");
+    click(term, line);
+    term.wait_for(&["#35 Deploy the webhook retry fix"]);
     let raw = session.quit();
     assert_terminal_restored(&raw);
+    // The mouse was taken (SGR reports) and given back.
+    let text = String::from_utf8_lossy(&raw);
+    let (on, off) = (text.rfind("\x1b[?1006h"), text.rfind("\x1b[?1006l"));
+    assert!(on.is_some() && off > on, "mouse capture on, then off");
+}
 
-    // The database tells the same story.
-    let shown: serde_json::Value =
-        serde_json::from_str(&baton(&db, &["show", "18", "--json"])).expect("show --json");
-    assert_eq!(shown["state"], "active");
-    assert_eq!(shown["team"], "solutions");
-    assert_eq!(shown["owner"], "Hannah Lee");
-    let events = shown["events"].as_array().expect("events");
-    let kinds: Vec<&str> = events.iter().filter_map(|e| e["type"].as_str()).collect();
-    let n = kinds.len();
-    assert!(n >= 3, "{kinds:?}");
-    assert_eq!(&kinds[n - 2..], ["sent", "accepted"]);
-    let sent = &events[n - 2];
-    assert_eq!(sent["to"], "solutions");
-    assert_eq!(sent["note"], "Kim Akers is the technical contact.");
-    assert_eq!(sent["actor"], "pty-test");
-    assert_eq!(sent["at"], NOW);
-
-    assert!(
-        started.elapsed() < Duration::from_secs(20),
-        "the run took {:?}",
-        started.elapsed()
+#[test]
+fn no_mouse_leaves_the_mouse_to_the_terminal() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let db = demo(&dir);
+    let db_arg = db.to_string_lossy().to_string();
+    let session = Session::open_command(
+        &["--db", &db_arg, "board", "--no-mouse"],
+        dir.path(),
+        "pty-test",
+        SIZE,
+        "UTC",
     );
+    // The terminal is never asked for mouse reports (so it keeps selecting text).
+    session.term.wait_for(&["in limbo", "#16 Wingtip"]);
+    let raw = session.quit();
+    assert!(!String::from_utf8_lossy(&raw).contains("\x1b[?1006h"));
+
+    // The config file's `mouse = false` says the same.
+    std::fs::write(dir.path().join("no-config.toml"), "mouse = false\n").expect("config");
+    let session = Session::open(&db, dir.path(), "pty-test", SIZE);
+    session.term.wait_for(&["in limbo"]);
+    let raw = session.quit();
+    assert!(!String::from_utf8_lossy(&raw).contains("\x1b[?1006h"));
+}
+
+#[test]
+fn sigterm_and_sighup_give_the_terminal_back() {
+    for signal in ["TERM", "HUP"] {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let db = demo(&dir);
+        let session = Session::open(&db, dir.path(), "pty-test", SIZE);
+        session.term.wait_for(&["in limbo"]);
+        let raw = session.signal(signal);
+        assert_terminal_restored(&raw);
+        let text = String::from_utf8_lossy(&raw);
+        assert!(
+            text.rfind("\x1b[?1006l") > text.rfind("\x1b[?1006h"),
+            "SIG{signal}: the mouse is given back"
+        );
+    }
+}
+
+#[test]
+fn the_demo_is_kept_where_db_names_and_otherwise_says_it_is_throwaway() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    // Throwaway: it says so before anything is saved in it.
+    let session = Session::open_command(&["demo"], dir.path(), "pty-test", SIZE, "UTC");
+    session
+        .term
+        .wait_for(&["throwaway demo: deleted on quit", "baton --db FILE demo"]);
+    assert_terminal_restored(&session.quit());
+
+    // Kept: --db names the file; it is created with the sample organisation, and opened
+    // again it is the board as it was left, not a new sample.
+    let db = dir.path().join("kept.db");
+    let db_arg = db.to_string_lossy().to_string();
+    let session = Session::open_command(
+        &["--db", &db_arg, "demo"],
+        dir.path(),
+        "pty-test",
+        SIZE,
+        "UTC",
+    );
+    session.term.wait_for(&["in limbo"]);
+    assert!(!session.term.contents().contains("throwaway"));
+    assert_terminal_restored(&session.quit());
+    baton(&db, &["note", "16", "kept between runs"]);
+    let session = Session::open_command(
+        &["--db", &db_arg, "demo"],
+        dir.path(),
+        "pty-test",
+        SIZE,
+        "UTC",
+    );
+    session.term.wait_for(&["in limbo"]);
+    assert_terminal_restored(&session.quit());
+    let items: serde_json::Value =
+        serde_json::from_str(&baton(&db, &["ls", "--json"])).expect("JSON");
+    let open = items.as_array().expect("items").len();
+    assert!(open > 0 && open <= 40, "{open} items: the sample, once");
+    let shown = baton(&db, &["show", "16"]);
+    assert!(shown.contains("kept between runs"), "{shown}");
 }

@@ -1313,7 +1313,7 @@ fn hostile_text_never_reaches_the_terminal_raw(backend: Backend) {
     assert!(
         board
             .ok(&["show", "1"])
-            .starts_with("#1  Evil �[2J�]0;pwned� title �31m\n")
+            .starts_with("#1  Evil �� title �\n")
     );
     let shown = board.json(&["show", "1", "--json"]);
     assert_eq!(shown["title"], json!(title));
@@ -1326,7 +1326,7 @@ fn hostile_text_never_reaches_the_terminal_raw(backend: Backend) {
     // Error lines are made safe too.
     let stderr = board.error(&["add", "x", "--team", "\u{1b}[2Jnope"]);
     assert!(!has_terminal_controls(stderr.as_bytes()), "{stderr:?}");
-    assert!(stderr.contains("unknown team `�[2Jnope`"), "{stderr}");
+    assert!(stderr.contains("unknown team `�nope`"), "{stderr}");
 }
 
 #[test]

@@ -160,6 +160,7 @@ fn commands() -> Vec<(&'static str, Command)> {
             "bounce",
             Command::Bounce {
                 reason: "No order form".into(),
+                cause: None,
             },
         ),
         ("reclaim", Command::Reclaim { reason: None }),
@@ -174,7 +175,13 @@ fn commands() -> Vec<(&'static str, Command)> {
         ("done", Command::Done(None)),
         ("reopen", Command::Reopen(None)),
         ("drop", Command::Drop("No longer needed".into())),
-        ("flag", Command::Flag("Sent without the form".into())),
+        (
+            "flag",
+            Command::Flag {
+                note: "Sent without the form".into(),
+                cause: None,
+            },
+        ),
     ]
 }
 
@@ -413,6 +420,7 @@ fn accept_bounce_and_reclaim_set_the_owner() {
         (
             Command::Bounce {
                 reason: "No order form".into(),
+                cause: None,
             },
             "sales",
             Some("dana"),
@@ -433,7 +441,10 @@ fn accept_bounce_and_reclaim_set_the_owner() {
     assert_eq!(handover.item.owner, None);
     // A blank bounce reason is refused.
     let blank = in_limbo()
-        .try_do(Command::Bounce { reason: " ".into() })
+        .try_do(Command::Bounce {
+            reason: " ".into(),
+            cause: None,
+        })
         .map(|_| ())
         .map_err(|e| e.to_string());
     assert_eq!(
@@ -450,14 +461,16 @@ fn bounces_count_and_clear_an_incomplete_handoff() {
         ticks: Ticks::Entries(vec![1]),
         force: true,
     };
-    let story = active()
-        .then(forced.clone())
-        .then(Command::Bounce { reason: "a".into() });
+    let story = active().then(forced.clone()).then(Command::Bounce {
+        reason: "a".into(),
+        cause: None,
+    });
     assert_eq!(story.item.bounces, 1);
     assert!(story.item.incomplete_handoff.is_empty());
-    let story = story
-        .then(send_all("onboarding"))
-        .then(Command::Bounce { reason: "b".into() });
+    let story = story.then(send_all("onboarding")).then(Command::Bounce {
+        reason: "b".into(),
+        cause: None,
+    });
     assert_eq!(story.item.bounces, 2);
     // An accepted forced handoff keeps its unticked entries with the receiving team.
     let accepted = active().then(forced).then(Command::Accept { owner: None });
@@ -515,7 +528,13 @@ fn escalation_goes_to_the_contract_contact_and_lasts_until_the_item_moves() {
     }
     for (name, clears) in [
         ("accept", Command::Accept { owner: None }),
-        ("bounce", Command::Bounce { reason: "r".into() }),
+        (
+            "bounce",
+            Command::Bounce {
+                reason: "r".into(),
+                cause: None,
+            },
+        ),
         ("reclaim", Command::Reclaim { reason: None }),
         ("drop", Command::Drop("r".into())),
     ] {
@@ -525,7 +544,13 @@ fn escalation_goes_to_the_contract_contact_and_lasts_until_the_item_moves() {
     for (name, keeps) in [
         ("note", Command::Note("n".into())),
         ("owner", Command::SetOwner(Some("x".into()))),
-        ("flag", Command::Flag("f".into())),
+        (
+            "flag",
+            Command::Flag {
+                note: "f".into(),
+                cause: None,
+            },
+        ),
     ] {
         let after = in_limbo().then(escalate(None)).then(keeps).item;
         assert!(after.escalation.is_some(), "{name} keeps the escalation");
@@ -535,7 +560,10 @@ fn escalation_goes_to_the_contract_contact_and_lasts_until_the_item_moves() {
 #[test]
 fn histories_replay_and_impossible_ones_are_refused() {
     let story = in_limbo()
-        .then(Command::Bounce { reason: "r".into() })
+        .then(Command::Bounce {
+            reason: "r".into(),
+            cause: None,
+        })
         .then(send_all("onboarding"))
         .then(Command::Accept { owner: None })
         .then(Command::Done(Some("Live".into())));
@@ -727,13 +755,22 @@ fn owner_ping_pong_and_incomplete_handoff_signals() {
         .item;
     let once = Story::new(4, "Bounced once", "sales", Some("dana"))
         .then(send_all("onboarding"))
-        .then(Command::Bounce { reason: "r".into() })
+        .then(Command::Bounce {
+            reason: "r".into(),
+            cause: None,
+        })
         .item;
     let twice = Story::new(5, "Bounced twice", "sales", Some("dana"))
         .then(send_all("onboarding"))
-        .then(Command::Bounce { reason: "r".into() })
+        .then(Command::Bounce {
+            reason: "r".into(),
+            cause: None,
+        })
         .then(send_all("onboarding"))
-        .then(Command::Bounce { reason: "r".into() })
+        .then(Command::Bounce {
+            reason: "r".into(),
+            cause: None,
+        })
         .item;
     let forced = Story::new(6, "Forced", "sales", Some("dana"))
         .then(Command::Send {
@@ -1090,6 +1127,7 @@ fn dismiss(code: SignalCode) -> Command {
 fn bounce() -> Command {
     Command::Bounce {
         reason: "No order form".into(),
+        cause: None,
     }
 }
 

@@ -171,7 +171,19 @@ fn the_help_screen_and_the_readme_give_every_key() {
     app.update(baton::tui::keys::Action::Help)
         .expect("help opens");
     let help = screen(&app);
-    let on_screen: BTreeSet<String> = help.lines().flat_map(key_column).collect();
+    // The help box's lines, from its left border on (the board shows around it).
+    let left = help
+        .lines()
+        .find_map(|l| {
+            l.split_once("┌ Help")
+                .map(|(before, _)| before.chars().count())
+        })
+        .expect("the help box");
+    let on_screen: BTreeSet<String> = help
+        .lines()
+        .map(|l| l.chars().skip(left).collect::<String>())
+        .flat_map(|l| key_column(&l))
+        .collect();
     // The README's keys: the board's key table and the triage paragraph, in code spans,
     // with `hjkl` one letter each, and the keys it names in words.
     let readme_keys: BTreeSet<String> = README

@@ -7,7 +7,7 @@ use baton::domain::metrics::{
 };
 use baton::domain::snapshot::{Change, ItemRow, Moved, Snapshot, diff};
 use baton::domain::{Boundary, Contract, ItemId, Org, State, Team};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 /// A time in November 2026, UTC: `t("02 09:00")` is Monday 2 November, 09:00.
 fn t(text: &str) -> DateTime<Utc> {
@@ -31,6 +31,7 @@ fn history(item: ItemId, events: Vec<(&str, Flow)>) -> Vec<FlowEvent> {
             seq: u32::try_from(i + 1).expect("small"),
             at: t(at),
             flow,
+            cause: None,
         })
         .collect()
 }
@@ -87,11 +88,17 @@ fn org() -> Org {
     }
 }
 
+/// Stats of up to 19 values, whose 95th percentile (rank ⌈0.95 n⌉ = n) is the maximum.
 fn stats(count: usize, median: i64, p85: i64, max: i64) -> Stats {
+    assert!(
+        count < 20,
+        "the 95th percentile of 20 values or more is not the max"
+    );
     Stats {
         count,
         median_minutes: Some(median),
         p85_minutes: Some(p85),
+        p95_minutes: Some(max),
         max_minutes: Some(max),
     }
 }
@@ -104,12 +111,9 @@ fn assert_share(actual: Option<f64>, want: f64, what: &str) {
     );
 }
 
-/// Monday 2 November 00:00 to Thursday 5 November 12:00.
+/// Monday 2 November 00:00 to Thursday 5 November 12:00, taken as now.
 fn week() -> Period {
-    Period {
-        since: Some(t("02 00:00")),
-        until: t("05 12:00"),
-    }
+    Period::to_now(Some(t("02 00:00")), t("05 12:00"))
 }
 
 /// Eight items over the week (Sunday 1 November is before the period).
@@ -389,10 +393,7 @@ fn throughput_is_per_iso_week_starting_monday() {
     let m = compute(
         &histories,
         &org(),
-        Period {
-            since: None,
-            until: t("12 00:00"),
-        },
+        Period::ending(None, t("12 00:00")),
         &Utc,
     );
     let oct26 = NaiveDate::from_ymd_opt(2026, 10, 26).expect("day");
@@ -427,6 +428,8 @@ fn percentiles_are_nearest_rank() {
         "17 of 20 = 85% at or below"
     );
     assert_eq!(percentile(&values, 50), Some(10));
+    assert_eq!(percentile(&values, 95), Some(19), "rank ⌈19⌉ = 19");
+    assert_eq!(Stats::of(values.clone()).p95_minutes, Some(19));
     assert_eq!(percentile(&[5, 9, 40], 85), Some(40), "rank ⌈2.55⌉ = 3");
     assert_eq!(percentile(&[7], 85), Some(7));
     assert_eq!(percentile(&[], 85), None);
@@ -447,10 +450,7 @@ fn an_undone_accept_leaves_the_item_in_limbo() {
     let m = compute(
         &histories,
         &org(),
-        Period {
-            since: None,
-            until: t("02 13:00"),
-        },
+        Period::to_now(None, t("02 13:00")),
         &Utc,
     );
     let b = &m.boundaries[0];
@@ -475,10 +475,7 @@ fn an_undo_after_the_period_does_not_reach_back_into_it() {
     let m = compute(
         &histories,
         &org(),
-        Period {
-            since: None,
-            until: t("02 12:00"),
-        },
+        Period::ending(None, t("02 12:00")),
         &Utc,
     );
     let b = &m.boundaries[0];
@@ -504,10 +501,7 @@ fn counts_only_take_events_inside_the_period() {
     let m = compute(
         &histories,
         &org(),
-        Period {
-            since: Some(t("03 00:00")),
-            until: t("03 23:59"),
-        },
+        Period::ending(Some(t("03 00:00")), t("03 23:59")),
         &Utc,
     );
     let b = &m.boundaries[0];
@@ -544,6 +538,9 @@ fn row(id: ItemId, team: &str, state: State, to: Option<&str>, breached: bool) -
         escalations: 0,
         link: None,
         merged_into: None,
+        since: None,
+        done_at: None,
+        cycle_minutes: None,
     }
 }
 
@@ -553,6 +550,7 @@ fn snapshot(label: &str, items: Vec<ItemRow>, metrics: Metrics) -> Snapshot {
         taken_at: metrics.period.until,
         items,
         metrics,
+        incidents: vec![],
     }
 }
 
@@ -567,17 +565,7 @@ fn moved(id: ItemId, before: &str, after: &str) -> Moved {
 
 #[test]
 fn diff_lists_crossings_limbo_breaches_and_changed_numbers() {
-    let empty = |until: &str| {
-        compute(
-            &[],
-            &org(),
-            Period {
-                since: None,
-                until: t(until),
-            },
-            &Utc,
-        )
-    };
+    let empty = |until: &str| compute(&[], &org(), Period::ending(None, t(until)), &Utc);
     let before_metrics = empty("02 12:00");
     let mut after_metrics = empty("03 12:00");
     after_metrics.overall.sent = 2;
@@ -644,17 +632,7 @@ fn diff_lists_crossings_limbo_breaches_and_changed_numbers() {
 
 #[test]
 fn diff_sees_an_item_resent_across_another_boundary_as_entering_limbo_again() {
-    let m = || {
-        compute(
-            &[],
-            &org(),
-            Period {
-                since: None,
-                until: t("02 12:00"),
-            },
-            &Utc,
-        )
-    };
+    let m = || compute(&[], &org(), Period::ending(None, t("02 12:00")), &Utc);
     let a = snapshot(
         "a",
         vec![row(1, "ops", State::Limbo, Some("support"), true)],
@@ -686,4 +664,175 @@ fn a_saved_snapshot_reads_back_with_the_same_numbers() {
     assert_eq!(back, a);
     let d = diff(&back, &a);
     assert!(d.metrics.is_empty(), "{:?}", d.metrics);
+}
+
+#[test]
+fn throughput_lists_every_day_and_week_of_the_period_zeros_included() {
+    // Done Tuesday 3rd and Tuesday 17th; nothing in the week of the 9th.
+    let done = |item: ItemId, at: &'static str| {
+        history(item, vec![("02 08:00", created("ops")), (at, Flow::Done)])
+    };
+    let m = compute(
+        &[done(1, "03 10:00"), done(2, "17 10:00")],
+        &org(),
+        // Wednesday 4th 00:00 up to Wednesday 18th 00:00: the 18th itself is outside.
+        Period::ending(Some(t("04 00:00")), t("18 00:00")),
+        &Utc,
+    );
+    let week = |d: u32, done: usize| WeekCount { week: day(d), done };
+    // The week of the 2nd is in the period from Wednesday 4th; #1 was done before.
+    assert_eq!(m.throughput, [week(2, 0), week(9, 0), week(16, 1)]);
+    let days: Vec<(u32, usize)> = m
+        .daily_throughput
+        .iter()
+        .map(|d| (d.day.day0() + 1, d.done))
+        .collect();
+    assert_eq!(
+        days,
+        (4..=17)
+            .map(|d| (d, usize::from(d == 17)))
+            .collect::<Vec<_>>(),
+        "every day from the 4th to the 17th"
+    );
+}
+
+/// sales → ops (SLA 2h): sent Monday 10:00, accepted Tuesday 10:00 (24h, breached; the
+/// SLA ran out Monday 12:00); a second item accepted exactly at Tuesday 00:00.
+fn edge_histories() -> Vec<Vec<FlowEvent>> {
+    vec![
+        history(
+            1,
+            vec![
+                ("02 09:00", created("sales")),
+                ("02 10:00", sent("ops")),
+                ("03 10:00", Flow::Accepted),
+            ],
+        ),
+        history(
+            2,
+            vec![
+                ("02 09:00", created("sales")),
+                ("02 23:00", sent("ops")),
+                ("03 00:00", Flow::Accepted),
+            ],
+        ),
+    ]
+}
+
+#[test]
+fn a_spell_belongs_to_the_period_it_ends_in_and_an_edge_to_the_later_period() {
+    let monday = Period::ending(Some(t("02 00:00")), t("03 00:00"));
+    let tuesday = Period::ending(Some(t("03 00:00")), t("04 00:00"));
+    let both = Period::ending(Some(t("02 00:00")), t("04 00:00"));
+    let run = |p: Period| compute(&edge_histories(), &org(), p, &Utc);
+    let (mon, tue, all) = (run(monday), run(tuesday), run(both));
+    let b = |m: &Metrics| {
+        let b = &m.boundaries[0];
+        (b.sent, b.accepted, b.spells, b.breached)
+    };
+    // Monday: both sent; #2's acceptance at Tuesday 00:00 is the next period's; both
+    // spells are open at Monday's end, which is past, so they count where they end.
+    assert_eq!(b(&mon), (2, 0, 0, 0));
+    assert_eq!(
+        mon.boundaries[0].open_ages_minutes,
+        [840, 60],
+        "in limbo at the end"
+    );
+    // Tuesday: both accepted, #1 after 1440m (breached), #2 after 60m.
+    assert_eq!(b(&tue), (0, 2, 2, 1));
+    assert_eq!(tue.boundaries[0].time_in_limbo, stats(2, 60, 1440, 1440));
+    assert!(tue.boundaries[0].open_ages_minutes.is_empty());
+    // Monday + Tuesday = both days.
+    assert_eq!(b(&all), (2, 2, 2, 1));
+    // #1's SLA ran out on Monday: that day's breach, whichever period holds it.
+    let breaches = |m: &Metrics| -> Vec<(NaiveDate, usize)> {
+        m.breaches_per_day
+            .iter()
+            .map(|d| (d.day, d.breaches))
+            .collect()
+    };
+    assert_eq!(breaches(&mon), [(day(2), 1)]);
+    assert!(breaches(&tue).is_empty());
+    assert_eq!(breaches(&all), [(day(2), 1)]);
+}
+
+#[test]
+fn an_open_spell_counts_in_the_period_that_ends_now() {
+    // Now is Tuesday 09:00: #1 is still in limbo, 23h old, past its 2h SLA.
+    let m = compute(
+        &edge_histories(),
+        &org(),
+        Period::to_now(Some(t("03 00:00")), t("03 09:00")),
+        &Utc,
+    );
+    let b = &m.boundaries[0];
+    assert_eq!((b.accepted, b.spells, b.breached), (1, 2, 1));
+    assert_eq!(b.open_ages_minutes, [1380]);
+    // An event at now itself is known: a period ending now contains now.
+    let at_now = compute(
+        &edge_histories(),
+        &org(),
+        Period::to_now(Some(t("02 00:00")), t("03 00:00")),
+        &Utc,
+    );
+    assert_eq!(at_now.boundaries[0].accepted, 1, "#2 accepted at now");
+}
+
+#[test]
+fn diff_lists_every_number_that_changed_and_none_that_did_not() {
+    let a = snapshot("a", vec![], week_metrics());
+    let mut after = week_metrics();
+    after.overall.reclaimed += 1;
+    after.overall.time_in_limbo.p85_minutes = Some(800);
+    after.overall.time_in_limbo.max_minutes = Some(900);
+    after.overall.cycle_time.p95_minutes = Some(5000);
+    after.overall.breach_rate = after.overall.breach_rate.map(|r| r + 0.001);
+    after.boundaries[0].accepted += 1;
+    after.boundaries[1].escalations += 1;
+    after.teams[1].wip_age.max_minutes = Some(3100);
+    // Set to the value it had: not a change.
+    after.teams[0].done = a.metrics.teams[0].done;
+    let b = snapshot("b", vec![], after);
+    let changes = diff(&a, &b).metrics;
+    let names: Vec<&str> = changes.iter().map(|c| c.metric.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "overall.reclaimed",
+            "overall.time_in_limbo.p85_minutes",
+            "overall.time_in_limbo.max_minutes",
+            "overall.cycle_time.p95_minutes",
+            "overall.breach_rate",
+            "sales→ops.accepted",
+            "ops→support.escalations",
+            "ops.wip_age.max_minutes",
+        ]
+    );
+    assert!(diff(&b, &b).metrics.is_empty());
+}
+
+#[test]
+fn a_changed_number_is_shown_precisely_enough_to_see_the_change() {
+    use baton::cli::output::change_shown;
+    let shown = |m: &str, a: f64, b: f64| change_shown(m, Some(a), Some(b));
+    let pair = |a: &str, b: &str| (a.to_string(), b.to_string());
+    assert_eq!(shown("overall.breach_rate", 0.5, 0.75), pair("50%", "75%"));
+    // 63.1% and 63.4% both round to 63%: one decimal tells them apart.
+    assert_eq!(
+        shown("overall.breach_rate", 0.631, 0.634),
+        pair("63.1%", "63.4%")
+    );
+    assert_eq!(
+        shown("ops.time_in_limbo.max_minutes", 60.0, 1500.0),
+        pair("1h", "1d 1h")
+    );
+    // 1d 1h 5m and 1d 1h 7m both read "1d 1h": then to the minute.
+    assert_eq!(
+        shown("ops.time_in_limbo.max_minutes", 1505.0, 1507.0),
+        pair("1d 1h 5m", "1d 1h 7m")
+    );
+    assert_eq!(
+        change_shown("overall.sent", None, Some(2.0)),
+        pair("—", "2")
+    );
 }

@@ -239,6 +239,7 @@ fn to_command(op: &Op, at: DateTime<Utc>) -> (Option<usize>, Option<Command>) {
             Some(*i),
             Command::Bounce {
                 reason: "not ready".into(),
+                cause: None,
             },
         ),
         Op::Reclaim(i) => (Some(*i), Command::Reclaim { reason: None }),
@@ -253,7 +254,13 @@ fn to_command(op: &Op, at: DateTime<Utc>) -> (Option<usize>, Option<Command>) {
         Op::Done(i) => (Some(*i), Command::Done(None)),
         Op::Reopen(i) => (Some(*i), Command::Reopen(None)),
         Op::Drop(i) => (Some(*i), Command::Drop("no longer needed".into())),
-        Op::Flag(i) => (Some(*i), Command::Flag("dropped baton".into())),
+        Op::Flag(i) => (
+            Some(*i),
+            Command::Flag {
+                note: "dropped baton".into(),
+                cause: None,
+            },
+        ),
         Op::Undo { item, .. } => return (Some(*item), None),
         Op::Edit {
             item,
@@ -694,5 +701,131 @@ proptest! {
             &dismissed,
         );
         prop_assert_eq!(joined, duplicates_by_brute_force(&open, &dismissed));
+    }
+}
+
+on_both_backends! {
+    an_incremental_triage_refresh_equals_a_full_one(1..40);
+}
+
+/// Standup triage reads back only the items a decision changed and keeps the
+/// duplicate join while titles, teams and dismissals stay: after every step of a random
+/// session (merges, dismissals, retitles, undos and snoozes among them, time moving
+/// on), its queue and the item on screen are what a refresh from the whole board gives.
+fn an_incremental_triage_refresh_equals_a_full_one(
+    backend: Backend,
+    steps: &[Step],
+) -> Result<(), TestCaseError> {
+    use baton::tui::app::Zone;
+    use baton::tui::triage::{Triage, Walk};
+    let place = Place::new(backend);
+    let mut store = seeded_store(&place);
+    // A board to start from: the first half of the session.
+    let (mut created, mut at) = run(&mut store, &steps[..steps.len() / 2])?;
+    let mut triage = Triage::start(&store, at, Walk::default(), Zone::utc()).expect("starts");
+    for (n, Step { op, gap }) in steps[steps.len() / 2..].iter().enumerate() {
+        at += *gap;
+        let pick_id = |i: usize| (i as i64 % (created + 1)) + 1;
+        let changed: Vec<i64> = if let Some((a, b, pair)) = to_pair(op) {
+            let (a, b) = (pick_id(a), pick_id(b));
+            match store.execute_pair(a, b, pair, at, "prop") {
+                Ok(decided) => decided.iter().map(|(_, item)| item.id).collect(),
+                Err(_) => Vec::new(),
+            }
+        } else {
+            let (pick, command) = to_command(op, at);
+            let id = pick.map(pick_id);
+            let outcome = match (command, id) {
+                (Some(command), _) => store.execute(id, command, at, "prop"),
+                (None, Some(id)) => {
+                    let last = store.item(id).map_or(0, |i| i.events);
+                    store.undo(id, last, at, "prop")
+                }
+                (None, None) => unreachable!("an undo names an item"),
+            };
+            match outcome {
+                Ok((_, item)) => {
+                    if id.is_none() {
+                        created += 1;
+                    }
+                    vec![item.id]
+                }
+                Err(_) => Vec::new(),
+            }
+        };
+        // Every other step, the walk also moves past the item on screen.
+        if n % 2 == 1 {
+            triage.skip(&store, at).expect("skips");
+        }
+        triage
+            .refresh_items(&store, at, &changed)
+            .expect("refreshes");
+        let mut full = triage.clone();
+        full.refresh(&store, at).expect("refreshes");
+        prop_assert_eq!(&triage.ahead, &full.ahead, "after {:?}", op);
+        let shown = |t: &Triage| {
+            t.current
+                .as_ref()
+                .map(|c| (c.item.clone(), c.signals.clone(), c.like))
+        };
+        prop_assert_eq!(shown(&triage), shown(&full), "after {:?}", op);
+        prop_assert_eq!(triage.finished, full.finished);
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    /// The join kept between refreshes gives what working it out afresh gives, whatever
+    /// changed in between (titles, teams, items closed or opened, dismissals).
+    #[test]
+    fn the_kept_duplicate_join_equals_a_fresh_one(
+        boards in proptest::collection::vec(
+            proptest::collection::vec(
+                (0usize..TEAMS.len(), proptest::collection::vec(0usize..WORDS.len(), 1..5), any::<bool>()),
+                0..25,
+            ),
+            1..6,
+        ),
+    ) {
+        use baton::domain::attention::{DuplicateJoin, attention, attention_with};
+        let org = org();
+        let mut join = DuplicateJoin::default();
+        for board in boards {
+            let items: Vec<baton::domain::Item> = board
+                .iter()
+                .enumerate()
+                .map(|(n, (team, words, open))| {
+                    let title: Vec<&str> = words.iter().map(|w| WORDS[*w]).collect();
+                    let mut item = baton::domain::rules::decide(
+                        None,
+                        n as i64 + 1,
+                        &org,
+                        Command::Create {
+                            title: title.join(" "),
+                            team: TEAMS[*team].to_string(),
+                            owner: None,
+                            due: None,
+                            tags: Vec::new(),
+                            body: None,
+                            link: None,
+                            external_key: None,
+                        },
+                        t0(),
+                        "prop",
+                    )
+                    .expect("created")
+                    .1;
+                    if !open {
+                        item.state = State::Done;
+                    }
+                    item
+                })
+                .collect();
+            prop_assert_eq!(
+                attention_with(&items, &org, t0(), &Utc, &mut join),
+                attention(&items, &org, t0(), &Utc)
+            );
+        }
     }
 }

@@ -407,3 +407,117 @@ fn hostile_text_in_the_html_report_stays_text() {
         .expect("a heading");
     assert_eq!(heading, "Handoff retro: </title><b>Q4 & more</b>");
 }
+
+#[test]
+fn the_html_report_has_the_charts_facilitators_use_and_fits_1280_pixels() {
+    let board = Board::demo();
+    let html = board.ok(&["export", "--format", "html"]);
+    let doc = parse(&html);
+    let root = doc.root_element();
+    let stats = board.json(&["stats", "--json"]);
+    let items = board.json(&["ls", "--json", "--all"]);
+    let items = items.as_array().expect("items");
+    let count_state = |states: &[&str]| {
+        items
+            .iter()
+            .filter(|i| states.contains(&i["state"].as_str().unwrap_or("")))
+            .count()
+    };
+    let chart = |class: &str| {
+        let found = with_class(root, "svg", class);
+        assert_eq!(found.len(), 1, "one {class} chart");
+        found[0]
+    };
+    let circles = |svg: roxmltree::Node, class: &str| {
+        svg.descendants()
+            .filter(|n| n.has_tag_name("circle") && n.attribute("class") == Some(class))
+            .count()
+    };
+    // Every chart with axes names them, and has a legend.
+    for class in ["scatter", "aging", "run", "breaches", "flow"] {
+        let svg = chart(class);
+        let titles = with_class(svg, "text", "axis-title").len();
+        assert!(titles >= 1, "{class}: axis titles");
+        assert!(
+            !with_class(svg, "text", "legend").is_empty(),
+            "{class}: a legend"
+        );
+    }
+    // One dot per item done in the period (all history: every done item), with the
+    // three percentile lines.
+    let scatter = chart("scatter");
+    assert_eq!(circles(scatter, "dot"), count_state(&["done"]));
+    for line in ["p50", "p85line", "p95"] {
+        assert_eq!(with_class(scatter, "line", line).len(), 1, "{line}");
+    }
+    // One dot per item in progress.
+    let aging = chart("aging");
+    assert_eq!(
+        circles(aging, "within") + circles(aging, "breached"),
+        count_state(&["active", "limbo"])
+    );
+    // One point per day of the period, zeros included.
+    assert_eq!(
+        circles(chart("run"), "dot"),
+        stats["daily_throughput"].as_array().expect("days").len()
+    );
+    // The CFD's legend names the limbo band.
+    let legend: Vec<&str> = with_class(chart("flow"), "text", "legend")
+        .iter()
+        .filter_map(|n| n.text())
+        .collect();
+    assert!(legend.contains(&"in limbo"), "{legend:?}");
+    assert_eq!(with_class(root, "svg", "causes").len(), 1);
+    // The forecast: 50, 85 and 95%.
+    assert!(html.contains("<h2>Forecast</h2>"));
+    for c in ["50%", "85%", "95%"] {
+        assert!(html.contains(&format!("<td class=\"n\">{c}</td>")), "{c}");
+    }
+    // Fits 1280 pixels: charts at most 800 wide, tables at most nine columns.
+    for svg in root.descendants().filter(|n| n.has_tag_name("svg")) {
+        let width: f64 = svg
+            .attribute("width")
+            .expect("width")
+            .parse()
+            .expect("a number");
+        assert!(width <= 800.0, "{width}");
+    }
+    for table in root.descendants().filter(|n| n.has_tag_name("table")) {
+        let columns = table
+            .descendants()
+            .find(|n| n.has_tag_name("tr"))
+            .map(|tr| tr.children().filter(|c| c.is_element()).count())
+            .unwrap_or(0);
+        assert!(columns <= 9, "{columns} columns");
+    }
+}
+
+#[test]
+fn the_lists_of_items_in_trouble_agree_with_the_counts() {
+    let board = Board::demo();
+    let stats = board.json(&["stats", "--json"]);
+    let md = board.ok(&["export", "--format", "md"]);
+    let html = board.ok(&["export", "--format", "html"]);
+    let o = &stats["overall"];
+    for (heading, key) in [
+        ("Breached the SLA", "breached"),
+        ("Bounced", "bounced"),
+        ("Escalated", "escalations"),
+        ("Sent incomplete (forced)", "incomplete_handoffs"),
+        ("Dropped batons flagged", "dropped_batons"),
+    ] {
+        let n = o[key].as_u64().expect("a count");
+        assert!(
+            md.contains(&format!("\n### {heading} ({n})\n")),
+            "{heading}: {n}\n{md}"
+        );
+        assert!(
+            html.contains(&format!("<h3>{heading} ({n})</h3>")),
+            "{heading}"
+        );
+    }
+    // With the reasons as recorded.
+    assert!(md.contains(
+        "| #16 Wingtip Toys — SOW for EU data residency | solutions → onboarding | 2026-11-19 11:00 | The order form says one EU region and the SOW says two. Please get them to agree before kick-off. |  |"
+    ));
+}

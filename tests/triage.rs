@@ -173,7 +173,8 @@ fn the_walk_follows_the_attention_queue_and_records_every_decision() {
     assert_eq!(
         last_event(&app, 10).0,
         EventKind::Bounced {
-            reason: "No runbook attached".to_string()
+            reason: "No runbook attached".to_string(),
+            cause: None,
         }
     );
     assert_eq!(app.store.item(10).expect("#10 loads").state, State::Active);
@@ -200,8 +201,12 @@ fn the_walk_follows_the_attention_queue_and_records_every_decision() {
         .boundary("sales", "solutions")
         .and_then(|b| b.contract.escalate_to.clone())
         .expect("sales → solutions names an escalation contact");
-    press(&mut app, 'e');
+    let before_33 = event_count(&app, 33);
+    press(&mut app, 'E');
     key(&mut app, KeyCode::Enter);
+    // Escalating notifies someone: Enter asks, `y` confirms.
+    assert_eq!(event_count(&app, 33), before_33);
+    press(&mut app, 'y');
     assert_eq!(
         last_event(&app, 33).0,
         EventKind::Escalated {
@@ -713,4 +718,290 @@ fn snapshot_triage_at_80x24_scrolls_the_item_pane() {
         key(&mut app, KeyCode::Down);
     }
     insta::assert_snapshot!("triage_item_scrolled_80x24", screen(&app));
+}
+
+// ---------------------------------------------------------------------------------
+// The "done when": a whole standup, team by team, from the board to the saved
+// summary, and the next standup's queue
+
+/// Moves the app's clock on by `seconds`, as the standup's time passes, and lets it
+/// tick (the clocks on screen run without a key).
+fn pass(app: &mut App, seconds: i64) {
+    let Clock::Fixed(at) = app.clock else {
+        panic!("the tests' clock is fixed");
+    };
+    app.clock = Clock::Fixed(at + Duration::seconds(seconds));
+    app.tick().expect("tick");
+}
+
+/// The message line the facilitator reads after a key.
+fn said(app: &App) -> String {
+    app.message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default()
+}
+
+/// Asserts the walk is on `id`, its `team`'s part, and the screen says so.
+fn on_item(app: &App, id: ItemId, team: &str) {
+    assert_eq!(current_id(app), id, "{}", screen(app));
+    let text = screen(app);
+    assert!(
+        text.contains(&format!(" · {team} · item ")),
+        "#{id} should be in {team}'s part:\n{text}"
+    );
+    assert!(
+        text.lines().any(|l| l.starts_with(&format!("#{id} "))),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_six_team_standup_from_the_board_to_the_saved_summary_leaves_only_what_needs_a_decision() {
+    let (dir, mut app) = demo_app((160, 48));
+    let all_teams = app.board.org.teams.len();
+    assert!(all_teams >= 6, "the demo has {all_teams} teams");
+    // `W`: the walk team by team, the board from right to left, with its clocks: 15
+    // items in 15 minutes, a minute each.
+    press(&mut app, 'W');
+    assert_eq!(app.screen, Screen::Triage);
+    let text = screen(&app);
+    assert!(
+        text.contains("Standup triage 1/15 · operations · item 0:00/1:00 · total 0:00/15:00"),
+        "{text}"
+    );
+    // Every key the walk takes is on screen.
+    for keys in [
+        "a accept · b bounce · M merge · X dismiss · T tick · E escalate · o owner",
+        "N note · e due · z snooze · p until · space skip · ← back · u undo · q end · ?",
+    ] {
+        assert!(text.contains(keys), "{text}");
+    }
+
+    // Operations: #19 is due soon; `e` opens on its due date, which moves a week.
+    on_item(&app, 19, "operations");
+    press(&mut app, 'e');
+    key_with(&mut app, KeyCode::Char('u'), KeyModifiers::CONTROL);
+    type_text(&mut app, "2026-12-04");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(said(&app), "#19 edited: due 2026-12-04 23:59");
+    pass(&mut app, 25);
+
+    // Engineering: #25's escalation has an answer; `X` dismisses it with a note.
+    on_item(&app, 25, "engineering");
+    press(&mut app, 'X');
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Tab);
+    type_text(&mut app, "fix date agreed with Oceanic");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        said(&app),
+        "#25 dismissed escalated: “fix date agreed with Oceanic”"
+    );
+    pass(&mut app, 20);
+    // #32 is at risk in limbo; `a` accepts it for the contract's next owner.
+    on_item(&app, 32, "engineering");
+    press(&mut app, 'a');
+    assert_eq!(said(&app), "#32 accepted, owner Aiko Tanaka");
+    pass(&mut app, 15);
+    // #23 comes back a third time; `b` bounces it with the reason.
+    on_item(&app, 23, "engineering");
+    press(&mut app, 'b');
+    type_text(&mut app, "needs the Reader 11 VM image attached");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        said(&app),
+        "#23 bounced back: “needs the Reader 11 VM image attached”"
+    );
+    pass(&mut app, 30);
+    // #37 is support's #36 again: `M` offers #36, enter merges.
+    on_item(&app, 37, "engineering");
+    assert!(screen(&app).contains("title is like #36"));
+    press(&mut app, 'M');
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(said(&app), "#37 merged into #36 as a duplicate");
+    pass(&mut app, 20);
+
+    // Support: #10 breached its SLA; the item's minute runs out while it is discussed,
+    // and the screen says so without a key.
+    on_item(&app, 10, "support");
+    pass(&mut app, 65);
+    assert!(
+        screen(&app).contains("time is up for this item: space moves on"),
+        "{}",
+        screen(&app)
+    );
+    press(&mut app, 'E');
+    key(&mut app, KeyCode::Tab);
+    type_text(&mut app, "breached by a day; needs Jonas today");
+    key(&mut app, KeyCode::Enter);
+    // Escalating notifies someone: Enter asks, `y` confirms.
+    press(&mut app, 'y');
+    assert_eq!(
+        said(&app),
+        "#10 escalated to Rachel Kim: “breached by a day; needs Jonas today”"
+    );
+    pass(&mut app, 10);
+    // #39 has no owner: `o` names one.
+    on_item(&app, 39, "support");
+    press(&mut app, 'o');
+    type_text(&mut app, "Jonas Berg");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(said(&app), "#39 owner set to Jonas Berg");
+    pass(&mut app, 15);
+    // #13 was handed over with an entry unticked, done since: `T` ticks it.
+    on_item(&app, 13, "support");
+    press(&mut app, 'T');
+    press(&mut app, ' ');
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        said(&app),
+        "#13 ticked after the handoff: “Account notes updated”"
+    );
+    pass(&mut app, 15);
+
+    // Onboarding: #15 is overdue; `N` records the plan.
+    on_item(&app, 15, "onboarding");
+    press(&mut app, 'N');
+    type_text(&mut app, "migration dry run on Friday");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(said(&app), "#15 note: “migration dry run on Friday”");
+    pass(&mut app, 20);
+    // #26 can wait for tomorrow: `z`.
+    on_item(&app, 26, "onboarding");
+    press(&mut app, 'z');
+    assert!(
+        said(&app).starts_with("#26 snoozed until 2026-11-26 09:"),
+        "{}",
+        said(&app)
+    );
+    pass(&mut app, 5);
+
+    // Solutions: #24 is skipped, then `←` goes back to it, and `u` takes back the
+    // newest change (#26's snooze), which puts the walk back on #26.
+    on_item(&app, 24, "solutions");
+    press(&mut app, ' ');
+    assert_eq!(current_id(&app), 33);
+    key(&mut app, KeyCode::Left);
+    on_item(&app, 24, "solutions");
+    press(&mut app, 'u');
+    assert_eq!(
+        said(&app),
+        "undid #26 “snoozed until 2026-11-26 09:03” (9 more to undo)"
+    );
+    on_item(&app, 26, "onboarding");
+    // `p` snoozes it to a chosen time instead.
+    press(&mut app, 'p');
+    key_with(&mut app, KeyCode::Char('u'), KeyModifiers::CONTROL);
+    type_text(&mut app, "2026-12-01 09:00");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(said(&app), "#26 snoozed until 2026-12-01 09:00");
+    // Back on #24, breached and escalated: accepted at last.
+    on_item(&app, 24, "solutions");
+    press(&mut app, 'a');
+    assert_eq!(said(&app), "#24 accepted, owner Hannah Lee");
+    pass(&mut app, 30);
+
+    // `q` ends the walk with its summary: every decision in full, what was not reached,
+    // the time taken.
+    on_item(&app, 33, "solutions");
+    press(&mut app, 'q');
+    assert!(!app.quit, "q ends the walk, not Baton");
+    let text = screen(&app);
+    assert!(
+        text.contains("Standup triage · over: 11 walked, 3 not reached · took 4:30 · 11 decided"),
+        "{text}"
+    );
+    for line in [
+        "edited: due 2026-12-04 23:59 → active with operations, owner Kwame Asante",
+        "dismissed escalated: “fix date agreed with Oceanic” → active with engineering, owner Ines Duarte",
+        "accepted, owner Aiko Tanaka → active with engineering, owner Aiko Tanaka",
+        "bounced back: “needs the Reader 11 VM image attached” → active with support",
+        "merged into #36 as a duplicate → merged into #36",
+        "escalated to Rachel Kim: “breached by a day; needs Jonas today” → in limbo onboarding → support",
+        "owner set to Jonas Berg → active with support, owner Jonas Berg",
+        "ticked after the handoff: “Account notes updated” → active with support",
+        "note: “migration dry run on Friday” → active with onboarding",
+        "snoozed until 2026-12-01 09:00 → in limbo solutions → onboarding",
+        "accepted, owner Hannah Lee → active with solutions, owner Hannah Lee",
+        "Not reached (3)",
+    ] {
+        assert!(text.contains(line), "{line:?} missing from\n{text}");
+    }
+    // #24, skipped and gone back to, counts once, as accepted; it is not "not reached".
+    assert!(!text.contains("skipped"), "{text}");
+
+    // `S` saves the board as a snapshot for the retro; `w` writes the summary.
+    press(&mut app, 'S');
+    assert_eq!(
+        said(&app),
+        "saved snapshot 1 “standup 2026-11-25”; compare later with baton snapshot diff 1"
+    );
+    assert_eq!(
+        app.store.snapshots().expect("snapshots").len(),
+        1,
+        "one snapshot saved"
+    );
+    press(&mut app, 'w');
+    let file = dir.path().join("standup.md");
+    key_with(&mut app, KeyCode::Char('u'), KeyModifiers::CONTROL);
+    type_text(&mut app, &file.display().to_string());
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        said(&app),
+        format!("standup summary written to {}", file.display())
+    );
+    let markdown = std::fs::read_to_string(&file).expect("the summary is written");
+    assert!(
+        markdown.starts_with(
+            "# Standup 2026-11-25\n\nTriage started 09:00 UTC and took 4m 30s: 11 items walked, 11 decided, 0 skipped, 3 not reached.\n"
+        ),
+        "{markdown}"
+    );
+    for line in [
+        "| #23 SUP-4790 PDF invoices render blank pages (Humongous Insurance) | bounced back: “needs the Reader 11 VM image attached” | active with support, owner Fatima Zahra |",
+        "| #10 Fabrikam — go-live hand-over to support | escalated to Rachel Kim: “breached by a day; needs Jonas today” | in limbo onboarding → support, no owner |",
+        "| #37 Globex admins: SSO login fails after IdP change | merged into #36 as a duplicate | merged into #36, owner Ravi Shah |",
+        "| #19 Rotate the Kafka broker certificates before they expire | edited: due 2026-12-04 23:59 | active with operations, owner Kwame Asante |",
+        "| #26 Litware — kick-off and workspace setup | snoozed until 2026-12-01 09:00 | in limbo solutions → onboarding, no owner |",
+        "## Not reached\n\n- #33 Alpine Ski House — security questionnaire (212 questions)\n- #31 Woodgrove Bank — 90-day payment terms\n- #17 Lamna Healthcare — 3-year prepaid deal at 22% discount\n",
+    ] {
+        assert!(markdown.contains(line), "{line:?} missing from\n{markdown}");
+    }
+    // esc back to the board.
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.screen, Screen::Board);
+
+    // The next standup, a day later: what was settled stays settled (dismissed,
+    // accepted, merged, owned, ticked, snoozed, due later); what still needs a
+    // decision is there: #10 still breached (its escalation stands), #15 still
+    // overdue, #23 bounced a third time, and the three items not reached.
+    let tomorrow = now() + Duration::days(1);
+    let next = attention_ids(&app.store, tomorrow);
+    for settled in [19, 25, 32, 37, 36, 39, 13, 26, 24] {
+        assert!(!next.contains(&settled), "#{settled} is back in {next:?}");
+    }
+    for open in [10, 15, 23, 33, 31, 17] {
+        assert!(next.contains(&open), "#{open} is missing from {next:?}");
+    }
+    let mut app = common::app::open_app(&dir, (160, 48));
+    app.clock = Clock::Fixed(tomorrow);
+    press(&mut app, 'W');
+    let text = screen(&app);
+    assert!(
+        text.contains(&format!("Standup triage 1/{} · ", next.len())),
+        "{text}"
+    );
+}
+
+#[test]
+fn at_80_columns_the_walk_by_team_keeps_its_clocks_and_tally_on_one_line() {
+    let (_dir, mut app) = demo_app((80, 24));
+    press(&mut app, 'W');
+    let text = screen(&app);
+    assert_eq!(
+        text.lines().next(),
+        Some(" Triage 1/15 · operations · item 0:00/1:00 · total 0:00/15:00 · 0 decided"),
+        "{text}"
+    );
 }

@@ -380,15 +380,17 @@ fn item_history(rng: &mut Rng, org: &Org, id: ItemId, now: DateTime<Utc>) -> Res
                     .or_else(|| Some(person(&current.team, 0))),
                 note: Some("no progress for a week".to_string()),
             },
-            State::Active if r < 0.92 => {
-                Command::Flag("the handoff lost the customer's constraints".to_string())
-            }
+            State::Active if r < 0.92 => Command::Flag {
+                note: "the handoff lost the customer's constraints".to_string(),
+                cause: None,
+            },
             State::Active => Command::Done(Some("shipped".to_string())),
             State::Limbo if r < 0.50 => Command::Accept {
                 owner: rng.chance(0.3).then(|| who.clone()),
             },
             State::Limbo if r < 0.68 => Command::Bounce {
                 reason: rng.pick(&BOUNCE_REASONS).to_string(),
+                cause: None,
             },
             State::Limbo if r < 0.75 => Command::Reclaim {
                 reason: rng.chance(0.5).then(|| "sent too early".to_string()),

@@ -6,6 +6,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use clap_complete::engine::ArgValueCompleter;
 
 use super::complete;
+use crate::domain::cause::Cause;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -82,9 +83,14 @@ impl Cmd {
 
 #[derive(Debug, Subcommand)]
 pub enum Cmd {
-    /// Open the board on a sample organisation, in a throwaway database
-    #[command(after_help = "Example:\n  baton demo")]
-    Demo,
+    /// Open the board on a sample organisation, in a throwaway database (or in the one
+    /// --db / BATON_DB names, kept: created with the sample when it is new)
+    #[command(after_help = "Examples:\n  baton demo\n  baton --db demo.db demo")]
+    Demo {
+        /// Leave the mouse to the terminal (select text); the keyboard does everything
+        #[arg(long)]
+        no_mouse: bool,
+    },
 
     /// Open the board (also what `baton` alone does)
     #[command(after_help = "Examples:\n  baton board\n  baton board --print --width 120")]
@@ -216,7 +222,7 @@ pub enum Cmd {
 
     /// Reject an item in limbo back to the sender, with a reason
     #[command(
-        after_help = "Example:\n  baton bounce 42 --reason \"No signed order form attached\""
+        after_help = "Example:\n  baton bounce 42 --reason \"No signed order form attached\" --cause done-criteria-unmet"
     )]
     Bounce {
         /// Item id (42 or #42)
@@ -224,6 +230,9 @@ pub enum Cmd {
         id: i64,
         #[arg(long, value_name = "TEXT")]
         reason: String,
+        /// Why, from a fixed list, so retros can cluster failures per boundary
+        #[arg(long, value_name = "CODE", value_parser = cause_parser())]
+        cause: Option<Cause>,
         #[command(flatten)]
         at: At,
     },
@@ -351,7 +360,7 @@ pub enum Cmd {
 
     /// Record a dropped baton (a handoff failure) on an item, for the retro
     #[command(
-        after_help = "Example:\n  baton flag 42 --note \"Sent without the contract; onboarding found out from the customer\""
+        after_help = "Example:\n  baton flag 42 --note \"Sent without the contract; onboarding found out from the customer\" --cause missing-context"
     )]
     Flag {
         /// Item id (42 or #42)
@@ -359,6 +368,9 @@ pub enum Cmd {
         id: i64,
         #[arg(long, value_name = "TEXT")]
         note: String,
+        /// Why, from a fixed list, so retros can cluster failures per boundary
+        #[arg(long, value_name = "CODE", value_parser = cause_parser())]
+        cause: Option<Cause>,
         #[command(flatten)]
         at: At,
     },
@@ -451,7 +463,7 @@ pub enum Cmd {
 
     /// Export the board: JSON with every history (for import), or a retro report
     #[command(
-        after_help = "Examples:\n  baton export --format json > board.json\n  baton export --format md --since 2026-11-01 --out retro.md\n  baton export --format html --out retro.html\n  baton export --format csv --boundaries --out boundaries.csv\n  baton export --format md --snapshot \"standup 2026-11-25\""
+        after_help = "Examples:\n  baton export --format json > board.json\n  baton export --format md --since 2026-11-01 --out retro.md\n  baton export --format html --out retro.html\n  baton export --format csv --boundaries --out boundaries.csv\n  baton export --format csv --layout stages --out stages.csv\n  baton export --format csv --events --since 2026-11-01\n  baton export --format md --snapshot \"standup 2026-11-25\""
     )]
     Export {
         /// json: the board document (import reads it); md, csv, html: retro reports
@@ -466,8 +478,16 @@ pub enum Cmd {
         #[arg(long, value_name = "SNAPSHOT", conflicts_with_all = ["since", "until"])]
         snapshot: Option<String>,
         /// csv: one row per boundary with its metrics, instead of one per item
-        #[arg(long)]
+        #[arg(long, conflicts_with_all = ["layout", "events"])]
         boundaries: bool,
+        /// csv: `stages` writes the layout flow-analytics tools import (ID, Link, Name,
+        /// then the date each item first entered each column, in flow order, then Done)
+        #[arg(long, value_enum, conflicts_with = "events")]
+        layout: Option<CsvLayout>,
+        /// csv: one row per event (item, seq, time, actor, type, from, to, owner, note,
+        /// reason, cause), those in the period
+        #[arg(long, conflicts_with = "snapshot")]
+        events: bool,
     },
 
     /// Flow metrics per boundary, per team and overall, over a period
@@ -481,13 +501,41 @@ pub enum Cmd {
         json: Json,
     },
 
+    /// Forecast from daily throughput (Monte Carlo): how many items by a date, or when N
+    /// items will be done, at 50%, 85% and 95% confidence
+    #[command(
+        after_help = "Examples:\n  baton forecast --items 20\n  baton forecast --by 2026-12-18 --since 2026-10-01\n  baton forecast --items 20 --seed 7 --json\n\nEach of 10,000 trials draws every future day's throughput from a day of the window ([--since, today), by default the last 28 days); the forecast counts from tomorrow. Definitions: docs/metrics.md"
+    )]
+    Forecast {
+        /// When will this many items be done?
+        #[arg(
+            long,
+            value_name = "N",
+            required_unless_present = "by",
+            conflicts_with = "by"
+        )]
+        items: Option<usize>,
+        /// How many items will be done by the end of this day?
+        #[arg(long, value_name = "DATE")]
+        by: Option<String>,
+        /// Draw from the daily throughput since this time (RFC 3339 or "YYYY-MM-DD[ HH:MM]")
+        /// up to the start of today [default: 28 days before today]
+        #[arg(long, value_name = "TIME")]
+        since: Option<String>,
+        /// Seed of the random draws, to repeat a forecast exactly [default: from now]
+        #[arg(long, value_name = "N")]
+        seed: Option<u64>,
+        #[command(flatten)]
+        json: Json,
+    },
+
     /// Save, list, show and compare snapshots of the board and its metrics
     #[command(subcommand)]
     Snapshot(SnapshotCmd),
 
     /// Import a board document (from `baton export`), or issues from Jira, GitHub or Linear
     #[command(
-        after_help = "Examples:\n  baton import board.json\n  baton import board.json --replace\n  baton export --format json | BATON_DB=postgres://db.example/baton baton import -\n  baton import --from jira-csv jira.csv --team-map 'Support=support,Billing=finance' --jira-url https://acme.atlassian.net\n  gh issue list --state all --limit 1000 --json number,title,url,state,assignees,labels,createdAt,closedAt > issues.json\n  baton import --from github issues.json --team engineering\n  baton import --from linear-csv linear.csv --team-map 'Platform=engineering'\n\nIssues keep their key and link; importing the same file again updates the items instead of adding new ones. Status, assignee, labels and due date become state, owner, tags and due date. If an issue cannot be mapped, nothing is imported and every such issue is listed with the reason (--skip-unmapped imports the others)."
+        after_help = "Examples:\n  baton import board.json\n  baton import board.json --replace\n  baton export --format json | BATON_DB=postgres://db.example/baton baton import -\n  baton import --from jira-csv jira.csv --team-map 'Support=support,Billing=finance' --jira-url https://acme.atlassian.net\n  gh issue list --state all --limit 1000 --json number,title,url,state,assignees,labels,createdAt,closedAt > issues.json\n  baton import --from github issues.json --team engineering\n  baton import --from linear-csv linear.csv --team-map 'Platform=engineering' --linear-url https://linear.app/acme\n\nIssues keep their key and link; importing the same file again updates the items instead of adding new ones. Status, assignee, labels and due date become state, owner, tags and due date. If an issue cannot be mapped, nothing is imported and every such issue is listed with the reason (--skip-unmapped imports the others)."
     )]
     Import {
         /// The file ("-" for stdin)
@@ -507,6 +555,10 @@ pub enum Cmd {
         /// Jira's address, to link each item to its issue: https://acme.atlassian.net
         #[arg(long, value_name = "URL", requires = "from")]
         jira_url: Option<String>,
+        /// Linear's workspace address, to link each item to its issue:
+        /// https://linear.app/acme (Linear's CSV has no address per issue)
+        #[arg(long, value_name = "URL", requires = "from")]
+        linear_url: Option<String>,
         /// Import the issues that can be mapped and list the others, instead of nothing
         #[arg(long, requires = "from")]
         skip_unmapped: bool,
@@ -611,6 +663,10 @@ pub struct BoardArgs {
     /// Height of the printed board [default: the terminal's, or 48]
     #[arg(long, requires = "print")]
     pub height: Option<u16>,
+    /// Leave the mouse to the terminal (select text); the keyboard does everything
+    /// [config: mouse = false]
+    #[arg(long)]
+    pub no_mouse: bool,
 }
 
 impl From<BoardArgs> for crate::tui::BoardOptions {
@@ -619,6 +675,8 @@ impl From<BoardArgs> for crate::tui::BoardOptions {
             print: args.print,
             width: args.width,
             height: args.height,
+            no_mouse: args.no_mouse,
+            db_given: false,
         }
     }
 }
@@ -789,6 +847,22 @@ pub enum ExportFormat {
     Md,
     Csv,
     Html,
+}
+
+/// `--cause CODE`: one of the fixed cause codes, each listed with its meaning.
+fn cause_parser() -> impl clap::builder::TypedValueParser<Value = Cause> {
+    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+    PossibleValuesParser::new(Cause::ALL.map(|c| PossibleValue::new(c.as_str()).help(c.meaning())))
+        .try_map(|code| code.parse::<Cause>())
+}
+
+/// The rows of `export --format csv`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CsvLayout {
+    /// One row per item (the default)
+    Items,
+    /// ID, Link, Name, then the date each item first entered each column, then Done
+    Stages,
 }
 
 /// The period metrics cover.

@@ -29,7 +29,7 @@ use crate::storage::{ItemFilter, When};
 use crate::tui::BoardOptions;
 use args::{
     AccessCmd, BoundaryCmd, CalendarArgs, CalendarCmd, Cli, Cmd, ConfigCmd, ContractArgs,
-    ExportFormat, SnapshotCmd, StateArg, TeamCmd,
+    CsvLayout, ExportFormat, SnapshotCmd, StateArg, TeamCmd,
 };
 use output::{item_view, items_text, show_text};
 
@@ -46,7 +46,8 @@ trait ContextArgs {
 }
 
 impl ContextArgs for Context {
-    /// The period of `--since` / `--until`, ending now by default.
+    /// The period `[--since, --until)`, ending now by default; an `--until` after now
+    /// ends it now, with a note on stderr (nothing after now is known).
     fn period(&self, args: &args::PeriodArgs) -> Result<Period> {
         let since = args
             .since
@@ -59,14 +60,26 @@ impl ContextArgs for Context {
             .as_deref()
             .map(|t| parse_time(t, &self.zone))
             .transpose()
-            .context("--until")?
-            .unwrap_or(self.now);
+            .context("--until")?;
+        if let (Some(text), Some(until)) = (&args.until, until)
+            && until > self.now
+        {
+            eprintln!(
+                "note: --until {} is after now; the period ends now, {}",
+                display_safe(text),
+                self.zone.show(self.now)
+            );
+        }
+        let period = match until {
+            Some(until) if until < self.now => Period::ending(since, until),
+            _ => Period::to_now(since, self.now),
+        };
         if let Some(since) = since
-            && since >= until
+            && since >= period.until
         {
             bail!("--since must come before --until (or now)");
         }
-        Ok(Period { since, until })
+        Ok(period)
     }
 
     fn at(&self, at: &args::At) -> Result<DateTime<Utc>> {
@@ -137,7 +150,14 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
         return board(&ctx, BoardOptions::default(), false);
     };
     match command {
-        Cmd::Demo => board(&ctx, BoardOptions::default(), true),
+        Cmd::Demo { no_mouse } => {
+            let options = BoardOptions {
+                no_mouse,
+                db_given,
+                ..BoardOptions::default()
+            };
+            board(&ctx, options, true)
+        }
         Cmd::Board(args) => board(&ctx, args.into(), false),
         Cmd::Init { demo } => {
             let mut store = ctx.create()?;
@@ -354,7 +374,12 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
             change(&ctx, id, command, &at, out)
         }
         Cmd::Accept { id, owner, at } => change(&ctx, id, Command::Accept { owner }, &at, out),
-        Cmd::Bounce { id, reason, at } => change(&ctx, id, Command::Bounce { reason }, &at, out),
+        Cmd::Bounce {
+            id,
+            reason,
+            cause,
+            at,
+        } => change(&ctx, id, Command::Bounce { reason, cause }, &at, out),
         Cmd::Reclaim { id, reason, at } => change(&ctx, id, Command::Reclaim { reason }, &at, out),
         Cmd::Escalate { id, to, note, at } => {
             change(&ctx, id, Command::Escalate { to, note }, &at, out)
@@ -402,7 +427,12 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
         Cmd::Done { id, note, at } => change(&ctx, id, Command::Done(note), &at, out),
         Cmd::Reopen { id, reason, at } => change(&ctx, id, Command::Reopen(reason), &at, out),
         Cmd::Drop { id, reason, at } => change(&ctx, id, Command::Drop(reason), &at, out),
-        Cmd::Flag { id, note, at } => change(&ctx, id, Command::Flag(note), &at, out),
+        Cmd::Flag {
+            id,
+            note,
+            cause,
+            at,
+        } => change(&ctx, id, Command::Flag { note, cause }, &at, out),
         Cmd::Snooze { id, until, at } => {
             let until = match until {
                 Some(text) => parse_time(&text, &ctx.zone).context("--until")?,
@@ -470,9 +500,16 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
             period,
             snapshot,
             boundaries,
+            layout,
+            events,
         } => {
             if boundaries && format != ExportFormat::Csv {
                 return Err(UsageError("--boundaries goes with --format csv".to_string()).into());
+            }
+            if (layout.is_some() || events) && format != ExportFormat::Csv {
+                return Err(
+                    UsageError("--layout and --events go with --format csv".to_string()).into(),
+                );
             }
             let whole = snapshot.is_some() || period.since.is_some() || period.until.is_some();
             if format == ExportFormat::Json && whole {
@@ -510,6 +547,40 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
                         }
                         return Ok(());
                     }
+                    ExportFormat::Csv if events => {
+                        let period = ctx.period(&period)?;
+                        let write = |sink: &mut dyn Write| -> Result<()> {
+                            let mut csv = crate::export::csv::EventsCsv::start(sink)
+                                .context("cannot write the CSV")?;
+                            store.for_each_stored_history(|item, events| -> Result<()> {
+                                let kinds = events
+                                    .iter()
+                                    .map(|e| {
+                                        serde_json::from_str::<crate::domain::EventKind>(&e.data)
+                                    })
+                                    .collect::<serde_json::Result<Vec<_>>>()
+                                    .with_context(|| format!("the history of #{}", item.id))?;
+                                let rows = events
+                                    .iter()
+                                    .zip(&kinds)
+                                    .filter(|(e, _)| period.contains(e.at))
+                                    .map(|(e, kind)| (e.seq, e.at, e.actor.as_str(), kind));
+                                csv.item(item.id, rows).context("cannot write the CSV")?;
+                                Ok(())
+                            })?;
+                            csv.finish().context("cannot write the CSV")?;
+                            Ok(())
+                        };
+                        match file {
+                            Some(path) => write_atomically_with(&path, write)?,
+                            None => {
+                                let mut buffered = std::io::BufWriter::new(&mut *out);
+                                write(&mut buffered)?;
+                                buffered.flush()?;
+                            }
+                        }
+                        return Ok(());
+                    }
                     // One row per boundary needs the metrics only, not the items.
                     ExportFormat::Csv if boundaries => {
                         let metrics = match &snapshot {
@@ -524,9 +595,17 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
                         crate::export::csv::boundaries(&metrics).context("cannot write the CSV")?
                     }
                     report => {
-                        let snap = match &snapshot {
-                            Some(key) => store.snapshot(key)?,
-                            None => store.take_snapshot(
+                        let (snap, histories) = match &snapshot {
+                            Some(key) => {
+                                let snap = store.snapshot(key)?;
+                                let histories = if report == ExportFormat::Csv {
+                                    store.flow_histories()?
+                                } else {
+                                    Vec::new()
+                                };
+                                (snap, histories)
+                            }
+                            None => store.take_snapshot_with_histories(
                                 &format!("board at {}", ctx.zone.show(ctx.now)),
                                 ctx.period(&period)?,
                                 &ctx.zone,
@@ -538,7 +617,15 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
                                 crate::export::markdown::render(&snap, &org, &ctx.zone)
                             }
                             ExportFormat::Csv => {
-                                crate::export::csv::items(&snap).context("cannot write the CSV")?
+                                let columns = board_stages(&org);
+                                let entries = entries(&histories, snap.metrics.period);
+                                match layout {
+                                    Some(CsvLayout::Stages) => crate::export::csv::stages(
+                                        &snap, &columns, &entries, &ctx.zone,
+                                    ),
+                                    _ => crate::export::csv::items(&snap, &columns, &entries),
+                                }
+                                .context("cannot write the CSV")?
                             }
                             _ => crate::export::html::render(&snap, &org, &ctx.zone),
                         }
@@ -566,6 +653,13 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
                 Ok(())
             })
         }
+        Cmd::Forecast {
+            items,
+            by,
+            since,
+            seed,
+            json,
+        } => forecast(&ctx, items, by, since, seed, json.json, out),
         Cmd::Snapshot(cmd) => snapshot(&ctx, cmd, out),
         Cmd::Access(cmd) => access(&ctx, cmd, out),
         // Answered above, before any board is opened.
@@ -583,6 +677,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
             team_map,
             team,
             jira_url,
+            linear_url,
             skip_unmapped,
             ..
         } => {
@@ -600,10 +695,230 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
                             .map_err(|e| UsageError(format!("--jira-url: {e}")))
                     })
                     .transpose()?,
+                linear_url: linear_url
+                    .map(|u| {
+                        crate::domain::rules::check_link(&u)
+                            .map(|()| u)
+                            .map_err(|e| UsageError(format!("--linear-url: {e}")))
+                    })
+                    .transpose()?,
             };
             import_issues(&ctx, &file, from, &mapping, skip_unmapped, out)
         }
     }
+}
+
+/// `baton forecast`: daily throughput over `[since, start of today)`, drawn from for
+/// every day from tomorrow on.
+fn forecast(
+    ctx: &Context,
+    items: Option<usize>,
+    by: Option<String>,
+    since: Option<String>,
+    seed: Option<u64>,
+    json: bool,
+    out: &mut impl Write,
+) -> Result<()> {
+    use crate::domain::forecast::{TRIALS, how_many, when};
+    use crate::domain::time::start_of_day;
+    let today = ctx.zone.day(ctx.now);
+    let midnight = |day: chrono::NaiveDate| {
+        start_of_day(day, &ctx.zone).with_context(|| format!("no start of day for {day}"))
+    };
+    let until = midnight(today)?;
+    let since = match &since {
+        Some(text) => parse_time(text, &ctx.zone).context("--since")?,
+        None => midnight(today - chrono::Duration::days(28))?,
+    };
+    if since >= until {
+        bail!("--since must come before today: the forecast draws from whole days before it");
+    }
+    let by_day = by
+        .as_deref()
+        .map(|text| -> Result<chrono::NaiveDate> {
+            let day = ctx.zone.day(parse_time(text, &ctx.zone).context("--by")?);
+            if day <= today {
+                bail!(
+                    "--by {} is not after today; the forecast counts from tomorrow",
+                    display_safe(text)
+                );
+            }
+            Ok(day)
+        })
+        .transpose()?;
+    let store = ctx.open()?;
+    let metrics = store.view(|| -> Result<_> {
+        Ok(crate::domain::metrics::compute(
+            &store.flow_histories()?,
+            &store.org()?,
+            Period::ending(Some(since), until),
+            &ctx.zone,
+        ))
+    })?;
+    let samples: Vec<usize> = metrics.daily_throughput.iter().map(|d| d.done).collect();
+    let seed = seed.unwrap_or_else(|| ctx.now.timestamp().unsigned_abs());
+    let window = ForecastWindow {
+        since,
+        until,
+        days: samples.len(),
+        done: samples.iter().sum(),
+    };
+    let nothing = || {
+        anyhow::anyhow!(
+            "nothing was done from {} to {}; a forecast needs some throughput (try an earlier --since)",
+            ctx.zone.show(since),
+            ctx.zone.show(until)
+        )
+    };
+    let lines: Vec<ForecastLine> = match (items, by_day) {
+        (_, Some(day)) => {
+            let days = usize::try_from((day - today).num_days()).unwrap_or(0);
+            how_many(&samples, days, seed)
+                .ok_or_else(nothing)?
+                .into_iter()
+                .map(|h| ForecastLine {
+                    confidence: h.confidence,
+                    items: Some(h.items),
+                    days: None,
+                    date: None,
+                })
+                .collect()
+        }
+        (Some(n), None) => when(&samples, n, seed)
+            .ok_or_else(nothing)?
+            .into_iter()
+            .map(|w| ForecastLine {
+                confidence: w.confidence,
+                items: None,
+                days: w.days,
+                date: w
+                    .days
+                    .and_then(|d| today.checked_add_signed(chrono::Duration::days(d as i64))),
+            })
+            .collect(),
+        (None, None) => {
+            return Err(UsageError("give --items N or --by DATE".to_string()).into());
+        }
+    };
+    if json {
+        #[derive(serde::Serialize)]
+        struct Forecast {
+            window: ForecastWindow,
+            trials: usize,
+            seed: u64,
+            items: Option<usize>,
+            by: Option<chrono::NaiveDate>,
+            forecast: Vec<ForecastLine>,
+        }
+        let doc = Forecast {
+            window,
+            trials: TRIALS,
+            seed,
+            items: if by_day.is_some() { None } else { items },
+            by: by_day,
+            forecast: lines,
+        };
+        writeln!(out, "{}", to_json_pretty(&doc)?)?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "Forecast from the daily throughput of {} to {} ({} days, {} done), {} trials, seed {seed}",
+        ctx.zone.show(window.since),
+        ctx.zone.show(window.until),
+        window.days,
+        window.done,
+        TRIALS
+    )?;
+    match by_day {
+        Some(day) => {
+            writeln!(
+                out,
+                "How many items will be done from tomorrow to the end of {day} ({} days):",
+                (day - today).num_days()
+            )?;
+            for l in &lines {
+                writeln!(
+                    out,
+                    "  {:>2}% confident: {} or more",
+                    l.confidence,
+                    l.items.unwrap_or(0)
+                )?;
+            }
+        }
+        None => {
+            writeln!(
+                out,
+                "When will {} items be done, counting from tomorrow:",
+                items.unwrap_or(0)
+            )?;
+            for l in &lines {
+                match l.date {
+                    Some(date) => writeln!(
+                        out,
+                        "  {:>2}% confident: by {date} ({} days)",
+                        l.confidence,
+                        l.days.unwrap_or(0)
+                    )?,
+                    None => writeln!(
+                        out,
+                        "  {:>2}% confident: not within {} days",
+                        l.confidence,
+                        crate::domain::forecast::HORIZON_DAYS
+                    )?,
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+#[derive(serde::Serialize)]
+struct ForecastWindow {
+    since: DateTime<Utc>,
+    until: DateTime<Utc>,
+    days: usize,
+    done: usize,
+}
+
+#[derive(serde::Serialize)]
+struct ForecastLine {
+    confidence: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    items: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    days: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date: Option<chrono::NaiveDate>,
+}
+
+/// The board's columns in its default flow order, as stages of the flow.
+fn board_stages(org: &crate::domain::Org) -> Vec<crate::domain::stages::Stage> {
+    use crate::domain::stages::Stage;
+    use crate::tui::board::ColumnKind;
+    crate::tui::board::default_columns(org)
+        .into_iter()
+        .filter_map(|c| match c {
+            ColumnKind::Lane { team } => Some(Stage::Lane(team)),
+            ColumnKind::Limbo { from, to } => Some(Stage::Limbo { from, to }),
+            ColumnKind::Closed => None,
+        })
+        .collect()
+}
+
+/// When each item first entered each column, up to the end of `period`.
+fn entries(
+    histories: &[Vec<crate::domain::metrics::FlowEvent>],
+    period: Period,
+) -> crate::export::csv::Entries {
+    histories
+        .iter()
+        .filter_map(|h| {
+            let first = h.first()?;
+            let known = &h[..period.known(h)];
+            Some((first.item, crate::domain::stages::first_entries(known)))
+        })
+        .collect()
 }
 
 /// `baton import FILE|-`: the document is read once, item by item, each history checked
@@ -1411,10 +1726,7 @@ fn snapshot(ctx: &Context, cmd: SnapshotCmd, out: &mut impl Write) -> Result<()>
                 Some(key) => store.snapshot(key)?,
                 None => store.take_snapshot(
                     "now",
-                    Period {
-                        since: first.metrics.period.since,
-                        until: ctx.now,
-                    },
+                    Period::to_now(first.metrics.period.since, ctx.now),
                     &ctx.zone,
                 )?,
             };

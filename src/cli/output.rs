@@ -516,25 +516,48 @@ pub fn diff_text(d: &crate::domain::snapshot::Diff) -> String {
         }
     }
     out.push_str(&format!("\nmetrics that changed ({})\n", d.metrics.len()));
-    let show = |name: &str, v: Option<f64>| -> String {
-        match v {
-            None => "—".to_string(),
-            Some(x) if name.ends_with("_rate") || name.ends_with("efficiency") => {
-                format!("{:.0}%", x * 100.0)
-            }
-            Some(x) if name.ends_with("_minutes") => {
-                crate::domain::metrics::minutes(Some(x as i64))
-            }
-            Some(x) => format!("{x}"),
-        }
-    };
     for c in &d.metrics {
+        let (before, after) = change_shown(&c.metric, c.before, c.after);
         out.push_str(&format!(
-            "  {:<48} {} → {}\n",
-            display_safe(&c.metric),
-            show(&c.metric, c.before),
-            show(&c.metric, c.after)
+            "  {:<48} {before} → {after}\n",
+            display_safe(&c.metric)
         ));
     }
     out
+}
+
+/// A changed number's two values in words, precise enough to tell them apart: a share
+/// as a whole percentage unless both round alike (then with decimals), a duration in
+/// days and hours unless both read alike (then to the minute).
+pub fn change_shown(metric: &str, before: Option<f64>, after: Option<f64>) -> (String, String) {
+    let share = metric.ends_with("_rate") || metric.ends_with("efficiency");
+    let duration = metric.ends_with("_minutes");
+    let exact = |minutes: f64| {
+        let m = minutes as i64;
+        let (d, h, min) = (m / 1440, (m % 1440) / 60, m % 60);
+        match (d, h) {
+            (0, 0) => format!("{min}m"),
+            (0, _) => format!("{h}h {min}m"),
+            _ => format!("{d}d {h}h {min}m"),
+        }
+    };
+    let show = |v: Option<f64>, precision: usize| -> String {
+        match v {
+            None => "—".to_string(),
+            Some(x) if share => format!("{:.*}%", precision, x * 100.0),
+            Some(x) if duration && precision == 0 => {
+                crate::domain::metrics::minutes(Some(x as i64))
+            }
+            Some(x) if duration => exact(x),
+            Some(x) => format!("{x}"),
+        }
+    };
+    let mut precision = 0;
+    loop {
+        let pair = (show(before, precision), show(after, precision));
+        if pair.0 != pair.1 || precision >= 6 {
+            return pair;
+        }
+        precision += 1;
+    }
 }

@@ -206,20 +206,44 @@ pub fn attention<Tz: TimeZone>(
     now: DateTime<Utc>,
     zone: &Tz,
 ) -> Vec<Attention> {
-    let open = || items.iter().filter(|i| i.state.is_open());
-    let duplicates = possible_duplicates(
-        open().map(|i| (i.id, i.team.as_str(), i.title.as_str())),
-        &dismissed_pairs(open().map(|i| (i.id, i.dismissed.as_slice()))),
-    );
-    let titles: HashMap<ItemId, &Item> = items.iter().map(|i| (i.id, i)).collect();
+    attention_with(items, org, now, zone, &mut DuplicateJoin::default())
+}
+
+/// [`attention`], with the duplicate-title join kept in `join` between calls: it is
+/// worked out again only when a title, a team, the open items or a dismissal
+/// changed, so standup triage's refresh after a note or a snooze does not pay for it.
+/// The queue is the same as [`attention`]'s, always.
+pub fn attention_with<Tz: TimeZone>(
+    items: &[Item],
+    org: &Org,
+    now: DateTime<Utc>,
+    zone: &Tz,
+    join: &mut DuplicateJoin,
+) -> Vec<Attention> {
+    let duplicates = join.over(items);
+    // The other item of a possible duplicate, found by id: the store gives items in id
+    // order, where a binary search needs no map of every item.
+    let sorted = items.windows(2).all(|w| w[0].id < w[1].id);
+    let by_id: HashMap<ItemId, &Item> = if sorted {
+        HashMap::new()
+    } else {
+        items.iter().map(|i| (i.id, i)).collect()
+    };
+    let find = |id: &ItemId| -> Option<&Item> {
+        if sorted {
+            items
+                .binary_search_by_key(id, |i| i.id)
+                .ok()
+                .map(|at| &items[at])
+        } else {
+            by_id.get(id).copied()
+        }
+    };
     let mut queue: Vec<Attention> = items
         .iter()
         .filter(|i| i.state.is_open() && i.snoozed_until.is_none_or(|until| until <= now))
         .filter_map(|item| {
-            let like = duplicates
-                .get(&item.id)
-                .and_then(|id| titles.get(id))
-                .copied();
+            let like = duplicates.get(&item.id).and_then(find);
             let signals = signals(item, org, now, like, zone);
             (!signals.is_empty()).then_some(Attention {
                 id: item.id,
@@ -230,6 +254,43 @@ pub fn attention<Tz: TimeZone>(
         .collect();
     queue.sort_by_key(Attention::urgency);
     queue
+}
+
+/// The duplicate-title join over some open items, and what it was worked out from.
+#[derive(Debug, Clone, Default)]
+pub struct DuplicateJoin {
+    /// Each open item's id, team and title, in the order given.
+    input: Vec<(ItemId, String, String)>,
+    dismissed: HashSet<(ItemId, ItemId)>,
+    found: HashMap<ItemId, ItemId>,
+    built: bool,
+}
+
+impl DuplicateJoin {
+    /// [`possible_duplicates`] over the open ones of `items`, from the last result when
+    /// the join's input (ids, teams, titles in order, dismissed pairs) is unchanged.
+    pub fn over(&mut self, items: &[Item]) -> &HashMap<ItemId, ItemId> {
+        let open = || items.iter().filter(|i| i.state.is_open());
+        let dismissed = dismissed_pairs(open().map(|i| (i.id, i.dismissed.as_slice())));
+        let same = self.built
+            && dismissed == self.dismissed
+            && open().count() == self.input.len()
+            && open()
+                .zip(&self.input)
+                .all(|(i, (id, team, title))| i.id == *id && i.team == *team && i.title == *title);
+        if !same {
+            self.found = possible_duplicates(
+                open().map(|i| (i.id, i.team.as_str(), i.title.as_str())),
+                &dismissed,
+            );
+            self.input = open()
+                .map(|i| (i.id, i.team.clone(), i.title.clone()))
+                .collect();
+            self.dismissed = dismissed;
+            self.built = true;
+        }
+        &self.found
+    }
 }
 
 /// The part of `queue` a team must decide: items it holds, or that wait in limbo to
@@ -527,6 +588,17 @@ pub fn possible_duplicates<'a>(
         ends.push(flat.len());
     }
     let set_of = |x: usize| &flat[if x == 0 { 0 } else { ends[x - 1] }..ends[x]];
+    // Each title's words as bits of one number (word id mod 64), and how many of its
+    // words landed on a bit already taken: two titles share at most the bits both have
+    // plus the fewer of those extra words, which rules out most candidates with one
+    // AND, before their words are compared.
+    let masks: Vec<(u64, u32)> = (0..titles.len())
+        .map(|x| {
+            let set = set_of(x);
+            let mask = set.iter().fold(0u64, |m, w| m | 1 << (w % 64));
+            (mask, set.len() as u32 - mask.count_ones())
+        })
+        .collect();
     // `words_needed` for every pair of title sizes, worked out once.
     let longest = titles.iter().map(Vec::len).max().unwrap_or(0);
     let needed: Vec<Vec<usize>> = (0..=longest)
@@ -540,31 +612,52 @@ pub fn possible_duplicates<'a>(
             *team_ids.entry(team).or_insert(next)
         })
         .collect();
-    let mut index: Vec<Vec<usize>> = vec![Vec::new(); words.len()];
+    // Each posting carries what rules most candidates out (the item's team, its number
+    // of words, where the word comes in its rarest-first order, its word bits), so
+    // reading a posting list touches one list in order, not five arrays at random: the
+    // join's time went to those cache misses.
+    let mut index: Vec<Vec<Posting>> = vec![Vec::new(); words.len()];
     // `seen[y] == x` once y has been compared with x.
-    let mut seen: Vec<usize> = vec![usize::MAX; open.len()];
+    let mut seen: Vec<u32> = vec![u32::MAX; open.len()];
     let mut best: HashMap<ItemId, (f64, ItemId)> = HashMap::new();
+    let mut ordered: Vec<u32> = Vec::with_capacity(longest);
     for x in 0..open.len() {
         let set = set_of(x);
         if set.len() < 2 {
             continue;
         }
-        let mut ordered = set.to_vec();
-        ordered.sort_by_key(|&w| (frequency[w as usize], words[w as usize]));
+        ordered.clear();
+        ordered.extend_from_slice(set);
+        ordered.sort_unstable_by_key(|&w| (frequency[w as usize], words[w as usize]));
         let prefix = set.len() - (DUPLICATE_SIMILARITY * set.len() as f64).ceil() as usize + 1;
-        for &word in ordered.iter().take(prefix) {
+        let (team_x, (mask_x, extra_x)) = (teams[x] as u32, masks[x]);
+        let needed_x = &needed[set.len()];
+        for (i, &word) in ordered.iter().enumerate().take(prefix) {
             let word = word as usize;
-            for &y in index[word].iter().take(DUPLICATE_POSTING_CAP) {
-                if seen[y] == x {
+            for posting in index[word].iter().take(DUPLICATE_POSTING_CAP) {
+                let y = posting.item as usize;
+                if seen[y] == x as u32 {
                     continue;
                 }
-                seen[y] = x;
-                if teams[x] == teams[y] {
+                seen[y] = x as u32;
+                if posting.team == team_x {
+                    continue;
+                }
+                let (len_y, j) = (posting.len as usize, posting.at as usize);
+                let needed = needed_x[len_y];
+                // Both orders are the same, rarest first: the two sets share this word,
+                // at most `min(i, j)` words before it and `min` of what follows after
+                // it. Most candidates cannot reach `needed` and are not compared.
+                if i.min(j) + 1 + (set.len() - i - 1).min(len_y - j - 1) < needed {
+                    continue;
+                }
+                if (((mask_x & posting.mask).count_ones() + extra_x.min(posting.extra)) as usize)
+                    < needed
+                {
                     continue;
                 }
                 let other = set_of(y);
-                let Some(shared) = shared_at_least(set, other, needed[set.len()][other.len()])
-                else {
+                let Some(shared) = shared_at_least(set, other, needed) else {
                     continue;
                 };
                 let union = set.len() + other.len() - shared;
@@ -584,10 +677,30 @@ pub fn possible_duplicates<'a>(
                     }
                 }
             }
-            index[word].push(x);
+            index[word].push(Posting {
+                item: x as u32,
+                team: team_x,
+                mask: mask_x,
+                extra: extra_x,
+                len: set.len() as u32,
+                at: i as u32,
+            });
         }
     }
     best.into_iter().map(|(a, (_, b))| (a, b)).collect()
+}
+
+/// One title in the duplicate join's index of a word.
+#[derive(Debug, Clone, Copy)]
+struct Posting {
+    item: u32,
+    team: u32,
+    /// The title's words as bits ([`possible_duplicates`]), and how many collided.
+    mask: u64,
+    extra: u32,
+    /// How many words the title has, and where this word comes among them, rarest first.
+    len: u32,
+    at: u32,
 }
 
 /// The fewest shared words (at least two) that make word sets of sizes `a` and `b`

@@ -70,7 +70,9 @@ pub fn describe<Tz: TimeZone>(event: &Event, team_before: &str, zone: &Tz) -> St
             Some(owner) => format!("accepted, owner {owner}"),
             None => "accepted, no owner".to_string(),
         },
-        EventKind::Bounced { reason } => format!("bounced back: {}", quoted(reason)),
+        EventKind::Bounced { reason, cause } => {
+            format!("bounced back: {}{}", quoted(reason), cause_words(*cause))
+        }
         EventKind::Reclaimed { reason } => match reason {
             Some(reason) => format!("reclaimed by the sender: {}", quoted(reason)),
             None => "reclaimed by the sender".to_string(),
@@ -95,7 +97,11 @@ pub fn describe<Tz: TimeZone>(event: &Event, team_before: &str, zone: &Tz) -> St
             None => "reopened".to_string(),
         },
         EventKind::Dropped { reason } => format!("dropped: {}", quoted(reason)),
-        EventKind::Flagged { note } => format!("flagged a dropped baton: {}", quoted(note)),
+        EventKind::Flagged { note, cause } => format!(
+            "flagged a dropped baton: {}{}",
+            quoted(note),
+            cause_words(*cause)
+        ),
         EventKind::Snoozed { until } => {
             format!("snoozed until {}", show_in(*until, zone))
         }
@@ -125,6 +131,11 @@ pub fn describe<Tz: TimeZone>(event: &Event, team_before: &str, zone: &Tz) -> St
 }
 
 /// "dismissed escalated: “handled in the weekly”".
+/// A cause code after what happened: ` (cause: missing-context)`.
+fn cause_words(cause: Option<super::cause::Cause>) -> String {
+    cause.map_or_else(String::new, |c| format!(" (cause: {})", c.as_str()))
+}
+
 fn with_note(text: String, note: &Option<String>) -> String {
     match note {
         Some(note) => format!("{text}: “{note}”"),

@@ -8,6 +8,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::attention::SlaStanding;
+use super::cause::Cause;
 use super::model::{EventKind, ItemId};
 use super::rules::Org;
 use super::time::{day_of, offset_at, show_in, start_of_day};
@@ -20,6 +21,8 @@ pub struct FlowEvent {
     pub seq: u32,
     pub at: DateTime<Utc>,
     pub flow: Flow,
+    /// The cause code of a bounce or a flagged dropped baton, when one was given.
+    pub cause: Option<Cause>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,15 +84,49 @@ impl Flow {
     }
 }
 
-/// The period metrics cover: events up to `until`, counted from `since` (all history
-/// when `None`).
+/// The period metrics cover, half-open: `[since, until)` (all history before `until`
+/// when `since` is `None`). A period that ends now (`ends_now`) contains now itself, so
+/// that what was recorded a moment ago counts, and spells still open count in it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Period {
     pub since: Option<DateTime<Utc>>,
     pub until: DateTime<Utc>,
+    /// The period ends at the moment the report was made: spells still open belong to
+    /// it. Absent in snapshots saved before the rule; those read as ending in the past.
+    #[serde(default)]
+    pub ends_now: bool,
 }
 
 impl Period {
+    /// `[since, until)`, ending before now.
+    pub fn ending(since: Option<DateTime<Utc>>, until: DateTime<Utc>) -> Period {
+        Period {
+            since,
+            until,
+            ends_now: false,
+        }
+    }
+
+    /// From `since` up to and including `now`.
+    pub fn to_now(since: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Period {
+        Period {
+            since,
+            until: now,
+            ends_now: true,
+        }
+    }
+
+    /// Whether `t` had happened by the period's end: before `until`, or at it when the
+    /// period ends now.
+    pub fn reached(&self, t: DateTime<Utc>) -> bool {
+        t < self.until || (self.ends_now && t == self.until)
+    }
+
+    /// The number of events of a history (in time order) that had happened by the end.
+    pub fn known(&self, history: &[FlowEvent]) -> usize {
+        history.partition_point(|e| self.reached(e.at))
+    }
+
     /// The period in words, its times in `zone` with the offset, for documents read
     /// elsewhere: "2026-11-01 00:00 to 2026-11-25 10:00 UTC+01:00" (each time gets its
     /// own offset when daylight saving changed in between).
@@ -112,8 +149,20 @@ impl Period {
         }
     }
 
-    fn contains(&self, t: DateTime<Utc>) -> bool {
-        self.since.is_none_or(|s| t >= s) && t <= self.until
+    /// Whether `t` falls in `[since, until)` (or is now, for a period ending now).
+    pub fn contains(&self, t: DateTime<Utc>) -> bool {
+        self.since.is_none_or(|s| t >= s) && self.reached(t)
+    }
+
+    /// The local day of the period's last moment: the day of `until` when the period
+    /// ends now, else the day of the instant just before `until`.
+    fn last_day<Tz: TimeZone>(&self, zone: &Tz) -> NaiveDate {
+        let last = if self.ends_now {
+            self.until
+        } else {
+            self.until - Duration::nanoseconds(1)
+        };
+        day_of(last, zone)
     }
 
     /// The part of `[start, end]` inside the period.
@@ -124,12 +173,16 @@ impl Period {
     }
 }
 
-/// Median, 85th percentile (nearest rank) and maximum of a set of durations, in minutes.
+/// Median, 85th and 95th percentiles (nearest rank) and maximum of a set of
+/// durations, in minutes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stats {
     pub count: usize,
     pub median_minutes: Option<i64>,
     pub p85_minutes: Option<i64>,
+    /// Absent in snapshots saved before it was kept.
+    #[serde(default)]
+    pub p95_minutes: Option<i64>,
     pub max_minutes: Option<i64>,
 }
 
@@ -140,6 +193,7 @@ impl Stats {
             count: minutes.len(),
             median_minutes: percentile(&minutes, 50),
             p85_minutes: percentile(&minutes, 85),
+            p95_minutes: percentile(&minutes, 95),
             max_minutes: minutes.last().copied(),
         }
     }
@@ -184,6 +238,49 @@ pub struct BoundaryMetrics {
     /// Items sent with less time before their due date than the SLA (`late-handoff`).
     #[serde(default)]
     pub late_handoffs: usize,
+    /// Bounces and dropped batons in the period by cause, most frequent first.
+    #[serde(default)]
+    pub causes: Vec<CauseCount>,
+}
+
+/// How many bounces and dropped batons gave `cause` (`None`: no cause given).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CauseCount {
+    pub cause: Option<Cause>,
+    pub bounced: usize,
+    pub dropped_batons: usize,
+}
+
+impl CauseCount {
+    pub fn total(&self) -> usize {
+        self.bounced + self.dropped_batons
+    }
+
+    /// The cause's code, or `none given`.
+    pub fn label(&self) -> &'static str {
+        self.cause.map_or("none given", Cause::as_str)
+    }
+}
+
+/// Tallies of causes, as a list most frequent first (then in the list's order).
+fn cause_list(tally: BTreeMap<Option<Cause>, (usize, usize)>) -> Vec<CauseCount> {
+    let mut list: Vec<CauseCount> = tally
+        .into_iter()
+        .map(|(cause, (bounced, dropped_batons))| CauseCount {
+            cause,
+            bounced,
+            dropped_batons,
+        })
+        .collect();
+    // Given causes before none given, each most frequent first.
+    list.sort_by(|a, b| {
+        a.cause
+            .is_none()
+            .cmp(&b.cause.is_none())
+            .then(b.total().cmp(&a.total()))
+            .then(a.cause.cmp(&b.cause))
+    });
+    list
 }
 
 impl BoundaryMetrics {
@@ -223,6 +320,10 @@ pub struct Overall {
     pub escalations: usize,
     pub incomplete_handoffs: usize,
     pub dropped_batons: usize,
+    /// Bounces and dropped batons in the period by cause, over every boundary (and the
+    /// dropped batons of items that never crossed one), most frequent first.
+    #[serde(default)]
+    pub causes: Vec<CauseCount>,
     pub done: usize,
     pub cycle_time: Stats,
     pub flow_efficiency: Option<f64>,
@@ -233,6 +334,13 @@ pub struct Overall {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WeekCount {
     pub week: NaiveDate,
+    pub done: usize,
+}
+
+/// Items done on `day`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayDone {
+    pub day: NaiveDate,
     pub done: usize,
 }
 
@@ -259,7 +367,11 @@ pub struct Metrics {
     pub overall: Overall,
     pub boundaries: Vec<BoundaryMetrics>,
     pub teams: Vec<TeamMetrics>,
+    /// Every week of the period, from the Monday of its first day, zeros included.
     pub throughput: Vec<WeekCount>,
+    /// Every day of the period, zeros included (absent in snapshots saved before).
+    #[serde(default)]
+    pub daily_throughput: Vec<DayDone>,
     pub cumulative_flow: Vec<FlowPoint>,
     pub breaches_per_day: Vec<DayCount>,
 }
@@ -330,6 +442,9 @@ pub fn compute<Tz: TimeZone>(
         })
         .collect();
     let mut limbo_spells: Vec<Vec<i64>> = vec![Vec::new(); org.boundaries.len()];
+    type Tally = BTreeMap<Option<Cause>, (usize, usize)>;
+    let mut causes: Vec<Tally> = vec![Tally::new(); org.boundaries.len()];
+    let mut all_causes = Tally::new();
     let mut teams: Vec<TeamMetrics> = org
         .teams
         .iter()
@@ -342,14 +457,14 @@ pub fn compute<Tz: TimeZone>(
     let mut held: Vec<(Duration, Duration)> = vec![(Duration::zero(), Duration::zero()); n]; // (held, waited for)
     let mut wip_ages: Vec<Vec<i64>> = vec![Vec::new(); n];
     let mut cycle: Vec<Vec<i64>> = vec![Vec::new(); n];
-    let mut weeks: BTreeMap<NaiveDate, usize> = BTreeMap::new();
+    let mut done_days: BTreeMap<NaiveDate, usize> = BTreeMap::new();
     let mut transitions: Vec<(DateTime<Utc>, Option<At>, At)> = Vec::new();
     let mut breach_days: BTreeMap<NaiveDate, usize> = BTreeMap::new();
 
     for history in histories {
         // Only what had happened by `until`: an undo after the period must not take
         // back a change that was in effect at its end.
-        let known = history.partition_point(|e| e.at <= until);
+        let known = period.known(history);
         let events = effective(&history[..known]);
         // The holding team (None for a team the org does not know).
         let mut team: Option<usize> = None;
@@ -417,7 +532,11 @@ pub fn compute<Tz: TimeZone>(
                         let m = &mut boundaries[b];
                         match event.flow {
                             Flow::Accepted => m.accepted += 1,
-                            Flow::Bounced => m.bounced += 1,
+                            Flow::Bounced => {
+                                m.bounced += 1;
+                                causes[b].entry(event.cause).or_default().0 += 1;
+                                all_causes.entry(event.cause).or_default().0 += 1;
+                            }
                             Flow::Reclaimed => m.reclaimed += 1,
                             _ => {}
                         }
@@ -454,9 +573,15 @@ pub fn compute<Tz: TimeZone>(
                 Flow::Flagged => {
                     if counted {
                         match (last_crossing, team) {
-                            (Some(b), _) => boundaries[b].dropped_batons += 1,
+                            (Some(b), _) => {
+                                boundaries[b].dropped_batons += 1;
+                                causes[b].entry(event.cause).or_default().1 += 1;
+                            }
                             (None, Some(t)) => teams[t].dropped_batons += 1,
                             (None, None) => {}
+                        }
+                        if last_crossing.is_some() || team.is_some() {
+                            all_causes.entry(event.cause).or_default().1 += 1;
                         }
                     }
                 }
@@ -469,10 +594,7 @@ pub fn compute<Tz: TimeZone>(
                         }
                     }
                     if counted {
-                        let day = day_of(at, zone);
-                        let monday =
-                            day - Duration::days(i64::from(day.weekday().num_days_from_monday()));
-                        *weeks.entry(monday).or_default() += 1;
+                        *done_days.entry(day_of(at, zone)).or_default() += 1;
                     }
                     move_to(&mut state, at, At::Done);
                 }
@@ -516,8 +638,12 @@ pub fn compute<Tz: TimeZone>(
                 if let Some(b) = boundary {
                     let m = &mut boundaries[*b];
                     m.open_ages_minutes.push(age.num_minutes());
-                    m.spells += 1;
-                    m.breached += usize::from(breached);
+                    // An open spell belongs to the period that contains now; in a
+                    // period that ended before, it counts where it ends.
+                    if period.ends_now {
+                        m.spells += 1;
+                        m.breached += usize::from(breached);
+                    }
                 }
             }
             (Some(At::Active), _) => {
@@ -534,8 +660,9 @@ pub fn compute<Tz: TimeZone>(
     let mut overall = Overall::default();
     let mut all_spells = Vec::new();
     let mut boundary_list: Vec<BoundaryMetrics> = Vec::with_capacity(boundaries.len());
-    for (mut m, spells) in boundaries.into_iter().zip(limbo_spells) {
+    for ((mut m, spells), tally) in boundaries.into_iter().zip(limbo_spells).zip(causes) {
         all_spells.extend(spells.iter().copied());
+        m.causes = cause_list(tally);
         m.time_in_limbo = Stats::of(spells);
         m.open_ages_minutes.sort_unstable_by(|a, b| b.cmp(a));
         m.breach_rate = if m.sla_minutes.is_some() {
@@ -559,6 +686,7 @@ pub fn compute<Tz: TimeZone>(
         boundary_list.push(m);
     }
     overall.time_in_limbo = Stats::of(all_spells);
+    overall.causes = cause_list(all_causes);
     overall.breach_rate = ratio(overall.breached, overall.spells);
     overall.bounce_rate = ratio(overall.bounced, overall.accepted + overall.bounced);
 
@@ -588,21 +716,49 @@ pub fn compute<Tz: TimeZone>(
         .or_else(|| transitions.iter().map(|t| t.0).min())
         .unwrap_or(until);
     let first_day = day_of(first_day, zone);
+    let last_day = period.last_day(zone).max(first_day);
+    let (daily_throughput, throughput) = throughput(&done_days, first_day, last_day);
     Metrics {
         period,
         overall,
         boundaries: boundary_list,
         teams: team_list,
-        throughput: weeks
-            .into_iter()
-            .map(|(week, done)| WeekCount { week, done })
-            .collect(),
+        throughput,
+        daily_throughput,
         cumulative_flow: cumulative_flow(transitions, first_day, until, zone),
         breaches_per_day: breach_days
             .into_iter()
             .map(|(day, breaches)| DayCount { day, breaches })
             .collect(),
     }
+}
+
+fn monday_of(day: NaiveDate) -> NaiveDate {
+    day - Duration::days(i64::from(day.weekday().num_days_from_monday()))
+}
+
+/// Items done on every day from `first` to `last` and in every week (from its Monday)
+/// that overlaps them, zeros included.
+fn throughput(
+    done_days: &BTreeMap<NaiveDate, usize>,
+    first: NaiveDate,
+    last: NaiveDate,
+) -> (Vec<DayDone>, Vec<WeekCount>) {
+    let mut days = Vec::new();
+    let mut weeks: Vec<WeekCount> = Vec::new();
+    let mut day = first;
+    while day <= last {
+        let done = done_days.get(&day).copied().unwrap_or(0);
+        days.push(DayDone { day, done });
+        let week = monday_of(day);
+        match weeks.last_mut() {
+            Some(w) if w.week == week => w.done += done,
+            _ => weeks.push(WeekCount { week, done }),
+        }
+        let Some(next) = day.succ_opt() else { break };
+        day = next;
+    }
+    (days, weeks)
 }
 
 fn efficiency(held: Duration, waited: Duration) -> Option<f64> {

@@ -2,14 +2,17 @@
 
 pub mod attention;
 pub mod calendar;
+pub mod cause;
 pub mod contracts;
 pub mod duration;
 pub mod external;
+pub mod forecast;
 pub mod history;
 pub mod metrics;
 pub mod model;
 pub mod rules;
 pub mod snapshot;
+pub mod stages;
 pub mod standup;
 pub mod text;
 pub mod time;

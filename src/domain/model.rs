@@ -356,6 +356,9 @@ pub enum EventKind {
     },
     Bounced {
         reason: String,
+        /// Why, from the fixed list (absent in events recorded without one).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cause: Option<super::cause::Cause>,
     },
     Reclaimed {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -383,6 +386,8 @@ pub enum EventKind {
     },
     Flagged {
         note: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cause: Option<super::cause::Cause>,
     },
     /// Leaves the attention queue until `until` (a standup decision: "not today").
     Snoozed {

@@ -235,6 +235,7 @@ pub enum Command {
     },
     Bounce {
         reason: String,
+        cause: Option<super::cause::Cause>,
     },
     Reclaim {
         reason: Option<String>,
@@ -247,7 +248,10 @@ pub enum Command {
     Done(Option<String>),
     Reopen(Option<String>),
     Drop(String),
-    Flag(String),
+    Flag {
+        note: String,
+        cause: Option<super::cause::Cause>,
+    },
     Snooze(DateTime<Utc>),
     /// Someone looked at one of the item's signals and judged it not a problem (a
     /// `possible-duplicate` concerns two items: see [`Pair::NotDuplicates`]).
@@ -406,8 +410,9 @@ pub fn decide(
                 owner: non_blank(owner).or(contract_owner),
             }
         }
-        Command::Bounce { reason } => EventKind::Bounced {
+        Command::Bounce { reason, cause } => EventKind::Bounced {
             reason: reason.trim().to_string(),
+            cause,
         },
         Command::Reclaim { reason } => EventKind::Reclaimed {
             reason: non_blank(reason),
@@ -511,8 +516,9 @@ pub fn decide(
             reason: reason.trim().to_string(),
         },
         Command::Snooze(until) => EventKind::Snoozed { until },
-        Command::Flag(note) => EventKind::Flagged {
+        Command::Flag { note, cause } => EventKind::Flagged {
             note: note.trim().to_string(),
+            cause,
         },
     };
     let event = Event {
@@ -961,7 +967,7 @@ pub fn apply(
             next.limbo = None;
             next.escalation = None;
         }
-        EventKind::Bounced { reason } => {
+        EventKind::Bounced { reason, .. } => {
             permits(current, Move::Bounce)?;
             let Some(limbo) = &current.limbo else {
                 return Err(DomainError::UnknownItem(id));
@@ -997,7 +1003,7 @@ pub fn apply(
             }
             next.snoozed_until = Some(*until);
         }
-        EventKind::Flagged { note } => {
+        EventKind::Flagged { note, .. } => {
             require_text(note, "a note saying what was dropped")?;
             next.flags += 1;
         }

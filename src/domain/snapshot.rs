@@ -7,7 +7,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::attention::SlaStanding;
-use super::metrics::{Flow, FlowEvent, Metrics, Period, compute, effective};
+use super::metrics::{Flow, FlowEvent, Metrics, Period, Stats, compute, effective};
 use super::model::{Item, ItemId, State};
 use super::rules::Org;
 use super::view::{Place, limbo_time};
@@ -35,6 +35,16 @@ pub struct ItemRow {
     /// Closed as a duplicate of this item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merged_into: Option<ItemId>,
+    /// Since when the item has been where it is: held by its team (since it was
+    /// created, accepted, got back or reopened) or in limbo (since it was sent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<DateTime<Utc>>,
+    /// Done in the period: when it was last finished, and its cycle time (created →
+    /// that finish) in minutes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub done_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cycle_minutes: Option<i64>,
 }
 
 impl ItemRow {
@@ -56,6 +66,219 @@ pub struct Snapshot {
     pub taken_at: DateTime<Utc>,
     pub items: Vec<ItemRow>,
     pub metrics: Metrics,
+    /// The period's breached, bounced, escalated, forced and dropped-baton items, with
+    /// their reasons (absent in snapshots saved before they were kept).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub incidents: Vec<Incident>,
+}
+
+/// What kind of handoff trouble an [`Incident`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Trouble {
+    /// A spell in limbo longer than the boundary's SLA (counted where it ends).
+    Breached,
+    Bounced,
+    Escalated,
+    /// Sent past unticked definition-of-done entries.
+    Forced,
+    /// A flagged dropped baton.
+    DroppedBaton,
+    /// The item itself dropped (or merged into another).
+    Dropped,
+}
+
+impl Trouble {
+    pub const ALL: [Trouble; 6] = [
+        Trouble::Breached,
+        Trouble::Bounced,
+        Trouble::Escalated,
+        Trouble::Forced,
+        Trouble::DroppedBaton,
+        Trouble::Dropped,
+    ];
+
+    /// The heading of its list in the reports.
+    pub fn heading(self) -> &'static str {
+        match self {
+            Trouble::Breached => "Breached the SLA",
+            Trouble::Bounced => "Bounced",
+            Trouble::Escalated => "Escalated",
+            Trouble::Forced => "Sent incomplete (forced)",
+            Trouble::DroppedBaton => "Dropped batons flagged",
+            Trouble::Dropped => "Dropped items",
+        }
+    }
+}
+
+/// One item's trouble in the period: when, where (a boundary or a team), and why in
+/// the words recorded with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Incident {
+    pub trouble: Trouble,
+    pub id: ItemId,
+    pub title: String,
+    pub at: DateTime<Utc>,
+    pub place: String,
+    pub detail: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cause: Option<super::cause::Cause>,
+}
+
+/// The period's incidents, oldest first, from the items' histories and the recorded
+/// words of their events (`kinds`, by item and event number: bounces, escalations,
+/// forced sends, flags and drops in the period; events missing there read as no words).
+pub fn incidents(
+    histories: &[Vec<FlowEvent>],
+    org: &Org,
+    period: Period,
+    titles: &HashMap<ItemId, String>,
+    kinds: &HashMap<(ItemId, u32), super::EventKind>,
+) -> Vec<Incident> {
+    use super::EventKind as K;
+    use super::duration::format_duration;
+    let mut out = Vec::new();
+    for history in histories {
+        let Some(first) = history.first() else {
+            continue;
+        };
+        let id = first.item;
+        let title = titles.get(&id).cloned().unwrap_or_default();
+        let mut team = String::new();
+        let mut limbo: Option<(String, DateTime<Utc>)> = None;
+        let mut last_crossing: Option<String> = None;
+        let known = period.known(history);
+        for event in effective(&history[..known]) {
+            let kind = kinds.get(&(id, event.seq));
+            let mut push = |trouble, place: String, detail: String, cause| {
+                out.push(Incident {
+                    trouble,
+                    id,
+                    title: title.clone(),
+                    at: event.at,
+                    place,
+                    detail,
+                    cause,
+                });
+            };
+            let counted = period.contains(event.at);
+            let here = limbo
+                .as_ref()
+                .map(|(to, _)| super::view::crossing(&team, to))
+                .unwrap_or_else(|| team.clone());
+            match &event.flow {
+                Flow::Created { team: t } => team = t.clone(),
+                Flow::Sent { to, forced, .. } => {
+                    let crossing = super::view::crossing(&team, to);
+                    if *forced && counted {
+                        let detail = match kind {
+                            Some(K::Sent { unticked, note, .. }) => {
+                                format!("unticked: {}; note: {note}", unticked.join("; "))
+                            }
+                            _ => String::new(),
+                        };
+                        push(Trouble::Forced, crossing.clone(), detail, None);
+                    }
+                    last_crossing = Some(crossing);
+                    limbo = Some((to.clone(), event.at));
+                }
+                Flow::Accepted | Flow::Bounced | Flow::Reclaimed | Flow::Dropped
+                    if limbo.is_some() =>
+                {
+                    let Some((to, sent_at)) = limbo.take() else {
+                        continue;
+                    };
+                    let sla = org.boundary(&team, &to).and_then(|b| b.contract.sla());
+                    let waited = event.at - sent_at;
+                    if counted && let Some(sla) = sla.filter(|s| waited > *s) {
+                        push(
+                            Trouble::Breached,
+                            here.clone(),
+                            format!(
+                                "waited {} against the SLA of {}",
+                                format_duration(waited),
+                                format_duration(sla)
+                            ),
+                            None,
+                        );
+                    }
+                    match (&event.flow, kind) {
+                        (Flow::Bounced, Some(K::Bounced { reason, cause })) if counted => {
+                            push(Trouble::Bounced, here.clone(), reason.clone(), *cause);
+                        }
+                        (Flow::Bounced, _) if counted => {
+                            push(Trouble::Bounced, here.clone(), String::new(), event.cause);
+                        }
+                        (Flow::Dropped, _) if counted => {
+                            push(Trouble::Dropped, here.clone(), dropped_words(kind), None);
+                        }
+                        _ => {}
+                    }
+                    if event.flow == Flow::Accepted {
+                        team = to;
+                    }
+                }
+                Flow::Escalated if counted => {
+                    let detail = match kind {
+                        Some(K::Escalated { to, note }) => {
+                            [to.as_ref().map(|t| format!("to {t}")), note.clone()]
+                                .into_iter()
+                                .flatten()
+                                .collect::<Vec<_>>()
+                                .join(": ")
+                        }
+                        _ => String::new(),
+                    };
+                    push(Trouble::Escalated, here, detail, None);
+                }
+                Flow::Flagged if counted => {
+                    let detail = match kind {
+                        Some(K::Flagged { note, .. }) => note.clone(),
+                        _ => String::new(),
+                    };
+                    let place = last_crossing.clone().unwrap_or_else(|| team.clone());
+                    push(Trouble::DroppedBaton, place, detail, event.cause);
+                }
+                Flow::Dropped if counted => {
+                    push(Trouble::Dropped, here, dropped_words(kind), None);
+                }
+                _ => {}
+            }
+        }
+        // A spell still open now belongs to the period that ends now.
+        if let (true, Some((to, sent_at))) = (period.ends_now, &limbo) {
+            let waited = period.until - *sent_at;
+            if let Some(sla) = org
+                .boundary(&team, to)
+                .and_then(|b| b.contract.sla())
+                .filter(|s| waited > *s)
+            {
+                out.push(Incident {
+                    trouble: Trouble::Breached,
+                    id,
+                    title,
+                    at: *sent_at + sla,
+                    place: super::view::crossing(&team, to),
+                    detail: format!(
+                        "still in limbo after {}, against the SLA of {}",
+                        format_duration(waited),
+                        format_duration(sla)
+                    ),
+                    cause: None,
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| a.at.cmp(&b.at).then(a.id.cmp(&b.id)));
+    out
+}
+
+fn dropped_words(kind: Option<&super::EventKind>) -> String {
+    match kind {
+        Some(super::EventKind::Dropped { reason }) => reason.clone(),
+        Some(super::EventKind::Merged { into, .. }) => super::view::merged_into(*into),
+        _ => String::new(),
+    }
 }
 
 /// Takes a snapshot at `period.until` of `items` (every item, current state) and their
@@ -72,11 +295,35 @@ pub fn take<Tz: TimeZone>(
     let now = period.until;
     let mut limbo_minutes: HashMap<ItemId, i64> = HashMap::new();
     let mut escalations: HashMap<ItemId, u32> = HashMap::new();
+    // Since when each item is where it is; its last finish in the period and cycle time.
+    let mut placed: HashMap<ItemId, DateTime<Utc>> = HashMap::new();
+    let mut finished: HashMap<ItemId, (DateTime<Utc>, i64)> = HashMap::new();
     for history in histories {
         let mut sent_at: Option<DateTime<Utc>> = None;
+        let mut created: Option<DateTime<Utc>> = None;
         // Undos after `now` must not take back what was in effect at `now`.
-        let known = history.partition_point(|e| e.at <= now);
+        let known = period.known(history);
         for event in effective(&history[..known]) {
+            match event.flow {
+                Flow::Created { .. } | Flow::Reopened => {
+                    created = created.or(Some(event.at));
+                    placed.insert(event.item, event.at);
+                }
+                Flow::Done => {
+                    if period.contains(event.at)
+                        && let Some(c) = created
+                    {
+                        finished.insert(event.item, (event.at, (event.at - c).num_minutes()));
+                    }
+                }
+                _ => {}
+            }
+            if matches!(
+                event.flow,
+                Flow::Sent { .. } | Flow::Accepted | Flow::Bounced | Flow::Reclaimed
+            ) {
+                placed.insert(event.item, event.at);
+            }
             match event.flow {
                 Flow::Sent { .. } => sent_at = Some(event.at),
                 Flow::Accepted | Flow::Bounced | Flow::Reclaimed | Flow::Dropped => {
@@ -110,6 +357,13 @@ pub fn take<Tz: TimeZone>(
             escalations: escalations.get(&item.id).copied().unwrap_or(0),
             link: item.link.clone(),
             merged_into: item.merged_into,
+            since: placed.get(&item.id).copied(),
+            done_at: (item.state == State::Done)
+                .then(|| finished.get(&item.id).map(|f| f.0))
+                .flatten(),
+            cycle_minutes: (item.state == State::Done)
+                .then(|| finished.get(&item.id).map(|f| f.1))
+                .flatten(),
         })
         .collect();
     Snapshot {
@@ -117,6 +371,7 @@ pub fn take<Tz: TimeZone>(
         taken_at: now,
         items: rows,
         metrics: compute(histories, org, period, zone),
+        incidents: Vec::new(),
     }
 }
 
@@ -186,86 +441,113 @@ pub fn diff(a: &Snapshot, b: &Snapshot) -> Diff {
             d.newly_breached.push(moved(was));
         }
     }
-    let numbers = |s: &Snapshot| -> Vec<(String, Option<f64>)> { named_numbers(&s.metrics) };
-    let after: HashMap<String, Option<f64>> = numbers(b).into_iter().collect();
-    for (metric, value) in numbers(a) {
-        let new = after.get(&metric).copied().flatten();
-        if value != new {
+    // Every number of both, compared by value (not as shown): a metric is listed when
+    // its value differs, and only then.
+    let after = named_numbers(&b.metrics);
+    let after_map: HashMap<&str, Option<f64>> =
+        after.iter().map(|(m, v)| (m.as_str(), *v)).collect();
+    let before = named_numbers(&a.metrics);
+    let before_map: HashMap<&str, Option<f64>> =
+        before.iter().map(|(m, v)| (m.as_str(), *v)).collect();
+    for (metric, value) in &before {
+        let new = after_map.get(metric.as_str()).copied().flatten();
+        if *value != new {
             d.metrics.push(Change {
-                metric,
-                before: value,
+                metric: metric.clone(),
+                before: *value,
                 after: new,
             });
         }
     }
-    let known: std::collections::HashSet<String> = numbers(a).into_iter().map(|(m, _)| m).collect();
-    for (metric, value) in numbers(b) {
-        if !known.contains(&metric) && value.is_some() {
+    for (metric, value) in &after {
+        if !before_map.contains_key(metric.as_str()) && value.is_some() {
             d.metrics.push(Change {
-                metric,
+                metric: metric.clone(),
                 before: None,
-                after: value,
+                after: *value,
             });
         }
     }
     d
 }
 
-/// Every headline number of a metrics set, named: `overall.breach_rate`,
-/// `sales→solutions.time_in_limbo.median_minutes`, `support.wip`, …
+/// Every number of a metrics set, named: `overall.breach_rate`,
+/// `sales→solutions.time_in_limbo.p85_minutes`, `support.wip_age.max_minutes`, … (the
+/// per-day and per-week series are left to the reports).
 pub fn named_numbers(m: &Metrics) -> Vec<(String, Option<f64>)> {
-    let n = |v: usize| Some(v as f64);
-    let min = |v: Option<i64>| v.map(|x| x as f64);
+    let mut out: Vec<(String, Option<f64>)> = Vec::new();
+    let count = |out: &mut Vec<(String, Option<f64>)>, name: String, v: usize| {
+        out.push((name, Some(v as f64)));
+    };
+    fn stats(out: &mut Vec<(String, Option<f64>)>, prefix: &str, s: &Stats) {
+        let min = |v: Option<i64>| v.map(|x| x as f64);
+        out.push((format!("{prefix}.count"), Some(s.count as f64)));
+        out.push((format!("{prefix}.median_minutes"), min(s.median_minutes)));
+        out.push((format!("{prefix}.p85_minutes"), min(s.p85_minutes)));
+        out.push((format!("{prefix}.p95_minutes"), min(s.p95_minutes)));
+        out.push((format!("{prefix}.max_minutes"), min(s.max_minutes)));
+    }
     let o = &m.overall;
-    let mut out = vec![
-        ("overall.sent".to_string(), n(o.sent)),
-        ("overall.accepted".to_string(), n(o.accepted)),
-        ("overall.bounced".to_string(), n(o.bounced)),
-        ("overall.reclaimed".to_string(), n(o.reclaimed)),
-        ("overall.in_limbo_now".to_string(), n(o.in_limbo_now)),
-        (
-            "overall.time_in_limbo.median_minutes".to_string(),
-            min(o.time_in_limbo.median_minutes),
-        ),
-        (
-            "overall.time_in_limbo.p85_minutes".to_string(),
-            min(o.time_in_limbo.p85_minutes),
-        ),
-        (
-            "overall.time_in_limbo.max_minutes".to_string(),
-            min(o.time_in_limbo.max_minutes),
-        ),
-        ("overall.breach_rate".to_string(), o.breach_rate),
-        ("overall.bounce_rate".to_string(), o.bounce_rate),
-        ("overall.escalations".to_string(), n(o.escalations)),
-        (
-            "overall.incomplete_handoffs".to_string(),
-            n(o.incomplete_handoffs),
-        ),
-        ("overall.dropped_batons".to_string(), n(o.dropped_batons)),
-        ("overall.done".to_string(), n(o.done)),
-        (
-            "overall.cycle_time.median_minutes".to_string(),
-            min(o.cycle_time.median_minutes),
-        ),
-        ("overall.flow_efficiency".to_string(), o.flow_efficiency),
-        ("overall.wip".to_string(), n(o.wip)),
-    ];
+    for (name, v) in [
+        ("sent", o.sent),
+        ("accepted", o.accepted),
+        ("bounced", o.bounced),
+        ("reclaimed", o.reclaimed),
+        ("in_limbo_now", o.in_limbo_now),
+        ("breached", o.breached),
+        ("spells", o.spells),
+        ("escalations", o.escalations),
+        ("incomplete_handoffs", o.incomplete_handoffs),
+        ("dropped_batons", o.dropped_batons),
+        ("done", o.done),
+        ("wip", o.wip),
+    ] {
+        count(&mut out, format!("overall.{name}"), v);
+    }
+    stats(&mut out, "overall.time_in_limbo", &o.time_in_limbo);
+    stats(&mut out, "overall.cycle_time", &o.cycle_time);
+    out.push(("overall.breach_rate".to_string(), o.breach_rate));
+    out.push(("overall.bounce_rate".to_string(), o.bounce_rate));
+    out.push(("overall.flow_efficiency".to_string(), o.flow_efficiency));
     for b in &m.boundaries {
         let key = format!("{}→{}", b.from, b.to);
-        out.push((format!("{key}.sent"), n(b.sent)));
-        out.push((format!("{key}.bounced"), n(b.bounced)));
         out.push((
-            format!("{key}.time_in_limbo.median_minutes"),
-            min(b.time_in_limbo.median_minutes),
+            format!("{key}.sla_minutes"),
+            b.sla_minutes.map(|x| x as f64),
+        ));
+        for (name, v) in [
+            ("sent", b.sent),
+            ("accepted", b.accepted),
+            ("bounced", b.bounced),
+            ("reclaimed", b.reclaimed),
+            ("in_limbo_now", b.open_ages_minutes.len()),
+            ("breached", b.breached),
+            ("spells", b.spells),
+            ("escalations", b.escalations),
+            ("incomplete_handoffs", b.incomplete_handoffs),
+            ("dropped_batons", b.dropped_batons),
+        ] {
+            count(&mut out, format!("{key}.{name}"), v);
+        }
+        stats(&mut out, &format!("{key}.time_in_limbo"), &b.time_in_limbo);
+        out.push((
+            format!("{key}.oldest_in_limbo_minutes"),
+            b.open_ages_minutes.first().map(|x| *x as f64),
         ));
         out.push((format!("{key}.breach_rate"), b.breach_rate));
         out.push((format!("{key}.bounce_rate"), b.bounce_rate));
-        out.push((format!("{key}.in_limbo_now"), n(b.open_ages_minutes.len())));
     }
     for t in &m.teams {
-        out.push((format!("{}.wip", t.team), n(t.wip)));
-        out.push((format!("{}.done", t.team), n(t.done)));
+        for (name, v) in [
+            ("wip", t.wip),
+            ("done", t.done),
+            ("escalations", t.escalations),
+            ("dropped_batons", t.dropped_batons),
+        ] {
+            count(&mut out, format!("{}.{name}", t.team), v);
+        }
+        stats(&mut out, &format!("{}.wip_age", t.team), &t.wip_age);
+        stats(&mut out, &format!("{}.cycle_time", t.team), &t.cycle_time);
         out.push((format!("{}.flow_efficiency", t.team), t.flow_efficiency));
     }
     out

@@ -3,6 +3,9 @@
 use super::model::{Item, ItemId};
 use super::rules::describe_state;
 
+/// The decision recorded for an item walked past without one.
+pub const SKIPPED: &str = "skipped";
+
 /// One decision taken during triage.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decision {

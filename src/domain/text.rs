@@ -7,19 +7,114 @@ use std::io::Write;
 
 use serde_json::ser::{CompactFormatter, Formatter, PrettyFormatter};
 
-/// Replaces control characters (escape sequences, bells, carriage returns, …) with a
-/// visible `�`, and newlines and tabs with a space, so stored text can never move the
-/// cursor or change the terminal's state.
+/// Replaces each terminal escape sequence, whole (`ESC[2J`, a window title set with
+/// `ESC]0;…BEL`), and every other control character (bells, carriage returns, …)
+/// with a visible `�`, and newlines and tabs with a space, so stored text can never
+/// move the cursor or change the terminal's state, and no remnant like `[2J` shows.
 pub fn display_safe(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for ch in text.chars() {
-        match ch {
-            '\n' | '\t' => out.push(' '),
-            c if c.is_control() || is_bidi_control(c) => out.push('\u{FFFD}'),
-            c => out.push(c),
+    for piece in pieces(text) {
+        match piece {
+            Piece::Char('\n' | '\t') => out.push(' '),
+            Piece::Char(c) if c.is_control() || is_bidi_control(c) => out.push('\u{FFFD}'),
+            Piece::Char(c) => out.push(c),
+            Piece::Sequence => out.push('\u{FFFD}'),
         }
     }
     out
+}
+
+/// Text from outside (a tracker's export) as Baton keeps it: terminal escape
+/// sequences removed whole, by the same rule as [`display_safe`], and other control
+/// characters but line breaks and tabs removed too. With `one_line`, line breaks and
+/// tabs become spaces and runs of white space one space.
+pub fn without_controls(text: &str, one_line: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for piece in pieces(text) {
+        match piece {
+            Piece::Char(c @ ('\n' | '\t')) => out.push(if one_line { ' ' } else { c }),
+            // A sequence or control between two words still parts them.
+            Piece::Char(c) if c.is_control() || is_bidi_control(c) => out.push(' '),
+            Piece::Sequence => out.push(' '),
+            Piece::Char(c) => out.push(c),
+        }
+    }
+    if one_line {
+        out.split_whitespace().collect::<Vec<_>>().join(" ")
+    } else {
+        out
+    }
+}
+
+/// A character of text, or a whole terminal escape sequence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Piece {
+    Char(char),
+    Sequence,
+}
+
+/// Splits text into characters and whole escape sequences (ECMA-48): CSI (`ESC [` or
+/// U+009B, parameters, a final byte), OSC, DCS, SOS, PM and APC strings (up to BEL or
+/// the string terminator), and two-character escapes (`ESC 7`, `ESC (B`).
+fn pieces(text: &str) -> impl Iterator<Item = Piece> + '_ {
+    let mut chars = text.chars().peekable();
+    std::iter::from_fn(move || {
+        let c = chars.next()?;
+        let kind = match c {
+            '\u{1b}' => match chars.peek() {
+                Some('[') => {
+                    chars.next();
+                    '\u{9b}'
+                }
+                Some(']') => {
+                    chars.next();
+                    '\u{9d}'
+                }
+                Some('P' | 'X' | '^' | '_') => {
+                    chars.next();
+                    '\u{90}'
+                }
+                Some(' '..='/') | Some('0'..='~') => {
+                    // Intermediate characters, then one final character.
+                    while chars.peek().is_some_and(|c| (' '..='/').contains(c)) {
+                        chars.next();
+                    }
+                    if chars.peek().is_some_and(|c| ('0'..='~').contains(c)) {
+                        chars.next();
+                    }
+                    return Some(Piece::Sequence);
+                }
+                _ => return Some(Piece::Char(c)),
+            },
+            '\u{9b}' => '\u{9b}',
+            '\u{9d}' | '\u{90}' | '\u{98}' | '\u{9e}' | '\u{9f}' => '\u{9d}',
+            c => return Some(Piece::Char(c)),
+        };
+        if kind == '\u{9b}' {
+            // Parameters and intermediates, then the final character.
+            while chars.peek().is_some_and(|c| (' '..='?').contains(c)) {
+                chars.next();
+            }
+            if chars.peek().is_some_and(|c| ('@'..='~').contains(c)) {
+                chars.next();
+            }
+        } else {
+            // A control string: up to BEL, ST (`ESC \\` or U+009C), or the end.
+            while let Some(c) = chars.next() {
+                match c {
+                    '\u{7}' | '\u{9c}' => break,
+                    '\u{1b}' => {
+                        if chars.peek() == Some(&'\\') {
+                            chars.next();
+                        }
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Some(Piece::Sequence)
+    })
 }
 
 /// Like [`display_safe`] but keeps line breaks, for multi-line bodies and notes.
@@ -164,6 +259,28 @@ mod tests {
         let safe = display_safe(hostile);
         assert!(!safe.chars().any(|c| c.is_control()), "{safe:?}");
         assert!(safe.starts_with("ok"));
+    }
+
+    #[test]
+    fn escape_sequences_go_whole() {
+        // CSI, OSC ended by BEL and by ST, C1 CSI, a DCS string, a two-character escape.
+        let hostile = "a\u{1b}[1;31mb\u{1b}]0;pwned\u{7}c\u{1b}]8;;http://x\u{1b}\\d\u{9b}2Je\u{1b}Pq#0\u{1b}\\f\u{1b}(Bg\u{1b}7h";
+        assert_eq!(display_safe(hostile), "a�b�c�d�e�f�g�h");
+        assert_eq!(without_controls(hostile, true), "a b c d e f g h");
+        assert_eq!(
+            without_controls("Fix\u{1b}[31m login\u{1b}[0m", true),
+            "Fix login"
+        );
+        // A lone escape at the end, a bell, a carriage return: plain controls.
+        assert_eq!(display_safe("x\u{1b}"), "x�");
+        assert_eq!(display_safe("x\u{7}y\rz"), "x�y�z");
+        assert_eq!(
+            without_controls("one\r\ntwo\t\u{1b}[2Kthree", false),
+            "one \ntwo\t three"
+        );
+        assert_eq!(without_controls("  one\n\n two  ", true), "one two");
+        // An unterminated string swallows the rest, as a terminal would.
+        assert_eq!(display_safe("ok\u{1b}]0;title"), "ok�");
     }
 
     #[test]

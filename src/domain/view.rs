@@ -403,6 +403,32 @@ pub fn contract_incomplete(org: &Org, from: &str, to: &str) -> bool {
         .is_some_and(|b: &Boundary| !b.contract.is_complete())
 }
 
+/// The codes of an open item's signals, most urgent first: what its card marks.
+/// `duplicate` says whether [`super::attention::possible_duplicates`] paired it with
+/// another team's item. The rules are [`super::attention::signals`]'s, dismissals
+/// included; only the reasons' words are left out.
+pub fn signal_codes<Tz: chrono::TimeZone>(
+    item: &Item,
+    org: &Org,
+    now: DateTime<Utc>,
+    duplicate: bool,
+    zone: &Tz,
+) -> Vec<super::attention::SignalCode> {
+    use super::attention::{SignalCode, signals};
+    if !item.state.is_open() {
+        return Vec::new();
+    }
+    let mut codes: Vec<SignalCode> = signals(item, org, now, None, zone)
+        .into_iter()
+        .map(|s| s.code)
+        .collect();
+    if duplicate {
+        codes.push(SignalCode::PossibleDuplicate);
+        codes.sort();
+    }
+    codes
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,50 @@
-//! CSV for spreadsheets: one row per item, or one row per boundary with its metrics.
+//! CSV for spreadsheets and flow-analytics tools: one row per item (with the dates it
+//! entered each column), the stages layout those tools import, one row per event, or
+//! one row per boundary with its metrics. Every text cell goes through [`cell`].
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, TimeZone, Utc};
 
 use crate::domain::metrics::Metrics;
 use crate::domain::snapshot::Snapshot;
+use crate::domain::stages::{Stage, Whereabouts};
+use crate::domain::time::format_time;
+use crate::domain::{EventKind, ItemId};
+
+/// When each item first entered each column (see [`crate::domain::stages`]).
+pub type Entries = HashMap<ItemId, Vec<(Stage, DateTime<Utc>)>>;
+
+/// The board's columns in flow order, then done: the date columns of the item CSVs.
+fn with_done(columns: &[Stage]) -> Vec<Stage> {
+    let mut all: Vec<Stage> = columns
+        .iter()
+        .filter(|c| **c != Stage::Done)
+        .cloned()
+        .collect();
+    all.push(Stage::Done);
+    all
+}
+
+/// An item's entry times laid out under `columns` (found by a map, not a scan per cell:
+/// a hundred thousand items by dozens of columns).
+fn entered_row(
+    entries: &Entries,
+    id: ItemId,
+    index: &HashMap<&Stage, usize>,
+) -> Vec<Option<DateTime<Utc>>> {
+    let mut row = vec![None; index.len()];
+    for (stage, at) in entries.get(&id).map(Vec::as_slice).unwrap_or_default() {
+        if let Some(&i) = index.get(stage) {
+            row[i] = Some(*at);
+        }
+    }
+    row
+}
+
+fn column_index(columns: &[Stage]) -> HashMap<&Stage, usize> {
+    columns.iter().enumerate().map(|(i, c)| (c, i)).collect()
+}
 
 fn finish(writer: csv::Writer<Vec<u8>>) -> Result<String, csv::Error> {
     let bytes = writer
@@ -10,29 +53,34 @@ fn finish(writer: csv::Writer<Vec<u8>>) -> Result<String, csv::Error> {
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
-/// A text cell a spreadsheet shows as text: control characters (escape sequences,
-/// NUL) become spaces, and a cell that would start a formula (`=`, `+`, `-`, `@`, or a
-/// tab or return before one) is kept as text with a leading apostrophe.
-fn cell(text: &str) -> String {
-    let clean: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    if clean.starts_with(['=', '+', '-', '@']) {
-        format!("'{clean}")
-    } else {
-        clean
+/// A text cell a spreadsheet shows as text: a cell that would start a formula (`=`,
+/// `+`, `-`, `@`, a tab or a carriage return first, or one of them after leading
+/// spaces) is kept as text with a leading apostrophe, and control characters (escape
+/// sequences, NUL, tabs, line breaks) become spaces.
+pub fn cell(text: &str) -> String {
+    let risky = text
+        .trim_start_matches(' ')
+        .starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let mut out = String::with_capacity(text.len() + 1);
+    if risky {
+        out.push('\'');
     }
+    out.extend(text.chars().map(|c| if c.is_control() { ' ' } else { c }));
+    out
 }
 
 fn hours(minutes: i64) -> String {
     format!("{:.1}", minutes as f64 / 60.0)
 }
 
-/// One row per item: where it is, its owner, time in limbo, bounces, escalations.
-pub fn items(s: &Snapshot) -> Result<String, csv::Error> {
+/// One row per item: where it is, its owner, time in limbo, bounces, escalations,
+/// link; then, for each of the board's `columns` (in flow order) and done, when the
+/// item first entered it (`entered sales`, `entered sales → ops`, …, `entered done`).
+pub fn items(s: &Snapshot, columns: &[Stage], entries: &Entries) -> Result<String, csv::Error> {
+    let columns = with_done(columns);
+    let index = column_index(&columns);
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
+    let mut header: Vec<String> = [
         "id",
         "title",
         "team",
@@ -45,9 +93,18 @@ pub fn items(s: &Snapshot) -> Result<String, csv::Error> {
         "bounces",
         "escalations",
         "link",
-    ])?;
+    ]
+    .iter()
+    .map(|h| h.to_string())
+    .collect();
+    header.extend(
+        columns
+            .iter()
+            .map(|c| cell(&format!("entered {}", c.label()))),
+    );
+    w.write_record(&header)?;
     for r in &s.items {
-        w.write_record([
+        let mut row = vec![
             r.id.to_string(),
             cell(&r.title),
             cell(&r.team),
@@ -62,9 +119,183 @@ pub fn items(s: &Snapshot) -> Result<String, csv::Error> {
             r.bounces.to_string(),
             r.escalations.to_string(),
             cell(r.link.as_deref().unwrap_or_default()),
-        ])?;
+        ];
+        row.extend(
+            entered_row(entries, r.id, &index)
+                .into_iter()
+                .map(|at| at.map(format_time).unwrap_or_default()),
+        );
+        w.write_record(&row)?;
     }
     finish(w)
+}
+
+/// The layout flow-analytics tools import: `ID`, `Link`, `Name`, then one column per
+/// board column in flow order, then `Done`; each cell the local date (in `zone`) the
+/// item first entered that column, empty if it never did.
+pub fn stages<Tz: TimeZone>(
+    s: &Snapshot,
+    columns: &[Stage],
+    entries: &Entries,
+    zone: &Tz,
+) -> Result<String, csv::Error> {
+    let columns = with_done(columns);
+    let index = column_index(&columns);
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["ID".to_string(), "Link".to_string(), "Name".to_string()];
+    header.extend(columns.iter().map(|c| match c {
+        Stage::Done => "Done".to_string(),
+        c => cell(&c.label()),
+    }));
+    w.write_record(&header)?;
+    for r in &s.items {
+        let mut row = vec![
+            r.id.to_string(),
+            cell(r.link.as_deref().unwrap_or_default()),
+            cell(&r.title),
+        ];
+        row.extend(entered_row(entries, r.id, &index).into_iter().map(|at| {
+            at.map(|at| crate::domain::time::day_of(at, zone).to_string())
+                .unwrap_or_default()
+        }));
+        w.write_record(&row)?;
+    }
+    finish(w)
+}
+
+/// The header of the events CSV.
+pub const EVENT_COLUMNS: [&str; 11] = [
+    "item", "seq", "time", "actor", "type", "from", "to", "owner", "note", "reason", "cause",
+];
+
+/// One row per event, written as items' histories are read: `item`, `seq`, `time`
+/// (RFC 3339, UTC), `actor`, `type` (the stored event name), `from` and `to` (on a
+/// crossing, the boundary's teams; else the team holding the item, or for `created`
+/// the team it was created in, under `to`), `owner` (a new owner, or the person an
+/// escalation went to), `note`, `reason`, `cause`.
+pub struct EventsCsv<W: std::io::Write> {
+    out: csv::Writer<W>,
+}
+
+impl<W: std::io::Write> EventsCsv<W> {
+    pub fn start(out: W) -> Result<Self, csv::Error> {
+        let mut out = csv::Writer::from_writer(out);
+        out.write_record(EVENT_COLUMNS)?;
+        Ok(EventsCsv { out })
+    }
+
+    /// Writes one item's history, in order.
+    pub fn item<'a>(
+        &mut self,
+        id: ItemId,
+        events: impl IntoIterator<Item = (u32, DateTime<Utc>, &'a str, &'a EventKind)>,
+    ) -> Result<(), csv::Error> {
+        let mut at = Whereabouts::with_undos();
+        for (seq, time, actor, kind) in events {
+            let (holder, limbo_to) = (at.team.clone(), at.limbo_to.clone());
+            let flow = crate::domain::metrics::Flow::of(kind);
+            at.step(seq, &flow);
+            let crossing = |from: Option<String>, to: Option<String>| {
+                (from.unwrap_or_default(), to.unwrap_or_default())
+            };
+            let (from, to) = match kind {
+                EventKind::Created { team, .. } => (String::new(), team.clone()),
+                EventKind::Sent { to, .. } => crossing(holder, Some(to.clone())),
+                EventKind::Accepted { .. }
+                | EventKind::Bounced { .. }
+                | EventKind::Reclaimed { .. }
+                | EventKind::Escalated { .. }
+                | EventKind::Dropped { .. }
+                | EventKind::Merged { .. }
+                    if limbo_to.is_some() =>
+                {
+                    crossing(holder, limbo_to)
+                }
+                _ => crossing(holder, None),
+            };
+            let f = fields(kind);
+            self.out.write_record([
+                id.to_string(),
+                seq.to_string(),
+                format_time(time),
+                cell(actor),
+                kind.name().to_string(),
+                cell(&from),
+                cell(&to),
+                cell(f.owner.unwrap_or_default()),
+                cell(f.note.as_deref().unwrap_or_default()),
+                cell(f.reason.unwrap_or_default()),
+                cell(f.cause.unwrap_or_default()),
+            ])?;
+        }
+        Ok(())
+    }
+
+    pub fn finish(self) -> Result<W, csv::Error> {
+        self.out
+            .into_inner()
+            .map_err(|e| csv::Error::from(e.into_error()))
+    }
+}
+
+#[derive(Default)]
+struct Fields<'a> {
+    owner: Option<&'a str>,
+    note: Option<std::borrow::Cow<'a, str>>,
+    reason: Option<&'a str>,
+    cause: Option<&'a str>,
+}
+
+fn fields(kind: &EventKind) -> Fields<'_> {
+    match kind {
+        EventKind::Created { owner, .. }
+        | EventKind::Owner { owner }
+        | EventKind::Accepted { owner } => Fields {
+            owner: owner.as_deref(),
+            ..Fields::default()
+        },
+        EventKind::Sent { note, .. } | EventKind::Noted { note } => Fields {
+            note: Some(note.into()),
+            ..Fields::default()
+        },
+        EventKind::Flagged { note, cause } => Fields {
+            note: Some(note.into()),
+            cause: cause.map(|c| c.as_str()),
+            ..Fields::default()
+        },
+        EventKind::Escalated { to, note } => Fields {
+            owner: to.as_deref(),
+            note: note.as_deref().map(Into::into),
+            ..Fields::default()
+        },
+        EventKind::Done { note }
+        | EventKind::Merged { note, .. }
+        | EventKind::Absorbed { note, .. }
+        | EventKind::Dismissed { note, .. }
+        | EventKind::Ticked { note, .. } => Fields {
+            note: note.as_deref().map(Into::into),
+            ..Fields::default()
+        },
+        EventKind::Bounced { reason, cause } => Fields {
+            reason: Some(reason),
+            cause: cause.map(|c| c.as_str()),
+            ..Fields::default()
+        },
+        EventKind::Dropped { reason } => Fields {
+            reason: Some(reason),
+            ..Fields::default()
+        },
+        EventKind::Reclaimed { reason } | EventKind::Reopened { reason } => Fields {
+            reason: reason.as_deref(),
+            ..Fields::default()
+        },
+        // The change an undo takes back, by its number in the item's history.
+        EventKind::Undone { seq } => Fields {
+            note: Some(format!("undoes {seq}").into()),
+            ..Fields::default()
+        },
+        EventKind::Edited { .. } | EventKind::Snoozed { .. } => Fields::default(),
+    }
 }
 
 /// One row per boundary with its metrics over the period.
@@ -115,4 +346,28 @@ pub fn boundaries(metrics: &Metrics) -> Result<String, csv::Error> {
         ])?;
     }
     finish(w)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cell;
+
+    #[test]
+    fn cells_never_start_a_formula_or_carry_control_characters() {
+        for (text, want) in [
+            ("Acme", "Acme"),
+            ("=1+1", "'=1+1"),
+            ("+1", "'+1"),
+            ("-2", "'-2"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\t=1+1", "' =1+1"),
+            ("\r=1+1", "' =1+1"),
+            ("  =1+1", "'  =1+1"),
+            ("a\u{1b}[31mb\u{0}", "a [31mb "),
+            ("line\nbreak", "line break"),
+            ("1-2", "1-2"),
+        ] {
+            assert_eq!(cell(text), want, "{text:?}");
+        }
+    }
 }

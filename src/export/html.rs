@@ -27,11 +27,18 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// Laid out for a 1280-pixel window: the page is at most 1152 pixels wide, tables have
+/// at most nine columns of short cells, and charts are at most 800 pixels wide.
 const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:2rem;color:#222;max-width:72rem}\
-table{border-collapse:collapse;margin:1rem 0}th,td{border-bottom:1px solid #ddd;padding:.3rem .6rem;text-align:left}\
-td.n{text-align:right}svg{margin:1rem 0;font-size:12px}.bar{fill:#4a7bd0}.breached{fill:#c62828}\
+table{border-collapse:collapse;margin:1rem 0;font-size:14px}th,td{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left}\
+td.n{text-align:right}svg{margin:1rem 0;font-size:12px;display:block}.bar{fill:#4a7bd0}.breached{fill:#c62828}\
 .within{fill:#2e7d32}.p85{stroke:#222;stroke-width:2}.active{fill:#4a7bd0}.limbo{fill:#f0a020}\
-.done{fill:#2e7d32}.dropped{fill:#999}.muted{color:#666}";
+.done{fill:#2e7d32}.dropped{fill:#999}.muted{color:#666}.axis{stroke:#444}.grid{stroke:#eee}\
+.tick,.note{fill:#444}.axis-title{fill:#222;font-weight:600}.series{fill:none;stroke:#4a7bd0;stroke-width:1.5}\
+.dot{fill:#4a7bd0}.median{stroke:#222;stroke-dasharray:4 3}.median-key{fill:#222}.bounced{fill:#f0a020}\
+.p50,.p85line,.p95{stroke-dasharray:6 3;stroke-width:1.5}.p50{stroke:#2e7d32}.p85line{stroke:#f0a020}.p95{stroke:#c62828}\
+.p50-key{fill:#2e7d32}.p85-key{fill:#f0a020}.p95-key{fill:#c62828}.sla{stroke:#c62828;stroke-width:3}\
+rect.sla{fill:#c62828}ol.columns{columns:3;font-size:13px}";
 
 /// The retro as one HTML file; times in `zone`.
 pub fn render<Tz: TimeZone>(s: &Snapshot, org: &Org, zone: &Tz) -> String {
@@ -53,12 +60,105 @@ pub fn render<Tz: TimeZone>(s: &Snapshot, org: &Org, zone: &Tz) -> String {
     out.push_str(&limbo_chart(m));
     out.push_str("<h2>What is in limbo now</h2>\n");
     out.push_str(&ages_chart(s));
-    out.push_str("<h2>Cumulative flow</h2>\n<p class=\"muted\">Items by state at the end of each day: active, in limbo, done, dropped.</p>\n");
+    out.push_str("<h2>Cumulative flow</h2>\n<p class=\"muted\">Items by state at the end of each day: active, in limbo (the orange band: sent, not yet accepted), done, dropped.</p>\n");
     out.push_str(&flow_chart(m));
+    out.push_str("<h2>Cycle time scatterplot</h2>\n<p class=\"muted\">Each item done in the period, at the day it was done and its cycle time (created → done); dashed lines: the period's 50th, 85th and 95th percentile cycle times.</p>\n");
+    out.push_str(&super::charts::cycle_scatter(s, zone));
+    out.push_str("<h2>Aging work in progress</h2>\n<p class=\"muted\">Every item in progress at the end of the period, at how long it has been in its column; red: past the boundary's SLA (limbo) or the 85th percentile cycle time (a team's lane).</p>\n");
+    out.push_str(&super::charts::aging(s));
+    out.push_str("<h2>Throughput run chart</h2>\n<p class=\"muted\">Items done on each day of the period (zeros included), with the median day.</p>\n");
+    out.push_str(&super::charts::throughput_run(m));
+    out.push_str("<h2>SLA breaches per day</h2>\n<p class=\"muted\">Spells in limbo whose SLA ran out on each day.</p>\n");
+    out.push_str(&super::charts::breaches(m));
+    out.push_str("<h2>Why handoffs failed: causes per boundary</h2>\n<p class=\"muted\">Bounces and dropped batons in the period, by cause code.</p>\n");
+    out.push_str(&super::charts::causes(m));
+    forecast(&mut out, s);
+    incidents(&mut out, s, zone);
     boundaries_table(&mut out, m, org);
     teams_table(&mut out, m);
     out.push_str("</body></html>\n");
     out
+}
+
+/// A forecast from the period's daily throughput (its whole days): how many items in
+/// the next 14 days, and when the work in progress at its end would be done.
+fn forecast(out: &mut String, s: &Snapshot) {
+    use crate::domain::forecast::{TRIALS, how_many, when};
+    let m = &s.metrics;
+    let mut days: Vec<usize> = m.daily_throughput.iter().map(|d| d.done).collect();
+    // The last day of a period that ends now is not over: not drawn from.
+    if m.period.ends_now {
+        days.pop();
+    }
+    let seed = s.taken_at.timestamp().unsigned_abs();
+    let wip = s
+        .items
+        .iter()
+        .filter(|r| matches!(r.state, State::Active | State::Limbo))
+        .count();
+    out.push_str("<h2>Forecast</h2>\n");
+    let (Some(many), Some(done)) = (how_many(&days, 14, seed), when(&days, wip, seed)) else {
+        out.push_str(
+            "<p>Nothing was done in the period's whole days: no throughput to forecast from.</p>\n",
+        );
+        return;
+    };
+    let _ = writeln!(
+        out,
+        "<p class=\"muted\">Monte Carlo: {TRIALS} trials, each future day drawn from one of the period's {} whole days ({} items done); seed {seed}. Definitions in docs/metrics.md.</p>",
+        days.len(),
+        days.iter().sum::<usize>()
+    );
+    let _ = writeln!(
+        out,
+        "<table>\n<tr><th>confidence</th><th>items done in the next 14 days</th><th>the {wip} items in progress all done within</th></tr>"
+    );
+    for (h, w) in many.iter().zip(&done) {
+        let _ = writeln!(
+            out,
+            "<tr><td class=\"n\">{}%</td><td class=\"n\">{} or more</td><td class=\"n\">{}</td></tr>",
+            h.confidence,
+            h.items,
+            w.days.map_or_else(
+                || format!("more than {} days", crate::domain::forecast::HORIZON_DAYS),
+                |d| format!("{d} days")
+            )
+        );
+    }
+    out.push_str("</table>\n");
+}
+
+/// The period's breached, bounced, escalated, forced and dropped-baton items, a table
+/// for each, oldest first, with the reasons recorded.
+fn incidents<Tz: TimeZone>(out: &mut String, s: &Snapshot, zone: &Tz) {
+    use crate::domain::snapshot::Trouble;
+    out.push_str("<h2>Items in trouble in the period</h2>\n");
+    for trouble in Trouble::ALL {
+        let list: Vec<_> = s
+            .incidents
+            .iter()
+            .filter(|i| i.trouble == trouble)
+            .collect();
+        let _ = writeln!(out, "<h3>{} ({})</h3>", trouble.heading(), list.len());
+        if list.is_empty() {
+            out.push_str("<p>None.</p>\n");
+            continue;
+        }
+        out.push_str("<table class=\"trouble\">\n<tr><th>item</th><th>where</th><th>when</th><th>why</th><th>cause</th></tr>\n");
+        for i in list {
+            let _ = writeln!(
+                out,
+                "<tr><td>#{} {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                i.id,
+                escape(&i.title),
+                escape(&i.place),
+                escape(&crate::domain::time::show_in(i.at, zone)),
+                escape(&i.detail),
+                i.cause.map_or("", |c| c.as_str())
+            );
+        }
+        out.push_str("</table>\n");
+    }
 }
 
 fn capitalised(text: &str) -> String {
@@ -191,7 +291,7 @@ pub fn flow_chart(m: &Metrics) -> String {
     if points.is_empty() {
         return "<p>No history in the period.</p>\n".to_string();
     }
-    let (w, h, left, bottom) = (720.0, 240.0, 40.0, 20.0);
+    let (w, h, left, bottom) = (720.0, 260.0, 60.0, 20.0);
     let max = points
         .iter()
         .map(|p| p.active + p.limbo + p.done + p.dropped)
@@ -207,8 +307,11 @@ pub fn flow_chart(m: &Metrics) -> String {
         }
     };
     let y = |v: usize| (h - bottom) - v as f64 / max * (h - bottom - 10.0);
+    // Below the plot: the day labels, then the legend and the axis title.
+    let legend_h = 40.0;
     let mut svg = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart flow\" width=\"{w}\" height=\"{h}\" role=\"img\" aria-label=\"cumulative flow\">\n"
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart flow\" width=\"{w}\" height=\"{}\" role=\"img\" aria-label=\"cumulative flow\">\n",
+        h + legend_h
     );
     // Bottom to top: dropped, done, limbo, active.
     type Layer = (&'static str, fn(&FlowPoint) -> usize);
@@ -241,23 +344,49 @@ pub fn flow_chart(m: &Metrics) -> String {
     }
     let _ = writeln!(
         svg,
-        "<text x=\"{left}\" y=\"{h}\">{}</text><text x=\"{}\" y=\"{h}\" text-anchor=\"end\">{}</text><text x=\"0\" y=\"12\">{}</text>",
+        "<text x=\"{left}\" y=\"{:.1}\">{}</text><text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{}</text><text x=\"0\" y=\"{:.1}\">{} items</text><text x=\"0\" y=\"{:.1}\">0</text>",
+        h - bottom + 14.0,
         points[0].day,
         w,
+        h - bottom + 14.0,
         points[n - 1].day,
-        max
+        y(max as usize) + 4.0,
+        max,
+        h - bottom
     );
+    let _ = writeln!(
+        svg,
+        "<text class=\"axis-title\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">day (local), items counted at its end</text>",
+        (left + w) / 2.0,
+        h + legend_h - 4.0
+    );
+    let mut x = left;
+    for (class, words) in [
+        ("active", "active (held by a team)"),
+        ("limbo", "in limbo"),
+        ("done", "done"),
+        ("dropped", "dropped"),
+    ] {
+        let _ = write!(
+            svg,
+            "<rect class=\"{class}\" x=\"{x:.1}\" y=\"{:.1}\" width=\"12\" height=\"12\"/><text class=\"legend\" x=\"{:.1}\" y=\"{:.1}\">{words}</text>",
+            h + 4.0,
+            x + 16.0,
+            h + 14.0
+        );
+        x += 16.0 + 7.0 * words.chars().count() as f64 + 18.0;
+    }
     svg.push_str("</svg>\n");
     svg
 }
 
 fn boundaries_table(out: &mut String, m: &Metrics, org: &Org) {
-    out.push_str("<h2>Boundaries, worst first</h2>\n<table>\n<tr><th>boundary</th><th>SLA</th><th>sent</th><th>accepted</th><th>bounced</th><th>reclaimed</th><th>median limbo</th><th>85th pct</th><th>max</th><th>in limbo now</th><th>breach rate</th><th>bounce rate</th><th>escalations</th><th>incomplete</th><th>dropped batons</th></tr>\n");
+    out.push_str("<h2>Boundaries, worst first</h2>\n<table>\n<tr><th>boundary</th><th>SLA</th><th>sent / accepted / bounced / reclaimed</th><th>time in limbo: median / 85th pct / max</th><th>in limbo now</th><th>breach rate</th><th>bounce rate</th><th>escalations / incomplete / dropped batons</th></tr>\n");
     for b in worst_first(&m.boundaries) {
         let incomplete = contract_incomplete(org, &b.from, &b.to);
         let _ = writeln!(
             out,
-            "<tr><td>{}{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            "<tr><td>{}{}</td><td>{}</td><td class=\"n\">{} / {} / {} / {}</td><td>{} / {} / {}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{} / {} / {}</td></tr>",
             escape(&b.label()),
             if incomplete {
                 " <em>(contract incomplete)</em>"

@@ -13,8 +13,38 @@ use crate::domain::{Org, State};
 /// Width of the longest text bar, in characters.
 const BAR: usize = 20;
 
-fn cell(text: &str) -> String {
-    display_safe(text).replace('|', "\\|")
+/// User text made inert in Markdown, for a table cell or a list item: control
+/// characters shown as `display_safe` shows them; `&`, `<` and `>` as entities, so no
+/// raw HTML (`<script>`, `<img onerror>`) gets through; every character that can start
+/// inline Markdown (emphasis, code, strikethrough, a table's `|`, and the brackets
+/// without which no link or image can form) escaped with a backslash; and the colon of a `javascript:`,
+/// `vbscript:` or `data:` scheme written as an entity, so no linkifier sees a link.
+pub fn cell(text: &str) -> String {
+    let safe = display_safe(text);
+    let mut out = String::with_capacity(safe.len() + 8);
+    for (i, c) in safe.char_indices() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            ':' if ends_with_script_scheme(&safe[..i]) => out.push_str("&#58;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Whether `text` ends with a URL scheme that runs code or hides content.
+fn ends_with_script_scheme(text: &str) -> bool {
+    ["javascript", "vbscript", "data"].iter().any(|scheme| {
+        text.len() >= scheme.len()
+            && text.is_char_boundary(text.len() - scheme.len())
+            && text[text.len() - scheme.len()..].eq_ignore_ascii_case(scheme)
+    })
 }
 
 /// A bar as an inline code span; an empty cell for no bar, since an empty span ("``")
@@ -74,6 +104,8 @@ pub fn render<Tz: TimeZone>(s: &Snapshot, org: &Org, zone: &Tz) -> String {
         ));
     }
 
+    causes(&mut out, m);
+
     out.push_str("\n## Teams\n\n| team | WIP | WIP age (median / max) | done | cycle time (median / 85th pct) | flow efficiency | escalations | dropped batons |\n| --- | ---: | --- | ---: | --- | ---: | ---: | ---: |\n");
     for t in &m.teams {
         out.push_str(&format!(
@@ -107,6 +139,9 @@ pub fn render<Tz: TimeZone>(s: &Snapshot, org: &Org, zone: &Tz) -> String {
         }
     }
 
+    flow_tables(&mut out, s, zone);
+    incidents(&mut out, s, zone);
+
     let mut limbo: Vec<_> = s.items.iter().filter(|r| r.state == State::Limbo).collect();
     limbo.sort_by_key(|r| r.sent_at);
     out.push_str("\n## In limbo at the snapshot\n\n");
@@ -136,4 +171,216 @@ pub fn render<Tz: TimeZone>(s: &Snapshot, org: &Org, zone: &Tz) -> String {
         }
     }
     out
+}
+
+/// The report's charts as tables a wiki shows: throughput per day (a run chart of text
+/// bars), breaches per day, cycle times of the items done, aging work in progress and
+/// the cumulative flow.
+fn flow_tables<Tz: TimeZone>(out: &mut String, s: &Snapshot, zone: &Tz) {
+    let m = &s.metrics;
+    out.push_str("\n## Throughput per day (run chart)\n\n");
+    let max = m.daily_throughput.iter().map(|d| d.done).max().unwrap_or(0) as f64;
+    let mut sorted: Vec<usize> = m.daily_throughput.iter().map(|d| d.done).collect();
+    sorted.sort_unstable();
+    if let Some(median) = sorted.get(sorted.len().saturating_sub(1) / 2) {
+        out.push_str(&format!(
+            "Items done each day of the period, zeros included; the median day: {median}.\n\n"
+        ));
+    }
+    out.push_str("| day | done | |\n| --- | ---: | --- |\n");
+    for d in &m.daily_throughput {
+        out.push_str(&format!(
+            "| {} | {} | {} |\n",
+            d.day,
+            d.done,
+            bar_cell(d.done as f64, max, BAR)
+        ));
+    }
+
+    out.push_str("\n## SLA breaches per day\n\n");
+    if m.breaches_per_day.is_empty() {
+        out.push_str("No SLA ran out in the period.\n");
+    } else {
+        out.push_str("| day the SLA ran out | spells past their SLA |\n| --- | ---: |\n");
+        for d in &m.breaches_per_day {
+            out.push_str(&format!("| {} | {} |\n", d.day, d.breaches));
+        }
+    }
+
+    out.push_str("\n## Cycle times of the items done\n\n");
+    let mut done: Vec<_> = s
+        .items
+        .iter()
+        .filter_map(|r| Some((r.done_at?, r.cycle_minutes?, r)))
+        .collect();
+    done.sort_by_key(|(at, _, r)| (*at, r.id));
+    if done.is_empty() {
+        out.push_str("Nothing was done in the period.\n");
+    } else {
+        let c = &m.overall.cycle_time;
+        out.push_str(&format!(
+            "Percentiles over the period: 50th {}, 85th {}, 95th {}.\n\n| item | done | cycle time | |\n| --- | --- | --- | --- |\n",
+            minutes(c.median_minutes),
+            minutes(c.p85_minutes),
+            minutes(c.p95_minutes)
+        ));
+        let p85 = c.p85_minutes.unwrap_or(i64::MAX);
+        for (at, cycle, r) in done {
+            out.push_str(&format!(
+                "| #{} {} | {} | {} | {} |\n",
+                r.id,
+                cell(&r.title),
+                crate::domain::time::day_of(at, zone),
+                minutes(Some(cycle)),
+                if cycle > p85 {
+                    "above the 85th pct"
+                } else {
+                    ""
+                }
+            ));
+        }
+    }
+
+    out.push_str("\n## Aging work in progress\n\n");
+    let mut wip: Vec<_> = s
+        .items
+        .iter()
+        .filter(|r| matches!(r.state, State::Active | State::Limbo))
+        .filter_map(|r| r.since.map(|since| ((s.taken_at - since).num_minutes(), r)))
+        .collect();
+    wip.sort_by_key(|(age, r)| (std::cmp::Reverse(*age), r.id));
+    if wip.is_empty() {
+        out.push_str("No work in progress at the end of the period.\n");
+    } else {
+        let p85 = m.overall.cycle_time.p85_minutes;
+        out.push_str("| item | column | age there | against |\n| --- | --- | --- | --- |\n");
+        for (age, r) in wip {
+            let sla = r.to.as_ref().and_then(|to| {
+                m.boundaries
+                    .iter()
+                    .find(|b| b.from == r.team && &b.to == to)
+                    .and_then(|b| b.sla_minutes)
+            });
+            let against = match (r.state, sla, p85) {
+                (State::Limbo, Some(sla), _) => format!(
+                    "SLA {}{}",
+                    minutes(Some(sla)),
+                    if age > sla { ": breached" } else { "" }
+                ),
+                (State::Active, _, Some(p85)) => format!(
+                    "85th pct cycle time {}{}",
+                    minutes(Some(p85)),
+                    if age > p85 { ": older" } else { "" }
+                ),
+                _ => "—".to_string(),
+            };
+            out.push_str(&format!(
+                "| #{} {} | {} | {} | {} |\n",
+                r.id,
+                cell(&r.title),
+                cell(&r.place()),
+                minutes(Some(age)),
+                against
+            ));
+        }
+    }
+
+    out.push_str("\n## Cumulative flow\n\nItems in each state at the end of each day (the limbo column: sent, not yet accepted).\n\n| day | active | in limbo | done | dropped |\n| --- | ---: | ---: | ---: | ---: |\n");
+    for p in &m.cumulative_flow {
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} |\n",
+            p.day, p.active, p.limbo, p.done, p.dropped
+        ));
+    }
+}
+
+/// The period's breached, bounced, escalated, forced and dropped-baton items, each list
+/// oldest first, with the reasons recorded.
+fn incidents<Tz: TimeZone>(out: &mut String, s: &Snapshot, zone: &Tz) {
+    use crate::domain::snapshot::Trouble;
+    out.push_str("\n## Items in trouble in the period\n");
+    for trouble in Trouble::ALL {
+        let list: Vec<_> = s
+            .incidents
+            .iter()
+            .filter(|i| i.trouble == trouble)
+            .collect();
+        out.push_str(&format!("\n### {} ({})\n\n", trouble.heading(), list.len()));
+        if list.is_empty() {
+            out.push_str("None.\n");
+            continue;
+        }
+        out.push_str("| item | where | when | why | cause |\n| --- | --- | --- | --- | --- |\n");
+        for i in list {
+            out.push_str(&format!(
+                "| #{} {} | {} | {} | {} | {} |\n",
+                i.id,
+                cell(&i.title),
+                cell(&i.place),
+                crate::domain::time::show_in(i.at, zone),
+                cell(&i.detail),
+                i.cause.map_or("", |c| c.as_str())
+            ));
+        }
+    }
+}
+
+/// Why handoffs failed: bounces and dropped batons by cause, per boundary, most
+/// frequent first.
+fn causes(out: &mut String, m: &crate::domain::metrics::Metrics) {
+    out.push_str("\n## Why handoffs failed: causes per boundary\n\n");
+    let rows: Vec<_> = worst_first(&m.boundaries)
+        .into_iter()
+        .flat_map(|b| b.causes.iter().map(move |c| (b, c)))
+        .collect();
+    if rows.is_empty() {
+        out.push_str("No bounces or dropped batons in the period.\n");
+        return;
+    }
+    out.push_str("| boundary | cause | bounced | dropped batons |\n| --- | --- | ---: | ---: |\n");
+    for (b, c) in rows {
+        out.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            cell(&b.label()),
+            c.label(),
+            c.bounced,
+            c.dropped_batons
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cell;
+
+    #[test]
+    fn user_text_is_inert_markdown() {
+        for (text, want) in [
+            ("Contoso expansion", "Contoso expansion"),
+            (
+                "<script>alert(1)</script>",
+                "&lt;script&gt;alert(1)&lt;/script&gt;",
+            ),
+            (
+                "<img src=x onerror=alert(1)>",
+                "&lt;img src=x onerror=alert(1)&gt;",
+            ),
+            (
+                "[click](javascript:alert(1))",
+                "\\[click\\](javascript&#58;alert(1))",
+            ),
+            ("JavaScript:void", "JavaScript&#58;void"),
+            ("see https://example.com", "see https://example.com"),
+            (
+                "**bold** _it_ `code` ~~s~~",
+                "\\*\\*bold\\*\\* \\_it\\_ \\`code\\` \\~\\~s\\~\\~",
+            ),
+            ("a|b \\ c & d", "a\\|b \\\\ c &amp; d"),
+            ("![x](y) #1", "!\\[x\\](y) #1"),
+            ("line\nbreak", "line break"),
+            ("é日本data:", "é日本data&#58;"),
+        ] {
+            assert_eq!(cell(text), want, "{text:?}");
+        }
+    }
 }

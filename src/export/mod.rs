@@ -1,5 +1,6 @@
 //! Pure functions from the board to documents people and tools read.
 
+mod charts;
 pub mod csv;
 pub mod html;
 pub mod json;

@@ -3,8 +3,7 @@
 use chrono::{DateTime, Duration, Offset, TimeZone, Utc};
 
 use crate::domain::ItemId;
-use crate::domain::duration::format_duration;
-use crate::domain::standup::Decision;
+use crate::domain::standup::{Decision, SKIPPED};
 use crate::domain::text::display_safe;
 use crate::domain::time::offset_name;
 
@@ -12,6 +11,13 @@ use crate::domain::time::offset_name;
 /// it started in `zone`.
 pub fn label<Tz: TimeZone>(at: DateTime<Utc>, zone: &Tz) -> String {
     format!("standup {}", at.with_timezone(zone).date_naive())
+}
+
+/// A standup's length to the second ("0m 43s", "12m 05s"): most take minutes, and a
+/// short one must not read as none at all.
+fn took(elapsed: Duration) -> String {
+    let s = elapsed.num_seconds().max(0);
+    format!("{}m {:02}s", s / 60, s % 60)
 }
 
 fn cell(text: &str) -> String {
@@ -33,12 +39,12 @@ pub fn markdown<Tz: TimeZone>(
         "# {}\n\n",
         label(started, zone).replace("standup", "Standup")
     );
-    let decided = decisions.iter().filter(|d| d.decision != "skipped").count();
+    let decided = decisions.iter().filter(|d| d.decision != SKIPPED).count();
     out.push_str(&format!(
         "Triage started {} {} and took {}: {} items walked, {} decided, {} skipped, {} not reached.\n\n",
         local.naive_local().format("%H:%M"),
         offset_name(local.offset().fix()),
-        format_duration(elapsed.max(Duration::zero())),
+        took(elapsed),
         decisions.len(),
         decided,
         decisions.len() - decided,
@@ -113,7 +119,7 @@ mod tests {
         assert_eq!(
             text,
             "# Standup 2026-11-25\n\n\
-             Triage started 09:00 UTC and took 12m: 2 items walked, 1 decided, 1 skipped, 1 not reached.\n\n\
+             Triage started 09:00 UTC and took 12m 00s: 2 items walked, 1 decided, 1 skipped, 1 not reached.\n\n\
              | item | decision | now |\n| --- | --- | --- |\n\
              | #24 Contoso \\| expansion | accepted | active with solutions, owner Hannah Lee |\n\
              | #10 Fabrikam | skipped | in limbo onboarding → support, no owner |\n\
@@ -129,8 +135,12 @@ mod tests {
         let tokyo = chrono::FixedOffset::east_opt(9 * 3600).expect("offset");
         assert_eq!(label(started, &tokyo), "standup 2026-11-26");
         let text = markdown(&[], &[], started, Duration::minutes(5), &tokyo);
+        let short = markdown(&[], &[], started, Duration::seconds(43), &tokyo);
+        assert!(short.contains("and took 0m 43s:"), "{short}");
         assert!(
-            text.starts_with("# Standup 2026-11-26\n\nTriage started 08:30 UTC+09:00 and took 5m"),
+            text.starts_with(
+                "# Standup 2026-11-26\n\nTriage started 08:30 UTC+09:00 and took 5m 00s"
+            ),
             "{text}"
         );
     }

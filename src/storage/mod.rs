@@ -14,6 +14,7 @@ mod sql;
 mod sqlite;
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -236,6 +237,8 @@ pub struct ItemFilter {
     /// In limbo towards this team.
     pub limbo_to: Option<String>,
     pub owner: Option<String>,
+    /// Owned by one of these people, exactly (the board's `owner:` finds them).
+    pub owners: Option<Vec<String>>,
     pub tag: Option<String>,
     /// Words that must all appear in the title or body, any case.
     pub text: Option<String>,
@@ -318,6 +321,14 @@ impl ItemFilter {
         if let Some(owner) = &self.owner {
             let n = arg(owner.clone(), &mut args);
             sql.push_str(&format!(" AND lower(owner) = lower({n})"));
+        }
+        if let Some(owners) = &self.owners {
+            let list: Vec<String> = owners.iter().map(|o| arg(o.clone(), &mut args)).collect();
+            if list.is_empty() {
+                sql.push_str(" AND 1 = 0");
+            } else {
+                sql.push_str(&format!(" AND owner IN ({})", list.join(", ")));
+            }
         }
         if let Some(tag) = &self.tag {
             let n = arg(tag.clone(), &mut args);
@@ -786,25 +797,37 @@ impl Store {
             ..filter.clone()
         };
         let (clause, args) = filter.clause(self.dialect);
+        // Grouped in the index's order and owners counted, not grouped on: one pass
+        // over the index, no sort.
         let sql = format!(
-            "SELECT state, team, limbo_to, owner IS NOT NULL, count(*)
-             FROM items WHERE {clause} GROUP BY state, team, limbo_to, owner IS NOT NULL"
+            "SELECT state, team, limbo_to, count(*), count(owner)
+             FROM items WHERE {clause} GROUP BY state, team, limbo_to"
         );
-        self.read(|tx| {
+        let counted = self.read(|tx| {
             rows(tx, &sql, &args, |r| {
-                Ok(OpenGroup {
-                    state: if r.req_text(0)? == "limbo" {
-                        State::Limbo
-                    } else {
-                        State::Active
-                    },
-                    team: r.req_text(1)?,
-                    limbo_to: r.text(2)?,
-                    has_owner: r.flag(3)?,
-                    count: r.count(4)?,
-                })
+                let state = if r.req_text(0)? == "limbo" {
+                    State::Limbo
+                } else {
+                    State::Active
+                };
+                Ok((state, r.req_text(1)?, r.text(2)?, r.count(3)?, r.count(4)?))
             })
-        })
+        })?;
+        let mut groups = Vec::with_capacity(counted.len() * 2);
+        for (state, team, limbo_to, all, owned) in counted {
+            for (has_owner, count) in [(true, owned), (false, all.saturating_sub(owned))] {
+                if count > 0 {
+                    groups.push(OpenGroup {
+                        state,
+                        team: team.clone(),
+                        limbo_to: limbo_to.clone(),
+                        has_owner,
+                        count,
+                    });
+                }
+            }
+        }
+        Ok(groups)
     }
 
     /// How many items matching `filter` wait in limbo `from → to`, sent before `cutoff`
@@ -868,6 +891,31 @@ impl Store {
         Ok(crate::domain::attention::dismissed_pairs(
             dismissed.iter().map(|(id, d)| (*id, d.as_slice())),
         ))
+    }
+
+    /// Everyone the board knows by name, sorted, each once: item owners (closed items
+    /// included), escalation contacts, contracts' next owners and team leads. What
+    /// the board's `owner:` filter and the forms' person fields complete from.
+    pub fn known_people(&self) -> Result<Vec<String>> {
+        let mut people: Vec<String> = self.read(|tx| {
+            rows(
+                tx,
+                "SELECT owner FROM items WHERE owner IS NOT NULL
+                 UNION SELECT escalated_to FROM items WHERE escalated_to IS NOT NULL",
+                &[],
+                |r| r.req_text(0),
+            )
+        })?;
+        let org = self.org()?;
+        for b in &org.boundaries {
+            people.extend(b.contract.owner.iter().cloned());
+            people.extend(b.contract.escalate_to.iter().cloned());
+        }
+        people.extend(org.teams.iter().filter_map(|t| t.lead.clone()));
+        people.retain(|p| !p.trim().is_empty());
+        people.sort_by_key(|p| p.to_lowercase());
+        people.dedup_by(|a, b| a.to_lowercase() == b.to_lowercase());
+        Ok(people)
     }
 
     /// Every active or limbo item: what attention and the board work from.
@@ -1007,11 +1055,26 @@ impl Store {
         period: Period,
         zone: &Tz,
     ) -> Result<Snapshot> {
+        Ok(self.take_snapshot_with_histories(label, period, zone)?.0)
+    }
+
+    /// [`Store::take_snapshot`], with the flow histories it was computed from.
+    pub fn take_snapshot_with_histories<Tz: chrono::TimeZone>(
+        &self,
+        label: &str,
+        period: Period,
+        zone: &Tz,
+    ) -> Result<(Snapshot, Vec<Vec<FlowEvent>>)> {
         self.read(|tx| {
             let org = load_org(tx)?;
+            // Anything at or after the end (after it, for a period that ends now).
             let later = scalar(
                 tx,
-                "SELECT CASE WHEN EXISTS (SELECT 1 FROM events WHERE at > ?1) THEN 1 ELSE 0 END",
+                if period.ends_now {
+                    "SELECT CASE WHEN EXISTS (SELECT 1 FROM events WHERE at > ?1) THEN 1 ELSE 0 END"
+                } else {
+                    "SELECT CASE WHEN EXISTS (SELECT 1 FROM events WHERE at >= ?1) THEN 1 ELSE 0 END"
+                },
                 &[period.until.into()],
             )? != 0;
             let histories = flow_histories(tx)?;
@@ -1023,7 +1086,7 @@ impl Store {
                 for (item, events) in all_histories(tx)? {
                     let upto: Vec<Event> = events
                         .into_iter()
-                        .take_while(|e| e.at <= period.until)
+                        .take_while(|e| period.reached(e.at))
                         .collect();
                     if !upto.is_empty() {
                         items.push(
@@ -1036,9 +1099,33 @@ impl Store {
             } else {
                 load_items(tx, &ItemFilter::default())?
             };
-            Ok(crate::domain::snapshot::take(
-                label, &items, &histories, &org, period, zone,
-            ))
+            let mut snapshot =
+                crate::domain::snapshot::take(label, &items, &histories, &org, period, zone);
+            // The words of the period's troubles: bounces, escalations, forced sends,
+            // flags and drops (few beside the whole log), read whole.
+            let mut kinds: HashMap<(ItemId, u32), EventKind> = HashMap::new();
+            let since = period.since.unwrap_or(DateTime::<Utc>::MIN_UTC);
+            let sql = format!(
+                "SELECT item_id, seq, data FROM events
+                 WHERE kind IN ('bounced', 'escalated', 'flagged', 'dropped', 'merged', 'sent')
+                   AND (kind <> 'sent' OR {} = 1) AND at >= ?1 AND at <= ?2",
+                tx.dialect().json_flag("data", "forced")
+            );
+            tx.query(&sql, &[since.into(), period.until.into()], &mut |r| {
+                let data = r.req_text(2)?;
+                if let Ok(kind) = serde_json::from_str::<EventKind>(&data) {
+                    kinds.insert((r.req_int(0)?, r.u32(1)?), kind);
+                }
+                Ok(())
+            })?;
+            let titles: HashMap<ItemId, String> = snapshot
+                .items
+                .iter()
+                .map(|r| (r.id, r.title.clone()))
+                .collect();
+            snapshot.incidents =
+                crate::domain::snapshot::incidents(&histories, &org, period, &titles, &kinds);
+            Ok((snapshot, histories))
         })
     }
 
@@ -1632,11 +1719,14 @@ fn flow_histories(tx: &mut dyn Sql) -> Result<Vec<Vec<FlowEvent>>> {
     let d = tx.dialect();
     let sql = format!(
         "SELECT item_id, seq, at, kind,
-                CASE kind WHEN 'created' THEN {} WHEN 'sent' THEN {} END,
+                CASE kind WHEN 'created' THEN {} WHEN 'sent' THEN {}
+                          WHEN 'bounced' THEN {} WHEN 'flagged' THEN {} END,
                 CASE kind WHEN 'sent' THEN {} + 2 * {} WHEN 'undone' THEN {} END
          FROM events ORDER BY item_id, seq",
         d.json_field("data", "team"),
         d.json_field("data", "to"),
+        d.json_field("data", "cause"),
+        d.json_field("data", "cause"),
         d.json_flag("data", "forced"),
         d.json_flag("data", "late"),
         d.json_int("data", "seq"),
@@ -1648,6 +1738,7 @@ fn flow_histories(tx: &mut dyn Sql) -> Result<Vec<Vec<FlowEvent>>> {
         let text = row.text(4)?;
         let number = row.int(5)?;
         let kind = row.req_text(3)?;
+        let mut cause = None;
         let flow = match kind.as_str() {
             "created" => Flow::Created {
                 team: text.unwrap_or_default(),
@@ -1659,13 +1750,19 @@ fn flow_histories(tx: &mut dyn Sql) -> Result<Vec<Vec<FlowEvent>>> {
                 late: number.unwrap_or(0) & 2 != 0,
             },
             "accepted" => Flow::Accepted,
-            "bounced" => Flow::Bounced,
+            "bounced" => {
+                cause = text.and_then(|c| c.parse().ok());
+                Flow::Bounced
+            }
             "reclaimed" => Flow::Reclaimed,
             "escalated" => Flow::Escalated,
             "done" => Flow::Done,
             "reopened" => Flow::Reopened,
             "dropped" | "merged" => Flow::Dropped,
-            "flagged" => Flow::Flagged,
+            "flagged" => {
+                cause = text.and_then(|c| c.parse().ok());
+                Flow::Flagged
+            }
             "undone" => Flow::Undone {
                 seq: u32::try_from(number.unwrap_or(0)).unwrap_or(0),
             },
@@ -1681,6 +1778,7 @@ fn flow_histories(tx: &mut dyn Sql) -> Result<Vec<Vec<FlowEvent>>> {
                 seq: row.u32(1)?,
                 at: row.req_time(2)?,
                 flow,
+                cause,
             });
         }
         Ok(())

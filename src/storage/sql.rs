@@ -155,9 +155,6 @@ pub trait Row {
             detail: "an empty text".to_string(),
         })
     }
-    fn flag(&self, column: usize) -> Result<bool> {
-        Ok(self.req_int(column)? != 0)
-    }
     fn u32(&self, column: usize) -> Result<u32> {
         let n = self.req_int(column)?;
         u32::try_from(n).map_err(|_| StoreError::Corrupt {

@@ -1,7 +1,12 @@
-//! Linear's CSV export (Settings → Import/Export → Export CSV): one row per issue,
-//! `ID` (`ENG-42`), `Team`, `Title`, `Description`, `Status`, `Assignee`, `Labels`
-//! (comma-separated in one cell), `Due Date`, `Created`, `Completed`, `Canceled`, and
-//! `URL` when the export has it.
+//! Linear's CSV export (Settings → Import/Export → Export CSV): one row per issue, in
+//! the columns `ID` (`ENG-42`), `Team`, `Title`, `Description`, `Status`, `Estimate`,
+//! `Priority`, `Project ID`, `Project`, `Creator`, `Assignee`, `Labels` (joined with
+//! ", " in one cell), `Cycle Number`, `Cycle Name`, `Cycle Start`, `Cycle End`,
+//! `Created`, `Updated`, `Started`, `Triaged`, `Completed`, `Canceled`, `Archived`,
+//! `Due Date`, `Parent issue`, … (newer exports add `UUID` and relations). Columns are
+//! found by name, so their order and the extra ones do not matter. The export has no
+//! address per issue: `--linear-url` gives the workspace's, and a `URL` column is used
+//! if a file has one.
 
 use chrono::TimeZone;
 
@@ -67,7 +72,10 @@ pub fn read<Tz: TimeZone>(text: &str, mapping: &Mapping, zone: &Tz) -> Result<Pa
                     crate::domain::rules::check_link(&u).map_err(|e| e.to_string())?;
                     Some(u)
                 }
-                None => None,
+                None => mapping
+                    .linear_url
+                    .as_ref()
+                    .map(|base| format!("{}/issue/{id}", base.trim_end_matches('/'))),
             };
             Ok(ExternalIssue {
                 origin: String::new(),

@@ -10,6 +10,7 @@ mod linear;
 use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, TimeZone, Utc};
 
 use crate::domain::external::ExternalIssue;
+use crate::domain::text::without_controls;
 
 /// The trackers Baton reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,6 +29,8 @@ pub struct Mapping {
     pub default_team: Option<String>,
     /// Jira's address (`https://acme.atlassian.net`), to link each issue.
     pub jira_url: Option<String>,
+    /// Linear's workspace address (`https://linear.app/acme`), to link each issue.
+    pub linear_url: Option<String>,
 }
 
 impl Mapping {
@@ -153,24 +156,24 @@ fn cell(row: &[String], column: Option<usize>) -> Option<&str> {
         .filter(|s| !s.is_empty())
 }
 
-/// A one-line text (a title, a name, a label): line breaks and other control
-/// characters become spaces. NUL is refused: no database can keep it.
+/// A one-line text (a title, a name, a label): terminal escape sequences go whole,
+/// line breaks and other control characters become spaces (the rule of
+/// [`without_controls`]). NUL is refused: no database can keep it.
 fn one_line(text: &str, what: &str) -> Result<String, String> {
     if text.contains('\0') {
         return Err(format!("{what} holds the NUL character"));
     }
-    let clean: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    Ok(clean.split_whitespace().collect::<Vec<_>>().join(" "))
+    Ok(without_controls(text, true))
 }
 
-/// A description: kept as written, line breaks and all, but never NUL.
+/// A description: kept as written, line breaks and all, without terminal escape
+/// sequences or other controls, and never NUL.
 fn description(text: Option<&str>) -> Result<Option<String>, String> {
     match text {
         Some(t) if t.contains('\0') => Err("the description holds the NUL character".to_string()),
-        Some(t) => Ok(Some(t.trim().to_string()).filter(|t| !t.is_empty())),
+        Some(t) => {
+            Ok(Some(without_controls(t, false).trim().to_string()).filter(|t| !t.is_empty()))
+        }
         None => Ok(None),
     }
 }

@@ -5,7 +5,10 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+use std::time::{Duration, Instant};
 
 use crate::domain::attention::{Signal, SignalCode, attention, signals};
 use crate::domain::history::narrate;
@@ -13,7 +16,7 @@ use crate::domain::{Command, Event, Item, ItemId, Pair};
 use crate::storage::{Result, Store, When};
 
 use super::board::{Board, COLUMN_ORDER_SETTING, ColumnKind, Query};
-use super::filter::parse_filter;
+use super::filter::{owners_matching, parse_filter};
 use super::form::{Form, FormKind, FormOutcome};
 use super::keys::{Action, action_for};
 use super::triage::{Change, Triage, Walk};
@@ -56,8 +59,14 @@ pub const CHROME_ROWS: u16 = 5;
 pub const CARD_ROWS: u16 = 2;
 /// The narrowest a column is drawn; fewer columns are shown and the rest scroll.
 pub const MIN_COLUMN_WIDTH: u16 = 26;
+/// Two clicks on one card within this long open its detail.
+pub const DOUBLE_CLICK: Duration = Duration::from_millis(400);
 /// A team lane's width when lanes are collapsed (`z`).
 pub const COLLAPSED_LANE_WIDTH: u16 = 14;
+/// An empty column's width when not every column fits.
+pub const EMPTY_COLUMN_WIDTH: u16 = 14;
+/// The overview takes at most this fraction of the screen's height (1/N).
+pub const OVERVIEW_SHARE: u16 = 3;
 
 pub struct App {
     pub store: Store,
@@ -71,6 +80,8 @@ pub struct App {
     /// The filter as typed, and the signal it names (recomputed on every reload).
     pub filter_text: String,
     pub filter_signal: Option<SignalCode>,
+    /// The filter's `owner:` as typed, matched against the known people on each reload.
+    pub filter_owner: Option<String>,
     /// The filter line while it is being edited.
     pub filter_input: Option<String>,
     pub column: usize,
@@ -94,6 +105,10 @@ pub struct App {
     /// This session's last change, which `u` takes back.
     pub last_change: Option<(ItemId, u32, String)>,
     pub quit: bool,
+    /// The board is the throwaway demo, deleted on quit.
+    pub throwaway: bool,
+    /// The last click on a card (when, column, row), to tell a double click.
+    last_click: Option<(Instant, usize, usize)>,
     /// Set when the screen must be drawn again.
     pub dirty: bool,
     data_version: i64,
@@ -107,6 +122,7 @@ impl App {
     pub fn new(store: Store, clock: Clock, actor: String, size: (u16, u16)) -> Result<App> {
         // In team mode the database role acts, whatever the environment says.
         let actor = store.actor(&actor);
+        let size = crate::ui::drawable(size);
         let mut app = App {
             store,
             clock,
@@ -116,6 +132,7 @@ impl App {
             query: Query::default(),
             filter_text: String::new(),
             filter_signal: None,
+            filter_owner: None,
             filter_input: None,
             column: 0,
             rows: HashMap::new(),
@@ -132,6 +149,8 @@ impl App {
             message: None,
             last_change: None,
             quit: false,
+            throwaway: false,
+            last_click: None,
             dirty: true,
             data_version: 0,
             offline: None,
@@ -139,13 +158,8 @@ impl App {
             drawn_second: 0,
         };
         app.reload()?;
-        // Start on the first boundary with something waiting: the board's reason to be.
-        if let Some(i) = app
-            .board
-            .columns
-            .iter()
-            .position(|c| c.kind.is_limbo() && c.count > 0)
-        {
+        // Start on the worst boundary with something waiting: the board's reason to be.
+        if let Some(&i) = app.board.limbo_by_urgency().first() {
             app.column = i;
             app.keep_column_visible();
         }
@@ -154,7 +168,36 @@ impl App {
 
     /// Cards that fit in a column at the current size.
     pub fn visible_rows(&self) -> usize {
-        usize::from(self.size.1.saturating_sub(CHROME_ROWS) / CARD_ROWS).max(1)
+        let chrome = CHROME_ROWS.saturating_add(self.overview_rows());
+        usize::from(self.size.1.saturating_sub(chrome) / CARD_ROWS).max(1)
+    }
+
+    /// Whether every column fits side by side at its usual width.
+    pub fn all_columns_fit(&self) -> bool {
+        let needed: u32 = self
+            .board
+            .columns
+            .iter()
+            .map(|c| u32::from(self.usual_width(&c.kind)))
+            .sum();
+        needed <= u32::from(self.size.0)
+    }
+
+    /// Lines of the overview under the title: one a boundary with items in limbo, worst
+    /// first, when not every column fits (so every such boundary is on the first
+    /// screen); at most a third of the screen, the last line then counting the rest.
+    pub fn overview_rows(&self) -> u16 {
+        if self.all_columns_fit() {
+            return 0;
+        }
+        let waiting = self
+            .board
+            .columns
+            .iter()
+            .filter(|c| c.kind.is_limbo() && c.count > 0)
+            .count();
+        let cap = (self.size.1 / OVERVIEW_SHARE).max(1);
+        u16::try_from(waiting).unwrap_or(u16::MAX).min(cap)
     }
 
     /// How many columns fit side by side.
@@ -163,8 +206,27 @@ impl App {
     }
 
     /// The narrowest a column is drawn: lanes shrink when collapsed (`z`), so that
-    /// the limbo columns between them keep their room.
+    /// the limbo columns between them keep their room; when the columns do not all fit,
+    /// empty ones step aside for those with cards.
     pub fn min_width(&self, kind: &ColumnKind) -> u16 {
+        let empty = self
+            .board
+            .columns
+            .iter()
+            .any(|c| &c.kind == kind && c.count == 0);
+        self.width_of(kind, empty, !self.all_columns_fit())
+    }
+
+    fn width_of(&self, kind: &ColumnKind, empty: bool, squeeze: bool) -> u16 {
+        let usual = self.usual_width(kind);
+        if squeeze && empty {
+            usual.min(EMPTY_COLUMN_WIDTH)
+        } else {
+            usual
+        }
+    }
+
+    fn usual_width(&self, kind: &ColumnKind) -> u16 {
         match kind {
             ColumnKind::Lane { .. } if self.collapsed_lanes => COLLAPSED_LANE_WIDTH,
             _ => MIN_COLUMN_WIDTH,
@@ -175,10 +237,11 @@ impl App {
     /// width each is drawn at: the room left over is shared out evenly.
     pub fn columns_from(&self, first: usize) -> Vec<(usize, u16)> {
         let width = self.size.0;
+        let squeeze = !self.all_columns_fit();
         let mut shown: Vec<(usize, u16)> = Vec::new();
         let mut used = 0u16;
         for (i, column) in self.board.columns.iter().enumerate().skip(first) {
-            let w = self.min_width(&column.kind);
+            let w = self.width_of(&column.kind, column.count == 0, squeeze);
             if !shown.is_empty() && used.saturating_add(w) > width {
                 break;
             }
@@ -239,6 +302,10 @@ impl App {
             }
             None => None,
         };
+        self.query.filter.owners = match &self.filter_owner {
+            Some(query) => Some(owners_matching(&self.store.known_people()?, query)),
+            None => None,
+        };
         let rows = self.visible_rows();
         let starts: HashMap<ColumnKind, usize> = self
             .rows
@@ -278,11 +345,8 @@ impl App {
         if self.screen == Screen::Metrics {
             self.refresh_metrics()?;
         }
-        if let Some(triage) = &mut self.triage
-            && !triage.finished
-        {
-            triage.refresh(&self.store, self.clock.now())?;
-        }
+        // Triage's queue is refreshed by whoever changed it: a decision reads back
+        // the items it changed, another process's change the whole board (`tick`).
         self.keep_column_visible();
         self.dirty = true;
         Ok(())
@@ -307,8 +371,10 @@ impl App {
                 if self.offline.take().is_some() {
                     self.say(&format!("reconnected to {}", self.store.place()));
                     self.reload()?;
+                    self.refresh_triage()?;
                 } else if version != self.data_version {
                     self.reload()?;
+                    self.refresh_triage()?;
                 }
             }
         }
@@ -342,6 +408,7 @@ impl App {
     }
 
     pub fn resize(&mut self, width: u16, height: u16) -> Result<()> {
+        let (width, height) = crate::ui::drawable((width, height));
         let taller = height > self.size.1;
         self.size = (width, height);
         if taller {
@@ -356,6 +423,117 @@ impl App {
         Ok(())
     }
 
+    /// Marks the board as the throwaway demo: the title line says so, and the first
+    /// message says how to keep one, before anything is saved in it.
+    pub fn throwaway_demo(&mut self) {
+        self.throwaway = true;
+        self.say(strings::THROWAWAY_DEMO);
+    }
+
+    /// The mouse, when it is on: a click selects a card (or, on the overview, its
+    /// boundary), a second click on the same card within [`DOUBLE_CLICK`] opens its
+    /// detail, the wheel moves through a column or scrolls a pane. `at` is when it
+    /// happened. Nothing the keyboard cannot do.
+    pub fn handle_mouse(&mut self, event: MouseEvent, at: Instant) -> Result<()> {
+        let small = self.size.0 < crate::ui::MIN_WIDTH || self.size.1 < crate::ui::MIN_HEIGHT;
+        if small || self.form.is_some() || self.filter_input.is_some() {
+            return Ok(());
+        }
+        let (x, y) = (event.column, event.row);
+        match event.kind {
+            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
+                let down = event.kind == MouseEventKind::ScrollDown;
+                if self.screen == Screen::Board
+                    && let Some((column, _)) = self.card_at(x, y)
+                    && column != self.column
+                {
+                    self.column = column;
+                }
+                self.update(if down { Action::Down } else { Action::Up })
+            }
+            MouseEventKind::Down(MouseButton::Left) if self.screen == Screen::Board => {
+                if let Some(column) = self.overview_at(y) {
+                    self.column = column;
+                    self.rows.insert(self.board.columns[column].kind.clone(), 0);
+                    self.ensure_window(column)?;
+                    self.keep_column_visible();
+                    self.last_click = None;
+                    self.dirty = true;
+                    return Ok(());
+                }
+                let Some((column, Some(row))) = self.card_at(x, y) else {
+                    return Ok(());
+                };
+                let double = self.last_click.is_some_and(|(when, c, r)| {
+                    (c, r) == (column, row) && at.saturating_duration_since(when) <= DOUBLE_CLICK
+                });
+                self.column = column;
+                self.rows
+                    .insert(self.board.columns[column].kind.clone(), row);
+                self.ensure_window(column)?;
+                self.dirty = true;
+                if double {
+                    self.last_click = None;
+                    self.open_detail()
+                } else {
+                    self.last_click = Some((at, column, row));
+                    Ok(())
+                }
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The boundary on overview line `y`, as its column.
+    fn overview_at(&self, y: u16) -> Option<usize> {
+        let lines = self.overview_rows();
+        let line = usize::from(y.checked_sub(1).filter(|l| *l < lines)?);
+        let order = self.board.limbo_by_urgency();
+        // With more boundaries than lines, the last line counts the rest.
+        if order.len() > usize::from(lines) && line + 1 == usize::from(lines) {
+            return None;
+        }
+        order.get(line).copied()
+    }
+
+    /// The column under `(x, y)` on the board, and the row of the card there if any.
+    pub fn card_at(&self, x: u16, y: u16) -> Option<(usize, Option<usize>)> {
+        let body_top = 1 + self.overview_rows();
+        let bottom = self.size.1.saturating_sub(2);
+        if y < body_top || y >= bottom {
+            return None;
+        }
+        let mut left = 0u16;
+        let (column, _) = self
+            .columns_from(self.first_column)
+            .into_iter()
+            .find(|&(_, w)| {
+                left = left.saturating_add(w);
+                x < left
+            })?;
+        let cards_top = body_top + 2;
+        let Some(slot) = y.checked_sub(cards_top).map(|d| usize::from(d / CARD_ROWS)) else {
+            return Some((column, None));
+        };
+        let row = self.first_card_shown(column) + slot;
+        let count = self.board.columns.get(column).map_or(0, |c| c.count);
+        Some((
+            column,
+            (slot < self.visible_rows() && row < count).then_some(row),
+        ))
+    }
+
+    /// The row of the first card drawn in `column`: the loaded window's start, moved
+    /// down when the column's selected row is below what fits.
+    pub fn first_card_shown(&self, column: usize) -> usize {
+        let Some(c) = self.board.columns.get(column) else {
+            return 0;
+        };
+        let selected = self.rows.get(&c.kind).copied().unwrap_or(0);
+        c.window_start
+            .max(selected.saturating_sub(self.visible_rows().saturating_sub(1)))
+    }
+
     pub fn handle_key(&mut self, key: KeyEvent) -> Result<()> {
         if key.kind != KeyEventKind::Press {
             return Ok(());
@@ -364,6 +542,13 @@ impl App {
         // Ctrl-C leaves Baton from anywhere: a form, the filter line, triage.
         if action_for(key) == Some(Action::ForceQuit) {
             self.quit = true;
+            return Ok(());
+        }
+        // Behind the "terminal too small" note nothing can be seen, so only q works.
+        if self.size.0 < crate::ui::MIN_WIDTH || self.size.1 < crate::ui::MIN_HEIGHT {
+            if action_for(key) == Some(Action::Quit) {
+                self.quit = true;
+            }
             return Ok(());
         }
         if self.form.is_some() {
@@ -681,6 +866,20 @@ impl App {
     }
 
     fn form_key(&mut self, key: KeyEvent) -> Result<()> {
+        // The people a person field completes from are read at its first key, not when
+        // the form opens: reading them scans every item, and most forms never need them.
+        if let Some(form) = &mut self.form
+            && form.people.is_empty()
+            && form.names_people()
+            && key.code != KeyCode::Enter
+            && key.code != KeyCode::Esc
+        {
+            match self.store.known_people() {
+                Ok(people) => form.people = people,
+                // Completion is a help: without it the field still takes a name.
+                Err(e) => form.error = Some(e.to_string()),
+            }
+        }
         let Some(form) = &mut self.form else {
             return Ok(());
         };
@@ -741,10 +940,10 @@ impl App {
 
     fn refresh_metrics(&mut self) -> Result<()> {
         let now = self.now();
-        let period = Period {
-            since: now.checked_sub_signed(chrono::Duration::days(Self::METRICS_DAYS)),
-            until: now,
-        };
+        let period = Period::to_now(
+            now.checked_sub_signed(chrono::Duration::days(Self::METRICS_DAYS)),
+            now,
+        );
         let histories = self.store.flow_histories()?;
         self.metrics = Some(crate::domain::metrics::compute(
             &histories,
@@ -759,6 +958,7 @@ impl App {
         let filter = &self.query.filter;
         let filtered = filter.team.is_some()
             || filter.owner.is_some()
+            || filter.owners.is_some()
             || filter.tag.is_some()
             || filter.text.is_some()
             || filter.ids.is_some();
@@ -872,8 +1072,9 @@ impl App {
             && let Some(triage) = &mut self.triage
         {
             triage.changes.push(changes);
+        } else {
+            self.reload()?;
         }
-        self.reload()?;
         Ok(line)
     }
 
@@ -891,6 +1092,7 @@ impl App {
             {
                 self.fail(&e.to_string());
                 self.reload()?;
+                self.refresh_triage()?;
                 return Ok(());
             }
         }
@@ -910,16 +1112,36 @@ impl App {
             triage.finished = false;
             triage.ended = None;
             triage.current = None;
+            let ids: Vec<ItemId> = changes.iter().map(|c| c.id).collect();
+            triage.refresh_items(&self.store, now, &ids)?;
+        }
+        Ok(())
+    }
+
+    /// Refreshes the walk's queue from the whole board, while a walk is on.
+    fn refresh_triage(&mut self) -> Result<()> {
+        let now = self.now();
+        if let Some(triage) = &mut self.triage
+            && !triage.finished
+        {
             triage.refresh(&self.store, now)?;
         }
-        self.reload()?;
         Ok(())
     }
 
     fn triage_decided(&mut self, id: ItemId, decision: &str) -> Result<()> {
         let now = self.now();
         if let Some(triage) = &mut self.triage {
-            triage.decided(&self.store, now, id, decision)?;
+            // The items the decision changed: its own, and the other side of a pair.
+            let mut changed: Vec<ItemId> = triage
+                .changes
+                .last()
+                .map(|c| c.iter().map(|c| c.id).collect())
+                .unwrap_or_default();
+            if !changed.contains(&id) {
+                changed.push(id);
+            }
+            triage.decided(&self.store, now, id, decision, &changed)?;
         }
         Ok(())
     }
@@ -935,14 +1157,9 @@ impl App {
             match action {
                 Action::SaveSnapshot => {
                     let label = crate::export::standup::label(triage.started, &self.zone);
-                    let snap = self.store.take_snapshot(
-                        &label,
-                        Period {
-                            since: None,
-                            until: now,
-                        },
-                        &self.zone,
-                    )?;
+                    let snap =
+                        self.store
+                            .take_snapshot(&label, Period::to_now(None, now), &self.zone)?;
                     let id = self.store.save_snapshot(&snap)?;
                     self.say(&format!(
                         "saved snapshot {id} “{label}”; compare later with baton snapshot diff {id}"
@@ -1044,7 +1261,17 @@ impl App {
             Action::Done => self.open_form(FormKind::Done)?,
             Action::Drop => self.open_form(FormKind::Drop)?,
             Action::Flag => self.open_form(FormKind::Flag)?,
-            Action::Edit => self.open_form(FormKind::Edit)?,
+            Action::Edit => {
+                // `E due` in triage: the edit form, on its due date.
+                self.open_form(FormKind::Edit)?;
+                if let Some(form) = &mut self.form
+                    && let Some(due) = form.fields.iter().position(|f| {
+                        matches!(f, crate::tui::form::Field::Text { label, .. } if *label == "Due")
+                    })
+                {
+                    form.focus = due;
+                }
+            }
             Action::Merge => self.open_merge()?,
             Action::Dismiss => self.open_dismiss()?,
             Action::Tick => self.open_form(FormKind::Tick)?,
@@ -1122,8 +1349,11 @@ impl App {
             }]);
         }
         self.last_change = Some((item.id, event.seq, line));
-        self.reload()?;
-        self.follow(&item)?;
+        // In triage the board waits behind the walk, and is loaded when the walk ends.
+        if self.screen != Screen::Triage {
+            self.reload()?;
+            self.follow(&item)?;
+        }
         Ok(())
     }
 
@@ -1230,15 +1460,25 @@ impl App {
         };
         self.query.filter = filter.items();
         self.filter_signal = filter.signal;
+        self.filter_owner = filter.owner.clone();
         self.filter_text = text.trim().to_string();
+        self.query.hide_empty = !self.filter_text.is_empty();
         self.rows.clear();
         self.first_column = 0;
         self.reload()?;
+        // The selection goes to the first match: the first column with a card.
+        if let Some(i) = self.board.columns.iter().position(|c| c.count > 0) {
+            self.column = i;
+            self.keep_column_visible();
+        }
         if self.filter_text.is_empty() {
             self.say(strings::FILTER_CLEARED);
         } else {
             let shown = self.board.totals.open;
-            self.say(&format!("{shown} open items match; esc clears the filter"));
+            let hidden = self.board.hidden;
+            self.say(&format!(
+                "{shown} open items match; {hidden} empty columns hidden; esc clears the filter"
+            ));
         }
         Ok(())
     }
@@ -1310,8 +1550,10 @@ impl App {
     fn shift_column(&mut self, by: i64) -> Result<()> {
         let len = self.board.columns.len() as i64;
         let to = self.column as i64 + by;
-        if to < 0 || to >= len || self.query.boundaries_only {
-            if self.query.boundaries_only {
+        // Hidden columns (boundaries only, or emptied by a filter) would lose their place.
+        let partial = self.query.boundaries_only || self.board.hidden > 0;
+        if to < 0 || to >= len || partial {
+            if partial {
                 self.fail(strings::REORDER_IN_FULL_VIEW);
             }
             return Ok(());

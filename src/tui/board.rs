@@ -72,6 +72,9 @@ pub struct Column {
     /// The loaded window of cards, starting at `window_start`.
     pub cards: Vec<Item>,
     pub window_start: usize,
+    /// A limbo column's first card, the longest waiting (its worst against the SLA),
+    /// loaded even when the window is further down: the overview names it.
+    pub head: Option<Item>,
 }
 
 impl Column {
@@ -99,6 +102,8 @@ pub struct Board {
     /// Open items whose title is like another team's open item, with that item;
     /// `None` until worked out (see [`DUPLICATES_AT_ONCE`]).
     pub duplicates: Option<HashMap<ItemId, ItemId>>,
+    /// Columns left out because the filter leaves them empty.
+    pub hidden: usize,
 }
 
 /// Teams in flow order: along the boundaries, a team after those that send to it;
@@ -209,9 +214,25 @@ pub struct Query {
     pub filter: ItemFilter,
     pub show_closed: bool,
     pub boundaries_only: bool,
+    /// Columns the filter leaves empty are not drawn.
+    pub hide_empty: bool,
 }
 
 impl Board {
+    /// The limbo columns with items waiting, worst first: most breached, then most
+    /// waiting, then in flow order. The overview lists them so; the board opens on the
+    /// first.
+    pub fn limbo_by_urgency(&self) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.columns.len())
+            .filter(|&i| self.columns[i].kind.is_limbo() && self.columns[i].count > 0)
+            .collect();
+        order.sort_by_key(|&i| {
+            let c = &self.columns[i];
+            (std::cmp::Reverse(c.breached), std::cmp::Reverse(c.count), i)
+        });
+        order
+    }
+
     /// The other team's open item whose title this one's is like, when known.
     pub fn duplicate_of(&self, id: ItemId) -> Option<ItemId> {
         self.duplicates.as_ref()?.get(&id).copied()
@@ -352,19 +373,36 @@ impl Board {
                 f.limit = Some(rows);
                 store.items(&f)?
             };
+            let head = match (&kind, start) {
+                (ColumnKind::Limbo { .. }, 0) => cards.first().cloned(),
+                (ColumnKind::Limbo { .. }, _) if count > 0 => {
+                    let mut f = kind.filter(&query.filter);
+                    f.limit = Some(1);
+                    store.items(&f)?.into_iter().next()
+                }
+                _ => None,
+            };
             columns.push(Column {
                 kind,
                 count,
                 breached,
                 cards,
                 window_start: start,
+                head,
             });
+        }
+        let mut hidden = 0;
+        if query.hide_empty {
+            let before = columns.len();
+            columns.retain(|c| c.count > 0);
+            hidden = before - columns.len();
         }
         Ok(Board {
             org,
             columns,
             totals,
             duplicates,
+            hidden,
         })
     }
 }

@@ -19,16 +19,31 @@ pub struct Filter {
 
 impl Filter {
     /// The store's filter for everything but the signal, which needs the attention
-    /// queue and is applied as a list of ids.
+    /// queue and is applied as a list of ids, and the owner, which is matched against
+    /// the people the board knows ([`owners_matching`]).
     pub fn items(&self) -> ItemFilter {
         ItemFilter {
             team: self.team.clone(),
-            owner: self.owner.clone(),
             tag: self.tag.clone(),
             text: self.words.clone(),
             ..ItemFilter::default()
         }
     }
+}
+
+/// Whether `query` is part of `name`, in any case: Unicode lower case on both sides,
+/// so `owner:chloé` finds "CHLOÉ Martin" and `owner:martin` finds her too.
+pub fn name_matches(name: &str, query: &str) -> bool {
+    name.to_lowercase().contains(&query.trim().to_lowercase())
+}
+
+/// The people among `known` whom `query` names (see [`name_matches`]).
+pub fn owners_matching(known: &[String], query: &str) -> Vec<String> {
+    known
+        .iter()
+        .filter(|name| name_matches(name, query))
+        .cloned()
+        .collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -164,15 +179,43 @@ mod tests {
     }
 
     #[test]
-    fn the_store_filter_carries_every_term_but_the_signal() {
+    fn the_store_filter_carries_every_term_but_the_signal_and_the_owner() {
         let filter =
             parse_filter("team:sales owner:ann tag:q4 acme signal:overdue").expect("a filter");
         let items = filter.items();
         assert_eq!(items.team, some("sales"));
-        assert_eq!(items.owner, some("ann"));
+        // The owner is matched against the known people, then given as `owners`.
+        assert_eq!(filter.owner, some("ann"));
+        assert_eq!((items.owner, items.owners), (None, None));
         assert_eq!(items.tag, some("q4"));
         assert_eq!(items.text, some("acme"));
         assert_eq!(items.ids, None);
         assert!(items.states.is_empty());
+    }
+
+    #[test]
+    fn owner_matches_any_part_of_the_name_in_any_case() {
+        let cases = [
+            ("Chloé Martin", "chloé", true),
+            ("Chloé Martin", "CHLOÉ", true),
+            ("CHLOÉ Martin", "chloé m", true),
+            ("Chloé Martin", "martin", true),
+            ("Özlem Şahin", "ÖZLEM", true),
+            ("Ἀλέξανδρος", "ΑΛΈΞ", false),
+            ("Tomás Rivera", "rivera", true),
+            ("Tomás Rivera", "tomas", false),
+            ("Ben Adler", "bob", false),
+            ("Ben Adler", " adler ", true),
+        ];
+        for (name, query, expected) in cases {
+            assert_eq!(name_matches(name, query), expected, "{name} / {query}");
+        }
+        let known = vec![
+            "Ana Lima".to_string(),
+            "Hannah Lee".to_string(),
+            "Lee Ann".to_string(),
+        ];
+        assert_eq!(owners_matching(&known, "lee"), ["Hannah Lee", "Lee Ann"]);
+        assert!(owners_matching(&known, "zed").is_empty());
     }
 }

@@ -9,6 +9,7 @@ use crate::clock::Zone;
 use chrono::{DateTime, Utc};
 
 use crate::domain::attention::{Signal, SignalCode, can_be_dismissed, late_send, parse_signal};
+use crate::domain::cause::Cause;
 use crate::domain::time::{parse_due, parse_time};
 use crate::domain::view::responsible;
 use crate::domain::{Command, Item, Org, Pair, Ticks};
@@ -107,7 +108,18 @@ pub struct Form {
     /// be: a late handoff, said before it happens (see [`Form::check_late`]).
     pub due: Option<DateTime<Utc>>,
     pub late: Option<String>,
+    /// The people the board knows, which person fields complete from.
+    pub people: Vec<String>,
+    /// An escalation was submitted and waits for `y`: it notifies someone, so Enter
+    /// alone never sends it.
+    pub confirm_escalate: bool,
 }
+
+/// The text fields that name a person, and so complete from the known people.
+const PERSON_FIELDS: [&str; 2] = ["Owner", "To"];
+
+/// How many completions a person field offers at once.
+const SUGGESTIONS: usize = 5;
 
 /// What a key did to a form.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,7 +133,33 @@ pub enum FormOutcome {
     SaveTo(String),
 }
 
+/// The first choice of the cause list: no cause given.
+pub const NO_CAUSE: &str = "none";
+
+/// The cause of a bounce or a dropped baton, chosen from the fixed list (or none).
+fn cause_field() -> Field {
+    let mut options = vec![NO_CAUSE.to_string()];
+    options.extend(Cause::ALL.map(|c| c.as_str().to_string()));
+    Field::Choice {
+        label: "Cause",
+        options,
+        selected: 0,
+    }
+}
+
 impl Form {
+    /// The cause chosen in the form's cause list, if any.
+    fn cause(&self) -> Option<Cause> {
+        self.fields.iter().find_map(|f| match f {
+            Field::Choice {
+                label: "Cause",
+                options,
+                selected,
+            } => options.get(*selected).and_then(|c| c.parse().ok()),
+            _ => None,
+        })
+    }
+
     pub fn title(&self) -> &'static str {
         match self.kind {
             FormKind::NewItem => "New item",
@@ -242,7 +280,10 @@ impl Form {
                 false,
                 "defaults to the contract's next owner",
             )],
-            FormKind::Bounce => vec![Field::text("Reason", None, true, "why it goes back")],
+            FormKind::Bounce => vec![
+                Field::text("Reason", None, true, "why it goes back"),
+                cause_field(),
+            ],
             FormKind::Reclaim => vec![Field::text("Reason", None, false, "optional")],
             FormKind::Escalate => {
                 let contact = crate::domain::rules::escalation_contact(item, org);
@@ -276,12 +317,10 @@ impl Form {
                     Field::text("Description", item.body.as_deref(), false, ""),
                 ]
             }
-            FormKind::Flag => vec![Field::text(
-                "Note",
-                None,
-                true,
-                "what went wrong in the handoff",
-            )],
+            FormKind::Flag => vec![
+                Field::text("Note", None, true, "what went wrong in the handoff"),
+                cause_field(),
+            ],
         };
         let mut form = Form::build(
             kind,
@@ -384,6 +423,8 @@ impl Form {
             tick_numbers: Vec::new(),
             due: None,
             late: None,
+            people: Vec::new(),
+            confirm_escalate: false,
         }
     }
 
@@ -406,6 +447,34 @@ impl Form {
         };
     }
 
+    /// Whether the form has a field that names a person.
+    pub fn names_people(&self) -> bool {
+        self.fields
+            .iter()
+            .any(|f| matches!(f, Field::Text { label, .. } if PERSON_FIELDS.contains(label)))
+    }
+
+    /// The known people the focused person field's text is part of (any case), up to
+    /// [`SUGGESTIONS`]; none when the field is empty or already names one exactly.
+    pub fn suggestions(&self) -> Vec<&str> {
+        let Some(Field::Text { label, value, .. }) = self.fields.get(self.focus) else {
+            return Vec::new();
+        };
+        let typed = value.trim();
+        if !PERSON_FIELDS.contains(label)
+            || typed.is_empty()
+            || self.people.iter().any(|p| p == typed)
+        {
+            return Vec::new();
+        }
+        self.people
+            .iter()
+            .filter(|p| super::filter::name_matches(p, typed))
+            .take(SUGGESTIONS)
+            .map(String::as_str)
+            .collect()
+    }
+
     /// A typed due date, read in the board's zone.
     fn parse_due(
         &self,
@@ -426,7 +495,37 @@ impl Form {
     /// Handles one key. `org` refreshes the checklist when the send target changes.
     pub fn handle_key(&mut self, key: KeyEvent, org: &Org) -> FormOutcome {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        if self.confirm_escalate {
+            match key.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') => {
+                    let outcome = self.submit();
+                    self.confirm_escalate = false;
+                    return outcome;
+                }
+                KeyCode::Char('c') if ctrl => return FormOutcome::Cancel,
+                // Esc or n: back to the form, nothing sent. Any other key, Enter
+                // included, leaves the question up.
+                KeyCode::Esc | KeyCode::Char('n') => {
+                    self.confirm_escalate = false;
+                    self.error = None;
+                }
+                _ => {}
+            }
+            return FormOutcome::Editing;
+        }
         match key.code {
+            KeyCode::Enter if self.kind == FormKind::Escalate => {
+                let to = self
+                    .text_value("To")
+                    .unwrap_or_else(|| strings::ESCALATION_CONTACT.to_string());
+                self.confirm_escalate = true;
+                self.error = Some(format!(
+                    "{} {to}? {}",
+                    strings::CONFIRM_ESCALATE,
+                    strings::CONFIRM_KEYS
+                ));
+                return FormOutcome::Editing;
+            }
             KeyCode::Esc => {
                 if self.confirm_incomplete.take().is_some() {
                     self.error = None;
@@ -436,7 +535,16 @@ impl Form {
             }
             KeyCode::Char('c') if ctrl => return FormOutcome::Cancel,
             KeyCode::Enter => return self.submit(),
-            KeyCode::Tab => self.move_focus(1),
+            // In a person field, Tab completes the name typed; then it moves on.
+            KeyCode::Tab => match self.suggestions().first().map(|p| p.to_string()) {
+                Some(name) => {
+                    if let Some(Field::Text { value, .. }) = self.fields.get_mut(self.focus) {
+                        *value = name;
+                    }
+                    return FormOutcome::Editing;
+                }
+                None => self.move_focus(1),
+            },
             KeyCode::BackTab => self.move_focus(self.fields.len() - 1),
             _ => {}
         }
@@ -620,6 +728,7 @@ impl Form {
             },
             FormKind::Bounce => Command::Bounce {
                 reason: text("Reason").unwrap_or_default(),
+                cause: self.cause(),
             },
             FormKind::Reclaim => Command::Reclaim {
                 reason: text("Reason"),
@@ -633,7 +742,10 @@ impl Form {
             FormKind::Done => Command::Done(text("Note")),
             FormKind::Reopen => Command::Reopen(text("Reason")),
             FormKind::Drop => Command::Drop(text("Reason").unwrap_or_default()),
-            FormKind::Flag => Command::Flag(text("Note").unwrap_or_default()),
+            FormKind::Flag => Command::Flag {
+                note: text("Note").unwrap_or_default(),
+                cause: self.cause(),
+            },
             FormKind::Edit => Command::Edit {
                 // Always given: an emptied title is the rules' to refuse.
                 title: Some(text("Title").unwrap_or_default()),

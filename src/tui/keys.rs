@@ -230,12 +230,12 @@ pub const BINDINGS: &[Binding] = &[
         "reclaim: the sender pulls it back"
     ),
     binding!(
-        "e",
-        [(KeyCode::Char('e'), NONE)],
+        "E",
+        [(KeyCode::Char('E'), SHIFT), (KeyCode::Char('E'), NONE)],
         Escalate,
         Item,
         false,
-        "escalate to the contract's contact"
+        "escalate to the contract's contact (notifies them: asks y to confirm)"
     ),
     binding!(
         "o",
@@ -286,8 +286,8 @@ pub const BINDINGS: &[Binding] = &[
         "flag a dropped baton, for the retro"
     ),
     binding!(
-        "E",
-        [(KeyCode::Char('E'), SHIFT), (KeyCode::Char('E'), NONE)],
+        "e",
+        [(KeyCode::Char('e'), NONE)],
         Edit,
         Item,
         false,

@@ -7,12 +7,17 @@ pub mod form;
 pub mod keys;
 pub mod triage;
 
-use std::time::Duration;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result};
-use crossterm::event::{self, Event};
+use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
+use crossterm::terminal::{Clear, ClearType, EnterAlternateScreen};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
+use ratatui::{TerminalOptions, Viewport};
+use signal_hook::consts::{SIGHUP, SIGTERM};
 use std::io::IsTerminal;
 
 use crate::context::{Context, demo_document, import_document};
@@ -30,21 +35,35 @@ pub struct BoardOptions {
     pub print: bool,
     pub width: Option<u16>,
     pub height: Option<u16>,
+    /// `--no-mouse`: the terminal keeps the mouse (the config's `mouse = false` too).
+    pub no_mouse: bool,
+    /// `--db` or `BATON_DB` was given: `baton demo` keeps its board there.
+    pub db_given: bool,
 }
 
 /// `baton`, `baton board` and `baton demo`.
 pub fn open(ctx: &Context, options: BoardOptions, demo: bool) -> Result<()> {
-    // The demo lives in a throwaway folder, removed when the board closes.
-    let demo_dir = if demo {
+    // Nothing is created for a board that cannot be shown.
+    if !options.print && (!std::io::stdout().is_terminal() || !std::io::stdin().is_terminal()) {
+        anyhow::bail!(
+            "the board needs a terminal; for text use `baton board --print`, for scripts `baton ls --json`"
+        );
+    }
+    // The demo lives in a throwaway folder, removed when the board closes, unless
+    // --db / BATON_DB names where to keep it.
+    let throwaway = demo && !options.db_given;
+    let demo_dir = if throwaway {
         Some(tempfile::tempdir().context("cannot create a folder for the demo")?)
     } else {
         None
     };
     let mut store = match &demo_dir {
         Some(dir) => Store::create(&Location::Sqlite(dir.path().join("demo.db")))?,
+        None if demo => Store::create(&ctx.db)?,
         None => ctx.open()?,
     };
-    if demo {
+    // A kept demo board is filled once; opened again, it is the board as it was left.
+    if throwaway || (demo && store.is_empty()?) {
         import_document(&mut store, demo_document(ctx.now)?, false)?;
     }
     let clock = ctx.clock;
@@ -59,12 +78,8 @@ pub fn open(ctx: &Context, options: BoardOptions, demo: bool) -> Result<()> {
         print!("{}", print(&app, &Theme::PLAIN));
         return Ok(());
     }
-    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        anyhow::bail!(
-            "the board needs a terminal; for text use `baton board --print`, for scripts `baton ls --json`"
-        );
-    }
-    run(store, clock, ctx.actor.clone(), &theme)
+    let mouse = !options.no_mouse && ctx.config.config.mouse.unwrap_or(true);
+    run(store, clock, ctx.actor.clone(), &theme, mouse, throwaway)
 }
 
 /// The board rendered as plain text at the app's size.
@@ -75,38 +90,94 @@ pub fn print(app: &App, theme: &Theme) -> String {
     ui::buffer_to_text(&buf)
 }
 
-/// The interactive loop: draw when something changed, otherwise sleep on input with a
-/// timeout, checking for other processes' changes between.
-fn run(store: Store, clock: Clock, actor: String, theme: &Theme) -> Result<()> {
-    let size = crossterm::terminal::size().unwrap_or((80, 24));
-    let mut app = App::new(store, clock, actor, size)?;
-    // The panic hook installed here restores the terminal before the panic is reported.
-    let mut terminal = ratatui::try_init().context("cannot take over the terminal")?;
-    let result = (|| -> Result<()> {
-        loop {
-            if app.dirty {
-                terminal.draw(|frame| ui::draw(frame, &app, theme))?;
-                app.dirty = false;
-            }
-            if app.quit {
-                return Ok(());
-            }
-            let outcome = if event::poll(POLL)? {
-                match event::read()? {
-                    Event::Key(key) => app.handle_key(key),
-                    Event::Resize(w, h) => app.resize(w, h),
-                    _ => Ok(()),
-                }
-            } else {
-                app.tick()
-            };
-            // A failed write or read (the database locked too long, say) is reported on
-            // the board; nothing was half-written, and the user can try again.
-            if let Err(error) = outcome {
-                app.report(&error);
-            }
+/// The screen the board draws on: the terminal's, cut to [`ui::MAX_WIDTH`] ×
+/// [`ui::MAX_HEIGHT`] so that an absurd size does not allocate gigabytes.
+fn drawn_area((width, height): (u16, u16)) -> Rect {
+    let (width, height) = ui::drawable((width, height));
+    Rect::new(0, 0, width, height)
+}
+
+/// Gives the terminal back however the loop ends: a return, an error or a panic
+/// unwinding through it (ratatui's panic hook covers the rest).
+struct Restore {
+    mouse: bool,
+}
+
+impl Drop for Restore {
+    fn drop(&mut self) {
+        if self.mouse {
+            let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
         }
-    })();
-    ratatui::restore();
-    result
+        ratatui::restore();
+    }
+}
+
+/// The interactive loop: draw when something changed, otherwise sleep on input with a
+/// timeout, checking for other processes' changes between. SIGTERM and SIGHUP end it
+/// as `q` does.
+fn run(
+    store: Store,
+    clock: Clock,
+    actor: String,
+    theme: &Theme,
+    mouse: bool,
+    throwaway: bool,
+) -> Result<()> {
+    let area = drawn_area(crossterm::terminal::size().unwrap_or((80, 24)));
+    let mut app = App::new(store, clock, actor, (area.width, area.height))?;
+    if throwaway {
+        app.throwaway_demo();
+    }
+    let signalled = Arc::new(AtomicUsize::new(0));
+    for signal in [SIGTERM, SIGHUP] {
+        signal_hook::flag::register_usize(signal, Arc::clone(&signalled), signal as usize)
+            .context("cannot listen for SIGTERM and SIGHUP")?;
+    }
+    // A fixed viewport, resized by hand: ratatui's own would follow the terminal to any
+    // size. The panic hook installed here restores the terminal before the panic is
+    // reported.
+    let mut terminal = ratatui::try_init_with_options(TerminalOptions {
+        viewport: Viewport::Fixed(area),
+    })
+    .context("cannot take over the terminal")?;
+    let _restore = Restore { mouse };
+    crossterm::execute!(std::io::stdout(), EnterAlternateScreen)
+        .context("cannot take over the terminal")?;
+    if mouse {
+        crossterm::execute!(std::io::stdout(), EnableMouseCapture)
+            .context("cannot take the mouse")?;
+    }
+    // Cleared by hand: ratatui's clear would ask the terminal where its cursor is.
+    crossterm::execute!(std::io::stdout(), Clear(ClearType::All))?;
+    loop {
+        if signalled.load(Ordering::Relaxed) != 0 {
+            return Ok(());
+        }
+        if app.dirty {
+            terminal.draw(|frame| ui::draw(frame, &app, theme))?;
+            app.dirty = false;
+        }
+        if app.quit {
+            return Ok(());
+        }
+        let outcome = if event::poll(POLL)? {
+            match event::read()? {
+                Event::Key(key) => app.handle_key(key),
+                Event::Mouse(m) if mouse => app.handle_mouse(m, Instant::now()),
+                Event::Resize(w, h) => {
+                    let area = drawn_area((w, h));
+                    terminal.resize(area)?;
+                    app.resize(area.width, area.height)
+                }
+                _ => Ok(()),
+            }
+        } else {
+            app.tick()
+        };
+        // A failed write or read (the database locked too long, say) is reported on
+        // the board; nothing was half-written, and the user can try again.
+        if let Err(error) = outcome {
+            app.report(&error);
+        }
+    }
 }

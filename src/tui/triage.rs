@@ -7,8 +7,8 @@ use std::collections::HashSet;
 use chrono::{DateTime, Duration, Utc};
 
 use crate::clock::Zone;
-use crate::domain::attention::{Signal, attention};
-use crate::domain::standup::{Decision, outcome};
+use crate::domain::attention::{DuplicateJoin, Signal, attention_with};
+use crate::domain::standup::{Decision, SKIPPED, outcome};
 use crate::domain::view::Place;
 use crate::domain::{Event, Item, ItemId};
 use crate::storage::{ItemFilter, Result, Store};
@@ -73,10 +73,14 @@ pub struct Triage {
     /// This walk's changes, newest last: each `u` takes back the newest. A decision
     /// about two items is two changes, taken back together.
     pub changes: Vec<Vec<Change>>,
-    /// The titles of the items ahead, for the summary's "not reached".
-    titles: std::collections::HashMap<ItemId, String>,
     /// The zone reasons show times in (the board's).
     pub zone: Zone,
+    /// The open items as last read, in id order: a decision reads back only the items
+    /// it changed ([`Triage::refresh_items`]).
+    open: Vec<Item>,
+    /// The duplicate-title join over `open`, worked out again only when its input
+    /// changes.
+    join: DuplicateJoin,
 }
 
 impl Triage {
@@ -104,8 +108,9 @@ impl Triage {
             timebox: Duration::seconds(ITEM_SECONDS.1),
             ended: None,
             changes: Vec::new(),
-            titles: std::collections::HashMap::new(),
             zone,
+            open: Vec::new(),
+            join: DuplicateJoin::default(),
         };
         triage.refresh(store, now)?;
         let items = i64::try_from(triage.ahead.len().max(1)).unwrap_or(i64::MAX);
@@ -152,7 +157,13 @@ impl Triage {
         }
         self.ahead
             .iter()
-            .map(|id| (*id, self.titles.get(id).cloned().unwrap_or_default()))
+            .map(|id| {
+                let title = self
+                    .open
+                    .binary_search_by_key(id, |i| i.id)
+                    .map_or_else(|_| String::new(), |at| self.open[at].title.clone());
+                (*id, title)
+            })
             .collect()
     }
 
@@ -169,13 +180,41 @@ impl Triage {
             .max(Duration::zero())
     }
 
-    /// Recomputes the queue ahead (after a decision, or a change by another process):
-    /// the attention queue less what was already walked past, keeping the current item
+    /// Recomputes the queue ahead from the whole board as stored (at the start, after
+    /// a change by another process, or when time alone may have changed it): the
+    /// attention queue less what was already walked past, keeping the current item
     /// first while it still needs attention.
     pub fn refresh(&mut self, store: &Store, now: DateTime<Utc>) -> Result<()> {
+        self.open = store.open_items()?;
+        self.requeue(store, now)
+    }
+
+    /// [`Triage::refresh`] after a change to the items `changed` alone (a decision made
+    /// here): only those are read back. The queue is the same as a full refresh's.
+    pub fn refresh_items(
+        &mut self,
+        store: &Store,
+        now: DateTime<Utc>,
+        changed: &[ItemId],
+    ) -> Result<()> {
+        for id in changed {
+            let item = store.item(*id)?;
+            match self.open.binary_search_by_key(id, |i| i.id) {
+                Ok(at) if item.state.is_open() => self.open[at] = item,
+                Ok(at) => {
+                    self.open.remove(at);
+                }
+                Err(at) if item.state.is_open() => self.open.insert(at, item),
+                Err(_) => {}
+            }
+        }
+        self.requeue(store, now)
+    }
+
+    fn requeue(&mut self, store: &Store, now: DateTime<Utc>) -> Result<()> {
         let org = store.org()?;
-        let open = store.open_items()?;
-        let mut queue = attention(&open, &org, now, &self.zone);
+        let open = &self.open;
+        let mut queue = attention_with(open, &org, now, &self.zone, &mut self.join);
         if let Some(only) = &self.only {
             queue.retain(|a| only.contains(&a.id));
         }
@@ -208,21 +247,14 @@ impl Triage {
             ahead.remove(i);
             ahead.insert(0, id);
         }
-        let by_id: std::collections::HashMap<ItemId, &Item> =
-            open.iter().map(|i| (i.id, i)).collect();
-        self.titles = ahead
-            .iter()
-            .filter_map(|id| by_id.get(id).map(|i| (*id, i.title.clone())))
-            .collect();
         self.ahead = ahead;
         let before = current;
         self.current = match self.ahead.first() {
             Some(id) => {
-                let item = open
-                    .iter()
-                    .find(|i| i.id == *id)
-                    .cloned()
-                    .map_or_else(|| store.item(*id), Ok)?;
+                let item = match open.binary_search_by_key(id, |i| i.id) {
+                    Ok(at) => open[at].clone(),
+                    Err(_) => store.item(*id)?,
+                };
                 let signals = queue
                     .iter()
                     .find(|a| a.id == *id)
@@ -248,13 +280,15 @@ impl Triage {
     }
 
     /// Records a decision on the current item, in the words of its history (the
-    /// reason, note, contact, target or date in full), and moves on.
+    /// reason, note, contact, target or date in full), and moves on; `changed` are the
+    /// items the decision changed (two for a merge).
     pub fn decided(
         &mut self,
         store: &Store,
         now: DateTime<Utc>,
         id: ItemId,
         decision: &str,
+        changed: &[ItemId],
     ) -> Result<()> {
         let item = store.item(id)?;
         self.decisions.retain(|d| d.id != id);
@@ -264,7 +298,7 @@ impl Triage {
             decision: decision.to_string(),
             outcome: outcome(&item),
         });
-        self.advance(store, now, id)
+        self.advance(store, now, id, changed)
     }
 
     /// Moves past the current item without a decision.
@@ -278,19 +312,25 @@ impl Triage {
             self.decisions.push(Decision {
                 id,
                 title: current.item.title.clone(),
-                decision: "skipped".to_string(),
+                decision: SKIPPED.to_string(),
                 outcome: outcome(&current.item),
             });
         }
-        self.advance(store, now, id)
+        self.advance(store, now, id, &[])
     }
 
-    fn advance(&mut self, store: &Store, now: DateTime<Utc>, id: ItemId) -> Result<()> {
+    fn advance(
+        &mut self,
+        store: &Store,
+        now: DateTime<Utc>,
+        id: ItemId,
+        changed: &[ItemId],
+    ) -> Result<()> {
         if !self.visited.contains(&id) {
             self.visited.push(id);
         }
         self.current = None;
-        self.refresh(store, now)
+        self.refresh_items(store, now, changed)
     }
 
     /// Goes back to the item walked past last, to change the decision.
@@ -298,6 +338,9 @@ impl Triage {
         let Some(id) = self.visited.pop() else {
             return Ok(false);
         };
+        // Skipped, it is undecided again; a decision stays until it is changed.
+        self.decisions
+            .retain(|d| d.id != id || d.decision != SKIPPED);
         let item = store.item(id)?;
         let events = store.events(id)?;
         let org = store.org()?;

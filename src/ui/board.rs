@@ -13,12 +13,12 @@ use unicode_width::UnicodeWidthStr;
 use super::theme::{self, Theme};
 use super::{RenderRef, message_and_keys, put, strings};
 use crate::domain::Item;
-use crate::domain::attention::{DueStanding, due_standing, late_handoff};
+use crate::domain::attention::SignalCode;
 use crate::domain::duration::format_duration;
 use crate::domain::text::{display_safe, fit};
 use crate::domain::view::{
     Responsible, contract_incomplete, contract_sla_label, crossing, limbo_time, responsible,
-    sla_label,
+    signal_codes, sla_label,
 };
 use crate::tui::app::{App, CARD_ROWS, Screen};
 use crate::tui::board::{Column, ColumnKind};
@@ -56,6 +56,12 @@ pub(super) fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, now
         ),
         Span::raw(format!(" · {} open", t.open)),
     ];
+    if board.hidden > 0 {
+        title.push(Span::styled(
+            format!(" · {} {}", board.hidden, strings::COLUMNS_HIDDEN),
+            theme.warning(),
+        ));
+    }
     if !app.filter_text.is_empty() {
         title.push(Span::styled(
             format!("  filter: {}", display_safe(&app.filter_text)),
@@ -83,7 +89,11 @@ pub(super) fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, now
         ));
     }
     let used: usize = title.iter().map(|s| s.content.width()).sum();
-    let path = display_safe(&app.store.place());
+    let path = if app.throwaway {
+        strings::THROWAWAY_PLACE.to_string()
+    } else {
+        display_safe(&app.store.place())
+    };
     let room = usize::from(area.width).saturating_sub(used + 2);
     if room > 8 {
         let shown = if path.width() > room {
@@ -107,9 +117,23 @@ pub(super) fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, now
     }
     Paragraph::new(Line::from(title)).render_ref(Rect { height: 1, ..area }, buf);
 
+    let overview = app.overview_rows().min(area.height.saturating_sub(4));
+    if overview > 0 {
+        render_overview(
+            Rect {
+                y: area.y + 1,
+                height: overview,
+                ..area
+            },
+            buf,
+            app,
+            theme,
+            now,
+        );
+    }
     let body = Rect {
-        y: area.y + 1,
-        height: area.height.saturating_sub(3),
+        y: area.y + 1 + overview,
+        height: area.height.saturating_sub(3 + overview),
         ..area
     };
     if board.columns.is_empty() {
@@ -150,6 +174,23 @@ pub(super) fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, now
     // While the filter is typed, it takes the message's line.
     let message = app.message.as_ref().filter(|_| app.filter_input.is_none());
     message_and_keys(area, buf, message, &keys, theme);
+    // With nothing to say, the line shows the selected card's full title (cards cut
+    // long ones), plain: not the green of a change that went through.
+    if message.is_none()
+        && app.filter_input.is_none()
+        && app.screen == Screen::Board
+        && let Some(item) = app.selected()
+    {
+        let text = format!("#{} {}", item.id, display_safe(&item.title));
+        put(
+            buf,
+            area.x,
+            message_area.y,
+            &text,
+            area.width,
+            theme.plain(),
+        );
+    }
 }
 
 /// The board's bottom line, from the key map.
@@ -254,19 +295,25 @@ fn render_column(
                 .boundary(from, to)
                 .map_or_else(|| sla_label(None), |b| contract_sla_label(&b.contract));
             let incomplete = contract_incomplete(org, from, to);
-            let mut text = format!("{} waiting · {sla}", column.count);
-            if column.breached > 0 {
-                text = format!(
-                    "{} waiting · {} {} · {sla}",
-                    column.count,
-                    theme::BREACHED,
-                    column.breached
-                );
+            // The full words when they fit, else the short ones: the breaches and an
+            // incomplete contract are never the part cut off.
+            let words = |waiting: &str, contract: &str| {
+                let mut parts = vec![format!("{}{waiting}", column.count)];
+                if column.breached > 0 {
+                    parts.push(format!("{} {}", theme::BREACHED, column.breached));
+                }
+                parts.push(sla.clone());
+                if incomplete {
+                    parts.push(contract.to_string());
+                }
+                parts.join(" · ")
+            };
+            let full = words(" waiting", strings::CONTRACT_INCOMPLETE);
+            if full.width() <= usize::from(inner) {
+                full
+            } else {
+                words("", strings::CONTRACT_INCOMPLETE_SHORT)
             }
-            if incomplete {
-                text.push_str(&format!(" · {}", strings::CONTRACT_INCOMPLETE));
-            }
-            text
         }
         _ => plural(column.count, "item"),
     };
@@ -290,12 +337,15 @@ fn render_column(
         );
         return;
     }
+    // Keep the selected card on screen (the mouse finds cards by the same rule).
+    let index = app
+        .board
+        .columns
+        .iter()
+        .position(|c| c.kind == column.kind)
+        .unwrap_or(0);
+    let top = app.first_card_shown(index);
     let selected_row = app.rows.get(&column.kind).copied().unwrap_or(0);
-    // Keep the selected card on screen: the window's top is the loaded window's start,
-    // moved down when the selection is below what fits.
-    let top = column
-        .window_start
-        .max(selected_row.saturating_sub(rows.saturating_sub(1)));
     for (slot, row) in (top..column.count).take(rows).enumerate() {
         let Some(item) = column.card(row) else {
             break;
@@ -340,6 +390,97 @@ fn plural(n: usize, word: &str) -> String {
     }
 }
 
+/// One mark on a card: never cut; its short form when the full ones do not fit.
+struct Mark {
+    full: String,
+    short: String,
+    style: Style,
+}
+
+/// A card's marks, most urgent first: its clock against the SLA in limbo, then one per
+/// signal it raises (the rules of [`signal_codes`], drawn by [`theme::signal_mark`]).
+fn card_marks(app: &App, item: &Item, theme: &Theme, now: DateTime<Utc>) -> Vec<Mark> {
+    let org = &app.board.org;
+    let mut marks = Vec::new();
+    if let Some(time) = limbo_time(item, org, now) {
+        let (style, symbol) = theme.sla(time.standing);
+        // With a calendar, the working time used of the SLA in working days.
+        let age = time.counted(time.used);
+        let sla = time.sla_text().map_or(String::new(), |s| format!("/{s}"));
+        marks.push(Mark {
+            full: format!("{symbol} {age}{sla}"),
+            short: format!("{symbol}{}", first_unit(&age)),
+            style,
+        });
+    }
+    let duplicate = app.board.duplicate_of(item.id).is_some();
+    for code in signal_codes(item, org, now, duplicate, &app.zone) {
+        let Some((full, short, tone)) = theme::signal_mark(code) else {
+            continue;
+        };
+        let (full, short) = match (code, item.due) {
+            (SignalCode::DueSoon, Some(due)) => {
+                let left = format_duration(due.signed_duration_since(now));
+                (
+                    format!("{full} {left}"),
+                    format!("{short} {}", first_unit(&left)),
+                )
+            }
+            _ => (full.to_string(), short.to_string()),
+        };
+        marks.push(Mark {
+            full,
+            short,
+            style: theme.tone(tone),
+        });
+    }
+    if !item.state.is_open() {
+        let state = item.state.as_str().to_string();
+        marks.push(Mark {
+            full: state.clone(),
+            short: state,
+            style: theme.dim(),
+        });
+    }
+    marks
+}
+
+/// `4d 17h` → `4d`.
+fn first_unit(duration: &str) -> &str {
+    duration.split(' ').next().unwrap_or(duration)
+}
+
+/// The fewest characters of a title a card keeps beside marks moved up to its line.
+const MIN_TITLE: usize = 6;
+
+/// Where a card's marks go, from their widths: as many as fit on the second line
+/// (`room2` wide), the rest at the end of the first (`room1` wide at most). Returns
+/// whether the short forms are used and how many marks stay on the second line.
+/// Marks are separated by one space.
+pub(crate) fn place_marks(
+    full: &[usize],
+    short: &[usize],
+    room2: usize,
+    room1: usize,
+) -> (bool, usize) {
+    let joined = |w: &[usize]| w.iter().sum::<usize>() + w.len().saturating_sub(1);
+    let split = |widths: &[usize]| {
+        let mut n = 0;
+        while n < widths.len() && joined(&widths[..=n]) <= room2 {
+            n += 1;
+        }
+        n
+    };
+    for (is_short, widths) in [(false, full), (true, short)] {
+        let n = split(widths);
+        let rest = joined(&widths[n..]);
+        if rest == 0 || rest < room1 {
+            return (is_short, n);
+        }
+    }
+    (true, split(short))
+}
+
 fn render_card(
     area: Rect,
     buf: &mut Buffer,
@@ -357,85 +498,69 @@ fn render_card(
     } else {
         theme.plain()
     };
-    let line1 = Line::from(vec![
-        Span::styled(id.clone(), if selected { base } else { theme.dim() }),
-        Span::styled(fit(&title, width.saturating_sub(id.width())), base),
-    ]);
-    Paragraph::new(line1).render_ref(Rect { height: 1, ..area }, buf);
+    let styled = |style: Style| if selected { base } else { style };
+    let marks = card_marks(app, item, theme, now);
+    let full: Vec<usize> = marks.iter().map(|m| m.full.width()).collect();
+    let short: Vec<usize> = marks.iter().map(|m| m.short.width()).collect();
+    let indent = 2;
+    let room1 = width.saturating_sub(id.width() + MIN_TITLE);
+    let (use_short, on_line2) = place_marks(&full, &short, width.saturating_sub(indent), room1);
+    let text = |m: &Mark| {
+        if use_short {
+            m.short.clone()
+        } else {
+            m.full.clone()
+        }
+    };
 
-    let mut spans: Vec<Span> = vec![Span::styled("  ", base)];
-    if let Some(time) = limbo_time(item, &app.board.org, now) {
-        let (style, symbol) = theme.sla(time.standing);
-        let sla = time.sla_text().map_or(String::new(), |s| format!("/{s}"));
-        spans.push(Span::styled(
-            format!("{symbol} {}{sla} ", time.counted(time.used)),
-            if selected { base } else { style },
-        ));
+    // Line 1: id, the title in what the marks leave, marks that did not fit below.
+    let up: Vec<&Mark> = marks[on_line2..].iter().collect();
+    let up_width: usize = up.iter().map(|m| text(m).width() + 1).sum();
+    let title_room = width.saturating_sub(id.width() + up_width);
+    let mut line1 = vec![
+        Span::styled(id.clone(), styled(theme.dim())),
+        Span::styled(fit(&title, title_room), base),
+    ];
+    let used1: usize = line1.iter().map(|s| s.content.width()).sum();
+    line1.push(Span::styled(
+        " ".repeat(width.saturating_sub(used1 + up_width)),
+        base,
+    ));
+    for m in &up {
+        line1.push(Span::styled(format!(" {}", text(m)), styled(m.style)));
     }
-    let who = responsible(item, &app.board.org);
-    let owner = match who {
+    Paragraph::new(Line::from(line1)).render_ref(Rect { height: 1, ..area }, buf);
+
+    // Line 2: the marks, then who is responsible in what is left.
+    let mut spans: Vec<Span> = vec![Span::styled(" ".repeat(indent), base)];
+    let mut used = indent;
+    for (n, m) in marks[..on_line2].iter().enumerate() {
+        let t = if n == 0 {
+            text(m)
+        } else {
+            format!(" {}", text(m))
+        };
+        used += t.width();
+        spans.push(Span::styled(t, styled(m.style)));
+    }
+    let who = match responsible(item, &app.board.org) {
         Responsible::Owner(name) => Some(display_safe(name)),
         Responsible::NextOwner(name) => Some(format!("→{}", display_safe(name))),
         Responsible::Nobody => None,
     };
-    if let Some(o) = owner {
-        spans.push(Span::styled(format!("{o} "), base));
-    }
-    // The same rule as the `no-owner` signal.
-    if item.state.is_open() && who == Responsible::Nobody {
-        spans.push(Span::styled(
-            format!("{} ", theme::NO_OWNER),
-            if selected { base } else { theme.warning() },
-        ));
-    }
-    let mark = |text: &str, style: Style| {
-        Span::styled(format!("{text} "), if selected { base } else { style })
-    };
-    if item.escalation.is_some() {
-        spans.push(mark(theme::ESCALATED, theme.error()));
-    }
-    if !item.incomplete_handoff.is_empty() {
-        spans.push(mark(theme::INCOMPLETE, theme.warning()));
-    }
-    if app.board.duplicate_of(item.id).is_some() {
-        spans.push(mark(theme::DUPLICATE, theme.warning()));
-    }
-    if late_handoff(item, &app.board.org, &Utc).is_some() {
-        spans.push(mark(theme::LATE, theme.warning()));
-    }
-    if let Some(due) = item.due.filter(|_| item.state.is_open()) {
-        match due_standing(due, now) {
-            Some(DueStanding::Overdue) => spans.push(mark("overdue", theme.error())),
-            Some(DueStanding::Soon) => spans.push(mark(
-                &format!("due {}", format_duration(due.signed_duration_since(now))),
-                theme.warning(),
-            )),
-            None => {}
+    if let Some(who) = who {
+        let gap = usize::from(used > indent);
+        let room = width.saturating_sub(used + gap);
+        if room >= 4 {
+            let shown = fit(&who, room);
+            used += gap + shown.width();
+            spans.push(Span::styled(format!("{}{shown}", " ".repeat(gap)), base));
         }
-    }
-    if !item.state.is_open() {
-        spans.push(mark(item.state.as_str(), theme.dim()));
-    }
-    // Cut the second line to the card's width, span by span.
-    let mut used = 0;
-    let mut fitted = Vec::new();
-    for span in spans {
-        let w = span.content.width();
-        if used + w > width {
-            let rest = width.saturating_sub(used);
-            if rest > 0 {
-                fitted.push(Span::styled(fit(&span.content, rest), span.style));
-            }
-            used = width;
-            break;
-        }
-        used += w;
-        fitted.push(span);
     }
     if selected && used < width {
-        fitted.push(Span::styled(" ".repeat(width - used), base));
+        spans.push(Span::styled(" ".repeat(width - used), base));
     }
-    Paragraph::new(Line::from(fitted)).render_ref(
+    Paragraph::new(Line::from(spans)).render_ref(
         Rect {
             y: area.y + 1,
             height: 1,
@@ -443,4 +568,117 @@ fn render_card(
         },
         buf,
     );
+}
+
+/// The overview: one line a boundary with items in limbo, worst first, each with its
+/// count, breaches and the item that has waited longest (its marks, then its title).
+fn render_overview(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, now: DateTime<Utc>) {
+    let columns = &app.board.columns;
+    let order = app.board.limbo_by_urgency();
+    let lines = usize::from(area.height);
+    let shown = if order.len() > lines {
+        lines.saturating_sub(1)
+    } else {
+        lines
+    };
+    let names: Vec<String> = order
+        .iter()
+        .map(|&i| match &columns[i].kind {
+            ColumnKind::Limbo { from, to } => display_safe(&crossing(from, to)),
+            _ => String::new(),
+        })
+        .collect();
+    let name_width = names
+        .iter()
+        .take(shown)
+        .map(|n| n.width())
+        .max()
+        .unwrap_or(0)
+        .min(usize::from(area.width) / 3);
+    let width = usize::from(area.width);
+    for (slot, (&i, name)) in order.iter().zip(&names).take(shown).enumerate() {
+        let column = &columns[i];
+        let y = area.y + slot as u16;
+        let pointer = if i == app.column { "▸" } else { " " };
+        let name = fit(name, name_width);
+        let pad = " ".repeat(name_width.saturating_sub(name.width()));
+        let mut spans = vec![
+            Span::styled(pointer, theme.key()),
+            Span::styled(
+                format!("{} {name}{pad} ", theme::LIMBO),
+                theme.limbo_header(),
+            ),
+            Span::raw(format!("{:>3} waiting", column.count)),
+        ];
+        let breached = if column.breached > 0 {
+            format!(" {} {:<3}", theme::BREACHED, column.breached)
+        } else {
+            "      ".to_string()
+        };
+        spans.push(Span::styled(breached, theme.error()));
+        if let Some(head) = &column.head {
+            spans.push(Span::styled(format!(" #{} ", head.id), theme.dim()));
+            for mark in card_marks(app, head, theme, now) {
+                spans.push(Span::styled(format!("{} ", mark.full), mark.style));
+            }
+            let used: usize = spans.iter().map(|s| s.content.width()).sum();
+            spans.push(Span::raw(fit(
+                &display_safe(&head.title),
+                width.saturating_sub(used),
+            )));
+        }
+        Paragraph::new(Line::from(spans)).render_ref(
+            Rect {
+                y,
+                height: 1,
+                ..area
+            },
+            buf,
+        );
+    }
+    if order.len() > shown {
+        let more = order.len() - shown;
+        put(
+            buf,
+            area.x,
+            area.y + shown as u16,
+            &format!("  {} {more} {}", theme::LIMBO, strings::OVERVIEW_MORE),
+            area.width,
+            theme.dim(),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::place_marks;
+
+    #[test]
+    fn marks_fill_the_second_line_then_move_up_then_shorten() {
+        // (full widths, short widths, room on line 2, room for marks on line 1) →
+        // (short forms?, marks kept on line 2)
+        type Case<'a> = (&'a [usize], &'a [usize], usize, usize, (bool, usize));
+        let cases: [Case; 6] = [
+            // No marks.
+            (&[], &[], 24, 10, (false, 0)),
+            // 11 + 1 + 4 = 16 fit in 24.
+            (&[11, 4], &[4, 1], 24, 10, (false, 2)),
+            // 11 + 1 + 4 + 1 + 8 = 25 > 24: "no owner" (8) moves up, 8 < 10.
+            (&[11, 4, 8], &[4, 1, 4], 24, 10, (false, 2)),
+            // Up goes 4 + 1 + 8 = 13, not < 10: short forms, 4+1+1+1+4 = 11 fit below.
+            (&[11, 12, 4, 8], &[4, 5, 1, 4], 16, 10, (true, 3)),
+            // Short forms that still overflow: as many as fit below (the rest is cut at
+            // the edge; only on cards narrower than any column).
+            (&[11, 12], &[4, 5], 3, 2, (true, 0)),
+            // One mark exactly the room.
+            (&[24], &[4], 24, 0, (false, 1)),
+        ];
+        for (full, short, room2, room1, expected) in cases {
+            assert_eq!(
+                place_marks(full, short, room2, room1),
+                expected,
+                "{full:?} {room2} {room1}"
+            );
+        }
+    }
 }

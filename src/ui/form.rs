@@ -50,6 +50,18 @@ pub(super) fn render(area: Rect, buf: &mut Buffer, form: &Form, theme: &Theme) {
                     spans.push(Span::styled(format!(" {hint}"), theme.dim()));
                 }
                 lines.push(Line::from(spans));
+                let people = if focused {
+                    form.suggestions()
+                } else {
+                    Vec::new()
+                };
+                if !people.is_empty() {
+                    let names: Vec<String> = people.iter().map(|p| display_safe(p)).collect();
+                    lines.push(Line::from(vec![
+                        Span::styled(format!("    {} ", strings::FORM_COMPLETES), theme.key()),
+                        Span::raw(names.join(" · ")),
+                    ]));
+                }
             }
             Field::Choice {
                 label,
@@ -114,7 +126,7 @@ pub(super) fn render(area: Rect, buf: &mut Buffer, form: &Form, theme: &Theme) {
         lines.push(Line::styled(display_safe(late), theme.warning()));
     }
     if let Some(error) = &form.error {
-        let style = if form.confirm_incomplete.is_some() {
+        let style = if form.confirm_incomplete.is_some() || form.confirm_escalate {
             theme.warning()
         } else {
             theme.error()

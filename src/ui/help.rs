@@ -12,22 +12,54 @@ use crate::tui::app::App;
 use crate::tui::keys::{BINDINGS, Scope};
 
 /// The help screen's lines, generated from the key map.
+/// What each mark means: the SLA standings, then one per signal, from the card's mark
+/// table (so a new signal is explained here as soon as it has a mark), a few a line.
+fn marks_lines() -> Vec<String> {
+    let mut parts = vec![
+        format!("{} within SLA", theme::WITHIN),
+        format!("{} at risk", theme::AT_RISK),
+        format!("{} breached", theme::BREACHED),
+        format!("{} no SLA", theme::NO_SLA),
+    ];
+    let mut shorts = Vec::new();
+    for code in crate::domain::attention::SignalCode::ALL {
+        if let Some((full, short, _)) = theme::signal_mark(code) {
+            parts.push(if full == code.as_str() {
+                full.to_string()
+            } else {
+                format!("{full} {}", code.as_str())
+            });
+            if short != full {
+                shorts.push(short);
+            }
+        }
+    }
+    parts.push(format!(
+        "{} {}",
+        strings::HELP_SHORT_MARKS,
+        shorts.join(" ")
+    ));
+    let mut lines = vec![String::from("Marks:")];
+    for part in parts {
+        let last = lines
+            .last_mut()
+            .filter(|l| l.chars().count() + part.len() < 96);
+        match last {
+            Some(line) if line.ends_with(':') => line.push_str(&format!(" {part}")),
+            Some(line) => line.push_str(&format!(" · {part}")),
+            None => lines.push(format!("       {part}")),
+        }
+    }
+    lines
+}
+
 pub fn help_lines(theme: &Theme) -> Vec<Line<'static>> {
     let mut lines = vec![
         Line::styled(strings::HELP_INTRO[0], theme.plain()),
         Line::raw(strings::HELP_INTRO[1]),
-        Line::raw(format!(
-            "Marks: {} within SLA · {} at risk · {} breached · {} no SLA · {} escalated · {} incomplete handoff · {} possible duplicate",
-            theme::WITHIN,
-            theme::AT_RISK,
-            theme::BREACHED,
-            theme::NO_SLA,
-            theme::ESCALATED,
-            theme::INCOMPLETE,
-            theme::DUPLICATE
-        )),
-        Line::raw(""),
     ];
+    lines.extend(marks_lines().into_iter().map(Line::raw));
+    lines.push(Line::raw(""));
     for (scope, heading) in [
         (Scope::Everywhere, strings::HELP_EVERYWHERE),
         (Scope::Board, strings::HELP_BOARD),

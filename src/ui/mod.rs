@@ -27,6 +27,15 @@ use theme::Theme;
 /// The smallest screen the board is drawn on; below it, a note says so.
 pub const MIN_WIDTH: u16 = 40;
 pub const MIN_HEIGHT: u16 = 10;
+/// The largest screen the board is drawn on: a terminal reporting more (10000×10000)
+/// gets this much, top left, rather than buffers of gigabytes.
+pub const MAX_WIDTH: u16 = 1000;
+pub const MAX_HEIGHT: u16 = 500;
+
+/// A terminal size cut to what the board draws ([`MAX_WIDTH`] × [`MAX_HEIGHT`]).
+pub fn drawable((width, height): (u16, u16)) -> (u16, u16) {
+    (width.min(MAX_WIDTH), height.min(MAX_HEIGHT))
+}
 
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     let area = frame.area();

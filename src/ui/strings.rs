@@ -11,8 +11,13 @@ pub const EMPTY_BOARD: &str =
 pub const NO_COLUMNS: &str = "No columns match this view; B or esc shows everything.";
 pub const BOUNDARIES_ONLY: &str = "boundaries only";
 pub const EMPTY_COLUMN: &str = "—";
+pub const THROWAWAY_DEMO: &str = "This demo board is throwaway: it and anything saved in it (snapshots too) go when you quit; baton --db FILE demo keeps one.";
+pub const THROWAWAY_PLACE: &str = "throwaway demo: deleted on quit";
+pub const COLUMNS_HIDDEN: &str = "columns hidden";
+pub const OVERVIEW_MORE: &str = "more boundaries with items waiting (B: only the boundaries)";
 pub const CLOSED_COLUMN: &str = "done & dropped";
 pub const CONTRACT_INCOMPLETE: &str = "contract incomplete";
+pub const CONTRACT_INCOMPLETE_SHORT: &str = "contract?";
 pub const FILTER_HELP: &str = "words match title and body; team:KEY owner:NAME tag:TAG signal:CODE narrow further (owner:\"Ann Lee\")";
 
 // Panes
@@ -21,6 +26,7 @@ pub const HELP_INTRO: [&str; 2] = [
     "Baton shows each team's lane and, before it, a ⇢ limbo column for every boundary into it:",
     "items sent and not yet accepted wait there, with their age against the contract's SLA.",
 ];
+pub const HELP_SHORT_MARKS: &str = "short forms on narrow cards:";
 pub const HELP_EVERYWHERE: &str = "Everywhere";
 pub const HELP_BOARD: &str = "On the board";
 pub const HELP_ITEM: &str = "On the selected item (board, detail or triage)";
@@ -42,12 +48,17 @@ pub const NO_CHECKLIST: &str = "(the contract has no definition of done)";
 pub const FORM_SUBMIT: &str = "enter submit";
 pub const FORM_CANCEL: &str = "esc cancel";
 pub const FORM_NEXT_FIELD: &str = "tab next field";
+pub const CONFIRM_ESCALATE: &str = "Escalating notifies them. Escalate to";
+pub const CONFIRM_KEYS: &str = "y escalates · esc or n goes back (Enter does not send it)";
+pub const ESCALATION_CONTACT: &str = "the contract's escalation contact";
+pub const FORM_COMPLETES: &str = "tab completes:";
 pub const FORM_MOVE: &str = "↑↓ move";
 pub const FORM_CHOOSE: &str = "←→ choose";
 pub const FORM_TICK: &str = "space tick · a tick all";
 /// Every key a form takes, as help lists them.
-pub const FORM_KEYS: [&str; 6] = [
+pub const FORM_KEYS: [&str; 7] = [
     FORM_NEXT_FIELD,
+    "tab in a person field: complete a known name (owners, contract owners, contacts)",
     FORM_MOVE,
     FORM_CHOOSE,
     FORM_TICK,
@@ -59,14 +70,14 @@ pub const SUMMARY_NEEDS_FILE: &str = "name the file to write the summary to";
 
 // Key lines (the board's own comes from the key map)
 pub const SCROLL_KEYS: &str = "↑↓ PgUp PgDn scroll · esc back · ? help · q quit";
-pub const DETAIL_KEYS: &str = "↑↓ scroll · s send · a accept · b bounce · r reclaim · e escalate · o owner · N note · d done · esc back";
+pub const DETAIL_KEYS: &str = "↑↓ scroll · s send · a accept · b bounce · r reclaim · E escalate · e edit · o owner · N note · d done · esc back";
 /// The keys of a triage item. (The keys used most come first: narrow screens cut the
 /// line at the right.)
 /// Two lines: the decisions, then the rest; each fits 80 columns.
 pub const TRIAGE_KEYS: &str =
-    "a accept · b bounce · M merge · X dismiss · T tick · e escalate · o owner";
+    "a accept · b bounce · M merge · X dismiss · T tick · E escalate · o owner";
 pub const TRIAGE_MORE_KEYS: &str =
-    "N note · E due · z snooze · p until · space skip · ← back · u undo · q end · ?";
+    "N note · e due · z snooze · p until · space skip · ← back · u undo · q end · ?";
 pub const SUMMARY_KEYS: &str =
     "S save snapshot · w write Markdown · u undo · ← last item · esc or q board";
 

@@ -4,7 +4,7 @@
 use ratatui::style::{Color, Modifier, Style};
 
 use crate::config::ThemeName;
-use crate::domain::attention::SlaStanding;
+use crate::domain::attention::{SignalCode, SlaStanding};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Theme {
@@ -22,7 +22,33 @@ pub const INCOMPLETE: &str = "◌inc";
 pub const DUPLICATE: &str = "≈dup";
 pub const LATE: &str = "⧗late";
 pub const NO_OWNER: &str = crate::domain::view::NO_OWNER;
+pub const PING_PONG: &str = "⇄pp";
 pub const LIMBO: &str = "⇢";
+
+/// How loud a mark is; the words say the same without colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Error,
+    Warning,
+}
+
+/// A signal's mark on a card: its full form and the short one used when a card is
+/// too narrow for every full form. `None`: shown another way (the SLA standing is the
+/// card's clock, a contract's gaps are on its column). A new signal is one line here.
+pub fn signal_mark(code: SignalCode) -> Option<(&'static str, &'static str, Tone)> {
+    match code {
+        SignalCode::SlaBreached | SignalCode::SlaAtRisk | SignalCode::ContractIncomplete => None,
+        SignalCode::Overdue => Some(("overdue", "late", Tone::Error)),
+        SignalCode::Escalated => Some((ESCALATED, "▲", Tone::Error)),
+        // The time left follows (`due 1d 8h`).
+        SignalCode::DueSoon => Some(("due", "due", Tone::Warning)),
+        SignalCode::LateHandoff => Some((LATE, "⧗", Tone::Warning)),
+        SignalCode::PingPong => Some((PING_PONG, "⇄", Tone::Warning)),
+        SignalCode::NoOwner => Some((NO_OWNER, "∅own", Tone::Warning)),
+        SignalCode::IncompleteHandoff => Some((INCOMPLETE, "◌", Tone::Warning)),
+        SignalCode::PossibleDuplicate => Some((DUPLICATE, "≈", Tone::Warning)),
+    }
+}
 
 impl Theme {
     /// No colour at all: what `board --print` and the tests draw.
@@ -39,9 +65,18 @@ impl Theme {
     /// `palette` in colour, unless `NO_COLOR` is set (to anything but the empty
     /// string), which wins over any setting.
     pub fn from_env(palette: ThemeName) -> Theme {
+        let no_color = std::env::var_os("NO_COLOR").map(|v| v.to_string_lossy().into_owned());
         Theme {
-            color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
             palette,
+            ..Theme::from_env_value(no_color.as_deref())
+        }
+    }
+
+    /// The default palette, as `NO_COLOR` set to `value` (or unset) asks.
+    pub fn from_env_value(no_color: Option<&str>) -> Theme {
+        Theme {
+            color: no_color.is_none_or(str::is_empty),
+            palette: ThemeName::Dark,
         }
     }
 
@@ -114,6 +149,13 @@ impl Theme {
 
     pub fn key(&self) -> Style {
         self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+    }
+
+    pub fn tone(&self, tone: Tone) -> Style {
+        match tone {
+            Tone::Error => self.error(),
+            Tone::Warning => self.warning(),
+        }
     }
 
     pub fn sla(&self, standing: SlaStanding) -> (Style, &'static str) {

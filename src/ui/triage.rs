@@ -14,6 +14,7 @@ use super::{RenderRef, local, message_and_keys, strings};
 use crate::domain::duration::format_duration;
 use crate::domain::history::narrate;
 use crate::domain::rules::describe_state;
+use crate::domain::standup::SKIPPED;
 use crate::domain::text::display_safe;
 use crate::domain::view::{Responsible, limbo_time, responsible};
 use crate::tui::app::App;
@@ -36,7 +37,7 @@ pub fn render(
     let decided = triage
         .decisions
         .iter()
-        .filter(|d| d.decision != "skipped")
+        .filter(|d| d.decision != SKIPPED)
         .count();
     let heading = if triage.finished {
         format!(
@@ -58,9 +59,17 @@ pub fn render(
             clock(standup)
         )
     };
+    let tally = format!(" · {decided} decided");
+    // At 80 columns the whole heading does not fit: the clocks matter more than the
+    // words "Standup triage" (the screen is plainly triage).
+    let heading = if heading.chars().count() + tally.chars().count() > usize::from(area.width) {
+        heading.replacen(" Standup triage", " Triage", 1)
+    } else {
+        heading
+    };
     let title = Line::from(vec![
         Span::styled(heading, theme.title()),
-        Span::styled(format!(" · {decided} decided"), theme.dim()),
+        Span::styled(tally, theme.dim()),
     ]);
     Paragraph::new(title).render_ref(Rect { height: 1, ..area }, buf);
     // The clock's verdict, under the heading, without a keypress.

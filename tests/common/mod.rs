@@ -64,6 +64,15 @@ impl Terminal {
         }
     }
 
+    /// Where `text` first shows on screen: its (column, row), counted from 0.
+    pub fn position_of(&self, text: &str) -> Option<(u16, u16)> {
+        self.contents().lines().enumerate().find_map(|(row, line)| {
+            let at = line.find(text)?;
+            let column = unicode_width::UnicodeWidthStr::width(&line[..at]);
+            Some((u16::try_from(column).ok()?, u16::try_from(row).ok()?))
+        })
+    }
+
     /// Waits until `text` is no longer on screen.
     pub fn wait_gone(&self, text: &str) {
         let deadline = Instant::now() + WAIT;
@@ -110,8 +119,15 @@ impl Session {
     }
 
     /// Like [`Session::open`], in the time zone `tz` (a `TZ` value).
-    pub fn open_in(
-        db: &Path,
+    pub fn open_in(db: &Path, cwd: &Path, actor: &str, size: (u16, u16), tz: &str) -> Session {
+        let db = db.to_string_lossy();
+        Session::open_command(&["--db", &db], cwd, actor, size, tz)
+    }
+
+    /// `baton ARGS…` in a `cols`×`rows` pseudo-terminal, "now" fixed at [`NOW`], changes
+    /// recorded as `actor`, times in `tz`.
+    pub fn open_command(
+        args: &[&str],
         cwd: &Path,
         actor: &str,
         (cols, rows): (u16, u16),
@@ -126,8 +142,9 @@ impl Session {
             })
             .expect("a pseudo-terminal");
         let mut cmd = CommandBuilder::new(BIN);
-        cmd.arg("--db");
-        cmd.arg(db);
+        cmd.args(args);
+        // No config file of the user's (mouse = false, say) changes what is tested.
+        cmd.env("BATON_CONFIG", cwd.join("no-config.toml"));
         cmd.env("BATON_NOW", NOW);
         cmd.env("BATON_ACTOR", actor);
         cmd.env("TZ", tz);
@@ -174,6 +191,19 @@ impl Session {
             output,
             reading,
         }
+    }
+
+    /// Sends the board signal `name` (`TERM`, `HUP`), expects it to end, and returns
+    /// everything the board wrote.
+    pub fn signal(self, name: &str) -> Vec<u8> {
+        let pid = self.child.process_id().expect("baton's process id");
+        let sent = Command::new("kill")
+            .arg(format!("-{name}"))
+            .arg(pid.to_string())
+            .status()
+            .expect("kill runs");
+        assert!(sent.success());
+        self.quit_by(b"")
     }
 
     /// Presses `q`, expects a clean exit, and returns everything the board wrote.

@@ -1,0 +1,196 @@
+//! Periods are half-open, `[since, until)`: retros for back-to-back periods add up to
+//! the retro of the whole, on a small organisation built from the shell with `--at`.
+//! Every expected number is worked out by hand in the comments.
+
+#[macro_use]
+mod common;
+
+use serde_json::Value;
+
+use common::NOW;
+use common::cli::{Backend, Board, DbBy};
+
+/// sales → ops with a 2h SLA and one definition-of-done entry; seven items whose
+/// events fall on and around the edges 2026-11-09 09:00 and 2026-11-23 00:00 (now is
+/// Wednesday 2026-11-25 09:00, UTC).
+fn organisation(backend: Backend) -> Board {
+    let board = Board::empty_on(backend, NOW, DbBy::Env);
+    board.ok(&["init"]);
+    board.ok(&["team", "add", "sales"]);
+    board.ok(&["team", "add", "ops"]);
+    board.ok(&[
+        "boundary",
+        "add",
+        "sales",
+        "ops",
+        "--done",
+        "Spec attached",
+        "--sla",
+        "2h",
+        "--escalate-to",
+        "vp",
+    ]);
+    let run = |args: &[&str], at: &str| {
+        let mut all = args.to_vec();
+        all.extend(["--at", at]);
+        board.ok(&all);
+    };
+    let send = |id: &str, at: &str| {
+        run(
+            &["send", id, "--to", "ops", "--note", "n", "--all-done"],
+            at,
+        );
+    };
+    // #1: sent 10-28 09:00, accepted after 60m, done 11-03 (week of 2 Nov).
+    run(&["add", "One", "--team", "sales"], "2026-10-27 09:00");
+    send("1", "2026-10-28 09:00");
+    run(&["accept", "1"], "2026-10-28 10:00");
+    run(&["done", "1"], "2026-11-03 10:00");
+    // #2: sent 11-09 08:00, accepted exactly at the edge 11-09 09:00 (60m).
+    run(&["add", "Two", "--team", "sales"], "2026-11-02 09:00");
+    send("2", "2026-11-09 08:00");
+    run(&["accept", "2"], "2026-11-09 09:00");
+    // #3: sent 11-06 09:00 (SLA ran out 11:00), still in limbo at the first edge,
+    // bounced 11-10 09:00 after 4 days: a breached spell of the second fortnight.
+    run(&["add", "Three", "--team", "sales"], "2026-11-04 09:00");
+    send("3", "2026-11-06 09:00");
+    run(&["bounce", "3", "--reason", "no spec"], "2026-11-10 09:00");
+    // #4: forced across 11-16 09:00, escalated, accepted after 4h (breached; SLA ran out
+    // 11:00), done 11-18.
+    run(&["add", "Four", "--team", "sales"], "2026-10-29 09:00");
+    run(
+        &["send", "4", "--to", "ops", "--note", "n", "--force"],
+        "2026-11-16 09:00",
+    );
+    run(&["escalate", "4"], "2026-11-16 12:00");
+    run(&["accept", "4"], "2026-11-16 13:00");
+    run(&["done", "4"], "2026-11-18 09:00");
+    // #5: a dropped baton flagged exactly at the edge.
+    run(&["add", "Five", "--team", "sales"], "2026-11-02 09:00");
+    run(&["flag", "5", "--note", "lost"], "2026-11-09 09:00");
+    // #6: sent 11-24 09:00, still in limbo now: 24h old, past the 2h SLA.
+    run(&["add", "Six", "--team", "sales"], "2026-11-20 09:00");
+    send("6", "2026-11-24 09:00");
+    // #7: done 11-05, reopened 11-10, done again 11-17: each done counts.
+    run(&["add", "Seven", "--team", "ops"], "2026-10-27 09:00");
+    run(&["done", "7"], "2026-11-05 09:00");
+    run(&["reopen", "7"], "2026-11-10 09:00");
+    run(&["done", "7"], "2026-11-17 09:00");
+    board
+}
+
+/// The counts that must add up, from `stats --json`.
+fn counts(m: &Value) -> Vec<u64> {
+    let o = &m["overall"];
+    let n = |v: &Value| v.as_u64().expect("a count");
+    let mut out: Vec<u64> = [
+        "sent",
+        "accepted",
+        "bounced",
+        "reclaimed",
+        "spells",
+        "breached",
+        "escalations",
+        "incomplete_handoffs",
+        "dropped_batons",
+        "done",
+    ]
+    .iter()
+    .map(|k| n(&o[*k]))
+    .collect();
+    let sum = |list: &str, field: &str| -> u64 {
+        m[list]
+            .as_array()
+            .expect("a list")
+            .iter()
+            .map(|d| n(&d[field]))
+            .sum()
+    };
+    out.push(sum("daily_throughput", "done"));
+    out.push(sum("throughput", "done"));
+    out.push(sum("breaches_per_day", "breaches"));
+    out
+}
+
+fn back_to_back_periods_add_up_to_the_whole(backend: Backend) {
+    let board = organisation(backend);
+    let stats = |since: &str, until: Option<&str>| {
+        let mut args = vec!["stats", "--json", "--since", since];
+        if let Some(until) = until {
+            args.extend(["--until", until]);
+        }
+        board.json(&args)
+    };
+    let first = stats("2026-10-26", Some("2026-11-09 09:00"));
+    let second = stats("2026-11-09 09:00", Some("2026-11-23"));
+    let third = stats("2026-11-23", None);
+    let whole = stats("2026-10-26", None);
+    //               sent acc bnc rcl spells breached esc inc drop done | days weeks breach-days
+    // First: #1 #2 #3 sent; #1 accepted (its spell ended); #2 and #3 open at a past end;
+    // #1 and #7 done; #3's SLA ran out on 11-06.
+    assert_eq!(counts(&first), [3, 1, 0, 0, 1, 0, 0, 0, 0, 2, 2, 2, 1]);
+    // Second: #4 sent (forced); #2 (at the edge) and #4 accepted, #3 bounced: spells
+    // #2 #3 #4, breached #3 #4; #4 escalated; #5 flagged at the edge; #4 and #7 done.
+    assert_eq!(counts(&second), [1, 2, 1, 0, 3, 2, 1, 1, 1, 2, 2, 2, 1]);
+    // Third, up to now: #6 sent and open now, breached.
+    assert_eq!(counts(&third), [1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 1]);
+    let added: Vec<u64> = (0..13)
+        .map(|i| counts(&first)[i] + counts(&second)[i] + counts(&third)[i])
+        .collect();
+    assert_eq!(counts(&whole), added);
+    assert_eq!(counts(&whole), [5, 3, 1, 0, 5, 3, 1, 1, 1, 4, 4, 4, 3]);
+    // Every week of the month is listed, the empty week of 9 November too.
+    let weeks: Vec<(String, u64)> = whole["throughput"]
+        .as_array()
+        .expect("weeks")
+        .iter()
+        .map(|w| {
+            (
+                w["week"].as_str().expect("a day").to_string(),
+                w["done"].as_u64().expect("a count"),
+            )
+        })
+        .collect();
+    let week = |d: &str, n: u64| (d.to_string(), n);
+    assert_eq!(
+        weeks,
+        [
+            week("2026-10-26", 0),
+            week("2026-11-02", 2),
+            week("2026-11-09", 0),
+            week("2026-11-16", 2),
+            week("2026-11-23", 0),
+        ]
+    );
+    // The text report lists the empty weeks too.
+    let text = board.ok(&["stats", "--since", "2026-10-26"]);
+    assert!(text.contains("  2026-11-09    0"), "{text}");
+}
+
+on_both_backends!(back_to_back_periods_add_up_to_the_whole);
+
+#[test]
+fn an_until_after_now_ends_the_period_now_with_a_note() {
+    let board = organisation(Backend::Sqlite);
+    let output = board
+        .cmd(&["stats", "--json", "--until", "2026-12-31"])
+        .output()
+        .expect("runs");
+    assert!(output.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "note: --until 2026-12-31 is after now; the period ends now, 2026-11-25 09:00\n"
+    );
+    let m: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(m["period"]["until"], "2026-11-25T09:00:00Z");
+    assert_eq!(m["period"]["ends_now"], true);
+    // #6 is 24h in limbo now, not 36 days and a day on 31 December.
+    assert_eq!(m["boundaries"][0]["open_ages_minutes"][0], 1440);
+    assert_eq!(
+        m["daily_throughput"]
+            .as_array()
+            .and_then(|d| d.last())
+            .map(|d| d["day"].clone()),
+        Some(Value::from("2026-11-25"))
+    );
+}
