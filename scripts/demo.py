@@ -693,7 +693,7 @@ item("Coho Winery: November invoice charged VAT twice", "support", "11-24 15:05"
 
 (item("Alpine Ski House — security questionnaire (212 questions)", "sales", "11-23 10:00",
       "Chloé Martin", owner="Chloé Martin", due="11-26 17:00", tags=["security-review"])
-    .send("11-24 10:00", "Chloé Martin", "solutions",
+    .send("11-24 17:30", "Chloé Martin", "solutions",
           "212-question security questionnaire (SIG Lite) in the opportunity folder. We did the "
           "legal and pricing sections; the ~150 technical ones need solutions. It is due back to "
           "the customer by the due date."))
@@ -747,6 +747,10 @@ def signals(items):
         if it.owner is None:
             if not it.limbo or "owner" not in find_boundary(it.team, it.limbo["to"]):
                 codes.append("no-owner")
+        if it.limbo and it.due:
+            b = find_boundary(it.team, it.limbo["to"])
+            if "sla" in b and (it.due - it.limbo["sent_at"]).total_seconds() < parse_sla(b["sla"]) * 60:
+                codes.append("late-handoff")
         if it.incomplete:
             codes.append("incomplete-handoff")
         if it.bounces >= 2:
@@ -770,7 +774,8 @@ def signals(items):
     return {i: codes for i, codes in out.items() if codes}
 
 
-ALL_CODES = ["overdue", "sla-breached", "escalated", "due-soon", "sla-at-risk", "ping-pong",
+ALL_CODES = ["overdue", "sla-breached", "escalated", "due-soon", "late-handoff", "sla-at-risk",
+             "ping-pong",
              "no-owner", "incomplete-handoff", "possible-duplicate", "contract-incomplete"]
 CONTRACT_FIELDS = ["trigger", "definition_of_done", "outcome", "owner", "sla", "escalate_to"]
 

@@ -117,6 +117,8 @@ fn a_cause_off_the_list_is_a_usage_error_that_lists_them() {
 #[test]
 fn the_bounce_and_flag_forms_choose_a_cause_from_the_list() {
     let org = Org {
+        calendars: Vec::new(),
+        contract_history: Vec::new(),
         teams: vec![baton::domain::Team {
             key: "sales".to_string(),
             name: "Sales".to_string(),

@@ -222,7 +222,8 @@ fn boundaries_show_their_contract_and_mark_an_incomplete_one(backend: Backend) {
     );
     assert_eq!(
         board.ok(&["boundary", "show", "sales", "onboarding"]),
-        "sales → onboarding\n\
+        format!(
+            "sales → onboarding\n\
          trigger:     Deal signed\n\
          done when:\n  \
            1. Order form attached\n  \
@@ -232,11 +233,17 @@ fn boundaries_show_their_contract_and_mark_an_incomplete_one(backend: Backend) {
          SLA:         2d\n\
          escalate to: vp-ops\n\
          \n\
-         in limbo (0):\n"
+         in limbo (0):\n\
+         \n\
+         contract history:\n  \
+           2026-03-06 12:00  {}  contract agreed\n",
+            board.actor()
+        )
     );
     assert_eq!(
         board.ok(&["boundary", "show", "onboarding", "support"]),
-        "onboarding → support\n\
+        format!(
+            "onboarding → support\n\
          trigger:     — missing\n\
          done when:   — missing\n\
          outcome:     — missing\n\
@@ -245,7 +252,12 @@ fn boundaries_show_their_contract_and_mark_an_incomplete_one(backend: Backend) {
          escalate to: — missing\n\
          incomplete contract: missing trigger, definition of done, expected outcome, next owner, escalation contact\n\
          \n\
-         in limbo (0):\n"
+         in limbo (0):\n\
+         \n\
+         contract history:\n  \
+           2026-03-06 12:00  {}  contract agreed\n",
+            board.actor()
+        )
     );
     // Editing changes only what is named, and still says what is missing.
     assert_eq!(
@@ -1258,15 +1270,22 @@ fn hostile_text_never_reaches_the_terminal_raw(backend: Backend) {
         "2026-03-07",
     ]);
     board.ok(&["add", &format!("{title} again"), "--team", "onboarding"]);
-    board.ok(&[
-        "send",
-        "1",
-        "--to",
-        "onboarding",
-        "--note",
-        note,
-        "--all-done",
-    ]);
+    // Due tomorrow over a 2d SLA: a late handoff, whose warning is safe to print too.
+    let sent = board
+        .cmd(&[
+            "send",
+            "1",
+            "--to",
+            "onboarding",
+            "--note",
+            note,
+            "--all-done",
+        ])
+        .output()
+        .expect("runs");
+    assert!(sent.status.success());
+    assert!(String::from_utf8_lossy(&sent.stderr).starts_with("warning: #1 is a late handoff"));
+    assert!(!has_terminal_controls(&sent.stderr));
     board.ok(&["escalate", "1", "--to", "\u{1b}[31mboss"]);
     for args in [
         &["ls"][..],
@@ -1410,7 +1429,9 @@ fn export_import_export_is_identical(backend: Backend) {
     // from decoded events, one line per item.
     let parsed = baton::export::json::BoardDocument::parse(&first).expect("parses");
     assert_eq!(parsed.to_json(), first);
-    assert_eq!(first.lines().count(), 1 + 4 + 3 + 10 + 6);
+    // Header, teams, boundaries, the contract history (its two lines and one per
+    // boundary agreed), items, closing lines.
+    assert_eq!(first.lines().count(), 1 + 4 + 3 + (2 + 3) + 10 + 6);
     // --out writes the same document to a file.
     let out = board.path("again.json");
     board.ok(&[

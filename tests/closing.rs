@@ -157,7 +157,7 @@ fn each_kind_of_signal_is_closed_and_stays_closed(backend: Backend) {
         ),
         (
             &["dismiss", "1", "late"],
-            "error: unknown signal `late` (signals: overdue, sla-breached, escalated, due-soon, sla-at-risk, ping-pong, no-owner, incomplete-handoff, possible-duplicate, contract-incomplete)",
+            "error: unknown signal `late` (signals: overdue, sla-breached, escalated, due-soon, late-handoff, sla-at-risk, ping-pong, no-owner, incomplete-handoff, possible-duplicate, contract-incomplete)",
         ),
         (
             &["dismiss", "1", "ping-pong", "--with", "3"],

@@ -33,6 +33,8 @@ fn team(key: &str) -> Team {
 /// sales → onboarding with a complete contract; onboarding → support with none.
 fn org() -> Org {
     Org {
+        calendars: Vec::new(),
+        contract_history: Vec::new(),
         teams: vec![team("sales"), team("onboarding"), team("support")],
         boundaries: vec![
             Boundary {
@@ -46,8 +48,9 @@ fn org() -> Org {
                     ],
                     outcome: Some("Customer live".into()),
                     owner: Some("priya".into()),
-                    sla_minutes: Some(2 * 24 * 60),
+                    sla: Some(baton::domain::calendar::Sla::from_minutes(2 * 24 * 60)),
                     escalate_to: Some("vp-ops".into()),
+                    calendar: None,
                 },
             },
             Boundary {
@@ -347,6 +350,7 @@ fn sending_needs_the_definition_of_done_or_force() {
             note: "Budget approved".into(),
             unticked: vec!["Order form attached".into()],
             forced: true,
+            late: false,
         })
     );
     // --force with nothing unticked is an ordinary handoff.
@@ -951,6 +955,7 @@ fn signal_codes_are_stable() {
             "sla-breached",
             "escalated",
             "due-soon",
+            "late-handoff",
             "sla-at-risk",
             "ping-pong",
             "no-owner",
@@ -1280,7 +1285,7 @@ fn facts_cannot_be_dismissed_and_nor_can_what_is_not_raised() {
     }
     assert_eq!(
         baton::domain::attention::parse_signal("late").map_err(|e| e.to_string()),
-        Err("unknown signal `late` (signals: overdue, sla-breached, escalated, due-soon, sla-at-risk, ping-pong, no-owner, incomplete-handoff, possible-duplicate, contract-incomplete)".to_string())
+        Err("unknown signal `late` (signals: overdue, sla-breached, escalated, due-soon, late-handoff, sla-at-risk, ping-pong, no-owner, incomplete-handoff, possible-duplicate, contract-incomplete)".to_string())
     );
 }
 

@@ -46,6 +46,7 @@ fn sent(to: &str) -> Flow {
     Flow::Sent {
         to: to.to_string(),
         forced: false,
+        late: false,
     }
 }
 
@@ -53,6 +54,7 @@ fn forced(to: &str) -> Flow {
     Flow::Sent {
         to: to.to_string(),
         forced: true,
+        late: false,
     }
 }
 
@@ -61,7 +63,7 @@ fn boundary(from: &str, to: &str, sla_minutes: Option<i64>) -> Boundary {
         from: from.to_string(),
         to: to.to_string(),
         contract: Contract {
-            sla_minutes,
+            sla: sla_minutes.map(baton::domain::calendar::Sla::from_minutes),
             ..Contract::default()
         },
     }
@@ -75,6 +77,8 @@ fn org() -> Org {
         lead: None,
     };
     Org {
+        calendars: Vec::new(),
+        contract_history: Vec::new(),
         teams: vec![team("sales"), team("ops"), team("support")],
         boundaries: vec![
             boundary("sales", "ops", Some(120)),

@@ -52,6 +52,8 @@ fn org() -> Org {
         contract,
     };
     Org {
+        calendars: Vec::new(),
+        contract_history: Vec::new(),
         teams: TEAMS.iter().map(|k| team(k)).collect(),
         boundaries: vec![
             boundary(
@@ -62,8 +64,9 @@ fn org() -> Org {
                     definition_of_done: vec!["Order form".into(), "Kick-off date".into()],
                     outcome: Some("Live".into()),
                     owner: Some("priya".into()),
-                    sla_minutes: Some(24 * 60),
+                    sla: Some(baton::domain::calendar::Sla::from_minutes(24 * 60)),
                     escalate_to: Some("vp".into()),
+                    calendar: None,
                 },
             ),
             boundary("onboarding", "support", Contract::default()),
@@ -71,7 +74,7 @@ fn org() -> Org {
                 "onboarding",
                 "sales",
                 Contract {
-                    sla_minutes: Some(90),
+                    sla: Some(baton::domain::calendar::Sla::from_minutes(90)),
                     ..Contract::default()
                 },
             ),
@@ -343,7 +346,12 @@ fn seeded_store(place: &Place) -> Store {
         store.add_team(team).expect("team");
     }
     for boundary in &org.boundaries {
-        store.add_boundary(boundary).expect("boundary");
+        let at = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
+            .expect("time")
+            .with_timezone(&chrono::Utc);
+        store
+            .add_boundary(boundary, at, "tester")
+            .expect("boundary");
     }
     store
 }
@@ -562,7 +570,10 @@ fn every_event_log_replays_to_the_stored_state(
     let place = Place::new(backend);
     let mut store = seeded_store(&place);
     run(&mut store, steps)?;
-    let org = store.org().expect("org");
+    let mut org = store.org().expect("org");
+    // Adding each boundary recorded its contract as agreed.
+    prop_assert_eq!(org.contract_history.len(), org.boundaries.len());
+    org.contract_history.clear();
     prop_assert_eq!(&org, &self::org());
     for item in store.items(&ItemFilter::default()).expect("items") {
         let events = store.events(item.id).expect("events");

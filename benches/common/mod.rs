@@ -262,13 +262,19 @@ fn org(rng: &mut Rng) -> Org {
                     definition_of_done: checklist,
                     outcome: Some(format!("{to} owns the work and has what it needs")),
                     owner: Some(person(to, rng.below(FIRST_NAMES.len()))),
-                    sla_minutes: Some(sla_hours * 60),
+                    sla: Some(baton::domain::calendar::Sla::from_minutes(sla_hours * 60)),
                     escalate_to: Some(person(to, 0)),
+                    calendar: None,
                 },
             });
         }
     }
-    Org { teams, boundaries }
+    Org {
+        teams,
+        boundaries,
+        calendars: Vec::new(),
+        contract_history: Vec::new(),
+    }
 }
 
 /// Where an item's history should leave it.
@@ -292,7 +298,9 @@ pub fn organisation(now: DateTime<Utc>) -> Result<BoardDocument> {
         version: VERSION,
         as_of: None,
         teams: org.teams,
+        calendars: org.calendars,
         boundaries: org.boundaries,
+        contract_history: org.contract_history,
         items,
     })
 }
@@ -520,7 +528,9 @@ pub fn open_subset(doc: &BoardDocument, count: usize) -> BoardDocument {
         version: doc.version,
         as_of: doc.as_of,
         teams: doc.teams.clone(),
+        calendars: doc.calendars.clone(),
         boundaries: doc.boundaries.clone(),
+        contract_history: doc.contract_history.clone(),
         items: doc
             .items
             .iter()

@@ -55,6 +55,7 @@ impl Cmd {
             Cmd::Init { .. }
             | Cmd::Team(TeamCmd::Add { .. })
             | Cmd::Boundary(BoundaryCmd::Add { .. } | BoundaryCmd::Edit { .. })
+            | Cmd::Calendar(CalendarCmd::Add { .. } | CalendarCmd::Edit { .. })
             | Cmd::Send { .. }
             | Cmd::Accept { .. }
             | Cmd::Bounce { .. }
@@ -110,6 +111,10 @@ pub enum Cmd {
     /// Add, list, show or edit boundaries and their handoff contracts
     #[command(subcommand)]
     Boundary(BoundaryCmd),
+
+    /// Add, list, show or edit working calendars that SLAs count in
+    #[command(subcommand)]
+    Calendar(CalendarCmd),
 
     /// Capture a new item, held by a team
     #[command(
@@ -718,6 +723,67 @@ pub struct ContractArgs {
     /// Who hears about it when it is escalated
     #[arg(long, value_name = "PERSON")]
     pub escalate_to: Option<String>,
+    /// The working calendar the SLA counts in (`baton calendar ls`); `none` for around
+    /// the clock
+    #[arg(long, value_name = "NAME")]
+    pub calendar: Option<String>,
+}
+
+/// A calendar's definition, as flags.
+#[derive(Debug, Args, Clone, Default)]
+pub struct CalendarArgs {
+    /// The time zone its hours are in: an IANA name (UTC, Europe/Berlin)
+    #[arg(long, value_name = "ZONE")]
+    pub tz: Option<String>,
+    /// Working hours: DAYS HH:MM-HH:MM[ HH:MM-HH:MM] (repeat for more rows; split shifts
+    /// and breaks as more spans or rows)
+    #[arg(long = "hours", value_name = "ROW")]
+    pub hours: Vec<String>,
+    /// A holiday, YYYY-MM-DD (repeat for more)
+    #[arg(long = "holiday", value_name = "DATE")]
+    pub holidays: Vec<String>,
+    /// Holidays from an iCalendar file: the start date of every event
+    #[arg(long, value_name = "FILE")]
+    pub ics: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CalendarCmd {
+    /// Add a working calendar, for contracts whose SLA counts working time only
+    #[command(
+        after_help = "Examples:\n  baton calendar add office --tz Europe/Berlin --hours \"Mon-Fri 09:00-17:00\" --holiday 2026-12-24\n  baton calendar add support --tz UTC --hours \"Mon-Fri 08:00-12:00 13:00-18:00\" --hours \"Sat 10:00-14:00\" --ics holidays.ics"
+    )]
+    Add {
+        /// A short name contracts refer to it by
+        name: String,
+        #[command(flatten)]
+        calendar: CalendarArgs,
+    },
+    /// List calendars
+    #[command(after_help = "Example:\n  baton calendar ls")]
+    Ls {
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Show a calendar: its zone, hours, working day and holidays
+    #[command(after_help = "Example:\n  baton calendar show office")]
+    Show {
+        name: String,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Change a calendar: --hours replaces every row, --holiday and --ics add holidays
+    #[command(
+        after_help = "Examples:\n  baton calendar edit office --holiday 2026-12-31\n  baton calendar edit office --hours \"Mon-Thu 08:00-17:00\" --hours \"Fri 08:00-12:00\""
+    )]
+    Edit {
+        name: String,
+        #[command(flatten)]
+        calendar: CalendarArgs,
+        /// A holiday to take off the calendar (repeat for more)
+        #[arg(long = "remove-holiday", value_name = "DATE")]
+        remove_holidays: Vec<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -15,8 +15,10 @@ pub use crate::context::{
     Context, DEMO, default_db, demo_document, import_document, write_atomically,
     write_atomically_with,
 };
-use crate::domain::attention::{SignalCode, attention, contract_signals, for_team, parse_signal};
-use crate::domain::duration::parse_duration;
+use crate::domain::attention::{
+    SignalCode, attention, contract_signals, for_team, late_send, parse_signal,
+};
+use crate::domain::calendar::{Calendar, CalendarDef, Sla, parse_holiday, parse_ics};
 use crate::domain::metrics::Period;
 use crate::domain::text::{display_safe, to_json_pretty};
 use crate::domain::time::{parse_due, parse_time};
@@ -26,8 +28,8 @@ use crate::storage::Access;
 use crate::storage::{ItemFilter, When};
 use crate::tui::BoardOptions;
 use args::{
-    AccessCmd, BoundaryCmd, Cli, Cmd, ConfigCmd, ContractArgs, CsvLayout, ExportFormat,
-    SnapshotCmd, StateArg, TeamCmd,
+    AccessCmd, BoundaryCmd, CalendarArgs, CalendarCmd, Cli, Cmd, ConfigCmd, ContractArgs,
+    CsvLayout, ExportFormat, SnapshotCmd, StateArg, TeamCmd,
 };
 use output::{item_view, items_text, show_text};
 
@@ -218,6 +220,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
             Ok(())
         }
         Cmd::Boundary(cmd) => boundary(&ctx, cmd, out),
+        Cmd::Calendar(cmd) => calendar(&ctx, cmd, out),
         Cmd::Add {
             title,
             team,
@@ -361,6 +364,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
             } else {
                 Ticks::Entries(done)
             };
+            warn_if_late(&ctx, id, &to, &at)?;
             let command = Command::Send {
                 to,
                 note,
@@ -1136,15 +1140,192 @@ fn contract_from(args: &ContractArgs) -> Result<Contract> {
         definition_of_done: args.done.clone(),
         outcome: args.outcome.clone(),
         owner: args.owner.clone(),
-        sla_minutes: args
+        sla: args
             .sla
             .as_deref()
-            .map(parse_duration)
+            .map(Sla::parse)
             .transpose()
-            .context("--sla")?
-            .map(|d| d.num_minutes()),
+            .context("--sla")?,
         escalate_to: args.escalate_to.clone(),
+        calendar: args.calendar.clone().filter(|c| c != NO_CALENDAR),
     })
+}
+
+/// Says, before the send, when sending `id` to `to` gives the receiving team less time
+/// before the item's due date than its contract promises (a `late-handoff`).
+fn warn_if_late(ctx: &Context, id: i64, to: &str, at: &args::At) -> Result<()> {
+    let when = ctx.at(at)?;
+    let store = ctx.open()?;
+    let (Ok(item), Ok(org)) = (store.item(id), store.org()) else {
+        // The send itself says what is wrong.
+        return Ok(());
+    };
+    if let Some(due) = item.due
+        && let Some(late) = late_send(&org, &item.team, to, when, due, &ctx.zone)
+    {
+        eprintln!(
+            "warning: #{id} is a late handoff: {}",
+            display_safe(&late.reason)
+        );
+    }
+    Ok(())
+}
+
+/// What `--calendar` takes to count around the clock again.
+const NO_CALENDAR: &str = "none";
+
+/// A calendar's flags, read and checked before anything is written: `--tz` and
+/// `--hours` replace, `--holiday` and `--ics` add.
+struct CalendarChange {
+    tz: Option<String>,
+    hours: Vec<String>,
+    holidays: Vec<chrono::NaiveDate>,
+}
+
+impl CalendarChange {
+    fn read(args: &CalendarArgs) -> Result<CalendarChange> {
+        let mut holidays = Vec::new();
+        for day in &args.holidays {
+            holidays.push(parse_holiday(day).context("--holiday")?);
+        }
+        if let Some(path) = &args.ics {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            holidays.extend(parse_ics(&path.display().to_string(), &text)?);
+        }
+        Ok(CalendarChange {
+            tz: args.tz.clone(),
+            hours: args.hours.clone(),
+            holidays,
+        })
+    }
+
+    fn apply(self, def: &mut CalendarDef) {
+        if let Some(tz) = self.tz {
+            def.tz = tz;
+        }
+        if !self.hours.is_empty() {
+            def.hours = self.hours;
+        }
+        def.holidays.extend(self.holidays);
+    }
+}
+
+fn calendar(ctx: &Context, cmd: CalendarCmd, out: &mut impl Write) -> Result<()> {
+    match cmd {
+        CalendarCmd::Add { name, calendar } => {
+            let mut def = CalendarDef {
+                name,
+                tz: String::new(),
+                hours: Vec::new(),
+                holidays: Vec::new(),
+            };
+            CalendarChange::read(&calendar)?.apply(&mut def);
+            if def.tz.is_empty() {
+                bail!(UsageError(
+                    "--tz is required: the time zone the hours are in (UTC, Europe/Berlin)"
+                        .to_string()
+                ));
+            }
+            let calendar = Calendar::from_def(def)?;
+            let mut store = ctx.open()?;
+            store.add_calendar(&calendar)?;
+            writeln!(out, "added calendar {}", calendar.name())?;
+            write!(out, "{}", output::calendar_text(&calendar))?;
+            Ok(())
+        }
+        CalendarCmd::Edit {
+            name,
+            calendar,
+            remove_holidays,
+        } => {
+            let remove = remove_holidays
+                .iter()
+                .map(|d| parse_holiday(d))
+                .collect::<std::result::Result<Vec<_>, _>>()
+                .context("--remove-holiday")?;
+            let change = CalendarChange::read(&calendar)?;
+            let mut store = ctx.open()?;
+            let changed = store.edit_calendar(&name, |def| {
+                change.apply(def);
+                def.holidays.retain(|d| !remove.contains(d));
+                Ok(())
+            })?;
+            writeln!(out, "updated calendar {}", changed.name())?;
+            write!(out, "{}", output::calendar_text(&changed))?;
+            Ok(())
+        }
+        CalendarCmd::Ls { json } => {
+            let org = ctx.open()?.org()?;
+            if json.json {
+                writeln!(out, "{}", to_json_pretty(&org.calendars)?)?;
+            } else if org.calendars.is_empty() {
+                writeln!(
+                    out,
+                    "no calendars yet; add one with `baton calendar add NAME --tz ZONE --hours \"Mon-Fri 09:00-17:00\"`"
+                )?;
+            } else {
+                let rows: Vec<Vec<String>> = org
+                    .calendars
+                    .iter()
+                    .map(|c| {
+                        vec![
+                            c.name().to_string(),
+                            c.def().tz.clone(),
+                            display_safe(&c.def().hours.join("; ")),
+                            crate::domain::duration::format_duration(c.day_length()),
+                            c.def().holidays.len().to_string(),
+                        ]
+                    })
+                    .collect();
+                write!(
+                    out,
+                    "{}",
+                    output::table(
+                        &["CALENDAR", "ZONE", "HOURS", "WORKING DAY", "HOLIDAYS"],
+                        &rows
+                    )
+                )?;
+            }
+            Ok(())
+        }
+        CalendarCmd::Show { name, json } => {
+            let org = ctx.open()?.org()?;
+            let c =
+                org.calendar(&name)
+                    .ok_or_else(|| crate::storage::StoreError::UnknownCalendar {
+                        name: name.clone(),
+                        known: org
+                            .calendars
+                            .iter()
+                            .map(|c| c.name())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    })?;
+            if json.json {
+                writeln!(out, "{}", to_json_pretty(c)?)?;
+            } else {
+                writeln!(out, "{}", c.name())?;
+                write!(out, "{}", output::calendar_text(c))?;
+                let users: Vec<String> = org
+                    .boundaries
+                    .iter()
+                    .filter(|b| b.contract.calendar.as_deref() == Some(c.name()))
+                    .map(|b| display_safe(&b.label()))
+                    .collect();
+                writeln!(
+                    out,
+                    "used by:     {}",
+                    if users.is_empty() {
+                        "no boundary".to_string()
+                    } else {
+                        users.join(", ")
+                    }
+                )?;
+            }
+            Ok(())
+        }
+    }
 }
 
 fn boundary(ctx: &Context, cmd: BoundaryCmd, out: &mut impl Write) -> Result<()> {
@@ -1153,7 +1334,7 @@ fn boundary(ctx: &Context, cmd: BoundaryCmd, out: &mut impl Write) -> Result<()>
             let contract = contract_from(&contract)?;
             let mut store = ctx.open()?;
             let b = Boundary { from, to, contract };
-            store.add_boundary(&b)?;
+            store.add_boundary(&b, When::Now(ctx.clock), &ctx.actor)?;
             writeln!(out, "added boundary {}", display_safe(&b.label()))?;
             let missing = b.contract.missing();
             if !missing.is_empty() {
@@ -1175,7 +1356,7 @@ fn boundary(ctx: &Context, cmd: BoundaryCmd, out: &mut impl Write) -> Result<()>
         } => {
             let changes = contract_from(&contract)?;
             let mut store = ctx.open()?;
-            let b = store.edit_boundary(&from, &to, |c| {
+            let b = store.edit_boundary(&from, &to, When::Now(ctx.clock), &ctx.actor, |c| {
                 if changes.trigger.is_some() {
                     c.trigger = changes.trigger;
                 }
@@ -1189,8 +1370,11 @@ fn boundary(ctx: &Context, cmd: BoundaryCmd, out: &mut impl Write) -> Result<()>
                 if changes.owner.is_some() {
                     c.owner = changes.owner;
                 }
-                if changes.sla_minutes.is_some() {
-                    c.sla_minutes = changes.sla_minutes;
+                if changes.sla.is_some() {
+                    c.sla = changes.sla;
+                }
+                if let Some(name) = &contract.calendar {
+                    c.calendar = (name != NO_CALENDAR).then(|| name.clone());
                 }
                 if changes.escalate_to.is_some() {
                     c.escalate_to = changes.escalate_to;
@@ -1242,9 +1426,15 @@ fn boundary(ctx: &Context, cmd: BoundaryCmd, out: &mut impl Write) -> Result<()>
                             .count();
                         vec![
                             display_safe(&b.label()),
-                            b.contract
-                                .sla()
-                                .map_or("—".to_string(), crate::domain::duration::format_duration),
+                            match (b.contract.sla, &b.contract.calendar) {
+                                (Some(sla), Some(calendar)) => {
+                                    format!("{} ({})", sla.text(), display_safe(calendar))
+                                }
+                                _ => b.contract.sla().map_or(
+                                    "—".to_string(),
+                                    crate::domain::duration::format_duration,
+                                ),
+                            },
                             b.contract
                                 .owner
                                 .as_deref()
@@ -1288,8 +1478,24 @@ fn boundary(ctx: &Context, cmd: BoundaryCmd, out: &mut impl Write) -> Result<()>
                     boundary: &'a Boundary,
                     missing: Vec<&'static str>,
                     in_limbo: Vec<output::ItemView<'a>>,
+                    history: Vec<Change<'a>>,
+                }
+                #[derive(serde::Serialize)]
+                struct Change<'a> {
+                    at: DateTime<Utc>,
+                    actor: &'a str,
+                    changes: Vec<String>,
                 }
                 let view = View {
+                    history: org
+                        .changes_of(&b.from, &b.to)
+                        .into_iter()
+                        .map(|c| Change {
+                            at: c.at,
+                            actor: &c.actor,
+                            changes: c.changes(),
+                        })
+                        .collect(),
                     boundary: b,
                     missing: b.contract.missing(),
                     in_limbo: waiting
@@ -1308,6 +1514,19 @@ fn boundary(ctx: &Context, cmd: BoundaryCmd, out: &mut impl Write) -> Result<()>
                 writeln!(out, "\nin limbo ({}):", waiting.len())?;
                 if !waiting.is_empty() {
                     write!(out, "{}", items_text(&waiting, &org, ctx.now))?;
+                }
+                let history = org.changes_of(&b.from, &b.to);
+                if !history.is_empty() {
+                    writeln!(out, "\ncontract history:")?;
+                    for change in history {
+                        writeln!(
+                            out,
+                            "  {}  {}  {}",
+                            ctx.zone.show(change.at),
+                            display_safe(&change.actor),
+                            display_safe(&change.changes().join("; "))
+                        )?;
+                    }
                 }
             }
             Ok(())

@@ -32,6 +32,12 @@ pub struct ItemView<'a> {
     pub limbo_minutes: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sla: Option<String>,
+    /// With a working calendar: the working time counted against the SLA.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sla_used_minutes: Option<i64>,
+    /// The working calendar the SLA counts in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub calendar: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sla_status: Option<&'static str>,
     pub due: Option<DateTime<Utc>>,
@@ -62,7 +68,17 @@ pub fn item_view<'a>(item: &'a Item, org: &Org, now: DateTime<Utc>) -> ItemView<
         boundary: item.boundary().map(|(from, to)| BoundaryPair { from, to }),
         sent_at: item.limbo.as_ref().map(|l| l.sent_at),
         limbo_minutes: time.map(|t| t.age.num_minutes()),
-        sla: time.and_then(|t| t.sla).map(format_duration_compact),
+        sla: time.and_then(|t| match t.working_day {
+            Some(_) => t.sla_text(),
+            None => t.sla.map(format_duration_compact),
+        }),
+        sla_used_minutes: time
+            .filter(|t| t.working_day.is_some())
+            .map(|t| t.used.num_minutes()),
+        calendar: item
+            .boundary()
+            .and_then(|(from, to)| org.boundary(from, to))
+            .and_then(|b| b.contract.calendar.clone()),
         sla_status: time.map(|t| t.standing.as_str()),
         due: item.due,
         tags: &item.tags,
@@ -116,7 +132,15 @@ fn limbo_cell(item: &Item, org: &Org, now: DateTime<Utc>) -> String {
                 SlaStanding::Breached => " ✖ breached",
                 SlaStanding::NoSla => " (no SLA)",
             };
-            format!("{}{mark}", format_duration(time.age))
+            match (time.working_day, time.sla) {
+                (Some(_), Some(sla)) => format!(
+                    "{}: {} of {} working time used{mark}",
+                    format_duration(time.age),
+                    time.counted(time.used),
+                    time.counted(sla)
+                ),
+                _ => format!("{}{mark}", format_duration(time.age)),
+            }
         }
         None => String::new(),
     }
@@ -251,6 +275,29 @@ pub fn contract_text(b: &Boundary) -> String {
             None => out.push_str(&format!("{label:<13}{MISSING}\n")),
         }
     }
+    out
+}
+
+/// A calendar's zone, hours, working day and holidays, one per line.
+pub fn calendar_text(c: &crate::domain::calendar::Calendar) -> String {
+    let mut out = format!("zone:        {}\n", display_safe(&c.def().tz));
+    for (i, row) in c.def().hours.iter().enumerate() {
+        let label = if i == 0 { "hours:" } else { "" };
+        out.push_str(&format!("{label:<13}{}\n", display_safe(row)));
+    }
+    out.push_str(&format!(
+        "working day: {} (an SLA's d; w is five)\n",
+        crate::domain::duration::format_duration(c.day_length())
+    ));
+    let holidays: Vec<String> = c.def().holidays.iter().map(|d| d.to_string()).collect();
+    out.push_str(&format!(
+        "holidays:    {}\n",
+        if holidays.is_empty() {
+            "none".to_string()
+        } else {
+            holidays.join(", ")
+        }
+    ));
     out
 }
 

@@ -12,7 +12,7 @@ use super::duration::format_duration;
 use super::model::{Dismissal, Item, ItemId};
 use super::rules::Org;
 use super::time::show_in;
-use super::view::{LimboTime, Place, lacks_owner, limbo_time, sla_label};
+use super::view::{Place, lacks_owner, limbo_time, sla_label};
 
 /// Share of the SLA after which an item in limbo is at risk.
 pub const AT_RISK_SHARE: f64 = 0.75;
@@ -33,6 +33,7 @@ pub enum SignalCode {
     SlaBreached,
     Escalated,
     DueSoon,
+    LateHandoff,
     SlaAtRisk,
     PingPong,
     NoOwner,
@@ -48,6 +49,7 @@ impl SignalCode {
             SignalCode::SlaBreached => "sla-breached",
             SignalCode::Escalated => "escalated",
             SignalCode::DueSoon => "due-soon",
+            SignalCode::LateHandoff => "late-handoff",
             SignalCode::SlaAtRisk => "sla-at-risk",
             SignalCode::PingPong => "ping-pong",
             SignalCode::NoOwner => "no-owner",
@@ -57,11 +59,12 @@ impl SignalCode {
         }
     }
 
-    pub const ALL: [SignalCode; 10] = [
+    pub const ALL: [SignalCode; 11] = [
         SignalCode::Overdue,
         SignalCode::SlaBreached,
         SignalCode::Escalated,
         SignalCode::DueSoon,
+        SignalCode::LateHandoff,
         SignalCode::SlaAtRisk,
         SignalCode::PingPong,
         SignalCode::NoOwner,
@@ -385,33 +388,33 @@ fn item_signals<Tz: TimeZone>(
     };
     let place = Place::of(item);
     let where_it_is = place.within_reason();
-    if let Some(LimboTime {
-        age,
-        sla: Some(sla),
-        standing,
-    }) = limbo_time(item, org, now)
+    if let Some(time) = limbo_time(item, org, now)
+        && let Some(sla) = time.sla
     {
-        let over = age - sla;
-        match standing {
+        let over = time.used - sla;
+        // Around the clock: "in limbo 3d, SLA 2d"; with a calendar: "in limbo 2d 18h:
+        // 9h 30m of 1d working time used".
+        let (head, sep) = match time.working_day {
+            Some(_) => (time.describe(), ", "),
+            None => (
+                format!(
+                    "in limbo {}, {}",
+                    format_duration(time.age),
+                    sla_label(Some(sla))
+                ),
+                ": ",
+            ),
+        };
+        match time.standing {
             SlaStanding::Breached => push(
                 SignalCode::SlaBreached,
                 over.num_minutes(),
-                format!(
-                    "in limbo {}, {}: breached by {}",
-                    format_duration(age),
-                    sla_label(Some(sla)),
-                    format_duration(over)
-                ),
+                format!("{head}{sep}breached by {}", time.counted(over)),
             ),
             SlaStanding::AtRisk => push(
                 SignalCode::SlaAtRisk,
                 over.num_minutes(),
-                format!(
-                    "in limbo {}, {}: {} left",
-                    format_duration(age),
-                    sla_label(Some(sla)),
-                    format_duration(-over)
-                ),
+                format!("{head}{sep}{} left", time.counted(-over)),
             ),
             SlaStanding::Within | SlaStanding::NoSla => {}
         }
@@ -455,6 +458,13 @@ fn item_signals<Tz: TimeZone>(
             },
         );
     }
+    if let Some(late) = late_handoff(item, org, zone) {
+        push(
+            SignalCode::LateHandoff,
+            late.short.num_minutes(),
+            late.reason,
+        );
+    }
     if let Some(due) = item.due {
         let left = due.signed_duration_since(now);
         let due_text = show_in(due, zone);
@@ -480,6 +490,45 @@ fn item_signals<Tz: TimeZone>(
         }
     }
     signals
+}
+
+/// A handoff that gave the receiving team less time before the item's due date than
+/// the contract promises them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LateHandoff {
+    /// How much less, in the time the SLA counts.
+    pub short: Duration,
+    pub reason: String,
+}
+
+/// Whether sending `item` (due at `due`) across `from → to` at `sent` is a late
+/// handoff: the SLA in force then runs out after the due date. The rule behind the
+/// `late-handoff` signal and the warnings `send` and the send form give before it.
+pub fn late_send<Tz: TimeZone>(
+    org: &Org,
+    from: &str,
+    to: &str,
+    sent: DateTime<Utc>,
+    due: DateTime<Utc>,
+    zone: &Tz,
+) -> Option<LateHandoff> {
+    let time = super::view::spell_time(org, from, to, sent, due.max(sent));
+    let sla = time.sla?;
+    (time.used < sla).then(|| LateHandoff {
+        short: sla - time.used,
+        reason: format!(
+            "sent to {to} with {} left before its due date ({}); the contract gives {to} {}",
+            time.counted(time.used),
+            show_in(due, zone),
+            time.counted(sla)
+        ),
+    })
+}
+
+/// The late handoff of an item in limbo, if its send was one.
+pub fn late_handoff<Tz: TimeZone>(item: &Item, org: &Org, zone: &Tz) -> Option<LateHandoff> {
+    let (from, to) = item.boundary()?;
+    late_send(org, from, to, item.limbo.as_ref()?.sent_at, item.due?, zone)
 }
 
 /// Words of a title that carry meaning: lower-cased, without filler words.

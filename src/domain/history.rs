@@ -217,6 +217,7 @@ mod tests {
                     note: "n".to_string(),
                     unticked: vec![],
                     forced: false,
+                    late: false,
                 },
             ),
             event(3, EventKind::Accepted { owner: None }),
@@ -229,6 +230,7 @@ mod tests {
                     note: "again".to_string(),
                     unticked: vec![],
                     forced: false,
+                    late: false,
                 },
             ),
         ];

@@ -7,10 +7,12 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::attention::SlaStanding;
 use super::cause::Cause;
 use super::model::{EventKind, ItemId};
 use super::rules::Org;
 use super::time::{day_of, offset_at, show_in, start_of_day};
+use super::view::{sla_runs_out, spell_time};
 
 /// What metrics need of an event: when, which item, and the few fields that move it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +33,8 @@ pub enum Flow {
     Sent {
         to: String,
         forced: bool,
+        /// A late handoff (see [`super::attention::late_send`]).
+        late: bool,
     },
     Accepted,
     Bounced,
@@ -51,9 +55,12 @@ impl Flow {
     pub fn of(kind: &EventKind) -> Flow {
         match kind {
             EventKind::Created { team, .. } => Flow::Created { team: team.clone() },
-            EventKind::Sent { to, forced, .. } => Flow::Sent {
+            EventKind::Sent {
+                to, forced, late, ..
+            } => Flow::Sent {
                 to: to.clone(),
                 forced: *forced,
+                late: *late,
             },
             EventKind::Accepted { .. } => Flow::Accepted,
             EventKind::Bounced { .. } => Flow::Bounced,
@@ -228,6 +235,9 @@ pub struct BoundaryMetrics {
     pub escalations: usize,
     pub incomplete_handoffs: usize,
     pub dropped_batons: usize,
+    /// Items sent with less time before their due date than the SLA (`late-handoff`).
+    #[serde(default)]
+    pub late_handoffs: usize,
     /// Bounces and dropped batons in the period by cause, most frequent first.
     #[serde(default)]
     pub causes: Vec<CauseCount>,
@@ -390,6 +400,13 @@ enum At {
     Dropped,
 }
 
+/// Whether a spell over boundary `b` from `sent` to `end` breached the SLA in force when
+/// it was sent (the rule of [`super::view::spell_time`]).
+fn spell_breached(org: &Org, b: usize, sent: DateTime<Utc>, end: DateTime<Utc>) -> bool {
+    let boundary = &org.boundaries[b];
+    spell_time(org, &boundary.from, &boundary.to, sent, end).standing == SlaStanding::Breached
+}
+
 /// Metrics over `period`, from every item's events (grouped by item, in order). Days
 /// and weeks are the calendar days of `zone`, the zone `period` was read in, so that
 /// `--since 2026-11-01` and the day 2026-11-01 begin at the same moment.
@@ -414,14 +431,13 @@ pub fn compute<Tz: TimeZone>(
         .enumerate()
         .map(|(i, b)| ((b.from.as_str(), b.to.as_str()), i))
         .collect();
-    let slas: Vec<Option<Duration>> = org.boundaries.iter().map(|b| b.contract.sla()).collect();
     let mut boundaries: Vec<BoundaryMetrics> = org
         .boundaries
         .iter()
         .map(|b| BoundaryMetrics {
             from: b.from.clone(),
             to: b.to.clone(),
-            sla_minutes: b.contract.sla_minutes,
+            sla_minutes: b.contract.sla_minutes(),
             ..BoundaryMetrics::default()
         })
         .collect();
@@ -472,7 +488,7 @@ pub fn compute<Tz: TimeZone>(
                     created = at;
                     move_to(&mut state, at, At::Active);
                 }
-                Flow::Sent { to, forced } => {
+                Flow::Sent { to, forced, late } => {
                     if let Some(t) = team {
                         held[t].0 += period.clip(since, at);
                     }
@@ -482,6 +498,7 @@ pub fn compute<Tz: TimeZone>(
                     if counted && let Some(b) = boundary {
                         boundaries[b].sent += 1;
                         boundaries[b].incomplete_handoffs += usize::from(*forced);
+                        boundaries[b].late_handoffs += usize::from(*late);
                     }
                     last_crossing = boundary;
                     limbo = Some((team_index.get(to.as_str()).copied(), boundary, at));
@@ -497,10 +514,16 @@ pub fn compute<Tz: TimeZone>(
                     if let Some(t) = to {
                         held[t].1 += period.clip(sent_at, at);
                     }
-                    let limit = boundary.and_then(|b| slas[b]);
-                    if let Some(limit) = limit
-                        && waited > limit
-                        && let Some(ran_out) = sent_at.checked_add_signed(limit)
+                    // Judged by the contract (SLA, calendar) in force when it was sent.
+                    let breached = boundary.is_some_and(|b| spell_breached(org, b, sent_at, at));
+                    if breached
+                        && let Some(b) = boundary
+                        && let Some(ran_out) = sla_runs_out(
+                            org,
+                            &org.boundaries[b].from,
+                            &org.boundaries[b].to,
+                            sent_at,
+                        )
                         && period.contains(ran_out)
                     {
                         *breach_days.entry(day_of(ran_out, zone)).or_default() += 1;
@@ -518,7 +541,7 @@ pub fn compute<Tz: TimeZone>(
                             _ => {}
                         }
                         m.spells += 1;
-                        m.breached += usize::from(limit.is_some_and(|l| waited > l));
+                        m.breached += usize::from(breached);
                         limbo_spells[b].push(waited.num_minutes());
                     }
                     since = at;
@@ -599,10 +622,15 @@ pub fn compute<Tz: TimeZone>(
                 if let Some(t) = to {
                     held[*t].1 += period.clip(*sent_at, until);
                 }
-                let limit = boundary.and_then(|b| slas[b]);
-                if let Some(limit) = limit
-                    && age > limit
-                    && let Some(ran_out) = sent_at.checked_add_signed(limit)
+                let breached = boundary.is_some_and(|b| spell_breached(org, b, *sent_at, until));
+                if breached
+                    && let Some(b) = boundary
+                    && let Some(ran_out) = sla_runs_out(
+                        org,
+                        &org.boundaries[*b].from,
+                        &org.boundaries[*b].to,
+                        *sent_at,
+                    )
                     && period.contains(ran_out)
                 {
                     *breach_days.entry(day_of(ran_out, zone)).or_default() += 1;
@@ -614,7 +642,7 @@ pub fn compute<Tz: TimeZone>(
                     // period that ended before, it counts where it ends.
                     if period.ends_now {
                         m.spells += 1;
-                        m.breached += usize::from(limit.is_some_and(|l| age > l));
+                        m.breached += usize::from(breached);
                     }
                 }
             }

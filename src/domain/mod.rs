@@ -1,7 +1,9 @@
 //! The handoff model and its rules: pure, no IO, time always passed in.
 
 pub mod attention;
+pub mod calendar;
 pub mod cause;
+pub mod contracts;
 pub mod duration;
 pub mod external;
 pub mod forecast;
@@ -61,6 +63,8 @@ pub enum DomainError {
     },
     #[error("{0} is required")]
     Required(&'static str),
+    #[error(transparent)]
+    Calendar(#[from] calendar::CalendarError),
     #[error("`{0}` is not a duration (use 90m, 4h, 2d or 1w, up to 520w)")]
     BadDuration(String),
     #[error(

@@ -4,6 +4,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::attention::SignalCode;
+use super::calendar::Sla;
 
 pub type ItemId = i64;
 
@@ -29,21 +30,26 @@ pub struct Contract {
     /// The next responsible owner on the receiving side.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
-    /// How long an item may wait in limbo, in minutes; `"sla": "2d"` in JSON.
-    #[serde(
-        default,
-        rename = "sla",
-        skip_serializing_if = "Option::is_none",
-        with = "sla_text"
-    )]
-    pub sla_minutes: Option<i64>,
+    /// How long an item may wait in limbo, as typed: `"sla": "2d"` in JSON. With a
+    /// calendar, in its working time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sla: Option<Sla>,
+    /// The working calendar the SLA counts in; none means around the clock.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub escalate_to: Option<String>,
 }
 
 impl Contract {
+    /// The SLA around the clock (a day of 24 hours), as exports and listings give it.
     pub fn sla(&self) -> Option<Duration> {
-        self.sla_minutes.map(Duration::minutes)
+        self.sla.map(|s| s.nominal())
+    }
+
+    /// [`Self::sla`] in minutes.
+    pub fn sla_minutes(&self) -> Option<i64> {
+        self.sla().map(|d| d.num_minutes())
     }
 
     /// The contract fields still missing, in the user's words; empty when complete.
@@ -339,6 +345,10 @@ pub enum EventKind {
         unticked: Vec<String>,
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         forced: bool,
+        /// Sent with less time left before the item's due date than the contract's SLA
+        /// (a `late-handoff`), as judged at the send.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        late: bool,
     },
     Accepted {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -478,34 +488,5 @@ mod double_option {
         deserializer: D,
     ) -> Result<Option<Option<T>>, D::Error> {
         Option::<T>::deserialize(deserializer).map(Some)
-    }
-}
-
-mod sla_text {
-    //! An SLA is written as people type it (`2d`, `36h`), not as a number of minutes.
-    use chrono::Duration;
-    use serde::{Deserialize, Deserializer, Serializer, de::Error};
-
-    use crate::domain::duration::{format_duration_compact, parse_duration};
-
-    pub fn serialize<S: Serializer>(
-        minutes: &Option<i64>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match minutes {
-            Some(m) => serializer.serialize_str(&format_duration_compact(Duration::minutes(*m))),
-            None => serializer.serialize_none(),
-        }
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Option<i64>, D::Error> {
-        match Option::<String>::deserialize(deserializer)? {
-            Some(text) => parse_duration(&text)
-                .map(|d| Some(d.num_minutes()))
-                .map_err(D::Error::custom),
-            None => Ok(None),
-        }
     }
 }

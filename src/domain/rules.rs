@@ -17,6 +17,10 @@ use super::model::{
 pub struct Org {
     pub teams: Vec<Team>,
     pub boundaries: Vec<Boundary>,
+    /// The working calendars contracts name.
+    pub calendars: Vec<super::calendar::Calendar>,
+    /// Every recorded change to a contract, oldest first.
+    pub contract_history: Vec<super::contracts::ContractChange>,
 }
 
 /// A team key names a lane and a column: short, and made of characters that read the
@@ -96,6 +100,78 @@ impl Org {
 
     pub fn team(&self, key: &str) -> Option<&Team> {
         self.teams.iter().find(|t| t.key == key)
+    }
+
+    pub fn calendar(&self, name: &str) -> Option<&super::calendar::Calendar> {
+        self.calendars.iter().find(|c| c.name() == name)
+    }
+
+    /// What `contract`'s SLA counts: its calendar's working time, else the wall clock.
+    pub fn clock(&self, contract: &super::model::Contract) -> super::calendar::Clock<'_> {
+        contract
+            .calendar
+            .as_deref()
+            .and_then(|name| self.calendar(name))
+            .map_or(
+                super::calendar::Clock::Wall,
+                super::calendar::Clock::Working,
+            )
+    }
+
+    /// The clock and SLA of the contract of `from → to` in force at `at`.
+    pub fn sla_in_force(
+        &self,
+        from: &str,
+        to: &str,
+        at: DateTime<Utc>,
+    ) -> (super::calendar::Clock<'_>, Option<super::calendar::Sla>) {
+        match self.contract_in_force(from, to, at) {
+            Some(c) => (self.clock(c), c.sla),
+            None => (super::calendar::Clock::Wall, None),
+        }
+    }
+
+    /// The contract of `from → to` in force at `at`.
+    pub fn contract_in_force(
+        &self,
+        from: &str,
+        to: &str,
+        at: DateTime<Utc>,
+    ) -> Option<&super::model::Contract> {
+        let current = &self.boundary(from, to)?.contract;
+        if self.contract_history.is_empty() {
+            return Some(current);
+        }
+        Some(super::contracts::in_force(
+            self.changes_of(from, to),
+            current,
+            at,
+        ))
+    }
+
+    /// The recorded changes to the contract of `from → to`, oldest first.
+    pub fn changes_of(&self, from: &str, to: &str) -> Vec<&super::contracts::ContractChange> {
+        self.contract_history
+            .iter()
+            .filter(|c| c.from == from && c.to == to)
+            .collect()
+    }
+
+    /// Each contract `from → to` has had, with when it came in and when it was
+    /// replaced (`None`: from the start, or still in force).
+    #[allow(clippy::type_complexity)]
+    pub fn contracts_in_force(
+        &self,
+        from: &str,
+        to: &str,
+    ) -> Vec<(
+        Option<DateTime<Utc>>,
+        Option<DateTime<Utc>>,
+        &super::model::Contract,
+    )> {
+        self.boundary(from, to)
+            .map(|b| super::contracts::periods(self.changes_of(from, to), &b.contract))
+            .unwrap_or_default()
     }
 
     pub fn boundary(&self, from: &str, to: &str) -> Option<&Boundary> {
@@ -312,8 +388,13 @@ pub fn decide(
                     entries: unticked,
                 });
             }
+            let late = item.and_then(|i| i.due).is_some_and(|due| {
+                super::attention::late_send(org, &boundary.from, &to, at, due, &chrono::Utc)
+                    .is_some()
+            });
             EventKind::Sent {
                 forced: !unticked.is_empty(),
+                late,
                 to,
                 note: note.trim().to_string(),
                 unticked,
@@ -849,6 +930,7 @@ pub fn apply(
             note,
             unticked,
             forced,
+            ..
         } => {
             permits(current, Move::Send)?;
             if org.boundary(&current.team, to).is_none() {
@@ -1022,7 +1104,7 @@ pub fn apply(
 pub fn renewed_facts(event: &EventKind) -> Vec<SignalCode> {
     use SignalCode::*;
     match event {
-        EventKind::Sent { .. } => vec![SlaAtRisk, NoOwner, IncompleteHandoff],
+        EventKind::Sent { .. } => vec![SlaAtRisk, NoOwner, IncompleteHandoff, LateHandoff],
         EventKind::Accepted { .. } | EventKind::Reclaimed { .. } | EventKind::Owner { .. } => {
             vec![NoOwner]
         }
@@ -1034,6 +1116,7 @@ pub fn renewed_facts(event: &EventKind) -> Vec<SignalCode> {
             IncompleteHandoff,
             PingPong,
             DueSoon,
+            LateHandoff,
             PossibleDuplicate,
         ],
         EventKind::Edited { title, due, .. } => {
@@ -1043,6 +1126,7 @@ pub fn renewed_facts(event: &EventKind) -> Vec<SignalCode> {
             }
             if due.is_some() {
                 codes.push(DueSoon);
+                codes.push(LateHandoff);
             }
             codes
         }

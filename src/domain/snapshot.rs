@@ -168,7 +168,7 @@ pub fn incidents(
                 .unwrap_or_else(|| team.clone());
             match &event.flow {
                 Flow::Created { team: t } => team = t.clone(),
-                Flow::Sent { to, forced } => {
+                Flow::Sent { to, forced, .. } => {
                     let crossing = super::view::crossing(&team, to);
                     if *forced && counted {
                         let detail = match kind {

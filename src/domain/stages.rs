@@ -131,6 +131,7 @@ mod tests {
         let sent = |to: &str| Flow::Sent {
             to: to.to_string(),
             forced: false,
+            late: false,
         };
         let history = vec![
             event(

@@ -69,7 +69,7 @@ fn in_gap(input: &str, from: NaiveDateTime, to: NaiveDateTime) -> DomainError {
 }
 
 /// What a local time is in a zone.
-enum Resolved {
+pub(crate) enum Resolved {
     /// The instant it names; the earlier one when the zone repeats it.
     At(DateTime<Utc>),
     /// None: the zone's clocks jump from `from` to `to` (local), at the instant `ends`.
@@ -82,7 +82,7 @@ enum Resolved {
     Unknown,
 }
 
-fn resolve<Tz: TimeZone>(naive: NaiveDateTime, zone: &Tz) -> Resolved {
+pub(crate) fn resolve<Tz: TimeZone>(naive: NaiveDateTime, zone: &Tz) -> Resolved {
     match zone.from_local_datetime(&naive) {
         MappedLocalTime::Single(t) => Resolved::At(t.with_timezone(&Utc)),
         // Compared, not taken in order: chrono's local zone lists the smaller offset

@@ -6,6 +6,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::attention::{SlaStanding, standing};
+use super::calendar::Clock;
 use super::duration::format_duration;
 use super::model::{Boundary, Contract, Item, ItemId, State};
 use super::rules::Org;
@@ -185,25 +186,137 @@ pub fn owner_line(item: &Item, org: &Org) -> (String, bool) {
     }
 }
 
-/// How long an item has waited in limbo, against its boundary's SLA.
+/// How long an item has waited in limbo, against the SLA of the contract in force when
+/// it was sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LimboTime {
+    /// Wall-clock time since it was sent.
     pub age: Duration,
-    /// The boundary's SLA, when its contract sets one.
+    /// The SLA, in the time it counts (working time with a calendar), when there is one.
     pub sla: Option<Duration>,
     pub standing: SlaStanding,
+    /// The time counted against the SLA: working time with a calendar, else `age`.
+    pub used: Duration,
+    /// With a calendar, its working day (what `d` means); `None` around the clock.
+    pub working_day: Option<Duration>,
+}
+
+impl LimboTime {
+    /// A counted duration in words: in working days with a calendar (`1d 2h`).
+    pub fn counted(&self, d: Duration) -> String {
+        match self.working_day {
+            Some(day) => format_in_days(d, day),
+            None => format_duration(d),
+        }
+    }
+
+    /// The SLA as the counted time it allows: "2d", "1d".
+    pub fn sla_text(&self) -> Option<String> {
+        self.sla.map(|s| self.counted(s))
+    }
+
+    /// "in limbo 2d 18h: 2h of 1d working time used"; around the clock, "in limbo 3h,
+    /// SLA 4h".
+    pub fn describe(&self) -> String {
+        match (self.working_day, self.sla) {
+            (Some(_), Some(sla)) => format!(
+                "in limbo {}: {} of {} working time used",
+                format_duration(self.age),
+                self.counted(self.used),
+                self.counted(sla)
+            ),
+            _ => format!(
+                "in limbo {}, {}",
+                format_duration(self.age),
+                sla_label(self.sla)
+            ),
+        }
+    }
+}
+
+/// A duration in days of `day` (a calendar's working day), hours and minutes.
+fn format_in_days(d: Duration, day: Duration) -> String {
+    let day = day.num_minutes().max(1);
+    let minutes = d.num_minutes().abs();
+    let (days, hours, mins) = (minutes / day, (minutes % day) / 60, (minutes % day) % 60);
+    match (days, hours, mins) {
+        (0, 0, m) => format!("{m}m"),
+        (0, h, 0) => format!("{h}h"),
+        (0, h, m) => format!("{h}h {m}m"),
+        (d, 0, 0) => format!("{d}d"),
+        (d, 0, m) => format!("{d}d {m}m"),
+        (d, h, _) => format!("{d}d {h}h"),
+    }
 }
 
 /// Where a limbo item stands against the SLA at `now`; `None` when not in limbo.
 pub fn limbo_time(item: &Item, org: &Org, now: DateTime<Utc>) -> Option<LimboTime> {
     let (from, to) = item.boundary()?;
-    let age = now.signed_duration_since(item.limbo.as_ref()?.sent_at);
-    let sla = org.boundary(from, to).and_then(|b| b.contract.sla());
-    Some(LimboTime {
+    let sent = item.limbo.as_ref()?.sent_at;
+    Some(spell_time(org, from, to, sent, now))
+}
+
+/// How a spell in limbo over `from → to`, sent at `sent`, stands at `end` against the
+/// contract in force when it was sent: the one rule behind every SLA standing.
+pub fn spell_time(
+    org: &Org,
+    from: &str,
+    to: &str,
+    sent: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> LimboTime {
+    let age = end.signed_duration_since(sent);
+    let (clock, sla) = org.sla_in_force(from, to, sent);
+    let used = match clock {
+        Clock::Wall => age,
+        Clock::Working(_) => clock.elapsed(sent, end),
+    };
+    let allowed = sla.map(|s| clock.allowance(s));
+    LimboTime {
         age,
-        sla,
-        standing: standing(age, sla),
-    })
+        sla: allowed,
+        standing: standing(used, allowed),
+        used,
+        working_day: match clock {
+            Clock::Wall => None,
+            Clock::Working(c) => Some(c.day_length()),
+        },
+    }
+}
+
+/// When a spell over `from → to` sent at `sent` runs out of the SLA in force when it
+/// was sent; `None` without an SLA.
+pub fn sla_runs_out(org: &Org, from: &str, to: &str, sent: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let (clock, sla) = org.sla_in_force(from, to, sent);
+    clock.ran_out(sent, sla?)
+}
+
+/// Items waiting on `from → to` sent in `[since, before)` have breached its SLA by
+/// `now`, one range per contract in force; the same rule as [`spell_time`], as points in
+/// time, so storage can count breaches without loading the items.
+pub fn breach_ranges(
+    org: &Org,
+    from: &str,
+    to: &str,
+    now: DateTime<Utc>,
+) -> Vec<(Option<DateTime<Utc>>, DateTime<Utc>)> {
+    org.contracts_in_force(from, to)
+        .into_iter()
+        .filter_map(|(since, until, contract)| {
+            let sla = contract.sla?;
+            let cutoff = org.clock(contract).breached_if_sent_before(now, sla);
+            let before = until.map_or(cutoff, |u| u.min(cutoff));
+            since.is_none_or(|s| s < before).then_some((since, before))
+        })
+        .collect()
+}
+
+/// A contract's SLA in words, with its calendar: "SLA 2d", "SLA 1d (office)", "no SLA".
+pub fn contract_sla_label(c: &Contract) -> String {
+    match (c.sla, &c.calendar) {
+        (Some(sla), Some(calendar)) => format!("SLA {} ({calendar})", sla.text()),
+        _ => sla_label(c.sla()),
+    }
 }
 
 /// A boundary's SLA in words: "SLA 2d", "no SLA".
@@ -256,7 +369,14 @@ pub fn terms(c: &Contract) -> [Term<'_>; 6] {
         term(
             "SLA",
             "SLA",
-            c.sla().map(|d| TermValue::Text(format_duration(d))),
+            c.sla.map(|sla| {
+                TermValue::Text(match &c.calendar {
+                    Some(calendar) => {
+                        format!("{} of working time (calendar {calendar})", sla.text())
+                    }
+                    None => format_duration(sla.nominal()),
+                })
+            }),
         ),
         term("escalate to", "escalation contact", text(&c.escalate_to)),
     ]
@@ -327,13 +447,15 @@ mod tests {
             lead: None,
         };
         Org {
+            calendars: Vec::new(),
+            contract_history: Vec::new(),
             teams: vec![team("sales"), team("solutions")],
             boundaries: vec![Boundary {
                 from: "sales".to_string(),
                 to: "solutions".to_string(),
                 contract: Contract {
                     owner: next_owner.map(str::to_string),
-                    sla_minutes,
+                    sla: sla_minutes.map(crate::domain::calendar::Sla::from_minutes),
                     ..Contract::default()
                 },
             }],
@@ -464,8 +586,9 @@ mod tests {
             definition_of_done: vec!["Order form attached".to_string()],
             outcome: Some("Solution design".to_string()),
             owner: Some("hannah".to_string()),
-            sla_minutes: Some(2 * 24 * 60),
+            sla: Some(crate::domain::calendar::Sla::from_minutes(2 * 24 * 60)),
             escalate_to: Some("dana".to_string()),
+            calendar: None,
         };
         assert_eq!(missing(&full), Vec::<&str>::new());
         assert_eq!(incomplete_note(&full), None);
@@ -508,7 +631,7 @@ mod tests {
             (
                 Contract {
                     definition_of_done: Vec::new(),
-                    sla_minutes: None,
+                    sla: None,
                     ..full.clone()
                 },
                 &["definition of done", "SLA"],

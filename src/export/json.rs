@@ -7,6 +7,8 @@ use std::collections::HashSet;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::domain::calendar::Calendar;
+use crate::domain::contracts::ContractChange;
 use crate::domain::rules::{check_item_id, replay};
 use crate::domain::text::to_json_compact;
 use crate::domain::{Boundary, DomainError, Event, EventKind, Item, ItemId, Org, State, Team};
@@ -26,7 +28,13 @@ pub struct BoardDocument {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub as_of: Option<DateTime<Utc>>,
     pub teams: Vec<Team>,
+    /// The working calendars contracts count their SLAs in.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub calendars: Vec<Calendar>,
     pub boundaries: Vec<Boundary>,
+    /// Every recorded change to a contract, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contract_history: Vec<ContractChange>,
     pub items: Vec<ItemRecord>,
 }
 
@@ -62,7 +70,9 @@ struct StreamState {
     format: Option<String>,
     version: Option<u32>,
     teams: Option<Vec<Team>>,
+    calendars: Option<Vec<Calendar>>,
     boundaries: Option<Vec<Boundary>>,
+    contract_history: Option<Vec<ContractChange>>,
     org: Option<Org>,
     /// Items read before the organisation was known, or `Some(empty)` once streamed.
     buffered: Option<Vec<ItemRecord>>,
@@ -96,6 +106,8 @@ impl StreamState {
                 .boundaries
                 .take()
                 .ok_or_else(|| ImportError::Malformed("missing field `boundaries`".to_string()))?,
+            calendars: self.calendars.take().unwrap_or_default(),
+            contract_history: self.contract_history.take().unwrap_or_default(),
         };
         org.check()?;
         Ok(org)
@@ -157,6 +169,8 @@ impl<'de> serde::de::Visitor<'de> for DocumentVisitor<'_> {
                 }
                 "teams" => state.teams = Some(map.next_value()?),
                 "boundaries" => state.boundaries = Some(map.next_value()?),
+                "calendars" => state.calendars = Some(map.next_value()?),
+                "contract_history" => state.contract_history = Some(map.next_value()?),
                 "items" => {
                     let ready = state.format.is_some()
                         && state.version.is_some()
@@ -307,7 +321,9 @@ impl BoardDocument {
             version: VERSION,
             as_of: None,
             teams: org.teams.clone(),
+            calendars: org.calendars.clone(),
             boundaries: org.boundaries.clone(),
+            contract_history: org.contract_history.clone(),
             items: histories
                 .iter()
                 .map(|(item, events)| ItemRecord {
@@ -350,6 +366,8 @@ impl BoardDocument {
         let org = Org {
             teams: self.teams.clone(),
             boundaries: self.boundaries.clone(),
+            calendars: self.calendars.clone(),
+            contract_history: self.contract_history.clone(),
         };
         let write = || -> std::io::Result<Vec<u8>> {
             let mut writer = DocumentWriter::start(Vec::new(), &org, self.as_of)?;
@@ -380,6 +398,8 @@ impl BoardDocument {
         let org = Org {
             teams: self.teams,
             boundaries: self.boundaries,
+            calendars: self.calendars,
+            contract_history: self.contract_history,
         };
         org.check()?;
         let mut ids = HashSet::new();
@@ -520,9 +540,21 @@ impl<W: std::io::Write> DocumentWriter<W> {
                 json_line(team)?
             )?;
         }
+        if !org.calendars.is_empty() {
+            write!(out, "\n],\n\"calendars\":[")?;
+            for (i, c) in org.calendars.iter().enumerate() {
+                write!(out, "{}\n{}", if i == 0 { "" } else { "," }, json_line(c)?)?;
+            }
+        }
         write!(out, "\n],\n\"boundaries\":[")?;
         for (i, b) in org.boundaries.iter().enumerate() {
             write!(out, "{}\n{}", if i == 0 { "" } else { "," }, json_line(b)?)?;
+        }
+        if !org.contract_history.is_empty() {
+            write!(out, "\n],\n\"contract_history\":[")?;
+            for (i, c) in org.contract_history.iter().enumerate() {
+                write!(out, "{}\n{}", if i == 0 { "" } else { "," }, json_line(c)?)?;
+            }
         }
         write!(out, "\n],\n\"items\":[")?;
         Ok(DocumentWriter {

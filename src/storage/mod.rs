@@ -20,6 +20,8 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 
 use crate::clock::Clock;
+use crate::domain::calendar::{Calendar, CalendarDef, Sla};
+use crate::domain::contracts::ContractChange;
 use crate::domain::duration::format_duration;
 use crate::domain::external::{ExternalIssue, plan};
 use crate::domain::metrics::{Flow, FlowEvent, Period};
@@ -50,6 +52,10 @@ pub enum StoreError {
     },
     #[error("there is no boundary {0} → {1}")]
     UnknownBoundary(String, String),
+    #[error("no calendar named `{name}` (calendars: {known})")]
+    UnknownCalendar { name: String, known: String },
+    #[error("a calendar named `{0}` already exists; change it with `baton calendar edit {0}`")]
+    CalendarExists(String),
     #[error("no snapshot `{0}`; `baton snapshot ls` lists them")]
     UnknownSnapshot(String),
     #[error("the database already has a board; import with --replace to replace it")]
@@ -467,31 +473,107 @@ impl Store {
         })
     }
 
-    pub fn add_boundary(&mut self, boundary: &Boundary) -> Result<()> {
+    /// Adds a boundary; its contract's first version is recorded as agreed by `actor`
+    /// (in team mode, the database role).
+    pub fn add_boundary(
+        &mut self,
+        boundary: &Boundary,
+        when: impl Into<When>,
+        actor: &str,
+    ) -> Result<()> {
+        let actor = self.actor(actor);
+        let when = when.into();
         self.write(|tx| {
-            load_org(tx)?.check_new_boundary(boundary)?;
-            insert_boundary(tx, boundary)
+            let org = load_org(tx)?;
+            org.check_new_boundary(boundary)?;
+            check_calendar_known(&org, &boundary.contract)?;
+            insert_boundary(tx, boundary)?;
+            insert_contract_change(
+                tx,
+                &ContractChange {
+                    from: boundary.from.clone(),
+                    to: boundary.to.clone(),
+                    at: when.resolve(),
+                    actor,
+                    before: None,
+                    after: boundary.contract.clone(),
+                },
+            )
         })
     }
 
-    /// Changes a boundary's contract with `change`, in one transaction.
+    /// Adds a working calendar; its name must be new.
+    pub fn add_calendar(&mut self, calendar: &Calendar) -> Result<()> {
+        self.write(|tx| {
+            if load_org(tx)?.calendar(calendar.name()).is_some() {
+                return Err(StoreError::CalendarExists(calendar.name().to_string()));
+            }
+            insert_calendar(tx, calendar)
+        })
+    }
+
+    /// Changes a calendar's definition with `change`, in one transaction.
+    pub fn edit_calendar(
+        &mut self,
+        name: &str,
+        change: impl FnOnce(&mut CalendarDef) -> std::result::Result<(), DomainError>,
+    ) -> Result<Calendar> {
+        self.write(|tx| {
+            let org = load_org(tx)?;
+            let mut def = org
+                .calendar(name)
+                .ok_or_else(|| unknown_calendar(&org, name))?
+                .def()
+                .clone();
+            change(&mut def)?;
+            let calendar = Calendar::from_def(def).map_err(DomainError::from)?;
+            tx.execute(
+                "UPDATE calendars SET definition = ?2 WHERE name = ?1",
+                &[name.into(), json(calendar.def())?.into()],
+            )?;
+            Ok(calendar)
+        })
+    }
+
+    /// Changes a boundary's contract with `change`, in one transaction, recording what
+    /// changed, by `actor` (in team mode, the database role), when. A change that
+    /// changes nothing is not recorded.
     pub fn edit_boundary(
         &mut self,
         from: &str,
         to: &str,
+        when: impl Into<When>,
+        actor: &str,
         change: impl FnOnce(&mut Contract),
     ) -> Result<Boundary> {
+        let actor = self.actor(actor);
+        let when = when.into();
         self.write(|tx| {
             let org = load_org(tx)?;
             let mut boundary = org
                 .boundary(from, to)
                 .cloned()
                 .ok_or_else(|| StoreError::UnknownBoundary(from.to_string(), to.to_string()))?;
+            let before = boundary.contract.clone();
             change(&mut boundary.contract);
+            check_calendar_known(&org, &boundary.contract)?;
+            if boundary.contract != before {
+                insert_contract_change(
+                    tx,
+                    &ContractChange {
+                        from: from.to_string(),
+                        to: to.to_string(),
+                        at: when.resolve(),
+                        actor,
+                        before: Some(before),
+                        after: boundary.contract.clone(),
+                    },
+                )?;
+            }
             let c = &boundary.contract;
             tx.execute(
                 "UPDATE boundaries SET trigger = ?3, definition_of_done = ?4, outcome = ?5,
-                    owner = ?6, sla_minutes = ?7, escalate_to = ?8
+                    owner = ?6, sla_minutes = ?7, escalate_to = ?8, sla = ?9, calendar = ?10
                  WHERE from_team = ?1 AND to_team = ?2",
                 &boundary_values(from, to, c)?,
             )?;
@@ -748,12 +830,14 @@ impl Store {
         Ok(groups)
     }
 
-    /// How many items matching `filter` wait in limbo `from → to` since before `cutoff`.
+    /// How many items matching `filter` wait in limbo `from → to`, sent before `cutoff`
+    /// (and at or after `since`).
     pub fn count_in_limbo_since_before(
         &self,
         filter: &ItemFilter,
         from: &str,
         to: &str,
+        since: Option<DateTime<Utc>>,
         cutoff: DateTime<Utc>,
     ) -> Result<usize> {
         let filter = ItemFilter {
@@ -764,10 +848,14 @@ impl Store {
         };
         let (clause, mut args) = filter.clause(self.dialect);
         args.push(cutoff.into());
-        let sql = format!(
+        let mut sql = format!(
             "SELECT count(*) FROM items WHERE {clause} AND sent_at < ?{}",
             args.len()
         );
+        if let Some(since) = since {
+            args.push(since.into());
+            sql.push_str(&format!(" AND sent_at >= ?{}", args.len()));
+        }
         let n = self.read(|tx| scalar(tx, &sql, &args))?;
         Ok(usize::try_from(n).unwrap_or(0))
     }
@@ -888,12 +976,16 @@ impl Store {
             let clear = match dialect {
                 // The event history is append-only in team mode: rows cannot be
                 // deleted one by one, only the whole board replaced by its owner.
-                Dialect::Postgres => &["TRUNCATE events, items, boundaries, teams"][..],
+                Dialect::Postgres => {
+                    &["TRUNCATE events, items, boundaries, teams, calendars, contract_changes"][..]
+                }
                 Dialect::Sqlite => &[
                     "DELETE FROM events",
                     "DELETE FROM items",
                     "DELETE FROM boundaries",
                     "DELETE FROM teams",
+                    "DELETE FROM calendars",
+                    "DELETE FROM contract_changes",
                 ][..],
             };
             for statement in clear {
@@ -902,8 +994,14 @@ impl Store {
             for team in &org.teams {
                 insert_team(tx, team)?;
             }
+            for calendar in &org.calendars {
+                insert_calendar(tx, calendar)?;
+            }
             for boundary in &org.boundaries {
                 insert_boundary(tx, boundary)?;
+            }
+            for change in &org.contract_history {
+                insert_contract_change(tx, change)?;
             }
             let mut written = 0;
             let mut batch: Vec<H> = Vec::with_capacity(BATCH);
@@ -1268,7 +1366,7 @@ fn load_org(tx: &mut dyn Sql) -> Result<Org> {
     let boundaries = rows(
         tx,
         "SELECT from_team, to_team, trigger, definition_of_done, outcome, owner, sla_minutes,
-                escalate_to
+                escalate_to, sla, calendar
          FROM boundaries ORDER BY position, from_team, to_team",
         &[],
         |r| {
@@ -1280,13 +1378,100 @@ fn load_org(tx: &mut dyn Sql) -> Result<Org> {
                     definition_of_done: json_cell(r, 3)?,
                     outcome: r.text(4)?,
                     owner: r.text(5)?,
-                    sla_minutes: r.int(6)?,
+                    sla: match (r.text(8)?, r.int(6)?) {
+                        (Some(text), _) => Some(Sla::parse(&text).map_err(|e| {
+                            StoreError::Database(format!("a stored SLA is unreadable: {e}"))
+                        })?),
+                        // Stored before units were kept.
+                        (None, minutes) => minutes.map(Sla::from_minutes),
+                    },
                     escalate_to: r.text(7)?,
+                    calendar: r.text(9)?,
                 },
             })
         },
     )?;
-    Ok(Org { teams, boundaries })
+    let calendars = rows(
+        tx,
+        "SELECT definition FROM calendars ORDER BY position, name",
+        &[],
+        |r| {
+            let def: CalendarDef = json_cell(r, 0)?;
+            Calendar::from_def(def)
+                .map_err(|e| StoreError::Database(format!("a stored calendar is unreadable: {e}")))
+        },
+    )?;
+    let contract_history = rows(
+        tx,
+        "SELECT from_team, to_team, at, actor, before, after FROM contract_changes
+         ORDER BY at, id",
+        &[],
+        |r| {
+            Ok(ContractChange {
+                from: r.req_text(0)?,
+                to: r.req_text(1)?,
+                at: r.req_time(2)?,
+                actor: r.req_text(3)?,
+                before: match r.text(4)? {
+                    Some(_) => Some(json_cell(r, 4)?),
+                    None => None,
+                },
+                after: json_cell(r, 5)?,
+            })
+        },
+    )?;
+    Ok(Org {
+        teams,
+        boundaries,
+        calendars,
+        contract_history,
+    })
+}
+
+fn insert_contract_change(tx: &mut dyn Sql, change: &ContractChange) -> Result<()> {
+    let before = change.before.as_ref().map(json).transpose()?;
+    tx.execute(
+        "INSERT INTO contract_changes (from_team, to_team, at, actor, before, after)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        &[
+            (&change.from).into(),
+            (&change.to).into(),
+            change.at.into(),
+            (&change.actor).into(),
+            (&before).into(),
+            json(&change.after)?.into(),
+        ],
+    )?;
+    Ok(())
+}
+
+fn insert_calendar(tx: &mut dyn Sql, calendar: &Calendar) -> Result<()> {
+    tx.execute(
+        "INSERT INTO calendars (name, definition, position)
+         VALUES (?1, ?2, (SELECT COALESCE(MAX(position), 0) + 1 FROM calendars))",
+        &[calendar.name().into(), json(calendar.def())?.into()],
+    )?;
+    Ok(())
+}
+
+fn unknown_calendar(org: &Org, name: &str) -> StoreError {
+    let known: Vec<&str> = org.calendars.iter().map(|c| c.name()).collect();
+    StoreError::UnknownCalendar {
+        name: name.to_string(),
+        known: if known.is_empty() {
+            "none yet; add one with `baton calendar add`".to_string()
+        } else {
+            known.join(", ")
+        },
+    }
+}
+
+/// A contract may only name a calendar that exists.
+fn check_calendar_known(org: &Org, contract: &Contract) -> Result<()> {
+    match contract.calendar.as_deref() {
+        Some(name) if org.calendar(name).is_none() => Err(unknown_calendar(org, name)),
+        _ => Ok(()),
+    }
 }
 
 fn insert_team(tx: &mut dyn Sql, team: &Team) -> Result<()> {
@@ -1302,15 +1487,16 @@ fn insert_boundary(tx: &mut dyn Sql, b: &Boundary) -> Result<()> {
     let c = &b.contract;
     tx.execute(
         "INSERT INTO boundaries (from_team, to_team, trigger, definition_of_done, outcome, owner,
-            sla_minutes, escalate_to, position)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,
+            sla_minutes, escalate_to, sla, calendar, position)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,
             (SELECT COALESCE(MAX(position), 0) + 1 FROM boundaries))",
         &boundary_values(&b.from, &b.to, c)?,
     )?;
     Ok(())
 }
 
-/// A boundary's columns: its two teams, then its contract's six fields.
+/// A boundary's columns: its two teams, its contract's six fields, then the SLA as
+/// typed and the calendar.
 fn boundary_values(from: &str, to: &str, c: &Contract) -> Result<Vec<Value>> {
     Ok(vec![
         from.into(),
@@ -1319,8 +1505,10 @@ fn boundary_values(from: &str, to: &str, c: &Contract) -> Result<Vec<Value>> {
         json(&c.definition_of_done)?.into(),
         (&c.outcome).into(),
         (&c.owner).into(),
-        c.sla_minutes.into(),
+        c.sla_minutes().into(),
         (&c.escalate_to).into(),
+        c.sla.map(|s| s.text()).as_ref().into(),
+        (&c.calendar).into(),
     ])
 }
 
@@ -1533,13 +1721,14 @@ fn flow_histories(tx: &mut dyn Sql) -> Result<Vec<Vec<FlowEvent>>> {
         "SELECT item_id, seq, at, kind,
                 CASE kind WHEN 'created' THEN {} WHEN 'sent' THEN {}
                           WHEN 'bounced' THEN {} WHEN 'flagged' THEN {} END,
-                CASE kind WHEN 'sent' THEN {} WHEN 'undone' THEN {} END
+                CASE kind WHEN 'sent' THEN {} + 2 * {} WHEN 'undone' THEN {} END
          FROM events ORDER BY item_id, seq",
         d.json_field("data", "team"),
         d.json_field("data", "to"),
         d.json_field("data", "cause"),
         d.json_field("data", "cause"),
         d.json_flag("data", "forced"),
+        d.json_flag("data", "late"),
         d.json_int("data", "seq"),
     );
     let mut histories: Vec<Vec<FlowEvent>> = Vec::new();
@@ -1554,9 +1743,11 @@ fn flow_histories(tx: &mut dyn Sql) -> Result<Vec<Vec<FlowEvent>>> {
             "created" => Flow::Created {
                 team: text.unwrap_or_default(),
             },
+            // Bit 1: forced; bit 2: late.
             "sent" => Flow::Sent {
                 to: text.unwrap_or_default(),
-                forced: number.unwrap_or(0) != 0,
+                forced: number.unwrap_or(0) & 1 != 0,
+                late: number.unwrap_or(0) & 2 != 0,
             },
             "accepted" => Flow::Accepted,
             "bounced" => {

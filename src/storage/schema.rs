@@ -96,12 +96,36 @@ pub fn migrations() -> Migrations<'static> {
         // The board's column counts, owned or not, read from the index alone (owner
         // itself, not `owner IS NOT NULL`, makes the index cover the count).
         M::up("CREATE INDEX items_groups ON items(state, team, limbo_to, owner);"),
+        // Working calendars (their definition as JSON), and the calendar a contract's
+        // SLA counts in, with the SLA as typed (a day is a working day with a calendar).
+        M::up(
+            "CREATE TABLE calendars (
+                name TEXT PRIMARY KEY NOT NULL,
+                definition TEXT NOT NULL,
+                position INTEGER NOT NULL
+             );
+             ALTER TABLE boundaries ADD COLUMN calendar TEXT;
+             ALTER TABLE boundaries ADD COLUMN sla TEXT;",
+        ),
+        // Every change to a contract, with the contract before and after (JSON): a spell
+        // is judged by the contract in force when its item was sent.
+        M::up(
+            "CREATE TABLE contract_changes (
+                id INTEGER PRIMARY KEY,
+                from_team TEXT NOT NULL,
+                to_team TEXT NOT NULL,
+                at INTEGER NOT NULL,
+                actor TEXT NOT NULL,
+                before TEXT,
+                after TEXT NOT NULL
+             );",
+        ),
     ])
 }
 
 /// The schema version this Baton writes.
 pub fn latest_version() -> usize {
-    8
+    10
 }
 
 #[cfg(test)]

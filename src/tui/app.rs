@@ -853,7 +853,13 @@ impl App {
             return Ok(());
         }
         match Form::for_item(kind, &item, &self.board.org, self.zone) {
-            Ok(form) => self.show_form(form),
+            Ok(form) => {
+                self.show_form(form);
+                let now = self.now();
+                if let Some(form) = &mut self.form {
+                    form.check_late(&self.board.org, now);
+                }
+            }
             Err(why) => self.fail(&why),
         }
         Ok(())
@@ -877,7 +883,9 @@ impl App {
         let Some(form) = &mut self.form else {
             return Ok(());
         };
-        match form.handle_key(key, &self.board.org) {
+        let outcome = form.handle_key(key, &self.board.org);
+        form.check_late(&self.board.org, self.clock.now());
+        match outcome {
             FormOutcome::Editing => {}
             FormOutcome::Cancel => self.form = None,
             FormOutcome::SaveTo(file) => match self.save_summary(&file) {

@@ -6,8 +6,8 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::attention::{breached_if_sent_before, possible_duplicates};
-use crate::domain::view::lacks_owner;
+use crate::domain::attention::possible_duplicates;
+use crate::domain::view::{breach_ranges, lacks_owner};
 use crate::domain::{Item, ItemId, Org, State};
 use crate::storage::{ItemFilter, Order, Result, Store};
 
@@ -331,11 +331,20 @@ impl Board {
                 from: b.from.clone(),
                 to: b.to.clone(),
             };
-            let (Some(entry), Some(sla)) = (counts.get_mut(&kind), b.contract.sla()) else {
+            let Some(entry) = counts.get_mut(&kind) else {
                 continue;
             };
-            let cutoff = breached_if_sent_before(now, sla);
-            entry.1 = store.count_in_limbo_since_before(&query.filter, &b.from, &b.to, cutoff)?;
+            // One range of send times per contract the boundary has had (see
+            // `breach_ranges`): a spell is judged by the contract it was sent under.
+            for (since, before) in breach_ranges(&org, &b.from, &b.to, now) {
+                entry.1 += store.count_in_limbo_since_before(
+                    &query.filter,
+                    &b.from,
+                    &b.to,
+                    since,
+                    before,
+                )?;
+            }
             totals.breached += entry.1;
         }
         // The duplicate-title join reads every open title; on a large board it waits for
@@ -405,6 +414,8 @@ mod tests {
 
     fn org(teams: &[&str], edges: &[(&str, &str)]) -> Org {
         Org {
+            calendars: Vec::new(),
+            contract_history: Vec::new(),
             teams: teams
                 .iter()
                 .map(|k| Team {

@@ -6,7 +6,9 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::clock::Zone;
-use crate::domain::attention::{Signal, SignalCode, can_be_dismissed, parse_signal};
+use chrono::{DateTime, Utc};
+
+use crate::domain::attention::{Signal, SignalCode, can_be_dismissed, late_send, parse_signal};
 use crate::domain::cause::Cause;
 use crate::domain::time::{parse_due, parse_time};
 use crate::domain::view::responsible;
@@ -102,6 +104,10 @@ pub struct Form {
     pub zone: Zone,
     /// A tick form's entries, by their number in the contract's checklist.
     pub tick_numbers: Vec<usize>,
+    /// A send form's item's due date, and what sending it to the chosen team now would
+    /// be: a late handoff, said before it happens (see [`Form::check_late`]).
+    pub due: Option<DateTime<Utc>>,
+    pub late: Option<String>,
     /// The people the board knows, which person fields complete from.
     pub people: Vec<String>,
     /// An escalation was submitted and waits for `y`: it notifies someone, so Enter
@@ -316,13 +322,15 @@ impl Form {
                 cause_field(),
             ],
         };
-        Ok(Form::build(
+        let mut form = Form::build(
             kind,
             Some(item.id),
             item.title.clone(),
             item.team.clone(),
             fields,
-        ))
+        );
+        form.due = item.due;
+        Ok(form)
     }
 
     /// Dismissing one of `item`'s signals: the ones it raises that may be dismissed,
@@ -413,9 +421,30 @@ impl Form {
             confirm_incomplete: None,
             zone: Zone::default(),
             tick_numbers: Vec::new(),
+            due: None,
+            late: None,
             people: Vec::new(),
             confirm_escalate: false,
         }
+    }
+
+    /// For a send form: whether sending now to the chosen team is a late handoff, in
+    /// words, by the rule of the `late-handoff` signal.
+    pub fn check_late(&mut self, org: &Org, now: DateTime<Utc>) {
+        if self.kind != FormKind::Send {
+            return;
+        }
+        let target = self.fields.iter().find_map(|f| match f {
+            Field::Choice {
+                options, selected, ..
+            } => options.get(*selected).cloned(),
+            _ => None,
+        });
+        self.late = match (target, self.due) {
+            (Some(to), Some(due)) => late_send(org, &self.team, &to, now, due, &self.zone)
+                .map(|late| format!("late handoff: {}", late.reason)),
+            _ => None,
+        };
     }
 
     /// Whether the form has a field that names a person.
@@ -810,4 +839,61 @@ fn split_tags(text: Option<String>) -> Vec<String> {
             .collect()
     })
     .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::calendar::Sla;
+    use crate::domain::{Boundary, Contract, Team};
+
+    fn at(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text)
+            .expect("time")
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn the_send_form_warns_of_a_late_handoff_before_it_happens() {
+        let team = |key: &str| Team {
+            key: key.to_string(),
+            name: key.to_string(),
+            lead: None,
+        };
+        let boundary = |to: &str, sla: &str| Boundary {
+            from: "sales".to_string(),
+            to: to.to_string(),
+            contract: Contract {
+                sla: Some(Sla::parse(sla).expect("sla")),
+                ..Contract::default()
+            },
+        };
+        let org = Org {
+            teams: vec![team("sales"), team("solutions"), team("legal")],
+            boundaries: vec![boundary("solutions", "2d"), boundary("legal", "4h")],
+            ..Org::default()
+        };
+        let item: Item = serde_json::from_value(serde_json::json!({
+            "id": 1, "title": "Renewal", "team": "sales", "owner": null, "state": "active",
+            "created_at": "2026-11-20T09:00:00Z", "updated_at": "2026-11-20T09:00:00Z",
+            "due": "2026-11-21T09:00:00Z", "bounces": 0, "flags": 0, "events": 1
+        }))
+        .expect("item");
+        let now = at("2026-11-20T09:00:00Z");
+        let utc = Zone::Fixed(chrono::FixedOffset::east_opt(0).expect("offset"));
+        let mut form = Form::for_item(FormKind::Send, &item, &org, utc).expect("form");
+        form.zone = utc;
+        form.check_late(&org, now);
+        assert_eq!(
+            form.late.as_deref(),
+            Some(
+                "late handoff: sent to solutions with 1d left before its due date (2026-11-21 09:00); the contract gives solutions 2d"
+            )
+        );
+        // Choosing a team whose SLA fits clears the warning.
+        let right = KeyEvent::new(KeyCode::Right, KeyModifiers::NONE);
+        form.handle_key(right, &org);
+        form.check_late(&org, now);
+        assert_eq!(form.late, None);
+    }
 }

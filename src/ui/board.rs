@@ -17,7 +17,8 @@ use crate::domain::attention::SignalCode;
 use crate::domain::duration::format_duration;
 use crate::domain::text::{display_safe, fit};
 use crate::domain::view::{
-    Responsible, contract_incomplete, crossing, limbo_time, responsible, signal_codes, sla_label,
+    Responsible, contract_incomplete, contract_sla_label, crossing, limbo_time, responsible,
+    signal_codes, sla_label,
 };
 use crate::tui::app::{App, CARD_ROWS, Screen};
 use crate::tui::board::{Column, ColumnKind};
@@ -290,7 +291,9 @@ fn render_column(
     let counts = match &column.kind {
         ColumnKind::Limbo { from, to } => {
             let org = &app.board.org;
-            let sla = sla_label(org.boundary(from, to).and_then(|b| b.contract.sla()));
+            let sla = org
+                .boundary(from, to)
+                .map_or_else(|| sla_label(None), |b| contract_sla_label(&b.contract));
             let incomplete = contract_incomplete(org, from, to);
             // The full words when they fit, else the short ones: the breaches and an
             // incomplete contract are never the part cut off.
@@ -401,10 +404,9 @@ fn card_marks(app: &App, item: &Item, theme: &Theme, now: DateTime<Utc>) -> Vec<
     let mut marks = Vec::new();
     if let Some(time) = limbo_time(item, org, now) {
         let (style, symbol) = theme.sla(time.standing);
-        let age = format_duration(time.age);
-        let sla = time
-            .sla
-            .map_or(String::new(), |s| format!("/{}", format_duration(s)));
+        // With a calendar, the working time used of the SLA in working days.
+        let age = time.counted(time.used);
+        let sla = time.sla_text().map_or(String::new(), |s| format!("/{s}"));
         marks.push(Mark {
             full: format!("{symbol} {age}{sla}"),
             short: format!("{symbol}{}", first_unit(&age)),

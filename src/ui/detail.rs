@@ -43,7 +43,14 @@ pub(super) fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, now
                     format!(
                         "{} ({}) {symbol}",
                         format_duration(time.age),
-                        sla_label(time.sla)
+                        match (time.working_day, time.sla) {
+                            (Some(_), Some(sla)) => format!(
+                                "{} of {} working time used",
+                                time.counted(time.used),
+                                time.counted(sla)
+                            ),
+                            _ => sla_label(time.sla),
+                        }
                     ),
                     style,
                 ),

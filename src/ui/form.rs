@@ -122,6 +122,9 @@ pub(super) fn render(area: Rect, buf: &mut Buffer, form: &Form, theme: &Theme) {
         }
     }
     lines.push(Line::raw(""));
+    if let Some(late) = &form.late {
+        lines.push(Line::styled(display_safe(late), theme.warning()));
+    }
     if let Some(error) = &form.error {
         let style = if form.confirm_incomplete.is_some() || form.confirm_escalate {
             theme.warning()

@@ -20,6 +20,7 @@ pub const NO_SLA: &str = "?";
 pub const ESCALATED: &str = "▲esc";
 pub const INCOMPLETE: &str = "◌inc";
 pub const DUPLICATE: &str = "≈dup";
+pub const LATE: &str = "⧗late";
 pub const NO_OWNER: &str = crate::domain::view::NO_OWNER;
 pub const PING_PONG: &str = "⇄pp";
 pub const LIMBO: &str = "⇢";
@@ -41,6 +42,7 @@ pub fn signal_mark(code: SignalCode) -> Option<(&'static str, &'static str, Tone
         SignalCode::Escalated => Some((ESCALATED, "▲", Tone::Error)),
         // The time left follows (`due 1d 8h`).
         SignalCode::DueSoon => Some(("due", "due", Tone::Warning)),
+        SignalCode::LateHandoff => Some((LATE, "⧗", Tone::Warning)),
         SignalCode::PingPong => Some((PING_PONG, "⇄", Tone::Warning)),
         SignalCode::NoOwner => Some((NO_OWNER, "∅own", Tone::Warning)),
         SignalCode::IncompleteHandoff => Some((INCOMPLETE, "◌", Tone::Warning)),
