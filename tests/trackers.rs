@@ -374,10 +374,10 @@ fn a_link_is_added_shown_exported_and_round_trips() {
         csv.lines()
             .next()
             .expect("header")
-            .ends_with(",escalations,link"),
+            .contains(",escalations,link,entered support,"),
         "{csv}"
     );
-    assert!(csv.contains(",https://crm.example/deal/8\n"), "{csv}");
+    assert!(csv.contains(",https://crm.example/deal/8,"), "{csv}");
     let exported = board.ok(&["export", "--format", "json"]);
     assert!(
         exported.contains("\"link\":\"https://crm.example/deal/7\""),
