@@ -354,8 +354,8 @@ fn metrics_count_local_days_so_since_and_the_first_day_begin_together() {
         "{md}"
     );
 
-    // In UTC the same moments fall on Sunday, and Monday holds neither (its week is
-    // listed, with nothing done).
+    // In UTC the same moments fall on Sunday, and Monday holds neither: its week is
+    // listed with nothing done (periods list every week, zeros included).
     let m = board.json(&[&monday[..], &["--json"]].concat());
     assert_eq!(m["throughput"], json!([{"week": "2026-03-02", "done": 0}]));
     assert_eq!(m["breaches_per_day"], json!([]));

@@ -16,9 +16,6 @@ use super::{Backend, Result, StoreError};
 const BUSY_TIMEOUT_MS: u64 = 10_000;
 /// The page cache while importing a board, in KiB.
 const IMPORT_CACHE_KIB: i64 = 64 * 1024;
-/// How much of the database file is read through a memory map (SQLite maps only as
-/// much as the file holds).
-const MMAP_BYTES: i64 = 1 << 30;
 
 pub struct Sqlite {
     conn: Connection,
@@ -140,10 +137,6 @@ impl Sqlite {
                 known: latest_version(),
             });
         }
-        // Pages are read from the file's memory map, not copied by a system call each:
-        // `attention` reads every open item, and the copies were a tenth of its time.
-        conn.pragma_update(None, "mmap_size", MMAP_BYTES)
-            .map_err(sql_error)?;
         if access != Access::ReadWrite {
             if version < latest_version() as i64 {
                 return Err(StoreError::ReadOnly);

@@ -490,11 +490,7 @@ impl Form {
                     .text_value("To")
                     .unwrap_or_else(|| strings::ESCALATION_CONTACT.to_string());
                 self.confirm_escalate = true;
-                self.error = Some(format!(
-                    "{} {to}? {}",
-                    strings::CONFIRM_ESCALATE,
-                    strings::CONFIRM_KEYS
-                ));
+                self.error = Some(format!("{} {to}?", strings::CONFIRM_ESCALATE));
                 return FormOutcome::Editing;
             }
             KeyCode::Esc => {

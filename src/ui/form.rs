@@ -140,6 +140,10 @@ pub(super) fn render(area: Rect, buf: &mut Buffer, form: &Form, theme: &Theme) {
 
 /// The keys a form takes, naming only what its fields use.
 fn form_keys(form: &Form) -> String {
+    // An escalation waiting for its `y`: only the keys that answer it.
+    if form.confirm_escalate {
+        return strings::CONFIRM_KEYS.to_string();
+    }
     let mut keys = vec![strings::FORM_SUBMIT, strings::FORM_CANCEL];
     if form.fields.len() > 1 {
         keys.push(strings::FORM_NEXT_FIELD);

@@ -11,7 +11,8 @@ pub const EMPTY_BOARD: &str =
 pub const NO_COLUMNS: &str = "No columns match this view; B or esc shows everything.";
 pub const BOUNDARIES_ONLY: &str = "boundaries only";
 pub const EMPTY_COLUMN: &str = "—";
-pub const THROWAWAY_DEMO: &str = "This demo board is throwaway: it and anything saved in it (snapshots too) go when you quit; baton --db FILE demo keeps one.";
+pub const THROWAWAY_DEMO: &str =
+    "Throwaway demo: deleted on quit, snapshots too; baton --db FILE demo keeps one.";
 pub const THROWAWAY_PLACE: &str = "throwaway demo: deleted on quit";
 pub const COLUMNS_HIDDEN: &str = "columns hidden";
 pub const OVERVIEW_MORE: &str = "more boundaries with items waiting (B: only the boundaries)";
@@ -48,8 +49,9 @@ pub const NO_CHECKLIST: &str = "(the contract has no definition of done)";
 pub const FORM_SUBMIT: &str = "enter submit";
 pub const FORM_CANCEL: &str = "esc cancel";
 pub const FORM_NEXT_FIELD: &str = "tab next field";
-pub const CONFIRM_ESCALATE: &str = "Escalating notifies them. Escalate to";
-pub const CONFIRM_KEYS: &str = "y escalates · esc or n goes back (Enter does not send it)";
+pub const CONFIRM_ESCALATE: &str = "Escalate to";
+pub const CONFIRM_KEYS: &str =
+    "y escalate (it notifies them) · esc or n back · enter does not send it";
 pub const ESCALATION_CONTACT: &str = "the contract's escalation contact";
 pub const FORM_COMPLETES: &str = "tab completes:";
 pub const FORM_MOVE: &str = "↑↓ move";
