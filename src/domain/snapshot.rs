@@ -270,8 +270,24 @@ pub fn incidents(
         }
     }
     out.sort_by(|a, b| a.at.cmp(&b.at).then(a.id.cmp(&b.id)));
-    out
+    // The most recent of each kind: a retro reads a list, not a log (the metrics count
+    // them all; `export --format csv --events` has every one).
+    let mut kept: HashMap<Trouble, usize> = HashMap::new();
+    let mut recent: Vec<Incident> = out
+        .into_iter()
+        .rev()
+        .filter(|i| {
+            let n = kept.entry(i.trouble).or_default();
+            *n += 1;
+            *n <= LIST_LIMIT
+        })
+        .collect();
+    recent.reverse();
+    recent
 }
+
+/// How many incidents of each kind a snapshot keeps, the most recent.
+pub const LIST_LIMIT: usize = 50;
 
 fn dropped_words(kind: Option<&super::EventKind>) -> String {
     match kind {

@@ -139,7 +139,23 @@ fn incidents<Tz: TimeZone>(out: &mut String, s: &Snapshot, zone: &Tz) {
             .iter()
             .filter(|i| i.trouble == trouble)
             .collect();
-        let _ = writeln!(out, "<h3>{} ({})</h3>", trouble.heading(), list.len());
+        let m = &s.metrics.overall;
+        let total = match trouble {
+            Trouble::Breached => m.breached,
+            Trouble::Bounced => m.bounced,
+            Trouble::Escalated => m.escalations,
+            Trouble::Forced => m.incomplete_handoffs,
+            Trouble::DroppedBaton => m.dropped_batons,
+            Trouble::Dropped => list.len(),
+        };
+        let _ = writeln!(out, "<h3>{} ({total})</h3>", trouble.heading());
+        if total > list.len() && !list.is_empty() {
+            let _ = writeln!(
+                out,
+                "<p class=\"muted\">The {} most recent; <code>baton export --format csv --events</code> lists every one.</p>",
+                list.len()
+            );
+        }
         if list.is_empty() {
             out.push_str("<p>None.</p>\n");
             continue;

@@ -10,6 +10,10 @@ use crate::domain::text::{bar, display_safe};
 use crate::domain::view::contract_incomplete;
 use crate::domain::{Org, State};
 
+/// At most this many rows in the tables of items (the latest done, the oldest in
+/// progress).
+const ROWS: usize = 100;
+
 /// Width of the longest text bar, in characters.
 const BAR: usize = 20;
 
@@ -214,6 +218,8 @@ fn flow_tables<Tz: TimeZone>(out: &mut String, s: &Snapshot, zone: &Tz) {
         .filter_map(|r| Some((r.done_at?, r.cycle_minutes?, r)))
         .collect();
     done.sort_by_key(|(at, _, r)| (*at, r.id));
+    let all_done = done.len();
+    let done: Vec<_> = done.into_iter().rev().take(ROWS).rev().collect();
     if done.is_empty() {
         out.push_str("Nothing was done in the period.\n");
     } else {
@@ -225,6 +231,12 @@ fn flow_tables<Tz: TimeZone>(out: &mut String, s: &Snapshot, zone: &Tz) {
             minutes(c.p95_minutes)
         ));
         let p85 = c.p85_minutes.unwrap_or(i64::MAX);
+        if all_done > ROWS {
+            out.push_str(&format!(
+                "| … {} done earlier in the period | | | |\n",
+                all_done - ROWS
+            ));
+        }
         for (at, cycle, r) in done {
             out.push_str(&format!(
                 "| #{} {} | {} | {} | {} |\n",
@@ -249,6 +261,8 @@ fn flow_tables<Tz: TimeZone>(out: &mut String, s: &Snapshot, zone: &Tz) {
         .filter_map(|r| r.since.map(|since| ((s.taken_at - since).num_minutes(), r)))
         .collect();
     wip.sort_by_key(|(age, r)| (std::cmp::Reverse(*age), r.id));
+    let all_wip = wip.len();
+    wip.truncate(ROWS);
     if wip.is_empty() {
         out.push_str("No work in progress at the end of the period.\n");
     } else {
@@ -283,6 +297,9 @@ fn flow_tables<Tz: TimeZone>(out: &mut String, s: &Snapshot, zone: &Tz) {
                 against
             ));
         }
+        if all_wip > ROWS {
+            out.push_str(&format!("| … {} younger items | | | |\n", all_wip - ROWS));
+        }
     }
 
     out.push_str("\n## Cumulative flow\n\nItems in each state at the end of each day (the limbo column: sent, not yet accepted).\n\n| day | active | in limbo | done | dropped |\n| --- | ---: | ---: | ---: | ---: |\n");
@@ -299,13 +316,28 @@ fn flow_tables<Tz: TimeZone>(out: &mut String, s: &Snapshot, zone: &Tz) {
 fn incidents<Tz: TimeZone>(out: &mut String, s: &Snapshot, zone: &Tz) {
     use crate::domain::snapshot::Trouble;
     out.push_str("\n## Items in trouble in the period\n");
+    let m = &s.metrics.overall;
     for trouble in Trouble::ALL {
         let list: Vec<_> = s
             .incidents
             .iter()
             .filter(|i| i.trouble == trouble)
             .collect();
-        out.push_str(&format!("\n### {} ({})\n\n", trouble.heading(), list.len()));
+        let total = match trouble {
+            Trouble::Breached => m.breached,
+            Trouble::Bounced => m.bounced,
+            Trouble::Escalated => m.escalations,
+            Trouble::Forced => m.incomplete_handoffs,
+            Trouble::DroppedBaton => m.dropped_batons,
+            Trouble::Dropped => list.len(),
+        };
+        out.push_str(&format!("\n### {} ({total})\n\n", trouble.heading()));
+        if total > list.len() && !list.is_empty() {
+            out.push_str(&format!(
+                "The {} most recent; `baton export --format csv --events` lists every one.\n\n",
+                list.len()
+            ));
+        }
         if list.is_empty() {
             out.push_str("None.\n");
             continue;
