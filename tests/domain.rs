@@ -51,6 +51,7 @@ fn org() -> Org {
                     sla: Some(baton::domain::calendar::Sla::from_minutes(2 * 24 * 60)),
                     escalate_to: Some("vp-ops".into()),
                     calendar: None,
+                    ..Contract::default()
                 },
             },
             Boundary {

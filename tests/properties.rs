@@ -67,6 +67,7 @@ fn org() -> Org {
                     sla: Some(baton::domain::calendar::Sla::from_minutes(24 * 60)),
                     escalate_to: Some("vp".into()),
                     calendar: None,
+                    ..Contract::default()
                 },
             ),
             boundary("onboarding", "support", Contract::default()),

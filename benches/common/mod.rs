@@ -265,6 +265,7 @@ fn org(rng: &mut Rng) -> Org {
                     sla: Some(baton::domain::calendar::Sla::from_minutes(sla_hours * 60)),
                     escalate_to: Some(person(to, 0)),
                     calendar: None,
+                    ..Contract::default()
                 },
             });
         }

@@ -461,6 +461,32 @@ pub enum Cmd {
         json: Json,
     },
 
+    /// Escalate by the contracts' ladders and hand every new notification on: at risk,
+    /// breached, escalated, bounced, sent incomplete, sent late
+    #[command(
+        after_help = "Each notification is one JSON object (item, title, code, reason, boundary, contacts, show). Without --exec, one line per notification on stdout; with --exec, CMD runs through `sh -c` with the object on its standard input. Each is delivered once, whoever watches the database and however often watch restarts. A failing CMD (non-zero exit, cannot start, or past --timeout) is tried again after 30s, 2m, 8m and 32m; after 5 attempts it is given up, said on stderr and listed by --failed.\n\nExamples:\n  baton watch --once | jq .\n  baton watch --interval 60s --exec 'curl -sf -X POST -H \"Content-Type: application/json\" --data @- \"$WEBHOOK\"'\n  baton watch --failed"
+    )]
+    Watch {
+        /// One tick, then stop
+        #[arg(long)]
+        once: bool,
+        /// Time between ticks
+        #[arg(long, value_name = "DURATION", default_value = "60s")]
+        interval: String,
+        /// Run CMD (through `sh -c`) for each notification, the JSON object on its stdin
+        #[arg(long, value_name = "CMD")]
+        exec: Option<String>,
+        /// How long CMD may run before it counts as failed
+        #[arg(long, value_name = "DURATION", default_value = "30s")]
+        timeout: String,
+        /// List the notifications given up after every attempt failed, and stop
+        #[arg(long, conflicts_with_all = ["once", "exec", "retry_failed"])]
+        failed: bool,
+        /// Put the notifications given up back in line, and stop
+        #[arg(long, conflicts_with_all = ["once", "exec"])]
+        retry_failed: bool,
+    },
+
     /// Export the board: JSON with every history (for import), or a retro report
     #[command(
         after_help = "Examples:\n  baton export --format json > board.json\n  baton export --format md --since 2026-11-01 --out retro.md\n  baton export --format html --out retro.html\n  baton export --format csv --boundaries --out boundaries.csv\n  baton export --format csv --layout stages --out stages.csv\n  baton export --format csv --events --since 2026-11-01\n  baton export --format md --snapshot \"standup 2026-11-25\""
@@ -720,9 +746,15 @@ pub struct ContractArgs {
     /// minutes, hours, days, weeks)
     #[arg(long, value_name = "DURATION")]
     pub sla: Option<String>,
-    /// Who hears about it when it is escalated
-    #[arg(long, value_name = "PERSON")]
-    pub escalate_to: Option<String>,
+    /// Who hears about it when it is escalated; repeat for the levels of a ladder, first
+    /// to last (on edit, the ones given replace the whole ladder)
+    #[arg(long = "escalate-to", value_name = "PERSON")]
+    pub escalate_to: Vec<String>,
+    /// How long past a breach each level of the ladder waits after the one before, in
+    /// the SLA's clock (working time with a calendar): `baton watch` then escalates by
+    /// itself; `none` for a ladder climbed by hand only
+    #[arg(long, value_name = "DURATION")]
+    pub escalate_after: Option<String>,
     /// The working calendar the SLA counts in (`baton calendar ls`); `none` for around
     /// the clock
     #[arg(long, value_name = "NAME")]
@@ -790,7 +822,7 @@ pub enum CalendarCmd {
 pub enum BoundaryCmd {
     /// Add a boundary from one team to another, with its handoff contract
     #[command(
-        after_help = "Example:\n  baton boundary add sales solutions --trigger \"Deal signed\" --done \"Order form attached\" --done \"Kick-off date agreed\" --outcome \"Solution design\" --owner priya --sla 2d --escalate-to vp-sales"
+        after_help = "Example:\n  baton boundary add sales solutions --trigger \"Deal signed\" --done \"Order form attached\" --done \"Kick-off date agreed\" --outcome \"Solution design\" --owner priya --sla 2d --escalate-to vp-sales\n  baton boundary add solutions delivery --sla 1d --calendar office --escalate-to lee --escalate-to vp-delivery --escalate-after 4h"
     )]
     Add {
         #[arg(add = ArgValueCompleter::new(complete::team_keys))]

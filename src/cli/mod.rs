@@ -4,6 +4,7 @@
 pub mod args;
 pub mod complete;
 pub mod output;
+pub mod watch;
 
 use std::io::Write;
 use std::path::Path;
@@ -471,6 +472,25 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
             };
             change(&ctx, id, Command::Tick { ticks, note }, &at, out)
         }
+        Cmd::Watch {
+            once,
+            interval,
+            exec,
+            timeout,
+            failed,
+            retry_failed,
+        } => watch::watch(
+            &ctx,
+            watch::Options {
+                once,
+                interval,
+                exec,
+                timeout,
+                failed,
+                retry_failed,
+            },
+            out,
+        ),
         Cmd::Attention { team, json } => {
             let store = ctx.open()?;
             store.view(|| -> Result<()> {
@@ -1134,6 +1154,9 @@ fn pair(
     Ok(())
 }
 
+/// What `--escalate-after` takes to stop the ladder climbing by itself.
+const NO_LADDER_WAIT: &str = "none";
+
 fn contract_from(args: &ContractArgs) -> Result<Contract> {
     Ok(Contract {
         trigger: args.trigger.clone(),
@@ -1146,7 +1169,12 @@ fn contract_from(args: &ContractArgs) -> Result<Contract> {
             .map(Sla::parse)
             .transpose()
             .context("--sla")?,
-        escalate_to: args.escalate_to.clone(),
+        escalate_to: args.escalate_to.first().cloned(),
+        escalate_then: args.escalate_to.iter().skip(1).cloned().collect(),
+        escalate_after: match args.escalate_after.as_deref() {
+            None | Some(NO_LADDER_WAIT) => None,
+            Some(text) => Some(Sla::parse(text).context("--escalate-after")?),
+        },
         calendar: args.calendar.clone().filter(|c| c != NO_CALENDAR),
     })
 }
@@ -1378,6 +1406,10 @@ fn boundary(ctx: &Context, cmd: BoundaryCmd, out: &mut impl Write) -> Result<()>
                 }
                 if changes.escalate_to.is_some() {
                     c.escalate_to = changes.escalate_to;
+                    c.escalate_then = changes.escalate_then;
+                }
+                if contract.escalate_after.is_some() {
+                    c.escalate_after = changes.escalate_after;
                 }
             })?;
             writeln!(out, "updated {}", display_safe(&b.label()))?;

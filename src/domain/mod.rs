@@ -8,8 +8,10 @@ pub mod duration;
 pub mod external;
 pub mod forecast;
 pub mod history;
+pub mod ladder;
 pub mod metrics;
 pub mod model;
+pub mod notify;
 pub mod rules;
 pub mod snapshot;
 pub mod stages;
@@ -63,6 +65,14 @@ pub enum DomainError {
     },
     #[error("{0} is required")]
     Required(&'static str),
+    #[error(
+        "the contract of {boundary} names the calendar `{calendar}`, which is not among the calendars ({known}); add it to the document's `calendars` or take it off the contract"
+    )]
+    ContractCalendarMissing {
+        boundary: String,
+        calendar: String,
+        known: String,
+    },
     #[error(transparent)]
     Calendar(#[from] calendar::CalendarError),
     #[error("`{0}` is not a duration (use 90m, 4h, 2d or 1w, up to 520w)")]

@@ -37,8 +37,17 @@ pub struct Contract {
     /// The working calendar the SLA counts in; none means around the clock.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calendar: Option<String>,
+    /// The first level of the escalation ladder: who `baton escalate` goes to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub escalate_to: Option<String>,
+    /// The ladder's further levels, in order (level 2, 3, …).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub escalate_then: Vec<String>,
+    /// How long past a breach each level waits after the one before (level 1 waits it
+    /// once past the breach, level 2 twice, …), in the SLA's clock; none: the ladder is
+    /// climbed by hand only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalate_after: Option<Sla>,
 }
 
 impl Contract {
@@ -59,6 +68,15 @@ impl Contract {
 
     pub fn is_complete(&self) -> bool {
         self.missing().is_empty()
+    }
+
+    /// Every level of the escalation ladder, first to last.
+    pub fn ladder(&self) -> Vec<&str> {
+        self.escalate_to
+            .iter()
+            .chain(self.escalate_then.iter())
+            .map(String::as_str)
+            .collect()
     }
 }
 

@@ -70,6 +70,33 @@ impl Org {
                 return Err(DomainError::DuplicateBoundary(b.from.clone(), b.to.clone()));
             }
         }
+        // A contract (now or in its history) counts in a calendar the organisation has:
+        // a missing one would silently count around the clock.
+        let contracts = self
+            .boundaries
+            .iter()
+            .map(|b| (b.label(), &b.contract))
+            .chain(self.contract_history.iter().flat_map(|c| {
+                let label = super::view::crossing(&c.from, &c.to);
+                std::iter::once((label.clone(), &c.after))
+                    .chain(c.before.iter().map(move |b| (label.clone(), b)))
+            }));
+        for (boundary, contract) in contracts {
+            if let Some(name) = &contract.calendar
+                && self.calendar(name).is_none()
+            {
+                let known: Vec<&str> = self.calendars.iter().map(|c| c.name()).collect();
+                return Err(DomainError::ContractCalendarMissing {
+                    boundary,
+                    calendar: name.clone(),
+                    known: if known.is_empty() {
+                        "none".to_string()
+                    } else {
+                        known.join(", ")
+                    },
+                });
+            }
+        }
         Ok(())
     }
 

@@ -363,8 +363,35 @@ pub fn terms(c: &Contract) -> [Term<'_>; 6] {
                 })
             }),
         ),
-        term("escalate to", "escalation contact", text(&c.escalate_to)),
+        term(
+            "escalate to",
+            "escalation contact",
+            text(&c.escalate_to).map(|_| TermValue::Text(ladder_text(c))),
+        ),
     ]
+}
+
+/// The escalation ladder in words: "dana", "dana → vp-sales (by hand)", "dana →
+/// vp-sales, a level every 4h of working time past the breach".
+pub fn ladder_text(c: &Contract) -> String {
+    let ladder = c.ladder().join(" → ");
+    match c.escalate_after {
+        Some(after) => {
+            let clock = if c.calendar.is_some() {
+                " of working time"
+            } else {
+                ""
+            };
+            let each = if c.escalate_then.is_empty() {
+                "automatically"
+            } else {
+                "a level every"
+            };
+            format!("{ladder}, {each} {}{clock} past the breach", after.text())
+        }
+        None if c.escalate_then.is_empty() => ladder,
+        None => format!("{ladder} (by hand)"),
+    }
 }
 
 /// The contract terms still missing, by name; empty when the contract is complete.
@@ -574,6 +601,7 @@ mod tests {
             sla: Some(crate::domain::calendar::Sla::from_minutes(2 * 24 * 60)),
             escalate_to: Some("dana".to_string()),
             calendar: None,
+            ..Contract::default()
         };
         assert_eq!(missing(&full), Vec::<&str>::new());
         assert_eq!(incomplete_note(&full), None);

@@ -12,6 +12,8 @@ mod postgres;
 mod schema;
 mod sql;
 mod sqlite;
+mod watch;
+pub use watch::{Delivery, Failed, MAX_ATTEMPTS, Tick, WATCH_ACTOR, backoff};
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -573,7 +575,8 @@ impl Store {
             let c = &boundary.contract;
             tx.execute(
                 "UPDATE boundaries SET trigger = ?3, definition_of_done = ?4, outcome = ?5,
-                    owner = ?6, sla_minutes = ?7, escalate_to = ?8, sla = ?9, calendar = ?10
+                    owner = ?6, sla_minutes = ?7, escalate_to = ?8, sla = ?9, calendar = ?10,
+                    escalate_then = ?11, escalate_after = ?12
                  WHERE from_team = ?1 AND to_team = ?2",
                 &boundary_values(from, to, c)?,
             )?;
@@ -1366,7 +1369,7 @@ fn load_org(tx: &mut dyn Sql) -> Result<Org> {
     let boundaries = rows(
         tx,
         "SELECT from_team, to_team, trigger, definition_of_done, outcome, owner, sla_minutes,
-                escalate_to, sla, calendar
+                escalate_to, sla, calendar, escalate_then, escalate_after
          FROM boundaries ORDER BY position, from_team, to_team",
         &[],
         |r| {
@@ -1387,6 +1390,19 @@ fn load_org(tx: &mut dyn Sql) -> Result<Org> {
                     },
                     escalate_to: r.text(7)?,
                     calendar: r.text(9)?,
+                    escalate_then: match r.text(10)? {
+                        Some(_) => json_cell(r, 10)?,
+                        None => Vec::new(),
+                    },
+                    escalate_after: r
+                        .text(11)?
+                        .map(|text| Sla::parse(&text))
+                        .transpose()
+                        .map_err(|e| {
+                            StoreError::Database(format!(
+                                "a stored escalate-after is unreadable: {e}"
+                            ))
+                        })?,
                 },
             })
         },
@@ -1487,8 +1503,8 @@ fn insert_boundary(tx: &mut dyn Sql, b: &Boundary) -> Result<()> {
     let c = &b.contract;
     tx.execute(
         "INSERT INTO boundaries (from_team, to_team, trigger, definition_of_done, outcome, owner,
-            sla_minutes, escalate_to, sla, calendar, position)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,
+            sla_minutes, escalate_to, sla, calendar, escalate_then, escalate_after, position)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,
             (SELECT COALESCE(MAX(position), 0) + 1 FROM boundaries))",
         &boundary_values(&b.from, &b.to, c)?,
     )?;
@@ -1509,6 +1525,11 @@ fn boundary_values(from: &str, to: &str, c: &Contract) -> Result<Vec<Value>> {
         (&c.escalate_to).into(),
         c.sla.map(|s| s.text()).as_ref().into(),
         (&c.calendar).into(),
+        match c.escalate_then.is_empty() {
+            true => Value::Text(None),
+            false => json(&c.escalate_then)?.into(),
+        },
+        c.escalate_after.map(|s| s.text()).as_ref().into(),
     ])
 }
 

@@ -120,12 +120,40 @@ pub fn migrations() -> Migrations<'static> {
                 after TEXT NOT NULL
              );",
         ),
+        // 11: escalation ladders (the levels after the first, JSON, and how long past a
+        // breach each waits), and `baton watch`'s memory: what it has read of each item's
+        // events and every notification with its deliveries.
+        M::up(
+            "ALTER TABLE boundaries ADD COLUMN escalate_then TEXT;
+             ALTER TABLE boundaries ADD COLUMN escalate_after TEXT;
+             CREATE TABLE watch_cursor (
+                item_id INTEGER PRIMARY KEY NOT NULL,
+                seq INTEGER NOT NULL
+             );
+             CREATE TABLE notifications (
+                id INTEGER PRIMARY KEY,
+                key TEXT NOT NULL UNIQUE,
+                item_id INTEGER NOT NULL,
+                code TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_at INTEGER NOT NULL,
+                claimed_by TEXT,
+                claimed_until INTEGER,
+                delivered_at INTEGER,
+                failed_at INTEGER,
+                last_error TEXT
+             );
+             CREATE INDEX notifications_pending ON notifications(next_at)
+                WHERE delivered_at IS NULL AND failed_at IS NULL;",
+        ),
     ])
 }
 
 /// The schema version this Baton writes.
 pub fn latest_version() -> usize {
-    10
+    11
 }
 
 #[cfg(test)]
