@@ -28,6 +28,7 @@ import math
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 YEAR = 2026
 AS_OF = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
@@ -73,10 +74,89 @@ TEAMS = [
 #   operations   Sam Whitfield (lead), Nadia Ivanova, Kwame Asante
 #   finance      Elena Petrova (lead), Marcus Bell
 #   escalations  Dana Whitaker (VP Sales), Rachel Kim (VP Customer Success),
-#                Martin Osei (VP Engineering), Noor Haddad (Head of Infrastructure)
+#                Martin Osei (VP Engineering), Noor Haddad (Head of Infrastructure),
+#                Ingrid Holm (CTO)
 
 
-def boundary(frm, to, trigger=None, done=(), outcome=None, owner=None, sla=None, escalate_to=None):
+# Working calendars, one per receiving team's office: an SLA counts only their working
+# time (src/domain/calendar.rs). Operations is on call around the clock: no calendar.
+CALENDARS = [
+    {"name": "new-york", "tz": "America/New_York", "hours": ["Mon-Fri 09:00-17:00"],
+     "holidays": ["2026-11-26", "2026-12-25"]},
+    {"name": "london", "tz": "Europe/London", "hours": ["Mon-Fri 09:00-17:30"],
+     "holidays": ["2026-12-25", "2026-12-28"]},
+    {"name": "berlin", "tz": "Europe/Berlin", "hours": ["Mon-Fri 09:00-12:30 13:30-18:00"],
+     "holidays": ["2026-12-24", "2026-12-25"]},
+    {"name": "support-desk", "tz": "UTC", "hours": ["Mon-Fri 07:00-19:00"]},
+]
+
+DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+
+
+def calendar_spans(cal):
+    """{weekday: [(start minute, end minute)]} of a calendar's hours rows."""
+    spans = {d: [] for d in range(7)}
+    for row in cal["hours"]:
+        days, *ranges = row.split()
+        if "-" in days:
+            a, b = days.split("-")
+            chosen = range(DAYS.index(a), DAYS.index(b) + 1)
+        else:
+            chosen = [DAYS.index(d) for d in days.split(",")]
+        for r in ranges:
+            start, end = r.split("-")
+            minutes = lambda hm: int(hm[:2]) * 60 + int(hm[3:])
+            for d in chosen:
+                spans[d].append((minutes(start), minutes(end)))
+    return spans
+
+
+def day_minutes(cal):
+    """A working day: the week's working minutes over its working days."""
+    spans = calendar_spans(cal)
+    week = sum(e - s for d in spans.values() for s, e in d)
+    return week // sum(1 for d in spans.values() if d)
+
+
+def working_minutes(cal, start, end):
+    """Working minutes of `cal` in [start, end)."""
+    zone = ZoneInfo(cal["tz"])
+    spans = calendar_spans(cal)
+    holidays = set(cal.get("holidays", []))
+    day = start.astimezone(zone).date() - timedelta(days=1)
+    total = 0
+    while True:
+        first = datetime(day.year, day.month, day.day, tzinfo=zone)
+        if first.astimezone(timezone.utc) > end:
+            break
+        if day.isoformat() not in holidays:
+            for s, e in spans[day.weekday()]:
+                a = datetime(day.year, day.month, day.day, s // 60, s % 60, tzinfo=zone)
+                b = datetime(day.year, day.month, day.day, e // 60, e % 60, tzinfo=zone)
+                lo, hi = max(a, start), min(b, end)
+                if hi > lo:
+                    total += (hi - lo).total_seconds() / 60
+        day += timedelta(days=1)
+    return total
+
+
+def find_calendar(name):
+    return next(c for c in CALENDARS if c["name"] == name)
+
+
+def sla_minutes(b):
+    """(minutes of the SLA, counting function) of boundary `b`, in its clock."""
+    text = b["sla"]
+    if "calendar" not in b:
+        return parse_sla(text), lambda s, e: (e - s).total_seconds() / 60
+    cal = find_calendar(b["calendar"])
+    day = day_minutes(cal)
+    units = {"m": 1, "h": 60, "d": day, "w": 5 * day}
+    return int(text[:-1]) * units[text[-1]], lambda s, e: working_minutes(cal, s, e)
+
+
+def boundary(frm, to, trigger=None, done=(), outcome=None, owner=None, sla=None, escalate_to=None,
+             calendar=None, escalate_then=(), escalate_after=None):
     """A boundary in the order `Boundary` serializes: the contract is flattened."""
     b = {"from": frm, "to": to}
     if trigger is not None:
@@ -88,8 +168,14 @@ def boundary(frm, to, trigger=None, done=(), outcome=None, owner=None, sla=None,
         b["owner"] = owner
     if sla is not None:
         b["sla"] = sla
+    if calendar is not None:
+        b["calendar"] = calendar
     if escalate_to is not None:
         b["escalate_to"] = escalate_to
+    if escalate_then:
+        b["escalate_then"] = list(escalate_then)
+    if escalate_after is not None:
+        b["escalate_after"] = escalate_after
     return b
 
 
@@ -106,6 +192,7 @@ BOUNDARIES = [
         owner="Hannah Lee",
         sla="2d",
         escalate_to="Dana Whitaker",
+        calendar="new-york",
     ),
     # Deliberately incomplete: nobody in finance is named to pick these up.
     boundary(
@@ -115,6 +202,7 @@ BOUNDARIES = [
         outcome="Terms approved, or a counter-offer the customer can sign",
         sla="2d",
         escalate_to="Elena Petrova",
+        calendar="london",
     ),
     boundary(
         "solutions", "onboarding",
@@ -128,6 +216,7 @@ BOUNDARIES = [
         owner="Priya Natarajan",
         sla="3d",
         escalate_to="Rachel Kim",
+        calendar="london",
     ),
     # Rework edge, deliberately incomplete: no SLA and no escalation contact.
     boundary(
@@ -149,6 +238,7 @@ BOUNDARIES = [
         owner="Jonas Berg",
         sla="1d",
         escalate_to="Rachel Kim",
+        calendar="support-desk",
     ),
     boundary(
         "support", "engineering",
@@ -162,6 +252,9 @@ BOUNDARIES = [
         owner="Aiko Tanaka",
         sla="1d",
         escalate_to="Martin Osei",
+        calendar="berlin",
+        escalate_then=["Ingrid Holm"],
+        escalate_after="4h",
     ),
     # Rework edge: engineering hands a ticket back to support to close with the customer.
     boundary(
@@ -172,6 +265,7 @@ BOUNDARIES = [
         owner="Jonas Berg",
         sla="1d",
         escalate_to="Rachel Kim",
+        calendar="support-desk",
     ),
     boundary(
         "engineering", "operations",
@@ -185,6 +279,8 @@ BOUNDARIES = [
         owner="Sam Whitfield",
         sla="4h",
         escalate_to="Noor Haddad",
+        escalate_then=["Martin Osei"],
+        escalate_after="2h",
     ),
     # Rework edge: a failed or rolled-back deployment goes back to engineering.
     boundary(
@@ -195,6 +291,7 @@ BOUNDARIES = [
         owner="Aiko Tanaka",
         sla="1d",
         escalate_to="Martin Osei",
+        calendar="berlin",
     ),
 ]
 
@@ -697,7 +794,7 @@ item("Coho Winery: November invoice charged VAT twice", "support", "11-24 15:05"
 
 (item("SUP-4821 CSV export times out for large workspaces (Northwind Traders)", "support",
       "11-23 09:20", "Owen Price", owner="Owen Price", tags=["bug", "export"])
-    .send("11-24 12:30", "Owen Price", "engineering",
+    .send("11-24 10:30", "Owen Price", "engineering",
           "Exports over about 200k rows time out after 60s. Reproduced on a copy of the Northwind "
           "workspace; HAR file and request ids attached. Their finance team needs it for the "
           "month-end close next week."))
@@ -748,20 +845,22 @@ def signals(items):
         codes = []
         if it.limbo:
             b = find_boundary(it.team, it.limbo["to"])
-            age = (AS_OF - it.limbo["sent_at"]).total_seconds()
             if "sla" in b:
-                sla = parse_sla(b["sla"]) * 60
-                if age > sla:
+                sla, count = sla_minutes(b)
+                used = count(it.limbo["sent_at"], AS_OF)
+                if used > sla:
                     codes.append("sla-breached")
-                elif age >= sla * 0.75:
+                elif used >= sla * 0.75:
                     codes.append("sla-at-risk")
         if it.owner is None:
             if not it.limbo or "owner" not in find_boundary(it.team, it.limbo["to"]):
                 codes.append("no-owner")
         if it.limbo and it.due:
             b = find_boundary(it.team, it.limbo["to"])
-            if "sla" in b and (it.due - it.limbo["sent_at"]).total_seconds() < parse_sla(b["sla"]) * 60:
-                codes.append("late-handoff")
+            if "sla" in b:
+                sla, count = sla_minutes(b)
+                if count(it.limbo["sent_at"], max(it.due, it.limbo["sent_at"])) < sla:
+                    codes.append("late-handoff")
         if it.incomplete:
             codes.append("incomplete-handoff")
         if it.bounces >= 2:
@@ -797,7 +896,7 @@ def board_document(doc):
     out = '{"format":"baton-board","version":1,'
     if doc.get("as_of"):
         out += '"as_of":' + compact(doc["as_of"]) + ","
-    for name, last in (("teams", False), ("boundaries", False)):
+    for name, last in (("teams", False), ("calendars", False), ("boundaries", False)):
         out += "\n" + compact(name) + ":[" + ",".join("\n" + compact(v) for v in doc[name]) + "\n],"
     out += '\n"items":[' + ",".join("\n" + compact(v) for v in doc["items"]) + "\n]}\n"
     return out
@@ -826,6 +925,7 @@ def main():
         "version": 1,
         "as_of": rfc3339(AS_OF),
         "teams": [dict({"key": k, "name": n}, **({"lead": l} if l else {})) for k, n, l in TEAMS],
+        "calendars": CALENDARS,
         "boundaries": BOUNDARIES,
         "items": [it.record(i) for i, it in items],
     }

@@ -125,3 +125,52 @@ fn the_board_has_a_realistic_spread() {
     assert!(crossed.len() >= 8, "limbo on only {crossed:?}");
     assert!(org.boundaries.iter().all(|b| org.team(&b.from).is_some()));
 }
+
+/// The items in limbo breaching their SLA at `now`, each history replayed up to `now`.
+fn breached_at(org: &Org, items: &Items, now: DateTime<Utc>) -> BTreeSet<i64> {
+    items
+        .iter()
+        .filter_map(|(item, events)| {
+            let until: Vec<Event> = events.iter().filter(|e| e.at <= now).cloned().collect();
+            if until.is_empty() {
+                return None;
+            }
+            baton::domain::rules::replay(item.id, org, &until).ok()
+        })
+        .filter(|item| item.state == State::Limbo)
+        .filter(|item| {
+            baton::domain::view::limbo_time(item, org, now)
+                .is_some_and(|t| t.standing == baton::domain::attention::SlaStanding::Breached)
+        })
+        .map(|item| item.id)
+        .collect()
+}
+
+#[test]
+fn mondays_queue_holds_no_weekend_only_breaches() {
+    let (_, org, items) = demo();
+    // Every boundary with an SLA counts working time, but operations' on-call one.
+    for b in &org.boundaries {
+        if b.contract.sla.is_some() && !(b.from == "engineering" && b.to == "operations") {
+            assert!(b.contract.calendar.is_some(), "{} has no calendar", b.label());
+        }
+    }
+    // Two ladders climb by themselves.
+    let ladders = org
+        .boundaries
+        .iter()
+        .filter(|b| b.contract.escalate_after.is_some() && b.contract.ladder().len() > 1)
+        .count();
+    assert_eq!(ladders, 2);
+    // Monday 09:00 UTC: around the clock, what was sent before the weekend would breach;
+    // in working time nothing does.
+    let monday: DateTime<Utc> = "2026-11-23T09:00:00Z".parse().expect("time");
+    let mut wall = org.clone();
+    for b in &mut wall.boundaries {
+        b.contract.calendar = None;
+    }
+    wall.contract_history.clear();
+    let around_the_clock = breached_at(&wall, &items, monday);
+    assert!(!around_the_clock.is_empty(), "the demo shows no weekend at all");
+    assert_eq!(breached_at(&org, &items, monday), BTreeSet::new());
+}
