@@ -81,13 +81,13 @@ TEAMS = [
 # Working calendars, one per receiving team's office: an SLA counts only their working
 # time (src/domain/calendar.rs). Operations is on call around the clock: no calendar.
 CALENDARS = [
-    {"name": "new-york", "tz": "America/New_York", "hours": ["Mon-Fri 09:00-17:00"],
+    {"name": "new-york", "tz": "America/New_York", "hours": ["Mon-Fri 08:00-18:00"],
      "holidays": ["2026-11-26", "2026-12-25"]},
     {"name": "london", "tz": "Europe/London", "hours": ["Mon-Fri 09:00-17:30"],
      "holidays": ["2026-12-25", "2026-12-28"]},
     {"name": "berlin", "tz": "Europe/Berlin", "hours": ["Mon-Fri 09:00-12:30 13:30-18:00"],
      "holidays": ["2026-12-24", "2026-12-25"]},
-    {"name": "support-desk", "tz": "UTC", "hours": ["Mon-Fri 07:00-19:00"]},
+    {"name": "support-desk", "tz": "UTC", "hours": ["Mon-Fri 08:00-17:00"]},
 ]
 
 DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
@@ -781,7 +781,7 @@ item("Coho Winery: November invoice charged VAT twice", "support", "11-24 15:05"
 
 (item("Woodgrove Bank — 90-day payment terms", "sales", "11-20 14:00", "Maya Okafor",
       owner="Maya Okafor", tags=["deal-desk"])
-    .send("11-23 16:00", "Maya Okafor", "finance",
+    .send("11-23 11:30", "Maya Okafor", "finance",
           "Woodgrove sign 2,000 seats this quarter if we give them 90-day terms. Deal desk form "
           "and margin sheet attached. Our quarter closes in a week."))
 

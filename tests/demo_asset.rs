@@ -152,7 +152,11 @@ fn mondays_queue_holds_no_weekend_only_breaches() {
     // Every boundary with an SLA counts working time, but operations' on-call one.
     for b in &org.boundaries {
         if b.contract.sla.is_some() && !(b.from == "engineering" && b.to == "operations") {
-            assert!(b.contract.calendar.is_some(), "{} has no calendar", b.label());
+            assert!(
+                b.contract.calendar.is_some(),
+                "{} has no calendar",
+                b.label()
+            );
         }
     }
     // Two ladders climb by themselves.
@@ -171,6 +175,9 @@ fn mondays_queue_holds_no_weekend_only_breaches() {
     }
     wall.contract_history.clear();
     let around_the_clock = breached_at(&wall, &items, monday);
-    assert!(!around_the_clock.is_empty(), "the demo shows no weekend at all");
+    assert!(
+        !around_the_clock.is_empty(),
+        "the demo shows no weekend at all"
+    );
     assert_eq!(breached_at(&org, &items, monday), BTreeSet::new());
 }
