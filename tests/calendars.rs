@@ -54,24 +54,9 @@ fn board_on(backend: Backend, holidays: &[&str]) -> Board {
     board
 }
 
-/// Runs a command at `now`, which must succeed; returns its stdout.
-fn at(board: &Board, now: &str, args: &[&str]) -> String {
-    let output = board
-        .cmd(args)
-        .env("BATON_NOW", now)
-        .output()
-        .expect("runs");
-    assert!(
-        output.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("utf-8")
-}
-
 fn standing(board: &Board, now: &str) -> String {
     let json: serde_json::Value =
-        serde_json::from_str(&at(board, now, &["ls", "--json"])).expect("json");
+        serde_json::from_str(&board.at(now, &["ls", "--json"])).expect("json");
     json[0]["sla_status"].as_str().expect("status").to_string()
 }
 
@@ -85,25 +70,25 @@ fn the_sla_clock_counts_working_time(backend: Backend) {
     let board = board_on(backend, &[]);
     let monday = "2026-11-23T10:00:00Z";
     assert_eq!(standing(&board, monday), "within");
-    let show = at(&board, monday, &["show", "1"]);
+    let show = board.at(monday, &["show", "1"]);
     assert!(
         show.contains("in limbo sales → solutions for 2d 18h: 2h of 1d working time used"),
         "{show}"
     );
-    let attention = at(&board, monday, &["attention"]);
+    let attention = board.at(monday, &["attention"]);
     assert!(
         attention.starts_with("nothing needs attention\n"),
         "{attention}"
     );
     let json: serde_json::Value =
-        serde_json::from_str(&at(&board, monday, &["ls", "--json"])).expect("json");
+        serde_json::from_str(&board.at(monday, &["ls", "--json"])).expect("json");
     assert_eq!(json[0]["sla"], "1d");
     assert_eq!(json[0]["sla_used_minutes"], 120);
     assert_eq!(json[0]["calendar"], "office");
 
     let afternoon = "2026-11-23T15:30:00Z";
     assert_eq!(standing(&board, afternoon), "at-risk");
-    let attention = at(&board, afternoon, &["attention"]);
+    let attention = board.at(afternoon, &["attention"]);
     assert!(
         attention.contains("sla-at-risk")
             && attention.contains("in limbo 2d 23h: 7h 30m of 1d working time used, 30m left"),
@@ -112,7 +97,7 @@ fn the_sla_clock_counts_working_time(backend: Backend) {
 
     let tuesday = "2026-11-24T09:30:00Z";
     assert_eq!(standing(&board, tuesday), "breached");
-    let attention = at(&board, tuesday, &["attention"]);
+    let attention = board.at(tuesday, &["attention"]);
     assert!(
         attention.contains("sla-breached")
             && attention
@@ -120,7 +105,7 @@ fn the_sla_clock_counts_working_time(backend: Backend) {
         "{attention}"
     );
     // The board counts the breach in its column too.
-    let printed = at(&board, tuesday, &["board", "--print", "--width", "160"]);
+    let printed = board.at(tuesday, &["board", "--print", "--width", "160"]);
     assert!(printed.contains("1 breached"), "{printed}");
 }
 
@@ -131,7 +116,7 @@ fn a_holiday_does_not_count(backend: Backend) {
     }
     let board = board_on(backend, &["2026-11-23"]);
     assert_eq!(standing(&board, "2026-11-24T10:00:00Z"), "within");
-    let show = at(&board, "2026-11-24T10:00:00Z", &["show", "1"]);
+    let show = board.at("2026-11-24T10:00:00Z", &["show", "1"]);
     assert!(show.contains("2h of 1d working time used"), "{show}");
     // Without the holiday the same moment is a breach.
     board.ok(&[
@@ -324,7 +309,7 @@ fn working_hours_keep_local_time_across_a_daylight_saving_change() {
     ]);
     board.ok(&["add", "Renewal", "--team", "sales"]);
     board.ok(&["send", "1", "--to", "solutions", "--note", "n"]);
-    let show = at(&board, "2026-10-26T09:00:00Z", &["show", "1"]);
+    let show = board.at("2026-10-26T09:00:00Z", &["show", "1"]);
     assert!(show.contains("2h of 1d working time used"), "{show}");
     assert_eq!(standing(&board, "2026-10-26T14:59:00Z"), "at-risk");
     assert_eq!(standing(&board, "2026-10-26T15:01:00Z"), "breached");

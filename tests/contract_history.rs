@@ -10,23 +10,9 @@ use common::cli::{Backend, Board, DbBy};
 /// Monday 2026-11-02, 09:00: the boundary is made with an SLA of 2d.
 const MADE: &str = "2026-11-02T09:00:00Z";
 
-fn at(board: &Board, now: &str, args: &[&str]) -> String {
-    let output = board
-        .cmd(args)
-        .env("BATON_NOW", now)
-        .output()
-        .expect("runs");
-    assert!(
-        output.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("utf-8")
-}
-
 fn statuses(board: &Board, now: &str) -> Vec<(i64, String)> {
     let json: serde_json::Value =
-        serde_json::from_str(&at(board, now, &["ls", "--json"])).expect("json");
+        serde_json::from_str(&board.at(now, &["ls", "--json"])).expect("json");
     json.as_array()
         .expect("array")
         .iter()
@@ -59,20 +45,17 @@ fn a_spell_is_judged_by_the_contract_it_was_sent_under(backend: Backend) {
     ]);
     board.ok(&["add", "Sent under 2d", "--team", "sales"]);
     board.ok(&["add", "Sent under 4h", "--team", "sales"]);
-    at(
-        &board,
+    board.at(
         "2026-11-02T10:00:00Z",
         &["send", "1", "--to", "solutions", "--note", "n"],
     );
     // Tuesday 09:00: the SLA is cut to 4h.
-    let edited = at(
-        &board,
+    let edited = board.at(
         "2026-11-03T09:00:00Z",
         &["boundary", "edit", "sales", "solutions", "--sla", "4h"],
     );
     assert!(edited.contains("SLA:"), "{edited}");
-    at(
-        &board,
+    board.at(
         "2026-11-03T10:00:00Z",
         &["send", "2", "--to", "solutions", "--note", "n"],
     );
@@ -82,12 +65,11 @@ fn a_spell_is_judged_by_the_contract_it_was_sent_under(backend: Backend) {
         statuses(&board, "2026-11-03T15:00:00Z"),
         vec![(1, "within".to_string()), (2, "breached".to_string())]
     );
-    let attention = at(&board, "2026-11-03T15:00:00Z", &["attention"]);
+    let attention = board.at("2026-11-03T15:00:00Z", &["attention"]);
     assert!(!attention.contains("#1 "), "{attention}");
     assert!(attention.contains("#2 "), "{attention}");
     // The board's breach count goes by the same rule.
-    let printed = at(
-        &board,
+    let printed = board.at(
         "2026-11-03T15:00:00Z",
         &["board", "--print", "--width", "160"],
     );
@@ -95,8 +77,7 @@ fn a_spell_is_judged_by_the_contract_it_was_sent_under(backend: Backend) {
 
     // The history says what changed, by whom, when.
     let actor = board.actor();
-    let show = at(
-        &board,
+    let show = board.at(
         "2026-11-03T15:00:00Z",
         &["boundary", "show", "sales", "solutions"],
     );
@@ -106,8 +87,7 @@ fn a_spell_is_judged_by_the_contract_it_was_sent_under(backend: Backend) {
         )),
         "{show}"
     );
-    let json: serde_json::Value = serde_json::from_str(&at(
-        &board,
+    let json: serde_json::Value = serde_json::from_str(&board.at(
         "2026-11-03T15:00:00Z",
         &["boundary", "show", "sales", "solutions", "--json"],
     ))
@@ -116,13 +96,11 @@ fn a_spell_is_judged_by_the_contract_it_was_sent_under(backend: Backend) {
     assert_eq!(json["history"][1]["actor"], actor.as_str());
     assert_eq!(json["history"][1]["at"], "2026-11-03T09:00:00Z");
     // An edit that changes nothing is not a change.
-    at(
-        &board,
+    board.at(
         "2026-11-03T16:00:00Z",
         &["boundary", "edit", "sales", "solutions", "--sla", "4h"],
     );
-    let json: serde_json::Value = serde_json::from_str(&at(
-        &board,
+    let json: serde_json::Value = serde_json::from_str(&board.at(
         "2026-11-03T16:00:00Z",
         &["boundary", "show", "sales", "solutions", "--json"],
     ))

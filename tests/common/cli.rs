@@ -223,6 +223,18 @@ impl Board {
         self.fails(args, 1).trim_end().to_string()
     }
 
+    /// Runs a command at `now` (`BATON_NOW`), which must succeed; returns its stdout.
+    #[allow(dead_code)]
+    pub fn at(&self, now: &str, args: &[&str]) -> String {
+        let output = self.cmd(args).env("BATON_NOW", now).output().expect("runs");
+        assert!(
+            output.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).expect("utf-8")
+    }
+
     pub fn json(&self, args: &[&str]) -> Value {
         serde_json::from_str(&self.ok(args)).expect("valid JSON")
     }
