@@ -123,3 +123,165 @@ pub fn due_levels(item: &Item, events: &[Event], org: &Org, now: DateTime<Utc>) 
         .filter(|l| l.level > reached && l.at <= now)
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::calendar::{Calendar, CalendarDef};
+    use crate::domain::model::{Boundary, Contract, Limbo, Team};
+
+    fn at(text: &str) -> DateTime<Utc> {
+        text.parse().expect("time")
+    }
+
+    fn org(calendar: bool) -> Org {
+        let office = Calendar::from_def(CalendarDef {
+            name: "office".to_string(),
+            tz: "UTC".to_string(),
+            hours: vec!["Mon-Fri 09:00-17:00".to_string()],
+            holidays: Vec::new(),
+        })
+        .expect("calendar");
+        let team = |key: &str| Team {
+            key: key.to_string(),
+            name: key.to_string(),
+            lead: None,
+        };
+        Org {
+            teams: vec![team("sales"), team("solutions")],
+            boundaries: vec![Boundary {
+                from: "sales".to_string(),
+                to: "solutions".to_string(),
+                contract: Contract {
+                    sla: Some(Sla::parse("1d").expect("sla")),
+                    calendar: calendar.then(|| "office".to_string()),
+                    escalate_to: Some("lee".to_string()),
+                    escalate_then: vec!["vp".to_string()],
+                    escalate_after: Some(Sla::parse("4h").expect("after")),
+                    ..Contract::default()
+                },
+            }],
+            calendars: vec![office],
+            contract_history: Vec::new(),
+        }
+    }
+
+    fn sent(kind_at: &str) -> (Item, Vec<Event>) {
+        let sent_at = at(kind_at);
+        let item = Item {
+            id: 1,
+            title: "Renewal".to_string(),
+            body: None,
+            tags: Vec::new(),
+            due: None,
+            team: "sales".to_string(),
+            owner: None,
+            state: State::Limbo,
+            created_at: sent_at,
+            updated_at: sent_at,
+            limbo: Some(Limbo {
+                to: "solutions".to_string(),
+                sent_at,
+                note: String::new(),
+                unticked: Vec::new(),
+                sender_owner: None,
+            }),
+            escalation: None,
+            incomplete_handoff: Vec::new(),
+            bounces: 0,
+            flags: 0,
+            arrived_from: None,
+            snoozed_until: None,
+            link: None,
+            external_key: None,
+            events: 2,
+            merged_into: None,
+            dismissed: Vec::new(),
+        };
+        let event = Event {
+            seq: 2,
+            at: sent_at,
+            actor: "maya".to_string(),
+            kind: EventKind::Sent {
+                to: "solutions".to_string(),
+                note: String::new(),
+                unticked: Vec::new(),
+                forced: false,
+                late: false,
+            },
+        };
+        (item, vec![event])
+    }
+
+    fn escalated(seq: u32, when: &str, to: &str) -> Event {
+        Event {
+            seq,
+            at: at(when),
+            actor: "dana".to_string(),
+            kind: EventKind::Escalated {
+                to: Some(to.to_string()),
+                note: None,
+            },
+        }
+    }
+
+    #[test]
+    fn levels_fall_due_in_working_time_past_the_breach() {
+        // Sent Friday 16:00, 1d = 8 working hours: breached Monday 16:00; level 1 four
+        // working hours later (Tuesday 12:00), level 2 eight (Tuesday 16:00).
+        let levels = level_times(&org(true), "sales", "solutions", at("2026-11-20T16:00:00Z"));
+        let times: Vec<_> = levels
+            .iter()
+            .map(|l| (l.level, l.contact.as_str(), l.at))
+            .collect();
+        assert_eq!(
+            times,
+            vec![
+                (1, "lee", at("2026-11-24T12:00:00Z")),
+                (2, "vp", at("2026-11-24T16:00:00Z")),
+            ]
+        );
+        assert_eq!(levels[1].wait, "8h");
+        // Around the clock: Saturday 16:00 breach, then 20:00 and midnight.
+        let wall = level_times(
+            &org(false),
+            "sales",
+            "solutions",
+            at("2026-11-20T16:00:00Z"),
+        );
+        assert_eq!(wall[0].at, at("2026-11-21T20:00:00Z"));
+        assert_eq!(wall[1].at, at("2026-11-22T00:00:00Z"));
+    }
+
+    #[test]
+    fn reached_levels_are_not_due_again() {
+        let org = org(true);
+        let (item, events) = sent("2026-11-20T16:00:00Z");
+        let due = |events: &[Event], now| {
+            due_levels(&item, events, &org, at(now))
+                .into_iter()
+                .map(|l| l.level)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(due(&events, "2026-11-24T11:59:00Z"), Vec::<usize>::new());
+        assert_eq!(due(&events, "2026-11-24T12:00:00Z"), vec![1]);
+        assert_eq!(due(&events, "2026-11-25T09:00:00Z"), vec![1, 2]);
+        // By hand to vp (level 2): nothing left to climb.
+        let mut by_hand = events.clone();
+        by_hand.push(escalated(3, "2026-11-24T10:00:00Z", "vp"));
+        assert_eq!(due(&by_hand, "2026-11-25T09:00:00Z"), Vec::<usize>::new());
+        // A dismissal at 13:00 covers level 1 (due at 12:00), not level 2.
+        let mut dismissed = events.clone();
+        dismissed.push(Event {
+            seq: 3,
+            at: at("2026-11-24T13:00:00Z"),
+            actor: "lee".to_string(),
+            kind: EventKind::Dismissed {
+                code: SignalCode::Escalated,
+                with: None,
+                note: None,
+            },
+        });
+        assert_eq!(due(&dismissed, "2026-11-25T09:00:00Z"), vec![2]);
+    }
+}

@@ -994,6 +994,8 @@ impl Store {
             for statement in clear {
                 tx.execute(statement, &[])?;
             }
+            // `baton watch` starts afresh on the new board: its history is not news.
+            watch::forget_cursor(tx)?;
             for team in &org.teams {
                 insert_team(tx, team)?;
             }

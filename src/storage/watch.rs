@@ -335,3 +335,11 @@ fn record_due(tx: &mut dyn Sql, now: DateTime<Utc>) -> Result<Vec<(ItemId, DueLe
     }
     Ok(out)
 }
+
+/// Forgets what watch has read of the items (their board is being replaced): the next
+/// tick starts from the present, as the first watch on a database does.
+pub(super) fn forget_cursor(tx: &mut dyn Sql) -> Result<()> {
+    tx.execute("DELETE FROM watch_cursor", &[])?;
+    tx.execute("DELETE FROM settings WHERE key = ?1", &[STARTED.into()])?;
+    Ok(())
+}
