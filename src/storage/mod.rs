@@ -771,13 +771,27 @@ impl Store {
 
     /// Where item `id` comes in the list `filter` gives, if it is there.
     pub fn position(&self, filter: &ItemFilter, id: ItemId) -> Result<Option<usize>> {
-        let (clause, args) = filter.clause(self.dialect);
-        let sql = format!(
-            "SELECT id FROM items WHERE {clause} ORDER BY {}",
-            filter.order.sql()
-        );
-        let ids: Vec<i64> = self.read(|tx| rows(tx, &sql, &args, |r| r.req_int(0)))?;
-        Ok(ids.iter().position(|i| *i == id))
+        let (clause, mut args) = filter.clause(self.dialect);
+        args.push(Value::from(id));
+        let n = args.len();
+        // Counted in the index, not read: the items that come before it in the order.
+        let before = match filter.order {
+            Order::Id => format!("id < ?{n}"),
+            Order::SentAt => {
+                format!("(sent_at, id) < (SELECT sent_at, id FROM items WHERE id = ?{n})")
+            }
+            Order::RecentlyChanged => format!(
+                "(updated_at, id) > (SELECT updated_at, id FROM items WHERE id = ?{n})"
+            ),
+        };
+        let there = format!("SELECT count(*) FROM items WHERE {clause} AND id = ?{n}");
+        let sql = format!("SELECT count(*) FROM items WHERE {clause} AND {before}");
+        self.read(|tx| {
+            if scalar(tx, &there, &args)? == 0 {
+                return Ok(None);
+            }
+            Ok(Some(usize::try_from(scalar(tx, &sql, &args)?).unwrap_or(0)))
+        })
     }
 
     /// How many items match `filter`.

@@ -307,38 +307,11 @@ impl App {
             None => None,
         };
         let rows = self.visible_rows();
-        let starts: HashMap<ColumnKind, usize> = self
-            .rows
-            .iter()
-            .map(|(kind, row)| (kind.clone(), row.saturating_sub(rows - 1)))
-            .collect();
+        let starts = self.window_starts(rows);
         let previous = self.board.columns.get(self.column).map(|c| c.kind.clone());
         let selected = self.selected().cloned();
         self.board = Board::load(&self.store, &self.query, self.now(), &starts, rows)?;
-        // Keep the selection on the same card when it is still in its column (another
-        // process may have moved the cards above it).
-        if let (Some(kind), Some(item)) = (&previous, &selected)
-            && let Some(column) = self.board.columns.iter().find(|c| &c.kind == kind)
-            && let Some(row) = self
-                .store
-                .position(&column.kind.filter(&self.query.filter), item.id)?
-        {
-            self.rows.insert(kind.clone(), row);
-        }
-        if let Some(kind) = previous
-            && let Some(i) = self.board.columns.iter().position(|c| c.kind == kind)
-        {
-            self.column = i;
-        }
-        self.column = self.column.min(self.board.columns.len().saturating_sub(1));
-        for column in &self.board.columns {
-            if let Some(row) = self.rows.get_mut(&column.kind) {
-                *row = (*row).min(column.count.saturating_sub(1));
-            }
-        }
-        for i in 0..self.board.columns.len() {
-            self.ensure_window(i)?;
-        }
+        self.settle_selection(previous, selected)?;
         if self.detail.is_some() {
             self.refresh_detail()?;
         }
@@ -378,9 +351,10 @@ impl App {
                 }
             }
         }
-        if self.board.duplicates.is_none() {
+        if self.board.duplicates.is_none() || self.board.duplicates_stale {
             self.board.duplicates =
                 Some(super::board::duplicates(&self.store, &self.query.filter)?);
+            self.board.duplicates_stale = false;
             self.dirty = true;
         }
         // Triage's clocks tick every second, keys or not.
@@ -1325,6 +1299,11 @@ impl App {
 
     /// Runs one command through the store, then follows the item to where it went.
     pub fn run(&mut self, id: Option<ItemId>, command: Command) -> Result<()> {
+        // The item as it was, to know which places on the board the change touches.
+        let before = match id {
+            Some(id) => self.store.item(id).ok(),
+            None => None,
+        };
         let (event, item) = self
             .store
             .execute(id, command, When::Now(self.clock), &self.actor)?;
@@ -1351,8 +1330,118 @@ impl App {
         self.last_change = Some((item.id, event.seq, line));
         // In triage the board waits behind the walk, and is loaded when the walk ends.
         if self.screen != Screen::Triage {
-            self.reload()?;
+            self.refresh_changed(&[(before, item.clone())])?;
             self.follow(&item)?;
+        }
+        Ok(())
+    }
+
+    /// The board after changes made here to the items `changed` (each as it was, if
+    /// it existed, and as it is): only the places they left and entered are read again
+    /// ([`Board::refresh_places`]). The whole board is reloaded instead when another
+    /// process changed the database since it was last read, or when the filter names
+    /// a signal or a person (what matches those can change with any item).
+    pub fn refresh_changed(&mut self, changed: &[(Option<Item>, Item)]) -> Result<()> {
+        if self.filter_signal.is_some()
+            || self.filter_owner.is_some()
+            || self.store.data_version()? != self.data_version
+        {
+            return self.reload();
+        }
+        self.store.begin_view()?;
+        let refreshed = self.refresh_changed_in_view(changed);
+        let ended = self.store.end_view();
+        refreshed?;
+        ended
+    }
+
+    fn refresh_changed_in_view(&mut self, changed: &[(Option<Item>, Item)]) -> Result<()> {
+        let mut places: Vec<ColumnKind> = Vec::new();
+        let mut rejoin = false;
+        for (before, after) in changed {
+            for place in before.iter().chain([after]).map(super::board::place_of) {
+                if !places.contains(&place) {
+                    places.push(place);
+                }
+            }
+            // What the duplicate-title join reads: open items' ids, teams and titles,
+            // and the dismissed pairs.
+            rejoin |= match before {
+                None => after.state.is_open(),
+                Some(b) => {
+                    b.state.is_open() != after.state.is_open()
+                        || (after.state.is_open()
+                            && (b.team != after.team
+                                || b.title != after.title
+                                || b.dismissed != after.dismissed))
+                }
+            };
+        }
+        let rows = self.visible_rows();
+        let starts = self.window_starts(rows);
+        let previous = self.board.columns.get(self.column).map(|c| c.kind.clone());
+        let selected = self.selected().cloned();
+        let now = self.now();
+        self.board.refresh_places(
+            &self.store,
+            &self.query,
+            now,
+            &places,
+            &starts,
+            rows,
+            rejoin,
+        )?;
+        self.settle_selection(previous, selected)?;
+        if self.detail.is_some() {
+            self.refresh_detail()?;
+        }
+        if self.screen == Screen::Metrics {
+            self.refresh_metrics()?;
+        }
+        self.keep_column_visible();
+        self.dirty = true;
+        Ok(())
+    }
+
+    /// Where each column's window starts so that its selected row is in it.
+    fn window_starts(&self, rows: usize) -> HashMap<ColumnKind, usize> {
+        self.rows
+            .iter()
+            .map(|(kind, row)| (kind.clone(), row.saturating_sub(rows - 1)))
+            .collect()
+    }
+
+    /// After the columns changed: the selected column is the one it was (by kind),
+    /// and every column's selected row is within its cards and loaded. `selected` is
+    /// the card that was selected, kept selected when still in its column.
+    fn settle_selection(
+        &mut self,
+        previous: Option<ColumnKind>,
+        selected: Option<Item>,
+    ) -> Result<()> {
+        // Keep the selection on the same card when it is still in its column (another
+        // process may have moved the cards above it).
+        if let (Some(kind), Some(item)) = (&previous, &selected)
+            && let Some(column) = self.board.columns.iter().find(|c| &c.kind == kind)
+            && let Some(row) = self
+                .store
+                .position(&column.kind.filter(&self.query.filter), item.id)?
+        {
+            self.rows.insert(kind.clone(), row);
+        }
+        if let Some(kind) = previous
+            && let Some(i) = self.board.columns.iter().position(|c| c.kind == kind)
+        {
+            self.column = i;
+        }
+        self.column = self.column.min(self.board.columns.len().saturating_sub(1));
+        for column in &self.board.columns {
+            if let Some(row) = self.rows.get_mut(&column.kind) {
+                *row = (*row).min(column.count.saturating_sub(1));
+            }
+        }
+        for i in 0..self.board.columns.len() {
+            self.ensure_window(i)?;
         }
         Ok(())
     }
