@@ -80,7 +80,11 @@ fn baton_timed(db: &std::path::Path, now: DateTime<Utc>, args: &[&str]) -> Resul
         .output()
         .context("running /usr/bin/time target/release/baton")?;
     if !out.status.success() {
-        bail!("baton {} failed: {}", args.join(" "), String::from_utf8_lossy(&out.stderr));
+        bail!(
+            "baton {} failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     let text = String::from_utf8_lossy(&out.stderr);
     let figures: Vec<f64> = text
@@ -189,8 +193,18 @@ fn main() -> Result<()> {
         );
     };
     for (backend, f) in &mut results {
-        line("first frame, best of 7", backend, f.first_best, FIRST_FRAME_TARGET);
-        line("first frame, median of 7", backend, f.first_median, FIRST_FRAME_TARGET);
+        line(
+            "first frame, best of 7",
+            backend,
+            f.first_best,
+            FIRST_FRAME_TARGET,
+        );
+        line(
+            "first frame, median of 7",
+            backend,
+            f.first_median,
+            FIRST_FRAME_TARGET,
+        );
         for (what, list) in [
             ("navigation key → frame", &mut f.keys),
             ("accept: a → form frame", &mut f.opens),
@@ -250,7 +264,11 @@ fn open_app(location: &Location, now: DateTime<Utc>) -> Result<App> {
     )?)
 }
 
-fn measure(location: &Location, now: DateTime<Utc>, db: Option<&std::path::Path>) -> Result<Figures> {
+fn measure(
+    location: &Location,
+    now: DateTime<Utc>,
+    db: Option<&std::path::Path>,
+) -> Result<Figures> {
     let area = Rect::new(0, 0, SIZE.0, SIZE.1);
     let theme = Theme::DARK;
     let mut figures = Figures::default();
@@ -263,9 +281,8 @@ fn measure(location: &Location, now: DateTime<Utc>, db: Option<&std::path::Path>
         let mut parts = (Took::default(), Took::default());
         let (took, _) = timed(|| {
             let (open, store) = timed(|| Ok(Store::connect(location)?))?;
-            let (load, app) = timed(|| {
-                Ok(App::new(store, Clock::Fixed(now), "bench".into(), SIZE)?)
-            })?;
+            let (load, app) =
+                timed(|| Ok(App::new(store, Clock::Fixed(now), "bench".into(), SIZE)?))?;
             parts = (open, load);
             let mut buf = Buffer::empty(area);
             ui::render(area, &mut buf, &app, &theme);
@@ -351,7 +368,11 @@ fn measure(location: &Location, now: DateTime<Utc>, db: Option<&std::path::Path>
             anyhow::Ok(())
         };
         press(KeyCode::Char('a'), KeyModifiers::NONE, &mut figures.opens)?;
-        press(KeyCode::Char('u'), KeyModifiers::CONTROL, &mut figures.typing)?;
+        press(
+            KeyCode::Char('u'),
+            KeyModifiers::CONTROL,
+            &mut figures.typing,
+        )?;
         for c in ['p', 'r', 'i'] {
             press(KeyCode::Char(c), KeyModifiers::NONE, &mut figures.typing)?;
         }

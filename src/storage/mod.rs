@@ -780,9 +780,9 @@ impl Store {
             Order::SentAt => {
                 format!("(sent_at, id) < (SELECT sent_at, id FROM items WHERE id = ?{n})")
             }
-            Order::RecentlyChanged => format!(
-                "(updated_at, id) > (SELECT updated_at, id FROM items WHERE id = ?{n})"
-            ),
+            Order::RecentlyChanged => {
+                format!("(updated_at, id) > (SELECT updated_at, id FROM items WHERE id = ?{n})")
+            }
         };
         let there = format!("SELECT count(*) FROM items WHERE {clause} AND id = ?{n}");
         let sql = format!("SELECT count(*) FROM items WHERE {clause} AND {before}");
@@ -930,6 +930,20 @@ impl Store {
         people.sort_by_key(|p| p.to_lowercase());
         people.dedup_by(|a, b| a.to_lowercase() == b.to_lowercase());
         Ok(people)
+    }
+
+    /// Whether some item names `person` (exactly) as its owner or escalation contact:
+    /// whether [`Store::known_people`] still has them from the items.
+    pub fn names_person(&self, person: &str) -> Result<bool> {
+        let n = self.read(|tx| {
+            scalar(
+                tx,
+                "SELECT count(*) FROM (SELECT 1 FROM items
+                 WHERE owner = ?1 OR escalated_to = ?1 LIMIT 1) AS found",
+                &[Value::from(person)],
+            )
+        })?;
+        Ok(n > 0)
     }
 
     /// Every active or limbo item: what attention and the board work from.

@@ -111,6 +111,10 @@ pub struct App {
     last_click: Option<(Instant, usize, usize)>,
     /// Set when the screen must be drawn again.
     pub dirty: bool,
+    /// The known people forms complete from ([`Store::known_people`]), read once when
+    /// first needed and kept up to date with the writes made here; `None` after
+    /// another process's change, until needed again.
+    people: Option<Vec<String>>,
     data_version: i64,
     /// Why the shared board cannot be reached, while it cannot.
     offline: Option<String>,
@@ -152,6 +156,7 @@ impl App {
             throwaway: false,
             last_click: None,
             dirty: true,
+            people: None,
             data_version: 0,
             offline: None,
             drawn_minute: 0,
@@ -288,6 +293,7 @@ impl App {
 
     fn reload_in_view(&mut self) -> Result<()> {
         self.data_version = self.store.data_version()?;
+        self.people = None;
         self.query.filter.ids = match self.filter_signal {
             Some(code) => {
                 let org = self.store.org()?;
@@ -848,10 +854,15 @@ impl App {
             && key.code != KeyCode::Enter
             && key.code != KeyCode::Esc
         {
-            match self.store.known_people() {
-                Ok(people) => form.people = people,
-                // Completion is a help: without it the field still takes a name.
-                Err(e) => form.error = Some(e.to_string()),
+            if self.people.is_none() {
+                match self.store.known_people() {
+                    Ok(people) => self.people = Some(people),
+                    // Completion is a help: without it the field still takes a name.
+                    Err(e) => form.error = Some(e.to_string()),
+                }
+            }
+            if let Some(people) = &self.people {
+                form.people = people.clone();
             }
         }
         let Some(form) = &mut self.form else {
@@ -1023,6 +1034,10 @@ impl App {
         other: ItemId,
         pair: Pair,
     ) -> std::result::Result<String, crate::storage::StoreError> {
+        let before: Vec<Item> = [id, other]
+            .iter()
+            .filter_map(|id| self.store.item(*id).ok())
+            .collect();
         let decided =
             self.store
                 .execute_pair(id, other, pair, When::Now(self.clock), &self.actor)?;
@@ -1047,7 +1062,14 @@ impl App {
         {
             triage.changes.push(changes);
         } else {
-            self.reload()?;
+            let changed: Vec<(Option<Item>, Item)> = decided
+                .into_iter()
+                .map(|(_, after)| {
+                    let was = before.iter().find(|b| b.id == after.id).cloned();
+                    (was, after)
+                })
+                .collect();
+            self.refresh_changed(&changed)?;
         }
         Ok(line)
     }
@@ -1377,6 +1399,7 @@ impl App {
                 }
             };
         }
+        self.keep_people(changed)?;
         let rows = self.visible_rows();
         let starts = self.window_starts(rows);
         let previous = self.board.columns.get(self.column).map(|c| c.kind.clone());
@@ -1400,6 +1423,47 @@ impl App {
         }
         self.keep_column_visible();
         self.dirty = true;
+        Ok(())
+    }
+
+    /// The known people after the writes `changed`, as [`Store::known_people`] would
+    /// give them: a name new to the items is added in its place; a name an item no
+    /// longer gives, or one differing only in case from a known one, has the list read
+    /// again when next needed (which spelling is kept depends on all the items).
+    fn keep_people(&mut self, changed: &[(Option<Item>, Item)]) -> Result<()> {
+        let names = |item: &Item| -> Vec<String> {
+            [
+                item.owner.clone(),
+                item.escalation.as_ref().and_then(|e| e.to.clone()),
+            ]
+            .into_iter()
+            .flatten()
+            .filter(|p| !p.trim().is_empty())
+            .collect()
+        };
+        for (before, after) in changed {
+            let Some(people) = &mut self.people else {
+                return Ok(());
+            };
+            let now = names(after);
+            for name in &now {
+                let lower = name.to_lowercase();
+                match people.binary_search_by(|p| p.to_lowercase().cmp(&lower)) {
+                    Ok(at) if &people[at] == name => {}
+                    Ok(_) => {
+                        self.people = None;
+                        return Ok(());
+                    }
+                    Err(at) => people.insert(at, name.clone()),
+                }
+            }
+            for name in before.iter().flat_map(names) {
+                if !now.contains(&name) && !self.store.names_person(&name)? {
+                    self.people = None;
+                    return Ok(());
+                }
+            }
+        }
         Ok(())
     }
 
@@ -1471,10 +1535,11 @@ impl App {
             self.fail(strings::NOTHING_TO_UNDO);
             return Ok(());
         };
+        let before = self.store.item(id).ok();
         match self.store.undo(id, seq, When::Now(self.clock), &self.actor) {
             Ok((_, item)) => {
                 self.say(&format!("#{id}: undid “{line}”"));
-                self.reload()?;
+                self.refresh_changed(&[(before, item.clone())])?;
                 self.follow(&item)?;
             }
             Err(e) => self.fail(&e.to_string()),

@@ -431,9 +431,7 @@ fn load_column(
 ) -> Result<Column> {
     let (count, breached) = match kind {
         ColumnKind::Closed => (store.count(&kind.filter(&query.filter))?, 0),
-        _ => tallies
-            .get(kind)
-            .map_or((0, 0), |t| (t.count, t.breached)),
+        _ => tallies.get(kind).map_or((0, 0), |t| (t.count, t.breached)),
     };
     let start = starts
         .get(kind)
@@ -500,8 +498,7 @@ fn count_breached(
     // `breach_ranges`): a spell is judged by the contract it was sent under.
     let mut breached = 0;
     for (since, before) in breach_ranges(org, from, to, now) {
-        breached +=
-            store.count_in_limbo_since_before(&query.filter, from, to, since, before)?;
+        breached += store.count_in_limbo_since_before(&query.filter, from, to, since, before)?;
     }
     Ok(breached)
 }
@@ -528,7 +525,11 @@ fn count_place(
         ColumnKind::Closed => return Ok(Tally::default()),
     };
     let mut tallies = HashMap::new();
-    for g in store.open_groups(&filter)?.iter().filter(|g| g.state == state) {
+    for g in store
+        .open_groups(&filter)?
+        .iter()
+        .filter(|g| g.state == state)
+    {
         add_group(&mut tallies, org, g);
     }
     let mut tally = tallies.remove(kind).unwrap_or_default();
