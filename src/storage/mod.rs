@@ -1072,7 +1072,33 @@ impl Store {
 
     /// Every item's events as metrics need them, grouped by item in order.
     pub fn flow_histories(&self) -> Result<Vec<Vec<FlowEvent>>> {
-        self.read(flow_histories)
+        self.read(|tx| flow_histories(tx, "", &[]))
+    }
+
+    /// The events of each item `(id, seq)` names that come after its event `seq`, as
+    /// [`Store::flow_histories`] gives them: what the metrics screen reads after a
+    /// change, since events are only ever appended.
+    pub fn flow_events_after(&self, after: &[(ItemId, u32)]) -> Result<Vec<Vec<FlowEvent>>> {
+        self.read(|tx| {
+            let mut all = Vec::new();
+            for (id, seq) in after {
+                all.extend(flow_histories(
+                    tx,
+                    "WHERE item_id = ?1 AND seq > ?2",
+                    &[Value::from(*id), Value::from(*seq)],
+                )?);
+            }
+            Ok(all)
+        })
+    }
+
+    /// Every item's id and the number of its last event, in id order.
+    pub fn history_lengths(&self) -> Result<Vec<(ItemId, u32)>> {
+        self.read(|tx| {
+            rows(tx, "SELECT id, events FROM items ORDER BY id", &[], |r| {
+                Ok((r.req_int(0)?, r.u32(1)?))
+            })
+        })
     }
 
     /// The board and its metrics over `period`, as a snapshot (not saved), read in one
@@ -1105,7 +1131,7 @@ impl Store {
                 },
                 &[period.until.into()],
             )? != 0;
-            let histories = flow_histories(tx)?;
+            let histories = flow_histories(tx, "", &[])?;
             // The board as it stood at the period's end: the stored state, unless
             // something happened since, in which case each history is replayed up to
             // that moment.
@@ -1743,14 +1769,18 @@ fn all_histories(tx: &mut dyn Sql) -> Result<Vec<(Item, Vec<Event>)>> {
 /// Every item's events as metrics need them, grouped by item in order. The few fields
 /// metrics read are taken out of the JSON by the database, so a million events load
 /// without decoding each one in full.
-fn flow_histories(tx: &mut dyn Sql) -> Result<Vec<Vec<FlowEvent>>> {
+fn flow_histories(
+    tx: &mut dyn Sql,
+    condition: &str,
+    args: &[Value],
+) -> Result<Vec<Vec<FlowEvent>>> {
     let d = tx.dialect();
     let sql = format!(
         "SELECT item_id, seq, at, kind,
                 CASE kind WHEN 'created' THEN {} WHEN 'sent' THEN {}
                           WHEN 'bounced' THEN {} WHEN 'flagged' THEN {} END,
                 CASE kind WHEN 'sent' THEN {} + 2 * {} WHEN 'undone' THEN {} END
-         FROM events ORDER BY item_id, seq",
+         FROM events {condition} ORDER BY item_id, seq",
         d.json_field("data", "team"),
         d.json_field("data", "to"),
         d.json_field("data", "cause"),
@@ -1761,7 +1791,7 @@ fn flow_histories(tx: &mut dyn Sql) -> Result<Vec<Vec<FlowEvent>>> {
     );
     let mut histories: Vec<Vec<FlowEvent>> = Vec::new();
     let mut current: Option<ItemId> = None;
-    tx.query(&sql, &[], &mut |row| {
+    tx.query(&sql, args, &mut |row| {
         let item = row.req_int(0)?;
         let text = row.text(4)?;
         let number = row.int(5)?;

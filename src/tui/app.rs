@@ -20,7 +20,7 @@ use super::filter::{owners_matching, parse_filter};
 use super::form::{Form, FormKind, FormOutcome};
 use super::keys::{Action, action_for};
 use super::triage::{Change, Triage, Walk};
-use crate::domain::metrics::{Metrics, Period};
+use crate::domain::metrics::{FlowEvent, Metrics, Period};
 use crate::domain::rules::{Move, permits};
 use crate::domain::view::next_owner;
 use crate::ui::strings;
@@ -99,6 +99,9 @@ pub struct App {
     pub triage: Option<Triage>,
     /// The metrics screen's figures, computed when it opens and on changes.
     pub metrics: Option<Metrics>,
+    /// The event log as the metrics screen read it, while it is open: after a change
+    /// only the new events are read (events are only appended).
+    flow: Option<Vec<Vec<FlowEvent>>>,
     /// Where help returns to.
     pub return_to: Screen,
     pub message: Option<Message>,
@@ -149,6 +152,7 @@ impl App {
             collapsed_lanes: false,
             triage: None,
             metrics: None,
+            flow: None,
             return_to: Screen::Board,
             message: None,
             last_change: None,
@@ -580,6 +584,7 @@ impl App {
                     Action::Back | Action::Metrics => {
                         self.screen = Screen::Board;
                         self.metrics = None;
+                        self.flow = None;
                     }
                     Action::Help => {
                         self.return_to = Screen::Metrics;
@@ -929,14 +934,40 @@ impl App {
             now.checked_sub_signed(chrono::Duration::days(Self::METRICS_DAYS)),
             now,
         );
-        let histories = self.store.flow_histories()?;
+        let flow = match self.flow.take() {
+            None => self.store.flow_histories()?,
+            Some(mut flow) => {
+                let lengths = self.store.history_lengths()?;
+                if append_new_events(&self.store, &mut flow, &lengths)? {
+                    flow
+                } else {
+                    self.store.flow_histories()?
+                }
+            }
+        };
         self.metrics = Some(crate::domain::metrics::compute(
-            &histories,
+            &flow,
             &self.board.org,
             period,
             &self.zone,
         ));
+        self.flow = Some(flow);
         Ok(())
+    }
+
+    /// [`App::refresh_metrics`] after changes made here to the items `changed` alone:
+    /// only their new events are read.
+    fn refresh_metrics_of(&mut self, changed: &[ItemId]) -> Result<()> {
+        if let Some(flow) = &mut self.flow {
+            let mut lengths = Vec::with_capacity(changed.len());
+            for id in changed {
+                lengths.push((*id, self.store.item(*id)?.events));
+            }
+            if !append_new_events(&self.store, flow, &lengths)? {
+                self.flow = None;
+            }
+        }
+        self.refresh_metrics()
     }
 
     fn start_triage(&mut self, by_team: bool) -> Result<()> {
@@ -1419,7 +1450,8 @@ impl App {
             self.refresh_detail()?;
         }
         if self.screen == Screen::Metrics {
-            self.refresh_metrics()?;
+            let ids: Vec<ItemId> = changed.iter().map(|(_, after)| after.id).collect();
+            self.refresh_metrics_of(&ids)?;
         }
         self.keep_column_visible();
         self.dirty = true;
@@ -1744,4 +1776,39 @@ fn short_refusal(refusal: &crate::domain::DomainError) -> String {
         crate::domain::DomainError::WrongState { id, rule, .. } => format!("#{id}: {rule}"),
         other => other.to_string(),
     }
+}
+
+/// Brings `flow` (each item's events, in id order, as [`Store::flow_histories`] reads
+/// them) up to `lengths` (items and the number of their last event) by reading only
+/// the events after those it holds. False when the log is not an extension of `flow`
+/// (an item lost events: the board was replaced), and it must be read whole.
+fn append_new_events(
+    store: &Store,
+    flow: &mut Vec<Vec<FlowEvent>>,
+    lengths: &[(ItemId, u32)],
+) -> Result<bool> {
+    let mut wanted = Vec::new();
+    for &(id, last) in lengths {
+        let held = flow
+            .binary_search_by_key(&id, |h| h.first().map_or(ItemId::MIN, |e| e.item))
+            .ok()
+            .and_then(|at| flow[at].last().map(|e| e.seq))
+            .unwrap_or(0);
+        if held > last {
+            return Ok(false);
+        }
+        if held < last {
+            wanted.push((id, held));
+        }
+    }
+    for events in store.flow_events_after(&wanted)? {
+        let Some(id) = events.first().map(|e| e.item) else {
+            continue;
+        };
+        match flow.binary_search_by_key(&id, |h| h.first().map_or(ItemId::MIN, |e| e.item)) {
+            Ok(at) => flow[at].extend(events),
+            Err(at) => flow.insert(at, events),
+        }
+    }
+    Ok(true)
 }
