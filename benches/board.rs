@@ -1,28 +1,40 @@
-//! Board benchmark: the board over 100,000 open items (the scale organisation's open
-//! items, repeated under new ids, across its 20 teams and 40 boundaries): its first
-//! frame, a keypress to the next frame while moving about and while accepting items
-//! through the accept form, and the resident memory of `baton board --print`.
+//! Board benchmark (#11 item 8): the board over 100,000 open items, each with its own
+//! history and title (the scale organisation's 20 teams and 40 boundaries, half the
+//! items held by a team, half in limbo). It measures what a user waits for:
+//! - the first frame: open the store, load, lay out and draw, from nothing;
+//! - a keypress to the next frame while moving about (j k l h PageDown);
+//! - an action that writes, accept with its form: `a` opens the form, the owner is
+//!   typed (Ctrl-U, a few letters, Tab completes), Enter accepts and the board is drawn
+//!   with the item moved; each key timed to its frame;
+//! - `baton board --print` (the release binary), with the duplicate marks.
 //!
-//! Run with `cargo bench --bench board`. Prints a table of figures against their targets;
-//! it asserts nothing (tests assert behaviour, benchmarks report numbers).
+//! On SQLite, and on PostgreSQL when `BATON_BENCH_PG` (or `BATON_TEST_PG`) names an
+//! admin URL (a database `baton_board_bench` is created and dropped there).
+//!
+//! Every figure is wall time and the CPU time of the measuring thread (its own
+//! clock; PostgreSQL's own CPU is not in it). The machine may be
+//! shared: the load average is printed, the first frame is the best of several runs,
+//! and keys give their median and 99th percentile.
+//!
+//! Run with `cargo bench --bench board`. Prints a table of figures against their
+//! targets; it asserts nothing (tests assert behaviour, benchmarks report numbers).
 
 mod common;
 
 use std::time::{Duration as Elapsed, Instant};
 
-use anyhow::Result;
+use anyhow::{Context as _, Result, bail};
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
 use baton::domain::State;
-use baton::export::json::BoardDocument;
-use baton::storage::Store;
+use baton::storage::{Location, Store};
 use baton::tui::app::{App, Clock};
 use baton::ui::{self, theme::Theme};
 
-use common::{NOW, Rng, SEED, baton_bin, bench_dir, human, median, organisation, percentile};
+use common::{NOW, Rng, SEED, bench_dir, human, open_organisation, percentile};
 
 const SIZE: (u16, u16) = (160, 48);
 const KEYS: usize = 2_000;
@@ -30,33 +42,98 @@ const KEYS: usize = 2_000;
 const OPEN: usize = 100_000;
 /// Accepts made through the form.
 const ACCEPTS: usize = 60;
+/// Runs of the first frame; the best and the median are reported.
+const FIRST_FRAME_RUNS: usize = 7;
 
 const FIRST_FRAME_TARGET: Elapsed = Elapsed::from_millis(50);
-const PRINT_BUDGET: Elapsed = Elapsed::from_secs(1);
 const KEY_TARGET: Elapsed = Elapsed::from_millis(2);
+const PRINT_BUDGET: Elapsed = Elapsed::from_secs(1);
 const RSS_TARGET_MB: f64 = 60.0;
 
-/// The scale organisation's open items, repeated under new ids until there are `count`.
-fn open_board(now: DateTime<Utc>, count: usize) -> Result<BoardDocument> {
-    let mut doc = organisation(now)?;
-    let open: Vec<_> = doc
-        .items
-        .iter()
-        .filter(|i| i.state.is_open())
-        .cloned()
+/// Wall time and this thread's CPU time of one measurement.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+struct Took {
+    wall: Elapsed,
+    cpu: Elapsed,
+}
+
+/// This thread's CPU time so far (user and system).
+fn thread_cpu() -> Elapsed {
+    let t = rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime);
+    Elapsed::new(
+        u64::try_from(t.tv_sec).unwrap_or(0),
+        u32::try_from(t.tv_nsec).unwrap_or(0),
+    )
+}
+
+/// Runs the release binary under /usr/bin/time, output discarded: its wall time, CPU
+/// time (user and system) and peak resident memory in MB.
+fn baton_timed(db: &std::path::Path, now: DateTime<Utc>, args: &[&str]) -> Result<(Took, f64)> {
+    let out = std::process::Command::new("/usr/bin/time")
+        .args(["-f", "%e %U %S %M"])
+        .arg(env!("CARGO_BIN_EXE_baton"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("BATON_NOW", now.to_rfc3339())
+        .stdout(std::process::Stdio::null())
+        .output()
+        .context("running /usr/bin/time target/release/baton")?;
+    if !out.status.success() {
+        bail!(
+            "baton {} failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let text = String::from_utf8_lossy(&out.stderr);
+    let figures: Vec<f64> = text
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .split_whitespace()
+        .filter_map(|f| f.parse().ok())
         .collect();
-    doc.items = open
-        .iter()
-        .cycle()
-        .take(count)
-        .enumerate()
-        .map(|(i, item)| {
-            let mut item = item.clone();
-            item.id = i as i64 + 1;
-            item
-        })
-        .collect();
-    Ok(doc)
+    let [wall, user, sys, kb] = figures[..] else {
+        bail!("unexpected /usr/bin/time output: {text}");
+    };
+    Ok((
+        Took {
+            wall: Elapsed::from_secs_f64(wall),
+            cpu: Elapsed::from_secs_f64(user + sys),
+        },
+        kb / 1024.0,
+    ))
+}
+
+fn timed<T>(work: impl FnOnce() -> Result<T>) -> Result<(Took, T)> {
+    let (wall, cpu) = (Instant::now(), thread_cpu());
+    let out = work()?;
+    Ok((
+        Took {
+            wall: wall.elapsed(),
+            cpu: thread_cpu().saturating_sub(cpu),
+        },
+        out,
+    ))
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "?".into())
+}
+
+/// The figures of one backend.
+#[derive(Default)]
+struct Figures {
+    first_best: Took,
+    first_median: Took,
+    keys: Vec<Took>,
+    opens: Vec<Took>,
+    typing: Vec<Took>,
+    submits: Vec<Took>,
+    print: Option<(Took, Option<f64>)>,
 }
 
 fn main() -> Result<()> {
@@ -64,96 +141,211 @@ fn main() -> Result<()> {
     let (_temp, dir) = bench_dir(&["board.db"])?;
     let db = dir.join("board.db");
     let started = Instant::now();
-    let doc = open_board(now, OPEN)?;
+    let doc = open_organisation(now, OPEN)?;
     let (org, items) = doc.check()?;
-    Store::open_or_create(&db)?.replace_board(&org, &items, false)?;
     let limbo = items
         .iter()
         .filter(|(i, _)| i.state == State::Limbo)
         .count();
+    let titles: std::collections::HashSet<&str> =
+        items.iter().map(|(i, _)| i.title.as_str()).collect();
     println!(
-        "built {} ({} teams, {} boundaries, {} open items, {limbo} in limbo) in {}",
-        db.display(),
+        "generated {} open items ({limbo} in limbo, {} distinct titles; {} teams, {} boundaries) in {}",
+        items.len(),
+        titles.len(),
         org.teams.len(),
         org.boundaries.len(),
-        items.len(),
         human(started.elapsed())
     );
-    let area = Rect::new(0, 0, SIZE.0, SIZE.1);
-    let theme = Theme::DARK;
-    let mut rows: Vec<Row> = Vec::new();
+    Store::open_or_create(&db)?.replace_board(&org, &items, false)?;
+    println!("load average before measuring: {}", load_average());
 
-    // First frame: open the board and draw it once, as `baton board` does.
-    let (took, _) = median(|| {
-        let started = Instant::now();
-        let app = App::new(Store::open(&db)?, Clock::Fixed(now), "bench".into(), SIZE)?;
-        let mut buf = Buffer::empty(area);
-        ui::render(area, &mut buf, &app, &theme);
-        Ok((started.elapsed(), None))
-    })?;
-    rows.push(Row::time(
-        "first frame, 160×48 (library)",
-        took,
-        FIRST_FRAME_TARGET,
-    ));
+    let sqlite = Location::Sqlite(db.clone());
+    let mut results = vec![("SQLite", measure(&sqlite, now, Some(&db))?)];
+    let pg = std::env::var("BATON_BENCH_PG")
+        .or_else(|_| std::env::var("BATON_TEST_PG"))
+        .ok()
+        .filter(|u| !u.trim().is_empty());
+    if let Some(admin) = pg {
+        let url = fresh_database(&admin, "baton_board_bench")?;
+        let location = Location::parse(&url);
+        Store::create(&location)?.replace_board(&org, &items, false)?;
+        let measured = measure(&location, now, None);
+        drop_database(&admin, "baton_board_bench")?;
+        results.push(("PostgreSQL", measured?));
+    }
+    println!("load average after measuring: {}", load_average());
 
-    // Keypress to the next frame: a walk of moves across the board, drawn after each key.
-    let mut app = App::new(Store::open(&db)?, Clock::Fixed(now), "bench".into(), SIZE)?;
-    let mut buf = Buffer::empty(area);
-    ui::render(area, &mut buf, &app, &theme);
-    let keys = key_walk(KEYS);
-    let mut times = Vec::with_capacity(keys.len());
-    let mut by_key: Vec<(KeyCode, Vec<Elapsed>)> = Vec::new();
-    let mut loads = 0;
-    for key in keys {
-        let before = window_of(&app);
-        let started = Instant::now();
-        app.handle_key(KeyEvent::new(key, KeyModifiers::NONE))?;
-        buf.reset();
-        ui::render(area, &mut buf, &app, &theme);
-        let took = started.elapsed();
-        times.push(took);
-        match by_key.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, t)) => t.push(took),
-            None => by_key.push((key, vec![took])),
+    println!();
+    println!(
+        "{:<40} {:<10} {:>10} {:>10} {:>9} {:>5}",
+        "measure", "backend", "wall", "CPU", "target", "met"
+    );
+    let line = |what: &str, backend: &str, took: Took, target: Elapsed| {
+        println!(
+            "{:<40} {:<10} {:>10} {:>10} {:>9} {:>5}",
+            what,
+            backend,
+            human(took.wall),
+            human(took.cpu),
+            human(target),
+            if took.wall <= target { "yes" } else { "NO" }
+        );
+    };
+    for (backend, f) in &mut results {
+        line(
+            "first frame, best of 7",
+            backend,
+            f.first_best,
+            FIRST_FRAME_TARGET,
+        );
+        line(
+            "first frame, median of 7",
+            backend,
+            f.first_median,
+            FIRST_FRAME_TARGET,
+        );
+        for (what, list) in [
+            ("navigation key → frame", &mut f.keys),
+            ("accept: a → form frame", &mut f.opens),
+            ("accept: typing key → frame", &mut f.typing),
+            ("accept: Enter → board frame", &mut f.submits),
+        ] {
+            let (p50, p99) = quantiles(list);
+            line(&format!("{what}, p50"), backend, p50, KEY_TARGET);
+            line(&format!("{what}, p99"), backend, p99, KEY_TARGET);
         }
-        let after = window_of(&app);
-        if after.0 == before.0 && after.1 != before.1 {
-            loads += 1;
+        if let Some((took, rss)) = f.print {
+            line(
+                "board --print, with duplicate marks",
+                backend,
+                took,
+                PRINT_BUDGET,
+            );
+            println!(
+                "{:<40} {:<10} {:>10} {:>10} {:>9} {:>5}",
+                "board --print peak RSS",
+                backend,
+                rss.map_or("?".into(), |r| format!("{r:.0} MB")),
+                "",
+                format!("{RSS_TARGET_MB:.0} MB"),
+                if rss.is_some_and(|r| r <= RSS_TARGET_MB) {
+                    "yes"
+                } else {
+                    "NO"
+                }
+            );
         }
     }
-    times.sort();
+    println!("(CPU: the measuring thread's own; for --print, the binary's)");
+    Ok(())
+}
+
+/// Median and 99th percentile (nearest rank) of wall times, each with its own CPU
+/// time's percentile.
+fn quantiles(list: &mut [Took]) -> (Took, Took) {
+    let mut walls: Vec<Elapsed> = list.iter().map(|t| t.wall).collect();
+    let mut cpus: Vec<Elapsed> = list.iter().map(|t| t.cpu).collect();
+    walls.sort();
+    cpus.sort();
+    let at = |p| Took {
+        wall: percentile(&walls, p),
+        cpu: percentile(&cpus, p),
+    };
+    (at(50.0), at(99.0))
+}
+
+fn open_app(location: &Location, now: DateTime<Utc>) -> Result<App> {
+    Ok(App::new(
+        Store::connect(location)?,
+        Clock::Fixed(now),
+        "bench".into(),
+        SIZE,
+    )?)
+}
+
+fn measure(
+    location: &Location,
+    now: DateTime<Utc>,
+    db: Option<&std::path::Path>,
+) -> Result<Figures> {
+    let area = Rect::new(0, 0, SIZE.0, SIZE.1);
+    let theme = Theme::DARK;
+    let mut figures = Figures::default();
+    println!("\n{}", location.display());
+
+    // First frame: open the store, load the board, lay it out and draw it, as
+    // `baton board` does before its first idle moment.
+    let mut firsts = Vec::new();
+    for _ in 0..FIRST_FRAME_RUNS {
+        let mut parts = (Took::default(), Took::default());
+        let (took, _) = timed(|| {
+            let (open, store) = timed(|| Ok(Store::connect(location)?))?;
+            let (load, app) =
+                timed(|| Ok(App::new(store, Clock::Fixed(now), "bench".into(), SIZE)?))?;
+            parts = (open, load);
+            let mut buf = Buffer::empty(area);
+            ui::render(area, &mut buf, &app, &theme);
+            Ok(())
+        })?;
+        println!(
+            "  first frame {}: open the store {}, load {}, draw {}",
+            human(took.wall),
+            human(parts.0.wall),
+            human(parts.1.wall),
+            human(took.wall.saturating_sub(parts.0.wall + parts.1.wall))
+        );
+        firsts.push(took);
+    }
+    firsts.sort();
+    figures.first_best = firsts[0];
+    figures.first_median = firsts[firsts.len() / 2];
     println!(
-        "{} keys (j k l h PageDown), {loads} of them loaded another window of a column; slowest {}",
-        times.len(),
-        human(times.last().copied().unwrap_or_default())
+        "  first frame: best {} (CPU {}), median {}",
+        human(figures.first_best.wall),
+        human(figures.first_best.cpu),
+        human(figures.first_median.wall)
     );
+
+    // Keypress to the next frame: a walk across the board, drawn after each key. The
+    // board has had its first idle moment (duplicate marks worked out), as a user's has
+    // by the time they press a key.
+    let mut app = open_app(location, now)?;
+    app.tick()?;
+    let mut buf = Buffer::empty(area);
+    ui::render(area, &mut buf, &app, &theme);
+    let mut by_key: Vec<(KeyCode, Vec<Elapsed>)> = Vec::new();
+    for key in key_walk(KEYS) {
+        let (took, _) = timed(|| {
+            app.handle_key(KeyEvent::new(key, KeyModifiers::NONE))?;
+            buf.reset();
+            ui::render(area, &mut buf, &app, &theme);
+            Ok(())
+        })?;
+        figures.keys.push(took);
+        match by_key.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, t)) => t.push(took.wall),
+            None => by_key.push((key, vec![took.wall])),
+        }
+    }
     for (key, times) in &mut by_key {
         times.sort();
         println!(
-            "  {key}: {} keys, median {}, p99 {}",
+            "  {key}: {} keys, median {}, p99 {}, slowest {}",
             times.len(),
             human(percentile(times, 50.0)),
-            human(percentile(times, 99.0))
+            human(percentile(times, 99.0)),
+            human(times.last().copied().unwrap_or_default())
         );
     }
-    rows.push(Row::time(
-        "keypress → frame, median",
-        percentile(&times, 50.0),
-        KEY_TARGET,
-    ));
-    rows.push(Row::time(
-        "keypress → frame, p99",
-        percentile(&times, 99.0),
-        KEY_TARGET,
-    ));
 
-    // An action that writes: on a limbo column, `a` opens the accept form (owner
-    // offered from the contract), Enter accepts; each key timed to its frame.
-    let (mut opens, mut submits) = (Vec::new(), Vec::new());
+    // An action that writes: on a limbo column with items, `a` opens the accept form,
+    // the owner is typed over the contract's (Ctrl-U, three letters, Tab completes a
+    // known person), Enter accepts; the board follows the item into its lane.
     let limbo_columns: Vec<usize> = (0..app.board.columns.len())
         .filter(|&i| app.board.columns[i].kind.is_limbo())
         .collect();
+    let mut accepted = Vec::new();
     for n in 0..ACCEPTS {
         let Some(&column) = limbo_columns
             .iter()
@@ -164,84 +356,58 @@ fn main() -> Result<()> {
             break;
         };
         app.column = column;
-        // Back to the board after the accept followed the item into its lane.
-        app.handle_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE))?;
-        app.column = column;
-        for (key, into) in [
-            (KeyCode::Char('a'), &mut opens),
-            (KeyCode::Enter, &mut submits),
-        ] {
-            let started = Instant::now();
-            app.handle_key(KeyEvent::new(key, KeyModifiers::NONE))?;
-            buf.reset();
-            ui::render(area, &mut buf, &app, &theme);
-            into.push(started.elapsed());
+        let id = app.selected().map(|i| i.id).context("a card in limbo")?;
+        let mut press = |code: KeyCode, modifiers: KeyModifiers, into: &mut Vec<Took>| {
+            let (took, _) = timed(|| {
+                app.handle_key(KeyEvent::new(code, modifiers))?;
+                buf.reset();
+                ui::render(area, &mut buf, &app, &theme);
+                Ok(())
+            })?;
+            into.push(took);
+            anyhow::Ok(())
+        };
+        press(KeyCode::Char('a'), KeyModifiers::NONE, &mut figures.opens)?;
+        press(
+            KeyCode::Char('u'),
+            KeyModifiers::CONTROL,
+            &mut figures.typing,
+        )?;
+        for c in ['p', 'r', 'i'] {
+            press(KeyCode::Char(c), KeyModifiers::NONE, &mut figures.typing)?;
         }
+        press(KeyCode::Tab, KeyModifiers::NONE, &mut figures.typing)?;
+        press(KeyCode::Enter, KeyModifiers::NONE, &mut figures.submits)?;
         if app.form.is_some() {
-            anyhow::bail!(
+            bail!(
                 "the accept form did not submit: {:?}",
                 app.form.as_ref().map(|f| &f.error)
             );
         }
+        accepted.push(id);
+        // The selection followed the item into its lane: the item is on screen there.
+        let text = ui::buffer_to_text(&buf);
+        if !text.contains(&format!("#{id}")) {
+            bail!("#{id} is not on the board drawn after its accept");
+        }
     }
-    opens.sort();
-    submits.sort();
-    println!("{} accepts through the form", submits.len());
-    rows.push(Row::time(
-        "accept: a → form frame, median",
-        percentile(&opens, 50.0),
-        KEY_TARGET,
-    ));
-    rows.push(Row::time(
-        "accept: a → form frame, p99",
-        percentile(&opens, 99.0),
-        KEY_TARGET,
-    ));
-    rows.push(Row::time(
-        "accept: enter → board frame, median",
-        percentile(&submits, 50.0),
-        KEY_TARGET,
-    ));
-    rows.push(Row::time(
-        "accept: enter → board frame, p99",
-        percentile(&submits, 99.0),
-        KEY_TARGET,
-    ));
+    println!("  {} accepts through the form", accepted.len());
 
-    // The release binary end to end, and its peak resident memory.
-    let (width, height) = (SIZE.0.to_string(), SIZE.1.to_string());
-    let args = ["board", "--print", "--width", &width, "--height", &height];
-    let (took, rss) = median(|| baton_bin(&db, now, &args))?;
-    // Printing is not the interactive first frame: it also waits for the duplicate
-    // marks, which the board draws on its first idle moment. No target is set for it;
-    // a second is what a script may reasonably wait.
-    rows.push(Row::time(
-        "board --print, with duplicate marks (binary)",
-        took,
-        PRINT_BUDGET,
-    ));
-    rows.push(Row {
-        what: "board --print peak RSS (binary)".into(),
-        figure: rss.map_or("?".into(), |r| format!("{r:.0} MB")),
-        target: format!("{RSS_TARGET_MB:.0} MB"),
-        pass: rss.is_some_and(|r| r <= RSS_TARGET_MB),
-    });
-
-    println!();
-    println!(
-        "{:<34} {:>10} {:>10} {:>6}",
-        "measure", "figure", "target", ""
-    );
-    for r in &rows {
-        println!(
-            "{:<34} {:>10} {:>10} {:>6}",
-            r.what,
-            r.figure,
-            r.target,
-            if r.pass { "PASS" } else { "OVER" }
-        );
+    // The release binary end to end (SQLite: the file; its peak resident memory).
+    if let Some(db) = db {
+        let (width, height) = (SIZE.0.to_string(), SIZE.1.to_string());
+        let args = ["board", "--print", "--width", &width, "--height", &height];
+        let mut runs = Vec::new();
+        for _ in 0..3 {
+            let (took, rss) = baton_timed(db, now, &args)?;
+            runs.push((took, Some(rss)));
+        }
+        runs.sort_by_key(|(t, _)| *t);
+        let rss = runs.iter().filter_map(|(_, r)| *r).reduce(f64::max);
+        println!("  board --print: best {}", human(runs[0].0.wall));
+        figures.print = Some((runs[0].0, rss));
     }
-    Ok(())
+    Ok(figures)
 }
 
 /// Keys that move about the board: mostly down a column (through several windows of
@@ -259,31 +425,25 @@ fn key_walk(count: usize) -> Vec<KeyCode> {
         .collect()
 }
 
-/// The selected column and where its loaded window starts.
-fn window_of(app: &App) -> (usize, usize) {
-    let start = app
-        .board
-        .columns
-        .get(app.column)
-        .map_or(0, |c| c.window_start);
-    (app.column, start)
+/// A fresh database `name` on the server of `admin`, and its URL.
+fn fresh_database(admin: &str, name: &str) -> Result<String> {
+    let mut client = postgres::Client::connect(admin, postgres::NoTls)?;
+    client.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))?;
+    client.batch_execute(&format!("CREATE DATABASE {name}"))?;
+    let (base, query) = match admin.split_once('?') {
+        Some((base, query)) => (base, format!("?{query}")),
+        None => (admin, String::new()),
+    };
+    let base = base
+        .rsplit_once('/')
+        .map(|(base, _)| base)
+        .context("admin URL has no database")?;
+    Ok(format!("{base}/{name}{query}"))
 }
 
-struct Row {
-    what: String,
-    figure: String,
-    target: String,
-    pass: bool,
-}
-
-impl Row {
-    fn time(what: &str, took: Elapsed, target: Elapsed) -> Row {
-        println!("  {what}: {}", human(took));
-        Row {
-            what: what.to_string(),
-            figure: human(took),
-            target: human(target),
-            pass: took <= target,
-        }
-    }
+fn drop_database(admin: &str, name: &str) -> Result<()> {
+    let mut client = postgres::Client::connect(admin, postgres::NoTls)?;
+    client.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))?;
+    client.batch_execute(&format!("DROP ROLE IF EXISTS baton_{name}_writers"))?;
+    Ok(())
 }

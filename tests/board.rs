@@ -22,8 +22,8 @@ use baton::ui::strings;
 use baton::ui::theme::Theme;
 
 use common::app::{
-    SIZES, demo_app, demo_db, key, key_with, now, open_app, press, screen, snapshot_at_sizes,
-    type_text,
+    SIZES, db_path, demo_app, demo_db, key, key_with, now, open_app, press, screen,
+    snapshot_at_sizes, type_text,
 };
 
 /// The demo's items.
@@ -1077,4 +1077,73 @@ fn an_absurd_terminal_size_draws_a_sane_maximum() {
     let text = screen(&app);
     assert_eq!(text.lines().count(), usize::from(baton::ui::MAX_HEIGHT));
     assert!(text.contains("in limbo"));
+}
+
+/// The metrics screen reads only the events appended since it last read the log
+/// (after a change made on the board, and after another process's): its figures are
+/// always those of the whole log read afresh.
+#[test]
+fn the_metrics_screen_follows_changes_reading_only_new_events() {
+    use baton::domain::metrics::{Period, compute};
+    let (dir, mut app) = demo_app((160, 48));
+    app.update(Action::Metrics)
+        .expect("the metrics screen opens");
+    assert_eq!(app.screen, Screen::Metrics);
+    let fresh = |app: &App| {
+        let now = app.now();
+        let period = Period::to_now(
+            now.checked_sub_signed(chrono::Duration::days(App::METRICS_DAYS)),
+            now,
+        );
+        compute(
+            &app.store.flow_histories().expect("histories"),
+            &app.store.org().expect("org"),
+            period,
+            &app.zone,
+        )
+    };
+    assert_eq!(app.metrics.as_ref(), Some(&fresh(&app)));
+    let limbo = app
+        .store
+        .items(&ItemFilter {
+            states: vec![State::Limbo],
+            ..ItemFilter::default()
+        })
+        .expect("items");
+    let before = app.metrics.clone();
+    // Changes made here: accepts, a bounce and a new item.
+    for (n, item) in limbo.iter().take(3).enumerate() {
+        let command = if n == 1 {
+            Command::Bounce {
+                reason: "missing the order form".into(),
+                cause: None,
+            }
+        } else {
+            Command::Accept { owner: None }
+        };
+        app.run(Some(item.id), command).expect("the change is made");
+        assert_eq!(
+            app.metrics.as_ref(),
+            Some(&fresh(&app)),
+            "after #{}",
+            item.id
+        );
+    }
+    assert_ne!(app.metrics, before, "the changes moved the figures");
+    // Another process's change, seen on the next idle moment.
+    let mut other = Store::open(&db_path(&dir)).expect("a second connection");
+    let item = limbo.get(3).expect("a fourth item in limbo");
+    let at = app.now();
+    other
+        .execute(
+            Some(item.id),
+            Command::Accept { owner: None },
+            at,
+            "someone",
+        )
+        .expect("accepted elsewhere");
+    let before = app.metrics.clone();
+    app.tick().expect("idle");
+    assert_ne!(app.metrics, before, "the other process's accept is counted");
+    assert_eq!(app.metrics.as_ref(), Some(&fresh(&app)));
 }

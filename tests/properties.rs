@@ -830,3 +830,116 @@ proptest! {
         }
     }
 }
+
+on_both_backends! {
+    an_incremental_board_refresh_equals_a_full_reload(2..40);
+}
+
+/// What a board shows and keeps: every column's count, breaches and window of cards,
+/// the limbo heads, the totals and the hidden columns.
+fn board_view(board: &Board) -> impl PartialEq + std::fmt::Debug + use<> {
+    let columns: Vec<_> = board
+        .columns
+        .iter()
+        .map(|c| {
+            (
+                c.kind.clone(),
+                c.count,
+                c.breached,
+                c.window_start,
+                c.cards.clone(),
+                c.head.clone(),
+            )
+        })
+        .collect();
+    let mut tallies: Vec<_> = board.tallies.iter().map(|(k, t)| (k.id(), *t)).collect();
+    tallies.sort_by(|a, b| a.0.cmp(&b.0));
+    (columns, board.totals, board.hidden, tallies)
+}
+
+/// The board reads back only the places a write made on it touched (and works the
+/// duplicate marks out again on the next idle moment): after every write of a random
+/// session made through the board (merges, dismissals, retitles, undos among them,
+/// with the selection moved about a column and the closed column or a text filter
+/// sometimes on), the board, its selection and the screen are what a reload of the
+/// whole board gives.
+fn an_incremental_board_refresh_equals_a_full_reload(
+    backend: Backend,
+    steps: &[Step],
+) -> Result<(), TestCaseError> {
+    use baton::tui::app::{App, Clock, Zone};
+    use baton::ui::theme::Theme;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let place = Place::new(backend);
+    let mut store = seeded_store(&place);
+    let (mut created, at) = run(&mut store, &steps[..steps.len() / 2])?;
+    // One moment for the whole session: a reload counts breaches at its `now`.
+    let now = at + Duration::hours(1);
+    // A short screen, so that columns scroll through windows of a few cards.
+    let mut app =
+        App::new(store, Clock::Fixed(now), "prop".into(), (100, 14)).expect("the board opens");
+    app.zone = Zone::utc();
+    app.tick().expect("idle");
+    let key = |app: &mut App, code: KeyCode| {
+        app.handle_key(KeyEvent::new(code, KeyModifiers::NONE))
+            .expect("the key is handled");
+    };
+    for (n, Step { op, .. }) in steps[steps.len() / 2..].iter().enumerate() {
+        match n % 7 {
+            3 => key(&mut app, KeyCode::Char('c')),
+            5 => app.apply_filter("renewal").expect("filters"),
+            6 => app.apply_filter("").expect("clears"),
+            _ => {}
+        }
+        for _ in 0..n % 4 {
+            key(&mut app, KeyCode::Char('j'));
+        }
+        if n % 3 == 1 {
+            key(&mut app, KeyCode::Char('l'));
+        }
+        let pick_id = |i: usize| (i as i64 % (created + 1)) + 1;
+        if let Some((a, b, pair)) = to_pair(op) {
+            let _ = app.run_pair(pick_id(a), pick_id(b), pair);
+        } else {
+            match to_command(op, now) {
+                (pick, Some(command)) => {
+                    let id = pick.map(pick_id);
+                    if app.run(id, command).is_ok() && id.is_none() {
+                        created += 1;
+                    }
+                }
+                // An undo takes back this board's last change.
+                (_, None) => key(&mut app, KeyCode::Char('u')),
+            }
+        }
+        // A column's selected row (none kept is the first).
+        let selected_rows = |app: &App| {
+            let mut rows: Vec<(String, usize)> = app
+                .rows
+                .iter()
+                .filter(|(_, row)| **row > 0)
+                .map(|(kind, row)| (kind.id(), *row))
+                .collect();
+            rows.sort();
+            rows
+        };
+        let incremental = board_view(&app.board);
+        let (rows, column) = (selected_rows(&app), app.column);
+        // The idle moment works out the duplicate marks again if a write asked for it.
+        app.tick().expect("idle");
+        let duplicates = app.board.duplicates.clone();
+        let screen = baton::tui::print(&app, &Theme::PLAIN);
+        app.reload().expect("reloads");
+        prop_assert_eq!(&incremental, &board_view(&app.board), "after {:?}", op);
+        prop_assert_eq!(&rows, &selected_rows(&app), "after {:?}", op);
+        prop_assert_eq!(column, app.column, "after {:?}", op);
+        prop_assert_eq!(&duplicates, &app.board.duplicates, "after {:?}", op);
+        prop_assert_eq!(
+            screen,
+            baton::tui::print(&app, &Theme::PLAIN),
+            "after {:?}",
+            op
+        );
+    }
+    Ok(())
+}

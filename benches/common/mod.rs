@@ -315,6 +315,44 @@ fn item_history(rng: &mut Rng, org: &Org, id: ItemId, now: DateTime<Utc>) -> Res
         x if x < 0.85 => Ending::Active,
         _ => Ending::Limbo,
     };
+    history_ending(rng, org, id, now, ending)
+}
+
+/// The organisation's teams and boundaries with `count` items that are all open (half
+/// held by a team, half in limbo), each with its own history and its own title from
+/// the same formula as [`organisation`]'s: a board of `count` open items, not a
+/// smaller one repeated.
+pub fn open_organisation(now: DateTime<Utc>, count: usize) -> Result<BoardDocument> {
+    let mut rng = Rng(SEED);
+    let org = org(&mut rng);
+    let mut items = Vec::with_capacity(count);
+    for id in 1..=count as ItemId {
+        let ending = if rng.chance(0.5) {
+            Ending::Active
+        } else {
+            Ending::Limbo
+        };
+        items.push(history_ending(&mut rng, &org, id, now, ending)?);
+    }
+    Ok(BoardDocument {
+        format: FORMAT.to_string(),
+        version: VERSION,
+        as_of: None,
+        teams: org.teams,
+        calendars: org.calendars,
+        boundaries: org.boundaries,
+        contract_history: org.contract_history,
+        items,
+    })
+}
+
+fn history_ending(
+    rng: &mut Rng,
+    org: &Org,
+    id: ItemId,
+    now: DateTime<Utc>,
+    ending: Ending,
+) -> Result<ItemRecord> {
     let team = rng.pick(&TEAM_KEYS).to_string();
     let creator = person(&team, rng.below(24));
     // Titles follow a formula, as they do in real trackers, with a ticket reference;

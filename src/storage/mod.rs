@@ -774,13 +774,27 @@ impl Store {
 
     /// Where item `id` comes in the list `filter` gives, if it is there.
     pub fn position(&self, filter: &ItemFilter, id: ItemId) -> Result<Option<usize>> {
-        let (clause, args) = filter.clause(self.dialect);
-        let sql = format!(
-            "SELECT id FROM items WHERE {clause} ORDER BY {}",
-            filter.order.sql()
-        );
-        let ids: Vec<i64> = self.read(|tx| rows(tx, &sql, &args, |r| r.req_int(0)))?;
-        Ok(ids.iter().position(|i| *i == id))
+        let (clause, mut args) = filter.clause(self.dialect);
+        args.push(Value::from(id));
+        let n = args.len();
+        // Counted in the index, not read: the items that come before it in the order.
+        let before = match filter.order {
+            Order::Id => format!("id < ?{n}"),
+            Order::SentAt => {
+                format!("(sent_at, id) < (SELECT sent_at, id FROM items WHERE id = ?{n})")
+            }
+            Order::RecentlyChanged => {
+                format!("(updated_at, id) > (SELECT updated_at, id FROM items WHERE id = ?{n})")
+            }
+        };
+        let there = format!("SELECT count(*) FROM items WHERE {clause} AND id = ?{n}");
+        let sql = format!("SELECT count(*) FROM items WHERE {clause} AND {before}");
+        self.read(|tx| {
+            if scalar(tx, &there, &args)? == 0 {
+                return Ok(None);
+            }
+            Ok(Some(usize::try_from(scalar(tx, &sql, &args)?).unwrap_or(0)))
+        })
     }
 
     /// How many items match `filter`.
@@ -921,6 +935,20 @@ impl Store {
         Ok(people)
     }
 
+    /// Whether some item names `person` (exactly) as its owner or escalation contact:
+    /// whether [`Store::known_people`] still has them from the items.
+    pub fn names_person(&self, person: &str) -> Result<bool> {
+        let n = self.read(|tx| {
+            scalar(
+                tx,
+                "SELECT count(*) FROM (SELECT 1 FROM items
+                 WHERE owner = ?1 OR escalated_to = ?1 LIMIT 1) AS found",
+                &[Value::from(person)],
+            )
+        })?;
+        Ok(n > 0)
+    }
+
     /// Every active or limbo item: what attention and the board work from.
     pub fn open_items(&self) -> Result<Vec<Item>> {
         self.items(&ItemFilter {
@@ -1049,7 +1077,33 @@ impl Store {
 
     /// Every item's events as metrics need them, grouped by item in order.
     pub fn flow_histories(&self) -> Result<Vec<Vec<FlowEvent>>> {
-        self.read(flow_histories)
+        self.read(|tx| flow_histories(tx, "", &[]))
+    }
+
+    /// The events of each item `(id, seq)` names that come after its event `seq`, as
+    /// [`Store::flow_histories`] gives them: what the metrics screen reads after a
+    /// change, since events are only ever appended.
+    pub fn flow_events_after(&self, after: &[(ItemId, u32)]) -> Result<Vec<Vec<FlowEvent>>> {
+        self.read(|tx| {
+            let mut all = Vec::new();
+            for (id, seq) in after {
+                all.extend(flow_histories(
+                    tx,
+                    "WHERE item_id = ?1 AND seq > ?2",
+                    &[Value::from(*id), Value::from(*seq)],
+                )?);
+            }
+            Ok(all)
+        })
+    }
+
+    /// Every item's id and the number of its last event, in id order.
+    pub fn history_lengths(&self) -> Result<Vec<(ItemId, u32)>> {
+        self.read(|tx| {
+            rows(tx, "SELECT id, events FROM items ORDER BY id", &[], |r| {
+                Ok((r.req_int(0)?, r.u32(1)?))
+            })
+        })
     }
 
     /// The board and its metrics over `period`, as a snapshot (not saved), read in one
@@ -1082,7 +1136,7 @@ impl Store {
                 },
                 &[period.until.into()],
             )? != 0;
-            let histories = flow_histories(tx)?;
+            let histories = flow_histories(tx, "", &[])?;
             // The board as it stood at the period's end: the stored state, unless
             // something happened since, in which case each history is replayed up to
             // that moment.
@@ -1738,14 +1792,18 @@ fn all_histories(tx: &mut dyn Sql) -> Result<Vec<(Item, Vec<Event>)>> {
 /// Every item's events as metrics need them, grouped by item in order. The few fields
 /// metrics read are taken out of the JSON by the database, so a million events load
 /// without decoding each one in full.
-fn flow_histories(tx: &mut dyn Sql) -> Result<Vec<Vec<FlowEvent>>> {
+fn flow_histories(
+    tx: &mut dyn Sql,
+    condition: &str,
+    args: &[Value],
+) -> Result<Vec<Vec<FlowEvent>>> {
     let d = tx.dialect();
     let sql = format!(
         "SELECT item_id, seq, at, kind,
                 CASE kind WHEN 'created' THEN {} WHEN 'sent' THEN {}
                           WHEN 'bounced' THEN {} WHEN 'flagged' THEN {} END,
                 CASE kind WHEN 'sent' THEN {} + 2 * {} WHEN 'undone' THEN {} END
-         FROM events ORDER BY item_id, seq",
+         FROM events {condition} ORDER BY item_id, seq",
         d.json_field("data", "team"),
         d.json_field("data", "to"),
         d.json_field("data", "cause"),
@@ -1756,7 +1814,7 @@ fn flow_histories(tx: &mut dyn Sql) -> Result<Vec<Vec<FlowEvent>>> {
     );
     let mut histories: Vec<Vec<FlowEvent>> = Vec::new();
     let mut current: Option<ItemId> = None;
-    tx.query(&sql, &[], &mut |row| {
+    tx.query(&sql, args, &mut |row| {
         let item = row.req_int(0)?;
         let text = row.text(4)?;
         let number = row.int(5)?;

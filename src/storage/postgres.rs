@@ -6,7 +6,7 @@
 //! every change (`NOTIFY baton`), which an open board hears on a second connection.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -44,8 +44,19 @@ pub struct Postgres {
     role: String,
     statements: HashMap<String, Statement>,
     listener: Option<Listener>,
+    /// The server process of `client`: the listener does not count this board's own
+    /// changes as another process's (the board has already shown them).
+    own_pid: Arc<AtomicI32>,
     /// How many views are open (see [`Backend::begin_view`]).
     viewing: usize,
+}
+
+/// The server process serving `client`.
+fn backend_pid(client: &mut Client, place: &str) -> Result<i32> {
+    Ok(client
+        .query_one("SELECT pg_backend_pid()", &[])
+        .map_err(|e| pg_error(e, place))?
+        .get(0))
 }
 
 impl Postgres {
@@ -60,6 +71,7 @@ impl Postgres {
             .map_err(|e| pg_error(e, &place))?
             .get(0);
         pg_schema::open(&mut client, &place, &role, create)?;
+        let own_pid = Arc::new(AtomicI32::new(backend_pid(&mut client, &place)?));
         Ok(Postgres {
             client,
             config,
@@ -67,6 +79,7 @@ impl Postgres {
             role,
             statements: HashMap::new(),
             listener: None,
+            own_pid,
             viewing: 0,
         })
     }
@@ -80,6 +93,8 @@ impl Postgres {
         client
             .batch_execute(&format!("SET search_path TO {SCHEMA}"))
             .map_err(|e| pg_error(e, &self.place))?;
+        self.own_pid
+            .store(backend_pid(&mut client, &self.place)?, Ordering::Relaxed);
         self.client = client;
         self.statements.clear();
         Ok(())
@@ -178,9 +193,11 @@ impl Backend for Postgres {
     fn version(&mut self) -> Result<i64> {
         let listener = match &self.listener {
             Some(listener) => listener,
-            None => self
-                .listener
-                .insert(Listener::start(self.config.clone(), self.place.clone())),
+            None => self.listener.insert(Listener::start(
+                self.config.clone(),
+                self.place.clone(),
+                Arc::clone(&self.own_pid),
+            )),
         };
         if let Some(error) = listener.lost() {
             return Err(StoreError::Connection(error));
@@ -237,7 +254,7 @@ struct Listener {
 }
 
 impl Listener {
-    fn start(config: Config, place: String) -> Listener {
+    fn start(config: Config, place: String, own_pid: Arc<AtomicI32>) -> Listener {
         let version = Arc::new(AtomicI64::new(0));
         let lost = Arc::new(Mutex::new(None));
         let stop = Arc::new(AtomicBool::new(false));
@@ -278,6 +295,9 @@ impl Listener {
                     let mut failed = false;
                     loop {
                         match postgres::fallible_iterator::FallibleIterator::next(&mut iter) {
+                            // This board's own change: already on its screen.
+                            Ok(Some(notice))
+                                if notice.process_id() == own_pid.load(Ordering::Relaxed) => {}
                             Ok(Some(_)) => {
                                 version.fetch_add(1, Ordering::Relaxed);
                             }

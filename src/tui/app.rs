@@ -20,7 +20,7 @@ use super::filter::{owners_matching, parse_filter};
 use super::form::{Form, FormKind, FormOutcome};
 use super::keys::{Action, action_for};
 use super::triage::{Change, Triage, Walk};
-use crate::domain::metrics::{Metrics, Period};
+use crate::domain::metrics::{FlowEvent, Metrics, Period};
 use crate::domain::rules::{Move, permits};
 use crate::domain::view::next_owner;
 use crate::ui::strings;
@@ -99,6 +99,9 @@ pub struct App {
     pub triage: Option<Triage>,
     /// The metrics screen's figures, computed when it opens and on changes.
     pub metrics: Option<Metrics>,
+    /// The event log as the metrics screen read it, while it is open: after a change
+    /// only the new events are read (events are only appended).
+    flow: Option<Vec<Vec<FlowEvent>>>,
     /// Where help returns to.
     pub return_to: Screen,
     pub message: Option<Message>,
@@ -111,6 +114,10 @@ pub struct App {
     last_click: Option<(Instant, usize, usize)>,
     /// Set when the screen must be drawn again.
     pub dirty: bool,
+    /// The known people forms complete from ([`Store::known_people`]), read once when
+    /// first needed and kept up to date with the writes made here; `None` after
+    /// another process's change, until needed again.
+    people: Option<Vec<String>>,
     data_version: i64,
     /// Why the shared board cannot be reached, while it cannot.
     offline: Option<String>,
@@ -145,6 +152,7 @@ impl App {
             collapsed_lanes: false,
             triage: None,
             metrics: None,
+            flow: None,
             return_to: Screen::Board,
             message: None,
             last_change: None,
@@ -152,6 +160,7 @@ impl App {
             throwaway: false,
             last_click: None,
             dirty: true,
+            people: None,
             data_version: 0,
             offline: None,
             drawn_minute: 0,
@@ -288,6 +297,7 @@ impl App {
 
     fn reload_in_view(&mut self) -> Result<()> {
         self.data_version = self.store.data_version()?;
+        self.people = None;
         self.query.filter.ids = match self.filter_signal {
             Some(code) => {
                 let org = self.store.org()?;
@@ -307,38 +317,11 @@ impl App {
             None => None,
         };
         let rows = self.visible_rows();
-        let starts: HashMap<ColumnKind, usize> = self
-            .rows
-            .iter()
-            .map(|(kind, row)| (kind.clone(), row.saturating_sub(rows - 1)))
-            .collect();
+        let starts = self.window_starts(rows);
         let previous = self.board.columns.get(self.column).map(|c| c.kind.clone());
         let selected = self.selected().cloned();
         self.board = Board::load(&self.store, &self.query, self.now(), &starts, rows)?;
-        // Keep the selection on the same card when it is still in its column (another
-        // process may have moved the cards above it).
-        if let (Some(kind), Some(item)) = (&previous, &selected)
-            && let Some(column) = self.board.columns.iter().find(|c| &c.kind == kind)
-            && let Some(row) = self
-                .store
-                .position(&column.kind.filter(&self.query.filter), item.id)?
-        {
-            self.rows.insert(kind.clone(), row);
-        }
-        if let Some(kind) = previous
-            && let Some(i) = self.board.columns.iter().position(|c| c.kind == kind)
-        {
-            self.column = i;
-        }
-        self.column = self.column.min(self.board.columns.len().saturating_sub(1));
-        for column in &self.board.columns {
-            if let Some(row) = self.rows.get_mut(&column.kind) {
-                *row = (*row).min(column.count.saturating_sub(1));
-            }
-        }
-        for i in 0..self.board.columns.len() {
-            self.ensure_window(i)?;
-        }
+        self.settle_selection(previous, selected)?;
         if self.detail.is_some() {
             self.refresh_detail()?;
         }
@@ -378,9 +361,10 @@ impl App {
                 }
             }
         }
-        if self.board.duplicates.is_none() {
+        if self.board.duplicates.is_none() || self.board.duplicates_stale {
             self.board.duplicates =
                 Some(super::board::duplicates(&self.store, &self.query.filter)?);
+            self.board.duplicates_stale = false;
             self.dirty = true;
         }
         // Triage's clocks tick every second, keys or not.
@@ -600,6 +584,7 @@ impl App {
                     Action::Back | Action::Metrics => {
                         self.screen = Screen::Board;
                         self.metrics = None;
+                        self.flow = None;
                     }
                     Action::Help => {
                         self.return_to = Screen::Metrics;
@@ -874,10 +859,15 @@ impl App {
             && key.code != KeyCode::Enter
             && key.code != KeyCode::Esc
         {
-            match self.store.known_people() {
-                Ok(people) => form.people = people,
-                // Completion is a help: without it the field still takes a name.
-                Err(e) => form.error = Some(e.to_string()),
+            if self.people.is_none() {
+                match self.store.known_people() {
+                    Ok(people) => self.people = Some(people),
+                    // Completion is a help: without it the field still takes a name.
+                    Err(e) => form.error = Some(e.to_string()),
+                }
+            }
+            if let Some(people) = &self.people {
+                form.people = people.clone();
             }
         }
         let Some(form) = &mut self.form else {
@@ -944,14 +934,40 @@ impl App {
             now.checked_sub_signed(chrono::Duration::days(Self::METRICS_DAYS)),
             now,
         );
-        let histories = self.store.flow_histories()?;
+        let flow = match self.flow.take() {
+            None => self.store.flow_histories()?,
+            Some(mut flow) => {
+                let lengths = self.store.history_lengths()?;
+                if append_new_events(&self.store, &mut flow, &lengths)? {
+                    flow
+                } else {
+                    self.store.flow_histories()?
+                }
+            }
+        };
         self.metrics = Some(crate::domain::metrics::compute(
-            &histories,
+            &flow,
             &self.board.org,
             period,
             &self.zone,
         ));
+        self.flow = Some(flow);
         Ok(())
+    }
+
+    /// [`App::refresh_metrics`] after changes made here to the items `changed` alone:
+    /// only their new events are read.
+    fn refresh_metrics_of(&mut self, changed: &[ItemId]) -> Result<()> {
+        if let Some(flow) = &mut self.flow {
+            let mut lengths = Vec::with_capacity(changed.len());
+            for id in changed {
+                lengths.push((*id, self.store.item(*id)?.events));
+            }
+            if !append_new_events(&self.store, flow, &lengths)? {
+                self.flow = None;
+            }
+        }
+        self.refresh_metrics()
     }
 
     fn start_triage(&mut self, by_team: bool) -> Result<()> {
@@ -1049,6 +1065,10 @@ impl App {
         other: ItemId,
         pair: Pair,
     ) -> std::result::Result<String, crate::storage::StoreError> {
+        let before: Vec<Item> = [id, other]
+            .iter()
+            .filter_map(|id| self.store.item(*id).ok())
+            .collect();
         let decided =
             self.store
                 .execute_pair(id, other, pair, When::Now(self.clock), &self.actor)?;
@@ -1073,7 +1093,14 @@ impl App {
         {
             triage.changes.push(changes);
         } else {
-            self.reload()?;
+            let changed: Vec<(Option<Item>, Item)> = decided
+                .into_iter()
+                .map(|(_, after)| {
+                    let was = before.iter().find(|b| b.id == after.id).cloned();
+                    (was, after)
+                })
+                .collect();
+            self.refresh_changed(&changed)?;
         }
         Ok(line)
     }
@@ -1325,6 +1352,11 @@ impl App {
 
     /// Runs one command through the store, then follows the item to where it went.
     pub fn run(&mut self, id: Option<ItemId>, command: Command) -> Result<()> {
+        // The item as it was, to know which places on the board the change touches.
+        let before = match id {
+            Some(id) => self.store.item(id).ok(),
+            None => None,
+        };
         let (event, item) = self
             .store
             .execute(id, command, When::Now(self.clock), &self.actor)?;
@@ -1351,8 +1383,161 @@ impl App {
         self.last_change = Some((item.id, event.seq, line));
         // In triage the board waits behind the walk, and is loaded when the walk ends.
         if self.screen != Screen::Triage {
-            self.reload()?;
+            self.refresh_changed(&[(before, item.clone())])?;
             self.follow(&item)?;
+        }
+        Ok(())
+    }
+
+    /// The board after changes made here to the items `changed` (each as it was, if
+    /// it existed, and as it is): only the places they left and entered are read again
+    /// ([`Board::refresh_places`]). The whole board is reloaded instead when another
+    /// process changed the database since it was last read, or when the filter names
+    /// a signal or a person (what matches those can change with any item).
+    pub fn refresh_changed(&mut self, changed: &[(Option<Item>, Item)]) -> Result<()> {
+        if self.filter_signal.is_some()
+            || self.filter_owner.is_some()
+            || self.store.data_version()? != self.data_version
+        {
+            return self.reload();
+        }
+        self.store.begin_view()?;
+        let refreshed = self.refresh_changed_in_view(changed);
+        let ended = self.store.end_view();
+        refreshed?;
+        ended
+    }
+
+    fn refresh_changed_in_view(&mut self, changed: &[(Option<Item>, Item)]) -> Result<()> {
+        let mut places: Vec<ColumnKind> = Vec::new();
+        let mut rejoin = false;
+        for (before, after) in changed {
+            for place in before.iter().chain([after]).map(super::board::place_of) {
+                if !places.contains(&place) {
+                    places.push(place);
+                }
+            }
+            // What the duplicate-title join reads: open items' ids, teams and titles,
+            // and the dismissed pairs.
+            rejoin |= match before {
+                None => after.state.is_open(),
+                Some(b) => {
+                    b.state.is_open() != after.state.is_open()
+                        || (after.state.is_open()
+                            && (b.team != after.team
+                                || b.title != after.title
+                                || b.dismissed != after.dismissed))
+                }
+            };
+        }
+        self.keep_people(changed)?;
+        let rows = self.visible_rows();
+        let starts = self.window_starts(rows);
+        let previous = self.board.columns.get(self.column).map(|c| c.kind.clone());
+        let selected = self.selected().cloned();
+        let now = self.now();
+        self.board.refresh_places(
+            &self.store,
+            &self.query,
+            now,
+            &places,
+            &starts,
+            rows,
+            rejoin,
+        )?;
+        self.settle_selection(previous, selected)?;
+        if self.detail.is_some() {
+            self.refresh_detail()?;
+        }
+        if self.screen == Screen::Metrics {
+            let ids: Vec<ItemId> = changed.iter().map(|(_, after)| after.id).collect();
+            self.refresh_metrics_of(&ids)?;
+        }
+        self.keep_column_visible();
+        self.dirty = true;
+        Ok(())
+    }
+
+    /// The known people after the writes `changed`, as [`Store::known_people`] would
+    /// give them: a name new to the items is added in its place; a name an item no
+    /// longer gives, or one differing only in case from a known one, has the list read
+    /// again when next needed (which spelling is kept depends on all the items).
+    fn keep_people(&mut self, changed: &[(Option<Item>, Item)]) -> Result<()> {
+        let names = |item: &Item| -> Vec<String> {
+            [
+                item.owner.clone(),
+                item.escalation.as_ref().and_then(|e| e.to.clone()),
+            ]
+            .into_iter()
+            .flatten()
+            .filter(|p| !p.trim().is_empty())
+            .collect()
+        };
+        for (before, after) in changed {
+            let Some(people) = &mut self.people else {
+                return Ok(());
+            };
+            let now = names(after);
+            for name in &now {
+                let lower = name.to_lowercase();
+                match people.binary_search_by(|p| p.to_lowercase().cmp(&lower)) {
+                    Ok(at) if &people[at] == name => {}
+                    Ok(_) => {
+                        self.people = None;
+                        return Ok(());
+                    }
+                    Err(at) => people.insert(at, name.clone()),
+                }
+            }
+            for name in before.iter().flat_map(names) {
+                if !now.contains(&name) && !self.store.names_person(&name)? {
+                    self.people = None;
+                    return Ok(());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Where each column's window starts so that its selected row is in it.
+    fn window_starts(&self, rows: usize) -> HashMap<ColumnKind, usize> {
+        self.rows
+            .iter()
+            .map(|(kind, row)| (kind.clone(), row.saturating_sub(rows - 1)))
+            .collect()
+    }
+
+    /// After the columns changed: the selected column is the one it was (by kind),
+    /// and every column's selected row is within its cards and loaded. `selected` is
+    /// the card that was selected, kept selected when still in its column.
+    fn settle_selection(
+        &mut self,
+        previous: Option<ColumnKind>,
+        selected: Option<Item>,
+    ) -> Result<()> {
+        // Keep the selection on the same card when it is still in its column (another
+        // process may have moved the cards above it).
+        if let (Some(kind), Some(item)) = (&previous, &selected)
+            && let Some(column) = self.board.columns.iter().find(|c| &c.kind == kind)
+            && let Some(row) = self
+                .store
+                .position(&column.kind.filter(&self.query.filter), item.id)?
+        {
+            self.rows.insert(kind.clone(), row);
+        }
+        if let Some(kind) = previous
+            && let Some(i) = self.board.columns.iter().position(|c| c.kind == kind)
+        {
+            self.column = i;
+        }
+        self.column = self.column.min(self.board.columns.len().saturating_sub(1));
+        for column in &self.board.columns {
+            if let Some(row) = self.rows.get_mut(&column.kind) {
+                *row = (*row).min(column.count.saturating_sub(1));
+            }
+        }
+        for i in 0..self.board.columns.len() {
+            self.ensure_window(i)?;
         }
         Ok(())
     }
@@ -1382,10 +1567,11 @@ impl App {
             self.fail(strings::NOTHING_TO_UNDO);
             return Ok(());
         };
+        let before = self.store.item(id).ok();
         match self.store.undo(id, seq, When::Now(self.clock), &self.actor) {
             Ok((_, item)) => {
                 self.say(&format!("#{id}: undid “{line}”"));
-                self.reload()?;
+                self.refresh_changed(&[(before, item.clone())])?;
                 self.follow(&item)?;
             }
             Err(e) => self.fail(&e.to_string()),
@@ -1590,4 +1776,39 @@ fn short_refusal(refusal: &crate::domain::DomainError) -> String {
         crate::domain::DomainError::WrongState { id, rule, .. } => format!("#{id}: {rule}"),
         other => other.to_string(),
     }
+}
+
+/// Brings `flow` (each item's events, in id order, as [`Store::flow_histories`] reads
+/// them) up to `lengths` (items and the number of their last event) by reading only
+/// the events after those it holds. False when the log is not an extension of `flow`
+/// (an item lost events: the board was replaced), and it must be read whole.
+fn append_new_events(
+    store: &Store,
+    flow: &mut Vec<Vec<FlowEvent>>,
+    lengths: &[(ItemId, u32)],
+) -> Result<bool> {
+    let mut wanted = Vec::new();
+    for &(id, last) in lengths {
+        let held = flow
+            .binary_search_by_key(&id, |h| h.first().map_or(ItemId::MIN, |e| e.item))
+            .ok()
+            .and_then(|at| flow[at].last().map(|e| e.seq))
+            .unwrap_or(0);
+        if held > last {
+            return Ok(false);
+        }
+        if held < last {
+            wanted.push((id, held));
+        }
+    }
+    for events in store.flow_events_after(&wanted)? {
+        let Some(id) = events.first().map(|e| e.item) else {
+            continue;
+        };
+        match flow.binary_search_by_key(&id, |h| h.first().map_or(ItemId::MIN, |e| e.item)) {
+            Ok(at) => flow[at].extend(events),
+            Err(at) => flow.insert(at, events),
+        }
+    }
+    Ok(true)
 }

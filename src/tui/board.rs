@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use crate::domain::attention::possible_duplicates;
 use crate::domain::view::{breach_ranges, lacks_owner};
 use crate::domain::{Item, ItemId, Org, State};
-use crate::storage::{ItemFilter, Order, Result, Store};
+use crate::storage::{ItemFilter, OpenGroup, Order, Result, Store};
 
 /// The setting that keeps the user's column order.
 pub const COLUMN_ORDER_SETTING: &str = "board.column_order";
@@ -94,6 +94,15 @@ pub struct Totals {
     pub no_owner: usize,
 }
 
+/// What one place on the board holds: a lane's active items, or a boundary's items in
+/// limbo (the counts the column header and the status line are made of).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub count: usize,
+    pub breached: usize,
+    pub no_owner: usize,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Board {
     pub org: Org,
@@ -102,8 +111,17 @@ pub struct Board {
     /// Open items whose title is like another team's open item, with that item;
     /// `None` until worked out (see [`DUPLICATES_AT_ONCE`]).
     pub duplicates: Option<HashMap<ItemId, ItemId>>,
+    /// The duplicate marks are from before a change to a title, a team or the open
+    /// items: worked out again on the next idle moment.
+    pub duplicates_stale: bool,
     /// Columns left out because the filter leaves them empty.
     pub hidden: usize,
+    /// Every column in the board's order, before `boundaries_only` and `hide_empty`
+    /// leave some out.
+    pub kinds: Vec<ColumnKind>,
+    /// Each lane's and each limbo's tally, whether its column is drawn or not: the
+    /// totals are their sums.
+    pub tallies: HashMap<ColumnKind, Tally>,
 }
 
 /// Teams in flow order: along the boundaries, a team after those that send to it;
@@ -264,16 +282,7 @@ impl Board {
         query: &Query,
         item: &Item,
     ) -> Result<Option<(usize, usize)>> {
-        let kind = match (&item.state, item.boundary()) {
-            (State::Limbo, Some((from, to))) => ColumnKind::Limbo {
-                from: from.to_string(),
-                to: to.to_string(),
-            },
-            (State::Active, _) => ColumnKind::Lane {
-                team: item.team.clone(),
-            },
-            _ => ColumnKind::Closed,
-        };
+        let kind = place_of(item);
         let Some(column) = self.columns.iter().position(|c| c.kind == kind) else {
             return Ok(None);
         };
@@ -297,56 +306,24 @@ impl Board {
             .and_then(|s| serde_json::from_str(&s).ok())
             .unwrap_or_default();
         let mut kinds = arrange(default_columns(&org), &saved);
-        if query.boundaries_only {
-            kinds.retain(ColumnKind::is_limbo);
-        }
         if query.show_closed {
             kinds.push(ColumnKind::Closed);
         }
         // Counts come from grouped counts in the index, not from loading the items.
-        let mut counts: HashMap<ColumnKind, (usize, usize)> = HashMap::new();
-        let mut totals = Totals::default();
+        let mut tallies: HashMap<ColumnKind, Tally> = HashMap::new();
         for g in store.open_groups(&query.filter)? {
-            totals.open += g.count;
-            let limbo = g.limbo_to.as_deref().map(|to| (g.team.as_str(), to));
-            if lacks_owner(g.has_owner, limbo, &org) {
-                totals.no_owner += g.count;
-            }
-            let kind = match (g.state, limbo) {
-                (State::Limbo, Some((from, to))) => {
-                    totals.in_limbo += g.count;
-                    ColumnKind::Limbo {
-                        from: from.to_string(),
-                        to: to.to_string(),
-                    }
-                }
-                _ => ColumnKind::Lane {
-                    team: g.team.clone(),
-                },
-            };
-            counts.entry(kind).or_default().0 += g.count;
+            add_group(&mut tallies, &org, &g);
         }
         for b in &org.boundaries {
             let kind = ColumnKind::Limbo {
                 from: b.from.clone(),
                 to: b.to.clone(),
             };
-            let Some(entry) = counts.get_mut(&kind) else {
-                continue;
-            };
-            // One range of send times per contract the boundary has had (see
-            // `breach_ranges`): a spell is judged by the contract it was sent under.
-            for (since, before) in breach_ranges(&org, &b.from, &b.to, now) {
-                entry.1 += store.count_in_limbo_since_before(
-                    &query.filter,
-                    &b.from,
-                    &b.to,
-                    since,
-                    before,
-                )?;
+            if let Some(tally) = tallies.get_mut(&kind) {
+                tally.breached = count_breached(store, query, &org, &b.from, &b.to, now)?;
             }
-            totals.breached += entry.1;
         }
+        let totals = totals_of(&tallies);
         // The duplicate-title join reads every open title; on a large board it waits for
         // the first idle moment so the first frame is not held up (see `App::tick`).
         let duplicates = if totals.open <= DUPLICATES_AT_ONCE {
@@ -355,41 +332,12 @@ impl Board {
             None
         };
         let mut columns = Vec::with_capacity(kinds.len());
-        for kind in kinds {
-            let (count, breached) = match kind {
-                ColumnKind::Closed => (store.count(&kind.filter(&query.filter))?, 0),
-                _ => counts.get(&kind).copied().unwrap_or_default(),
-            };
-            let start = starts
-                .get(&kind)
-                .copied()
-                .unwrap_or(0)
-                .min(count.saturating_sub(1));
-            let cards = if count == 0 || rows == 0 {
-                Vec::new()
-            } else {
-                let mut f = kind.filter(&query.filter);
-                f.offset = start;
-                f.limit = Some(rows);
-                store.items(&f)?
-            };
-            let head = match (&kind, start) {
-                (ColumnKind::Limbo { .. }, 0) => cards.first().cloned(),
-                (ColumnKind::Limbo { .. }, _) if count > 0 => {
-                    let mut f = kind.filter(&query.filter);
-                    f.limit = Some(1);
-                    store.items(&f)?.into_iter().next()
-                }
-                _ => None,
-            };
-            columns.push(Column {
-                kind,
-                count,
-                breached,
-                cards,
-                window_start: start,
-                head,
-            });
+        for kind in &kinds {
+            if query.boundaries_only && !kind.is_limbo() {
+                continue;
+            }
+            let column = load_column(store, query, kind, &tallies, starts, rows)?;
+            columns.push(column);
         }
         let mut hidden = 0;
         if query.hide_empty {
@@ -402,8 +350,222 @@ impl Board {
             columns,
             totals,
             duplicates,
+            duplicates_stale: false,
             hidden,
+            kinds,
+            tallies,
         })
+    }
+
+    /// The board after changes to the items of the places `changed` alone (a write
+    /// made here): their tallies are counted again and their columns' windows read
+    /// again; every other column, the organisation and the totals' other parts are
+    /// kept. The same board [`Board::load`] gives at `now`, as long as nothing else
+    /// changed and the board's filter does not depend on signals or known people
+    /// (the caller reloads the whole board then), except for the duplicate marks, which
+    /// are worked out again on the next idle moment when `rejoin` says a title, a team
+    /// or the set of open items changed.
+    #[allow(clippy::too_many_arguments)]
+    pub fn refresh_places(
+        &mut self,
+        store: &Store,
+        query: &Query,
+        now: DateTime<Utc>,
+        changed: &[ColumnKind],
+        starts: &HashMap<ColumnKind, usize>,
+        rows: usize,
+        rejoin: bool,
+    ) -> Result<()> {
+        for kind in changed {
+            match kind {
+                ColumnKind::Closed => {}
+                _ => {
+                    let tally = count_place(store, query, &self.org, kind, now)?;
+                    if tally == Tally::default() {
+                        self.tallies.remove(kind);
+                    } else {
+                        self.tallies.insert(kind.clone(), tally);
+                    }
+                }
+            }
+        }
+        self.totals = totals_of(&self.tallies);
+        let mut columns = Vec::with_capacity(self.kinds.len());
+        let mut old: HashMap<ColumnKind, Column> = std::mem::take(&mut self.columns)
+            .into_iter()
+            .map(|c| (c.kind.clone(), c))
+            .collect();
+        for kind in &self.kinds {
+            if query.boundaries_only && !kind.is_limbo() {
+                continue;
+            }
+            let column = match old.remove(kind) {
+                Some(column) if !changed.contains(kind) => column,
+                _ => load_column(store, query, kind, &self.tallies, starts, rows)?,
+            };
+            columns.push(column);
+        }
+        self.hidden = 0;
+        if query.hide_empty {
+            let before = columns.len();
+            columns.retain(|c| c.count > 0);
+            self.hidden = before - columns.len();
+        }
+        self.columns = columns;
+        if rejoin && self.duplicates.is_some() {
+            self.duplicates_stale = true;
+        }
+        Ok(())
+    }
+}
+
+/// The column of `kind` with its count and the window of `rows` cards from
+/// `starts[kind]`.
+fn load_column(
+    store: &Store,
+    query: &Query,
+    kind: &ColumnKind,
+    tallies: &HashMap<ColumnKind, Tally>,
+    starts: &HashMap<ColumnKind, usize>,
+    rows: usize,
+) -> Result<Column> {
+    let (count, breached) = match kind {
+        ColumnKind::Closed => (store.count(&kind.filter(&query.filter))?, 0),
+        _ => tallies.get(kind).map_or((0, 0), |t| (t.count, t.breached)),
+    };
+    let start = starts
+        .get(kind)
+        .copied()
+        .unwrap_or(0)
+        .min(count.saturating_sub(1));
+    let cards = if count == 0 || rows == 0 {
+        Vec::new()
+    } else {
+        let mut f = kind.filter(&query.filter);
+        f.offset = start;
+        f.limit = Some(rows);
+        store.items(&f)?
+    };
+    let head = match (kind, start) {
+        (ColumnKind::Limbo { .. }, 0) => cards.first().cloned(),
+        (ColumnKind::Limbo { .. }, _) if count > 0 => {
+            let mut f = kind.filter(&query.filter);
+            f.limit = Some(1);
+            store.items(&f)?.into_iter().next()
+        }
+        _ => None,
+    };
+    Ok(Column {
+        kind: kind.clone(),
+        count,
+        breached,
+        cards,
+        window_start: start,
+        head,
+    })
+}
+
+/// Adds a group of open items to the tally of its place.
+fn add_group(tallies: &mut HashMap<ColumnKind, Tally>, org: &Org, g: &OpenGroup) {
+    let limbo = g.limbo_to.as_deref().map(|to| (g.team.as_str(), to));
+    let kind = match (g.state, limbo) {
+        (State::Limbo, Some((from, to))) => ColumnKind::Limbo {
+            from: from.to_string(),
+            to: to.to_string(),
+        },
+        _ => ColumnKind::Lane {
+            team: g.team.clone(),
+        },
+    };
+    let tally = tallies.entry(kind).or_default();
+    tally.count += g.count;
+    if lacks_owner(g.has_owner, limbo, org) {
+        tally.no_owner += g.count;
+    }
+}
+
+/// How many items in limbo `from → to` (within the board's filter) have breached the
+/// SLA they were sent under.
+fn count_breached(
+    store: &Store,
+    query: &Query,
+    org: &Org,
+    from: &str,
+    to: &str,
+    now: DateTime<Utc>,
+) -> Result<usize> {
+    // One range of send times per contract the boundary has had (see
+    // `breach_ranges`): a spell is judged by the contract it was sent under.
+    let mut breached = 0;
+    for (since, before) in breach_ranges(org, from, to, now) {
+        breached += store.count_in_limbo_since_before(&query.filter, from, to, since, before)?;
+    }
+    Ok(breached)
+}
+
+/// The tally of one place, counted again from the index.
+fn count_place(
+    store: &Store,
+    query: &Query,
+    org: &Org,
+    kind: &ColumnKind,
+    now: DateTime<Utc>,
+) -> Result<Tally> {
+    let mut filter = query.filter.clone();
+    let (state, limbo) = match kind {
+        ColumnKind::Lane { team } => {
+            filter.held_by = Some(team.clone());
+            (State::Active, None)
+        }
+        ColumnKind::Limbo { from, to } => {
+            filter.held_by = Some(from.clone());
+            filter.limbo_to = Some(to.clone());
+            (State::Limbo, Some((from.as_str(), to.as_str())))
+        }
+        ColumnKind::Closed => return Ok(Tally::default()),
+    };
+    let mut tallies = HashMap::new();
+    for g in store
+        .open_groups(&filter)?
+        .iter()
+        .filter(|g| g.state == state)
+    {
+        add_group(&mut tallies, org, g);
+    }
+    let mut tally = tallies.remove(kind).unwrap_or_default();
+    if let (Some((from, to)), true) = (limbo, tally.count > 0)
+        && org.boundary(from, to).is_some()
+    {
+        tally.breached = count_breached(store, query, org, from, to, now)?;
+    }
+    Ok(tally)
+}
+
+/// The status line's totals: the sums of the places' tallies.
+fn totals_of(tallies: &HashMap<ColumnKind, Tally>) -> Totals {
+    let mut totals = Totals::default();
+    for (kind, t) in tallies {
+        totals.open += t.count;
+        if kind.is_limbo() {
+            totals.in_limbo += t.count;
+        }
+        totals.breached += t.breached;
+        totals.no_owner += t.no_owner;
+    }
+    totals
+}
+
+/// The place an item is drawn in: its lane, its limbo, or the closed column.
+pub fn place_of(item: &Item) -> ColumnKind {
+    match (&item.state, item.boundary()) {
+        (State::Limbo, Some((from, to))) => ColumnKind::Limbo {
+            from: from.to_string(),
+            to: to.to_string(),
+        },
+        (State::Active, _) => ColumnKind::Lane {
+            team: item.team.clone(),
+        },
+        _ => ColumnKind::Closed,
     }
 }
 
