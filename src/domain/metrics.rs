@@ -11,6 +11,7 @@ use super::attention::SlaStanding;
 use super::cause::Cause;
 use super::model::{EventKind, ItemId};
 use super::rules::Org;
+use super::snapshot::{Incident, Trouble};
 use super::time::{day_of, offset_at, show_in, start_of_day};
 use super::view::{sla_runs_out, spell_time};
 
@@ -821,6 +822,38 @@ fn cumulative_flow<Tz: TimeZone>(
         day = (day + Duration::days(step)).min(last_day);
     }
     points
+}
+
+/// One list of the period's troubles as the reports show it: which trouble, how many
+/// there were in all (the metrics' count), and the most recent kept, oldest first.
+pub struct TroubleList<'s> {
+    pub trouble: Trouble,
+    pub total: usize,
+    pub shown: Vec<&'s Incident>,
+}
+
+/// The reports' lists of the period's breached, bounced, escalated, forced,
+/// dropped-baton and dropped items, one per kind of trouble, in the reports' order.
+pub fn trouble_lists<'s>(overall: &Overall, incidents: &'s [Incident]) -> Vec<TroubleList<'s>> {
+    Trouble::ALL
+        .into_iter()
+        .map(|trouble| {
+            let shown: Vec<&Incident> = incidents.iter().filter(|i| i.trouble == trouble).collect();
+            let total = match trouble {
+                Trouble::Breached => overall.breached,
+                Trouble::Bounced => overall.bounced,
+                Trouble::Escalated => overall.escalations,
+                Trouble::Forced => overall.incomplete_handoffs,
+                Trouble::DroppedBaton => overall.dropped_batons,
+                Trouble::Dropped => shown.len(),
+            };
+            TroubleList {
+                trouble,
+                total,
+                shown,
+            }
+        })
+        .collect()
 }
 
 /// Boundaries worst first: highest SLA breach rate, then the longest 85th-percentile
