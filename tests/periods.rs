@@ -194,3 +194,182 @@ fn an_until_after_now_ends_the_period_now_with_a_note() {
         Some(Value::from("2026-11-25"))
     );
 }
+
+/// A small organisation built from the shell, every number of its retro worked out by
+/// hand from the events (`export --format csv --events` lists them): two boundaries, a
+/// bounce with a cause, a flag with a cause, a forced send, breaches (one ended, one
+/// still open), four items done. Now is Friday 2026-11-20 12:00 UTC.
+#[test]
+fn every_number_of_a_small_retro_is_worked_out_by_hand() {
+    let board = Board::empty_at("2026-11-20T12:00:00Z", DbBy::Env);
+    board.ok(&["init"]);
+    for team in ["sales", "ops", "eng"] {
+        board.ok(&["team", "add", team]);
+    }
+    board.ok(&[
+        "boundary", "add", "sales", "ops", "--sla", "1d", "--done", "spec",
+    ]);
+    board.ok(&["boundary", "add", "ops", "eng", "--sla", "4h"]);
+    let run = |args: &[&str], at: &str| {
+        let mut all = args.to_vec();
+        all.extend(["--at", at]);
+        board.ok(&all);
+    };
+    let send = |id: &str, to: &str, at: &str| {
+        run(&["send", id, "--to", to, "--note", "n", "--all-done"], at);
+    };
+    run(&["add", "One", "--team", "sales"], "2026-11-02 09:00");
+    run(&["add", "Two", "--team", "sales"], "2026-11-02 10:00");
+    run(&["add", "Three", "--team", "sales"], "2026-11-03 09:00");
+    run(&["add", "Four", "--team", "ops"], "2026-11-04 09:00");
+    run(&["add", "Five", "--team", "sales"], "2026-11-05 09:00");
+    run(&["add", "Six", "--team", "eng"], "2026-11-06 09:00");
+    run(&["add", "Seven", "--team", "sales"], "2026-11-16 09:00");
+    // #1: 22h in limbo (within 1d), done 11-05 12:00: cycle 3d 3h.
+    send("1", "ops", "2026-11-02 12:00");
+    run(&["accept", "1"], "2026-11-03 10:00");
+    run(&["done", "1"], "2026-11-05 12:00");
+    // #2: bounced after 48h (breached; the SLA ran out 11-03 12:00), then 2h to ops and
+    // 2h to eng, done 11-10 09:00: cycle 7d 23h.
+    send("2", "ops", "2026-11-02 12:00");
+    run(
+        &[
+            "bounce",
+            "2",
+            "--reason",
+            "no contract",
+            "--cause",
+            "missing-context",
+        ],
+        "2026-11-04 12:00",
+    );
+    send("2", "ops", "2026-11-05 09:00");
+    run(&["accept", "2"], "2026-11-05 11:00");
+    send("2", "eng", "2026-11-05 12:00");
+    run(&["accept", "2"], "2026-11-05 14:00");
+    run(&["done", "2"], "2026-11-10 09:00");
+    // #3: forced across, flagged, accepted after 2h; held by ops since 11-03 12:00 (17d).
+    run(
+        &["send", "3", "--to", "ops", "--note", "n", "--force"],
+        "2026-11-03 10:00",
+    );
+    run(
+        &[
+            "flag",
+            "3",
+            "--note",
+            "came without spec",
+            "--cause",
+            "missing-context",
+        ],
+        "2026-11-03 11:00",
+    );
+    run(&["accept", "3"], "2026-11-03 12:00");
+    // #4: done 11-18 09:00: cycle 14d. #6: done the day it was created: cycle 8h.
+    run(&["done", "4"], "2026-11-18 09:00");
+    run(&["done", "6"], "2026-11-06 17:00");
+    // #5: in limbo since 11-17 12:00, 3d now: breached (ran out 11-18 12:00), escalated.
+    send("5", "ops", "2026-11-17 12:00");
+    run(
+        &["escalate", "5", "--to", "olga", "--note", "stuck"],
+        "2026-11-19 12:00",
+    );
+
+    let m = board.json(&["stats", "--json"]);
+    let o = &m["overall"];
+    let n = |v: &Value| v.as_u64().unwrap_or_else(|| panic!("a count, not {v}"));
+    // Sent: #1, #2 three times, #3, #5; accepted: #1, #2 twice, #3.
+    assert_eq!(
+        [&o["sent"], &o["accepted"], &o["bounced"], &o["reclaimed"]].map(n),
+        [6, 4, 1, 0]
+    );
+    // Ended spells, sorted: 2h, 2h, 2h, 22h, 48h. Nearest rank: the median is the 3rd
+    // (2h = 120m), the 85th percentile the ceil(4.25) = 5th (48h = 2880m).
+    let limbo = &o["time_in_limbo"];
+    assert_eq!(
+        [
+            &limbo["count"],
+            &limbo["median_minutes"],
+            &limbo["p85_minutes"],
+            &limbo["max_minutes"]
+        ]
+        .map(n),
+        [5, 120, 2880, 2880]
+    );
+    // Spells judged: the five ended and #5's open one; breached: #2's 48h and #5's 3d.
+    assert_eq!([&o["spells"], &o["breached"]].map(n), [6, 2]);
+    assert_eq!(
+        [
+            &o["escalations"],
+            &o["incomplete_handoffs"],
+            &o["dropped_batons"]
+        ]
+        .map(n),
+        [1, 1, 1]
+    );
+    // Cycle times, sorted: 8h, 3d 3h, 7d 23h, 14d: median the 2nd (4500m), 85th the
+    // ceil(3.4) = 4th (20160m).
+    let cycle = &o["cycle_time"];
+    assert_eq!(
+        [
+            &o["done"],
+            &cycle["median_minutes"],
+            &cycle["p85_minutes"],
+            &cycle["max_minutes"]
+        ]
+        .map(n),
+        [4, 4500, 20160, 20160]
+    );
+    // Held: sales 3+2+21+1+291+99 = 417h, ops 50+1+408+336 = 795h, eng 115+8 = 123h;
+    // waited in limbo: for ops 22+48+2+2+72 = 146h, for eng 2h. 1335 / 1483.
+    let efficiency = o["flow_efficiency"].as_f64().expect("a share");
+    assert!((efficiency - 1335.0 / 1483.0).abs() < 1e-9, "{efficiency}");
+    // Throughput: weeks of 11-02 (#1, #6), 11-09 (#2), 11-16 (#4).
+    let weeks: Vec<u64> = m["throughput"]
+        .as_array()
+        .expect("weeks")
+        .iter()
+        .map(|w| n(&w["done"]))
+        .collect();
+    assert_eq!(weeks, [2, 1, 1]);
+    // Breaches by the day the SLA ran out.
+    assert_eq!(
+        m["breaches_per_day"],
+        serde_json::json!([
+            {"day": "2026-11-03", "breaches": 1},
+            {"day": "2026-11-18", "breaches": 1}
+        ])
+    );
+    // Cause clusters: sales → ops, missing-context, one bounce and one dropped baton.
+    assert_eq!(
+        m["boundaries"][0]["causes"],
+        serde_json::json!([{"cause": "missing-context", "bounced": 1, "dropped_batons": 1}])
+    );
+    // Aging work in progress: #3 with ops for 17d (24480m), #7 with sales for 4d 3h.
+    let teams = m["teams"].as_array().expect("teams");
+    let wip_age = |team: &str| {
+        let t = teams.iter().find(|t| t["team"] == team).expect("the team");
+        n(&t["wip_age"]["max_minutes"])
+    };
+    assert_eq!([wip_age("ops"), wip_age("sales")], [24480, 5940]);
+
+    // The Markdown report says the same.
+    let md = board.ok(&["export", "--format", "md"]);
+    for line in [
+        "| time in limbo (median / 85th pct / max) | 2h / 2d / 2d over 5 spells |",
+        "| SLA breach rate | 33% (2 of 6) |",
+        "| done / cycle time (median / 85th pct / max) | 4 / 3d 3h / 14d / 14d |",
+        "| flow efficiency | 90% |",
+        "| sales → ops | missing-context | 1 | 1 |",
+        "| #3 Three | ops | 17d | 85th pct cycle time 14d: older |",
+        "| #7 Seven | sales | 4d 3h | 85th pct cycle time 14d |",
+        "| #5 Five | sales → ops | 3d | SLA 1d: breached |",
+        "### Breached the SLA (2)",
+        "| #2 Two | sales → ops | 2026-11-04 12:00 | waited 2d against the SLA of 1d |  |",
+        "| #5 Five | sales → ops | 2026-11-18 12:00 | still in limbo after 3d, against the SLA of 1d |  |",
+        "| #2 Two | sales → ops | 2026-11-04 12:00 | no contract | missing-context |",
+        "| #3 Three | sales → ops | 2026-11-03 11:00 | came without spec | missing-context |",
+    ] {
+        assert!(md.contains(line), "no `{line}` in\n{md}");
+    }
+}

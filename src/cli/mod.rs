@@ -637,7 +637,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
                                 crate::export::markdown::render(&snap, &org, &ctx.zone)
                             }
                             ExportFormat::Csv => {
-                                let columns = board_stages(&org);
+                                let columns = crate::domain::stages::flow_stages(&org);
                                 let entries = entries(&histories, snap.metrics.period);
                                 match layout {
                                     Some(CsvLayout::Stages) => crate::export::csv::stages(
@@ -910,20 +910,6 @@ struct ForecastLine {
     days: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     date: Option<chrono::NaiveDate>,
-}
-
-/// The board's columns in its default flow order, as stages of the flow.
-fn board_stages(org: &crate::domain::Org) -> Vec<crate::domain::stages::Stage> {
-    use crate::domain::stages::Stage;
-    use crate::tui::board::ColumnKind;
-    crate::tui::board::default_columns(org)
-        .into_iter()
-        .filter_map(|c| match c {
-            ColumnKind::Lane { team } => Some(Stage::Lane(team)),
-            ColumnKind::Limbo { from, to } => Some(Stage::Limbo { from, to }),
-            ColumnKind::Closed => None,
-        })
-        .collect()
 }
 
 /// When each item first entered each column, up to the end of `period`.

@@ -11,6 +11,7 @@ use super::attention::SlaStanding;
 use super::cause::Cause;
 use super::model::{EventKind, ItemId};
 use super::rules::Org;
+use super::snapshot::{Incident, Trouble};
 use super::time::{day_of, offset_at, show_in, start_of_day};
 use super::view::{sla_runs_out, spell_time};
 
@@ -782,7 +783,9 @@ fn cumulative_flow<Tz: TimeZone>(
     until: DateTime<Utc>,
     zone: &Tz,
 ) -> Vec<FlowPoint> {
-    transitions.sort_by_key(|t| t.0);
+    // Counts are read at the end of each day only, so the order of moves made at the
+    // same instant does not matter.
+    transitions.sort_unstable_by_key(|t| t.0);
     let last_day = day_of(until, zone);
     let days = (last_day - first_day).num_days().max(0) + 1;
     let step = (days + MAX_FLOW_POINTS - 1) / MAX_FLOW_POINTS;
@@ -826,6 +829,38 @@ fn cumulative_flow<Tz: TimeZone>(
         day = (day + Duration::days(step)).min(last_day);
     }
     points
+}
+
+/// One list of the period's troubles as the reports show it: which trouble, how many
+/// there were in all (the metrics' count), and the most recent kept, oldest first.
+pub struct TroubleList<'s> {
+    pub trouble: Trouble,
+    pub total: usize,
+    pub shown: Vec<&'s Incident>,
+}
+
+/// The reports' lists of the period's breached, bounced, escalated, forced,
+/// dropped-baton and dropped items, one per kind of trouble, in the reports' order.
+pub fn trouble_lists<'s>(overall: &Overall, incidents: &'s [Incident]) -> Vec<TroubleList<'s>> {
+    Trouble::ALL
+        .into_iter()
+        .map(|trouble| {
+            let shown: Vec<&Incident> = incidents.iter().filter(|i| i.trouble == trouble).collect();
+            let total = match trouble {
+                Trouble::Breached => overall.breached,
+                Trouble::Bounced => overall.bounced,
+                Trouble::Escalated => overall.escalations,
+                Trouble::Forced => overall.incomplete_handoffs,
+                Trouble::DroppedBaton => overall.dropped_batons,
+                Trouble::Dropped => shown.len(),
+            };
+            TroubleList {
+                trouble,
+                total,
+                shown,
+            }
+        })
+        .collect()
 }
 
 /// Boundaries worst first: highest SLA breach rate, then the longest 85th-percentile

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::attention::SlaStanding;
@@ -125,62 +125,89 @@ pub struct Incident {
     pub cause: Option<super::cause::Cause>,
 }
 
-/// The period's incidents, oldest first, from the items' histories and the recorded
-/// words of their events (`kinds`, by item and event number: bounces, escalations,
-/// forced sends, flags and drops in the period; events missing there read as no words).
-pub fn incidents(
-    histories: &[Vec<FlowEvent>],
-    org: &Org,
-    period: Period,
-    titles: &HashMap<ItemId, String>,
-    kinds: &HashMap<(ItemId, u32), super::EventKind>,
-) -> Vec<Incident> {
-    use super::EventKind as K;
-    use super::duration::format_duration;
-    let mut out = Vec::new();
+/// An incident found in the histories, before its title and words are read: those of
+/// the few kept are read afterwards, by event, rather than those of every incident.
+/// Its place borrows the team names of the histories: `(team, None)` for a team,
+/// `(from, Some(to))` for a boundary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found<'h> {
+    trouble: Trouble,
+    id: ItemId,
+    at: DateTime<Utc>,
+    place: (&'h str, Option<&'h str>),
+    words: Words,
+    cause: Option<super::cause::Cause>,
+}
+
+/// Where an incident's words come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Words {
+    /// The event that recorded them, by its number in the item's history.
+    Event(u32),
+    /// A breach: how long the spell waited against the SLA; `open` while still waiting.
+    Breach {
+        waited: Duration,
+        sla: Duration,
+        open: bool,
+    },
+}
+
+impl Found<'_> {
+    /// The event whose recorded words the incident shows, if any: (item, number).
+    pub fn event(&self) -> Option<(ItemId, u32)> {
+        match self.words {
+            Words::Event(seq) => Some((self.id, seq)),
+            Words::Breach { .. } => None,
+        }
+    }
+
+    pub fn id(&self) -> ItemId {
+        self.id
+    }
+}
+
+/// The period's incidents from the items' histories, the most recent [`LIST_LIMIT`] of
+/// each kind, oldest first; their titles and words are added by [`with_words`].
+pub fn incidents<'h>(histories: &'h [Vec<FlowEvent>], org: &Org, period: Period) -> Vec<Found<'h>> {
+    // Each boundary's SLA, found by its teams (a million events cost lookups, not scans).
+    let slas: HashMap<(&str, &str), Option<Duration>> = org
+        .boundaries
+        .iter()
+        .map(|b| ((b.from.as_str(), b.to.as_str()), b.contract.sla()))
+        .collect();
+    let sla_of = |from: &str, to: &str| slas.get(&(from, to)).copied().flatten();
+    let mut out: Vec<Found<'h>> = Vec::new();
     for history in histories {
         let Some(first) = history.first() else {
             continue;
         };
         let id = first.item;
-        let title = titles.get(&id).cloned().unwrap_or_default();
-        let mut team = String::new();
-        let mut limbo: Option<(String, DateTime<Utc>)> = None;
-        let mut last_crossing: Option<String> = None;
+        let mut team: &str = "";
+        let mut limbo: Option<(&str, DateTime<Utc>)> = None;
+        let mut last_crossing: Option<(&str, &str)> = None;
         let known = period.known(history);
         for event in effective(&history[..known]) {
-            let kind = kinds.get(&(id, event.seq));
-            let mut push = |trouble, place: String, detail: String, cause| {
-                out.push(Incident {
+            let counted = period.contains(event.at);
+            let here = (team, limbo.map(|(to, _)| to));
+            let mut push = |trouble, place, words, cause| {
+                out.push(Found {
                     trouble,
                     id,
-                    title: title.clone(),
                     at: event.at,
                     place,
-                    detail,
+                    words,
                     cause,
                 });
             };
-            let counted = period.contains(event.at);
-            let here = limbo
-                .as_ref()
-                .map(|(to, _)| super::view::crossing(&team, to))
-                .unwrap_or_else(|| team.clone());
+            let words = Words::Event(event.seq);
             match &event.flow {
-                Flow::Created { team: t } => team = t.clone(),
+                Flow::Created { team: t } => team = t,
                 Flow::Sent { to, forced, .. } => {
-                    let crossing = super::view::crossing(&team, to);
                     if *forced && counted {
-                        let detail = match kind {
-                            Some(K::Sent { unticked, note, .. }) => {
-                                format!("unticked: {}; note: {note}", unticked.join("; "))
-                            }
-                            _ => String::new(),
-                        };
-                        push(Trouble::Forced, crossing.clone(), detail, None);
+                        push(Trouble::Forced, (team, Some(to.as_str())), words, None);
                     }
-                    last_crossing = Some(crossing);
-                    limbo = Some((to.clone(), event.at));
+                    last_crossing = Some((team, to));
+                    limbo = Some((to, event.at));
                 }
                 Flow::Accepted | Flow::Bounced | Flow::Reclaimed | Flow::Dropped
                     if limbo.is_some() =>
@@ -188,82 +215,49 @@ pub fn incidents(
                     let Some((to, sent_at)) = limbo.take() else {
                         continue;
                     };
-                    let sla = org.boundary(&team, &to).and_then(|b| b.contract.sla());
                     let waited = event.at - sent_at;
-                    if counted && let Some(sla) = sla.filter(|s| waited > *s) {
-                        push(
-                            Trouble::Breached,
-                            here.clone(),
-                            format!(
-                                "waited {} against the SLA of {}",
-                                format_duration(waited),
-                                format_duration(sla)
-                            ),
-                            None,
-                        );
+                    if counted && let Some(sla) = sla_of(team, to).filter(|s| waited > *s) {
+                        let words = Words::Breach {
+                            waited,
+                            sla,
+                            open: false,
+                        };
+                        push(Trouble::Breached, here, words, None);
                     }
-                    match (&event.flow, kind) {
-                        (Flow::Bounced, Some(K::Bounced { reason, cause })) if counted => {
-                            push(Trouble::Bounced, here.clone(), reason.clone(), *cause);
+                    match &event.flow {
+                        Flow::Bounced if counted => {
+                            push(Trouble::Bounced, here, words, event.cause)
                         }
-                        (Flow::Bounced, _) if counted => {
-                            push(Trouble::Bounced, here.clone(), String::new(), event.cause);
-                        }
-                        (Flow::Dropped, _) if counted => {
-                            push(Trouble::Dropped, here.clone(), dropped_words(kind), None);
-                        }
+                        Flow::Dropped if counted => push(Trouble::Dropped, here, words, None),
                         _ => {}
                     }
                     if event.flow == Flow::Accepted {
                         team = to;
                     }
                 }
-                Flow::Escalated if counted => {
-                    let detail = match kind {
-                        Some(K::Escalated { to, note }) => {
-                            [to.as_ref().map(|t| format!("to {t}")), note.clone()]
-                                .into_iter()
-                                .flatten()
-                                .collect::<Vec<_>>()
-                                .join(": ")
-                        }
-                        _ => String::new(),
-                    };
-                    push(Trouble::Escalated, here, detail, None);
-                }
+                Flow::Escalated if counted => push(Trouble::Escalated, here, words, None),
                 Flow::Flagged if counted => {
-                    let detail = match kind {
-                        Some(K::Flagged { note, .. }) => note.clone(),
-                        _ => String::new(),
-                    };
-                    let place = last_crossing.clone().unwrap_or_else(|| team.clone());
-                    push(Trouble::DroppedBaton, place, detail, event.cause);
+                    let place = last_crossing.map_or((team, None), |(f, t)| (f, Some(t)));
+                    push(Trouble::DroppedBaton, place, words, event.cause);
                 }
-                Flow::Dropped if counted => {
-                    push(Trouble::Dropped, here, dropped_words(kind), None);
-                }
+                Flow::Dropped if counted => push(Trouble::Dropped, here, words, None),
                 _ => {}
             }
         }
         // A spell still open now belongs to the period that ends now.
-        if let (true, Some((to, sent_at))) = (period.ends_now, &limbo) {
-            let waited = period.until - *sent_at;
-            if let Some(sla) = org
-                .boundary(&team, to)
-                .and_then(|b| b.contract.sla())
-                .filter(|s| waited > *s)
-            {
-                out.push(Incident {
+        if let (true, Some((to, sent_at))) = (period.ends_now, limbo) {
+            let waited = period.until - sent_at;
+            if let Some(sla) = sla_of(team, to).filter(|s| waited > *s) {
+                out.push(Found {
                     trouble: Trouble::Breached,
                     id,
-                    title,
-                    at: *sent_at + sla,
-                    place: super::view::crossing(&team, to),
-                    detail: format!(
-                        "still in limbo after {}, against the SLA of {}",
-                        format_duration(waited),
-                        format_duration(sla)
-                    ),
+                    at: sent_at + sla,
+                    place: (team, Some(to)),
+                    words: Words::Breach {
+                        waited,
+                        sla,
+                        open: true,
+                    },
                     cause: None,
                 });
             }
@@ -273,17 +267,85 @@ pub fn incidents(
     // The most recent of each kind: a retro reads a list, not a log (the metrics count
     // them all; `export --format csv --events` has every one).
     let mut kept: HashMap<Trouble, usize> = HashMap::new();
-    let mut recent: Vec<Incident> = out
+    let mut recent: Vec<Found<'h>> = out
         .into_iter()
         .rev()
-        .filter(|i| {
-            let n = kept.entry(i.trouble).or_default();
+        .filter(|f| {
+            let n = kept.entry(f.trouble).or_default();
             *n += 1;
             *n <= LIST_LIMIT
         })
         .collect();
     recent.reverse();
     recent
+}
+
+/// The incidents found, with their items' titles and the words recorded with them
+/// (`kinds`, by item and event number; an event missing there reads as no words).
+pub fn with_words(
+    found: Vec<Found<'_>>,
+    titles: &HashMap<ItemId, String>,
+    kinds: &HashMap<(ItemId, u32), super::EventKind>,
+) -> Vec<Incident> {
+    use super::EventKind as K;
+    use super::duration::format_duration;
+    found
+        .into_iter()
+        .map(|found| {
+            let words = found.words;
+            let mut incident = Incident {
+                trouble: found.trouble,
+                id: found.id,
+                title: titles.get(&found.id).cloned().unwrap_or_default(),
+                at: found.at,
+                place: match found.place {
+                    (team, None) => team.to_string(),
+                    (from, Some(to)) => super::view::crossing(from, to),
+                },
+                detail: String::new(),
+                cause: found.cause,
+            };
+            let kind = match words {
+                Words::Event(seq) => kinds.get(&(incident.id, seq)),
+                Words::Breach { .. } => None,
+            };
+            incident.detail = match (incident.trouble, words, kind) {
+                (Trouble::Breached, Words::Breach { waited, sla, open }, _) => {
+                    if open {
+                        format!(
+                            "still in limbo after {}, against the SLA of {}",
+                            format_duration(waited),
+                            format_duration(sla)
+                        )
+                    } else {
+                        format!(
+                            "waited {} against the SLA of {}",
+                            format_duration(waited),
+                            format_duration(sla)
+                        )
+                    }
+                }
+                (Trouble::Forced, _, Some(K::Sent { unticked, note, .. })) => {
+                    format!("unticked: {}; note: {note}", unticked.join("; "))
+                }
+                (Trouble::Bounced, _, Some(K::Bounced { reason, cause })) => {
+                    incident.cause = *cause;
+                    reason.clone()
+                }
+                (Trouble::Escalated, _, Some(K::Escalated { to, note })) => {
+                    [to.as_ref().map(|t| format!("to {t}")), note.clone()]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(": ")
+                }
+                (Trouble::DroppedBaton, _, Some(K::Flagged { note, .. })) => note.clone(),
+                (Trouble::Dropped, _, kind) => dropped_words(kind),
+                _ => String::new(),
+            };
+            incident
+        })
+        .collect()
 }
 
 /// How many incidents of each kind a snapshot keeps, the most recent.
@@ -309,12 +371,22 @@ pub fn take<Tz: TimeZone>(
     zone: &Tz,
 ) -> Snapshot {
     let now = period.until;
-    let mut limbo_minutes: HashMap<ItemId, i64> = HashMap::new();
-    let mut escalations: HashMap<ItemId, u32> = HashMap::new();
-    // Since when each item is where it is; its last finish in the period and cycle time.
-    let mut placed: HashMap<ItemId, DateTime<Utc>> = HashMap::new();
-    let mut finished: HashMap<ItemId, (DateTime<Utc>, i64)> = HashMap::new();
+    // What each history says of its item, in the histories' order (by id, as stored),
+    // found by a binary search rather than a map per figure.
+    #[derive(Default)]
+    struct Seen {
+        limbo_minutes: i64,
+        escalations: u32,
+        // Since when the item is where it is; its last finish in the period and cycle time.
+        placed: Option<DateTime<Utc>>,
+        finished: Option<(DateTime<Utc>, i64)>,
+    }
+    let mut seen: Vec<(ItemId, Seen)> = Vec::with_capacity(histories.len());
     for history in histories {
+        let Some(first) = history.first() else {
+            continue;
+        };
+        let mut this = Seen::default();
         let mut sent_at: Option<DateTime<Utc>> = None;
         let mut created: Option<DateTime<Utc>> = None;
         // Undos after `now` must not take back what was in effect at `now`.
@@ -323,13 +395,13 @@ pub fn take<Tz: TimeZone>(
             match event.flow {
                 Flow::Created { .. } | Flow::Reopened => {
                     created = created.or(Some(event.at));
-                    placed.insert(event.item, event.at);
+                    this.placed = Some(event.at);
                 }
                 Flow::Done => {
                     if period.contains(event.at)
                         && let Some(c) = created
                     {
-                        finished.insert(event.item, (event.at, (event.at - c).num_minutes()));
+                        this.finished = Some((event.at, (event.at - c).num_minutes()));
                     }
                 }
                 _ => {}
@@ -338,48 +410,56 @@ pub fn take<Tz: TimeZone>(
                 event.flow,
                 Flow::Sent { .. } | Flow::Accepted | Flow::Bounced | Flow::Reclaimed
             ) {
-                placed.insert(event.item, event.at);
+                this.placed = Some(event.at);
             }
             match event.flow {
                 Flow::Sent { .. } => sent_at = Some(event.at),
                 Flow::Accepted | Flow::Bounced | Flow::Reclaimed | Flow::Dropped => {
                     if let Some(at) = sent_at.take() {
-                        *limbo_minutes.entry(event.item).or_default() +=
-                            (event.at - at).num_minutes();
+                        this.limbo_minutes += (event.at - at).num_minutes();
                     }
                 }
-                Flow::Escalated => *escalations.entry(event.item).or_default() += 1,
+                Flow::Escalated => this.escalations += 1,
                 _ => {}
             }
         }
-        if let (Some(at), Some(first)) = (sent_at, history.first()) {
-            *limbo_minutes.entry(first.item).or_default() += (now - at).num_minutes();
+        if let Some(at) = sent_at {
+            this.limbo_minutes += (now - at).num_minutes();
         }
+        seen.push((first.item, this));
     }
+    if !seen.is_sorted_by_key(|(id, _)| *id) {
+        seen.sort_by_key(|(id, _)| *id);
+    }
+    let nothing = Seen::default();
+    let of = |id: ItemId| -> &Seen {
+        seen.binary_search_by_key(&id, |(i, _)| *i)
+            .map_or(&nothing, |at| &seen[at].1)
+    };
     let rows = items
         .iter()
-        .map(|item| ItemRow {
-            id: item.id,
-            title: item.title.clone(),
-            team: item.team.clone(),
-            state: item.state,
-            owner: item.owner.clone(),
-            to: item.limbo.as_ref().map(|l| l.to.clone()),
-            sent_at: item.limbo.as_ref().map(|l| l.sent_at),
-            breached: limbo_time(item, org, now)
-                .is_some_and(|t| t.standing == SlaStanding::Breached),
-            limbo_minutes: limbo_minutes.get(&item.id).copied().unwrap_or(0),
-            bounces: item.bounces,
-            escalations: escalations.get(&item.id).copied().unwrap_or(0),
-            link: item.link.clone(),
-            merged_into: item.merged_into,
-            since: placed.get(&item.id).copied(),
-            done_at: (item.state == State::Done)
-                .then(|| finished.get(&item.id).map(|f| f.0))
-                .flatten(),
-            cycle_minutes: (item.state == State::Done)
-                .then(|| finished.get(&item.id).map(|f| f.1))
-                .flatten(),
+        .map(|item| {
+            let seen = of(item.id);
+            let finished = seen.finished.filter(|_| item.state == State::Done);
+            ItemRow {
+                id: item.id,
+                title: item.title.clone(),
+                team: item.team.clone(),
+                state: item.state,
+                owner: item.owner.clone(),
+                to: item.limbo.as_ref().map(|l| l.to.clone()),
+                sent_at: item.limbo.as_ref().map(|l| l.sent_at),
+                breached: limbo_time(item, org, now)
+                    .is_some_and(|t| t.standing == SlaStanding::Breached),
+                limbo_minutes: seen.limbo_minutes,
+                bounces: item.bounces,
+                escalations: seen.escalations,
+                link: item.link.clone(),
+                merged_into: item.merged_into,
+                since: seen.placed,
+                done_at: finished.map(|f| f.0),
+                cycle_minutes: finished.map(|f| f.1),
+            }
         })
         .collect();
     Snapshot {

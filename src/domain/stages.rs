@@ -2,9 +2,12 @@
 //! done) it entered and when, worked out from its history alone. The CSV exports use
 //! it for the dates each item entered each column.
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::{DateTime, Utc};
 
 use super::metrics::{Flow, FlowEvent, effective};
+use super::rules::Org;
 use super::view::crossing;
 
 /// A column of the board, in the words of the flow: a team's lane, a boundary's
@@ -97,6 +100,71 @@ impl Whereabouts {
     }
 }
 
+/// Teams in flow order: along the boundaries, a team after those that send to it;
+/// cycles (rework edges) are broken by taking the earliest-added team left that an
+/// already placed team sends to (or the earliest-added one left).
+pub fn flow_order(org: &Org) -> Vec<String> {
+    let keys: Vec<&str> = org.teams.iter().map(|t| t.key.as_str()).collect();
+    let mut incoming: HashMap<&str, usize> = keys.iter().map(|k| (*k, 0)).collect();
+    for b in &org.boundaries {
+        if let Some(n) = incoming.get_mut(b.to.as_str()) {
+            *n += 1;
+        }
+    }
+    let mut placed: Vec<String> = Vec::new();
+    let mut done: HashSet<&str> = HashSet::new();
+    while placed.len() < keys.len() {
+        let next = keys
+            .iter()
+            .find(|k| !done.contains(**k) && incoming.get(**k) == Some(&0))
+            .or_else(|| {
+                keys.iter().find(|k| {
+                    !done.contains(**k)
+                        && org
+                            .boundaries
+                            .iter()
+                            .any(|b| b.to == **k && done.contains(b.from.as_str()))
+                })
+            })
+            .or_else(|| keys.iter().find(|k| !done.contains(**k)));
+        let Some(&next) = next else { break };
+        done.insert(next);
+        placed.push(next.to_string());
+        for b in org.boundaries.iter().filter(|b| b.from == next) {
+            if let Some(n) = incoming.get_mut(b.to.as_str()) {
+                *n = n.saturating_sub(1);
+            }
+        }
+    }
+    placed
+}
+
+/// The board's columns in flow order, the order the board shows them by default and
+/// the stages CSV lays them out in: for each team in flow order, the limbo of every
+/// boundary into it (senders in flow order), then its lane. Done is not among them.
+pub fn flow_stages(org: &Org) -> Vec<Stage> {
+    let order = flow_order(org);
+    let rank: HashMap<&str, usize> = order
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (k.as_str(), i))
+        .collect();
+    let mut stages = Vec::new();
+    for team in &order {
+        let mut into: Vec<&super::Boundary> =
+            org.boundaries.iter().filter(|b| &b.to == team).collect();
+        into.sort_by_key(|b| rank.get(b.from.as_str()).copied().unwrap_or(usize::MAX));
+        for b in into {
+            stages.push(Stage::Limbo {
+                from: b.from.clone(),
+                to: b.to.clone(),
+            });
+        }
+        stages.push(Stage::Lane(team.clone()));
+    }
+    stages
+}
+
 /// The first time an item entered each column, in the order it entered them; events
 /// taken back by an undo do not count.
 pub fn first_entries(history: &[FlowEvent]) -> Vec<(Stage, DateTime<Utc>)> {
@@ -115,6 +183,66 @@ pub fn first_entries(history: &[FlowEvent]) -> Vec<(Stage, DateTime<Utc>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn org(teams: &[&str], edges: &[(&str, &str)]) -> Org {
+        Org {
+            calendars: Vec::new(),
+            contract_history: Vec::new(),
+            teams: teams
+                .iter()
+                .map(|k| crate::domain::Team {
+                    key: k.to_string(),
+                    name: k.to_string(),
+                    lead: None,
+                })
+                .collect(),
+            boundaries: edges
+                .iter()
+                .map(|(f, t)| crate::domain::Boundary {
+                    from: f.to_string(),
+                    to: t.to_string(),
+                    contract: crate::domain::Contract::default(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn teams_follow_the_boundaries_and_cycles_break_stably() {
+        let o = org(
+            &["ops", "eng", "support", "sales"],
+            &[
+                ("sales", "support"),
+                ("support", "eng"),
+                ("eng", "ops"),
+                ("eng", "support"),
+            ],
+        );
+        // support waits on eng (a rework edge), so the cycle is broken at the team
+        // sales sends to, not at ops, the earliest-added team.
+        assert_eq!(flow_order(&o), ["sales", "support", "eng", "ops"]);
+    }
+
+    #[test]
+    fn limbo_stages_sit_just_before_the_receiving_lane() {
+        let o = org(&["a", "b", "c"], &[("a", "b"), ("b", "c"), ("c", "b")]);
+        let limbo = |from: &str, to: &str| Stage::Limbo {
+            from: from.to_string(),
+            to: to.to_string(),
+        };
+        let lane = |team: &str| Stage::Lane(team.to_string());
+        assert_eq!(
+            flow_stages(&o),
+            [
+                lane("a"),
+                limbo("a", "b"),
+                limbo("c", "b"),
+                lane("b"),
+                limbo("b", "c"),
+                lane("c")
+            ]
+        );
+    }
 
     fn event(seq: u32, at: &str, flow: Flow) -> FlowEvent {
         FlowEvent {

@@ -131,37 +131,23 @@ fn forecast(out: &mut String, s: &Snapshot) {
 /// The period's breached, bounced, escalated, forced and dropped-baton items, a table
 /// for each, oldest first, with the reasons recorded.
 fn incidents<Tz: TimeZone>(out: &mut String, s: &Snapshot, zone: &Tz) {
-    use crate::domain::snapshot::Trouble;
     out.push_str("<h2>Items in trouble in the period</h2>\n");
-    for trouble in Trouble::ALL {
-        let list: Vec<_> = s
-            .incidents
-            .iter()
-            .filter(|i| i.trouble == trouble)
-            .collect();
-        let m = &s.metrics.overall;
-        let total = match trouble {
-            Trouble::Breached => m.breached,
-            Trouble::Bounced => m.bounced,
-            Trouble::Escalated => m.escalations,
-            Trouble::Forced => m.incomplete_handoffs,
-            Trouble::DroppedBaton => m.dropped_batons,
-            Trouble::Dropped => list.len(),
-        };
-        let _ = writeln!(out, "<h3>{} ({total})</h3>", trouble.heading());
-        if total > list.len() && !list.is_empty() {
+    for list in crate::domain::metrics::trouble_lists(&s.metrics.overall, &s.incidents) {
+        let total = list.total;
+        let _ = writeln!(out, "<h3>{} ({total})</h3>", list.trouble.heading());
+        if total > list.shown.len() && !list.shown.is_empty() {
             let _ = writeln!(
                 out,
                 "<p class=\"muted\">The {} most recent; <code>baton export --format csv --events</code> lists every one.</p>",
-                list.len()
+                list.shown.len()
             );
         }
-        if list.is_empty() {
+        if list.shown.is_empty() {
             out.push_str("<p>None.</p>\n");
             continue;
         }
         out.push_str("<table class=\"trouble\">\n<tr><th>item</th><th>where</th><th>when</th><th>why</th><th>cause</th></tr>\n");
-        for i in list {
+        for i in list.shown {
             let _ = writeln!(
                 out,
                 "<tr><td>#{} {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",

@@ -313,36 +313,22 @@ fn flow_tables<Tz: TimeZone>(out: &mut String, s: &Snapshot, zone: &Tz) {
 /// The period's breached, bounced, escalated, forced and dropped-baton items, each list
 /// oldest first, with the reasons recorded.
 fn incidents<Tz: TimeZone>(out: &mut String, s: &Snapshot, zone: &Tz) {
-    use crate::domain::snapshot::Trouble;
     out.push_str("\n## Items in trouble in the period\n");
-    let m = &s.metrics.overall;
-    for trouble in Trouble::ALL {
-        let list: Vec<_> = s
-            .incidents
-            .iter()
-            .filter(|i| i.trouble == trouble)
-            .collect();
-        let total = match trouble {
-            Trouble::Breached => m.breached,
-            Trouble::Bounced => m.bounced,
-            Trouble::Escalated => m.escalations,
-            Trouble::Forced => m.incomplete_handoffs,
-            Trouble::DroppedBaton => m.dropped_batons,
-            Trouble::Dropped => list.len(),
-        };
-        out.push_str(&format!("\n### {} ({total})\n\n", trouble.heading()));
-        if total > list.len() && !list.is_empty() {
+    for list in crate::domain::metrics::trouble_lists(&s.metrics.overall, &s.incidents) {
+        let total = list.total;
+        out.push_str(&format!("\n### {} ({total})\n\n", list.trouble.heading()));
+        if total > list.shown.len() && !list.shown.is_empty() {
             out.push_str(&format!(
                 "The {} most recent; `baton export --format csv --events` lists every one.\n\n",
-                list.len()
+                list.shown.len()
             ));
         }
-        if list.is_empty() {
+        if list.shown.is_empty() {
             out.push_str("None.\n");
             continue;
         }
         out.push_str("| item | where | when | why | cause |\n| --- | --- | --- | --- | --- |\n");
-        for i in list {
+        for i in list.shown {
             out.push_str(&format!(
                 "| #{} {} | {} | {} | {} | {} |\n",
                 i.id,

@@ -16,7 +16,7 @@ mod watch;
 pub use watch::{Delivery, Failed, MAX_ATTEMPTS, Tick, WATCH_ACTOR, backoff};
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -1160,30 +1160,29 @@ impl Store {
             };
             let mut snapshot =
                 crate::domain::snapshot::take(label, &items, &histories, &org, period, zone);
-            // The words of the period's troubles: bounces, escalations, forced sends,
-            // flags and drops (few beside the whole log), read whole.
+            // The period's troubles, then the words recorded with the few listed, read
+            // event by event.
+            let found = crate::domain::snapshot::incidents(&histories, &org, period);
             let mut kinds: HashMap<(ItemId, u32), EventKind> = HashMap::new();
-            let since = period.since.unwrap_or(DateTime::<Utc>::MIN_UTC);
-            let sql = format!(
-                "SELECT item_id, seq, data FROM events
-                 WHERE kind IN ('bounced', 'escalated', 'flagged', 'dropped', 'merged', 'sent')
-                   AND (kind <> 'sent' OR {} = 1) AND at >= ?1 AND at <= ?2",
-                tx.dialect().json_flag("data", "forced")
-            );
-            tx.query(&sql, &[since.into(), period.until.into()], &mut |r| {
-                let data = r.req_text(2)?;
-                if let Ok(kind) = serde_json::from_str::<EventKind>(&data) {
-                    kinds.insert((r.req_int(0)?, r.u32(1)?), kind);
+            for (id, seq) in found.iter().filter_map(|f| f.event()) {
+                let data = first(
+                    tx,
+                    "SELECT data FROM events WHERE item_id = ?1 AND seq = ?2",
+                    &[id.into(), seq.into()],
+                    |r| r.req_text(0),
+                )?;
+                if let Some(kind) = data.and_then(|d| serde_json::from_str::<EventKind>(&d).ok()) {
+                    kinds.insert((id, seq), kind);
                 }
-                Ok(())
-            })?;
+            }
+            let listed: HashSet<ItemId> = found.iter().map(|f| f.id()).collect();
             let titles: HashMap<ItemId, String> = snapshot
                 .items
                 .iter()
+                .filter(|r| listed.contains(&r.id))
                 .map(|r| (r.id, r.title.clone()))
                 .collect();
-            snapshot.incidents =
-                crate::domain::snapshot::incidents(&histories, &org, period, &titles, &kinds);
+            snapshot.incidents = crate::domain::snapshot::with_words(found, &titles, &kinds);
             Ok((snapshot, histories))
         })
     }
@@ -1816,17 +1815,16 @@ fn flow_histories(
     let mut current: Option<ItemId> = None;
     tx.query(&sql, args, &mut |row| {
         let item = row.req_int(0)?;
-        let text = row.text(4)?;
+        let text = row.str(4)?;
         let number = row.int(5)?;
-        let kind = row.req_text(3)?;
         let mut cause = None;
-        let flow = match kind.as_str() {
+        let flow = match row.req_str(3)? {
             "created" => Flow::Created {
-                team: text.unwrap_or_default(),
+                team: text.unwrap_or_default().to_string(),
             },
             // Bit 1: forced; bit 2: late.
             "sent" => Flow::Sent {
-                to: text.unwrap_or_default(),
+                to: text.unwrap_or_default().to_string(),
                 forced: number.unwrap_or(0) & 1 != 0,
                 late: number.unwrap_or(0) & 2 != 0,
             },
@@ -1850,7 +1848,8 @@ fn flow_histories(
             _ => Flow::Other,
         };
         if current != Some(item) {
-            histories.push(Vec::new());
+            // About ten events an item: fewer copies as each history grows.
+            histories.push(Vec::with_capacity(16));
             current = Some(item);
         }
         if let Some(history) = histories.last_mut() {

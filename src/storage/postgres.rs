@@ -531,7 +531,7 @@ impl Row for PgRow<'_> {
             .columns()
             .get(column)
             .map(|c| c.type_().clone())
-            .ok_or(StoreError::Corrupt {
+            .ok_or_else(|| StoreError::Corrupt {
                 column,
                 detail: "no such column".to_string(),
             })?;
@@ -556,9 +556,9 @@ impl Row for PgRow<'_> {
         })
     }
 
-    fn text(&self, column: usize) -> Result<Option<String>> {
+    fn str(&self, column: usize) -> Result<Option<&str>> {
         self.0
-            .try_get::<_, Option<String>>(column)
+            .try_get::<_, Option<&str>>(column)
             .map_err(|e| StoreError::Corrupt {
                 column,
                 detail: e.to_string(),

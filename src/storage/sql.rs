@@ -141,16 +141,27 @@ pub fn refuse_nul(params: &[Value]) -> Result<()> {
 /// One row of a result.
 pub trait Row {
     fn int(&self, column: usize) -> Result<Option<i64>>;
-    fn text(&self, column: usize) -> Result<Option<String>>;
+    /// Text borrowed from the row, read without a copy.
+    fn str(&self, column: usize) -> Result<Option<&str>>;
+
+    fn text(&self, column: usize) -> Result<Option<String>> {
+        Ok(self.str(column)?.map(str::to_owned))
+    }
+    fn req_str(&self, column: usize) -> Result<&str> {
+        self.str(column)?.ok_or_else(|| StoreError::Corrupt {
+            column,
+            detail: "an empty text".to_string(),
+        })
+    }
 
     fn req_int(&self, column: usize) -> Result<i64> {
-        self.int(column)?.ok_or(StoreError::Corrupt {
+        self.int(column)?.ok_or_else(|| StoreError::Corrupt {
             column,
             detail: "an empty number".to_string(),
         })
     }
     fn req_text(&self, column: usize) -> Result<String> {
-        self.text(column)?.ok_or(StoreError::Corrupt {
+        self.text(column)?.ok_or_else(|| StoreError::Corrupt {
             column,
             detail: "an empty text".to_string(),
         })
@@ -169,7 +180,7 @@ pub trait Row {
     fn time(&self, column: usize) -> Result<Option<DateTime<Utc>>> {
         self.int(column)?
             .map(|seconds| {
-                DateTime::from_timestamp(seconds, 0).ok_or(StoreError::Corrupt {
+                DateTime::from_timestamp(seconds, 0).ok_or_else(|| StoreError::Corrupt {
                     column,
                     detail: format!("{seconds} is not a time"),
                 })
@@ -177,7 +188,7 @@ pub trait Row {
             .transpose()
     }
     fn req_time(&self, column: usize) -> Result<DateTime<Utc>> {
-        self.time(column)?.ok_or(StoreError::Corrupt {
+        self.time(column)?.ok_or_else(|| StoreError::Corrupt {
             column,
             detail: "an empty time".to_string(),
         })
@@ -186,8 +197,7 @@ pub trait Row {
 
 /// A JSON column decoded.
 pub fn json_cell<T: serde::de::DeserializeOwned>(row: &dyn Row, column: usize) -> Result<T> {
-    let text = row.req_text(column)?;
-    serde_json::from_str(&text).map_err(|e| StoreError::Corrupt {
+    serde_json::from_str(row.req_str(column)?).map_err(|e| StoreError::Corrupt {
         column,
         detail: e.to_string(),
     })

@@ -295,11 +295,11 @@ impl Row for SqliteRow<'_> {
         }
     }
 
-    fn text(&self, column: usize) -> Result<Option<String>> {
+    fn str(&self, column: usize) -> Result<Option<&str>> {
         match self.0.get_ref(column).map_err(sql_error)? {
             ValueRef::Null => Ok(None),
             ValueRef::Text(bytes) => {
-                String::from_utf8(bytes.to_vec())
+                std::str::from_utf8(bytes)
                     .map(Some)
                     .map_err(|e| StoreError::Corrupt {
                         column,

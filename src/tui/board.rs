@@ -2,11 +2,12 @@
 //! for every boundary into it just before), their counts, and a window of cards per
 //! column. Only the cards on screen are loaded; counts come from light summaries.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
 use crate::domain::attention::possible_duplicates;
+use crate::domain::stages::{Stage, flow_stages};
 use crate::domain::view::{breach_ranges, lacks_owner};
 use crate::domain::{Item, ItemId, Org, State};
 use crate::storage::{ItemFilter, OpenGroup, Order, Result, Store};
@@ -124,68 +125,17 @@ pub struct Board {
     pub tallies: HashMap<ColumnKind, Tally>,
 }
 
-/// Teams in flow order: along the boundaries, a team after those that send to it;
-/// cycles (rework edges) are broken by taking the earliest-added team left that an
-/// already placed team sends to (or the earliest-added one left).
-pub fn flow_order(org: &Org) -> Vec<String> {
-    let keys: Vec<&str> = org.teams.iter().map(|t| t.key.as_str()).collect();
-    let mut incoming: HashMap<&str, usize> = keys.iter().map(|k| (*k, 0)).collect();
-    for b in &org.boundaries {
-        if let Some(n) = incoming.get_mut(b.to.as_str()) {
-            *n += 1;
-        }
-    }
-    let mut placed: Vec<String> = Vec::new();
-    let mut done: HashSet<&str> = HashSet::new();
-    while placed.len() < keys.len() {
-        let next = keys
-            .iter()
-            .find(|k| !done.contains(**k) && incoming.get(**k) == Some(&0))
-            .or_else(|| {
-                keys.iter().find(|k| {
-                    !done.contains(**k)
-                        && org
-                            .boundaries
-                            .iter()
-                            .any(|b| b.to == **k && done.contains(b.from.as_str()))
-                })
-            })
-            .or_else(|| keys.iter().find(|k| !done.contains(**k)));
-        let Some(&next) = next else { break };
-        done.insert(next);
-        placed.push(next.to_string());
-        for b in org.boundaries.iter().filter(|b| b.from == next) {
-            if let Some(n) = incoming.get_mut(b.to.as_str()) {
-                *n = n.saturating_sub(1);
-            }
-        }
-    }
-    placed
-}
-
-/// The default columns: for each team in flow order, the limbo columns of the
-/// boundaries into it (senders in flow order), then its lane.
+/// The default columns: the board's columns in the flow order of the domain (see
+/// [`crate::domain::stages::flow_stages`]).
 pub fn default_columns(org: &Org) -> Vec<ColumnKind> {
-    let order = flow_order(org);
-    let rank: HashMap<&str, usize> = order
-        .iter()
-        .enumerate()
-        .map(|(i, k)| (k.as_str(), i))
-        .collect();
-    let mut columns = Vec::new();
-    for team in &order {
-        let mut into: Vec<&crate::domain::Boundary> =
-            org.boundaries.iter().filter(|b| &b.to == team).collect();
-        into.sort_by_key(|b| rank.get(b.from.as_str()).copied().unwrap_or(usize::MAX));
-        for b in into {
-            columns.push(ColumnKind::Limbo {
-                from: b.from.clone(),
-                to: b.to.clone(),
-            });
-        }
-        columns.push(ColumnKind::Lane { team: team.clone() });
-    }
-    columns
+    flow_stages(org)
+        .into_iter()
+        .filter_map(|stage| match stage {
+            Stage::Lane(team) => Some(ColumnKind::Lane { team }),
+            Stage::Limbo { from, to } => Some(ColumnKind::Limbo { from, to }),
+            Stage::Done => None,
+        })
+        .collect()
 }
 
 /// The columns in the user's saved order; columns not named there keep their default
@@ -595,22 +545,6 @@ mod tests {
                 })
                 .collect(),
         }
-    }
-
-    #[test]
-    fn teams_follow_the_boundaries_and_cycles_break_stably() {
-        let o = org(
-            &["ops", "eng", "support", "sales"],
-            &[
-                ("sales", "support"),
-                ("support", "eng"),
-                ("eng", "ops"),
-                ("eng", "support"),
-            ],
-        );
-        // support waits on eng (a rework edge), so the cycle is broken at the team
-        // sales sends to, not at ops, the earliest-added team.
-        assert_eq!(flow_order(&o), ["sales", "support", "eng", "ops"]);
     }
 
     #[test]
