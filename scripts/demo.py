@@ -304,11 +304,14 @@ class Item:
         self.escalated = None
         self.incomplete = []
 
-    def bounce(self, at, actor, reason):
+    def bounce(self, at, actor, reason, cause=None):
         self._require(self.state == "limbo", "bounce")
         self._back()
         self.bounces += 1
-        return self._event(at, actor, "bounced", {"reason": reason})
+        fields = {"reason": reason}
+        if cause is not None:
+            fields["cause"] = cause
+        return self._event(at, actor, "bounced", fields)
 
     def reclaim(self, at, actor, reason=None):
         self._require(self.state == "limbo", "reclaim")
@@ -326,9 +329,12 @@ class Item:
     def note(self, at, actor, note):
         return self._event(at, actor, "noted", {"note": note})
 
-    def flag(self, at, actor, note):
+    def flag(self, at, actor, note, cause=None):
         self.flags += 1
-        return self._event(at, actor, "flagged", {"note": note})
+        fields = {"note": note}
+        if cause is not None:
+            fields["cause"] = cause
+        return self._event(at, actor, "flagged", fields)
 
     def done(self, at, actor, note=None):
         self._require(self.state == "active", "finish")
@@ -407,7 +413,8 @@ def item(*args, **kwargs):
     .accept("11-05 10:05", "Sam Whitfield", "Kwame Asante")
     .done("11-05 11:40", "Kwame Asante", "TXT record updated; DKIM passes for Gmail and Outlook.")
     .flag("11-09 09:30", "Fatima Zahra",
-          "Ops fixed this four days ago but nobody told support; we heard it from the customer."))
+          "Ops fixed this four days ago but nobody told support; we heard it from the customer.",
+          cause="unclear-owner"))
 
 (item("Initech — proof-of-concept environment", "sales", "11-04 11:00", "Chloé Martin",
       owner="Chloé Martin", tags=["poc"])
@@ -451,7 +458,7 @@ def item(*args, **kwargs):
           unticked=["Steps to reproduce"])
     .bounce("11-06 10:20", "Aiko Tanaka",
             "No browser or steps: we can't reproduce it on Chrome or Firefox. Please get the "
-            "browser version and the exact filters.")
+            "browser version and the exact filters.", cause="missing-context")
     .note("11-06 14:00", "Owen Price", "Only in Safari 18, with the 'last 30 days' preset.")
     .send("11-06 15:30", "Owen Price", "engineering",
           "Reproduced: Safari 18, preset 'last 30 days', refresh, filters gone. Screen recording "
@@ -472,7 +479,7 @@ def item(*args, **kwargs):
     .done("11-10 12:00", "Marcus Bell", "Net 60 approved; order form updated.")
     .flag("11-10 12:30", "Daniel Reyes",
           "Sat in finance's queue for three days with nobody on it: the sales → finance contract "
-          "names no next owner."))
+          "names no next owner.", cause="unclear-owner"))
 
 (item("Blue Yonder Airlines — kick-off and workspace setup", "solutions", "11-09 09:30",
       "Hannah Lee", owner="Hannah Lee")
@@ -482,7 +489,8 @@ def item(*args, **kwargs):
           unticked=["Kick-off date agreed with the customer"])
     .accept("11-09 15:00", "Priya Natarajan", "Grace Mensah")
     .flag("11-16 10:00", "Grace Mensah",
-          "Nobody owned booking the kick-off; the customer waited six days for a first call.")
+          "Nobody owned booking the kick-off; the customer waited six days for a first call.",
+          cause="unclear-owner")
     .done("11-20 17:30", "Grace Mensah", "Workspaces live in all three regions."))
 
 (item("Audit-log export for the Woodgrove Bank security review", "engineering", "11-09 11:00",
@@ -515,7 +523,7 @@ def item(*args, **kwargs):
     .accept("11-23 09:10", "Jonas Berg", "Fatima Zahra")
     .flag("11-24 11:00", "Fatima Zahra",
           "No account notes at hand-over: support didn't know about Trey's custom data-retention "
-          "agreement and gave the customer wrong advice."))
+          "agreement and gave the customer wrong advice.", cause="done-criteria-unmet"))
 
 (item("SUP-4731 Scheduled reports arrive a day late (Adventure Works)", "support", "11-10 14:20",
       "Mei Lin", owner="Mei Lin", tags=["bug"])
@@ -546,7 +554,7 @@ def item(*args, **kwargs):
           "agreed for next week.")
     .bounce("11-19 11:00", "Priya Natarajan",
             "The order form says one EU region and the SOW says two. Please get them to agree "
-            "before kick-off.")
+            "before kick-off.", cause="missing-context")
     .note("11-20 10:00", "Hannah Lee", "Asked the customer which is right; waiting on their procurement."))
 
 (item("Lamna Healthcare — 3-year prepaid deal at 22% discount", "sales", "11-12 11:00",
@@ -624,19 +632,22 @@ item("Coho Winery: November invoice charged VAT twice", "support", "11-24 15:05"
           "account notes updated, Premium tier set. Their admin Jamal is new; expect how-to "
           "questions.")
     .flag("11-24 17:00", "Leo Fischer",
-          "Nobody in support has picked this up: the hand-over alert in the helpdesk was muted."))
+          "Nobody in support has picked this up: the hand-over alert in the helpdesk was muted.",
+          cause="other"))
 
 (item("SUP-4790 PDF invoices render blank pages (Humongous Insurance)", "support", "11-17 11:30",
       "Fatima Zahra", owner="Fatima Zahra", tags=["bug", "billing"])
     .send("11-17 14:00", "Fatima Zahra", "engineering",
           "Humongous say some PDF invoices are blank. Sample invoice attached.",
           unticked=["Steps to reproduce"])
-    .bounce("11-18 09:40", "Ravi Shah", "The sample renders fine for us. Which invoices, which viewer?")
+    .bounce("11-18 09:40", "Ravi Shah", "The sample renders fine for us. Which invoices, which viewer?",
+            cause="missing-context")
     .send("11-19 11:00", "Fatima Zahra", "engineering",
           "Blank in Adobe Reader only, for invoices with more than 40 lines. Three samples "
           "attached, steps in SUP-4790.")
     .bounce("11-20 10:30", "Ravi Shah",
-            "The samples render in Adobe Reader 2024 on 2.14. Which Reader version do they use?")
+            "The samples render in Adobe Reader 2024 on 2.14. Which Reader version do they use?",
+            cause="missing-context")
     .note("11-23 15:00", "Fatima Zahra", "Adobe Reader 11 (2017) on locked-down PCs.")
     .send("11-24 16:10", "Fatima Zahra", "engineering",
           "Blank in Adobe Reader 11 on the customer's managed PCs, which they cannot upgrade. "

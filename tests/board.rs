@@ -102,6 +102,17 @@ fn snapshot_send_form() {
     });
 }
 
+/// The bounce form's causes wrap under the first one, every one of them readable.
+#[test]
+fn snapshot_bounce_form() {
+    snapshot_at_sizes!("bounce_form", |app| {
+        select(app, 24);
+        assert_eq!(app.selected().map(|i| i.state), Some(State::Limbo));
+        app.update(Action::Bounce).expect("the form opens");
+        assert_eq!(app.form.as_ref().map(|f| f.kind), Some(FormKind::Bounce));
+    });
+}
+
 #[test]
 fn snapshot_help() {
     snapshot_at_sizes!("help", |app| {

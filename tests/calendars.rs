@@ -443,6 +443,16 @@ fn late_handoffs_are_counted_per_boundary() {
     }
     let stats = board.json(&["stats", "--json"]);
     assert_eq!(stats["boundaries"][0]["late_handoffs"], 2, "{stats}");
+    // The text and the reports a person reads say it too.
+    let text = board.ok(&["stats"]);
+    assert!(text.contains("late handoffs 2 ·"), "{text}");
+    let row = text
+        .lines()
+        .find(|l| l.starts_with("sales → solutions"))
+        .expect("the boundary's row");
+    assert!(row.ends_with(" 0/0/2/0"), "{row}");
+    let md = board.ok(&["export", "--format", "md"]);
+    assert!(md.contains("| late handoffs | 2 |"), "{md}");
     // The send is what counts: a later due date does not take it back.
     board.ok(&["edit", "1", "--due", "2027-01-31"]);
     let stats = board.json(&["stats", "--json"]);

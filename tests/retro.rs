@@ -518,6 +518,6 @@ fn the_lists_of_items_in_trouble_agree_with_the_counts() {
     }
     // With the reasons as recorded.
     assert!(md.contains(
-        "| #16 Wingtip Toys — SOW for EU data residency | solutions → onboarding | 2026-11-19 11:00 | The order form says one EU region and the SOW says two. Please get them to agree before kick-off. |  |"
+        "| #16 Wingtip Toys — SOW for EU data residency | solutions → onboarding | 2026-11-19 11:00 | The order form says one EU region and the SOW says two. Please get them to agree before kick-off. | missing-context |"
     ));
 }

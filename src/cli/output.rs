@@ -398,8 +398,11 @@ pub fn stats_text(m: &crate::domain::metrics::Metrics, zone: &Zone) -> String {
         &mut out,
         "escalations",
         format!(
-            "{} · incomplete handoffs {} · dropped batons {}",
-            o.escalations, o.incomplete_handoffs, o.dropped_batons
+            "{} · incomplete handoffs {} · late handoffs {} · dropped batons {}",
+            o.escalations,
+            o.incomplete_handoffs,
+            m.late_handoffs(),
+            o.dropped_batons
         ),
     );
     line(
@@ -433,8 +436,8 @@ pub fn stats_text(m: &crate::domain::metrics::Metrics, zone: &Zone) -> String {
                 percent(b.breach_rate),
                 percent(b.bounce_rate),
                 format!(
-                    "{}/{}/{}",
-                    b.escalations, b.incomplete_handoffs, b.dropped_batons
+                    "{}/{}/{}/{}",
+                    b.escalations, b.incomplete_handoffs, b.late_handoffs, b.dropped_batons
                 ),
             ]
         })
@@ -450,7 +453,7 @@ pub fn stats_text(m: &crate::domain::metrics::Metrics, zone: &Zone) -> String {
             "OPEN",
             "BREACH",
             "BOUNCE",
-            "ESC/INC/DROP",
+            "ESC/INC/LATE/DROP",
         ],
         &rows,
     ));

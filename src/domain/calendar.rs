@@ -653,19 +653,10 @@ impl Clock<'_> {
     /// A counted duration in words, a working day being the calendar's: `1d 2h`, `45m`.
     pub fn format(&self, d: Duration) -> String {
         let day = match self {
-            Clock::Wall => 1440,
-            Clock::Working(c) => c.day_length().num_minutes().max(1),
+            Clock::Wall => Duration::days(1),
+            Clock::Working(c) => c.day_length(),
         };
-        let minutes = d.num_minutes().abs();
-        let (days, hours, mins) = (minutes / day, (minutes % day) / 60, (minutes % day) % 60);
-        match (days, hours, mins) {
-            (0, 0, m) => format!("{m}m"),
-            (0, h, 0) => format!("{h}h"),
-            (0, h, m) => format!("{h}h {m}m"),
-            (d, 0, 0) => format!("{d}d"),
-            (d, 0, m) => format!("{d}d {m}m"),
-            (d, h, _) => format!("{d}d {h}h"),
-        }
+        super::duration::format_in_days(d, day)
     }
 
     pub fn calendar(&self) -> Option<&str> {

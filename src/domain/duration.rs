@@ -76,6 +76,22 @@ pub fn format_duration(d: Duration) -> String {
     }
 }
 
+/// A duration in days of `day` (a calendar's working day; 24h around the clock), hours
+/// and minutes: `1d 2h`, `2d 15m`, `45m`.
+pub fn format_in_days(d: Duration, day: Duration) -> String {
+    let day = day.num_minutes().max(1);
+    let minutes = d.num_minutes().abs();
+    let (days, hours, mins) = (minutes / day, (minutes % day) / 60, (minutes % day) % 60);
+    match (days, hours, mins) {
+        (0, 0, m) => format!("{m}m"),
+        (0, h, 0) => format!("{h}h"),
+        (0, h, m) => format!("{h}h {m}m"),
+        (d, 0, 0) => format!("{d}d"),
+        (d, 0, m) => format!("{d}d {m}m"),
+        (d, h, _) => format!("{d}d {h}h"),
+    }
+}
+
 /// The compact form used to store and export an SLA: `2d`, `36h`, `90m`.
 pub fn format_duration_compact(d: Duration) -> String {
     let minutes = d.num_minutes();

@@ -376,6 +376,13 @@ pub struct Metrics {
     pub breaches_per_day: Vec<DayCount>,
 }
 
+impl Metrics {
+    /// Late handoffs over every boundary: they are counted per boundary only.
+    pub fn late_handoffs(&self) -> usize {
+        self.boundaries.iter().map(|b| b.late_handoffs).sum()
+    }
+}
+
 /// The events of one item still in effect: an `undone` change and its undo drop out.
 pub fn effective(events: &[FlowEvent]) -> Vec<&FlowEvent> {
     let mut kept: Vec<&FlowEvent> = Vec::with_capacity(events.len());

@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::attention::{SlaStanding, standing};
 use super::calendar::Clock;
-use super::duration::format_duration;
+use super::duration::{format_duration, format_in_days};
 use super::model::{Boundary, Contract, Item, ItemId, State};
 use super::rules::Org;
 
@@ -231,21 +231,6 @@ impl LimboTime {
                 sla_label(self.sla)
             ),
         }
-    }
-}
-
-/// A duration in days of `day` (a calendar's working day), hours and minutes.
-fn format_in_days(d: Duration, day: Duration) -> String {
-    let day = day.num_minutes().max(1);
-    let minutes = d.num_minutes().abs();
-    let (days, hours, mins) = (minutes / day, (minutes % day) / 60, (minutes % day) % 60);
-    match (days, hours, mins) {
-        (0, 0, m) => format!("{m}m"),
-        (0, h, 0) => format!("{h}h"),
-        (0, h, m) => format!("{h}h {m}m"),
-        (d, 0, 0) => format!("{d}d"),
-        (d, 0, m) => format!("{d}d {m}m"),
-        (d, h, _) => format!("{d}d {h}h"),
     }
 }
 

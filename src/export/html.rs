@@ -186,8 +186,7 @@ fn capitalised(text: &str) -> String {
 }
 
 fn overall(out: &mut String, m: &Metrics) {
-    let o = &m.overall;
-    let rows = super::overall_rows(o);
+    let rows = super::overall_rows(m);
     out.push_str("<h2>Overall</h2>\n<table>\n");
     for (name, value) in rows {
         let _ = writeln!(

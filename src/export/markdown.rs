@@ -65,14 +65,13 @@ fn bar_cell(value: f64, max: f64, width: usize) -> String {
 /// The retro; times in `zone`.
 pub fn render<Tz: TimeZone>(s: &Snapshot, org: &Org, zone: &Tz) -> String {
     let m = &s.metrics;
-    let o = &m.overall;
     let mut out = format!("# Handoff retro: {}\n\n", cell(&s.label));
     out.push_str(&format!(
         "Period: {}. Every number is computed from the event log; definitions in Baton's docs/metrics.md.\n\n",
         s.metrics.period.describe(zone)
     ));
     out.push_str("## Overall\n\n| metric | value |\n| --- | --- |\n");
-    let rows = super::overall_rows(o);
+    let rows = super::overall_rows(m);
     for (name, value) in rows {
         out.push_str(&format!("| {name} | {value} |\n"));
     }

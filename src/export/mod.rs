@@ -7,10 +7,11 @@ pub mod json;
 pub mod markdown;
 pub mod standup;
 
-use crate::domain::metrics::{Overall, minutes, percent};
+use crate::domain::metrics::{Metrics, minutes, percent};
 
 /// The headline numbers of a report, named, in the order reports show them.
-pub fn overall_rows(o: &Overall) -> Vec<(&'static str, String)> {
+pub fn overall_rows(m: &Metrics) -> Vec<(&'static str, String)> {
+    let o = &m.overall;
     vec![
         (
             "handoffs sent / accepted / bounced / reclaimed",
@@ -42,6 +43,7 @@ pub fn overall_rows(o: &Overall) -> Vec<(&'static str, String)> {
         ("bounce rate", percent(o.bounce_rate)),
         ("escalations", o.escalations.to_string()),
         ("incomplete handoffs", o.incomplete_handoffs.to_string()),
+        ("late handoffs", m.late_handoffs().to_string()),
         ("dropped batons flagged", o.dropped_batons.to_string()),
         (
             "done / cycle time (median / 85th pct / max)",

@@ -348,26 +348,31 @@ impl Form {
                 item.id
             ));
         }
+        // Only a possible duplicate names another item: the field is not offered otherwise.
+        let pairs = options
+            .iter()
+            .any(|o| o == SignalCode::PossibleDuplicate.as_str());
         let like = like.map(|id| id.to_string());
+        let mut fields = vec![Field::Choice {
+            label: "Signal",
+            options,
+            selected: 0,
+        }];
+        if pairs {
+            fields.push(Field::text(
+                "With",
+                like.as_deref(),
+                false,
+                "possible-duplicate: the other item",
+            ));
+        }
+        fields.push(Field::text("Note", None, false, "why it is not a problem"));
         Ok(Form::build(
             FormKind::Dismiss,
             Some(item.id),
             item.title.clone(),
             item.team.clone(),
-            vec![
-                Field::Choice {
-                    label: "Signal",
-                    options,
-                    selected: 0,
-                },
-                Field::text(
-                    "With",
-                    like.as_deref(),
-                    false,
-                    "possible-duplicate: the other item",
-                ),
-                Field::text("Note", None, false, "why it is not a problem"),
-            ],
+            fields,
         ))
     }
 
@@ -895,5 +900,35 @@ mod tests {
         form.handle_key(right, &org);
         form.check_late(&org, now);
         assert_eq!(form.late, None);
+    }
+
+    #[test]
+    fn the_dismiss_form_asks_for_another_item_only_for_a_possible_duplicate() {
+        let item: Item = serde_json::from_value(serde_json::json!({
+            "id": 7, "title": "Renewal", "team": "sales", "owner": null, "state": "active",
+            "created_at": "2026-11-20T09:00:00Z", "updated_at": "2026-11-20T09:00:00Z",
+            "due": null, "bounces": 0, "flags": 0, "events": 1
+        }))
+        .expect("item");
+        let signal = |code| Signal {
+            code,
+            reason: String::new(),
+            weight: 0,
+        };
+        let labels = |form: &Form| form.fields.iter().map(Field::label).collect::<Vec<_>>();
+
+        let escalated = Form::dismiss(&item, &[signal(SignalCode::Escalated)], None).expect("form");
+        assert_eq!(labels(&escalated), ["Signal", "Note"]);
+
+        let both = [
+            signal(SignalCode::Escalated),
+            signal(SignalCode::PossibleDuplicate),
+        ];
+        let paired = Form::dismiss(&item, &both, Some(9)).expect("form");
+        assert_eq!(labels(&paired), ["Signal", "With", "Note"]);
+        assert_eq!(paired.text_value("With").as_deref(), Some("9"));
+
+        let facts = [signal(SignalCode::SlaBreached)];
+        assert!(Form::dismiss(&item, &facts, None).is_err());
     }
 }

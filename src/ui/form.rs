@@ -7,12 +7,16 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::theme::Theme;
-use super::{RenderRef, popup, strings};
+use super::{RenderRef, popup, popup_width, strings};
 use crate::domain::text::{display_safe, fit};
 use crate::tui::form::{Field, Form};
+use unicode_width::UnicodeWidthStr;
 
 /// The open form, in a box over the screen.
 pub(super) fn render(area: Rect, buf: &mut Buffer, form: &Form, theme: &Theme) {
+    const WIDTH_PCT: u16 = 70;
+    // The width inside the borders, where a choice's options are laid out.
+    let width = usize::from(popup_width(area, WIDTH_PCT).saturating_sub(2));
     let mut lines: Vec<Line> = vec![
         Line::styled(
             fit(&display_safe(&form.subject), 200)
@@ -68,23 +72,32 @@ pub(super) fn render(area: Rect, buf: &mut Buffer, form: &Form, theme: &Theme) {
                 options,
                 selected,
             } => {
-                let mut spans = vec![Span::styled(
-                    format!("{}{label}: ", if focused { "▸ " } else { "  " }),
-                    label_style,
-                )];
+                // Options that do not fit go on the next rows, under the first option.
+                let head = format!("{}{label}: ", if focused { "▸ " } else { "  " });
+                let indent = head.width();
+                let mut row = vec![Span::styled(head, label_style)];
+                let mut used = indent;
                 for (j, option) in options.iter().enumerate() {
                     let style = if j == *selected {
                         theme.selected()
                     } else {
                         theme.plain()
                     };
-                    spans.push(Span::styled(format!(" {} ", display_safe(option)), style));
-                    spans.push(Span::raw(" "));
+                    let option = format!(" {} ", display_safe(option));
+                    let wide = option.width() + 1;
+                    if used > indent && used + wide > width {
+                        lines.push(Line::from(std::mem::take(&mut row)));
+                        row.push(Span::raw(" ".repeat(indent)));
+                        used = indent;
+                    }
+                    row.push(Span::styled(option, style));
+                    row.push(Span::raw(" "));
+                    used += wide;
                 }
-                if focused {
-                    spans.push(Span::styled(strings::FORM_CHOOSE, theme.dim()));
+                if focused && used + strings::FORM_CHOOSE.width() <= width {
+                    row.push(Span::styled(strings::FORM_CHOOSE, theme.dim()));
                 }
-                lines.push(Line::from(spans));
+                lines.push(Line::from(row));
             }
             Field::Checklist {
                 label,
@@ -135,7 +148,7 @@ pub(super) fn render(area: Rect, buf: &mut Buffer, form: &Form, theme: &Theme) {
     }
     lines.push(Line::styled(form_keys(form), theme.dim()));
     let height = lines.len() as u16 + 4;
-    let inner = popup(area, buf, form.title(), 70, height);
+    let inner = popup(area, buf, form.title(), WIDTH_PCT, height);
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })
         .render_ref(inner, buf);

@@ -122,6 +122,14 @@ pub(crate) fn message_and_keys(
 }
 
 /// A centred box taking most of the screen, cleared, with a title.
+/// How wide a popup of `width_pct` of `area` is, borders included.
+pub(crate) fn popup_width(area: Rect, width_pct: u16) -> u16 {
+    // In u32: a terminal over 728 columns would overflow u16 here.
+    u16::try_from(u32::from(area.width) * u32::from(width_pct) / 100)
+        .unwrap_or(area.width)
+        .max(MIN_WIDTH.min(area.width))
+}
+
 pub(crate) fn popup(
     area: Rect,
     buf: &mut Buffer,
@@ -129,10 +137,7 @@ pub(crate) fn popup(
     width_pct: u16,
     height: u16,
 ) -> Rect {
-    // In u32: a terminal over 728 columns would overflow u16 here.
-    let width = u16::try_from(u32::from(area.width) * u32::from(width_pct) / 100)
-        .unwrap_or(area.width)
-        .max(MIN_WIDTH.min(area.width));
+    let width = popup_width(area, width_pct);
     // Leave the message line and the keys line below: what an action in the detail
     // pane did (or why it was refused) is said on the message line.
     let height = height.min(area.height.saturating_sub(3)).max(3);
