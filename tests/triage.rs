@@ -595,7 +595,8 @@ fn triage_closes_signals_with_one_key_each_and_undoes_them_newest_first() {
     walk_to(&mut app, 23);
     press(&mut app, 'X');
     assert!(app.form.is_some(), "X opens the dismiss form");
-    key(&mut app, KeyCode::Tab);
+    // No possible-duplicate among its signals: no other item to name, Tab goes to
+    // the note.
     key(&mut app, KeyCode::Tab);
     type_text(&mut app, "two scope questions, settled");
     key(&mut app, KeyCode::Enter);
@@ -790,7 +791,8 @@ fn a_six_team_standup_from_the_board_to_the_saved_summary_leaves_only_what_needs
     // Engineering: #25's escalation has an answer; `X` dismisses it with a note.
     on_item(&app, 25, "engineering");
     press(&mut app, 'X');
-    key(&mut app, KeyCode::Tab);
+    // No possible-duplicate among its signals: no other item to name, Tab goes to
+    // the note.
     key(&mut app, KeyCode::Tab);
     type_text(&mut app, "fix date agreed with Oceanic");
     key(&mut app, KeyCode::Enter);
