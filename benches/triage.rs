@@ -1,7 +1,8 @@
 //! Triage benchmark: one standup decision at 10,000 open items, key to refreshed
 //! queue, by kind of decision: those that leave titles and teams alone (the duplicate
 //! join is kept), and those that change them (a merge closes an item: the join is
-//! worked out again). Also a full refresh, as after another process's change.
+//! updated for the two items). Also a full refresh, as after another process's change.
+//! Each row also gives the median CPU time of the thread (the machine may be loaded).
 //!
 //! Run with `cargo bench --bench triage`. Prints a table of figures against their
 //! targets; it asserts nothing (tests assert behaviour, benchmarks report numbers).
@@ -45,8 +46,11 @@ fn main() -> Result<()> {
     if app.screen != Screen::Triage {
         bail!("triage did not start");
     }
+    // Decisions before these count: the first walks the queue once more.
+    CPU.with(|c| c.borrow_mut().clear());
     let (took, _) = median(|| timed(|| Ok(app.update(Action::Snooze)?)))?;
     report.row("snooze (one key), 10k open", took, DECISION_TARGET, None);
+    cpu_row("snooze (one key), 10k open");
     let (took, _) = median(|| {
         timed(|| {
             app.update(Action::Note)?;
@@ -55,8 +59,10 @@ fn main() -> Result<()> {
         })
     })?;
     report.row("note (form), 10k open", took, DECISION_TARGET, None);
+    cpu_row("note (form), 10k open");
     let (took, _) = median(|| timed(|| Ok(app.update(Action::Skip)?)))?;
     report.row("skip, 10k open", took, DECISION_TARGET, None);
+    cpu_row("skip, 10k open");
     let (took, _) = median(|| {
         // Into the item after this one: a merge closes the one on screen.
         let into = app
@@ -72,11 +78,12 @@ fn main() -> Result<()> {
         })
     })?;
     report.row(
-        "merge (form, join redone), 10k open",
+        "merge (form, join updated), 10k open",
         took,
         DECISION_TARGET,
         None,
     );
+    cpu_row("merge (form, join updated), 10k open");
     let (took, _) = median(|| {
         timed(|| {
             let now = app.now();
@@ -92,6 +99,7 @@ fn main() -> Result<()> {
         DECISION_TARGET,
         None,
     );
+    cpu_row("full refresh (another process), 10k");
     let open = app.store.open_items()?;
     let (took, _) = median(|| {
         timed(|| {
@@ -105,6 +113,7 @@ fn main() -> Result<()> {
         DECISION_TARGET,
         None,
     );
+    cpu_row("duplicate join alone, 10k open");
     if app.form.is_some() || app.message.as_ref().is_some_and(|m| m.error) {
         bail!("a decision was refused: {:?}", app.message);
     }
@@ -112,10 +121,35 @@ fn main() -> Result<()> {
     Ok(())
 }
 
+thread_local! {
+    /// The CPU time of each timed run since the last row was reported.
+    static CPU: std::cell::RefCell<Vec<Elapsed>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// This thread's CPU time so far, from the scheduler's own count (nanoseconds): on a
+/// loaded machine wall time mostly measures the wait for a core.
+fn thread_cpu() -> Elapsed {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse().ok())
+        .map_or(Elapsed::ZERO, Elapsed::from_nanos)
+}
+
 fn timed(mut run: impl FnMut() -> Result<()>) -> Result<(Elapsed, Option<f64>)> {
-    let started = Instant::now();
+    let (started, cpu) = (Instant::now(), thread_cpu());
     run()?;
-    Ok((started.elapsed(), None))
+    let took = started.elapsed();
+    CPU.with(|c| c.borrow_mut().push(thread_cpu().saturating_sub(cpu)));
+    Ok((took, None))
+}
+
+/// The median CPU time of the runs since the last call, said next to the row.
+fn cpu_row(what: &str) {
+    let mut runs = CPU.with(|c| std::mem::take(&mut *c.borrow_mut()));
+    runs.sort();
+    if let Some(median) = runs.get(runs.len() / 2) {
+        println!("    {what}: CPU {}", common::human(*median));
+    }
 }
 
 fn key(code: KeyCode) -> KeyEvent {

@@ -943,3 +943,83 @@ fn an_incremental_board_refresh_equals_a_full_reload(
     }
     Ok(())
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    /// A triage session closes items one at a time (a merge, done, dropped), reopens
+    /// some (undo), retitles and dismisses: the kept join, updated for just those
+    /// items, equals the join worked out afresh after every step.
+    #[test]
+    fn the_duplicate_join_updated_item_by_item_equals_a_fresh_one(
+        titles in proptest::collection::vec(
+            (0usize..TEAMS.len(), proptest::collection::vec(0usize..WORDS.len(), 1..6)),
+            2..40,
+        ),
+        steps in proptest::collection::vec((0usize..4, 0usize..40, 0usize..40, 0usize..WORDS.len()), 1..20),
+    ) {
+        use baton::domain::attention::{DuplicateJoin, SignalCode, dismissed_pairs, possible_duplicates};
+        use baton::domain::model::Dismissal;
+        let org = org();
+        let mut items: Vec<baton::domain::Item> = titles
+            .iter()
+            .enumerate()
+            .map(|(n, (team, words))| {
+                let title: Vec<&str> = words.iter().map(|w| WORDS[*w]).collect();
+                baton::domain::rules::decide(
+                    None,
+                    n as i64 + 1,
+                    &org,
+                    Command::Create {
+                        title: title.join(" "),
+                        team: TEAMS[*team].to_string(),
+                        owner: None,
+                        due: None,
+                        tags: Vec::new(),
+                        body: None,
+                        link: None,
+                        external_key: None,
+                    },
+                    t0(),
+                    "prop",
+                )
+                .expect("created")
+                .1
+            })
+            .collect();
+        let mut join = DuplicateJoin::default();
+        join.over(&items);
+        let n = items.len();
+        for (kind, a, b, word) in steps {
+            let (a, b) = (a % n, b % n);
+            match kind {
+                // Closed (merged, done, dropped) or reopened.
+                0 => {
+                    items[a].state = if items[a].state.is_open() { State::Dropped } else { State::Active };
+                }
+                // Retitled: a word added.
+                1 => items[a].title.push_str(&format!(" {}", WORDS[word])),
+                // A possible duplicate dismissed from both sides, or taken back.
+                2 => {
+                    let (ia, ib) = (items[a].id, items[b].id);
+                    for (x, other) in [(a, ib), (b, ia)] {
+                        let d = Dismissal { code: SignalCode::PossibleDuplicate, with: Some(other) };
+                        if let Some(at) = items[x].dismissed.iter().position(|e| *e == d) {
+                            items[x].dismissed.remove(at);
+                        } else {
+                            items[x].dismissed.push(d);
+                        }
+                    }
+                }
+                // Moved to another team.
+                _ => items[a].team = TEAMS[word % TEAMS.len()].to_string(),
+            }
+            let open: Vec<&baton::domain::Item> = items.iter().filter(|i| i.state.is_open()).collect();
+            let dismissed = dismissed_pairs(open.iter().map(|i| (i.id, i.dismissed.as_slice())));
+            let fresh = possible_duplicates(
+                open.iter().map(|i| (i.id, i.team.as_str(), i.title.as_str())),
+                &dismissed,
+            );
+            prop_assert_eq!(join.over(&items), &fresh);
+        }
+    }
+}

@@ -107,7 +107,7 @@ impl Rng {
     }
 }
 
-const TEAM_KEYS: [&str; TEAMS] = [
+pub const TEAM_KEYS: [&str; TEAMS] = [
     "sales",
     "solutions",
     "legal",
@@ -234,7 +234,7 @@ fn person(team: &str, n: usize) -> String {
     format!("{}.{team}", FIRST_NAMES[n % FIRST_NAMES.len()])
 }
 
-fn org(rng: &mut Rng) -> Org {
+pub fn org(rng: &mut Rng) -> Org {
     let teams = TEAM_KEYS
         .iter()
         .enumerate()
@@ -280,7 +280,7 @@ fn org(rng: &mut Rng) -> Org {
 
 /// Where an item's history should leave it.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Ending {
+pub enum Ending {
     Done,
     Dropped,
     Active,
@@ -354,7 +354,6 @@ fn history_ending(
     ending: Ending,
 ) -> Result<ItemRecord> {
     let team = rng.pick(&TEAM_KEYS).to_string();
-    let creator = person(&team, rng.below(24));
     // Titles follow a formula, as they do in real trackers, with a ticket reference;
     // the same request for the same customer from two teams is a possible duplicate.
     let mut title = format!(
@@ -367,6 +366,21 @@ fn history_ending(
     if rng.chance(0.3) {
         title.push_str(&format!(", {}", rng.pick(&DETAILS)));
     }
+    history_of(rng, org, id, now, ending, team, title)
+}
+
+/// One item's life from its creation by `team` with `title` to `ending`: a walk of
+/// user commands decided by the domain rules, then spread over realistic times.
+pub fn history_of(
+    rng: &mut Rng,
+    org: &Org,
+    id: ItemId,
+    now: DateTime<Utc>,
+    ending: Ending,
+    team: String,
+    title: String,
+) -> Result<ItemRecord> {
+    let creator = person(&team, rng.below(24));
     let create = Command::Create {
         owner: rng.chance(0.7).then(|| person(&team, rng.below(24))),
         due: rng

@@ -22,8 +22,6 @@ pub const DUE_SOON_WITHIN_HOURS: i64 = 48;
 pub const PING_PONG_BOUNCES: u32 = 2;
 /// Title similarity (Jaccard over words) that makes a possible duplicate.
 pub const DUPLICATE_SIMILARITY: f64 = 0.6;
-/// A word shared by more open items than this is too common to find duplicates by.
-const DUPLICATE_POSTING_CAP: usize = 256;
 
 /// The stable codes of the attention signals, most urgent first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -256,40 +254,99 @@ pub fn attention_with<Tz: TimeZone>(
     queue
 }
 
-/// The duplicate-title join over some open items, and what it was worked out from.
+/// The duplicate-title join over some open items, kept between calls with its index of
+/// titles: when items leave the open set (a merge, done, dropped), come back, change
+/// title or team, or a dismissal changes, only the items whose closest match may have
+/// changed are looked up again. The answer is always the one [`possible_duplicates`]
+/// gives afresh.
 #[derive(Debug, Clone, Default)]
 pub struct DuplicateJoin {
     /// Each open item's id, team and title, in the order given.
     input: Vec<(ItemId, String, String)>,
     dismissed: HashSet<(ItemId, ItemId)>,
-    found: HashMap<ItemId, ItemId>,
-    built: bool,
+    index: Option<TitleIndex>,
 }
 
 impl DuplicateJoin {
-    /// [`possible_duplicates`] over the open ones of `items`, from the last result when
-    /// the join's input (ids, teams, titles in order, dismissed pairs) is unchanged.
+    /// [`possible_duplicates`] over the open ones of `items`, updated from the last
+    /// result where the join's input (ids, teams, titles, dismissed pairs) changed.
     pub fn over(&mut self, items: &[Item]) -> &HashMap<ItemId, ItemId> {
         let open = || items.iter().filter(|i| i.state.is_open());
         let dismissed = dismissed_pairs(open().map(|i| (i.id, i.dismissed.as_slice())));
-        let same = self.built
-            && dismissed == self.dismissed
-            && open().count() == self.input.len()
+        let same_order = self.input.len() == open().count()
             && open()
                 .zip(&self.input)
                 .all(|(i, (id, team, title))| i.id == *id && i.team == *team && i.title == *title);
-        if !same {
-            self.found = possible_duplicates(
+        let index = match self.index.take() {
+            Some(index) if same_order && dismissed == self.dismissed => index,
+            Some(mut index) => {
+                self.update(&mut index, items, &dismissed);
+                index
+            }
+            None => TitleIndex::build(
                 open().map(|i| (i.id, i.team.as_str(), i.title.as_str())),
                 &dismissed,
-            );
-            self.input = open()
-                .map(|i| (i.id, i.team.clone(), i.title.clone()))
-                .collect();
-            self.dismissed = dismissed;
-            self.built = true;
+            ),
+        };
+        self.input = open()
+            .map(|i| (i.id, i.team.clone(), i.title.clone()))
+            .collect();
+        self.dismissed = dismissed;
+        &self.index.insert(index).found
+    }
+
+    /// Brings `index` from the last input to the open ones of `items`.
+    fn update(
+        &self,
+        index: &mut TitleIndex,
+        items: &[Item],
+        dismissed: &HashSet<(ItemId, ItemId)>,
+    ) {
+        let now: HashMap<ItemId, (&str, &str)> = items
+            .iter()
+            .filter(|i| i.state.is_open())
+            .map(|i| (i.id, (i.team.as_str(), i.title.as_str())))
+            .collect();
+        let before: HashMap<ItemId, (&str, &str)> = self
+            .input
+            .iter()
+            .map(|(id, team, title)| (*id, (team.as_str(), title.as_str())))
+            .collect();
+        // Gone, or retitled or moved to another team: out of the index first.
+        let mut stale: Vec<ItemId> = before
+            .iter()
+            .filter(|(id, was)| now.get(id) != Some(was))
+            .map(|(id, _)| *id)
+            .collect();
+        stale.sort_unstable();
+        let mut fresh: Vec<(ItemId, &str, &str)> = now
+            .iter()
+            .filter(|(id, is)| before.get(id) != Some(is))
+            .map(|(id, (team, title))| (*id, *team, *title))
+            .collect();
+        fresh.sort_unstable();
+        let mut recheck: HashSet<ItemId> = HashSet::new();
+        for id in &stale {
+            recheck.extend(index.remove(*id));
         }
-        &self.found
+        for (id, team, title) in &fresh {
+            index.insert(*id, team, title);
+            recheck.insert(*id);
+        }
+        // A dismissal made or taken back changes the closest match of both items only.
+        for (a, b) in dismissed.symmetric_difference(&self.dismissed) {
+            recheck.insert(*a);
+            recheck.insert(*b);
+        }
+        // A new title may be the closest match of items already there.
+        for (id, _, _) in &fresh {
+            for other in index.alike(*id, dismissed) {
+                recheck.insert(other);
+            }
+        }
+        for id in recheck {
+            index.settle(id, dismissed);
+        }
     }
 }
 
@@ -549,98 +606,199 @@ pub fn title_words(title: &str) -> Vec<String> {
 }
 
 /// Pairs open items held by different teams whose titles are alike, giving each
-/// item its closest match. A set-similarity join with prefix filtering: two word sets
-/// with Jaccard ≥ t must share a word among the rarest `|x| - ⌈t·|x|⌉ + 1` of each,
-/// so only those are indexed, and very common words are capped; the work grows with
-/// the number of items, not its square.
+/// item its closest match (ties to the lower id). A set-similarity join with prefix
+/// filtering: two word sets with Jaccard ≥ t must share a word among the rarest
+/// `|x| - ⌈t·|x|⌉ + 1` of each, so only those are indexed; the work grows with the
+/// number of items, not its square.
 /// Pairs in `dismissed` (lower id first, as [`dismissed_pairs`] gives them) are not
 /// matched.
 pub fn possible_duplicates<'a>(
     open: impl IntoIterator<Item = (ItemId, &'a str, &'a str)>,
     dismissed: &HashSet<(ItemId, ItemId)>,
 ) -> HashMap<ItemId, ItemId> {
-    let open: Vec<(ItemId, &str, &str)> = open.into_iter().collect();
-    let titles: Vec<Vec<String>> = open
-        .iter()
-        .map(|(_, _, title)| title_words(title))
-        .collect();
-    // Words and teams become numbers: the join compares candidate pairs millions of
-    // times on a large board, and comparing strings there dominated the whole queue.
-    let mut word_ids: HashMap<&str, usize> = HashMap::new();
-    let mut words: Vec<&str> = Vec::new();
-    let mut frequency: Vec<usize> = Vec::new();
-    // Each title's sorted word ids, end to end in one list (`ends[x]` is where title x
-    // ends): the join reads millions of them, and one list keeps them in the cache.
-    let mut flat: Vec<u32> = Vec::new();
-    let mut ends: Vec<usize> = Vec::with_capacity(titles.len());
-    for title in &titles {
-        let start = flat.len();
-        for w in title {
-            let id = *word_ids.entry(w.as_str()).or_insert_with(|| {
-                words.push(w.as_str());
-                frequency.push(0);
-                words.len() - 1
-            });
-            frequency[id] += 1;
-            flat.push(id as u32);
+    TitleIndex::build(open, dismissed).found
+}
+
+/// The titles of the open items as the duplicate join reads them, indexed by their
+/// rarest words, and each item's closest match.
+#[derive(Debug, Clone, Default)]
+struct TitleIndex {
+    /// Words and teams become numbers: the join compares candidate pairs millions of
+    /// times on a large board, and comparing strings there dominated the whole queue.
+    word_ids: HashMap<String, u32>,
+    /// Each word's place in the order prefixes are taken in, rarest first. Fixed once
+    /// given (any fixed order finds every pair; rarest first finds them fastest): words
+    /// first seen after the build come before all others.
+    rank: Vec<i64>,
+    team_ids: HashMap<String, u32>,
+    /// Per entry (an item as indexed; a retitled item gets a new one): its id, team,
+    /// whether it is still open, its words' bits ([`Posting::mask`]).
+    ids: Vec<ItemId>,
+    teams: Vec<u32>,
+    alive: Vec<bool>,
+    masks: Vec<(u64, u32)>,
+    /// Each title's sorted word ids, end to end in one list (`ends[x]` is where entry x
+    /// ends): the join reads millions of them, and one list keeps them in the cache.
+    flat: Vec<u32>,
+    ends: Vec<usize>,
+    /// The open entry of each item.
+    entry: HashMap<ItemId, u32>,
+    /// Each word's postings: the entries with the word among their rarest.
+    postings: Vec<Vec<Posting>>,
+    /// `needed[a][b]`: [`words_needed`] for every pair of title sizes so far.
+    needed: Vec<Vec<usize>>,
+    /// `seen[y] == stamp` once entry y has been looked at in this probe.
+    seen: Vec<u32>,
+    stamp: u32,
+    /// Each item's closest match, and how alike they are.
+    best: HashMap<ItemId, (f64, ItemId)>,
+    found: HashMap<ItemId, ItemId>,
+}
+
+impl TitleIndex {
+    fn build<'a>(
+        open: impl IntoIterator<Item = (ItemId, &'a str, &'a str)>,
+        dismissed: &HashSet<(ItemId, ItemId)>,
+    ) -> TitleIndex {
+        let open: Vec<(ItemId, &str, &str)> = open.into_iter().collect();
+        let titles: Vec<Vec<String>> = open
+            .iter()
+            .map(|(_, _, title)| title_words(title))
+            .collect();
+        let mut index = TitleIndex::default();
+        let mut frequency: Vec<usize> = Vec::new();
+        for title in &titles {
+            for w in title {
+                let id = index.word(w);
+                if id as usize >= frequency.len() {
+                    frequency.resize(id as usize + 1, 0);
+                }
+                frequency[id as usize] += 1;
+            }
         }
-        flat[start..].sort_unstable();
-        ends.push(flat.len());
+        let mut order: Vec<u32> = (0..index.rank.len() as u32).collect();
+        let mut names: Vec<&str> = vec![""; index.rank.len()];
+        for (w, id) in &index.word_ids {
+            names[*id as usize] = w.as_str();
+        }
+        order.sort_unstable_by_key(|&w| (frequency[w as usize], names[w as usize]));
+        for (place, w) in order.iter().enumerate() {
+            index.rank[*w as usize] = place as i64;
+        }
+        // Every item probes the entries before it, then joins them: each pair once.
+        for ((id, team, _), words) in open.iter().zip(&titles) {
+            let x = index.add_entry(*id, team, words);
+            let mut matches = Vec::new();
+            index.probe(x, |y, similarity| matches.push((y, similarity)));
+            for (y, similarity) in matches {
+                let (a, b) = (*id, index.ids[y]);
+                if dismissed.is_empty() || !dismissed.contains(&(a.min(b), a.max(b))) {
+                    index.offer(a, b, similarity);
+                    index.offer(b, a, similarity);
+                }
+            }
+            index.post(x);
+        }
+        index.found = index.best.iter().map(|(a, (_, b))| (*a, *b)).collect();
+        index
     }
-    let set_of = |x: usize| &flat[if x == 0 { 0 } else { ends[x - 1] }..ends[x]];
-    // Each title's words as bits of one number (word id mod 64), and how many of its
-    // words landed on a bit already taken: two titles share at most the bits both have
-    // plus the fewer of those extra words, which rules out most candidates with one
-    // AND, before their words are compared.
-    let masks: Vec<(u64, u32)> = (0..titles.len())
-        .map(|x| {
-            let set = set_of(x);
-            let mask = set.iter().fold(0u64, |m, w| m | 1 << (w % 64));
-            (mask, set.len() as u32 - mask.count_ones())
-        })
-        .collect();
-    // `words_needed` for every pair of title sizes, worked out once.
-    let longest = titles.iter().map(Vec::len).max().unwrap_or(0);
-    let needed: Vec<Vec<usize>> = (0..=longest)
-        .map(|a| (0..=longest).map(|b| words_needed(a, b)).collect())
-        .collect();
-    let mut team_ids: HashMap<&str, usize> = HashMap::new();
-    let teams: Vec<usize> = open
-        .iter()
-        .map(|(_, team, _)| {
-            let next = team_ids.len();
-            *team_ids.entry(team).or_insert(next)
-        })
-        .collect();
-    // Each posting carries what rules most candidates out (the item's team, its number
-    // of words, where the word comes in its rarest-first order, its word bits), so
-    // reading a posting list touches one list in order, not five arrays at random: the
-    // join's time went to those cache misses.
-    let mut index: Vec<Vec<Posting>> = vec![Vec::new(); words.len()];
-    // `seen[y] == x` once y has been compared with x.
-    let mut seen: Vec<u32> = vec![u32::MAX; open.len()];
-    let mut best: HashMap<ItemId, (f64, ItemId)> = HashMap::new();
-    let mut ordered: Vec<u32> = Vec::with_capacity(longest);
-    for x in 0..open.len() {
-        let set = set_of(x);
-        if set.len() < 2 {
-            continue;
+
+    fn word(&mut self, w: &str) -> u32 {
+        if let Some(id) = self.word_ids.get(w) {
+            return *id;
         }
-        ordered.clear();
-        ordered.extend_from_slice(set);
-        ordered.sort_unstable_by_key(|&w| (frequency[w as usize], words[w as usize]));
-        let prefix = set.len() - (DUPLICATE_SIMILARITY * set.len() as f64).ceil() as usize + 1;
-        let (team_x, (mask_x, extra_x)) = (teams[x] as u32, masks[x]);
-        let needed_x = &needed[set.len()];
+        let id = self.rank.len() as u32;
+        self.word_ids.insert(w.to_string(), id);
+        self.postings.push(Vec::new());
+        // Before every word known so far (see `rank`).
+        self.rank.push(-(id as i64) - 1);
+        id
+    }
+
+    fn set_of(&self, x: usize) -> &[u32] {
+        &self.flat[if x == 0 { 0 } else { self.ends[x - 1] }..self.ends[x]]
+    }
+
+    /// A new entry for item `id` (not yet in the postings).
+    fn add_entry(&mut self, id: ItemId, team: &str, words: &[String]) -> usize {
+        let mut set: Vec<u32> = words.iter().map(|w| self.word(w)).collect();
+        set.sort_unstable();
+        // The words as bits of one number (word id mod 64), and how many landed on a bit
+        // already taken: two titles share at most the bits both have plus the fewer of
+        // those extra words, which rules out most candidates with one AND.
+        let mask = set.iter().fold(0u64, |m, w| m | 1 << (w % 64));
+        self.masks
+            .push((mask, set.len() as u32 - mask.count_ones()));
+        self.flat.extend_from_slice(&set);
+        self.ends.push(self.flat.len());
+        let next = self.team_ids.len() as u32;
+        let team = *self.team_ids.entry(team.to_string()).or_insert(next);
+        self.teams.push(team);
+        self.ids.push(id);
+        self.alive.push(true);
+        self.seen.push(u32::MAX);
+        self.entry.insert(id, (self.ids.len() - 1) as u32);
+        let longest = set.len();
+        if self.needed.len() <= longest {
+            let n = longest + 1;
+            self.needed = (0..n)
+                .map(|a| (0..n).map(|b| words_needed(a, b)).collect())
+                .collect();
+        }
+        self.ids.len() - 1
+    }
+
+    /// Entry x's words, rarest first, and how many of them are its prefix.
+    fn ordered(&self, x: usize) -> (Vec<u32>, usize) {
+        let mut ordered = self.set_of(x).to_vec();
+        ordered.sort_unstable_by_key(|&w| self.rank[w as usize]);
+        let len = ordered.len();
+        let prefix = len - (DUPLICATE_SIMILARITY * len as f64).ceil() as usize + 1;
+        (ordered, prefix.min(len))
+    }
+
+    /// Puts entry x in the postings of its prefix words.
+    fn post(&mut self, x: usize) {
+        let (ordered, prefix) = self.ordered(x);
+        if ordered.len() < 2 {
+            return;
+        }
+        let (mask, extra) = self.masks[x];
         for (i, &word) in ordered.iter().enumerate().take(prefix) {
-            let word = word as usize;
-            for posting in index[word].iter().take(DUPLICATE_POSTING_CAP) {
+            self.postings[word as usize].push(Posting {
+                item: x as u32,
+                team: self.teams[x],
+                mask,
+                extra,
+                len: ordered.len() as u32,
+                at: i as u32,
+            });
+        }
+    }
+
+    /// Calls `found(y, similarity)` for every open entry y in the postings whose title
+    /// is alike entry x's and whose team is another.
+    fn probe(&mut self, x: usize, mut found: impl FnMut(usize, f64)) {
+        let set_len = self.set_of(x).len();
+        if set_len < 2 {
+            return;
+        }
+        let (ordered, prefix) = self.ordered(x);
+        self.stamp = self.stamp.wrapping_add(1);
+        let stamp = self.stamp;
+        let mut seen = std::mem::take(&mut self.seen);
+        seen[x] = stamp;
+        let (team_x, (mask_x, extra_x)) = (self.teams[x], self.masks[x]);
+        let set = self.set_of(x);
+        let needed_x = &self.needed[set_len];
+        for (i, &word) in ordered.iter().enumerate().take(prefix) {
+            for posting in &self.postings[word as usize] {
                 let y = posting.item as usize;
-                if seen[y] == x as u32 {
+                if seen[y] == stamp {
                     continue;
                 }
-                seen[y] = x as u32;
-                if posting.team == team_x {
+                seen[y] = stamp;
+                if posting.team == team_x || !self.alive[y] {
                     continue;
                 }
                 let (len_y, j) = (posting.len as usize, posting.at as usize);
@@ -648,7 +806,7 @@ pub fn possible_duplicates<'a>(
                 // Both orders are the same, rarest first: the two sets share this word,
                 // at most `min(i, j)` words before it and `min` of what follows after
                 // it. Most candidates cannot reach `needed` and are not compared.
-                if i.min(j) + 1 + (set.len() - i - 1).min(len_y - j - 1) < needed {
+                if i.min(j) + 1 + (set_len - i - 1).min(len_y - j - 1) < needed {
                     continue;
                 }
                 if (((mask_x & posting.mask).count_ones() + extra_x.min(posting.extra)) as usize)
@@ -656,38 +814,88 @@ pub fn possible_duplicates<'a>(
                 {
                     continue;
                 }
-                let other = set_of(y);
+                let other = self.set_of(y);
                 let Some(shared) = shared_at_least(set, other, needed) else {
                     continue;
                 };
-                let union = set.len() + other.len() - shared;
+                let union = set_len + other.len() - shared;
                 let similarity = shared as f64 / union as f64;
-                let (a, b) = (open[x].0, open[y].0);
-                if shared >= 2
-                    && similarity >= DUPLICATE_SIMILARITY
-                    && (dismissed.is_empty() || !dismissed.contains(&(a.min(b), a.max(b))))
-                {
-                    for (a, b) in [(open[x].0, open[y].0), (open[y].0, open[x].0)] {
-                        let better = best
-                            .get(&a)
-                            .is_none_or(|(s, id)| similarity > *s || (similarity == *s && b < *id));
-                        if better {
-                            best.insert(a, (similarity, b));
-                        }
-                    }
+                if shared >= 2 && similarity >= DUPLICATE_SIMILARITY {
+                    found(y, similarity);
                 }
             }
-            index[word].push(Posting {
-                item: x as u32,
-                team: team_x,
-                mask: mask_x,
-                extra: extra_x,
-                len: set.len() as u32,
-                at: i as u32,
-            });
+        }
+        self.seen = seen;
+    }
+
+    /// Makes `b` item `a`'s closest match if it is closer than the one it has (ties to
+    /// the lower id).
+    fn offer(&mut self, a: ItemId, b: ItemId, similarity: f64) {
+        let better = self
+            .best
+            .get(&a)
+            .is_none_or(|(s, id)| similarity > *s || (similarity == *s && b < *id));
+        if better {
+            self.best.insert(a, (similarity, b));
+            self.found.insert(a, b);
         }
     }
-    best.into_iter().map(|(a, (_, b))| (a, b)).collect()
+
+    /// Takes item `id` out; gives the items whose closest match it was.
+    fn remove(&mut self, id: ItemId) -> Vec<ItemId> {
+        if let Some(x) = self.entry.remove(&id) {
+            self.alive[x as usize] = false;
+        }
+        self.best.remove(&id);
+        self.found.remove(&id);
+        let orphans: Vec<ItemId> = self
+            .found
+            .iter()
+            .filter(|(_, b)| **b == id)
+            .map(|(a, _)| *a)
+            .collect();
+        for a in &orphans {
+            self.best.remove(a);
+            self.found.remove(a);
+        }
+        orphans
+    }
+
+    /// Indexes item `id` (its closest match is worked out by [`TitleIndex::settle`]).
+    fn insert(&mut self, id: ItemId, team: &str, title: &str) {
+        let x = self.add_entry(id, team, &title_words(title));
+        self.post(x);
+    }
+
+    /// The open items alike item `id`, of other teams, not dismissed with it.
+    fn alike(&mut self, id: ItemId, dismissed: &HashSet<(ItemId, ItemId)>) -> Vec<ItemId> {
+        let Some(&x) = self.entry.get(&id) else {
+            return Vec::new();
+        };
+        let mut ys = Vec::new();
+        self.probe(x as usize, |y, _| ys.push(y));
+        ys.into_iter()
+            .map(|y| self.ids[y])
+            .filter(|b| !dismissed.contains(&(id.min(*b), id.max(*b))))
+            .collect()
+    }
+
+    /// Works out item `id`'s closest match again from the whole index.
+    fn settle(&mut self, id: ItemId, dismissed: &HashSet<(ItemId, ItemId)>) {
+        self.best.remove(&id);
+        self.found.remove(&id);
+        let Some(&x) = self.entry.get(&id) else {
+            return;
+        };
+        let mut matches = Vec::new();
+        self.probe(x as usize, |y, similarity| matches.push((y, similarity)));
+        for (y, similarity) in matches {
+            let b = self.ids[y];
+            if !dismissed.contains(&(id.min(b), id.max(b))) {
+                self.offer(id, b, similarity);
+            }
+        }
+    }
 }
 
 /// One title in the duplicate join's index of a word.
@@ -695,7 +903,7 @@ pub fn possible_duplicates<'a>(
 struct Posting {
     item: u32,
     team: u32,
-    /// The title's words as bits ([`possible_duplicates`]), and how many collided.
+    /// The title's words as bits ([`TitleIndex::add_entry`]), and how many collided.
     mask: u64,
     extra: u32,
     /// How many words the title has, and where this word comes among them, rarest first.
