@@ -320,20 +320,7 @@ fn working_hours_keep_local_time_across_a_daylight_saving_change() {
 /// board marks the card. With a calendar the time left is working time.
 #[test]
 fn a_late_handoff_is_flagged_when_it_is_sent() {
-    let board = Board::empty_on(Backend::Sqlite, SENT, DbBy::Env);
-    board.ok(&["init"]);
-    for team in ["sales", "solutions"] {
-        board.ok(&["team", "add", team]);
-    }
-    board.ok(&[
-        "calendar",
-        "add",
-        "office",
-        "--tz",
-        "UTC",
-        "--hours",
-        "Mon-Fri 09:00-17:00",
-    ]);
+    let board = Board::office_hours_on(Backend::Sqlite, SENT);
     board.ok(&[
         "boundary",
         "add",

@@ -120,6 +120,27 @@ impl Board {
         board
     }
 
+    /// A board at `now` with teams `sales` and `solutions` and the calendar `office`
+    /// (UTC, Mon–Fri 09:00–17:00); the boundary between them is the test's to add.
+    #[allow(dead_code)]
+    pub fn office_hours_on(backend: Backend, now: &'static str) -> Board {
+        let board = Board::empty_on(backend, now, DbBy::Env);
+        board.ok(&["init"]);
+        for team in ["sales", "solutions"] {
+            board.ok(&["team", "add", team]);
+        }
+        board.ok(&[
+            "calendar",
+            "add",
+            "office",
+            "--tz",
+            "UTC",
+            "--hours",
+            "Mon-Fri 09:00-17:00",
+        ]);
+        board
+    }
+
     pub fn backend(&self) -> Backend {
         match self.pg {
             Some(_) => Backend::Postgres,
