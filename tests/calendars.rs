@@ -12,24 +12,7 @@ const SENT: &str = "2026-11-20T16:00:00Z";
 /// sales → solutions with a 1d SLA in the calendar `office` (UTC, Mon–Fri 09:00–17:00,
 /// with `holidays`), and item #1 sent across it on Friday at 16:00.
 fn board_on(backend: Backend, holidays: &[&str]) -> Board {
-    let board = Board::empty_on(backend, SENT, DbBy::Env);
-    board.ok(&["init"]);
-    for team in ["sales", "solutions"] {
-        board.ok(&["team", "add", team]);
-    }
-    let mut add = vec![
-        "calendar",
-        "add",
-        "office",
-        "--tz",
-        "UTC",
-        "--hours",
-        "Mon-Fri 09:00-17:00",
-    ];
-    for day in holidays {
-        add.extend(["--holiday", day]);
-    }
-    board.ok(&add);
+    let board = Board::office_hours_on(backend, SENT, holidays);
     board.ok(&[
         "boundary",
         "add",
@@ -320,7 +303,7 @@ fn working_hours_keep_local_time_across_a_daylight_saving_change() {
 /// board marks the card. With a calendar the time left is working time.
 #[test]
 fn a_late_handoff_is_flagged_when_it_is_sent() {
-    let board = Board::office_hours_on(Backend::Sqlite, SENT);
+    let board = Board::office_hours_on(Backend::Sqlite, SENT, &[]);
     board.ok(&[
         "boundary",
         "add",

@@ -19,7 +19,7 @@ const SENT: &str = "2026-11-20T16:00:00Z";
 /// Friday at 16:00. The SLA runs out on Monday at 16:00, level 1 falls due on Tuesday
 /// at 12:00, level 2 on Tuesday at 16:00.
 fn board_on(backend: Backend, items: usize) -> Board {
-    let board = Board::office_hours_on(backend, SENT);
+    let board = Board::office_hours_on(backend, SENT, &[]);
     board.ok(&[
         "boundary",
         "add",

@@ -121,15 +121,15 @@ impl Board {
     }
 
     /// A board at `now` with teams `sales` and `solutions` and the calendar `office`
-    /// (UTC, Mon–Fri 09:00–17:00); the boundary between them is the test's to add.
+    /// (UTC, Mon–Fri 09:00–17:00, with `holidays`); the boundary is the test's to add.
     #[allow(dead_code)]
-    pub fn office_hours_on(backend: Backend, now: &'static str) -> Board {
+    pub fn office_hours_on(backend: Backend, now: &'static str, holidays: &[&str]) -> Board {
         let board = Board::empty_on(backend, now, DbBy::Env);
         board.ok(&["init"]);
         for team in ["sales", "solutions"] {
             board.ok(&["team", "add", team]);
         }
-        board.ok(&[
+        let mut add = vec![
             "calendar",
             "add",
             "office",
@@ -137,7 +137,11 @@ impl Board {
             "UTC",
             "--hours",
             "Mon-Fri 09:00-17:00",
-        ]);
+        ];
+        for day in holidays {
+            add.extend(["--holiday", day]);
+        }
+        board.ok(&add);
         board
     }
 
