@@ -231,6 +231,48 @@ fn watch_delivers_each_notification_once(backend: Backend) {
     let second = watch_once(&board, "2026-11-23T15:50:00Z");
     assert_eq!(codes(&second), vec![(1, "bounced".to_string())]);
     assert!(watch_once(&board, "2026-11-23T15:55:00Z").is_empty());
+    // Sent again, forced past an unticked entry, due on Tuesday at 10:00: 2h of working
+    // time left for a 1d SLA. Both are news, once.
+    run(
+        &board,
+        "2026-11-23T15:56:00Z",
+        &[
+            "boundary",
+            "edit",
+            "sales",
+            "solutions",
+            "--done",
+            "Order form attached",
+        ],
+    );
+    run(
+        &board,
+        "2026-11-23T15:57:00Z",
+        &["edit", "1", "--due", "2026-11-24 10:00"],
+    );
+    run(
+        &board,
+        "2026-11-23T16:00:00Z",
+        &[
+            "send",
+            "1",
+            "--to",
+            "solutions",
+            "--note",
+            "again",
+            "--force",
+        ],
+    );
+    let mut third = codes(&watch_once(&board, "2026-11-23T16:05:00Z"));
+    third.sort();
+    assert_eq!(
+        third,
+        vec![
+            (1, "incomplete-handoff".to_string()),
+            (1, "late-handoff".to_string()),
+        ]
+    );
+    assert!(watch_once(&board, "2026-11-23T16:10:00Z").is_empty());
 }
 
 fn two_watchers_deliver_each_notification_once(backend: Backend) {
