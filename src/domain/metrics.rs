@@ -321,6 +321,10 @@ pub struct Overall {
     pub escalations: usize,
     pub incomplete_handoffs: usize,
     pub dropped_batons: usize,
+    /// Items dropped (or merged into another) in the period. Absent in snapshots saved
+    /// before it was kept.
+    #[serde(default)]
+    pub dropped: usize,
     /// Bounces and dropped batons in the period by cause, over every boundary (and the
     /// dropped batons of items that never crossed one), most frequent first.
     #[serde(default)]
@@ -468,6 +472,7 @@ pub fn compute<Tz: TimeZone>(
     let mut done_days: BTreeMap<NaiveDate, usize> = BTreeMap::new();
     let mut transitions: Vec<(DateTime<Utc>, Option<At>, At)> = Vec::new();
     let mut breach_days: BTreeMap<NaiveDate, usize> = BTreeMap::new();
+    let mut dropped = 0;
 
     for history in histories {
         // Only what had happened by `until`: an undo after the period must not take
@@ -558,7 +563,10 @@ pub fn compute<Tz: TimeZone>(
                             team = to;
                             move_to(&mut state, at, At::Active);
                         }
-                        Flow::Dropped => move_to(&mut state, at, At::Dropped),
+                        Flow::Dropped => {
+                            dropped += usize::from(counted);
+                            move_to(&mut state, at, At::Dropped);
+                        }
                         _ => move_to(&mut state, at, At::Active),
                     }
                 }
@@ -610,6 +618,7 @@ pub fn compute<Tz: TimeZone>(
                     if let Some(t) = team {
                         held[t].0 += period.clip(since, at);
                     }
+                    dropped += usize::from(counted);
                     move_to(&mut state, at, At::Dropped);
                 }
                 Flow::Reopened => {
@@ -716,6 +725,7 @@ pub fn compute<Tz: TimeZone>(
         overall.wip += m.wip;
         team_list.push(m);
     }
+    overall.dropped = dropped;
     overall.cycle_time = Stats::of(all_cycles);
     overall.flow_efficiency = efficiency(total_held, total_waited);
 
@@ -852,7 +862,8 @@ pub fn trouble_lists<'s>(overall: &Overall, incidents: &'s [Incident]) -> Vec<Tr
                 Trouble::Escalated => overall.escalations,
                 Trouble::Forced => overall.incomplete_handoffs,
                 Trouble::DroppedBaton => overall.dropped_batons,
-                Trouble::Dropped => shown.len(),
+                // A snapshot saved before the count was kept has only its list.
+                Trouble::Dropped => overall.dropped.max(shown.len()),
             };
             TroubleList {
                 trouble,

@@ -10,7 +10,7 @@ use super::attention::SlaStanding;
 use super::metrics::{Flow, FlowEvent, Metrics, Period, Stats, compute, effective};
 use super::model::{Item, ItemId, State};
 use super::rules::Org;
-use super::view::{Place, limbo_time};
+use super::view::{Place, limbo_time, sla_runs_out, spell_time};
 
 /// One item as it stood when the snapshot was taken.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -144,12 +144,39 @@ pub struct Found<'h> {
 enum Words {
     /// The event that recorded them, by its number in the item's history.
     Event(u32),
-    /// A breach: how long the spell waited against the SLA; `open` while still waiting.
+    /// A breach: the time the spell used against the SLA it was allowed, both as the
+    /// contract counts them (working time with a calendar, whose working day is
+    /// `working_day`); `open` while still waiting.
     Breach {
-        waited: Duration,
+        used: Duration,
         sla: Duration,
+        working_day: Option<Duration>,
         open: bool,
     },
+}
+
+impl Words {
+    /// The words of a breach, judged by the one SLA rule ([`spell_time`]): the SLA in
+    /// force when the item was sent, in the time it counts, at `end`. `None` when the
+    /// spell did not breach (or the boundary has no SLA).
+    fn breach(
+        org: &Org,
+        (from, to): (&str, &str),
+        sent: DateTime<Utc>,
+        end: DateTime<Utc>,
+        open: bool,
+    ) -> Option<Words> {
+        let time = spell_time(org, from, to, sent, end);
+        if time.standing != SlaStanding::Breached {
+            return None;
+        }
+        Some(Words::Breach {
+            used: time.used,
+            sla: time.sla?,
+            working_day: time.working_day,
+            open,
+        })
+    }
 }
 
 impl Found<'_> {
@@ -169,13 +196,6 @@ impl Found<'_> {
 /// The period's incidents from the items' histories, the most recent [`LIST_LIMIT`] of
 /// each kind, oldest first; their titles and words are added by [`with_words`].
 pub fn incidents<'h>(histories: &'h [Vec<FlowEvent>], org: &Org, period: Period) -> Vec<Found<'h>> {
-    // Each boundary's SLA, found by its teams (a million events cost lookups, not scans).
-    let slas: HashMap<(&str, &str), Option<Duration>> = org
-        .boundaries
-        .iter()
-        .map(|b| ((b.from.as_str(), b.to.as_str()), b.contract.sla()))
-        .collect();
-    let sla_of = |from: &str, to: &str| slas.get(&(from, to)).copied().flatten();
     let mut out: Vec<Found<'h>> = Vec::new();
     for history in histories {
         let Some(first) = history.first() else {
@@ -215,13 +235,10 @@ pub fn incidents<'h>(histories: &'h [Vec<FlowEvent>], org: &Org, period: Period)
                     let Some((to, sent_at)) = limbo.take() else {
                         continue;
                     };
-                    let waited = event.at - sent_at;
-                    if counted && let Some(sla) = sla_of(team, to).filter(|s| waited > *s) {
-                        let words = Words::Breach {
-                            waited,
-                            sla,
-                            open: false,
-                        };
+                    if counted
+                        && let Some(words) =
+                            Words::breach(org, (team, to), sent_at, event.at, false)
+                    {
                         push(Trouble::Breached, here, words, None);
                     }
                     match &event.flow {
@@ -245,22 +262,18 @@ pub fn incidents<'h>(histories: &'h [Vec<FlowEvent>], org: &Org, period: Period)
             }
         }
         // A spell still open now belongs to the period that ends now.
-        if let (true, Some((to, sent_at))) = (period.ends_now, limbo) {
-            let waited = period.until - sent_at;
-            if let Some(sla) = sla_of(team, to).filter(|s| waited > *s) {
-                out.push(Found {
-                    trouble: Trouble::Breached,
-                    id,
-                    at: sent_at + sla,
-                    place: (team, Some(to)),
-                    words: Words::Breach {
-                        waited,
-                        sla,
-                        open: true,
-                    },
-                    cause: None,
-                });
-            }
+        if let (true, Some((to, sent_at))) = (period.ends_now, limbo)
+            && let Some(words) = Words::breach(org, (team, to), sent_at, period.until, true)
+        {
+            out.push(Found {
+                trouble: Trouble::Breached,
+                id,
+                // When the SLA ran out, as the contract counts time.
+                at: sla_runs_out(org, team, to, sent_at).unwrap_or(period.until),
+                place: (team, Some(to)),
+                words,
+                cause: None,
+            });
         }
     }
     out.sort_by(|a, b| a.at.cmp(&b.at).then(a.id.cmp(&b.id)));
@@ -310,19 +323,30 @@ pub fn with_words(
                 Words::Breach { .. } => None,
             };
             incident.detail = match (incident.trouble, words, kind) {
-                (Trouble::Breached, Words::Breach { waited, sla, open }, _) => {
+                (
+                    Trouble::Breached,
+                    Words::Breach {
+                        used,
+                        sla,
+                        working_day,
+                        open,
+                    },
+                    _,
+                ) => {
+                    // Around the clock: plain durations; with a calendar, working time
+                    // in its working days, said as such.
+                    let (used, sla, working) = match working_day {
+                        Some(day) => (
+                            super::duration::format_in_days(used, day),
+                            super::duration::format_in_days(sla, day),
+                            " working time",
+                        ),
+                        None => (format_duration(used), format_duration(sla), ""),
+                    };
                     if open {
-                        format!(
-                            "still in limbo after {}, against the SLA of {}",
-                            format_duration(waited),
-                            format_duration(sla)
-                        )
+                        format!("still in limbo after {used}{working}, against the SLA of {sla}")
                     } else {
-                        format!(
-                            "waited {} against the SLA of {}",
-                            format_duration(waited),
-                            format_duration(sla)
-                        )
+                        format!("waited {used}{working} against the SLA of {sla}")
                     }
                 }
                 (Trouble::Forced, _, Some(K::Sent { unticked, note, .. })) => {
