@@ -1080,6 +1080,17 @@ impl Store {
         self.read(|tx| flow_histories(tx, "", &[]))
     }
 
+    /// [`Store::flow_histories`], one item at a time through `visit`, in one read
+    /// transaction, without holding them all.
+    pub fn for_each_flow_history(&self, mut visit: impl FnMut(&[FlowEvent])) -> Result<()> {
+        self.read(|tx| {
+            each_flow_history(tx, "", &[], &mut |history| {
+                visit(history);
+                Ok(())
+            })
+        })
+    }
+
     /// The events of each item `(id, seq)` names that come after its event `seq`, as
     /// [`Store::flow_histories`] gives them: what the metrics screen reads after a
     /// change, since events are only ever appended.
@@ -1114,16 +1125,18 @@ impl Store {
         period: Period,
         zone: &Tz,
     ) -> Result<Snapshot> {
-        Ok(self.take_snapshot_with_histories(label, period, zone)?.0)
+        self.take_snapshot_with(label, period, zone, |_| {})
     }
 
-    /// [`Store::take_snapshot`], with the flow histories it was computed from.
-    pub fn take_snapshot_with_histories<Tz: chrono::TimeZone>(
+    /// [`Store::take_snapshot`], showing `also` each flow history it is computed from
+    /// as it streams by.
+    pub fn take_snapshot_with<Tz: chrono::TimeZone>(
         &self,
         label: &str,
         period: Period,
         zone: &Tz,
-    ) -> Result<(Snapshot, Vec<Vec<FlowEvent>>)> {
+        mut also: impl FnMut(&[FlowEvent]),
+    ) -> Result<Snapshot> {
         self.read(|tx| {
             let org = load_org(tx)?;
             // Anything at or after the end (after it, for a period that ends now).
@@ -1136,7 +1149,16 @@ impl Store {
                 },
                 &[period.until.into()],
             )? != 0;
-            let histories = flow_histories(tx, "", &[])?;
+            // One pass over the histories: the snapshot's rows and metrics, and the
+            // period's troubles.
+            let mut taking = crate::domain::snapshot::Taking::new(&org, period, zone);
+            let mut troubles = crate::domain::snapshot::Incidents::new(&org, period);
+            each_flow_history(tx, "", &[], &mut |history| {
+                taking.add(history);
+                troubles.add(history);
+                also(history);
+                Ok(())
+            })?;
             // The board as it stood at the period's end: the stored state, unless
             // something happened since, in which case each history is replayed up to
             // that moment.
@@ -1158,11 +1180,9 @@ impl Store {
             } else {
                 load_items(tx, &ItemFilter::default())?
             };
-            let mut snapshot =
-                crate::domain::snapshot::take(label, &items, &histories, &org, period, zone);
-            // The period's troubles, then the words recorded with the few listed, read
-            // event by event.
-            let found = crate::domain::snapshot::incidents(&histories, &org, period);
+            let mut snapshot = taking.finish(label, &items);
+            // The words recorded with the few troubles listed, read event by event.
+            let found = troubles.finish();
             let mut kinds: HashMap<(ItemId, u32), EventKind> = HashMap::new();
             for (id, seq) in found.iter().filter_map(|f| f.event()) {
                 let data = first(
@@ -1183,7 +1203,7 @@ impl Store {
                 .map(|r| (r.id, r.title.clone()))
                 .collect();
             snapshot.incidents = crate::domain::snapshot::with_words(found, &titles, &kinds);
-            Ok((snapshot, histories))
+            Ok(snapshot)
         })
     }
 
@@ -1796,6 +1816,22 @@ fn flow_histories(
     condition: &str,
     args: &[Value],
 ) -> Result<Vec<Vec<FlowEvent>>> {
+    let mut histories: Vec<Vec<FlowEvent>> = Vec::new();
+    each_flow_history(tx, condition, args, &mut |history| {
+        histories.push(history.to_vec());
+        Ok(())
+    })?;
+    Ok(histories)
+}
+
+/// [`flow_histories`], one item at a time through `visit`, in one buffer: a million
+/// events are read without holding them all.
+fn each_flow_history(
+    tx: &mut dyn Sql,
+    condition: &str,
+    args: &[Value],
+    visit: &mut dyn FnMut(&[FlowEvent]) -> Result<()>,
+) -> Result<()> {
     let d = tx.dialect();
     let sql = format!(
         "SELECT item_id, seq, at, kind,
@@ -1811,8 +1847,7 @@ fn flow_histories(
         d.json_flag("data", "late"),
         d.json_int("data", "seq"),
     );
-    let mut histories: Vec<Vec<FlowEvent>> = Vec::new();
-    let mut current: Option<ItemId> = None;
+    let mut history: Vec<FlowEvent> = Vec::with_capacity(64);
     tx.query(&sql, args, &mut |row| {
         let item = row.req_int(0)?;
         let text = row.str(4)?;
@@ -1847,23 +1882,23 @@ fn flow_histories(
             },
             _ => Flow::Other,
         };
-        if current != Some(item) {
-            // About ten events an item: fewer copies as each history grows.
-            histories.push(Vec::with_capacity(16));
-            current = Some(item);
+        if history.first().is_some_and(|e| e.item != item) {
+            visit(&history)?;
+            history.clear();
         }
-        if let Some(history) = histories.last_mut() {
-            history.push(FlowEvent {
-                item,
-                seq: row.u32(1)?,
-                at: row.req_time(2)?,
-                flow,
-                cause,
-            });
-        }
+        history.push(FlowEvent {
+            item,
+            seq: row.u32(1)?,
+            at: row.req_time(2)?,
+            flow,
+            cause,
+        });
         Ok(())
     })?;
-    Ok(histories)
+    if !history.is_empty() {
+        visit(&history)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
