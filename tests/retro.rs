@@ -648,7 +648,65 @@ fn every_dropped_item_is_counted_though_the_list_is_capped(backend: Backend) {
     );
 }
 
+/// A window that starts after an item was created still names each crossing's teams:
+/// where the item was is read from its whole history, only the rows are the window's.
+fn the_events_csv_of_a_window_names_the_teams_of_each_crossing(backend: Backend) {
+    if !backend.available() {
+        return;
+    }
+    let board = Board::empty_on(backend, NOW, DbBy::Env);
+    board.ok(&["init"]);
+    for team in ["sales", "solutions"] {
+        board.ok(&["team", "add", team]);
+    }
+    board.ok(&["boundary", "add", "sales", "solutions", "--sla", "2d"]);
+    board.ok(&[
+        "add",
+        "Renewal",
+        "--team",
+        "sales",
+        "--at",
+        "2026-11-02T09:00:00Z",
+    ]);
+    board.ok(&[
+        "send",
+        "1",
+        "--to",
+        "solutions",
+        "--note",
+        "ready",
+        "--at",
+        "2026-11-10T09:00:00Z",
+    ]);
+    board.ok(&["accept", "1", "--at", "2026-11-11T09:00:00Z"]);
+    let csv = board.ok(&[
+        "export",
+        "--format",
+        "csv",
+        "--events",
+        "--since",
+        "2026-11-09",
+        "--until",
+        "2026-11-20",
+    ]);
+    let rows: Vec<Vec<&str>> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    let crossing: Vec<(&str, &str, &str)> = rows.iter().map(|r| (r[4], r[5], r[6])).collect();
+    assert_eq!(
+        crossing,
+        [
+            ("sent", "sales", "solutions"),
+            ("accepted", "sales", "solutions")
+        ],
+        "{csv}"
+    );
+}
+
 on_both_backends!(
     breaches_are_listed_by_the_sla_in_force_in_working_time,
-    every_dropped_item_is_counted_though_the_list_is_capped
+    every_dropped_item_is_counted_though_the_list_is_capped,
+    the_events_csv_of_a_window_names_the_teams_of_each_crossing
 );

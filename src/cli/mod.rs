@@ -572,20 +572,13 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
                         let write = |sink: &mut dyn Write| -> Result<()> {
                             let mut csv = crate::export::csv::EventsCsv::start(sink)
                                 .context("cannot write the CSV")?;
-                            store.for_each_stored_history(|item, events| -> Result<()> {
-                                let kinds = events
-                                    .iter()
-                                    .map(|e| {
-                                        serde_json::from_str::<crate::domain::EventKind>(&e.data)
-                                    })
-                                    .collect::<serde_json::Result<Vec<_>>>()
-                                    .with_context(|| format!("the history of #{}", item.id))?;
-                                let rows = events
-                                    .iter()
-                                    .zip(&kinds)
-                                    .filter(|(e, _)| period.contains(e.at))
-                                    .map(|(e, kind)| (e.seq, e.at, e.actor.as_str(), kind));
-                                csv.item(item.id, rows).context("cannot write the CSV")?;
+                            store.for_each_stored_event(|id, e| -> Result<()> {
+                                // Every event is decoded (a history that does not read
+                                // is an error), and those in the period written.
+                                let kind = serde_json::from_str::<crate::domain::EventKind>(e.data)
+                                    .with_context(|| format!("the history of #{id}"))?;
+                                csv.event(id, e.seq, e.at, e.actor, &kind, period.contains(e.at))
+                                    .context("cannot write the CSV")?;
                                 Ok(())
                             })?;
                             csv.finish().context("cannot write the CSV")?;

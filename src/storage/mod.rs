@@ -281,6 +281,15 @@ pub struct StoredEvent {
     pub data: String,
 }
 
+/// A [`StoredEvent`] borrowed from the row it was read from.
+#[derive(Debug, Clone, Copy)]
+pub struct StoredEventRef<'a> {
+    pub seq: u32,
+    pub at: DateTime<Utc>,
+    pub actor: &'a str,
+    pub data: &'a str,
+}
+
 /// Open items counted by where they are and whether someone owns them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpenGroup {
@@ -1261,6 +1270,41 @@ impl Store {
             column: 3,
             detail: format!("snapshot `{key}`: {e}"),
         })
+    }
+
+    /// Every event as stored (item, number, time, actor, JSON of what happened), by item
+    /// and number, in one read transaction, each borrowed from the row it is read from:
+    /// `export --format csv --events` streams a million this way, copying nothing.
+    pub fn for_each_stored_event<E: From<StoreError>>(
+        &self,
+        mut visit: impl FnMut(ItemId, StoredEventRef<'_>) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        let mut failed: Option<E> = None;
+        let result = self.read(|tx| {
+            tx.query(
+                "SELECT item_id, seq, at, actor, data FROM events ORDER BY item_id, seq",
+                &[],
+                &mut |r| {
+                    if failed.is_some() {
+                        return Ok(());
+                    }
+                    let event = StoredEventRef {
+                        seq: r.u32(1)?,
+                        at: r.req_time(2)?,
+                        actor: r.req_str(3)?,
+                        data: r.req_str(4)?,
+                    };
+                    if let Err(e) = visit(r.req_int(0)?, event) {
+                        failed = Some(e);
+                    }
+                    Ok(())
+                },
+            )
+        });
+        if let Some(error) = failed {
+            return Err(error);
+        }
+        result.map_err(E::from)
     }
 
     /// Every item, by id, with its events as stored (number, time, actor, JSON of what
