@@ -11,20 +11,11 @@ use std::time::Instant;
 use anyhow::{Context as _, Result, bail};
 use chrono::Duration;
 
+use super::args::WatchArgs;
 use crate::context::Context;
 use crate::domain::duration::parse_duration;
 use crate::domain::text::display_safe;
 use crate::storage::{Delivery, MAX_ATTEMPTS};
-
-/// What `baton watch` was asked to do.
-pub struct Options {
-    pub once: bool,
-    pub interval: String,
-    pub exec: Option<String>,
-    pub timeout: String,
-    pub failed: bool,
-    pub retry_failed: bool,
-}
 
 /// `30s`, or any duration `baton` reads (`90m`, `1h`).
 fn parse_wait(text: &str, flag: &str) -> Result<std::time::Duration> {
@@ -37,7 +28,7 @@ fn parse_wait(text: &str, flag: &str) -> Result<std::time::Duration> {
     Ok(d.to_std()?)
 }
 
-pub fn watch(ctx: &Context, options: Options, out: &mut dyn Write) -> Result<()> {
+pub fn watch(ctx: &Context, options: WatchArgs, out: &mut dyn Write) -> Result<()> {
     let mut store = ctx.open()?;
     if options.failed {
         for f in store.failed_notifications()? {
