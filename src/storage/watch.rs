@@ -193,15 +193,17 @@ impl Store {
         })
     }
 
-    /// Records that `delivery` was handed on at `now`.
-    pub fn delivered(&mut self, delivery: &Delivery, now: DateTime<Utc>) -> Result<()> {
+    /// Records that `deliveries` were handed on at `now`, in one transaction.
+    pub fn delivered(&mut self, deliveries: &[&Delivery], now: DateTime<Utc>) -> Result<()> {
         self.write(|tx| {
-            tx.execute(
-                "UPDATE notifications SET delivered_at = ?2, attempts = attempts + 1,
-                    claimed_by = NULL, claimed_until = NULL, last_error = NULL
-                 WHERE id = ?1",
-                &[delivery.id.into(), now.into()],
-            )?;
+            for delivery in deliveries {
+                tx.execute(
+                    "UPDATE notifications SET delivered_at = ?2, attempts = attempts + 1,
+                        claimed_by = NULL, claimed_until = NULL, last_error = NULL
+                     WHERE id = ?1",
+                    &[delivery.id.into(), now.into()],
+                )?;
+            }
             Ok(())
         })
     }
