@@ -20,17 +20,7 @@ const SENT: &str = "2026-11-20T16:00:00Z";
 /// at 12:00, level 2 on Tuesday at 16:00.
 fn board_on(backend: Backend, items: usize) -> Board {
     let board = Board::office_hours_on(backend, SENT, &[]);
-    board.ok(&[
-        "boundary",
-        "add",
-        "sales",
-        "solutions",
-        "--sla",
-        "1d",
-        "--owner",
-        "hannah",
-        "--calendar",
-        "office",
+    board.office_boundary(&[
         "--escalate-to",
         "lee",
         "--escalate-to",
