@@ -539,15 +539,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
                             writer.finish()?;
                             Ok(())
                         };
-                        match file {
-                            Some(path) => write_atomically_with(&path, write)?,
-                            None => {
-                                let mut buffered = std::io::BufWriter::new(&mut *out);
-                                write(&mut buffered)?;
-                                buffered.flush()?;
-                            }
-                        }
-                        return Ok(());
+                        return write_out(file.as_deref(), out, write);
                     }
                     ExportFormat::Csv if events => {
                         let period = ctx.period(&period)?;
@@ -566,15 +558,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
                             csv.finish().context("cannot write the CSV")?;
                             Ok(())
                         };
-                        match file {
-                            Some(path) => write_atomically_with(&path, write)?,
-                            None => {
-                                let mut buffered = std::io::BufWriter::new(&mut *out);
-                                write(&mut buffered)?;
-                                buffered.flush()?;
-                            }
-                        }
-                        return Ok(());
+                        return write_out(file.as_deref(), out, write);
                     }
                     // One row per boundary needs the metrics only, not the items.
                     ExportFormat::Csv if boundaries => {
@@ -632,11 +616,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
                         }
                     }
                 };
-                match file {
-                    Some(path) => write_atomically(&path, text.as_bytes())?,
-                    None => out.write_all(text.as_bytes())?,
-                }
-                Ok(())
+                write_out(file.as_deref(), out, |w| Ok(w.write_all(text.as_bytes())?))
             })
         }
         Cmd::Stats { period, json } => {
@@ -894,6 +874,22 @@ fn add_entries(
     if let Some(first) = history.first() {
         let known = &history[..period.known(history)];
         entries.insert(first.item, crate::domain::stages::first_entries(known));
+    }
+}
+
+/// Writes an export to `file` whole or not at all, or else to `out` through a buffer.
+fn write_out(
+    file: Option<&Path>,
+    out: &mut dyn Write,
+    write: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<()> {
+    match file {
+        Some(path) => write_atomically_with(path, write),
+        None => {
+            let mut buffered = std::io::BufWriter::new(out);
+            write(&mut buffered)?;
+            Ok(buffered.flush()?)
+        }
     }
 }
 
