@@ -1,6 +1,7 @@
 //! The board end to end through a pseudo-terminal: the mouse (a click selects a card,
 //! a double click opens it, the wheel moves), `--no-mouse` and the config leaving the
-//! mouse to the terminal, SIGTERM and SIGHUP giving the terminal back, and `baton demo`
+//! mouse to the terminal, SIGTERM and SIGHUP giving the terminal back, a terminal that
+//! hangs up ending the board, and `baton demo`
 //! kept in the database `--db` names or thrown away.
 
 mod common;
@@ -126,6 +127,20 @@ fn sigterm_and_sighup_give_the_terminal_back() {
             "SIG{signal}: the mouse is given back"
         );
     }
+}
+
+/// A terminal that goes away (a dropped SSH session, a killed tmux server) ends the
+/// board: it does not go on reading an end-of-file forever.
+#[test]
+fn the_board_ends_when_its_terminal_hangs_up() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let db = demo(&dir);
+    let session = Session::open(&db, dir.path(), "pty-test", SIZE);
+    session.term.wait_for(&["in limbo"]);
+    assert!(
+        session.hang_up(),
+        "the board is still running without its terminal"
+    );
 }
 
 #[test]

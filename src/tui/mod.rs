@@ -112,6 +112,45 @@ impl Drop for Restore {
     }
 }
 
+/// What the terminal has for the board.
+enum Input {
+    /// Something to read, or a signal arrived while waiting.
+    Waiting,
+    /// Nothing within the time given.
+    Idle,
+    /// The terminal hung up: nothing will ever come.
+    Gone,
+}
+
+/// Waits up to `timeout` for input on the terminal (standard input, as crossterm reads
+/// it when it is one).
+fn terminal_input(timeout: Duration) -> Result<Input> {
+    use rustix::event::{PollFd, PollFlags, Timespec, poll};
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        // crossterm reads /dev/tty then, and waits on it itself.
+        return Ok(if timeout.is_zero() || event::poll(timeout)? {
+            Input::Waiting
+        } else {
+            Input::Idle
+        });
+    }
+    let mut fds = [PollFd::new(&stdin, PollFlags::IN)];
+    let wait = Timespec::try_from(timeout).context("a poll timeout")?;
+    match poll(&mut fds, Some(&wait)) {
+        Ok(0) => Ok(Input::Idle),
+        Ok(_)
+            if fds[0]
+                .revents()
+                .intersects(PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL) =>
+        {
+            Ok(Input::Gone)
+        }
+        Ok(_) | Err(rustix::io::Errno::INTR) => Ok(Input::Waiting),
+        Err(e) => Err(std::io::Error::from(e)).context("cannot read the terminal"),
+    }
+}
+
 /// The interactive loop: draw when something changed, otherwise sleep on input with a
 /// timeout, checking for other processes' changes between. SIGTERM and SIGHUP end it
 /// as `q` does.
@@ -160,8 +199,12 @@ fn run(
         if app.quit {
             return Ok(());
         }
-        let outcome = if event::poll(POLL)? {
-            match event::read()? {
+        // crossterm is asked for an event only when the terminal is known to be there:
+        // once it is gone (an SSH session dropped, a tmux server killed), its reader
+        // loops on end-of-file without returning, so SIGHUP would never be seen.
+        let outcome = match terminal_input(Duration::ZERO)? {
+            Input::Gone => return Ok(()),
+            _ if event::poll(Duration::ZERO)? => match event::read()? {
                 Event::Key(key) => app.handle_key(key),
                 Event::Mouse(m) if mouse => app.handle_mouse(m, Instant::now()),
                 Event::Resize(w, h) => {
@@ -170,9 +213,13 @@ fn run(
                     app.resize(area.width, area.height)
                 }
                 _ => Ok(()),
-            }
-        } else {
-            app.tick()
+            },
+            _ => match terminal_input(POLL)? {
+                Input::Gone => return Ok(()),
+                // Input, or a signal (a resize, SIGTERM): the loop looks again.
+                Input::Waiting => Ok(()),
+                Input::Idle => app.tick(),
+            },
         };
         // A failed write or read (the database locked too long, say) is reported on
         // the board; nothing was half-written, and the user can try again.

@@ -109,6 +109,8 @@ pub struct Session {
     master: Box<dyn MasterPty + Send>,
     output: Arc<Mutex<Output>>,
     reading: JoinHandle<()>,
+    /// Tells the reader to stop (and let go of its end of the terminal) after its next read.
+    stop_reading: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Session {
@@ -166,6 +168,8 @@ impl Session {
         }));
         let mut reader = pty.master.try_clone_reader().expect("a reader");
         let sink = Arc::clone(&output);
+        let stop_reading = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stop = Arc::clone(&stop_reading);
         let reading = std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             loop {
@@ -176,6 +180,9 @@ impl Session {
                         out.raw.extend_from_slice(&buf[..n]);
                         out.screen.process(&buf[..n]);
                     }
+                }
+                if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    break;
                 }
             }
             sink.lock().expect("output lock").closed = true;
@@ -190,6 +197,38 @@ impl Session {
             master: pty.master,
             output,
             reading,
+            stop_reading,
+        }
+    }
+
+    /// Closes the terminal under the board, as a dropped SSH session or a killed tmux
+    /// server does, and says whether the board then ended by itself.
+    pub fn hang_up(mut self) -> bool {
+        // The reader holds a copy of the terminal's end: it lets go after one more read,
+        // which `?` (the help screen) gives it.
+        self.stop_reading
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+        self.term.send(b"?");
+        let deadline = Instant::now() + WAIT;
+        while !self.output.lock().expect("output lock").closed {
+            assert!(Instant::now() < deadline, "the reader did not stop");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        self.reading.join().expect("the reader thread");
+        // The board has drawn and waits for input, as it does most of the time.
+        std::thread::sleep(Duration::from_millis(300));
+        drop(self.term);
+        drop(self.master);
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if self.child.try_wait().expect("wait for baton").is_some() {
+                return true;
+            }
+            if Instant::now() >= deadline {
+                self.child.kill().ok();
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(20));
         }
     }
 
