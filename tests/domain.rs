@@ -1439,3 +1439,32 @@ fn two_items_judged_not_duplicates_stop_being_paired_until_one_is_retitled() {
         Err("#1 and #3 are not possible duplicates: only open items of different teams with alike titles are".to_string())
     );
 }
+
+/// The standup summary says who answers for each item as the board does: its owner,
+/// else (in limbo) the next owner the boundary's contract names, else no one.
+#[test]
+fn the_standup_outcome_names_who_answers_for_the_item() {
+    use baton::domain::standup::outcome;
+    // sales → onboarding's contract names priya; onboarding → support's names no one.
+    let cases = [
+        (active(), "owner dana"),
+        (in_limbo(), "next owner per contract: priya"),
+        (
+            Story::new(2, "Go-live hand-over", "onboarding", None).then(send_all("support")),
+            "no owner",
+        ),
+        (Story::new(3, "Unowned renewal", "sales", None), "no owner"),
+    ];
+    for (story, who) in cases {
+        assert_eq!(
+            outcome(&story.item, &story.org),
+            format!("{}, {who}", describe_state(&story.item)),
+            "{}",
+            story.item.title
+        );
+    }
+    assert!(
+        in_limbo().item.owner.is_none(),
+        "in limbo the item has no owner of its own"
+    );
+}

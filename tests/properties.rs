@@ -705,6 +705,90 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+    /// The same on titles as trackers hold them: longer, from a larger vocabulary with
+    /// a few words everywhere (as the join's length, position and bit filters meet
+    /// them), cased and punctuated as people write, some titles filed twice.
+    #[test]
+    fn the_duplicate_join_finds_what_comparing_every_two_titles_finds_in_long_titles(
+        titles in proptest::collection::vec(
+            (
+                0usize..TEAMS.len(),
+                proptest::collection::vec(prop_oneof![3 => 0usize..6, 2 => 0usize..LONG_WORDS.len()], 1..14),
+                0usize..4,
+            ),
+            0..120,
+        ),
+        dismissed in proptest::collection::vec((1i64..121, 1i64..121), 0..10),
+    ) {
+        let mut open: Vec<(i64, String, String)> = Vec::new();
+        for (n, (team, words, style)) in titles.iter().enumerate() {
+            let title = match style {
+                // Filed again by another team, in other words' order.
+                0 if !open.is_empty() => {
+                    let (_, _, earlier) = &open[words[0] % open.len()];
+                    earlier.split(' ').rev().collect::<Vec<_>>().join(" ")
+                }
+                1 => words.iter().map(|w| LONG_WORDS[*w].to_uppercase()).collect::<Vec<_>>().join(", "),
+                _ => words.iter().map(|w| LONG_WORDS[*w]).collect::<Vec<_>>().join(" "),
+            };
+            open.push((n as i64 + 1, TEAMS[*team].to_string(), title));
+        }
+        let dismissed: HashSet<(i64, i64)> =
+            dismissed.into_iter().map(|(a, b)| (a.min(b), a.max(b))).collect();
+        let joined = baton::domain::attention::possible_duplicates(
+            open.iter().map(|(id, team, title)| (*id, team.as_str(), title.as_str())),
+            &dismissed,
+        );
+        prop_assert_eq!(joined, duplicates_by_brute_force(&open, &dismissed));
+    }
+}
+
+/// A vocabulary for long titles: the first few come up in most titles.
+const LONG_WORDS: [&str; 40] = [
+    "follow",
+    "up",
+    "sso",
+    "renewal",
+    "acme",
+    "export",
+    "the",
+    "for",
+    "login",
+    "invoice",
+    "globex",
+    "pilot",
+    "migration",
+    "q3",
+    "urgent",
+    "staging",
+    "eu",
+    "audit",
+    "report",
+    "sync",
+    "dashboard",
+    "webhook",
+    "api",
+    "quota",
+    "trial",
+    "contract",
+    "pricing",
+    "discount",
+    "sandbox",
+    "backup",
+    "ios",
+    "android",
+    "v2",
+    "legacy",
+    "accounts",
+    "cs",
+    "12345",
+    "über",
+    "straße",
+    "ΣΟΦΙΑ",
+];
+
 on_both_backends! {
     an_incremental_triage_refresh_equals_a_full_one(1..40);
 }

@@ -269,7 +269,8 @@ fn the_walk_follows_the_attention_queue_and_records_every_decision() {
         (
             33,
             format!("escalated to {contact}"),
-            "in limbo sales → solutions, no owner".to_string(),
+            // Nobody owns it in limbo: the contract's next owner answers for it.
+            format!("in limbo sales → solutions, next owner per contract: {contract_owner}"),
         ),
         (
             19,
@@ -279,7 +280,7 @@ fn the_walk_follows_the_attention_queue_and_records_every_decision() {
         (
             32,
             "snoozed until 2026-11-26 09:00".to_string(),
-            "in limbo support → engineering, no owner".to_string(),
+            "in limbo support → engineering, next owner per contract: Aiko Tanaka".to_string(),
         ),
     ];
     let ids: Vec<ItemId> = triage(&app).decisions.iter().map(|d| d.id).collect();
@@ -960,10 +961,10 @@ fn a_six_team_standup_from_the_board_to_the_saved_summary_leaves_only_what_needs
     );
     for line in [
         "| #23 SUP-4790 PDF invoices render blank pages (Humongous Insurance) | bounced back: “needs the Reader 11 VM image attached” | active with support, owner Fatima Zahra |",
-        "| #10 Fabrikam — go-live hand-over to support | escalated to Rachel Kim: “breached by a day; needs Jonas today” | in limbo onboarding → support, no owner |",
+        "| #10 Fabrikam — go-live hand-over to support | escalated to Rachel Kim: “breached by a day; needs Jonas today” | in limbo onboarding → support, next owner per contract: Jonas Berg |",
         "| #37 Globex admins: SSO login fails after IdP change | merged into #36 as a duplicate | merged into #36, owner Ravi Shah |",
         "| #19 Rotate the Kafka broker certificates before they expire | edited: due 2026-12-04 23:59 | active with operations, owner Kwame Asante |",
-        "| #26 Litware — kick-off and workspace setup | snoozed until 2026-12-01 09:00 | in limbo solutions → onboarding, no owner |",
+        "| #26 Litware — kick-off and workspace setup | snoozed until 2026-12-01 09:00 | in limbo solutions → onboarding, next owner per contract: Priya Natarajan |",
         "## Not reached\n\n- #33 Alpine Ski House — security questionnaire (212 questions)\n- #31 Woodgrove Bank — 90-day payment terms\n- #17 Lamna Healthcare — 3-year prepaid deal at 22% discount\n",
     ] {
         assert!(markdown.contains(line), "{line:?} missing from\n{markdown}");

@@ -306,27 +306,42 @@ pub fn attention_text(
     items: &[Item],
     contracts: &[(String, Signal)],
 ) -> String {
-    let by_id: std::collections::HashMap<i64, &Item> = items.iter().map(|i| (i.id, i)).collect();
-    let mut out = String::new();
+    use crate::domain::text::push_display_safe;
+    use std::fmt::Write as _;
+    // The store gives items in id order, where a binary search needs no map of them.
+    let sorted = items.windows(2).all(|w| w[0].id < w[1].id);
+    let by_id: std::collections::HashMap<i64, &Item> = if sorted {
+        std::collections::HashMap::new()
+    } else {
+        items.iter().map(|i| (i.id, i)).collect()
+    };
+    let find = |id: i64| -> Option<&Item> {
+        if sorted {
+            let at = items.binary_search_by_key(&id, |i| i.id).ok()?;
+            items.get(at)
+        } else {
+            by_id.get(&id).copied()
+        }
+    };
+    // One buffer for the whole listing (100,000 items make a hundred thousand lines and
+    // more): each line is appended, none made on its own.
+    let mut out = String::with_capacity(queue.len() * 160);
     if queue.is_empty() {
         out.push_str("nothing needs attention\n");
     }
     for entry in queue {
-        let Some(item) = by_id.get(&entry.id) else {
+        let Some(item) = find(entry.id) else {
             continue;
         };
-        out.push_str(&format!(
-            "#{:<5} {}  [{}]\n",
-            item.id,
-            display_safe(&item.title),
-            where_cell(item)
-        ));
+        let _ = write!(out, "#{:<5} ", item.id);
+        push_display_safe(&mut out, &item.title);
+        out.push_str("  [");
+        push_display_safe(&mut out, &Place::of(item).short());
+        out.push_str("]\n");
         for s in &entry.signals {
-            out.push_str(&format!(
-                "       {:<19} {}\n",
-                s.code.as_str(),
-                display_safe(&s.reason)
-            ));
+            let _ = write!(out, "       {:<19} ", s.code.as_str());
+            push_display_safe(&mut out, &s.reason);
+            out.push('\n');
         }
     }
     if !contracts.is_empty() {

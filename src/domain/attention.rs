@@ -3,6 +3,8 @@
 //! [`attention`] is the one function behind `baton attention` and standup triage.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
@@ -204,7 +206,13 @@ pub fn attention<Tz: TimeZone>(
     now: DateTime<Utc>,
     zone: &Tz,
 ) -> Vec<Attention> {
-    attention_with(items, org, now, zone, &mut DuplicateJoin::default())
+    let open = || items.iter().filter(|i| i.state.is_open());
+    let dismissed = dismissed_pairs(open().map(|i| (i.id, i.dismissed.as_slice())));
+    let duplicates = possible_duplicates(
+        open().map(|i| (i.id, i.team.as_str(), i.title.as_str())),
+        &dismissed,
+    );
+    queue(items, org, now, zone, &duplicates)
 }
 
 /// [`attention`], with the duplicate-title join kept in `join` between calls: it is
@@ -219,6 +227,17 @@ pub fn attention_with<Tz: TimeZone>(
     join: &mut DuplicateJoin,
 ) -> Vec<Attention> {
     let duplicates = join.over(items);
+    queue(items, org, now, zone, duplicates)
+}
+
+/// The queue over `items`, given each open item's closest alike title.
+fn queue<Tz: TimeZone>(
+    items: &[Item],
+    org: &Org,
+    now: DateTime<Utc>,
+    zone: &Tz,
+    duplicates: &HashMap<ItemId, ItemId>,
+) -> Vec<Attention> {
     // The other item of a possible duplicate, found by id: the store gives items in id
     // order, where a binary search needs no map of every item.
     let sorted = items.windows(2).all(|w| w[0].id < w[1].id);
@@ -588,18 +607,38 @@ pub fn late_handoff<Tz: TimeZone>(item: &Item, org: &Org, zone: &Tz) -> Option<L
     late_send(org, from, to, item.limbo.as_ref()?.sent_at, item.due?, zone)
 }
 
+/// Words that say nothing about what an item is.
+const FILLER: [&str; 16] = [
+    "a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "is", "of", "on", "or", "the",
+    "to",
+];
+
+/// Calls `word` with each word of `title` that carries meaning, lower-cased, in the
+/// order written (repeats included), through one reused buffer: the join reads 100,000
+/// titles, and a string per word was a large part of its time.
+fn each_word(title: &str, lower: &mut String, mut word: impl FnMut(&str)) {
+    for written in title.split(|c: char| !c.is_alphanumeric()) {
+        if written.is_empty() {
+            continue;
+        }
+        lower.clear();
+        if written.is_ascii() {
+            lower.push_str(written);
+            lower.make_ascii_lowercase();
+        } else {
+            lower.push_str(&written.to_lowercase());
+        }
+        // Every filler word is short: longer words need no look-up.
+        if lower.len() > 4 || !FILLER.contains(&lower.as_str()) {
+            word(lower);
+        }
+    }
+}
+
 /// Words of a title that carry meaning: lower-cased, without filler words.
 pub fn title_words(title: &str) -> Vec<String> {
-    const FILLER: [&str; 16] = [
-        "a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "is", "of", "on", "or",
-        "the", "to",
-    ];
-    let mut words: Vec<String> = title
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .filter(|w| !FILLER.contains(&w.as_str()))
-        .collect();
+    let mut words = Vec::new();
+    each_word(title, &mut String::new(), |w| words.push(w.to_string()));
     words.sort();
     words.dedup();
     words
@@ -607,9 +646,10 @@ pub fn title_words(title: &str) -> Vec<String> {
 
 /// Pairs open items held by different teams whose titles are alike, giving each
 /// item its closest match (ties to the lower id). A set-similarity join with prefix
-/// filtering: two word sets with Jaccard ≥ t must share a word among the rarest
-/// `|x| - ⌈t·|x|⌉ + 1` of each, so only those are indexed; the work grows with the
-/// number of items, not its square.
+/// filtering: two word sets with Jaccard ≥ t must share a word among the first
+/// `|x| - o + 1` of each in one fixed order (rarest first), `o` being the fewest words
+/// they can share; only those are indexed, so the work grows with the number of items,
+/// not its square. See [`TitleIndex::build`] for the filters on top.
 /// Pairs in `dismissed` (lower id first, as [`dismissed_pairs`] gives them) are not
 /// matched.
 pub fn possible_duplicates<'a>(
@@ -619,234 +659,625 @@ pub fn possible_duplicates<'a>(
     TitleIndex::build(open, dismissed).found
 }
 
-/// The titles of the open items as the duplicate join reads them, indexed by their
-/// rarest words, and each item's closest match.
+/// Hashing for the join's own maps (words, teams, entries): their keys come from the
+/// board the user opened, and SipHash was a tenth of the join.
+type Fast = foldhash::fast::RandomState;
+
+/// Below this many titles the join runs on one thread: starting others costs more.
+const PARALLEL_FROM: usize = 4_096;
+/// Probes a thread takes at a time: a word's postings stay in its cache while it works
+/// through them, and the threads finish close together.
+const PROBES_AT_ONCE: usize = 256;
+/// More threads than this gain nothing on a join of this size.
+const MOST_THREADS: usize = 8;
+
+/// The titles of the open items as the duplicate join reads them, and each item's
+/// closest match.
 #[derive(Debug, Clone, Default)]
 struct TitleIndex {
-    /// Words and teams become numbers: the join compares candidate pairs millions of
-    /// times on a large board, and comparing strings there dominated the whole queue.
-    word_ids: HashMap<String, u32>,
-    /// Each word's place in the order prefixes are taken in, rarest first. Fixed once
-    /// given (any fixed order finds every pair; rarest first finds them fastest): words
-    /// first seen after the build come before all others.
-    rank: Vec<i64>,
-    team_ids: HashMap<String, u32>,
+    /// Each word's number, which is also its place in the order prefixes are taken in:
+    /// rarest first for the words of the build (any fixed order finds every pair; rarest
+    /// first finds them fastest). Words first seen later come after all of them, which
+    /// keeps the order fixed for the titles already indexed.
+    words: HashMap<Box<str>, u32, Fast>,
+    teams: HashMap<Box<str>, u32, Fast>,
     /// Per entry (an item as indexed; a retitled item gets a new one): its id, team,
-    /// whether it is still open, its words' bits ([`Posting::mask`]).
+    /// whether it is still open, and its closest match with how alike they are.
     ids: Vec<ItemId>,
-    teams: Vec<u32>,
+    team: Vec<u32>,
     alive: Vec<bool>,
-    masks: Vec<(u64, u32)>,
-    /// Each title's sorted word ids, end to end in one list (`ends[x]` is where entry x
-    /// ends): the join reads millions of them, and one list keeps them in the cache.
+    best: Vec<Option<(f64, ItemId)>>,
+    /// Each title's word numbers in order, end to end in one list (entry x's from
+    /// `starts[x]` to `starts[x + 1]`): the join reads millions of them, and one list
+    /// keeps them in the cache.
     flat: Vec<u32>,
-    ends: Vec<usize>,
+    starts: Vec<usize>,
     /// The open entry of each item.
-    entry: HashMap<ItemId, u32>,
-    /// Each word's postings: the entries with the word among their rarest.
-    postings: Vec<Vec<Posting>>,
-    /// `needed[a][b]`: [`words_needed`] for every pair of title sizes so far.
-    needed: Vec<Vec<usize>>,
+    entry: HashMap<ItemId, u32, Fast>,
+    /// Each word's postings for the changes after the build: every open entry with the
+    /// word among its first [`Sizes::prefix`] words. Made on the first change.
+    kept: Option<Vec<Vec<Kept>>>,
     /// `seen[y] == stamp` once entry y has been looked at in this probe.
     seen: Vec<u32>,
     stamp: u32,
-    /// Each item's closest match, and how alike they are.
-    best: HashMap<ItemId, (f64, ItemId)>,
     found: HashMap<ItemId, ItemId>,
 }
 
+/// One title in the postings kept for changes: the entry, and how many of its words
+/// follow the word.
+#[derive(Debug, Clone, Copy)]
+struct Kept {
+    entry: u32,
+    rest: u32,
+}
+
+/// A run of the build's postings of one word: titles of `len` words with the word at
+/// place `at`, ending at `end`.
+#[derive(Debug, Clone, Copy)]
+struct Group {
+    len: u32,
+    at: u32,
+    end: u32,
+}
+
+/// What the prefix filter needs to know of a title of some number of words.
+#[derive(Debug, Clone, Copy)]
+struct Sizes {
+    /// How many of its first words it must share one of with any alike title: two
+    /// titles that share `o` words share one among the first `len - o + 1` of each.
+    prefix: usize,
+    /// The same, with titles at least as long as it: the build indexes only those
+    /// words, since every title probes the ones not longer than it.
+    index_prefix: usize,
+    /// The fewest words an alike title can have.
+    shortest: usize,
+}
+
+impl Sizes {
+    fn of(len: usize) -> Sizes {
+        let shortest = shortest_alike(len);
+        if shortest > len {
+            return Sizes {
+                prefix: 0,
+                index_prefix: 0,
+                shortest,
+            };
+        }
+        Sizes {
+            prefix: len + 1 - needed(len, shortest),
+            index_prefix: len + 1 - needed(len, len),
+            shortest,
+        }
+    }
+}
+
+/// The fewest words a title alike one of `len` words can have; more than `len` when
+/// none can be.
+fn shortest_alike(len: usize) -> usize {
+    let alike = |b: usize| needed(len, b) <= b;
+    let mut b = ((DUPLICATE_SIMILARITY * len as f64) as usize).max(2);
+    while b > 2 && alike(b - 1) {
+        b -= 1;
+    }
+    while b <= len && !alike(b) {
+        b += 1;
+    }
+    b
+}
+
+/// [`words_needed`], from a table for the sizes titles have.
+fn needed(a: usize, b: usize) -> usize {
+    const SIDE: usize = 64;
+    static TABLE: OnceLock<Vec<u8>> = OnceLock::new();
+    if a < SIDE && b < SIDE {
+        let table = TABLE.get_or_init(|| {
+            (0..SIDE * SIDE)
+                .map(|n| u8::try_from(words_needed(n / SIDE, n % SIDE)).unwrap_or(u8::MAX))
+                .collect()
+        });
+        usize::from(table[a * SIDE + b])
+    } else {
+        words_needed(a, b)
+    }
+}
+
+/// A title's words as bits of one number (word mod 64), and how many landed on a bit
+/// already taken: two titles share at most the bits both have plus the fewer of those
+/// extra words, which rules out most candidates with one AND.
+fn mask_of(set: &[u32]) -> (u64, u32) {
+    let mask = set.iter().fold(0u64, |m, w| m | 1 << (w % 64));
+    (mask, set.len() as u32 - mask.count_ones())
+}
+
+/// How alike two titles' word sets are, if they are alike (sharing `needed` words or
+/// more).
+fn similarity(x: &[u32], y: &[u32], needed: usize) -> Option<f64> {
+    let shared = shared_at_least(x, y, needed)?;
+    let similarity = shared as f64 / (x.len() + y.len() - shared) as f64;
+    (shared >= 2 && similarity >= DUPLICATE_SIMILARITY).then_some(similarity)
+}
+
+/// A pair met in a prefix: entry x's words `set`, the word they met on at `i` in x and
+/// with `rest` words after it in y. That word is the first the two share (an earlier
+/// one would have been met first, the order being the same in both), so they share
+/// at most it and the shorter of what follows.
+fn alike_from(set: &[u32], i: usize, other: &[u32], rest: usize) -> Option<f64> {
+    let need = needed(set.len(), other.len());
+    if 1 + (set.len() - i - 1).min(rest) < need {
+        return None;
+    }
+    similarity(set, other, need)
+}
+
+/// The build's postings: for each word, the titles with it among their first
+/// [`Sizes::index_prefix`] words, in groups by length and place.
+struct Postings {
+    /// Where each word's postings begin in the lists below (and end: `offsets[w + 1]`).
+    offsets: Vec<usize>,
+    masks: Vec<u64>,
+    /// [`mask_of`]'s extra words, `u16::MAX` for that many or more.
+    extras: Vec<u16>,
+    entries: Vec<u32>,
+    /// Each word's groups, end to end (`group_offsets[w]..group_offsets[w + 1]`).
+    group_offsets: Vec<usize>,
+    groups: Vec<Group>,
+}
+
 impl TitleIndex {
+    /// The join over `open`, worked out afresh. Entries are numbered shortest title
+    /// first, so that each probes only the entries before it (each pair once, the
+    /// longer title probing) and indexes fewer of its words ([`Sizes::index_prefix`]).
+    /// A word's postings are grouped by length and place, so a probe skips every group
+    /// that cannot leave enough shared words after the word; what is left is ruled out
+    /// mostly by [`mask_of`], before any two titles are compared. The probes are shared
+    /// among the machine's cores; the closest match is a maximum, the same whichever
+    /// thread finds a pair first.
     fn build<'a>(
         open: impl IntoIterator<Item = (ItemId, &'a str, &'a str)>,
         dismissed: &HashSet<(ItemId, ItemId)>,
     ) -> TitleIndex {
-        let open: Vec<(ItemId, &str, &str)> = open.into_iter().collect();
-        let titles: Vec<Vec<String>> = open
-            .iter()
-            .map(|(_, _, title)| title_words(title))
-            .collect();
+        TitleIndex::build_on(open, dismissed, None)
+    }
+
+    /// [`TitleIndex::build`] on this many threads (`None`: one below
+    /// [`PARALLEL_FROM`] titles, else one per core).
+    fn build_on<'a>(
+        open: impl IntoIterator<Item = (ItemId, &'a str, &'a str)>,
+        dismissed: &HashSet<(ItemId, ItemId)>,
+        threads: Option<usize>,
+    ) -> TitleIndex {
         let mut index = TitleIndex::default();
-        let mut frequency: Vec<usize> = Vec::new();
-        for title in &titles {
-            for w in title {
-                let id = index.word(w);
-                if id as usize >= frequency.len() {
-                    frequency.resize(id as usize + 1, 0);
-                }
-                frequency[id as usize] += 1;
+        let (order, place) = index.read(open);
+        let n = index.ids.len();
+        let longest = (0..n).map(|x| index.len_of(x)).max().unwrap_or(0);
+        // Where each length begins among the entries, and its sizes.
+        let mut first_of_length = vec![n; longest + 2];
+        let mut sizes: Vec<Sizes> = vec![Sizes::of(0); longest + 1];
+        for x in (0..n).rev() {
+            let len = index.len_of(x);
+            if first_of_length[len] == n {
+                sizes[len] = Sizes::of(len);
+            }
+            first_of_length[len] = x;
+        }
+        for len in (0..=longest).rev() {
+            first_of_length[len] = first_of_length[len].min(first_of_length[len + 1]);
+        }
+        let masks: Vec<(u64, u32)> = (0..n).map(|x| mask_of(index.set_of(x))).collect();
+        let postings = index.postings(place.len(), &sizes, &first_of_length, &masks);
+        drop(order);
+        // Each word's probes: the entries with it among their first `prefix` words, and
+        // where.
+        let words = place.len();
+        let mut probe_offsets = vec![0usize; words + 1];
+        for x in 0..n {
+            for &w in &index.set_of(x)[..sizes[index.len_of(x)].prefix] {
+                probe_offsets[w as usize + 1] += 1;
             }
         }
-        let mut order: Vec<u32> = (0..index.rank.len() as u32).collect();
-        let mut names: Vec<&str> = vec![""; index.rank.len()];
-        for (w, id) in &index.word_ids {
-            names[*id as usize] = w.as_str();
+        for w in 0..words {
+            probe_offsets[w + 1] += probe_offsets[w];
         }
-        order.sort_unstable_by_key(|&w| (frequency[w as usize], names[w as usize]));
-        for (place, w) in order.iter().enumerate() {
-            index.rank[*w as usize] = place as i64;
-        }
-        // Every item probes the entries before it, then joins them: each pair once.
-        for ((id, team, _), words) in open.iter().zip(&titles) {
-            let x = index.add_entry(*id, team, words);
-            let mut matches = Vec::new();
-            index.probe(x, |y, similarity| matches.push((y, similarity)));
-            for (y, similarity) in matches {
-                let (a, b) = (*id, index.ids[y]);
-                if dismissed.is_empty() || !dismissed.contains(&(a.min(b), a.max(b))) {
-                    index.offer(a, b, similarity);
-                    index.offer(b, a, similarity);
-                }
+        let mut probes = vec![(0u32, 0u32); probe_offsets[words]];
+        let mut fill = probe_offsets.clone();
+        for x in 0..n {
+            let set = index.set_of(x);
+            for (i, &w) in set[..sizes[set.len()].prefix].iter().enumerate() {
+                probes[fill[w as usize]] = (x as u32, i as u32);
+                fill[w as usize] += 1;
             }
-            index.post(x);
         }
-        index.found = index.best.iter().map(|(a, (_, b))| (*a, *b)).collect();
+        let mut work: Vec<(usize, usize, usize)> = Vec::new();
+        for w in 0..words {
+            if postings.offsets[w] == postings.offsets[w + 1] {
+                continue;
+            }
+            let mut from = probe_offsets[w];
+            while from < probe_offsets[w + 1] {
+                let to = (from + PROBES_AT_ONCE).min(probe_offsets[w + 1]);
+                work.push((w, from, to));
+                from = to;
+            }
+        }
+        let probe = |(w, from, to): (usize, usize, usize), found: &mut Vec<(u32, u32, f64)>| {
+            index.probe_word(w, &probes[from..to], &postings, &sizes, &masks, found);
+        };
+        let threads = threads.unwrap_or(if n < PARALLEL_FROM {
+            1
+        } else {
+            std::thread::available_parallelism()
+                .map_or(1, |t| t.get())
+                .min(MOST_THREADS)
+        });
+        let matches: Vec<Vec<(u32, u32, f64)>> = if threads < 2 {
+            let mut found = Vec::new();
+            for &item in &work {
+                probe(item, &mut found);
+            }
+            vec![found]
+        } else {
+            let next = AtomicUsize::new(0);
+            std::thread::scope(|scope| {
+                let workers: Vec<_> = (0..threads)
+                    .map(|_| {
+                        scope.spawn(|| {
+                            let mut found = Vec::new();
+                            while let Some(&item) = work.get(next.fetch_add(1, Ordering::Relaxed)) {
+                                probe(item, &mut found);
+                            }
+                            found
+                        })
+                    })
+                    .collect();
+                workers
+                    .into_iter()
+                    .map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                    .collect()
+            })
+        };
+        for (x, y, similarity) in matches.into_iter().flatten() {
+            let (a, b) = (index.ids[x as usize], index.ids[y as usize]);
+            if dismissed.is_empty() || !dismissed.contains(&(a.min(b), a.max(b))) {
+                index.offer(x as usize, b, similarity);
+                index.offer(y as usize, a, similarity);
+            }
+        }
+        index.found = index
+            .best
+            .iter()
+            .zip(&index.ids)
+            .filter_map(|(best, id)| best.map(|(_, other)| (*id, other)))
+            .collect();
         index
     }
 
-    fn word(&mut self, w: &str) -> u32 {
-        if let Some(id) = self.word_ids.get(w) {
-            return *id;
+    /// Reads the titles into entries, shortest first (in the order given among
+    /// equals), with their words numbered rarest first. Gives the words in that order
+    /// (by their first numbers) and each first number's place in it.
+    fn read<'a>(
+        &mut self,
+        open: impl IntoIterator<Item = (ItemId, &'a str, &'a str)>,
+    ) -> (Vec<u32>, Vec<u32>) {
+        // Words numbered as first seen, and counted.
+        let mut lower = String::new();
+        let mut raw: Vec<u32> = Vec::new();
+        let mut raw_starts: Vec<usize> = vec![0];
+        let mut counts: Vec<u32> = Vec::new();
+        let mut given: Vec<(ItemId, u32)> = Vec::new();
+        for (id, team, title) in open {
+            let start = raw.len();
+            each_word(title, &mut lower, |w| {
+                let next = self.words.len() as u32;
+                let word = match self.words.get(w) {
+                    Some(word) => *word,
+                    None => {
+                        self.words.insert(w.into(), next);
+                        counts.push(0);
+                        next
+                    }
+                };
+                raw.push(word);
+            });
+            raw[start..].sort_unstable();
+            let mut kept = start;
+            for n in start..raw.len() {
+                if n == start || raw[n] != raw[kept - 1] {
+                    raw[kept] = raw[n];
+                    kept += 1;
+                }
+            }
+            raw.truncate(kept);
+            for &w in &raw[start..] {
+                counts[w as usize] += 1;
+            }
+            raw_starts.push(raw.len());
+            let team = self.team_number(team);
+            given.push((id, team));
         }
-        let id = self.rank.len() as u32;
-        self.word_ids.insert(w.to_string(), id);
-        self.postings.push(Vec::new());
-        // Before every word known so far (see `rank`).
-        self.rank.push(-(id as i64) - 1);
-        id
+        let mut order: Vec<u32> = (0..counts.len() as u32).collect();
+        order.sort_unstable_by_key(|&w| (counts[w as usize], w));
+        let mut place = vec![0u32; order.len()];
+        for (p, &w) in order.iter().enumerate() {
+            place[w as usize] = p as u32;
+        }
+        for word in self.words.values_mut() {
+            *word = place[*word as usize];
+        }
+        let mut by_length: Vec<u32> = (0..given.len() as u32).collect();
+        by_length.sort_by_key(|&g| raw_starts[g as usize + 1] - raw_starts[g as usize]);
+        let n = given.len();
+        self.ids.reserve(n);
+        self.team.reserve(n);
+        self.flat.reserve(raw.len());
+        self.starts.reserve(n + 1);
+        self.starts.push(0);
+        for &g in &by_length {
+            let (id, team) = given[g as usize];
+            let start = self.flat.len();
+            self.flat.extend(
+                raw[raw_starts[g as usize]..raw_starts[g as usize + 1]]
+                    .iter()
+                    .map(|w| place[*w as usize]),
+            );
+            self.flat[start..].sort_unstable();
+            self.starts.push(self.flat.len());
+            self.ids.push(id);
+            self.team.push(team);
+        }
+        self.alive = vec![true; n];
+        self.best = vec![None; n];
+        self.seen = vec![0; n];
+        self.entry = self
+            .ids
+            .iter()
+            .enumerate()
+            .map(|(x, id)| (*id, x as u32))
+            .collect();
+        (order, place)
+    }
+
+    /// The build's postings (see [`Postings`]), filled length by length, place by
+    /// place, entry by entry: the order of each word's groups.
+    fn postings(
+        &self,
+        words: usize,
+        sizes: &[Sizes],
+        first_of_length: &[usize],
+        masks: &[(u64, u32)],
+    ) -> Postings {
+        let n = self.ids.len();
+        let mut offsets = vec![0usize; words + 1];
+        for x in 0..n {
+            for &w in &self.set_of(x)[..sizes[self.len_of(x)].index_prefix] {
+                offsets[w as usize + 1] += 1;
+            }
+        }
+        for w in 0..words {
+            offsets[w + 1] += offsets[w];
+        }
+        let total = offsets[words];
+        let mut fill = offsets.clone();
+        let mut postings = Postings {
+            offsets: Vec::new(),
+            masks: vec![0; total],
+            extras: vec![0; total],
+            entries: vec![0; total],
+            group_offsets: vec![0; words + 1],
+            groups: Vec::new(),
+        };
+        // Each group as made, with its word; then put in order of words.
+        let mut made: Vec<(u32, Group)> = Vec::new();
+        let mut current: Vec<Option<usize>> = vec![None; words];
+        for len in 2..sizes.len() {
+            let entries = first_of_length[len]..first_of_length[len + 1];
+            for at in 0..sizes[len].index_prefix {
+                for x in entries.clone() {
+                    let w = self.flat[self.starts[x] + at] as usize;
+                    let k = fill[w];
+                    fill[w] += 1;
+                    let (mask, extra) = masks[x];
+                    postings.masks[k] = mask;
+                    postings.extras[k] = u16::try_from(extra).unwrap_or(u16::MAX);
+                    postings.entries[k] = x as u32;
+                    let end = (k + 1) as u32;
+                    match current[w] {
+                        Some(g) if made[g].1.len == len as u32 && made[g].1.at == at as u32 => {
+                            made[g].1.end = end;
+                        }
+                        _ => {
+                            current[w] = Some(made.len());
+                            let (len, at) = (len as u32, at as u32);
+                            made.push((w as u32, Group { len, at, end }));
+                        }
+                    }
+                }
+            }
+        }
+        for (w, _) in &made {
+            postings.group_offsets[*w as usize + 1] += 1;
+        }
+        for w in 0..words {
+            postings.group_offsets[w + 1] += postings.group_offsets[w];
+        }
+        let mut fill = postings.group_offsets.clone();
+        postings.groups = vec![
+            Group {
+                len: 0,
+                at: 0,
+                end: 0
+            };
+            made.len()
+        ];
+        for (w, group) in made {
+            postings.groups[fill[w as usize]] = group;
+            fill[w as usize] += 1;
+        }
+        postings.offsets = offsets;
+        postings
+    }
+
+    /// Probes word `w`'s postings for each of `probes` (entry x, the word's place in x),
+    /// pushing `(x, y, similarity)` for each alike entry y before x of another team.
+    fn probe_word(
+        &self,
+        w: usize,
+        probes: &[(u32, u32)],
+        postings: &Postings,
+        sizes: &[Sizes],
+        masks: &[(u64, u32)],
+        found: &mut Vec<(u32, u32, f64)>,
+    ) {
+        let groups = &postings.groups[postings.group_offsets[w]..postings.group_offsets[w + 1]];
+        let teams = self.team.as_slice();
+        for &(x, i) in probes {
+            let (x, i) = (x as usize, i as usize);
+            let set = self.set_of(x);
+            let a = set.len();
+            let size = sizes[a];
+            let team = teams[x];
+            let (mask, extra) = masks[x];
+            let first = groups.partition_point(|g| (g.len as usize) < size.shortest);
+            let mut begin = match first {
+                0 => postings.offsets[w],
+                _ => groups[first - 1].end as usize,
+            };
+            for g in &groups[first..] {
+                let (b, at, end) = (g.len as usize, g.at as usize, g.end as usize);
+                let mut range = begin..end;
+                begin = end;
+                if b > a {
+                    break;
+                }
+                // The word is the first the two share (see `alike_from`): both must
+                // have enough words from it on.
+                let need = needed(a, b);
+                if a - i < need || b - at < need {
+                    continue;
+                }
+                if b == a {
+                    range.end = range.start
+                        + postings.entries[range.clone()].partition_point(|y| (*y as usize) < x);
+                }
+                // Every alike pair shares two words or more, this one among them: a
+                // title with only its bit in common is out unless x's bits collided.
+                let one_bit_is_out = 1 + extra < need as u32;
+                let candidates = postings.masks[range.clone()]
+                    .iter()
+                    .zip(&postings.extras[range.clone()])
+                    .zip(&postings.entries[range]);
+                for ((&other, &spare), &y) in candidates {
+                    let both = mask & other;
+                    if one_bit_is_out && both & both.wrapping_sub(1) == 0 {
+                        continue;
+                    }
+                    let spare = match spare {
+                        u16::MAX => u32::MAX / 2,
+                        e => u32::from(e),
+                    };
+                    if both.count_ones() + extra.min(spare) < need as u32 {
+                        continue;
+                    }
+                    let y = y as usize;
+                    if teams[y] == team {
+                        continue;
+                    }
+                    if let Some(similarity) = similarity(set, self.set_of(y), need) {
+                        found.push((x as u32, y as u32, similarity));
+                    }
+                }
+            }
+        }
+    }
+
+    fn team_number(&mut self, team: &str) -> u32 {
+        if let Some(t) = self.teams.get(team) {
+            return *t;
+        }
+        let next = self.teams.len() as u32;
+        self.teams.insert(team.into(), next);
+        next
     }
 
     fn set_of(&self, x: usize) -> &[u32] {
-        &self.flat[if x == 0 { 0 } else { self.ends[x - 1] }..self.ends[x]]
+        &self.flat[self.starts[x]..self.starts[x + 1]]
     }
 
-    /// A new entry for item `id` (not yet in the postings).
-    fn add_entry(&mut self, id: ItemId, team: &str, words: &[String]) -> usize {
-        let mut set: Vec<u32> = words.iter().map(|w| self.word(w)).collect();
-        set.sort_unstable();
-        // The words as bits of one number (word id mod 64), and how many landed on a bit
-        // already taken: two titles share at most the bits both have plus the fewer of
-        // those extra words, which rules out most candidates with one AND.
-        let mask = set.iter().fold(0u64, |m, w| m | 1 << (w % 64));
-        self.masks
-            .push((mask, set.len() as u32 - mask.count_ones()));
-        self.flat.extend_from_slice(&set);
-        self.ends.push(self.flat.len());
-        let next = self.team_ids.len() as u32;
-        let team = *self.team_ids.entry(team.to_string()).or_insert(next);
-        self.teams.push(team);
-        self.ids.push(id);
-        self.alive.push(true);
-        self.seen.push(u32::MAX);
-        self.entry.insert(id, (self.ids.len() - 1) as u32);
-        let longest = set.len();
-        if self.needed.len() <= longest {
-            let n = longest + 1;
-            self.needed = (0..n)
-                .map(|a| (0..n).map(|b| words_needed(a, b)).collect())
-                .collect();
+    fn len_of(&self, x: usize) -> usize {
+        self.starts[x + 1] - self.starts[x]
+    }
+
+    /// Makes `b` entry x's closest match if it is closer than the one it has (ties to
+    /// the lower id).
+    fn offer(&mut self, x: usize, b: ItemId, similarity: f64) {
+        let better =
+            self.best[x].is_none_or(|(s, id)| similarity > s || (similarity == s && b < id));
+        if better {
+            self.best[x] = Some((similarity, b));
         }
-        self.ids.len() - 1
     }
 
-    /// Entry x's words, rarest first, and how many of them are its prefix.
-    fn ordered(&self, x: usize) -> (Vec<u32>, usize) {
-        let mut ordered = self.set_of(x).to_vec();
-        ordered.sort_unstable_by_key(|&w| self.rank[w as usize]);
-        let len = ordered.len();
-        let prefix = len - (DUPLICATE_SIMILARITY * len as f64).ceil() as usize + 1;
-        (ordered, prefix.min(len))
-    }
-
-    /// Puts entry x in the postings of its prefix words.
-    fn post(&mut self, x: usize) {
-        let (ordered, prefix) = self.ordered(x);
-        if ordered.len() < 2 {
-            return;
+    /// The postings kept for changes, made from the open entries the first time.
+    fn kept(&mut self) -> &mut Vec<Vec<Kept>> {
+        if self.kept.is_none() {
+            let mut kept = vec![Vec::new(); self.words.len()];
+            for x in (0..self.ids.len()).filter(|x| self.alive[*x]) {
+                self.post(&mut kept, x);
+            }
+            self.kept = Some(kept);
         }
-        let (mask, extra) = self.masks[x];
-        for (i, &word) in ordered.iter().enumerate().take(prefix) {
-            self.postings[word as usize].push(Posting {
-                item: x as u32,
-                team: self.teams[x],
-                mask,
-                extra,
-                len: ordered.len() as u32,
-                at: i as u32,
+        self.kept.get_or_insert_with(Vec::new)
+    }
+
+    /// Puts entry x in the kept postings of its prefix words.
+    fn post(&self, kept: &mut [Vec<Kept>], x: usize) {
+        let set = self.set_of(x);
+        for (at, &w) in set[..Sizes::of(set.len()).prefix].iter().enumerate() {
+            kept[w as usize].push(Kept {
+                entry: x as u32,
+                rest: (set.len() - at - 1) as u32,
             });
         }
     }
 
-    /// Calls `found(y, similarity)` for every open entry y in the postings whose title
-    /// is alike entry x's and whose team is another.
+    /// Calls `found(y, similarity)` for every open entry y of another team whose title
+    /// is alike entry x's, from the kept postings.
     fn probe(&mut self, x: usize, mut found: impl FnMut(usize, f64)) {
-        let set_len = self.set_of(x).len();
-        if set_len < 2 {
-            return;
-        }
-        let (ordered, prefix) = self.ordered(x);
+        let kept = std::mem::take(self.kept());
         self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.seen.fill(0);
+            self.stamp = 1;
+        }
         let stamp = self.stamp;
         let mut seen = std::mem::take(&mut self.seen);
         seen[x] = stamp;
-        let (team_x, (mask_x, extra_x)) = (self.teams[x], self.masks[x]);
         let set = self.set_of(x);
-        let needed_x = &self.needed[set_len];
-        for (i, &word) in ordered.iter().enumerate().take(prefix) {
-            for posting in &self.postings[word as usize] {
-                let y = posting.item as usize;
+        let team = self.team[x];
+        for (i, &w) in set[..Sizes::of(set.len()).prefix].iter().enumerate() {
+            for p in &kept[w as usize] {
+                let y = p.entry as usize;
                 if seen[y] == stamp {
                     continue;
                 }
                 seen[y] = stamp;
-                if posting.team == team_x || !self.alive[y] {
+                if self.team[y] == team || !self.alive[y] {
                     continue;
                 }
-                let (len_y, j) = (posting.len as usize, posting.at as usize);
-                let needed = needed_x[len_y];
-                // Both orders are the same, rarest first: the two sets share this word,
-                // at most `min(i, j)` words before it and `min` of what follows after
-                // it. Most candidates cannot reach `needed` and are not compared.
-                if i.min(j) + 1 + (set_len - i - 1).min(len_y - j - 1) < needed {
-                    continue;
-                }
-                if (((mask_x & posting.mask).count_ones() + extra_x.min(posting.extra)) as usize)
-                    < needed
-                {
-                    continue;
-                }
-                let other = self.set_of(y);
-                let Some(shared) = shared_at_least(set, other, needed) else {
-                    continue;
-                };
-                let union = set_len + other.len() - shared;
-                let similarity = shared as f64 / union as f64;
-                if shared >= 2 && similarity >= DUPLICATE_SIMILARITY {
+                if let Some(similarity) = alike_from(set, i, self.set_of(y), p.rest as usize) {
                     found(y, similarity);
                 }
             }
         }
         self.seen = seen;
-    }
-
-    /// Makes `b` item `a`'s closest match if it is closer than the one it has (ties to
-    /// the lower id).
-    fn offer(&mut self, a: ItemId, b: ItemId, similarity: f64) {
-        let better = self
-            .best
-            .get(&a)
-            .is_none_or(|(s, id)| similarity > *s || (similarity == *s && b < *id));
-        if better {
-            self.best.insert(a, (similarity, b));
-            self.found.insert(a, b);
-        }
+        self.kept = Some(kept);
     }
 
     /// Takes item `id` out; gives the items whose closest match it was.
     fn remove(&mut self, id: ItemId) -> Vec<ItemId> {
         if let Some(x) = self.entry.remove(&id) {
             self.alive[x as usize] = false;
+            self.best[x as usize] = None;
         }
-        self.best.remove(&id);
         self.found.remove(&id);
         let orphans: Vec<ItemId> = self
             .found
@@ -855,7 +1286,9 @@ impl TitleIndex {
             .map(|(a, _)| *a)
             .collect();
         for a in &orphans {
-            self.best.remove(a);
+            if let Some(&x) = self.entry.get(a) {
+                self.best[x as usize] = None;
+            }
             self.found.remove(a);
         }
         orphans
@@ -863,8 +1296,34 @@ impl TitleIndex {
 
     /// Indexes item `id` (its closest match is worked out by [`TitleIndex::settle`]).
     fn insert(&mut self, id: ItemId, team: &str, title: &str) {
-        let x = self.add_entry(id, team, &title_words(title));
-        self.post(x);
+        let mut kept = std::mem::take(self.kept());
+        let mut set = Vec::new();
+        each_word(title, &mut String::new(), |w| {
+            let next = self.words.len() as u32;
+            let word = match self.words.get(w) {
+                Some(word) => *word,
+                None => {
+                    self.words.insert(w.into(), next);
+                    kept.push(Vec::new());
+                    next
+                }
+            };
+            set.push(word);
+        });
+        set.sort_unstable();
+        set.dedup();
+        self.flat.extend_from_slice(&set);
+        self.starts.push(self.flat.len());
+        let team = self.team_number(team);
+        self.team.push(team);
+        self.ids.push(id);
+        self.alive.push(true);
+        self.best.push(None);
+        self.seen.push(0);
+        let x = self.ids.len() - 1;
+        self.entry.insert(id, x as u32);
+        self.post(&mut kept, x);
+        self.kept = Some(kept);
     }
 
     /// The open items alike item `id`, of other teams, not dismissed with it.
@@ -882,33 +1341,24 @@ impl TitleIndex {
 
     /// Works out item `id`'s closest match again from the whole index.
     fn settle(&mut self, id: ItemId, dismissed: &HashSet<(ItemId, ItemId)>) {
-        self.best.remove(&id);
         self.found.remove(&id);
         let Some(&x) = self.entry.get(&id) else {
             return;
         };
+        let x = x as usize;
+        self.best[x] = None;
         let mut matches = Vec::new();
-        self.probe(x as usize, |y, similarity| matches.push((y, similarity)));
+        self.probe(x, |y, similarity| matches.push((y, similarity)));
         for (y, similarity) in matches {
             let b = self.ids[y];
             if !dismissed.contains(&(id.min(b), id.max(b))) {
-                self.offer(id, b, similarity);
+                self.offer(x, b, similarity);
             }
         }
+        if let Some((_, b)) = self.best[x] {
+            self.found.insert(id, b);
+        }
     }
-}
-
-/// One title in the duplicate join's index of a word.
-#[derive(Debug, Clone, Copy)]
-struct Posting {
-    item: u32,
-    team: u32,
-    /// The title's words as bits ([`TitleIndex::add_entry`]), and how many collided.
-    mask: u64,
-    extra: u32,
-    /// How many words the title has, and where this word comes among them, rarest first.
-    len: u32,
-    at: u32,
 }
 
 /// The fewest shared words (at least two) that make word sets of sizes `a` and `b`
@@ -963,6 +1413,36 @@ pub fn contract_signals(org: &Org) -> Vec<(String, Signal)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+        /// The join shared among threads finds what it finds on one: each thread takes
+        /// some words' probes, and the closest match does not depend on which thread
+        /// met a pair first.
+        #[test]
+        fn the_join_on_several_threads_equals_the_join_on_one(
+            titles in proptest::collection::vec(
+                (0usize..3, proptest::collection::vec(0usize..24, 1..12)),
+                0..300,
+            ),
+        ) {
+            let open: Vec<(ItemId, String, String)> = titles
+                .iter()
+                .enumerate()
+                .map(|(n, (team, words))| {
+                    let title: Vec<String> = words.iter().map(|w| format!("w{w}")).collect();
+                    (n as ItemId + 1, format!("team{team}"), title.join(" "))
+                })
+                .collect();
+            let given = || open.iter().map(|(id, team, title)| (*id, team.as_str(), title.as_str()));
+            let none = HashSet::new();
+            let one = TitleIndex::build_on(given(), &none, Some(1)).found;
+            for threads in [2, 3, 5] {
+                prop_assert_eq!(&TitleIndex::build_on(given(), &none, Some(threads)).found, &one);
+            }
+        }
+    }
 
     #[test]
     fn the_breach_cutoff_is_the_same_rule_as_standing() {

@@ -1,7 +1,8 @@
 //! Standup decisions: what triage decided about an item, and where it stands now.
 
 use super::model::{Item, ItemId};
-use super::rules::describe_state;
+use super::rules::{Org, describe_state};
+use super::view::{Responsible, responsible};
 
 /// The decision recorded for an item walked past without one.
 pub const SKIPPED: &str = "skipped";
@@ -17,10 +18,13 @@ pub struct Decision {
     pub outcome: String,
 }
 
-/// Where an item stands, for the summary: "active with solutions, owner Hannah Lee".
-pub fn outcome(item: &Item) -> String {
-    match &item.owner {
-        Some(owner) => format!("{}, owner {owner}", describe_state(item)),
-        None => format!("{}, no owner", describe_state(item)),
+/// Where an item stands, for the summary: "active with solutions, owner Hannah Lee";
+/// in limbo without an owner, who answers for it ([`responsible`]): "in limbo sales →
+/// solutions, next owner per contract: Priya", or "no owner" when the contract names
+/// nobody either.
+pub fn outcome(item: &Item, org: &Org) -> String {
+    match responsible(item, org) {
+        Responsible::Owner(owner) => format!("{}, owner {owner}", describe_state(item)),
+        other => format!("{}, {}", describe_state(item), other.describe()),
     }
 }

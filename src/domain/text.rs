@@ -13,6 +13,23 @@ use serde_json::ser::{CompactFormatter, Formatter, PrettyFormatter};
 /// move the cursor or change the terminal's state, and no remnant like `[2J` shows.
 pub fn display_safe(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    push_display_safe(&mut out, text);
+    out
+}
+
+/// [`display_safe`], appended to `out`: a long listing writes its lines into one
+/// buffer. Text with nothing to replace (no control or bidi characters, so no escape
+/// sequence either) is copied as it is.
+pub fn push_display_safe(out: &mut String, text: &str) {
+    let plain = if text.is_ascii() {
+        text.bytes().all(|b| (b' '..=b'~').contains(&b))
+    } else {
+        text.chars().all(|c| !c.is_control() && !is_bidi_control(c))
+    };
+    if plain {
+        out.push_str(text);
+        return;
+    }
     for piece in pieces(text) {
         match piece {
             Piece::Char('\n' | '\t') => out.push(' '),
@@ -21,7 +38,6 @@ pub fn display_safe(text: &str) -> String {
             Piece::Sequence => out.push('\u{FFFD}'),
         }
     }
-    out
 }
 
 /// Text from outside (a tracker's export) as Baton keeps it: terminal escape

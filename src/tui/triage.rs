@@ -296,7 +296,7 @@ impl Triage {
             id,
             title: item.title.clone(),
             decision: decision.to_string(),
-            outcome: outcome(&item),
+            outcome: outcome(&item, &store.org()?),
         });
         self.advance(store, now, id, changed)
     }
@@ -309,11 +309,12 @@ impl Triage {
         };
         let id = current.item.id;
         if !self.decisions.iter().any(|d| d.id == id) {
+            let outcome = outcome(&current.item, &store.org()?);
             self.decisions.push(Decision {
                 id,
                 title: current.item.title.clone(),
                 decision: SKIPPED.to_string(),
-                outcome: outcome(&current.item),
+                outcome,
             });
         }
         self.advance(store, now, id, &[])
