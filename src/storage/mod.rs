@@ -249,6 +249,26 @@ pub struct ItemFilter {
     pub order: Order,
     pub offset: usize,
     pub limit: Option<usize>,
+    /// Only the items after (or before) this one in the order, read from the index
+    /// rather than counted past as an offset is.
+    pub seek: Option<Seek>,
+}
+
+/// Items on one side of a known item in a list's order: what a board column reads
+/// when it scrolls from the window it holds. `Before` gives the nearest items first
+/// (the reverse of the order), as far as the limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seek {
+    After(SeekKey),
+    Before(SeekKey),
+}
+
+/// An item's place in an order: its id and, for orders by time, the time it is
+/// ordered by (as stored: seconds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeekKey {
+    pub id: ItemId,
+    pub at: Option<DateTime<Utc>>,
 }
 
 /// The order items are listed in.
@@ -269,6 +289,34 @@ impl Order {
             Order::SentAt => "sent_at, id",
             Order::RecentlyChanged => "updated_at DESC, id DESC",
         }
+    }
+
+    /// The order read backwards.
+    fn reversed_sql(self) -> &'static str {
+        match self {
+            Order::Id => "id DESC",
+            Order::SentAt => "sent_at DESC, id DESC",
+            Order::RecentlyChanged => "updated_at, id",
+        }
+    }
+
+    /// The time column the order goes by first, and whether it goes up.
+    fn time_column(self) -> Option<(&'static str, bool)> {
+        match self {
+            Order::Id => None,
+            Order::SentAt => Some(("sent_at", true)),
+            Order::RecentlyChanged => Some(("updated_at", false)),
+        }
+    }
+
+    /// Where `item` stands in this order.
+    pub fn key_of(self, item: &Item) -> SeekKey {
+        let at = match self {
+            Order::Id => None,
+            Order::SentAt => item.limbo.as_ref().map(|l| l.sent_at),
+            Order::RecentlyChanged => Some(item.updated_at),
+        };
+        SeekKey { id: item.id, at }
     }
 }
 
@@ -1604,13 +1652,53 @@ fn load_item(tx: &mut dyn Sql, id: ItemId) -> Result<Option<Item>> {
 
 fn load_items(tx: &mut dyn Sql, filter: &ItemFilter) -> Result<Vec<Item>> {
     let dialect = tx.dialect();
-    let (clause, args) = filter.clause(dialect);
-    let mut sql = format!(
-        "SELECT {ITEM_COLUMNS} FROM items WHERE {clause} ORDER BY {}",
-        filter.order.sql()
-    );
+    let (mut clause, mut args) = filter.clause(dialect);
+    let mut order = filter.order.sql();
+    if let Some(seek) = filter.seek {
+        // Seen from the order's direction: after an item in an order going up is
+        // greater. Ties on the time go by id, in the same direction.
+        let (key, later) = match seek {
+            Seek::After(key) => (key, true),
+            Seek::Before(key) => (key, false),
+        };
+        if !later {
+            order = filter.order.reversed_sql();
+        }
+        args.push(Value::from(key.id));
+        let id = args.len();
+        match filter.order.time_column() {
+            None => {
+                let cmp = if later { ">" } else { "<" };
+                clause.push_str(&format!(" AND id {cmp} ?{id}"));
+            }
+            Some((column, up)) => {
+                let (wide, strict) = if later == up {
+                    (">=", ">")
+                } else {
+                    ("<=", "<")
+                };
+                args.push(Value::from(key.at));
+                let at = args.len();
+                // The range on the time alone, which the index serves; then the ties.
+                clause.push_str(&format!(
+                    " AND {column} {wide} ?{at} AND ({column} {strict} ?{at} OR id {strict} ?{id})"
+                ));
+            }
+        }
+    }
+    let mut sql = format!("SELECT {ITEM_COLUMNS} FROM items WHERE {clause} ORDER BY {order}");
+    // The limit and offset are bound, not written in: one prepared statement serves
+    // every window of a column.
     match (filter.limit, filter.offset) {
-        (Some(limit), offset) => sql.push_str(&format!(" LIMIT {limit} OFFSET {offset}")),
+        (Some(limit), offset) => {
+            args.push(Value::from(i64::try_from(limit).unwrap_or(i64::MAX)));
+            args.push(Value::from(i64::try_from(offset).unwrap_or(i64::MAX)));
+            sql.push_str(&format!(
+                " LIMIT ?{} OFFSET ?{}",
+                args.len() - 1,
+                args.len()
+            ));
+        }
         (None, 0) => {}
         (None, offset) => sql.push_str(&dialect.offset_only(offset)),
     }

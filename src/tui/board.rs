@@ -10,7 +10,7 @@ use crate::domain::attention::possible_duplicates;
 use crate::domain::stages::{Stage, flow_stages};
 use crate::domain::view::{breach_ranges, lacks_owner};
 use crate::domain::{Item, ItemId, Org, State};
-use crate::storage::{ItemFilter, OpenGroup, Order, Result, Store};
+use crate::storage::{ItemFilter, OpenGroup, Order, Result, Seek, Store};
 
 /// The setting that keeps the user's column order.
 pub const COLUMN_ORDER_SETTING: &str = "board.column_order";
@@ -206,7 +206,10 @@ impl Board {
         self.duplicates.as_ref()?.get(&id).copied()
     }
 
-    /// Reloads the window of one column starting at `start`.
+    /// Loads the window of `rows` cards of one column starting at `start`. The cards
+    /// it shares with the window held are kept, and the rest read from the index on
+    /// either side of them (as a scroll by a line or a page needs), so no window is
+    /// read by counting past the cards above it, except a jump away from the window.
     pub fn load_window(
         &mut self,
         store: &Store,
@@ -215,13 +218,49 @@ impl Board {
         start: usize,
         rows: usize,
     ) -> Result<()> {
-        if let Some(col) = self.columns.get_mut(column) {
-            let mut f = col.kind.filter(&query.filter);
-            f.offset = start;
-            f.limit = Some(rows);
-            col.cards = store.items(&f)?;
-            col.window_start = start;
-        }
+        let Some(col) = self.columns.get_mut(column) else {
+            return Ok(());
+        };
+        let base = col.kind.filter(&query.filter);
+        let order = base.order;
+        let read = |seek: Option<Seek>, offset: usize, limit: usize| {
+            let mut f = base.clone();
+            f.seek = seek;
+            f.offset = offset;
+            f.limit = Some(limit);
+            store.items(&f)
+        };
+        // The held window [held, held_end) and the wanted one [start, end).
+        let held = col.window_start;
+        let held_end = held + col.cards.len();
+        let end = start.saturating_add(rows);
+        let cards = if col.cards.is_empty() || end < held || start > held_end {
+            read(None, start, rows)?
+        } else if start >= held {
+            // Down: keep the held cards from `start`, then read on after the last.
+            let mut cards = col.cards.split_off(start - held);
+            cards.truncate(rows);
+            let last = cards
+                .last()
+                .or(col.cards.last())
+                .map(|item| order.key_of(item));
+            if cards.len() < rows
+                && let Some(last) = last
+            {
+                cards.extend(read(Some(Seek::After(last)), 0, rows - cards.len())?);
+            }
+            cards
+        } else {
+            // Up: read back from the first held card, then keep what still fits.
+            let first = order.key_of(&col.cards[0]);
+            let mut cards = read(Some(Seek::Before(first)), 0, held - start)?;
+            cards.reverse();
+            let keep = rows.saturating_sub(cards.len()).min(col.cards.len());
+            cards.extend(col.cards.drain(..keep));
+            cards
+        };
+        col.cards = cards;
+        col.window_start = start;
         Ok(())
     }
 
