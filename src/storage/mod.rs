@@ -855,10 +855,21 @@ impl Store {
 
     /// How many open items match `filter`, grouped by where they are and whether they
     /// have an owner: what the board's column counts are made of, read from the index
-    /// alone.
+    /// alone. The filter's states narrow it to active or limbo items.
     pub fn open_groups(&self, filter: &ItemFilter) -> Result<Vec<OpenGroup>> {
+        let open = [State::Active, State::Limbo];
+        let states = match filter.states.is_empty() {
+            true => open.to_vec(),
+            false => open
+                .into_iter()
+                .filter(|s| filter.states.contains(s))
+                .collect(),
+        };
+        if states.is_empty() {
+            return Ok(Vec::new());
+        }
         let filter = ItemFilter {
-            states: vec![State::Active, State::Limbo],
+            states,
             ..filter.clone()
         };
         let (clause, args) = filter.clause(self.dialect);

@@ -408,6 +408,33 @@ impl Board {
     }
 }
 
+impl Board {
+    /// Counts every limbo column's breaches again at `now`: time alone breaches an
+    /// item, with no write to say so. The totals follow.
+    pub fn recount_breaches(
+        &mut self,
+        store: &Store,
+        query: &Query,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        for (kind, tally) in &mut self.tallies {
+            if let ColumnKind::Limbo { from, to } = kind
+                && tally.count > 0
+                && self.org.boundary(from, to).is_some()
+            {
+                tally.breached = count_breached(store, query, &self.org, from, to, now)?;
+            }
+        }
+        self.totals = totals_of(&self.tallies);
+        for column in &mut self.columns {
+            if let Some(tally) = self.tallies.get(&column.kind) {
+                column.breached = tally.breached;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// The column of `kind` with its count and the window of `rows` cards from
 /// `starts[kind]`.
 fn load_column(
@@ -501,6 +528,7 @@ fn count_place(
     now: DateTime<Utc>,
 ) -> Result<Tally> {
     let mut filter = query.filter.clone();
+    // Only the place's own state is counted (a lane's team also sends items to limbo).
     let (state, limbo) = match kind {
         ColumnKind::Lane { team } => {
             filter.held_by = Some(team.clone());
@@ -513,6 +541,7 @@ fn count_place(
         }
         ColumnKind::Closed => return Ok(Tally::default()),
     };
+    filter.states = vec![state];
     let mut tallies = HashMap::new();
     for g in store
         .open_groups(&filter)?
