@@ -13,18 +13,7 @@ const SENT: &str = "2026-11-20T16:00:00Z";
 /// with `holidays`), and item #1 sent across it on Friday at 16:00.
 fn board_on(backend: Backend, holidays: &[&str]) -> Board {
     let board = Board::office_hours_on(backend, SENT, holidays);
-    board.ok(&[
-        "boundary",
-        "add",
-        "sales",
-        "solutions",
-        "--sla",
-        "1d",
-        "--owner",
-        "hannah",
-        "--calendar",
-        "office",
-    ]);
+    board.office_boundary(&[]);
     board.ok(&[
         "add",
         "Renewal for ACME",
@@ -304,18 +293,7 @@ fn working_hours_keep_local_time_across_a_daylight_saving_change() {
 #[test]
 fn a_late_handoff_is_flagged_when_it_is_sent() {
     let board = Board::office_hours_on(Backend::Sqlite, SENT, &[]);
-    board.ok(&[
-        "boundary",
-        "add",
-        "sales",
-        "solutions",
-        "--sla",
-        "1d",
-        "--owner",
-        "hannah",
-        "--calendar",
-        "office",
-    ]);
+    board.office_boundary(&[]);
     // Due Monday 12:00: 1h on Friday + 3h on Monday = 4h of working time, less than 1d.
     board.ok(&[
         "add",

@@ -20,17 +20,7 @@ const SENT: &str = "2026-11-20T16:00:00Z";
 /// at 12:00, level 2 on Tuesday at 16:00.
 fn board_on(backend: Backend, items: usize) -> Board {
     let board = Board::office_hours_on(backend, SENT, &[]);
-    board.ok(&[
-        "boundary",
-        "add",
-        "sales",
-        "solutions",
-        "--sla",
-        "1d",
-        "--owner",
-        "hannah",
-        "--calendar",
-        "office",
+    board.office_boundary(&[
         "--escalate-to",
         "lee",
         "--escalate-to",
@@ -373,6 +363,23 @@ on_both_backends!(
     two_watchers_deliver_each_notification_once,
     a_failing_command_is_retried_then_reported,
 );
+
+/// Without `--exec`, lines are recorded as delivered a batch at a time: more than one
+/// batch (256) is each written once, and nothing is left for the next tick.
+#[test]
+fn more_lines_than_a_batch_are_each_written_once() {
+    let items = 90;
+    let board = board_on(Backend::Sqlite, items);
+    // Each item: breached, escalated to lee, escalated to vp-sales.
+    let first = watch_once(&board, "2026-11-25T10:00:00Z");
+    let keys: HashSet<&str> = first
+        .iter()
+        .map(|n| n["key"].as_str().expect("key"))
+        .collect();
+    assert_eq!(first.len(), items * 3);
+    assert_eq!(keys.len(), first.len(), "a line written twice");
+    assert!(watch_once(&board, "2026-11-25T10:05:00Z").is_empty());
+}
 
 #[test]
 fn a_command_past_its_timeout_counts_as_failed() {

@@ -466,26 +466,7 @@ pub enum Cmd {
     #[command(
         after_help = "Each notification is one JSON object (item, title, code, reason, boundary, contacts, show). Without --exec, one line per notification on stdout; with --exec, CMD runs through `sh -c` with the object on its standard input. Each is delivered once, whoever watches the database and however often watch restarts. A failing CMD (non-zero exit, cannot start, or past --timeout) is tried again after 30s, 2m, 8m and 32m; after 5 attempts it is given up, said on stderr and listed by --failed.\n\nExamples:\n  baton watch --once | jq .\n  baton watch --interval 60s --exec 'curl -sf -X POST -H \"Content-Type: application/json\" --data @- \"$WEBHOOK\"'\n  baton watch --failed"
     )]
-    Watch {
-        /// One tick, then stop
-        #[arg(long)]
-        once: bool,
-        /// Time between ticks
-        #[arg(long, value_name = "DURATION", default_value = "60s")]
-        interval: String,
-        /// Run CMD (through `sh -c`) for each notification, the JSON object on its stdin
-        #[arg(long, value_name = "CMD")]
-        exec: Option<String>,
-        /// How long CMD may run before it counts as failed
-        #[arg(long, value_name = "DURATION", default_value = "30s")]
-        timeout: String,
-        /// List the notifications given up after every attempt failed, and stop
-        #[arg(long, conflicts_with_all = ["once", "exec", "retry_failed"])]
-        failed: bool,
-        /// Put the notifications given up back in line, and stop
-        #[arg(long, conflicts_with_all = ["once", "exec"])]
-        retry_failed: bool,
-    },
+    Watch(WatchArgs),
 
     /// Export the board: JSON with every history (for import), or a retro report
     #[command(
@@ -895,6 +876,29 @@ pub enum CsvLayout {
     Items,
     /// ID, Link, Name, then the date each item first entered each column, then Done
     Stages,
+}
+
+/// What `baton watch` is asked to do.
+#[derive(Debug, Args, Clone)]
+pub struct WatchArgs {
+    /// One tick, then stop
+    #[arg(long)]
+    pub once: bool,
+    /// Time between ticks
+    #[arg(long, value_name = "DURATION", default_value = "60s")]
+    pub interval: String,
+    /// Run CMD (through `sh -c`) for each notification, the JSON object on its stdin
+    #[arg(long, value_name = "CMD")]
+    pub exec: Option<String>,
+    /// How long CMD may run before it counts as failed
+    #[arg(long, value_name = "DURATION", default_value = "30s")]
+    pub timeout: String,
+    /// List the notifications given up after every attempt failed, and stop
+    #[arg(long, conflicts_with_all = ["once", "exec", "retry_failed"])]
+    pub failed: bool,
+    /// Put the notifications given up back in line, and stop
+    #[arg(long, conflicts_with_all = ["once", "exec"])]
+    pub retry_failed: bool,
 }
 
 /// The period metrics cover.

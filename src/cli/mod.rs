@@ -472,25 +472,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
             };
             change(&ctx, id, Command::Tick { ticks, note }, &at, out)
         }
-        Cmd::Watch {
-            once,
-            interval,
-            exec,
-            timeout,
-            failed,
-            retry_failed,
-        } => watch::watch(
-            &ctx,
-            watch::Options {
-                once,
-                interval,
-                exec,
-                timeout,
-                failed,
-                retry_failed,
-            },
-            out,
-        ),
+        Cmd::Watch(options) => watch::watch(&ctx, options, out),
         Cmd::Attention { team, json } => {
             let store = ctx.open()?;
             store.view(|| -> Result<()> {

@@ -11,20 +11,14 @@ use std::time::Instant;
 use anyhow::{Context as _, Result, bail};
 use chrono::Duration;
 
+use super::args::WatchArgs;
 use crate::context::Context;
 use crate::domain::duration::parse_duration;
 use crate::domain::text::display_safe;
 use crate::storage::{Delivery, MAX_ATTEMPTS};
 
-/// What `baton watch` was asked to do.
-pub struct Options {
-    pub once: bool,
-    pub interval: String,
-    pub exec: Option<String>,
-    pub timeout: String,
-    pub failed: bool,
-    pub retry_failed: bool,
-}
+/// Notifications written to stdout before they are recorded as delivered.
+const STDOUT_BATCH: usize = 256;
 
 /// `30s`, or any duration `baton` reads (`90m`, `1h`).
 fn parse_wait(text: &str, flag: &str) -> Result<std::time::Duration> {
@@ -37,7 +31,7 @@ fn parse_wait(text: &str, flag: &str) -> Result<std::time::Duration> {
     Ok(d.to_std()?)
 }
 
-pub fn watch(ctx: &Context, options: Options, out: &mut dyn Write) -> Result<()> {
+pub fn watch(ctx: &Context, options: WatchArgs, out: &mut dyn Write) -> Result<()> {
     let mut store = ctx.open()?;
     if options.failed {
         for f in store.failed_notifications()? {
@@ -88,18 +82,32 @@ pub fn watch(ctx: &Context, options: Options, out: &mut dyn Write) -> Result<()>
             );
         }
         let mut left = tick.claimed.iter();
-        for delivery in left.by_ref() {
-            if stop.load(Ordering::Relaxed) {
-                break;
+        match options.exec.as_deref() {
+            // Lines on stdout are written a batch at a time and recorded as delivered
+            // together: one commit per line made the first tick on a large board take
+            // minutes. A watcher killed inside a batch hands it on again (at least once).
+            None => loop {
+                if stop.load(Ordering::Relaxed) {
+                    break;
+                }
+                let batch: Vec<&Delivery> = left.by_ref().take(STDOUT_BATCH).collect();
+                if batch.is_empty() {
+                    break;
+                }
+                for delivery in &batch {
+                    writeln!(out, "{}", delivery.payload)?;
+                }
+                out.flush()?;
+                store.delivered(&batch, ctx.clock.now())?;
+            },
+            Some(cmd) => {
+                for delivery in left.by_ref() {
+                    if stop.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    deliver(ctx, &mut store, delivery, cmd, timeout)?;
+                }
             }
-            deliver(
-                ctx,
-                &mut store,
-                delivery,
-                options.exec.as_deref(),
-                timeout,
-                out,
-            )?;
         }
         let unsent: Vec<&Delivery> = left.collect();
         if !unsent.is_empty() {
@@ -118,26 +126,18 @@ pub fn watch(ctx: &Context, options: Options, out: &mut dyn Write) -> Result<()>
     }
 }
 
-/// Hands one notification on, and records how it went.
+/// Hands one notification to `cmd`, and records how it went.
 fn deliver(
     ctx: &Context,
     store: &mut crate::storage::Store,
     delivery: &Delivery,
-    exec: Option<&str>,
+    cmd: &str,
     timeout: std::time::Duration,
-    out: &mut dyn Write,
 ) -> Result<()> {
-    let outcome = match exec {
-        None => {
-            writeln!(out, "{}", delivery.payload)?;
-            out.flush()?;
-            Ok(())
-        }
-        Some(cmd) => run(cmd, &delivery.payload, timeout),
-    };
+    let outcome = run(cmd, &delivery.payload, timeout);
     let now = ctx.clock.now();
     match outcome {
-        Ok(()) => store.delivered(delivery, now)?,
+        Ok(()) => store.delivered(&[delivery], now)?,
         Err(error) => {
             let attempt = delivery.attempts + 1;
             match store.delivery_failed(delivery, &error, now)? {

@@ -169,16 +169,7 @@ mod tests {
     fn sent(kind_at: &str) -> (Item, Vec<Event>) {
         let sent_at = at(kind_at);
         let item = Item {
-            id: 1,
-            title: "Renewal".to_string(),
-            body: None,
-            tags: Vec::new(),
-            due: None,
-            team: "sales".to_string(),
-            owner: None,
             state: State::Limbo,
-            created_at: sent_at,
-            updated_at: sent_at,
             limbo: Some(Limbo {
                 to: "solutions".to_string(),
                 sent_at,
@@ -186,17 +177,8 @@ mod tests {
                 unticked: Vec::new(),
                 sender_owner: None,
             }),
-            escalation: None,
-            incomplete_handoff: Vec::new(),
-            bounces: 0,
-            flags: 0,
-            arrived_from: None,
-            snoozed_until: None,
-            link: None,
-            external_key: None,
             events: 2,
-            merged_into: None,
-            dismissed: Vec::new(),
+            ..Item::new(1, "Renewal".to_string(), "sales".to_string(), sent_at)
         };
         let event = Event {
             seq: 2,

@@ -214,6 +214,34 @@ pub struct Item {
 }
 
 impl Item {
+    /// Item `id` as it is created: active in `team`, with one event and nothing else set.
+    pub fn new(id: ItemId, title: String, team: String, at: DateTime<Utc>) -> Item {
+        Item {
+            id,
+            title,
+            body: None,
+            tags: Vec::new(),
+            due: None,
+            team,
+            owner: None,
+            state: State::Active,
+            created_at: at,
+            updated_at: at,
+            limbo: None,
+            escalation: None,
+            incomplete_handoff: Vec::new(),
+            bounces: 0,
+            flags: 0,
+            arrived_from: None,
+            snoozed_until: None,
+            events: 1,
+            link: None,
+            external_key: None,
+            merged_into: None,
+            dismissed: Vec::new(),
+        }
+    }
+
     /// The boundary whose contract governs the item: the one it waits on in limbo, else
     /// the one it last arrived through.
     pub fn governing_boundary(&self) -> Option<(&str, &str)> {

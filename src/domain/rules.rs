@@ -873,28 +873,13 @@ pub fn apply(
             check_link(link)?;
         }
         return Ok(Item {
-            id,
-            title: title.clone(),
             body: body.clone(),
             tags: tags.clone(),
             due: *due,
-            team: team.clone(),
             owner: owner.clone(),
-            state: State::Active,
-            created_at: at,
-            updated_at: at,
-            limbo: None,
-            escalation: None,
-            incomplete_handoff: Vec::new(),
-            bounces: 0,
-            flags: 0,
-            snoozed_until: None,
-            arrived_from: None,
-            events: 1,
             link: link.clone(),
             external_key: external_key.clone(),
-            merged_into: None,
-            dismissed: Vec::new(),
+            ..Item::new(id, title.clone(), team.clone(), at)
         });
     };
     check_order(current, id, event)?;

@@ -477,16 +477,8 @@ mod tests {
     fn item(state: State, owner: Option<&str>, sent_at: Option<&str>) -> Item {
         let t0 = at("2026-11-23T09:00:00Z");
         Item {
-            id: 1,
-            title: "Renewal".to_string(),
-            body: None,
-            tags: Vec::new(),
-            due: None,
-            team: "sales".to_string(),
             owner: owner.map(str::to_string),
             state,
-            created_at: t0,
-            updated_at: t0,
             limbo: sent_at.map(|s| Limbo {
                 to: "solutions".to_string(),
                 sent_at: at(s),
@@ -494,17 +486,7 @@ mod tests {
                 unticked: Vec::new(),
                 sender_owner: None,
             }),
-            escalation: None,
-            incomplete_handoff: Vec::new(),
-            bounces: 0,
-            flags: 0,
-            arrived_from: None,
-            snoozed_until: None,
-            link: None,
-            external_key: None,
-            events: 1,
-            merged_into: None,
-            dismissed: Vec::new(),
+            ..Item::new(1, "Renewal".to_string(), "sales".to_string(), t0)
         }
     }
 

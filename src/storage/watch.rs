@@ -13,7 +13,7 @@ use super::{
 use crate::domain::ladder::{DueLevel, due_levels, level_times};
 use crate::domain::notify::{Notice, event_notices, standing_notice};
 use crate::domain::rules::apply;
-use crate::domain::{Event, EventKind, ItemId, State};
+use crate::domain::{Event, EventKind, Item, ItemId, Org, State};
 
 /// The actor automatic escalations are recorded by.
 pub const WATCH_ACTOR: &str = "baton";
@@ -91,8 +91,17 @@ impl Store {
                     &[STARTED.into(), now.to_rfc3339().into()],
                 )?;
             }
-            tick.escalated = record_due(tx, now)?;
             let org = load_org(tx)?;
+            // Items in limbo, read once: due escalations are recorded on them, then their
+            // standing against the SLA is judged as they are after that.
+            let mut limbo = load_items(
+                tx,
+                &ItemFilter {
+                    states: vec![State::Limbo],
+                    ..ItemFilter::default()
+                },
+            )?;
+            tick.escalated = record_due(tx, &org, &mut limbo, now)?;
             let mut notices: Vec<Notice> = Vec::new();
             // New events, item by item.
             let behind = rows(
@@ -138,13 +147,6 @@ impl Store {
                 }
             }
             // Where items in limbo stand against their SLAs now.
-            let limbo = load_items(
-                tx,
-                &ItemFilter {
-                    states: vec![State::Limbo],
-                    ..ItemFilter::default()
-                },
-            )?;
             notices.extend(
                 limbo
                     .iter()
@@ -191,15 +193,17 @@ impl Store {
         })
     }
 
-    /// Records that `delivery` was handed on at `now`.
-    pub fn delivered(&mut self, delivery: &Delivery, now: DateTime<Utc>) -> Result<()> {
+    /// Records that `deliveries` were handed on at `now`, in one transaction.
+    pub fn delivered(&mut self, deliveries: &[&Delivery], now: DateTime<Utc>) -> Result<()> {
         self.write(|tx| {
-            tx.execute(
-                "UPDATE notifications SET delivered_at = ?2, attempts = attempts + 1,
-                    claimed_by = NULL, claimed_until = NULL, last_error = NULL
-                 WHERE id = ?1",
-                &[delivery.id.into(), now.into()],
-            )?;
+            for delivery in deliveries {
+                tx.execute(
+                    "UPDATE notifications SET delivered_at = ?2, attempts = attempts + 1,
+                        claimed_by = NULL, claimed_until = NULL, last_error = NULL
+                     WHERE id = ?1",
+                    &[delivery.id.into(), now.into()],
+                )?;
+            }
             Ok(())
         })
     }
@@ -281,10 +285,15 @@ impl Store {
     }
 }
 
-/// Records every due level of every ladder, each at the time it fell due (never before
-/// the item's last event), by [`WATCH_ACTOR`].
-fn record_due(tx: &mut dyn Sql, now: DateTime<Utc>) -> Result<Vec<(ItemId, DueLevel)>> {
-    let org = load_org(tx)?;
+/// Records every due level of every ladder on the items in `limbo`, each at the time it
+/// fell due (never before the item's last event), by [`WATCH_ACTOR`]; `limbo` is left
+/// holding the items as escalated.
+fn record_due(
+    tx: &mut dyn Sql,
+    org: &Org,
+    limbo: &mut [Item],
+    now: DateTime<Utc>,
+) -> Result<Vec<(ItemId, DueLevel)>> {
     if !org
         .boundaries
         .iter()
@@ -296,20 +305,13 @@ fn record_due(tx: &mut dyn Sql, now: DateTime<Utc>) -> Result<Vec<(ItemId, DueLe
     {
         return Ok(Vec::new());
     }
-    let limbo = load_items(
-        tx,
-        &ItemFilter {
-            states: vec![State::Limbo],
-            ..ItemFilter::default()
-        },
-    )?;
     let mut out = Vec::new();
-    for mut item in limbo {
+    for item in limbo {
         let Some((from, to)) = item.boundary() else {
             continue;
         };
         let sent = item.limbo.as_ref().map(|l| l.sent_at).unwrap_or(now);
-        if level_times(&org, from, to, sent)
+        if level_times(org, from, to, sent)
             .first()
             .is_none_or(|l| l.at > now)
         {
@@ -317,7 +319,7 @@ fn record_due(tx: &mut dyn Sql, now: DateTime<Utc>) -> Result<Vec<(ItemId, DueLe
         }
         let label = crate::domain::view::crossing(from, to);
         let events = load_events(tx, item.id)?;
-        for level in due_levels(&item, &events, &org, now) {
+        for level in due_levels(item, &events, org, now) {
             let event = Event {
                 seq: item.events + 1,
                 at: level.at.max(item.updated_at),
@@ -327,8 +329,8 @@ fn record_due(tx: &mut dyn Sql, now: DateTime<Utc>) -> Result<Vec<(ItemId, DueLe
                     note: Some(level.note(&label)),
                 },
             };
-            item = apply(Some(&item), item.id, &org, &event)?;
-            write_item(tx, &item)?;
+            *item = apply(Some(item), item.id, org, &event)?;
+            write_item(tx, item)?;
             insert_event(tx, item.id, &event)?;
             out.push((item.id, level));
         }

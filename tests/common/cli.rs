@@ -145,6 +145,26 @@ impl Board {
         board
     }
 
+    /// Adds the boundary sales → solutions with a 1d SLA in `office`, owned by hannah,
+    /// and `more` of `boundary add`'s flags.
+    #[allow(dead_code)]
+    pub fn office_boundary(&self, more: &[&str]) {
+        let mut add = vec![
+            "boundary",
+            "add",
+            "sales",
+            "solutions",
+            "--sla",
+            "1d",
+            "--owner",
+            "hannah",
+            "--calendar",
+            "office",
+        ];
+        add.extend(more);
+        self.ok(&add);
+    }
+
     pub fn backend(&self) -> Backend {
         match self.pg {
             Some(_) => Backend::Postgres,
