@@ -977,12 +977,14 @@ impl Store {
             ));
         }
         let clause = filter.clause_after(self.dialect, &mut args);
+        // A count for each range, each from the index (a join grouped by range would
+        // sort every item counted).
         let sql = format!(
-            "SELECT r.column1, count(*) FROM (VALUES {}) AS r
-             JOIN items ON items.state = 'limbo' AND items.team = r.column2
-                 AND items.limbo_to = r.column3 AND items.sent_at < r.column5
-                 AND (r.column4 IS NULL OR items.sent_at >= r.column4)
-             WHERE {clause} GROUP BY r.column1",
+            "SELECT r.column1, (SELECT count(*) FROM items
+                 WHERE state = 'limbo' AND team = r.column2 AND limbo_to = r.column3
+                     AND sent_at < r.column5 AND (r.column4 IS NULL OR sent_at >= r.column4)
+                     AND {clause})
+             FROM (VALUES {}) AS r",
             rows_sql.join(", ")
         );
         let counted =
