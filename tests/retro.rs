@@ -1,12 +1,13 @@
 //! Retros through the command line, on the demo organisation at a fixed "now": stats,
 //! snapshots and the Markdown, CSV and HTML exports as a user reads them.
 
+#[macro_use]
 mod common;
 
 use serde_json::Value;
 
 use common::NOW;
-use common::cli::{Board, DbBy};
+use common::cli::{Backend, Board, DbBy};
 
 /// This file's boards hold the demo, run at [`NOW`] (Wednesday morning of the demo's
 /// week) and name their database with `--db`.
@@ -521,3 +522,191 @@ fn the_lists_of_items_in_trouble_agree_with_the_counts() {
         "| #16 Wingtip Toys — SOW for EU data residency | solutions → onboarding | 2026-11-19 11:00 | The order form says one EU region and the SOW says two. Please get them to agree before kick-off. | missing-context |"
     ));
 }
+
+/// The report's list of breaches follows the one SLA rule: the SLA in force when the
+/// item was sent, counted in working time. sales → solutions has an SLA of one working
+/// day (Mon–Fri 09:00–17:00) when both items are sent, and a week after; #1 waits from
+/// Friday 16:00 to Monday 10:00 (2h of working time: within, though 2d 18h by the wall
+/// clock), #2 from Friday 10:00 to Tuesday 10:00 (16h of working time, 2d: breached,
+/// though 4d by the wall clock is within today's week).
+fn breaches_are_listed_by_the_sla_in_force_in_working_time(backend: Backend) {
+    if !backend.available() {
+        return;
+    }
+    let board = Board::office_hours_on(backend, "2026-11-25T12:00:00Z", &[]);
+    board.ok(&[
+        "boundary",
+        "add",
+        "sales",
+        "solutions",
+        "--sla",
+        "1d",
+        "--owner",
+        "hannah",
+        "--calendar",
+        "office",
+    ]);
+    for (title, sent, accepted) in [
+        (
+            "Waited a weekend",
+            "2026-11-20T16:00:00Z",
+            "2026-11-23T10:00:00Z",
+        ),
+        (
+            "Waited two working days",
+            "2026-11-20T10:00:00Z",
+            "2026-11-24T10:00:00Z",
+        ),
+    ] {
+        let added = board.json(&[
+            "add",
+            title,
+            "--team",
+            "sales",
+            "--at",
+            "2026-11-20T09:00:00Z",
+            "--json",
+        ]);
+        let id = added["id"].to_string();
+        board.ok(&[
+            "send",
+            &id,
+            "--to",
+            "solutions",
+            "--note",
+            "ready",
+            "--at",
+            sent,
+        ]);
+        board.ok(&["accept", &id, "--at", accepted]);
+    }
+    board.ok(&["boundary", "edit", "sales", "solutions", "--sla", "1w"]);
+    let stats = board.json(&["stats", "--json"]);
+    assert_eq!(stats["overall"]["breached"], 1, "{stats}");
+    let md = board.ok(&["export", "--format", "md"]);
+    let list = md
+        .split("### Breached the SLA")
+        .nth(1)
+        .and_then(|rest| rest.split("\n### ").next())
+        .expect("the list of breaches");
+    assert_eq!(
+        list,
+        " (1)\n\n| item | where | when | why | cause |\n| --- | --- | --- | --- | --- |\n\
+         | #2 Waited two working days | sales → solutions | 2026-11-24 10:00 | waited 2d working time against the SLA of 1d |  |\n",
+        "{md}"
+    );
+    let html = board.ok(&["export", "--format", "html"]);
+    assert!(html.contains("<h3>Breached the SLA (1)</h3>"), "{html}");
+    assert!(
+        html.contains("waited 2d working time against the SLA of 1d"),
+        "{html}"
+    );
+}
+
+/// More items dropped than the list shows: the heading counts them all.
+fn every_dropped_item_is_counted_though_the_list_is_capped(backend: Backend) {
+    if !backend.available() {
+        return;
+    }
+    let board = Board::empty_on(backend, NOW, DbBy::Env);
+    board.ok(&["init"]);
+    board.ok(&["team", "add", "sales"]);
+    let n = baton::domain::snapshot::LIST_LIMIT + 3;
+    for i in 1..=n {
+        let at = format!("2026-11-{:02}T{:02}:00:00Z", 2 + i / 20, i % 20);
+        let added = board.json(&[
+            "add",
+            &format!("Lead {i}"),
+            "--team",
+            "sales",
+            "--at",
+            &at,
+            "--json",
+        ]);
+        let id = added["id"].to_string();
+        board.ok(&["drop", &id, "--reason", "no budget", "--at", &at]);
+    }
+    let stats = board.json(&["stats", "--json"]);
+    assert_eq!(stats["overall"]["dropped"], n, "{stats}");
+    let md = board.ok(&["export", "--format", "md"]);
+    assert!(md.contains(&format!("\n### Dropped items ({n})\n")), "{md}");
+    assert!(
+        md.contains(&format!(
+            "The {} most recent; `baton export --format csv --events` lists every one.",
+            baton::domain::snapshot::LIST_LIMIT
+        )),
+        "{md}"
+    );
+    // The oldest three are left out of the list, the newest kept.
+    assert!(!md.contains("| #3 Lead 3 |"), "{md}");
+    assert!(md.contains("| #4 Lead 4 |"), "{md}");
+    assert!(md.contains(&format!("| #{n} Lead {n} |")), "{md}");
+    let html = board.ok(&["export", "--format", "html"]);
+    assert!(
+        html.contains(&format!("<h3>Dropped items ({n})</h3>")),
+        "{html}"
+    );
+}
+
+/// A window that starts after an item was created still names each crossing's teams:
+/// where the item was is read from its whole history, only the rows are the window's.
+fn the_events_csv_of_a_window_names_the_teams_of_each_crossing(backend: Backend) {
+    if !backend.available() {
+        return;
+    }
+    let board = Board::empty_on(backend, NOW, DbBy::Env);
+    board.ok(&["init"]);
+    for team in ["sales", "solutions"] {
+        board.ok(&["team", "add", team]);
+    }
+    board.ok(&["boundary", "add", "sales", "solutions", "--sla", "2d"]);
+    board.ok(&[
+        "add",
+        "Renewal",
+        "--team",
+        "sales",
+        "--at",
+        "2026-11-02T09:00:00Z",
+    ]);
+    board.ok(&[
+        "send",
+        "1",
+        "--to",
+        "solutions",
+        "--note",
+        "ready",
+        "--at",
+        "2026-11-10T09:00:00Z",
+    ]);
+    board.ok(&["accept", "1", "--at", "2026-11-11T09:00:00Z"]);
+    let csv = board.ok(&[
+        "export",
+        "--format",
+        "csv",
+        "--events",
+        "--since",
+        "2026-11-09",
+        "--until",
+        "2026-11-20",
+    ]);
+    let rows: Vec<Vec<&str>> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    let crossing: Vec<(&str, &str, &str)> = rows.iter().map(|r| (r[4], r[5], r[6])).collect();
+    assert_eq!(
+        crossing,
+        [
+            ("sent", "sales", "solutions"),
+            ("accepted", "sales", "solutions")
+        ],
+        "{csv}"
+    );
+}
+
+on_both_backends!(
+    breaches_are_listed_by_the_sla_in_force_in_working_time,
+    every_dropped_item_is_counted_though_the_list_is_capped,
+    the_events_csv_of_a_window_names_the_teams_of_each_crossing
+);

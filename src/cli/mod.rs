@@ -539,79 +539,63 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
                             writer.finish()?;
                             Ok(())
                         };
-                        match file {
-                            Some(path) => write_atomically_with(&path, write)?,
-                            None => {
-                                let mut buffered = std::io::BufWriter::new(&mut *out);
-                                write(&mut buffered)?;
-                                buffered.flush()?;
-                            }
-                        }
-                        return Ok(());
+                        return write_out(file.as_deref(), out, write);
                     }
                     ExportFormat::Csv if events => {
                         let period = ctx.period(&period)?;
                         let write = |sink: &mut dyn Write| -> Result<()> {
                             let mut csv = crate::export::csv::EventsCsv::start(sink)
                                 .context("cannot write the CSV")?;
-                            store.for_each_stored_history(|item, events| -> Result<()> {
-                                let kinds = events
-                                    .iter()
-                                    .map(|e| {
-                                        serde_json::from_str::<crate::domain::EventKind>(&e.data)
-                                    })
-                                    .collect::<serde_json::Result<Vec<_>>>()
-                                    .with_context(|| format!("the history of #{}", item.id))?;
-                                let rows = events
-                                    .iter()
-                                    .zip(&kinds)
-                                    .filter(|(e, _)| period.contains(e.at))
-                                    .map(|(e, kind)| (e.seq, e.at, e.actor.as_str(), kind));
-                                csv.item(item.id, rows).context("cannot write the CSV")?;
+                            store.for_each_stored_event(|id, e| -> Result<()> {
+                                // Every event is decoded (a history that does not read
+                                // is an error), and those in the period written.
+                                let kind = serde_json::from_str::<crate::domain::EventKind>(e.data)
+                                    .with_context(|| format!("the history of #{id}"))?;
+                                csv.event(id, e.seq, e.at, e.actor, &kind, period.contains(e.at))
+                                    .context("cannot write the CSV")?;
                                 Ok(())
                             })?;
                             csv.finish().context("cannot write the CSV")?;
                             Ok(())
                         };
-                        match file {
-                            Some(path) => write_atomically_with(&path, write)?,
-                            None => {
-                                let mut buffered = std::io::BufWriter::new(&mut *out);
-                                write(&mut buffered)?;
-                                buffered.flush()?;
-                            }
-                        }
-                        return Ok(());
+                        return write_out(file.as_deref(), out, write);
                     }
                     // One row per boundary needs the metrics only, not the items.
                     ExportFormat::Csv if boundaries => {
                         let metrics = match &snapshot {
                             Some(key) => store.snapshot(key)?.metrics,
-                            None => crate::domain::metrics::compute(
-                                &store.flow_histories()?,
-                                &store.org()?,
-                                ctx.period(&period)?,
-                                &ctx.zone,
-                            ),
+                            None => metrics_of(&store, ctx.period(&period)?, &ctx.zone)?,
                         };
                         crate::export::csv::boundaries(&metrics).context("cannot write the CSV")?
                     }
                     report => {
-                        let (snap, histories) = match &snapshot {
+                        // The CSVs' entry dates, gathered as the histories stream by.
+                        let mut entries = crate::export::csv::Entries::new();
+                        let csv = report == ExportFormat::Csv;
+                        let snap = match &snapshot {
                             Some(key) => {
                                 let snap = store.snapshot(key)?;
-                                let histories = if report == ExportFormat::Csv {
-                                    store.flow_histories()?
-                                } else {
-                                    Vec::new()
-                                };
-                                (snap, histories)
+                                if csv {
+                                    let period = snap.metrics.period;
+                                    store.for_each_flow_history(|history| {
+                                        add_entries(&mut entries, history, period)
+                                    })?;
+                                }
+                                snap
                             }
-                            None => store.take_snapshot_with_histories(
-                                &format!("board at {}", ctx.zone.show(ctx.now)),
-                                ctx.period(&period)?,
-                                &ctx.zone,
-                            )?,
+                            None => {
+                                let period = ctx.period(&period)?;
+                                store.take_snapshot_with(
+                                    &format!("board at {}", ctx.zone.show(ctx.now)),
+                                    period,
+                                    &ctx.zone,
+                                    |history| {
+                                        if csv {
+                                            add_entries(&mut entries, history, period);
+                                        }
+                                    },
+                                )?
+                            }
                         };
                         let org = store.org()?;
                         match report {
@@ -620,7 +604,6 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
                             }
                             ExportFormat::Csv => {
                                 let columns = crate::domain::stages::flow_stages(&org);
-                                let entries = entries(&histories, snap.metrics.period);
                                 match layout {
                                     Some(CsvLayout::Stages) => crate::export::csv::stages(
                                         &snap, &columns, &entries, &ctx.zone,
@@ -633,20 +616,13 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
                         }
                     }
                 };
-                match file {
-                    Some(path) => write_atomically(&path, text.as_bytes())?,
-                    None => out.write_all(text.as_bytes())?,
-                }
-                Ok(())
+                write_out(file.as_deref(), out, |w| Ok(w.write_all(text.as_bytes())?))
             })
         }
         Cmd::Stats { period, json } => {
             let store = ctx.open()?;
             store.view(|| -> Result<()> {
-                let period = ctx.period(&period)?;
-                let histories = store.flow_histories()?;
-                let org = store.org()?;
-                let metrics = crate::domain::metrics::compute(&histories, &org, period, &ctx.zone);
+                let metrics = metrics_of(&store, ctx.period(&period)?, &ctx.zone)?;
                 if json.json {
                     writeln!(out, "{}", to_json_pretty(&metrics)?)?;
                 } else {
@@ -750,12 +726,7 @@ fn forecast(
         .transpose()?;
     let store = ctx.open()?;
     let metrics = store.view(|| -> Result<_> {
-        Ok(crate::domain::metrics::compute(
-            &store.flow_histories()?,
-            &store.org()?,
-            Period::ending(Some(since), until),
-            &ctx.zone,
-        ))
+        metrics_of(&store, Period::ending(Some(since), until), &ctx.zone)
     })?;
     let samples: Vec<usize> = metrics.daily_throughput.iter().map(|d| d.done).collect();
     let seed = seed.unwrap_or_else(|| ctx.now.timestamp().unsigned_abs());
@@ -894,19 +865,47 @@ struct ForecastLine {
     date: Option<chrono::NaiveDate>,
 }
 
-/// When each item first entered each column, up to the end of `period`.
-fn entries(
-    histories: &[Vec<crate::domain::metrics::FlowEvent>],
+/// Adds when the item of `history` first entered each column, up to the end of `period`.
+fn add_entries(
+    entries: &mut crate::export::csv::Entries,
+    history: &[crate::domain::metrics::FlowEvent],
     period: Period,
-) -> crate::export::csv::Entries {
-    histories
-        .iter()
-        .filter_map(|h| {
-            let first = h.first()?;
-            let known = &h[..period.known(h)];
-            Some((first.item, crate::domain::stages::first_entries(known)))
-        })
-        .collect()
+) {
+    if let Some(first) = history.first() {
+        let known = &history[..period.known(history)];
+        entries.insert(first.item, crate::domain::stages::first_entries(known));
+    }
+}
+
+/// Writes an export to `file` whole or not at all, or else to `out` through a buffer.
+fn write_out(
+    file: Option<&Path>,
+    out: &mut dyn Write,
+    write: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<()> {
+    match file {
+        Some(path) => write_atomically_with(path, write),
+        None => {
+            let mut buffered = std::io::BufWriter::new(out);
+            write(&mut buffered)?;
+            Ok(buffered.flush()?)
+        }
+    }
+}
+
+/// The metrics over `period` (days in `zone`), the histories streamed through them in
+/// one read (the caller's, when it has one open).
+fn metrics_of<Tz: chrono::TimeZone>(
+    store: &crate::storage::Store,
+    period: Period,
+    zone: &Tz,
+) -> Result<crate::domain::metrics::Metrics> {
+    store.view(|| -> Result<_> {
+        let org = store.org()?;
+        let mut fold = crate::domain::metrics::MetricsFold::new(&org, period, zone);
+        store.for_each_flow_history(|history| fold.add(history))?;
+        Ok(fold.finish())
+    })
 }
 
 /// `baton import FILE|-`: the document is read once, item by item, each history checked

@@ -321,6 +321,10 @@ pub struct Overall {
     pub escalations: usize,
     pub incomplete_handoffs: usize,
     pub dropped_batons: usize,
+    /// Items dropped (or merged into another) in the period. Absent in snapshots saved
+    /// before it was kept.
+    #[serde(default)]
+    pub dropped: usize,
     /// Bounces and dropped batons in the period by cause, over every boundary (and the
     /// dropped batons of items that never crossed one), most frequent first.
     #[serde(default)]
@@ -424,52 +428,112 @@ pub fn compute<Tz: TimeZone>(
     period: Period,
     zone: &Tz,
 ) -> Metrics {
-    let until = period.until;
+    let mut fold = MetricsFold::new(org, period, zone);
+    for history in histories {
+        fold.add(history);
+    }
+    fold.finish()
+}
+
+/// [`compute`], one item's history at a time: the store streams a million events
+/// through it without holding them all.
+pub struct MetricsFold<'o, Tz: TimeZone> {
+    org: &'o Org,
+    period: Period,
+    zone: &'o Tz,
     // Teams and boundaries by position, so that a million events cost lookups, not
     // string comparisons and copies.
-    let team_index: HashMap<&str, usize> = org
-        .teams
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.key.as_str(), i))
-        .collect();
-    let boundary_index: HashMap<(&str, &str), usize> = org
-        .boundaries
-        .iter()
-        .enumerate()
-        .map(|(i, b)| ((b.from.as_str(), b.to.as_str()), i))
-        .collect();
-    let mut boundaries: Vec<BoundaryMetrics> = org
-        .boundaries
-        .iter()
-        .map(|b| BoundaryMetrics {
-            from: b.from.clone(),
-            to: b.to.clone(),
-            sla_minutes: b.contract.sla_minutes(),
-            ..BoundaryMetrics::default()
-        })
-        .collect();
-    let mut limbo_spells: Vec<Vec<i64>> = vec![Vec::new(); org.boundaries.len()];
-    type Tally = BTreeMap<Option<Cause>, (usize, usize)>;
-    let mut causes: Vec<Tally> = vec![Tally::new(); org.boundaries.len()];
-    let mut all_causes = Tally::new();
-    let mut teams: Vec<TeamMetrics> = org
-        .teams
-        .iter()
-        .map(|t| TeamMetrics {
-            team: t.key.clone(),
-            ..TeamMetrics::default()
-        })
-        .collect();
-    let n = org.teams.len();
-    let mut held: Vec<(Duration, Duration)> = vec![(Duration::zero(), Duration::zero()); n]; // (held, waited for)
-    let mut wip_ages: Vec<Vec<i64>> = vec![Vec::new(); n];
-    let mut cycle: Vec<Vec<i64>> = vec![Vec::new(); n];
-    let mut done_days: BTreeMap<NaiveDate, usize> = BTreeMap::new();
-    let mut transitions: Vec<(DateTime<Utc>, Option<At>, At)> = Vec::new();
-    let mut breach_days: BTreeMap<NaiveDate, usize> = BTreeMap::new();
+    team_index: HashMap<&'o str, usize>,
+    boundary_index: HashMap<(&'o str, &'o str), usize>,
+    boundaries: Vec<BoundaryMetrics>,
+    limbo_spells: Vec<Vec<i64>>,
+    causes: Vec<Tally>,
+    all_causes: Tally,
+    teams: Vec<TeamMetrics>,
+    /// Per team: (held, waited for).
+    held: Vec<(Duration, Duration)>,
+    wip_ages: Vec<Vec<i64>>,
+    cycle: Vec<Vec<i64>>,
+    done_days: BTreeMap<NaiveDate, usize>,
+    transitions: Vec<(DateTime<Utc>, Option<At>, At)>,
+    breach_days: BTreeMap<NaiveDate, usize>,
+    dropped: usize,
+}
 
-    for history in histories {
+type Tally = BTreeMap<Option<Cause>, (usize, usize)>;
+
+impl<'o, Tz: TimeZone> MetricsFold<'o, Tz> {
+    pub fn new(org: &'o Org, period: Period, zone: &'o Tz) -> Self {
+        let n = org.teams.len();
+        MetricsFold {
+            org,
+            period,
+            zone,
+            team_index: org
+                .teams
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (t.key.as_str(), i))
+                .collect(),
+            boundary_index: org
+                .boundaries
+                .iter()
+                .enumerate()
+                .map(|(i, b)| ((b.from.as_str(), b.to.as_str()), i))
+                .collect(),
+            boundaries: org
+                .boundaries
+                .iter()
+                .map(|b| BoundaryMetrics {
+                    from: b.from.clone(),
+                    to: b.to.clone(),
+                    sla_minutes: b.contract.sla_minutes(),
+                    ..BoundaryMetrics::default()
+                })
+                .collect(),
+            limbo_spells: vec![Vec::new(); org.boundaries.len()],
+            causes: vec![Tally::new(); org.boundaries.len()],
+            all_causes: Tally::new(),
+            teams: org
+                .teams
+                .iter()
+                .map(|t| TeamMetrics {
+                    team: t.key.clone(),
+                    ..TeamMetrics::default()
+                })
+                .collect(),
+            held: vec![(Duration::zero(), Duration::zero()); n],
+            wip_ages: vec![Vec::new(); n],
+            cycle: vec![Vec::new(); n],
+            done_days: BTreeMap::new(),
+            transitions: Vec::new(),
+            breach_days: BTreeMap::new(),
+            dropped: 0,
+        }
+    }
+
+    /// Adds one item's events, in order.
+    pub fn add(&mut self, history: &[FlowEvent]) {
+        let MetricsFold {
+            org,
+            period,
+            zone,
+            ref team_index,
+            ref boundary_index,
+            ref mut boundaries,
+            ref mut limbo_spells,
+            ref mut causes,
+            ref mut all_causes,
+            ref mut teams,
+            ref mut held,
+            ref mut wip_ages,
+            ref mut cycle,
+            ref mut done_days,
+            ref mut transitions,
+            ref mut breach_days,
+            ref mut dropped,
+        } = *self;
+        let until = period.until;
         // Only what had happened by `until`: an undo after the period must not take
         // back a change that was in effect at its end.
         let known = period.known(history);
@@ -558,7 +622,10 @@ pub fn compute<Tz: TimeZone>(
                             team = to;
                             move_to(&mut state, at, At::Active);
                         }
-                        Flow::Dropped => move_to(&mut state, at, At::Dropped),
+                        Flow::Dropped => {
+                            *dropped += usize::from(counted);
+                            move_to(&mut state, at, At::Dropped);
+                        }
                         _ => move_to(&mut state, at, At::Active),
                     }
                 }
@@ -610,6 +677,7 @@ pub fn compute<Tz: TimeZone>(
                     if let Some(t) = team {
                         held[t].0 += period.clip(since, at);
                     }
+                    *dropped += usize::from(counted);
                     move_to(&mut state, at, At::Dropped);
                 }
                 Flow::Reopened => {
@@ -665,79 +733,101 @@ pub fn compute<Tz: TimeZone>(
         }
     }
 
-    let mut overall = Overall::default();
-    let mut all_spells = Vec::new();
-    let mut boundary_list: Vec<BoundaryMetrics> = Vec::with_capacity(boundaries.len());
-    for ((mut m, spells), tally) in boundaries.into_iter().zip(limbo_spells).zip(causes) {
-        all_spells.extend(spells.iter().copied());
-        m.causes = cause_list(tally);
-        m.time_in_limbo = Stats::of(spells);
-        m.open_ages_minutes.sort_unstable_by(|a, b| b.cmp(a));
-        m.breach_rate = if m.sla_minutes.is_some() {
-            ratio(m.breached, m.spells)
-        } else {
-            None
-        };
-        m.bounce_rate = ratio(m.bounced, m.accepted + m.bounced);
-        overall.sent += m.sent;
-        overall.accepted += m.accepted;
-        overall.bounced += m.bounced;
-        overall.reclaimed += m.reclaimed;
-        overall.in_limbo_now += m.open_ages_minutes.len();
-        overall.escalations += m.escalations;
-        overall.incomplete_handoffs += m.incomplete_handoffs;
-        overall.dropped_batons += m.dropped_batons;
-        if m.sla_minutes.is_some() {
-            overall.breached += m.breached;
-            overall.spells += m.spells;
+    /// The metrics of every history added.
+    pub fn finish(self) -> Metrics {
+        let MetricsFold {
+            period,
+            zone,
+            boundaries,
+            limbo_spells,
+            causes,
+            all_causes,
+            teams,
+            held,
+            mut wip_ages,
+            mut cycle,
+            done_days,
+            transitions,
+            breach_days,
+            dropped,
+            ..
+        } = self;
+        let until = period.until;
+        let mut overall = Overall::default();
+        let mut all_spells = Vec::new();
+        let mut boundary_list: Vec<BoundaryMetrics> = Vec::with_capacity(boundaries.len());
+        for ((mut m, spells), tally) in boundaries.into_iter().zip(limbo_spells).zip(causes) {
+            all_spells.extend(spells.iter().copied());
+            m.causes = cause_list(tally);
+            m.time_in_limbo = Stats::of(spells);
+            m.open_ages_minutes.sort_unstable_by(|a, b| b.cmp(a));
+            m.breach_rate = if m.sla_minutes.is_some() {
+                ratio(m.breached, m.spells)
+            } else {
+                None
+            };
+            m.bounce_rate = ratio(m.bounced, m.accepted + m.bounced);
+            overall.sent += m.sent;
+            overall.accepted += m.accepted;
+            overall.bounced += m.bounced;
+            overall.reclaimed += m.reclaimed;
+            overall.in_limbo_now += m.open_ages_minutes.len();
+            overall.escalations += m.escalations;
+            overall.incomplete_handoffs += m.incomplete_handoffs;
+            overall.dropped_batons += m.dropped_batons;
+            if m.sla_minutes.is_some() {
+                overall.breached += m.breached;
+                overall.spells += m.spells;
+            }
+            boundary_list.push(m);
         }
-        boundary_list.push(m);
-    }
-    overall.time_in_limbo = Stats::of(all_spells);
-    overall.causes = cause_list(all_causes);
-    overall.breach_rate = ratio(overall.breached, overall.spells);
-    overall.bounce_rate = ratio(overall.bounced, overall.accepted + overall.bounced);
+        overall.time_in_limbo = Stats::of(all_spells);
+        overall.causes = cause_list(all_causes);
+        overall.breach_rate = ratio(overall.breached, overall.spells);
+        overall.bounce_rate = ratio(overall.bounced, overall.accepted + overall.bounced);
 
-    let mut all_cycles = Vec::new();
-    let (mut total_held, mut total_waited) = (Duration::zero(), Duration::zero());
-    let mut team_list = Vec::with_capacity(teams.len());
-    for (i, mut m) in teams.into_iter().enumerate() {
-        let cycles = std::mem::take(&mut cycle[i]);
-        all_cycles.extend(cycles.iter().copied());
-        m.cycle_time = Stats::of(cycles);
-        m.wip_age = Stats::of(std::mem::take(&mut wip_ages[i]));
-        let (h, w) = held[i];
-        total_held += h;
-        total_waited += w;
-        m.flow_efficiency = efficiency(h, w);
-        overall.escalations += m.escalations;
-        overall.dropped_batons += m.dropped_batons;
-        overall.done += m.done;
-        overall.wip += m.wip;
-        team_list.push(m);
-    }
-    overall.cycle_time = Stats::of(all_cycles);
-    overall.flow_efficiency = efficiency(total_held, total_waited);
+        let mut all_cycles = Vec::new();
+        let (mut total_held, mut total_waited) = (Duration::zero(), Duration::zero());
+        let mut team_list = Vec::with_capacity(teams.len());
+        for (i, mut m) in teams.into_iter().enumerate() {
+            let cycles = std::mem::take(&mut cycle[i]);
+            all_cycles.extend(cycles.iter().copied());
+            m.cycle_time = Stats::of(cycles);
+            m.wip_age = Stats::of(std::mem::take(&mut wip_ages[i]));
+            let (h, w) = held[i];
+            total_held += h;
+            total_waited += w;
+            m.flow_efficiency = efficiency(h, w);
+            overall.escalations += m.escalations;
+            overall.dropped_batons += m.dropped_batons;
+            overall.done += m.done;
+            overall.wip += m.wip;
+            team_list.push(m);
+        }
+        overall.dropped = dropped;
+        overall.cycle_time = Stats::of(all_cycles);
+        overall.flow_efficiency = efficiency(total_held, total_waited);
 
-    let first_day = period
-        .since
-        .or_else(|| transitions.iter().map(|t| t.0).min())
-        .unwrap_or(until);
-    let first_day = day_of(first_day, zone);
-    let last_day = period.last_day(zone).max(first_day);
-    let (daily_throughput, throughput) = throughput(&done_days, first_day, last_day);
-    Metrics {
-        period,
-        overall,
-        boundaries: boundary_list,
-        teams: team_list,
-        throughput,
-        daily_throughput,
-        cumulative_flow: cumulative_flow(transitions, first_day, until, zone),
-        breaches_per_day: breach_days
-            .into_iter()
-            .map(|(day, breaches)| DayCount { day, breaches })
-            .collect(),
+        let first_day = period
+            .since
+            .or_else(|| transitions.iter().map(|t| t.0).min())
+            .unwrap_or(until);
+        let first_day = day_of(first_day, zone);
+        let last_day = period.last_day(zone).max(first_day);
+        let (daily_throughput, throughput) = throughput(&done_days, first_day, last_day);
+        Metrics {
+            period,
+            overall,
+            boundaries: boundary_list,
+            teams: team_list,
+            throughput,
+            daily_throughput,
+            cumulative_flow: cumulative_flow(transitions, first_day, until, zone),
+            breaches_per_day: breach_days
+                .into_iter()
+                .map(|(day, breaches)| DayCount { day, breaches })
+                .collect(),
+        }
     }
 }
 
@@ -852,7 +942,8 @@ pub fn trouble_lists<'s>(overall: &Overall, incidents: &'s [Incident]) -> Vec<Tr
                 Trouble::Escalated => overall.escalations,
                 Trouble::Forced => overall.incomplete_handoffs,
                 Trouble::DroppedBaton => overall.dropped_batons,
-                Trouble::Dropped => shown.len(),
+                // A snapshot saved before the count was kept has only its list.
+                Trouble::Dropped => overall.dropped.max(shown.len()),
             };
             TroubleList {
                 trouble,

@@ -7,10 +7,10 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::attention::SlaStanding;
-use super::metrics::{Flow, FlowEvent, Metrics, Period, Stats, compute, effective};
+use super::metrics::{Flow, FlowEvent, Metrics, MetricsFold, Period, Stats, effective};
 use super::model::{Item, ItemId, State};
 use super::rules::Org;
-use super::view::{Place, limbo_time};
+use super::view::{Place, limbo_time, sla_runs_out, spell_time};
 
 /// One item as it stood when the snapshot was taken.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -127,14 +127,14 @@ pub struct Incident {
 
 /// An incident found in the histories, before its title and words are read: those of
 /// the few kept are read afterwards, by event, rather than those of every incident.
-/// Its place borrows the team names of the histories: `(team, None)` for a team,
+/// Its place is `(team, None)` for a team,
 /// `(from, Some(to))` for a boundary.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Found<'h> {
+pub struct Found {
     trouble: Trouble,
     id: ItemId,
     at: DateTime<Utc>,
-    place: (&'h str, Option<&'h str>),
+    place: (String, Option<String>),
     words: Words,
     cause: Option<super::cause::Cause>,
 }
@@ -144,15 +144,42 @@ pub struct Found<'h> {
 enum Words {
     /// The event that recorded them, by its number in the item's history.
     Event(u32),
-    /// A breach: how long the spell waited against the SLA; `open` while still waiting.
+    /// A breach: the time the spell used against the SLA it was allowed, both as the
+    /// contract counts them (working time with a calendar, whose working day is
+    /// `working_day`); `open` while still waiting.
     Breach {
-        waited: Duration,
+        used: Duration,
         sla: Duration,
+        working_day: Option<Duration>,
         open: bool,
     },
 }
 
-impl Found<'_> {
+impl Words {
+    /// The words of a breach, judged by the one SLA rule ([`spell_time`]): the SLA in
+    /// force when the item was sent, in the time it counts, at `end`. `None` when the
+    /// spell did not breach (or the boundary has no SLA).
+    fn breach(
+        org: &Org,
+        (from, to): (&str, &str),
+        sent: DateTime<Utc>,
+        end: DateTime<Utc>,
+        open: bool,
+    ) -> Option<Words> {
+        let time = spell_time(org, from, to, sent, end);
+        if time.standing != SlaStanding::Breached {
+            return None;
+        }
+        Some(Words::Breach {
+            used: time.used,
+            sla: time.sla?,
+            working_day: time.working_day,
+            open,
+        })
+    }
+}
+
+impl Found {
     /// The event whose recorded words the incident shows, if any: (item, number).
     pub fn event(&self) -> Option<(ItemId, u32)> {
         match self.words {
@@ -168,19 +195,91 @@ impl Found<'_> {
 
 /// The period's incidents from the items' histories, the most recent [`LIST_LIMIT`] of
 /// each kind, oldest first; their titles and words are added by [`with_words`].
-pub fn incidents<'h>(histories: &'h [Vec<FlowEvent>], org: &Org, period: Period) -> Vec<Found<'h>> {
-    // Each boundary's SLA, found by its teams (a million events cost lookups, not scans).
-    let slas: HashMap<(&str, &str), Option<Duration>> = org
-        .boundaries
-        .iter()
-        .map(|b| ((b.from.as_str(), b.to.as_str()), b.contract.sla()))
-        .collect();
-    let sla_of = |from: &str, to: &str| slas.get(&(from, to)).copied().flatten();
-    let mut out: Vec<Found<'h>> = Vec::new();
+pub fn incidents(histories: &[Vec<FlowEvent>], org: &Org, period: Period) -> Vec<Found> {
+    let mut fold = Incidents::new(org, period);
     for history in histories {
+        fold.add(history);
+    }
+    fold.finish()
+}
+
+/// [`incidents`], one item's history at a time. Only the most recent of each kind are
+/// kept as it goes (a retro reads a list, not a log: the metrics count them all, and
+/// `export --format csv --events` has every one).
+pub struct Incidents<'o> {
+    org: &'o Org,
+    period: Period,
+    /// Per kind of trouble (in [`Trouble::ALL`]'s order), the most recent found so
+    /// far, each with its order of finding (which breaks ties of time and item).
+    kept: [Vec<(Found, u64)>; 6],
+    /// Per kind, the key below which nothing can be among the most recent any more.
+    floor: [Option<(DateTime<Utc>, ItemId, u64)>; 6],
+    found: u64,
+}
+
+impl<'o> Incidents<'o> {
+    pub fn new(org: &'o Org, period: Period) -> Self {
+        Incidents {
+            org,
+            period,
+            kept: Default::default(),
+            floor: [None; 6],
+            found: 0,
+        }
+    }
+
+    fn key(found: &(Found, u64)) -> (DateTime<Utc>, ItemId, u64) {
+        (found.0.at, found.0.id, found.1)
+    }
+
+    /// Keeps `found` if it may be among the most recent of its kind; `place` is made
+    /// only then.
+    fn push(
+        &mut self,
+        trouble: Trouble,
+        id: ItemId,
+        at: DateTime<Utc>,
+        place: (&str, Option<&str>),
+        words: Words,
+        cause: Option<super::cause::Cause>,
+    ) {
+        let n = self.found;
+        self.found += 1;
+        let kind = trouble as usize;
+        if self.floor[kind].is_some_and(|floor| (at, id, n) < floor) {
+            return;
+        }
+        let list = &mut self.kept[kind];
+        list.push((
+            Found {
+                trouble,
+                id,
+                at,
+                place: (place.0.to_string(), place.1.map(str::to_string)),
+                words,
+                cause,
+            },
+            n,
+        ));
+        if list.len() >= 2 * LIST_LIMIT {
+            Self::prune(list);
+            self.floor[kind] = list.first().map(Self::key);
+        }
+    }
+
+    /// Keeps the most recent [`LIST_LIMIT`], oldest first.
+    fn prune(list: &mut Vec<(Found, u64)>) {
+        list.sort_unstable_by_key(Self::key);
+        let extra = list.len().saturating_sub(LIST_LIMIT);
+        list.drain(..extra);
+    }
+
+    /// Adds one item's events, in order.
+    pub fn add(&mut self, history: &[FlowEvent]) {
         let Some(first) = history.first() else {
-            continue;
+            return;
         };
+        let (org, period) = (self.org, self.period);
         let id = first.item;
         let mut team: &str = "";
         let mut limbo: Option<(&str, DateTime<Utc>)> = None;
@@ -189,22 +288,13 @@ pub fn incidents<'h>(histories: &'h [Vec<FlowEvent>], org: &Org, period: Period)
         for event in effective(&history[..known]) {
             let counted = period.contains(event.at);
             let here = (team, limbo.map(|(to, _)| to));
-            let mut push = |trouble, place, words, cause| {
-                out.push(Found {
-                    trouble,
-                    id,
-                    at: event.at,
-                    place,
-                    words,
-                    cause,
-                });
-            };
+            let at = event.at;
             let words = Words::Event(event.seq);
             match &event.flow {
                 Flow::Created { team: t } => team = t,
                 Flow::Sent { to, forced, .. } => {
                     if *forced && counted {
-                        push(Trouble::Forced, (team, Some(to.as_str())), words, None);
+                        self.push(Trouble::Forced, id, at, (team, Some(to)), words, None);
                     }
                     last_crossing = Some((team, to));
                     limbo = Some((to, event.at));
@@ -215,75 +305,62 @@ pub fn incidents<'h>(histories: &'h [Vec<FlowEvent>], org: &Org, period: Period)
                     let Some((to, sent_at)) = limbo.take() else {
                         continue;
                     };
-                    let waited = event.at - sent_at;
-                    if counted && let Some(sla) = sla_of(team, to).filter(|s| waited > *s) {
-                        let words = Words::Breach {
-                            waited,
-                            sla,
-                            open: false,
-                        };
-                        push(Trouble::Breached, here, words, None);
+                    if counted
+                        && let Some(words) =
+                            Words::breach(org, (team, to), sent_at, event.at, false)
+                    {
+                        self.push(Trouble::Breached, id, at, here, words, None);
                     }
                     match &event.flow {
                         Flow::Bounced if counted => {
-                            push(Trouble::Bounced, here, words, event.cause)
+                            self.push(Trouble::Bounced, id, at, here, words, event.cause)
                         }
-                        Flow::Dropped if counted => push(Trouble::Dropped, here, words, None),
+                        Flow::Dropped if counted => {
+                            self.push(Trouble::Dropped, id, at, here, words, None)
+                        }
                         _ => {}
                     }
                     if event.flow == Flow::Accepted {
                         team = to;
                     }
                 }
-                Flow::Escalated if counted => push(Trouble::Escalated, here, words, None),
+                Flow::Escalated if counted => {
+                    self.push(Trouble::Escalated, id, at, here, words, None)
+                }
                 Flow::Flagged if counted => {
                     let place = last_crossing.map_or((team, None), |(f, t)| (f, Some(t)));
-                    push(Trouble::DroppedBaton, place, words, event.cause);
+                    self.push(Trouble::DroppedBaton, id, at, place, words, event.cause);
                 }
-                Flow::Dropped if counted => push(Trouble::Dropped, here, words, None),
+                Flow::Dropped if counted => self.push(Trouble::Dropped, id, at, here, words, None),
                 _ => {}
             }
         }
         // A spell still open now belongs to the period that ends now.
-        if let (true, Some((to, sent_at))) = (period.ends_now, limbo) {
-            let waited = period.until - sent_at;
-            if let Some(sla) = sla_of(team, to).filter(|s| waited > *s) {
-                out.push(Found {
-                    trouble: Trouble::Breached,
-                    id,
-                    at: sent_at + sla,
-                    place: (team, Some(to)),
-                    words: Words::Breach {
-                        waited,
-                        sla,
-                        open: true,
-                    },
-                    cause: None,
-                });
-            }
+        if let (true, Some((to, sent_at))) = (period.ends_now, limbo)
+            && let Some(words) = Words::breach(org, (team, to), sent_at, period.until, true)
+        {
+            // When the SLA ran out, as the contract counts time.
+            let at = sla_runs_out(org, team, to, sent_at).unwrap_or(period.until);
+            self.push(Trouble::Breached, id, at, (team, Some(to)), words, None);
         }
     }
-    out.sort_by(|a, b| a.at.cmp(&b.at).then(a.id.cmp(&b.id)));
-    // The most recent of each kind: a retro reads a list, not a log (the metrics count
-    // them all; `export --format csv --events` has every one).
-    let mut kept: HashMap<Trouble, usize> = HashMap::new();
-    let mut recent: Vec<Found<'h>> = out
-        .into_iter()
-        .rev()
-        .filter(|f| {
-            let n = kept.entry(f.trouble).or_default();
-            *n += 1;
-            *n <= LIST_LIMIT
-        })
-        .collect();
-    recent.reverse();
-    recent
+
+    /// The most recent [`LIST_LIMIT`] of each kind, oldest first.
+    pub fn finish(self) -> Vec<Found> {
+        let mut all: Vec<(Found, u64)> = Vec::new();
+        for mut list in self.kept {
+            Self::prune(&mut list);
+            all.extend(list);
+        }
+        all.sort_unstable_by_key(Self::key);
+        all.into_iter().map(|(found, _)| found).collect()
+    }
 }
 
 /// The incidents found, with their items' titles and the words recorded with them
 /// (`kinds`, by item and event number; an event missing there reads as no words).
 pub fn with_words(
-    found: Vec<Found<'_>>,
+    found: Vec<Found>,
     titles: &HashMap<ItemId, String>,
     kinds: &HashMap<(ItemId, u32), super::EventKind>,
 ) -> Vec<Incident> {
@@ -298,8 +375,8 @@ pub fn with_words(
                 id: found.id,
                 title: titles.get(&found.id).cloned().unwrap_or_default(),
                 at: found.at,
-                place: match found.place {
-                    (team, None) => team.to_string(),
+                place: match &found.place {
+                    (team, None) => team.clone(),
                     (from, Some(to)) => super::view::crossing(from, to),
                 },
                 detail: String::new(),
@@ -310,19 +387,30 @@ pub fn with_words(
                 Words::Breach { .. } => None,
             };
             incident.detail = match (incident.trouble, words, kind) {
-                (Trouble::Breached, Words::Breach { waited, sla, open }, _) => {
+                (
+                    Trouble::Breached,
+                    Words::Breach {
+                        used,
+                        sla,
+                        working_day,
+                        open,
+                    },
+                    _,
+                ) => {
+                    // Around the clock: plain durations; with a calendar, working time
+                    // in its working days, said as such.
+                    let (used, sla, working) = match working_day {
+                        Some(day) => (
+                            super::duration::format_in_days(used, day),
+                            super::duration::format_in_days(sla, day),
+                            " working time",
+                        ),
+                        None => (format_duration(used), format_duration(sla), ""),
+                    };
                     if open {
-                        format!(
-                            "still in limbo after {}, against the SLA of {}",
-                            format_duration(waited),
-                            format_duration(sla)
-                        )
+                        format!("still in limbo after {used}{working}, against the SLA of {sla}")
                     } else {
-                        format!(
-                            "waited {} against the SLA of {}",
-                            format_duration(waited),
-                            format_duration(sla)
-                        )
+                        format!("waited {used}{working} against the SLA of {sla}")
                     }
                 }
                 (Trouble::Forced, _, Some(K::Sent { unticked, note, .. })) => {
@@ -370,21 +458,51 @@ pub fn take<Tz: TimeZone>(
     period: Period,
     zone: &Tz,
 ) -> Snapshot {
-    let now = period.until;
+    let mut taking = Taking::new(org, period, zone);
+    for history in histories {
+        taking.add(history);
+    }
+    taking.finish(label, items)
+}
+
+/// What a history says of its item for its row.
+#[derive(Default)]
+struct Seen {
+    limbo_minutes: i64,
+    escalations: u32,
+    // Since when the item is where it is; its last finish in the period and cycle time.
+    placed: Option<DateTime<Utc>>,
+    finished: Option<(DateTime<Utc>, i64)>,
+}
+
+/// [`take`], one item's history at a time: the store streams a million events through
+/// it without holding them all.
+pub struct Taking<'o, Tz: TimeZone> {
+    org: &'o Org,
+    period: Period,
+    metrics: MetricsFold<'o, Tz>,
     // What each history says of its item, in the histories' order (by id, as stored),
     // found by a binary search rather than a map per figure.
-    #[derive(Default)]
-    struct Seen {
-        limbo_minutes: i64,
-        escalations: u32,
-        // Since when the item is where it is; its last finish in the period and cycle time.
-        placed: Option<DateTime<Utc>>,
-        finished: Option<(DateTime<Utc>, i64)>,
+    seen: Vec<(ItemId, Seen)>,
+}
+
+impl<'o, Tz: TimeZone> Taking<'o, Tz> {
+    pub fn new(org: &'o Org, period: Period, zone: &'o Tz) -> Self {
+        Taking {
+            org,
+            period,
+            metrics: MetricsFold::new(org, period, zone),
+            seen: Vec::new(),
+        }
     }
-    let mut seen: Vec<(ItemId, Seen)> = Vec::with_capacity(histories.len());
-    for history in histories {
+
+    /// Adds one item's events, in order.
+    pub fn add(&mut self, history: &[FlowEvent]) {
+        self.metrics.add(history);
+        let (period, seen) = (self.period, &mut self.seen);
+        let now = period.until;
         let Some(first) = history.first() else {
-            continue;
+            return;
         };
         let mut this = Seen::default();
         let mut sent_at: Option<DateTime<Utc>> = None;
@@ -428,46 +546,57 @@ pub fn take<Tz: TimeZone>(
         }
         seen.push((first.item, this));
     }
-    if !seen.is_sorted_by_key(|(id, _)| *id) {
-        seen.sort_by_key(|(id, _)| *id);
-    }
-    let nothing = Seen::default();
-    let of = |id: ItemId| -> &Seen {
-        seen.binary_search_by_key(&id, |(i, _)| *i)
-            .map_or(&nothing, |at| &seen[at].1)
-    };
-    let rows = items
-        .iter()
-        .map(|item| {
-            let seen = of(item.id);
-            let finished = seen.finished.filter(|_| item.state == State::Done);
-            ItemRow {
-                id: item.id,
-                title: item.title.clone(),
-                team: item.team.clone(),
-                state: item.state,
-                owner: item.owner.clone(),
-                to: item.limbo.as_ref().map(|l| l.to.clone()),
-                sent_at: item.limbo.as_ref().map(|l| l.sent_at),
-                breached: limbo_time(item, org, now)
-                    .is_some_and(|t| t.standing == SlaStanding::Breached),
-                limbo_minutes: seen.limbo_minutes,
-                bounces: item.bounces,
-                escalations: seen.escalations,
-                link: item.link.clone(),
-                merged_into: item.merged_into,
-                since: seen.placed,
-                done_at: finished.map(|f| f.0),
-                cycle_minutes: finished.map(|f| f.1),
-            }
-        })
-        .collect();
-    Snapshot {
-        label: label.to_string(),
-        taken_at: now,
-        items: rows,
-        metrics: compute(histories, org, period, zone),
-        incidents: Vec::new(),
+
+    /// The snapshot of `items` (every item, as it stood at the period's end).
+    pub fn finish(self, label: &str, items: &[Item]) -> Snapshot {
+        let Taking {
+            org,
+            period,
+            metrics,
+            mut seen,
+        } = self;
+        let now = period.until;
+        if !seen.is_sorted_by_key(|(id, _)| *id) {
+            seen.sort_by_key(|(id, _)| *id);
+        }
+        let nothing = Seen::default();
+        let of = |id: ItemId| -> &Seen {
+            seen.binary_search_by_key(&id, |(i, _)| *i)
+                .map_or(&nothing, |at| &seen[at].1)
+        };
+        let rows = items
+            .iter()
+            .map(|item| {
+                let seen = of(item.id);
+                let finished = seen.finished.filter(|_| item.state == State::Done);
+                ItemRow {
+                    id: item.id,
+                    title: item.title.clone(),
+                    team: item.team.clone(),
+                    state: item.state,
+                    owner: item.owner.clone(),
+                    to: item.limbo.as_ref().map(|l| l.to.clone()),
+                    sent_at: item.limbo.as_ref().map(|l| l.sent_at),
+                    breached: limbo_time(item, org, now)
+                        .is_some_and(|t| t.standing == SlaStanding::Breached),
+                    limbo_minutes: seen.limbo_minutes,
+                    bounces: item.bounces,
+                    escalations: seen.escalations,
+                    link: item.link.clone(),
+                    merged_into: item.merged_into,
+                    since: seen.placed,
+                    done_at: finished.map(|f| f.0),
+                    cycle_minutes: finished.map(|f| f.1),
+                }
+            })
+            .collect();
+        Snapshot {
+            label: label.to_string(),
+            taken_at: now,
+            items: rows,
+            metrics: metrics.finish(),
+            incidents: Vec::new(),
+        }
     }
 }
 

@@ -58,15 +58,31 @@ fn finish(writer: csv::Writer<Vec<u8>>) -> Result<String, csv::Error> {
 /// spaces) is kept as text with a leading apostrophe, and control characters (escape
 /// sequences, NUL, tabs, line breaks) become spaces.
 pub fn cell(text: &str) -> String {
+    cell_text(text).into_owned()
+}
+
+/// `value` in decimal, written into `buffer`.
+fn number(buffer: &mut String, value: i64) -> &[u8] {
+    use std::fmt::Write as _;
+    buffer.clear();
+    let _ = write!(buffer, "{value}");
+    buffer.as_bytes()
+}
+
+/// [`cell`], without a copy when the text is already safe.
+fn cell_text(text: &str) -> std::borrow::Cow<'_, str> {
     let risky = text
         .trim_start_matches(' ')
         .starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if !risky && !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
     let mut out = String::with_capacity(text.len() + 1);
     if risky {
         out.push('\'');
     }
     out.extend(text.chars().map(|c| if c.is_control() { ' ' } else { c }));
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 fn hours(minutes: i64) -> String {
@@ -175,13 +191,23 @@ pub const EVENT_COLUMNS: [&str; 11] = [
 /// escalation went to), `note`, `reason`, `cause`.
 pub struct EventsCsv<W: std::io::Write> {
     out: csv::Writer<W>,
+    /// The item whose events are being written, and where they have taken it.
+    item: Option<ItemId>,
+    at: Whereabouts,
+    /// Numbers are written through this, not a new string each.
+    number: String,
 }
 
 impl<W: std::io::Write> EventsCsv<W> {
     pub fn start(out: W) -> Result<Self, csv::Error> {
         let mut out = csv::Writer::from_writer(out);
         out.write_record(EVENT_COLUMNS)?;
-        Ok(EventsCsv { out })
+        Ok(EventsCsv {
+            out,
+            item: None,
+            at: Whereabouts::with_undos(),
+            number: String::new(),
+        })
     }
 
     /// Writes one item's history, in order.
@@ -190,44 +216,62 @@ impl<W: std::io::Write> EventsCsv<W> {
         id: ItemId,
         events: impl IntoIterator<Item = (u32, DateTime<Utc>, &'a str, &'a EventKind)>,
     ) -> Result<(), csv::Error> {
-        let mut at = Whereabouts::with_undos();
         for (seq, time, actor, kind) in events {
-            let (holder, limbo_to) = (at.team.clone(), at.limbo_to.clone());
-            let flow = crate::domain::metrics::Flow::of(kind);
-            at.step(seq, &flow);
-            let crossing = |from: Option<String>, to: Option<String>| {
-                (from.unwrap_or_default(), to.unwrap_or_default())
-            };
+            self.event(id, seq, time, actor, kind, true)?;
+        }
+        Ok(())
+    }
+
+    /// Reads the next event of the history of `id` (events come item by item, each
+    /// history in order, every event of it, so that where the item is stays known);
+    /// writes its row when `write` (in the period).
+    pub fn event(
+        &mut self,
+        id: ItemId,
+        seq: u32,
+        time: DateTime<Utc>,
+        actor: &str,
+        kind: &EventKind,
+        write: bool,
+    ) -> Result<(), csv::Error> {
+        if self.item != Some(id) {
+            self.item = Some(id);
+            self.at = Whereabouts::with_undos();
+        }
+        let flow = crate::domain::metrics::Flow::of(kind);
+        if write {
+            let w = &mut self.out;
+            w.write_field(number(&mut self.number, id))?;
+            w.write_field(number(&mut self.number, i64::from(seq)))?;
+            w.write_field(format_time(time))?;
+            w.write_field(cell_text(actor).as_bytes())?;
+            w.write_field(kind.name())?;
+            let holder = self.at.team.as_deref().unwrap_or_default();
             let (from, to) = match kind {
-                EventKind::Created { team, .. } => (String::new(), team.clone()),
-                EventKind::Sent { to, .. } => crossing(holder, Some(to.clone())),
+                EventKind::Created { team, .. } => ("", team.as_str()),
+                EventKind::Sent { to, .. } => (holder, to.as_str()),
                 EventKind::Accepted { .. }
                 | EventKind::Bounced { .. }
                 | EventKind::Reclaimed { .. }
                 | EventKind::Escalated { .. }
                 | EventKind::Dropped { .. }
                 | EventKind::Merged { .. }
-                    if limbo_to.is_some() =>
+                    if self.at.limbo_to.is_some() =>
                 {
-                    crossing(holder, limbo_to)
+                    (holder, self.at.limbo_to.as_deref().unwrap_or_default())
                 }
-                _ => crossing(holder, None),
+                _ => (holder, ""),
             };
+            w.write_field(cell_text(from).as_bytes())?;
+            w.write_field(cell_text(to).as_bytes())?;
             let f = fields(kind);
-            self.out.write_record([
-                id.to_string(),
-                seq.to_string(),
-                format_time(time),
-                cell(actor),
-                kind.name().to_string(),
-                cell(&from),
-                cell(&to),
-                cell(f.owner.unwrap_or_default()),
-                cell(f.note.as_deref().unwrap_or_default()),
-                cell(f.reason.unwrap_or_default()),
-                cell(f.cause.unwrap_or_default()),
-            ])?;
+            w.write_field(cell_text(f.owner.unwrap_or_default()).as_bytes())?;
+            w.write_field(cell_text(f.note.as_deref().unwrap_or_default()).as_bytes())?;
+            w.write_field(cell_text(f.reason.unwrap_or_default()).as_bytes())?;
+            w.write_field(cell_text(f.cause.unwrap_or_default()).as_bytes())?;
+            w.write_record(None::<&[u8]>)?;
         }
+        self.at.step(seq, &flow);
         Ok(())
     }
 

@@ -333,6 +333,15 @@ pub struct StoredEvent {
     pub data: String,
 }
 
+/// A [`StoredEvent`] borrowed from the row it was read from.
+#[derive(Debug, Clone, Copy)]
+pub struct StoredEventRef<'a> {
+    pub seq: u32,
+    pub at: DateTime<Utc>,
+    pub actor: &'a str,
+    pub data: &'a str,
+}
+
 /// Open items counted by where they are and whether someone owns them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpenGroup {
@@ -1257,6 +1266,17 @@ impl Store {
         self.read(|tx| flow_histories(tx, "", &[]))
     }
 
+    /// [`Store::flow_histories`], one item at a time through `visit`, in one read
+    /// transaction, without holding them all.
+    pub fn for_each_flow_history(&self, mut visit: impl FnMut(&[FlowEvent])) -> Result<()> {
+        self.read(|tx| {
+            each_flow_history(tx, "", &[], &mut |history| {
+                visit(history);
+                Ok(())
+            })
+        })
+    }
+
     /// The events of each item `(id, seq)` names that come after its event `seq`, as
     /// [`Store::flow_histories`] gives them: what the metrics screen reads after a
     /// change, since events are only ever appended.
@@ -1291,16 +1311,18 @@ impl Store {
         period: Period,
         zone: &Tz,
     ) -> Result<Snapshot> {
-        Ok(self.take_snapshot_with_histories(label, period, zone)?.0)
+        self.take_snapshot_with(label, period, zone, |_| {})
     }
 
-    /// [`Store::take_snapshot`], with the flow histories it was computed from.
-    pub fn take_snapshot_with_histories<Tz: chrono::TimeZone>(
+    /// [`Store::take_snapshot`], showing `also` each flow history it is computed from
+    /// as it streams by.
+    pub fn take_snapshot_with<Tz: chrono::TimeZone>(
         &self,
         label: &str,
         period: Period,
         zone: &Tz,
-    ) -> Result<(Snapshot, Vec<Vec<FlowEvent>>)> {
+        mut also: impl FnMut(&[FlowEvent]),
+    ) -> Result<Snapshot> {
         self.read(|tx| {
             let org = load_org(tx)?;
             // Anything at or after the end (after it, for a period that ends now).
@@ -1313,7 +1335,16 @@ impl Store {
                 },
                 &[period.until.into()],
             )? != 0;
-            let histories = flow_histories(tx, "", &[])?;
+            // One pass over the histories: the snapshot's rows and metrics, and the
+            // period's troubles.
+            let mut taking = crate::domain::snapshot::Taking::new(&org, period, zone);
+            let mut troubles = crate::domain::snapshot::Incidents::new(&org, period);
+            each_flow_history(tx, "", &[], &mut |history| {
+                taking.add(history);
+                troubles.add(history);
+                also(history);
+                Ok(())
+            })?;
             // The board as it stood at the period's end: the stored state, unless
             // something happened since, in which case each history is replayed up to
             // that moment.
@@ -1335,11 +1366,9 @@ impl Store {
             } else {
                 load_items(tx, &ItemFilter::default())?
             };
-            let mut snapshot =
-                crate::domain::snapshot::take(label, &items, &histories, &org, period, zone);
-            // The period's troubles, then the words recorded with the few listed, read
-            // event by event.
-            let found = crate::domain::snapshot::incidents(&histories, &org, period);
+            let mut snapshot = taking.finish(label, &items);
+            // The words recorded with the few troubles listed, read event by event.
+            let found = troubles.finish();
             let mut kinds: HashMap<(ItemId, u32), EventKind> = HashMap::new();
             for (id, seq) in found.iter().filter_map(|f| f.event()) {
                 let data = first(
@@ -1360,7 +1389,7 @@ impl Store {
                 .map(|r| (r.id, r.title.clone()))
                 .collect();
             snapshot.incidents = crate::domain::snapshot::with_words(found, &titles, &kinds);
-            Ok((snapshot, histories))
+            Ok(snapshot)
         })
     }
 
@@ -1418,6 +1447,41 @@ impl Store {
             column: 3,
             detail: format!("snapshot `{key}`: {e}"),
         })
+    }
+
+    /// Every event as stored (item, number, time, actor, JSON of what happened), by item
+    /// and number, in one read transaction, each borrowed from the row it is read from:
+    /// `export --format csv --events` streams a million this way, copying nothing.
+    pub fn for_each_stored_event<E: From<StoreError>>(
+        &self,
+        mut visit: impl FnMut(ItemId, StoredEventRef<'_>) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        let mut failed: Option<E> = None;
+        let result = self.read(|tx| {
+            tx.query(
+                "SELECT item_id, seq, at, actor, data FROM events ORDER BY item_id, seq",
+                &[],
+                &mut |r| {
+                    if failed.is_some() {
+                        return Ok(());
+                    }
+                    let event = StoredEventRef {
+                        seq: r.u32(1)?,
+                        at: r.req_time(2)?,
+                        actor: r.req_str(3)?,
+                        data: r.req_str(4)?,
+                    };
+                    if let Err(e) = visit(r.req_int(0)?, event) {
+                        failed = Some(e);
+                    }
+                    Ok(())
+                },
+            )
+        });
+        if let Some(error) = failed {
+            return Err(error);
+        }
+        result.map_err(E::from)
     }
 
     /// Every item, by id, with its events as stored (number, time, actor, JSON of what
@@ -2013,41 +2077,78 @@ fn flow_histories(
     condition: &str,
     args: &[Value],
 ) -> Result<Vec<Vec<FlowEvent>>> {
-    let d = tx.dialect();
-    let sql = format!(
-        "SELECT item_id, seq, at, kind,
-                CASE kind WHEN 'created' THEN {} WHEN 'sent' THEN {}
-                          WHEN 'bounced' THEN {} WHEN 'flagged' THEN {} END,
-                CASE kind WHEN 'sent' THEN {} + 2 * {} WHEN 'undone' THEN {} END
-         FROM events {condition} ORDER BY item_id, seq",
-        d.json_field("data", "team"),
-        d.json_field("data", "to"),
-        d.json_field("data", "cause"),
-        d.json_field("data", "cause"),
-        d.json_flag("data", "forced"),
-        d.json_flag("data", "late"),
-        d.json_int("data", "seq"),
-    );
     let mut histories: Vec<Vec<FlowEvent>> = Vec::new();
-    let mut current: Option<ItemId> = None;
+    each_flow_history(tx, condition, args, &mut |history| {
+        histories.push(history.to_vec());
+        Ok(())
+    })?;
+    Ok(histories)
+}
+
+/// The fields of an event's JSON that metrics read; the rest is skipped unread.
+#[derive(serde::Deserialize)]
+struct FlowFields<'a> {
+    #[serde(borrow, default)]
+    team: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow, default)]
+    to: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow, default)]
+    cause: Option<std::borrow::Cow<'a, str>>,
+    #[serde(default)]
+    forced: Option<bool>,
+    #[serde(default)]
+    late: Option<bool>,
+    #[serde(default)]
+    seq: Option<u32>,
+}
+
+/// [`flow_histories`], one item at a time through `visit`, in one buffer: a million
+/// events are read without holding them all.
+fn each_flow_history(
+    tx: &mut dyn Sql,
+    condition: &str,
+    args: &[Value],
+    visit: &mut dyn FnMut(&[FlowEvent]) -> Result<()>,
+) -> Result<()> {
+    // The JSON of the few kinds whose fields metrics read is decoded here, into
+    // borrowed fields: cheaper than asking the database to take it apart field by field.
+    // SQLite hands over `data` without a copy unless it is read; PostgreSQL would send
+    // it over the wire, so it sends only what is decoded.
+    let data = match tx.dialect() {
+        Dialect::Sqlite => "data",
+        Dialect::Postgres => {
+            "CASE WHEN kind IN ('created', 'sent', 'bounced', 'flagged', 'undone') THEN data END"
+        }
+    };
+    let sql = format!(
+        "SELECT item_id, seq, at, kind, {data} FROM events {condition} ORDER BY item_id, seq"
+    );
+    let mut history: Vec<FlowEvent> = Vec::with_capacity(64);
     tx.query(&sql, args, &mut |row| {
         let item = row.req_int(0)?;
-        let text = row.str(4)?;
-        let number = row.int(5)?;
+        let fields = || -> Result<FlowFields<'_>> {
+            let data = row.req_str(4)?;
+            serde_json::from_str(data).map_err(|e| StoreError::Corrupt {
+                column: 4,
+                detail: format!("the event data of #{item}: {e}"),
+            })
+        };
         let mut cause = None;
         let flow = match row.req_str(3)? {
             "created" => Flow::Created {
-                team: text.unwrap_or_default().to_string(),
+                team: fields()?.team.unwrap_or_default().into_owned(),
             },
-            // Bit 1: forced; bit 2: late.
-            "sent" => Flow::Sent {
-                to: text.unwrap_or_default().to_string(),
-                forced: number.unwrap_or(0) & 1 != 0,
-                late: number.unwrap_or(0) & 2 != 0,
-            },
+            "sent" => {
+                let f = fields()?;
+                Flow::Sent {
+                    to: f.to.unwrap_or_default().into_owned(),
+                    forced: f.forced.unwrap_or(false),
+                    late: f.late.unwrap_or(false),
+                }
+            }
             "accepted" => Flow::Accepted,
             "bounced" => {
-                cause = text.and_then(|c| c.parse().ok());
+                cause = fields()?.cause.and_then(|c| c.parse().ok());
                 Flow::Bounced
             }
             "reclaimed" => Flow::Reclaimed,
@@ -2056,31 +2157,31 @@ fn flow_histories(
             "reopened" => Flow::Reopened,
             "dropped" | "merged" => Flow::Dropped,
             "flagged" => {
-                cause = text.and_then(|c| c.parse().ok());
+                cause = fields()?.cause.and_then(|c| c.parse().ok());
                 Flow::Flagged
             }
             "undone" => Flow::Undone {
-                seq: u32::try_from(number.unwrap_or(0)).unwrap_or(0),
+                seq: fields()?.seq.unwrap_or(0),
             },
             _ => Flow::Other,
         };
-        if current != Some(item) {
-            // About ten events an item: fewer copies as each history grows.
-            histories.push(Vec::with_capacity(16));
-            current = Some(item);
+        if history.first().is_some_and(|e| e.item != item) {
+            visit(&history)?;
+            history.clear();
         }
-        if let Some(history) = histories.last_mut() {
-            history.push(FlowEvent {
-                item,
-                seq: row.u32(1)?,
-                at: row.req_time(2)?,
-                flow,
-                cause,
-            });
-        }
+        history.push(FlowEvent {
+            item,
+            seq: row.u32(1)?,
+            at: row.req_time(2)?,
+            flow,
+            cause,
+        });
         Ok(())
     })?;
-    Ok(histories)
+    if !history.is_empty() {
+        visit(&history)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

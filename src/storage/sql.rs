@@ -15,34 +15,6 @@ pub enum Dialect {
 }
 
 impl Dialect {
-    /// The text of a JSON document's top-level field `key`, from column `column`.
-    pub fn json_field(self, column: &str, key: &str) -> String {
-        match self {
-            Dialect::Sqlite => format!("json_extract({column}, '$.{key}')"),
-            Dialect::Postgres => format!("({column}::jsonb ->> '{key}')"),
-        }
-    }
-
-    /// A JSON boolean field as 1 or 0 (0 when absent).
-    pub fn json_flag(self, column: &str, key: &str) -> String {
-        match self {
-            Dialect::Sqlite => format!("coalesce(json_extract({column}, '$.{key}'), 0)"),
-            Dialect::Postgres => {
-                format!(
-                    "(CASE WHEN ({column}::jsonb -> '{key}') = 'true'::jsonb THEN 1 ELSE 0 END)"
-                )
-            }
-        }
-    }
-
-    /// A JSON number field as an integer.
-    pub fn json_int(self, column: &str, key: &str) -> String {
-        match self {
-            Dialect::Sqlite => format!("json_extract({column}, '$.{key}')"),
-            Dialect::Postgres => format!("({column}::jsonb ->> '{key}')::bigint"),
-        }
-    }
-
     /// True when the JSON array of strings in `column` holds `param`, any case.
     pub fn json_array_has(self, column: &str, param: &str) -> String {
         match self {
