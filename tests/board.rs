@@ -1147,3 +1147,34 @@ fn the_metrics_screen_follows_changes_reading_only_new_events() {
     assert_ne!(app.metrics, before, "the other process's accept is counted");
     assert_eq!(app.metrics.as_ref(), Some(&fresh(&app)));
 }
+
+/// Time alone breaches items in limbo: at the next minute the limbo columns' breach
+/// counts and the title line's total say so, without a key pressed, and are what a
+/// reload of the whole board counts.
+#[test]
+fn breaches_are_counted_again_as_time_passes_without_a_key() {
+    use baton::tui::app::Clock;
+    let (_dir, mut app) = demo_app((160, 48));
+    app.tick().expect("idle");
+    let breached = |app: &App| {
+        let columns: Vec<(String, usize)> = app
+            .board
+            .columns
+            .iter()
+            .map(|c| (c.kind.id(), c.breached))
+            .collect();
+        (app.board.totals.breached, columns)
+    };
+    let before = breached(&app);
+    app.clock = Clock::Fixed(now() + chrono::Duration::days(30));
+    app.tick().expect("idle");
+    let later = breached(&app);
+    assert!(later.0 > before.0, "{before:?} then {later:?}");
+    assert!(
+        screen(&app).contains(&format!("✖ {} breached", later.0)),
+        "{}",
+        screen(&app)
+    );
+    app.reload().expect("reloads");
+    assert_eq!(later, breached(&app));
+}

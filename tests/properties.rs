@@ -944,8 +944,8 @@ fn board_view(board: &Board) -> impl PartialEq + std::fmt::Debug + use<> {
 /// The board reads back only the places a write made on it touched (and works the
 /// duplicate marks out again on the next idle moment): after every write of a random
 /// session made through the board (merges, dismissals, retitles, undos among them,
-/// with the selection moved about a column and the closed column or a text filter
-/// sometimes on), the board, its selection and the screen are what a reload of the
+/// with the selection moved about a column, by lines and pages both ways, and the
+/// closed column or a text filter sometimes on), the board, its selection and the screen are what a reload of the
 /// whole board gives.
 fn an_incremental_board_refresh_equals_a_full_reload(
     backend: Backend,
@@ -977,6 +977,17 @@ fn an_incremental_board_refresh_equals_a_full_reload(
         }
         for _ in 0..n % 4 {
             key(&mut app, KeyCode::Char('j'));
+        }
+        // Windows read on from the one held: by a page either way, back up a line.
+        match n % 5 {
+            1 => key(&mut app, KeyCode::PageDown),
+            2 => key(&mut app, KeyCode::Char('k')),
+            4 => {
+                key(&mut app, KeyCode::PageDown);
+                key(&mut app, KeyCode::PageUp);
+                key(&mut app, KeyCode::Char('k'));
+            }
+            _ => {}
         }
         if n % 3 == 1 {
             key(&mut app, KeyCode::Char('l'));
@@ -1104,6 +1115,111 @@ proptest! {
                 &dismissed,
             );
             prop_assert_eq!(join.over(&items), &fresh);
+        }
+    }
+}
+
+/// A column scrolled by lines, pages, Home and End, either way, on a board with more
+/// cards than fit (some sent in the same second, so the order's ties count): after
+/// every key, each column's window holds the cards that counting its rows from the
+/// top gives, and its window start is the same. (The board reads a window on from the
+/// one it holds, by the order's key; counting is the plain, slow way.)
+fn windows_read_on_from_the_held_one_are_those_counted_from_the_top(
+    backend: Backend,
+    (items, sent, keys): &(usize, usize, Vec<u8>),
+) -> Result<(), TestCaseError> {
+    use baton::tui::app::{App, Clock, Zone};
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let place = Place::new(backend);
+    let mut store = seeded_store(&place);
+    let start = t0();
+    for n in 0..*items {
+        let create = Command::Create {
+            title: format!("{} {n}", TITLES[n % TITLES.len()]),
+            team: "sales".into(),
+            owner: None,
+            due: None,
+            tags: Vec::new(),
+            body: None,
+            link: None,
+            external_key: None,
+        };
+        store.execute(None, create, start, "prop").expect("created");
+    }
+    // Sent in threes within one second, and not in id order: ties on `sent_at`.
+    for n in 0..(*sent).min(*items) {
+        let id = (*items - n) as i64;
+        let send = Command::Send {
+            to: "onboarding".into(),
+            note: "what you need to know".into(),
+            ticks: Ticks::All,
+            force: false,
+        };
+        let at = start + Duration::seconds(60 + (n / 3) as i64);
+        store.execute(Some(id), send, at, "prop").expect("sent");
+    }
+    let now = start + Duration::hours(1);
+    let mut app =
+        App::new(store, Clock::Fixed(now), "prop".into(), (100, 14)).expect("the board opens");
+    app.zone = Zone::utc();
+    for &k in keys {
+        let code = match k {
+            0 | 1 => KeyCode::Char('j'),
+            2 => KeyCode::Char('k'),
+            3 => KeyCode::PageDown,
+            4 => KeyCode::PageUp,
+            5 => KeyCode::End,
+            6 => KeyCode::Home,
+            7 => KeyCode::Char('l'),
+            _ => KeyCode::Char('h'),
+        };
+        app.handle_key(KeyEvent::new(code, KeyModifiers::NONE))
+            .expect("the key is handled");
+        for column in &app.board.columns {
+            let mut filter = column.kind.filter(&app.query.filter);
+            filter.offset = column.window_start;
+            filter.limit = Some(app.visible_rows());
+            let counted = app.store.items(&filter).expect("items");
+            prop_assert_eq!(
+                &column.cards,
+                &counted,
+                "{} from row {} after {:?}",
+                column.kind.id(),
+                column.window_start,
+                code
+            );
+        }
+    }
+    Ok(())
+}
+
+fn scrolling() -> impl Strategy<Value = (usize, usize, Vec<u8>)> {
+    (
+        10usize..40,
+        0usize..30,
+        proptest::collection::vec(0u8..9, 1..60),
+    )
+}
+
+mod windows_read_on_from_the_held_one_are_those_counted_from_the_top {
+    use super::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: SQLITE_CASES, ..ProptestConfig::default() })]
+        #[test]
+        fn sqlite(case in scrolling()) {
+            super::windows_read_on_from_the_held_one_are_those_counted_from_the_top(
+                Backend::Sqlite, &case)?;
+        }
+    }
+
+    #[test]
+    fn postgres() {
+        if Backend::Postgres.available() {
+            proptest!(ProptestConfig::with_cases(PG_CASES / 2), |(case in scrolling())| {
+                super::windows_read_on_from_the_held_one_are_those_counted_from_the_top(
+                    Backend::Postgres, &case)?;
+            });
         }
     }
 }

@@ -249,6 +249,30 @@ pub struct ItemFilter {
     pub order: Order,
     pub offset: usize,
     pub limit: Option<usize>,
+    /// Only the items after (or before) this one in the order, read from the index
+    /// rather than counted past as an offset is.
+    pub seek: Option<Seek>,
+}
+
+/// Items in limbo `from → to` sent at or after `since` (when given) and before the
+/// last time: see [`Store::count_in_limbo_ranges`].
+pub type LimboRange<'a> = (&'a str, &'a str, Option<DateTime<Utc>>, DateTime<Utc>);
+
+/// Items on one side of a known item in a list's order: what a board column reads
+/// when it scrolls from the window it holds. `Before` gives the nearest items first
+/// (the reverse of the order), as far as the limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seek {
+    After(SeekKey),
+    Before(SeekKey),
+}
+
+/// An item's place in an order: its id and, for orders by time, the time it is
+/// ordered by (as stored: seconds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeekKey {
+    pub id: ItemId,
+    pub at: Option<DateTime<Utc>>,
 }
 
 /// The order items are listed in.
@@ -269,6 +293,34 @@ impl Order {
             Order::SentAt => "sent_at, id",
             Order::RecentlyChanged => "updated_at DESC, id DESC",
         }
+    }
+
+    /// The order read backwards.
+    fn reversed_sql(self) -> &'static str {
+        match self {
+            Order::Id => "id DESC",
+            Order::SentAt => "sent_at DESC, id DESC",
+            Order::RecentlyChanged => "updated_at, id",
+        }
+    }
+
+    /// The time column the order goes by first, and whether it goes up.
+    fn time_column(self) -> Option<(&'static str, bool)> {
+        match self {
+            Order::Id => None,
+            Order::SentAt => Some(("sent_at", true)),
+            Order::RecentlyChanged => Some(("updated_at", false)),
+        }
+    }
+
+    /// Where `item` stands in this order.
+    pub fn key_of(self, item: &Item) -> SeekKey {
+        let at = match self {
+            Order::Id => None,
+            Order::SentAt => item.limbo.as_ref().map(|l| l.sent_at),
+            Order::RecentlyChanged => Some(item.updated_at),
+        };
+        SeekKey { id: item.id, at }
     }
 }
 
@@ -303,8 +355,14 @@ pub struct OpenGroup {
 impl ItemFilter {
     /// The SQL condition and its arguments.
     fn clause(&self, dialect: Dialect) -> (String, Vec<Value>) {
-        let mut sql = String::from("1 = 1");
         let mut args: Vec<Value> = Vec::new();
+        let sql = self.clause_after(dialect, &mut args);
+        (sql, args)
+    }
+
+    /// The SQL condition, its arguments added to `args` (numbered after those there).
+    fn clause_after(&self, dialect: Dialect, args: &mut Vec<Value>) -> String {
+        let mut sql = String::from("1 = 1");
         let arg = |value: String, args: &mut Vec<Value>| {
             args.push(Value::from(value));
             format!("?{}", args.len())
@@ -318,23 +376,23 @@ impl ItemFilter {
             sql.push_str(&format!(" AND state IN ({})", list.join(", ")));
         }
         if let Some(team) = &self.team {
-            let n = arg(team.clone(), &mut args);
+            let n = arg(team.clone(), args);
             sql.push_str(&format!(" AND (team = {n} OR limbo_to = {n})"));
         }
         if let Some(team) = &self.held_by {
-            let n = arg(team.clone(), &mut args);
+            let n = arg(team.clone(), args);
             sql.push_str(&format!(" AND team = {n}"));
         }
         if let Some(team) = &self.limbo_to {
-            let n = arg(team.clone(), &mut args);
+            let n = arg(team.clone(), args);
             sql.push_str(&format!(" AND limbo_to = {n}"));
         }
         if let Some(owner) = &self.owner {
-            let n = arg(owner.clone(), &mut args);
+            let n = arg(owner.clone(), args);
             sql.push_str(&format!(" AND lower(owner) = lower({n})"));
         }
         if let Some(owners) = &self.owners {
-            let list: Vec<String> = owners.iter().map(|o| arg(o.clone(), &mut args)).collect();
+            let list: Vec<String> = owners.iter().map(|o| arg(o.clone(), args)).collect();
             if list.is_empty() {
                 sql.push_str(" AND 1 = 0");
             } else {
@@ -342,7 +400,7 @@ impl ItemFilter {
             }
         }
         if let Some(tag) = &self.tag {
-            let n = arg(tag.clone(), &mut args);
+            let n = arg(tag.clone(), args);
             sql.push_str(&format!(
                 " AND {}",
                 dialect.json_array_has("items.tags", &n)
@@ -355,7 +413,7 @@ impl ItemFilter {
                     .replace('\\', "\\\\")
                     .replace('%', "\\%")
                     .replace('_', "\\_");
-                let n = arg(format!("%{escaped}%"), &mut args);
+                let n = arg(format!("%{escaped}%"), args);
                 sql.push_str(&format!(
                     " AND (lower(title) LIKE {n} ESCAPE '\\' OR lower(coalesce(body, '')) LIKE {n} ESCAPE '\\')"
                 ));
@@ -370,7 +428,7 @@ impl ItemFilter {
                 sql.push_str(&format!(" AND id IN ({})", list.join(", ")));
             }
         }
-        (sql, args)
+        sql
     }
 }
 
@@ -816,10 +874,21 @@ impl Store {
 
     /// How many open items match `filter`, grouped by where they are and whether they
     /// have an owner: what the board's column counts are made of, read from the index
-    /// alone.
+    /// alone. The filter's states narrow it to active or limbo items.
     pub fn open_groups(&self, filter: &ItemFilter) -> Result<Vec<OpenGroup>> {
+        let open = [State::Active, State::Limbo];
+        let states = match filter.states.is_empty() {
+            true => open.to_vec(),
+            false => open
+                .into_iter()
+                .filter(|s| filter.states.contains(s))
+                .collect(),
+        };
+        if states.is_empty() {
+            return Ok(Vec::new());
+        }
         let filter = ItemFilter {
-            states: vec![State::Active, State::Limbo],
+            states,
             ..filter.clone()
         };
         let (clause, args) = filter.clause(self.dialect);
@@ -884,6 +953,114 @@ impl Store {
         }
         let n = self.read(|tx| scalar(tx, &sql, &args))?;
         Ok(usize::try_from(n).unwrap_or(0))
+    }
+
+    /// For each range `(from, to, since, before)`, how many items matching `filter`
+    /// wait in limbo `from → to`, sent before `before` (and at or after `since`): what
+    /// [`Store::count_in_limbo_since_before`] counts, for many ranges in one query (one
+    /// round trip to a shared board).
+    pub fn count_in_limbo_ranges(
+        &self,
+        filter: &ItemFilter,
+        ranges: &[LimboRange],
+    ) -> Result<Vec<usize>> {
+        if ranges.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut args: Vec<Value> = Vec::new();
+        let mut rows_sql = Vec::with_capacity(ranges.len());
+        for (n, (from, to, since, before)) in ranges.iter().enumerate() {
+            let first = args.len() + 1;
+            args.extend([
+                Value::from(*from),
+                Value::from(*to),
+                Value::from(*since),
+                Value::from(*before),
+            ]);
+            rows_sql.push(format!(
+                "({n}, CAST(?{} AS TEXT), CAST(?{} AS TEXT), CAST(?{} AS BIGINT), CAST(?{} AS BIGINT))",
+                first,
+                first + 1,
+                first + 2,
+                first + 3
+            ));
+        }
+        let clause = filter.clause_after(self.dialect, &mut args);
+        // A count for each range, each from the index (a join grouped by range would
+        // sort every item counted).
+        let sql = format!(
+            "SELECT r.column1, (SELECT count(*) FROM items
+                 WHERE state = 'limbo' AND team = r.column2 AND limbo_to = r.column3
+                     AND sent_at < r.column5 AND (r.column4 IS NULL OR sent_at >= r.column4)
+                     AND {clause})
+             FROM (VALUES {}) AS r",
+            rows_sql.join(", ")
+        );
+        let counted =
+            self.read(|tx| rows(tx, &sql, &args, |r| Ok((r.req_int(0)?, r.count(1)?))))?;
+        let mut counts = vec![0; ranges.len()];
+        for (n, count) in counted {
+            if let Some(slot) = usize::try_from(n).ok().and_then(|n| counts.get_mut(n)) {
+                *slot = count;
+            }
+        }
+        Ok(counts)
+    }
+
+    /// The items of each filter (each with its limit), in its order: what
+    /// [`Store::items`] gives for each, read at one moment. On a shared board, where
+    /// each query is a round trip, they are read in one query.
+    pub fn items_lists(&self, filters: &[ItemFilter]) -> Result<Vec<Vec<Item>>> {
+        let one_query = self.dialect == Dialect::Postgres
+            && filters.len() > 1
+            && filters
+                .iter()
+                .all(|f| f.limit.is_some() && f.seek.is_none());
+        if !one_query {
+            return self.read(|tx| filters.iter().map(|f| load_items(tx, f)).collect());
+        }
+        let mut args: Vec<Value> = Vec::new();
+        let mut branches = Vec::with_capacity(filters.len());
+        for (n, f) in filters.iter().enumerate() {
+            let clause = f.clause_after(self.dialect, &mut args);
+            let limit = i64::try_from(f.limit.unwrap_or(0)).unwrap_or(i64::MAX);
+            args.push(Value::from(limit));
+            args.push(Value::from(i64::try_from(f.offset).unwrap_or(i64::MAX)));
+            branches.push(format!(
+                "SELECT * FROM (SELECT {ITEM_COLUMNS}, {n} AS list FROM items WHERE {clause}
+                 ORDER BY {} LIMIT ?{} OFFSET ?{}) AS w{n}",
+                f.order.sql(),
+                args.len() - 1,
+                args.len()
+            ));
+        }
+        let sql = branches.join(" UNION ALL ");
+        let list_column = ITEM_COLUMNS.split(',').count();
+        let mut lists = vec![Vec::new(); filters.len()];
+        self.read(|tx| {
+            tx.query(&sql, &args, &mut |r| {
+                let n = r.req_int(list_column)?;
+                if let Some(list) = usize::try_from(n).ok().and_then(|n| lists.get_mut(n)) {
+                    list.push(item_from_row(r)?);
+                }
+                Ok(())
+            })
+        })?;
+        // UNION ALL promises no order between or within its parts: each list is put
+        // in its order here (its items are unique by id, so the order is total).
+        for (list, f) in lists.iter_mut().zip(filters) {
+            let order = f.order;
+            list.sort_by(|a, b| {
+                let (ka, kb) = (order.key_of(a), order.key_of(b));
+                let up = (ka.at, ka.id).cmp(&(kb.at, kb.id));
+                if order.time_column().is_some_and(|(_, up)| !up) {
+                    up.reverse()
+                } else {
+                    up
+                }
+            });
+        }
+        Ok(lists)
     }
 
     /// Id, holding team and title of every open item matching `filter`: what the
@@ -1668,13 +1845,53 @@ fn load_item(tx: &mut dyn Sql, id: ItemId) -> Result<Option<Item>> {
 
 fn load_items(tx: &mut dyn Sql, filter: &ItemFilter) -> Result<Vec<Item>> {
     let dialect = tx.dialect();
-    let (clause, args) = filter.clause(dialect);
-    let mut sql = format!(
-        "SELECT {ITEM_COLUMNS} FROM items WHERE {clause} ORDER BY {}",
-        filter.order.sql()
-    );
+    let (mut clause, mut args) = filter.clause(dialect);
+    let mut order = filter.order.sql();
+    if let Some(seek) = filter.seek {
+        // Seen from the order's direction: after an item in an order going up is
+        // greater. Ties on the time go by id, in the same direction.
+        let (key, later) = match seek {
+            Seek::After(key) => (key, true),
+            Seek::Before(key) => (key, false),
+        };
+        if !later {
+            order = filter.order.reversed_sql();
+        }
+        args.push(Value::from(key.id));
+        let id = args.len();
+        match filter.order.time_column() {
+            None => {
+                let cmp = if later { ">" } else { "<" };
+                clause.push_str(&format!(" AND id {cmp} ?{id}"));
+            }
+            Some((column, up)) => {
+                let (wide, strict) = if later == up {
+                    (">=", ">")
+                } else {
+                    ("<=", "<")
+                };
+                args.push(Value::from(key.at));
+                let at = args.len();
+                // The range on the time alone, which the index serves; then the ties.
+                clause.push_str(&format!(
+                    " AND {column} {wide} ?{at} AND ({column} {strict} ?{at} OR id {strict} ?{id})"
+                ));
+            }
+        }
+    }
+    let mut sql = format!("SELECT {ITEM_COLUMNS} FROM items WHERE {clause} ORDER BY {order}");
+    // The limit and offset are bound, not written in: one prepared statement serves
+    // every window of a column.
     match (filter.limit, filter.offset) {
-        (Some(limit), offset) => sql.push_str(&format!(" LIMIT {limit} OFFSET {offset}")),
+        (Some(limit), offset) => {
+            args.push(Value::from(i64::try_from(limit).unwrap_or(i64::MAX)));
+            args.push(Value::from(i64::try_from(offset).unwrap_or(i64::MAX)));
+            sql.push_str(&format!(
+                " LIMIT ?{} OFFSET ?{}",
+                args.len() - 1,
+                args.len()
+            ));
+        }
         (None, 0) => {}
         (None, offset) => sql.push_str(&dialect.offset_only(offset)),
     }

@@ -108,6 +108,14 @@ impl Sqlite {
         conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS))
             .map_err(sql_error)?;
         conn.set_prepared_statement_cache_capacity(64);
+        // Plans that do not depend on the values bound: a cached statement is not
+        // prepared again each time its bound limit, offset or team changes (which
+        // SQLite otherwise does, to consider a better plan for the new values).
+        conn.set_db_config(
+            rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+            true,
+        )
+        .map_err(sql_error)?;
         // Read-only checks first: nothing is written to a file that is not ours.
         let (app_id, version, tables) = conn
             .query_row(

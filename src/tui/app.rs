@@ -123,6 +123,8 @@ pub struct App {
     offline: Option<String>,
     drawn_minute: i64,
     drawn_second: i64,
+    /// The minute the limbo columns' breaches were counted in.
+    counted_minute: i64,
 }
 
 impl App {
@@ -165,6 +167,7 @@ impl App {
             offline: None,
             drawn_minute: 0,
             drawn_second: 0,
+            counted_minute: 0,
         };
         app.reload()?;
         // Start on the worst boundary with something waiting: the board's reason to be.
@@ -320,7 +323,9 @@ impl App {
         let starts = self.window_starts(rows);
         let previous = self.board.columns.get(self.column).map(|c| c.kind.clone());
         let selected = self.selected().cloned();
-        self.board = Board::load(&self.store, &self.query, self.now(), &starts, rows)?;
+        let now = self.now();
+        self.board = Board::load(&self.store, &self.query, now, &starts, rows)?;
+        self.counted_minute = now.timestamp() / 60;
         self.settle_selection(previous, selected)?;
         if self.detail.is_some() {
             self.refresh_detail()?;
@@ -377,6 +382,9 @@ impl App {
             self.dirty = true;
         }
         let minute = self.now().timestamp() / 60;
+        if minute != self.counted_minute {
+            self.recount_breaches()?;
+        }
         if minute != self.drawn_minute {
             self.drawn_minute = minute;
             self.dirty = true;
@@ -388,6 +396,24 @@ impl App {
                 triage.refresh(&self.store, now)?;
             }
         }
+        Ok(())
+    }
+
+    /// The limbo columns' breaches counted again at the current minute, as time
+    /// passes without a change. A filter by signal (`signal:sla-breached`) can take in
+    /// new items as time passes: the whole board is read again then.
+    fn recount_breaches(&mut self) -> Result<()> {
+        if self.filter_signal.is_some() {
+            return self.reload();
+        }
+        let now = self.now();
+        self.store.begin_view()?;
+        let counted = self.board.recount_breaches(&self.store, &self.query, now);
+        let ended = self.store.end_view();
+        counted?;
+        ended?;
+        self.counted_minute = now.timestamp() / 60;
+        self.dirty = true;
         Ok(())
     }
 

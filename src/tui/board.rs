@@ -10,7 +10,7 @@ use crate::domain::attention::possible_duplicates;
 use crate::domain::stages::{Stage, flow_stages};
 use crate::domain::view::{breach_ranges, lacks_owner};
 use crate::domain::{Item, ItemId, Org, State};
-use crate::storage::{ItemFilter, OpenGroup, Order, Result, Store};
+use crate::storage::{ItemFilter, OpenGroup, Order, Result, Seek, Store};
 
 /// The setting that keeps the user's column order.
 pub const COLUMN_ORDER_SETTING: &str = "board.column_order";
@@ -206,7 +206,10 @@ impl Board {
         self.duplicates.as_ref()?.get(&id).copied()
     }
 
-    /// Reloads the window of one column starting at `start`.
+    /// Loads the window of `rows` cards of one column starting at `start`. The cards
+    /// it shares with the window held are kept, and the rest read from the index on
+    /// either side of them (as a scroll by a line or a page needs), so no window is
+    /// read by counting past the cards above it, except a jump away from the window.
     pub fn load_window(
         &mut self,
         store: &Store,
@@ -215,13 +218,49 @@ impl Board {
         start: usize,
         rows: usize,
     ) -> Result<()> {
-        if let Some(col) = self.columns.get_mut(column) {
-            let mut f = col.kind.filter(&query.filter);
-            f.offset = start;
-            f.limit = Some(rows);
-            col.cards = store.items(&f)?;
-            col.window_start = start;
-        }
+        let Some(col) = self.columns.get_mut(column) else {
+            return Ok(());
+        };
+        let base = col.kind.filter(&query.filter);
+        let order = base.order;
+        let read = |seek: Option<Seek>, offset: usize, limit: usize| {
+            let mut f = base.clone();
+            f.seek = seek;
+            f.offset = offset;
+            f.limit = Some(limit);
+            store.items(&f)
+        };
+        // The held window [held, held_end) and the wanted one [start, end).
+        let held = col.window_start;
+        let held_end = held + col.cards.len();
+        let end = start.saturating_add(rows);
+        let cards = if col.cards.is_empty() || end < held || start > held_end {
+            read(None, start, rows)?
+        } else if start >= held {
+            // Down: keep the held cards from `start`, then read on after the last.
+            let mut cards = col.cards.split_off(start - held);
+            cards.truncate(rows);
+            let last = cards
+                .last()
+                .or(col.cards.last())
+                .map(|item| order.key_of(item));
+            if cards.len() < rows
+                && let Some(last) = last
+            {
+                cards.extend(read(Some(Seek::After(last)), 0, rows - cards.len())?);
+            }
+            cards
+        } else {
+            // Up: read back from the first held card, then keep what still fits.
+            let first = order.key_of(&col.cards[0]);
+            let mut cards = read(Some(Seek::Before(first)), 0, held - start)?;
+            cards.reverse();
+            let keep = rows.saturating_sub(cards.len()).min(col.cards.len());
+            cards.extend(col.cards.drain(..keep));
+            cards
+        };
+        col.cards = cards;
+        col.window_start = start;
         Ok(())
     }
 
@@ -264,15 +303,7 @@ impl Board {
         for g in store.open_groups(&query.filter)? {
             add_group(&mut tallies, &org, &g);
         }
-        for b in &org.boundaries {
-            let kind = ColumnKind::Limbo {
-                from: b.from.clone(),
-                to: b.to.clone(),
-            };
-            if let Some(tally) = tallies.get_mut(&kind) {
-                tally.breached = count_breached(store, query, &org, &b.from, &b.to, now)?;
-            }
-        }
+        count_breaches(store, query, &org, &mut tallies, now)?;
         let totals = totals_of(&tallies);
         // The duplicate-title join reads every open title; on a large board it waits for
         // the first idle moment so the first frame is not held up (see `App::tick`).
@@ -281,14 +312,11 @@ impl Board {
         } else {
             None
         };
-        let mut columns = Vec::with_capacity(kinds.len());
-        for kind in &kinds {
-            if query.boundaries_only && !kind.is_limbo() {
-                continue;
-            }
-            let column = load_column(store, query, kind, &tallies, starts, rows)?;
-            columns.push(column);
-        }
+        let shown: Vec<&ColumnKind> = kinds
+            .iter()
+            .filter(|kind| !query.boundaries_only || kind.is_limbo())
+            .collect();
+        let mut columns = load_columns(store, query, &shown, &tallies, starts, rows)?;
         let mut hidden = 0;
         if query.hide_empty {
             let before = columns.len();
@@ -345,15 +373,23 @@ impl Board {
             .into_iter()
             .map(|c| (c.kind.clone(), c))
             .collect();
-        for kind in &self.kinds {
-            if query.boundaries_only && !kind.is_limbo() {
-                continue;
-            }
+        let shown: Vec<&ColumnKind> = self
+            .kinds
+            .iter()
+            .filter(|kind| !query.boundaries_only || kind.is_limbo())
+            .collect();
+        let read: Vec<&ColumnKind> = shown
+            .iter()
+            .copied()
+            .filter(|kind| changed.contains(kind) || !old.contains_key(*kind))
+            .collect();
+        let mut fresh = load_columns(store, query, &read, &self.tallies, starts, rows)?.into_iter();
+        for kind in shown {
             let column = match old.remove(kind) {
-                Some(column) if !changed.contains(kind) => column,
-                _ => load_column(store, query, kind, &self.tallies, starts, rows)?,
+                Some(column) if !changed.contains(kind) => Some(column),
+                _ => fresh.next(),
             };
-            columns.push(column);
+            columns.extend(column);
         }
         self.hidden = 0;
         if query.hide_empty {
@@ -369,50 +405,90 @@ impl Board {
     }
 }
 
-/// The column of `kind` with its count and the window of `rows` cards from
-/// `starts[kind]`.
-fn load_column(
+impl Board {
+    /// Counts every limbo column's breaches again at `now`: time alone breaches an
+    /// item, with no write to say so. The totals follow.
+    pub fn recount_breaches(
+        &mut self,
+        store: &Store,
+        query: &Query,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        count_breaches(store, query, &self.org, &mut self.tallies, now)?;
+        self.totals = totals_of(&self.tallies);
+        for column in &mut self.columns {
+            if let Some(tally) = self.tallies.get(&column.kind) {
+                column.breached = tally.breached;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The columns of `kinds`, each with its count and the window of `rows` cards from
+/// `starts[kind]`, their cards read together ([`Store::items_lists`]: one query on a
+/// shared board).
+fn load_columns(
     store: &Store,
     query: &Query,
-    kind: &ColumnKind,
+    kinds: &[&ColumnKind],
     tallies: &HashMap<ColumnKind, Tally>,
     starts: &HashMap<ColumnKind, usize>,
     rows: usize,
-) -> Result<Column> {
-    let (count, breached) = match kind {
-        ColumnKind::Closed => (store.count(&kind.filter(&query.filter))?, 0),
-        _ => tallies.get(kind).map_or((0, 0), |t| (t.count, t.breached)),
-    };
-    let start = starts
-        .get(kind)
-        .copied()
-        .unwrap_or(0)
-        .min(count.saturating_sub(1));
-    let cards = if count == 0 || rows == 0 {
-        Vec::new()
-    } else {
-        let mut f = kind.filter(&query.filter);
-        f.offset = start;
-        f.limit = Some(rows);
-        store.items(&f)?
-    };
-    let head = match (kind, start) {
-        (ColumnKind::Limbo { .. }, 0) => cards.first().cloned(),
-        (ColumnKind::Limbo { .. }, _) if count > 0 => {
+) -> Result<Vec<Column>> {
+    let mut columns = Vec::with_capacity(kinds.len());
+    // What to read: each column's window and, for a limbo column scrolled down, its
+    // first card; by the index in `lists`.
+    let mut lists: Vec<ItemFilter> = Vec::new();
+    let mut wanted: Vec<(Option<usize>, Option<usize>)> = Vec::with_capacity(kinds.len());
+    for &kind in kinds {
+        let (count, breached) = match kind {
+            ColumnKind::Closed => (store.count(&kind.filter(&query.filter))?, 0),
+            _ => tallies.get(kind).map_or((0, 0), |t| (t.count, t.breached)),
+        };
+        let start = starts
+            .get(kind)
+            .copied()
+            .unwrap_or(0)
+            .min(count.saturating_sub(1));
+        let cards = (count > 0 && rows > 0).then(|| {
+            let mut f = kind.filter(&query.filter);
+            f.offset = start;
+            f.limit = Some(rows);
+            lists.push(f);
+            lists.len() - 1
+        });
+        let head = (kind.is_limbo() && start > 0 && count > 0).then(|| {
             let mut f = kind.filter(&query.filter);
             f.limit = Some(1);
-            store.items(&f)?.into_iter().next()
-        }
-        _ => None,
+            lists.push(f);
+            lists.len() - 1
+        });
+        wanted.push((cards, head));
+        columns.push(Column {
+            kind: kind.clone(),
+            count,
+            breached,
+            cards: Vec::new(),
+            window_start: start,
+            head: None,
+        });
+    }
+    let mut read = store.items_lists(&lists)?;
+    let mut take = |n: Option<usize>| {
+        n.and_then(|n| read.get_mut(n))
+            .map(std::mem::take)
+            .unwrap_or_default()
     };
-    Ok(Column {
-        kind: kind.clone(),
-        count,
-        breached,
-        cards,
-        window_start: start,
-        head,
-    })
+    for (column, (cards, head)) in columns.iter_mut().zip(wanted) {
+        column.cards = take(cards);
+        column.head = match (&column.kind, column.window_start) {
+            (ColumnKind::Limbo { .. }, 0) => column.cards.first().cloned(),
+            (ColumnKind::Limbo { .. }, _) => take(head).into_iter().next(),
+            _ => None,
+        };
+    }
+    Ok(columns)
 }
 
 /// Adds a group of open items to the tally of its place.
@@ -453,6 +529,46 @@ fn count_breached(
     Ok(breached)
 }
 
+/// Counts the breaches of every limbo place with items in `tallies` (a boundary's)
+/// at `now`, in one query: a spell is judged by the contract it was sent under (one
+/// range of send times per contract the boundary has had, see `breach_ranges`).
+fn count_breaches(
+    store: &Store,
+    query: &Query,
+    org: &Org,
+    tallies: &mut HashMap<ColumnKind, Tally>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let mut places = Vec::new();
+    let mut ranges = Vec::new();
+    for b in &org.boundaries {
+        let kind = ColumnKind::Limbo {
+            from: b.from.clone(),
+            to: b.to.clone(),
+        };
+        if tallies.get(&kind).is_some_and(|t| t.count > 0) {
+            for (since, before) in breach_ranges(org, &b.from, &b.to, now) {
+                ranges.push((b.from.as_str(), b.to.as_str(), since, before));
+                places.push(kind.clone());
+            }
+        } else if let Some(tally) = tallies.get_mut(&kind) {
+            tally.breached = 0;
+        }
+    }
+    let counts = store.count_in_limbo_ranges(&query.filter, &ranges)?;
+    for kind in &places {
+        if let Some(tally) = tallies.get_mut(kind) {
+            tally.breached = 0;
+        }
+    }
+    for (kind, n) in places.iter().zip(counts) {
+        if let Some(tally) = tallies.get_mut(kind) {
+            tally.breached += n;
+        }
+    }
+    Ok(())
+}
+
 /// The tally of one place, counted again from the index.
 fn count_place(
     store: &Store,
@@ -462,6 +578,7 @@ fn count_place(
     now: DateTime<Utc>,
 ) -> Result<Tally> {
     let mut filter = query.filter.clone();
+    // Only the place's own state is counted (a lane's team also sends items to limbo).
     let (state, limbo) = match kind {
         ColumnKind::Lane { team } => {
             filter.held_by = Some(team.clone());
@@ -474,6 +591,7 @@ fn count_place(
         }
         ColumnKind::Closed => return Ok(Tally::default()),
     };
+    filter.states = vec![state];
     let mut tallies = HashMap::new();
     for g in store
         .open_groups(&filter)?

@@ -115,7 +115,7 @@ pub(super) fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, now
         title.push(Span::raw(" ".repeat(room - shown.width() + 1)));
         title.push(Span::styled(shown, theme.dim()));
     }
-    Paragraph::new(Line::from(title)).render_ref(Rect { height: 1, ..area }, buf);
+    put_line(buf, Rect { height: 1, ..area }, Line::from(title));
 
     let overview = app.overview_rows().min(area.height.saturating_sub(4));
     if overview > 0 {
@@ -191,6 +191,17 @@ pub(super) fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, now
             theme.plain(),
         );
     }
+}
+
+/// One line of spans in the first row of `area`, cut at its width: what a one-line
+/// `Paragraph` draws, without its line composer (the board draws some 150 of these a
+/// frame).
+fn put_line(buf: &mut Buffer, area: Rect, line: Line) {
+    let area = area.intersection(buf.area);
+    if area.is_empty() {
+        return;
+    }
+    buf.set_line(area.x, area.y, &line, area.width);
 }
 
 /// The board's bottom line, from the key map.
@@ -529,7 +540,7 @@ fn render_card(
     for m in &up {
         line1.push(Span::styled(format!(" {}", text(m)), styled(m.style)));
     }
-    Paragraph::new(Line::from(line1)).render_ref(Rect { height: 1, ..area }, buf);
+    put_line(buf, Rect { height: 1, ..area }, Line::from(line1));
 
     // Line 2: the marks, then who is responsible in what is left.
     let mut spans: Vec<Span> = vec![Span::styled(" ".repeat(indent), base)];
@@ -560,13 +571,14 @@ fn render_card(
     if selected && used < width {
         spans.push(Span::styled(" ".repeat(width - used), base));
     }
-    Paragraph::new(Line::from(spans)).render_ref(
+    put_line(
+        buf,
         Rect {
             y: area.y + 1,
             height: 1,
             ..area
         },
-        buf,
+        Line::from(spans),
     );
 }
 
@@ -627,13 +639,14 @@ fn render_overview(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, now: 
                 width.saturating_sub(used),
             )));
         }
-        Paragraph::new(Line::from(spans)).render_ref(
+        put_line(
+            buf,
             Rect {
                 y,
                 height: 1,
                 ..area
             },
-            buf,
+            Line::from(spans),
         );
     }
     if order.len() > shown {
