@@ -534,18 +534,7 @@ fn breaches_are_listed_by_the_sla_in_force_in_working_time(backend: Backend) {
         return;
     }
     let board = Board::office_hours_on(backend, "2026-11-25T12:00:00Z", &[]);
-    board.ok(&[
-        "boundary",
-        "add",
-        "sales",
-        "solutions",
-        "--sla",
-        "1d",
-        "--owner",
-        "hannah",
-        "--calendar",
-        "office",
-    ]);
+    board.office_boundary(&[]);
     for (title, sent, accepted) in [
         (
             "Waited a weekend",
