@@ -790,6 +790,7 @@ fn diff_lists_every_number_that_changed_and_none_that_did_not() {
     after.boundaries[0].accepted += 1;
     after.boundaries[1].escalations += 1;
     after.teams[1].wip_age.max_minutes = Some(3100);
+    after.overall.dropped = after.overall.dropped.map(|d| d + 2);
     // Set to the value it had: not a change.
     after.teams[0].done = a.metrics.teams[0].done;
     let b = snapshot("b", vec![], after);
@@ -799,6 +800,7 @@ fn diff_lists_every_number_that_changed_and_none_that_did_not() {
         names,
         [
             "overall.reclaimed",
+            "overall.dropped",
             "overall.time_in_limbo.p85_minutes",
             "overall.time_in_limbo.max_minutes",
             "overall.cycle_time.p95_minutes",
@@ -809,6 +811,16 @@ fn diff_lists_every_number_that_changed_and_none_that_did_not() {
         ]
     );
     assert!(diff(&b, &b).metrics.is_empty());
+    // A snapshot saved before dropped items were counted: unknown there, not a change.
+    let mut older = a.clone();
+    older.metrics.overall.dropped = None;
+    let names: Vec<String> = diff(&older, &b)
+        .metrics
+        .into_iter()
+        .map(|c| c.metric)
+        .collect();
+    assert!(!names.iter().any(|n| n == "overall.dropped"), "{names:?}");
+    assert_eq!(names.len(), 8, "{names:?}");
 }
 
 #[test]

@@ -321,10 +321,10 @@ pub struct Overall {
     pub escalations: usize,
     pub incomplete_handoffs: usize,
     pub dropped_batons: usize,
-    /// Items dropped (or merged into another) in the period. Absent in snapshots saved
-    /// before it was kept.
+    /// Items dropped (or merged into another) in the period. `None` in snapshots saved
+    /// before it was kept: unknown there, not zero.
     #[serde(default)]
-    pub dropped: usize,
+    pub dropped: Option<usize>,
     /// Bounces and dropped batons in the period by cause, over every boundary (and the
     /// dropped batons of items that never crossed one), most frequent first.
     #[serde(default)]
@@ -804,7 +804,7 @@ impl<'o, Tz: TimeZone> MetricsFold<'o, Tz> {
             overall.wip += m.wip;
             team_list.push(m);
         }
-        overall.dropped = dropped;
+        overall.dropped = Some(dropped);
         overall.cycle_time = Stats::of(all_cycles);
         overall.flow_efficiency = efficiency(total_held, total_waited);
 
@@ -943,7 +943,7 @@ pub fn trouble_lists<'s>(overall: &Overall, incidents: &'s [Incident]) -> Vec<Tr
                 Trouble::Forced => overall.incomplete_handoffs,
                 Trouble::DroppedBaton => overall.dropped_batons,
                 // A snapshot saved before the count was kept has only its list.
-                Trouble::Dropped => overall.dropped.max(shown.len()),
+                Trouble::Dropped => overall.dropped.unwrap_or(shown.len()),
             };
             TroubleList {
                 trouble,

@@ -668,10 +668,19 @@ pub fn diff(a: &Snapshot, b: &Snapshot) -> Diff {
     }
     // Every number of both, compared by value (not as shown): a metric is listed when
     // its value differs, and only then.
-    let after = named_numbers(&b.metrics);
+    // A number one of the two did not keep (saved before it was) is unknown there, not
+    // a change.
+    let kept_by_both = |numbers: Vec<(String, Option<f64>)>| -> Vec<(String, Option<f64>)> {
+        let unknown = a.metrics.overall.dropped.is_none() || b.metrics.overall.dropped.is_none();
+        numbers
+            .into_iter()
+            .filter(|(name, _)| !(unknown && name == "overall.dropped"))
+            .collect()
+    };
+    let after = kept_by_both(named_numbers(&b.metrics));
     let after_map: HashMap<&str, Option<f64>> =
         after.iter().map(|(m, v)| (m.as_str(), *v)).collect();
-    let before = named_numbers(&a.metrics);
+    let before = kept_by_both(named_numbers(&a.metrics));
     let before_map: HashMap<&str, Option<f64>> =
         before.iter().map(|(m, v)| (m.as_str(), *v)).collect();
     for (metric, value) in &before {
@@ -728,6 +737,9 @@ pub fn named_numbers(m: &Metrics) -> Vec<(String, Option<f64>)> {
         ("wip", o.wip),
     ] {
         count(&mut out, format!("overall.{name}"), v);
+    }
+    if let Some(dropped) = o.dropped {
+        count(&mut out, "overall.dropped".to_string(), dropped);
     }
     stats(&mut out, "overall.time_in_limbo", &o.time_in_limbo);
     stats(&mut out, "overall.cycle_time", &o.cycle_time);
