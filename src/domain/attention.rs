@@ -869,15 +869,7 @@ impl TitleIndex {
         // Each word's probes: the entries with it among their first `prefix` words, and
         // where.
         let words = place.len();
-        let mut probe_offsets = vec![0usize; words + 1];
-        for x in 0..n {
-            for &w in &index.set_of(x)[..sizes[index.len_of(x)].prefix] {
-                probe_offsets[w as usize + 1] += 1;
-            }
-        }
-        for w in 0..words {
-            probe_offsets[w + 1] += probe_offsets[w];
-        }
+        let probe_offsets = index.word_offsets(words, |len| sizes[len].prefix);
         let mut probes = vec![(0u32, 0u32); probe_offsets[words]];
         let mut fill = probe_offsets.clone();
         for x in 0..n {
@@ -1036,6 +1028,21 @@ impl TitleIndex {
         (order, place)
     }
 
+    /// Where each word's run starts in a list of every entry's first `prefix(len)` words
+    /// grouped by word (a counting sort): run `w` is `offsets[w]..offsets[w + 1]`.
+    fn word_offsets(&self, words: usize, prefix: impl Fn(usize) -> usize) -> Vec<usize> {
+        let mut offsets = vec![0usize; words + 1];
+        for x in 0..self.ids.len() {
+            for &w in &self.set_of(x)[..prefix(self.len_of(x))] {
+                offsets[w as usize + 1] += 1;
+            }
+        }
+        for w in 0..words {
+            offsets[w + 1] += offsets[w];
+        }
+        offsets
+    }
+
     /// The build's postings (see [`Postings`]), filled length by length, place by
     /// place, entry by entry: the order of each word's groups.
     fn postings(
@@ -1045,16 +1052,7 @@ impl TitleIndex {
         first_of_length: &[usize],
         masks: &[(u64, u32)],
     ) -> Postings {
-        let n = self.ids.len();
-        let mut offsets = vec![0usize; words + 1];
-        for x in 0..n {
-            for &w in &self.set_of(x)[..sizes[self.len_of(x)].index_prefix] {
-                offsets[w as usize + 1] += 1;
-            }
-        }
-        for w in 0..words {
-            offsets[w + 1] += offsets[w];
-        }
+        let offsets = self.word_offsets(words, |len| sizes[len].index_prefix);
         let total = offsets[words];
         let mut fill = offsets.clone();
         let mut postings = Postings {
