@@ -893,16 +893,7 @@ proptest! {
                         None,
                         n as i64 + 1,
                         &org,
-                        Command::Create {
-                            title: title.join(" "),
-                            team: TEAMS[*team].to_string(),
-                            owner: None,
-                            due: None,
-                            tags: Vec::new(),
-                            body: None,
-                            link: None,
-                            external_key: None,
-                        },
+                        Command::create(title.join(" "), TEAMS[*team]),
                         t0(),
                         "prop",
                     )
@@ -1071,16 +1062,7 @@ proptest! {
                     None,
                     n as i64 + 1,
                     &org,
-                    Command::Create {
-                        title: title.join(" "),
-                        team: TEAMS[*team].to_string(),
-                        owner: None,
-                        due: None,
-                        tags: Vec::new(),
-                        body: None,
-                        link: None,
-                        external_key: None,
-                    },
+                    Command::create(title.join(" "), TEAMS[*team]),
                     t0(),
                     "prop",
                 )
@@ -1141,16 +1123,7 @@ fn windows_read_on_from_the_held_one_are_those_counted_from_the_top(
     let mut store = seeded_store(&place);
     let start = t0();
     for n in 0..*items {
-        let create = Command::Create {
-            title: format!("{} {n}", TITLES[n % TITLES.len()]),
-            team: "sales".into(),
-            owner: None,
-            due: None,
-            tags: Vec::new(),
-            body: None,
-            link: None,
-            external_key: None,
-        };
+        let create = Command::create(format!("{} {n}", TITLES[n % TITLES.len()]), "sales");
         store.execute(None, create, start, "prop").expect("created");
     }
     // Sent in threes within one second, and not in id order: ties on `sent_at`.

@@ -478,16 +478,7 @@ fn the_queue_follows_changes_made_by_another_process() {
     let (_, added) = other
         .execute(
             None,
-            Command::Create {
-                title: "Margie's Travel — invoice address wrong".to_string(),
-                team: "finance".to_string(),
-                owner: None,
-                due: None,
-                tags: Vec::new(),
-                body: None,
-                link: None,
-                external_key: None,
-            },
+            Command::create("Margie's Travel — invoice address wrong", "finance"),
             now(),
             "elsewhere",
         )

@@ -302,6 +302,22 @@ pub enum Command {
     },
 }
 
+impl Command {
+    /// Create an item titled `title` in `team`, with nothing else set.
+    pub fn create(title: impl Into<String>, team: impl Into<String>) -> Command {
+        Command::Create {
+            title: title.into(),
+            team: team.into(),
+            owner: None,
+            due: None,
+            tags: Vec::new(),
+            body: None,
+            link: None,
+            external_key: None,
+        }
+    }
+}
+
 /// Turns a command into the event it records and the item's new state.
 /// `item` is `None` only for [`Command::Create`], with `id` the id to give it.
 pub fn decide(
