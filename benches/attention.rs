@@ -15,7 +15,6 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command as Process, Stdio};
 use std::time::{Duration as Elapsed, Instant};
 
 use anyhow::{Context as _, Result, bail};
@@ -27,7 +26,7 @@ use baton::domain::{ItemId, Org};
 use baton::export::json::{BoardDocument, FORMAT, VERSION};
 use baton::storage::Store;
 
-use common::{Ending, Rng, TEAM_KEYS, bench_dir, history_of, human, org};
+use common::{Ending, Rng, TEAM_KEYS, Timed, baton_under_time, bench_dir, history_of, human, org};
 
 /// Open items in the large organisation; the small one is for checking output.
 const OPEN: usize = 100_000;
@@ -179,51 +178,12 @@ fn sections(name: &str, db: &Path, now: DateTime<Utc>) -> Result<()> {
     Ok(())
 }
 
-struct Run {
-    wall: Elapsed,
-    cpu: Elapsed,
-    peak_mb: f64,
-}
-
 /// The fastest of `runs` runs of the release binary (by wall time), through
 /// `/usr/bin/time` for CPU time and peak RSS.
-fn best_of(runs: usize, db: &Path, now: DateTime<Utc>, args: &[&str]) -> Result<Run> {
-    let mut best: Option<Run> = None;
+fn best_of(runs: usize, db: &Path, now: DateTime<Utc>, args: &[&str]) -> Result<Timed> {
+    let mut best: Option<Timed> = None;
     for _ in 0..runs {
-        let output = Process::new("/usr/bin/time")
-            .args(["-f", "%e %U %S %M"])
-            .arg(env!("CARGO_BIN_EXE_baton"))
-            .arg("--db")
-            .arg(db)
-            .args(args)
-            .env("BATON_NOW", now.to_rfc3339())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .output()
-            .context("running /usr/bin/time target/release/baton")?;
-        if !output.status.success() {
-            bail!(
-                "baton {} failed: {}",
-                args.join(" "),
-                String::from_utf8_lossy(&output.stderr)
-            );
-        }
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let fields: Vec<f64> = stderr
-            .lines()
-            .last()
-            .unwrap_or_default()
-            .split_whitespace()
-            .filter_map(|f| f.parse().ok())
-            .collect();
-        let [wall, user, sys, kb] = fields[..] else {
-            bail!("unexpected /usr/bin/time output: {stderr}");
-        };
-        let run = Run {
-            wall: Elapsed::from_secs_f64(wall),
-            cpu: Elapsed::from_secs_f64(user + sys),
-            peak_mb: kb / 1024.0,
-        };
+        let run = baton_under_time(db, now, args)?;
         if best.as_ref().is_none_or(|b| run.wall < b.wall) {
             best = Some(run);
         }

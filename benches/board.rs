@@ -66,43 +66,15 @@ fn thread_cpu() -> Elapsed {
     )
 }
 
-/// Runs the release binary under /usr/bin/time, output discarded: its wall time, CPU
-/// time (user and system) and peak resident memory in MB.
+/// The release binary's wall and CPU time, and its peak resident memory in MB.
 fn baton_timed(db: &std::path::Path, now: DateTime<Utc>, args: &[&str]) -> Result<(Took, f64)> {
-    let out = std::process::Command::new("/usr/bin/time")
-        .args(["-f", "%e %U %S %M"])
-        .arg(env!("CARGO_BIN_EXE_baton"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env("BATON_NOW", now.to_rfc3339())
-        .stdout(std::process::Stdio::null())
-        .output()
-        .context("running /usr/bin/time target/release/baton")?;
-    if !out.status.success() {
-        bail!(
-            "baton {} failed: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    let text = String::from_utf8_lossy(&out.stderr);
-    let figures: Vec<f64> = text
-        .lines()
-        .last()
-        .unwrap_or_default()
-        .split_whitespace()
-        .filter_map(|f| f.parse().ok())
-        .collect();
-    let [wall, user, sys, kb] = figures[..] else {
-        bail!("unexpected /usr/bin/time output: {text}");
-    };
+    let run = common::baton_under_time(db, now, args)?;
     Ok((
         Took {
-            wall: Elapsed::from_secs_f64(wall),
-            cpu: Elapsed::from_secs_f64(user + sys),
+            wall: run.wall,
+            cpu: run.cpu,
         },
-        kb / 1024.0,
+        run.peak_mb,
     ))
 }
 

@@ -650,6 +650,50 @@ pub fn baton_bin(
     Ok((took, peak))
 }
 
+/// One run of the release binary as `/usr/bin/time` saw it.
+#[derive(Debug, Clone, Copy)]
+pub struct Timed {
+    pub wall: Elapsed,
+    /// User and system time.
+    pub cpu: Elapsed,
+    pub peak_mb: f64,
+}
+
+/// Runs the release binary under `/usr/bin/time`, output discarded: its wall time, CPU
+/// time and peak resident memory.
+pub fn baton_under_time(db: &Path, now: DateTime<Utc>, args: &[&str]) -> Result<Timed> {
+    let output = Process::new("/usr/bin/time")
+        .args(["-f", "%e %U %S %M"])
+        .arg(env!("CARGO_BIN_EXE_baton"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("BATON_NOW", now.to_rfc3339())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .context("running /usr/bin/time target/release/baton")?;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if !output.status.success() {
+        bail!("baton {} failed: {stderr}", args.join(" "));
+    }
+    let fields: Vec<f64> = stderr
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .split_whitespace()
+        .filter_map(|f| f.parse().ok())
+        .collect();
+    let [wall, user, sys, kb] = fields[..] else {
+        bail!("unexpected /usr/bin/time output: {stderr}");
+    };
+    Ok(Timed {
+        wall: Elapsed::from_secs_f64(wall),
+        cpu: Elapsed::from_secs_f64(user + sys),
+        peak_mb: kb / 1024.0,
+    })
+}
+
 /// The median time of a few runs, and the highest peak RSS seen.
 pub fn median(
     run: impl FnMut() -> Result<(Elapsed, Option<f64>)>,

@@ -23,6 +23,32 @@ pub struct Org {
     pub contract_history: Vec<super::contracts::ContractChange>,
 }
 
+#[cfg(test)]
+impl Org {
+    /// Teams named by their keys and boundaries with empty contracts, for unit tests.
+    pub(crate) fn sketch(teams: &[&str], edges: &[(&str, &str)]) -> Org {
+        Org {
+            teams: teams
+                .iter()
+                .map(|k| Team {
+                    key: k.to_string(),
+                    name: k.to_string(),
+                    lead: None,
+                })
+                .collect(),
+            boundaries: edges
+                .iter()
+                .map(|(f, t)| Boundary {
+                    from: f.to_string(),
+                    to: t.to_string(),
+                    contract: super::model::Contract::default(),
+                })
+                .collect(),
+            ..Org::default()
+        }
+    }
+}
+
 /// A team key names a lane and a column: short, and made of characters that read the
 /// same in every place it appears (`sales→support` column ids, URLs, shells).
 pub fn check_team_key(key: &str) -> Result<(), DomainError> {

@@ -184,32 +184,9 @@ pub fn first_entries(history: &[FlowEvent]) -> Vec<(Stage, DateTime<Utc>)> {
 mod tests {
     use super::*;
 
-    fn org(teams: &[&str], edges: &[(&str, &str)]) -> Org {
-        Org {
-            calendars: Vec::new(),
-            contract_history: Vec::new(),
-            teams: teams
-                .iter()
-                .map(|k| crate::domain::Team {
-                    key: k.to_string(),
-                    name: k.to_string(),
-                    lead: None,
-                })
-                .collect(),
-            boundaries: edges
-                .iter()
-                .map(|(f, t)| crate::domain::Boundary {
-                    from: f.to_string(),
-                    to: t.to_string(),
-                    contract: crate::domain::Contract::default(),
-                })
-                .collect(),
-        }
-    }
-
     #[test]
     fn teams_follow_the_boundaries_and_cycles_break_stably() {
-        let o = org(
+        let o = Org::sketch(
             &["ops", "eng", "support", "sales"],
             &[
                 ("sales", "support"),
@@ -225,7 +202,7 @@ mod tests {
 
     #[test]
     fn limbo_stages_sit_just_before_the_receiving_lane() {
-        let o = org(&["a", "b", "c"], &[("a", "b"), ("b", "c"), ("c", "b")]);
+        let o = Org::sketch(&["a", "b", "c"], &[("a", "b"), ("b", "c"), ("c", "b")]);
         let limbo = |from: &str, to: &str| Stage::Limbo {
             from: from.to_string(),
             to: to.to_string(),

@@ -640,34 +640,10 @@ pub fn place_of(item: &Item) -> ColumnKind {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Boundary, Contract, Team};
-
-    fn org(teams: &[&str], edges: &[(&str, &str)]) -> Org {
-        Org {
-            calendars: Vec::new(),
-            contract_history: Vec::new(),
-            teams: teams
-                .iter()
-                .map(|k| Team {
-                    key: k.to_string(),
-                    name: k.to_string(),
-                    lead: None,
-                })
-                .collect(),
-            boundaries: edges
-                .iter()
-                .map(|(f, t)| Boundary {
-                    from: f.to_string(),
-                    to: t.to_string(),
-                    contract: Contract::default(),
-                })
-                .collect(),
-        }
-    }
 
     #[test]
     fn limbo_columns_sit_just_before_the_receiving_lane() {
-        let o = org(&["a", "b", "c"], &[("a", "b"), ("b", "c"), ("c", "b")]);
+        let o = Org::sketch(&["a", "b", "c"], &[("a", "b"), ("b", "c"), ("c", "b")]);
         let ids: Vec<String> = default_columns(&o).iter().map(ColumnKind::id).collect();
         assert_eq!(
             ids,
@@ -684,7 +660,7 @@ mod tests {
 
     #[test]
     fn saved_order_wins_and_new_columns_keep_their_place() {
-        let o = org(&["a", "b"], &[("a", "b")]);
+        let o = Org::sketch(&["a", "b"], &[("a", "b")]);
         let saved = vec!["team:b".to_string(), "team:a".to_string()];
         let ids: Vec<String> = arrange(default_columns(&o), &saved)
             .iter()
