@@ -322,6 +322,18 @@ impl Order {
         };
         SeekKey { id: item.id, at }
     }
+
+    /// How two items' keys compare in this order, as the database orders them: times
+    /// as stored (whole seconds), then ids.
+    pub fn compare(self, a: SeekKey, b: SeekKey) -> std::cmp::Ordering {
+        let stored = |key: SeekKey| (key.at.map(|at| at.timestamp()), key.id);
+        let up = stored(a).cmp(&stored(b));
+        if self.time_column().is_some_and(|(_, up)| !up) {
+            up.reverse()
+        } else {
+            up
+        }
+    }
 }
 
 /// An event as stored: its number, time, actor and the JSON of what happened.
@@ -353,6 +365,35 @@ pub struct OpenGroup {
 }
 
 impl ItemFilter {
+    /// Whether the filter keeps every item of the states it names (all of them when it
+    /// names none): it narrows by nothing but state, whatever its order and window.
+    pub fn keeps_every_item(&self) -> bool {
+        // Every field named, so that a new condition has to be thought about here.
+        let ItemFilter {
+            states: _,
+            team,
+            held_by,
+            limbo_to,
+            owner,
+            owners,
+            tag,
+            text,
+            ids,
+            order: _,
+            offset: _,
+            limit: _,
+            seek: _,
+        } = self;
+        team.is_none()
+            && held_by.is_none()
+            && limbo_to.is_none()
+            && owner.is_none()
+            && owners.is_none()
+            && tag.is_none()
+            && text.is_none()
+            && ids.is_none()
+    }
+
     /// The SQL condition and its arguments.
     fn clause(&self, dialect: Dialect) -> (String, Vec<Value>) {
         let mut args: Vec<Value> = Vec::new();
@@ -1050,15 +1091,7 @@ impl Store {
         // in its order here (its items are unique by id, so the order is total).
         for (list, f) in lists.iter_mut().zip(filters) {
             let order = f.order;
-            list.sort_by(|a, b| {
-                let (ka, kb) = (order.key_of(a), order.key_of(b));
-                let up = (ka.at, ka.id).cmp(&(kb.at, kb.id));
-                if order.time_column().is_some_and(|(_, up)| !up) {
-                    up.reverse()
-                } else {
-                    up
-                }
-            });
+            list.sort_by(|a, b| order.compare(order.key_of(a), order.key_of(b)));
         }
         Ok(lists)
     }

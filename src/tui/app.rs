@@ -1435,42 +1435,14 @@ impl App {
     }
 
     fn refresh_changed_in_view(&mut self, changed: &[(Option<Item>, Item)]) -> Result<()> {
-        let mut places: Vec<ColumnKind> = Vec::new();
-        let mut rejoin = false;
-        for (before, after) in changed {
-            for place in before.iter().chain([after]).map(super::board::place_of) {
-                if !places.contains(&place) {
-                    places.push(place);
-                }
-            }
-            // What the duplicate-title join reads: open items' ids, teams and titles,
-            // and the dismissed pairs.
-            rejoin |= match before {
-                None => after.state.is_open(),
-                Some(b) => {
-                    b.state.is_open() != after.state.is_open()
-                        || (after.state.is_open()
-                            && (b.team != after.team
-                                || b.title != after.title
-                                || b.dismissed != after.dismissed))
-                }
-            };
-        }
         self.keep_people(changed)?;
         let rows = self.visible_rows();
         let starts = self.window_starts(rows);
         let previous = self.board.columns.get(self.column).map(|c| c.kind.clone());
         let selected = self.selected().cloned();
         let now = self.now();
-        self.board.refresh_places(
-            &self.store,
-            &self.query,
-            now,
-            &places,
-            &starts,
-            rows,
-            rejoin,
-        )?;
+        self.board
+            .refresh_places(&self.store, &self.query, now, changed, &starts, rows)?;
         self.settle_selection(previous, selected)?;
         if self.detail.is_some() {
             self.refresh_detail()?;
