@@ -1583,6 +1583,7 @@ impl App {
             self.column = column;
             let kind = self.board.columns[column].kind.clone();
             self.rows.insert(kind, row);
+            self.board.hold(column, row, item);
             self.ensure_window(column)?;
             self.keep_column_visible();
         }

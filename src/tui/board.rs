@@ -123,6 +123,13 @@ impl Column {
             cards.reverse();
             let keep = rows.saturating_sub(cards.len()).min(self.cards.len());
             cards.extend(self.cards.drain(..keep));
+            // A short window held (one card followed to): read on after it.
+            if cards.len() < rows
+                && self.cards.is_empty()
+                && let Some(last) = cards.last().map(|item| order.key_of(item))
+            {
+                cards.extend(read(Some(Seek::After(last)), 0, rows - cards.len())?);
+            }
             cards
         };
         self.cards = cards;
@@ -328,9 +335,27 @@ impl Board {
         let Some(column) = self.columns.iter().position(|c| c.kind == kind) else {
             return Ok(None);
         };
+        // Among the cards held, its row is known: the window is a run of the column.
+        let col = &self.columns[column];
+        if let Some(at) = col.cards.iter().position(|c| c.id == item.id) {
+            return Ok(Some((column, col.window_start + at)));
+        }
         Ok(store
             .position(&kind.filter(&query.filter), item.id)?
             .map(|row| (column, row)))
+    }
+
+    /// Makes `item`, at `row` of `column`, the window held there when the window does
+    /// not reach it, so that the window around it is read from the index on either side
+    /// of it rather than by counting past the cards above.
+    pub fn hold(&mut self, column: usize, row: usize, item: &Item) {
+        if let Some(col) = self.columns.get_mut(column) {
+            let held = col.window_start..col.window_start + col.cards.len();
+            if !held.contains(&row) {
+                col.cards = vec![item.clone()];
+                col.window_start = row;
+            }
+        }
     }
 
     /// Loads counts for every column and, for each column, the window of `rows` cards
