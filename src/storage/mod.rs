@@ -702,6 +702,19 @@ impl Store {
         when: impl Into<When>,
         actor: &str,
     ) -> Result<(Event, Item)> {
+        self.execute_from(id, command, when, actor)
+            .map(|(_, event, item)| (event, item))
+    }
+
+    /// [`Store::execute`], also giving the item as the change found it (none for a
+    /// new one): a screen learns from it which places the change touched.
+    pub fn execute_from(
+        &mut self,
+        id: Option<ItemId>,
+        command: Command,
+        when: impl Into<When>,
+        actor: &str,
+    ) -> Result<(Option<Item>, Event, Item)> {
         let when = when.into();
         let actor = self.actor(actor);
         self.write(|tx| {
@@ -723,7 +736,7 @@ impl Store {
             };
             write_item(tx, &item)?;
             insert_event(tx, id, &event)?;
-            Ok((event, item))
+            Ok((current, event, item))
         })
     }
 

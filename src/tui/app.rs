@@ -11,7 +11,7 @@ use crossterm::event::{
 use std::time::{Duration, Instant};
 
 use crate::domain::attention::{Signal, SignalCode, attention, signals};
-use crate::domain::history::narrate;
+use crate::domain::history::{describe_latest, narrate};
 use crate::domain::{Command, Event, Item, ItemId, Pair};
 use crate::storage::{Result, Store, When};
 
@@ -1378,19 +1378,17 @@ impl App {
 
     /// Runs one command through the store, then follows the item to where it went.
     pub fn run(&mut self, id: Option<ItemId>, command: Command) -> Result<()> {
-        // The item as it was, to know which places on the board the change touches.
-        let before = match id {
-            Some(id) => self.store.item(id).ok(),
-            None => None,
+        // The item as it was tells which places on the board the change touches.
+        let (before, event, item) =
+            self.store
+                .execute_from(id, command, When::Now(self.clock), &self.actor)?;
+        let line = match describe_latest(before.as_ref(), &event, &self.zone) {
+            Some(line) => line,
+            None => narrate(&self.store.events(item.id)?, &self.zone)
+                .last()
+                .map(|(_, l)| l.clone())
+                .unwrap_or_default(),
         };
-        let (event, item) = self
-            .store
-            .execute(id, command, When::Now(self.clock), &self.actor)?;
-        let events = self.store.events(item.id)?;
-        let line = narrate(&events, &self.zone)
-            .last()
-            .map(|(_, l)| l.clone())
-            .unwrap_or_default();
         // `u` is a board key, refused in triage: the message there must not offer it.
         if self.screen == Screen::Triage {
             self.say(&format!("#{} {line}", item.id));
