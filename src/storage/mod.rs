@@ -216,6 +216,9 @@ trait Backend {
 pub struct Store {
     backend: RefCell<Box<dyn Backend>>,
     dialect: Dialect,
+    /// The organisation as [`Store::execute_from`] last read it, with the SQLite data
+    /// version it was read at (see [`cached_org`]); any other write empties it.
+    org_cache: Option<(i64, Org)>,
 }
 
 /// What an import from a tracker did.
@@ -505,6 +508,7 @@ impl Store {
         Ok(Store {
             backend: RefCell::new(backend),
             dialect,
+            org_cache: None,
         })
     }
 
@@ -569,6 +573,8 @@ impl Store {
 
     /// Runs `work` in one write transaction.
     fn write<T>(&mut self, work: impl FnOnce(&mut dyn Sql) -> Result<T>) -> Result<T> {
+        // The write may change the organisation.
+        self.org_cache = None;
         once(work, |run| self.backend.get_mut().write(run))
     }
 
@@ -717,9 +723,11 @@ impl Store {
     ) -> Result<(Option<Item>, Event, Item)> {
         let when = when.into();
         let actor = self.actor(actor);
-        self.write(|tx| {
+        let mut cache = self.org_cache.take();
+        let sqlite = self.dialect == Dialect::Sqlite;
+        let done = self.write(|tx| {
             let at = when.resolve();
-            let org = load_org(tx)?;
+            let org = cached_org(tx, &mut cache, sqlite)?;
             let (current, id) = match id {
                 Some(id) => (
                     Some(load_item(tx, id)?.ok_or(DomainError::UnknownItem(id))?),
@@ -730,14 +738,17 @@ impl Store {
                     scalar(tx, "SELECT COALESCE(MAX(id), 0) + 1 FROM items", &[])?,
                 ),
             };
-            let (event, item) = match decide(current.as_ref(), id, &org, command, at, &actor) {
+            let (event, item) = match decide(current.as_ref(), id, org, command, at, &actor) {
                 Ok(decided) => decided,
                 Err(error) => return Err(overtaken(tx, id, error, &actor, at)?),
             };
             write_item(tx, &item)?;
             insert_event(tx, id, &event)?;
             Ok((current, event, item))
-        })
+        });
+        // A command changes items only: the organisation read stays as it was.
+        self.org_cache = cache.filter(|_| sqlite);
+        done
     }
 
     /// Brings in issues from a tracker, in one transaction: each issue creates its item
@@ -1693,6 +1704,26 @@ fn is_empty(tx: &mut dyn Sql) -> Result<bool> {
                 THEN 0 ELSE 1 END",
         &[],
     )? != 0)
+}
+
+/// The organisation, from `cache` when nobody changed the database since it was read
+/// there: SQLite's data version moves with every other connection's commit, and this
+/// connection's own writes empty the cache ([`Store::write`]). Without a version
+/// (PostgreSQL) it is read each time.
+fn cached_org<'c>(
+    tx: &mut dyn Sql,
+    cache: &'c mut Option<(i64, Org)>,
+    sqlite: bool,
+) -> Result<&'c Org> {
+    let version = match sqlite {
+        true => Some(scalar(tx, "PRAGMA data_version", &[])?),
+        false => None,
+    };
+    let kept = match cache.take() {
+        Some((at, org)) if Some(at) == version => (at, org),
+        _ => (version.unwrap_or_default(), load_org(tx)?),
+    };
+    Ok(&cache.insert(kept).1)
 }
 
 fn load_org(tx: &mut dyn Sql) -> Result<Org> {
