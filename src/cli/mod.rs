@@ -26,7 +26,7 @@ use crate::domain::time::{parse_due, parse_time};
 use crate::domain::{Boundary, Command, Contract, DomainError, Item, Pair, State, Team, Ticks};
 use crate::export::json::{BoardDocument, DocumentWriter, History, ItemHead, event_json};
 use crate::storage::Access;
-use crate::storage::{ItemFilter, When};
+use crate::storage::{ItemColumns, ItemFilter, When};
 use crate::tui::BoardOptions;
 use args::{
     AccessCmd, BoundaryCmd, CalendarArgs, CalendarCmd, Cli, Cmd, ConfigCmd, ContractArgs,
@@ -477,7 +477,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
             let store = ctx.open()?;
             store.view(|| -> Result<()> {
                 let mut org = store.org()?;
-                let items = store.open_items()?;
+                let items = store.open_items_with(ItemColumns::Attention)?;
                 let mut queue = attention(&items, &org, ctx.now, &ctx.zone);
                 if let Some(team) = &team {
                     org.require_team(team)?;
@@ -487,11 +487,8 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
                 if json.json {
                     writeln!(out, "{}", to_json_pretty(&queue)?)?;
                 } else {
-                    write!(
-                        out,
-                        "{}",
-                        output::attention_text(&queue, &items, &contract_signals(&org))
-                    )?;
+                    let text = output::attention_text(&queue, &items, &contract_signals(&org));
+                    out.write_all(text.as_bytes())?;
                 }
                 Ok(())
             })

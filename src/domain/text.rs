@@ -172,6 +172,10 @@ impl<F: Formatter> Formatter for SafeFormatter<F> {
         writer: &mut W,
         fragment: &str,
     ) -> std::io::Result<()> {
+        // Most text is printable ASCII, which needs no look at each character.
+        if fragment.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+            return writer.write_all(fragment.as_bytes());
+        }
         let mut rest = fragment;
         while let Some((at, ch)) = rest
             .char_indices()

@@ -175,6 +175,15 @@ pub fn json_cell<T: serde::de::DeserializeOwned>(row: &dyn Row, column: usize) -
     })
 }
 
+/// A JSON list column decoded; the empty list, which most rows hold, without the
+/// decoder.
+pub fn json_list<T: serde::de::DeserializeOwned>(row: &dyn Row, column: usize) -> Result<Vec<T>> {
+    if row.req_str(column)? == "[]" {
+        return Ok(Vec::new());
+    }
+    json_cell(row, column)
+}
+
 /// A database connection inside a transaction.
 pub trait Sql {
     fn dialect(&self) -> Dialect;
