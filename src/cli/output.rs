@@ -316,7 +316,8 @@ pub fn attention_text(
     };
     // One buffer for the whole listing (100,000 items make a hundred thousand lines and
     // more): each line is appended, none made on its own.
-    let mut out = String::with_capacity(queue.len() * 160);
+    let mut out = String::with_capacity(queue.len() * 256);
+    let mut place = String::new();
     if queue.is_empty() {
         out.push_str("nothing needs attention\n");
     }
@@ -331,7 +332,9 @@ pub fn attention_text(
         out.push(' ');
         push_display_safe(&mut out, &item.title);
         out.push_str("  [");
-        push_display_safe(&mut out, &Place::of(item).short());
+        place.clear();
+        Place::of(item).push_short(&mut place);
+        push_display_safe(&mut out, &place);
         out.push_str("]\n");
         for s in &entry.signals {
             out.push_str("       ");

@@ -259,21 +259,50 @@ fn queue<Tz: TimeZone>(
 }
 
 /// Items found by id. A binary search over 100,000 items misses the cache at every
-/// step, and the queue and its listing look up tens of thousands of them.
+/// step, and the queue and its listing look up tens of thousands of them: where the ids
+/// are dense (the store's open items mostly are), a table indexed by id, else a map.
 pub struct ItemsById<'a> {
     items: &'a [Item],
-    at: HashMap<ItemId, usize, Fast>,
+    at: Positions,
+}
+
+enum Positions {
+    /// Position + 1 of the item with id `first + n` at `n`; 0 for none.
+    Table {
+        first: ItemId,
+        at: Vec<u32>,
+    },
+    Map(HashMap<ItemId, usize, Fast>),
 }
 
 impl<'a> ItemsById<'a> {
     pub fn new(items: &'a [Item]) -> ItemsById<'a> {
-        let mut at = HashMap::with_capacity_and_hasher(items.len(), Fast::default());
-        at.extend(items.iter().enumerate().map(|(n, i)| (i.id, n)));
+        let first = items.iter().map(|i| i.id).min().unwrap_or(0);
+        let last = items.iter().map(|i| i.id).max().unwrap_or(0);
+        let span = usize::try_from(last.saturating_sub(first)).unwrap_or(usize::MAX);
+        let at = if span <= items.len().saturating_mul(4) && items.len() < u32::MAX as usize {
+            let mut at = vec![0; span + 1];
+            for (n, item) in items.iter().enumerate() {
+                at[(item.id - first) as usize] = n as u32 + 1;
+            }
+            Positions::Table { first, at }
+        } else {
+            let mut at = HashMap::with_capacity_and_hasher(items.len(), Fast::default());
+            at.extend(items.iter().enumerate().map(|(n, i)| (i.id, n)));
+            Positions::Map(at)
+        };
         ItemsById { items, at }
     }
 
     pub fn get(&self, id: ItemId) -> Option<&'a Item> {
-        self.items.get(*self.at.get(&id)?)
+        let n = match &self.at {
+            Positions::Table { first, at } => {
+                let slot = usize::try_from(id.checked_sub(*first)?).ok()?;
+                usize::try_from(*at.get(slot)?).ok()?.checked_sub(1)?
+            }
+            Positions::Map(at) => *at.get(&id)?,
+        };
+        self.items.get(n)
     }
 }
 
@@ -1418,6 +1447,54 @@ pub fn contract_signals(org: &Org) -> Vec<(String, Signal)> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn items_are_found_by_id_whether_the_ids_are_dense_or_not() {
+        let item = |id: ItemId| -> Item {
+            serde_json::from_value(serde_json::json!({
+                "id": id, "title": format!("item {id}"), "team": "sales", "owner": null,
+                "state": "active", "created_at": "2026-03-02T09:00:00Z",
+                "updated_at": "2026-03-02T09:00:00Z", "bounces": 0, "flags": 0, "events": 1,
+            }))
+            .expect("an item")
+        };
+        for ids in [
+            vec![],
+            vec![7],
+            vec![3, 4, 6, 9, 10],
+            vec![10, 4, 3, 9, 6],
+            vec![-5, 1, 2],
+            vec![1, 1_000_000, 2, 3],
+            vec![ItemId::MIN, 0, ItemId::MAX],
+        ] {
+            let items: Vec<Item> = ids.iter().map(|id| item(*id)).collect();
+            let by_id = ItemsById::new(&items);
+            for probe in [
+                ItemId::MIN,
+                -6,
+                -5,
+                0,
+                1,
+                2,
+                3,
+                5,
+                6,
+                10,
+                11,
+                999_999,
+                1_000_000,
+            ]
+            .into_iter()
+            .chain([ItemId::MAX])
+            {
+                assert_eq!(
+                    by_id.get(probe).map(|i| i.id),
+                    ids.contains(&probe).then_some(probe),
+                    "{probe} among {ids:?}"
+                );
+            }
+        }
+    }
 
     proptest! {
         #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]

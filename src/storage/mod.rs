@@ -1147,7 +1147,20 @@ impl Store {
             states: vec![State::Active, State::Limbo],
             ..ItemFilter::default()
         };
-        self.read(|tx| load_items_with(tx, &filter, columns))
+        self.read(|tx| {
+            // Where most items are open, reading the table in id order beats looking
+            // each one up from the index and sorting them (SQLite's planner cannot
+            // tell without statistics). The span of the ids bounds the number of items
+            // from above, so sparse ids err towards the index.
+            let scan = tx.dialect() == Dialect::Sqlite
+                && scalar(
+                    tx,
+                    "SELECT (SELECT count(*) FROM items WHERE state IN ('active', 'limbo')) * 3
+                          >= (SELECT coalesce(max(id) - min(id) + 1, 0) FROM items)",
+                    &[],
+                )? == 1;
+            load_items_with(tx, &filter, columns, scan)
+        })
     }
 
     /// How many events the board has recorded.
@@ -1878,13 +1891,16 @@ fn load_item(tx: &mut dyn Sql, id: ItemId) -> Result<Option<Item>> {
 }
 
 fn load_items(tx: &mut dyn Sql, filter: &ItemFilter) -> Result<Vec<Item>> {
-    load_items_with(tx, filter, ItemColumns::All)
+    load_items_with(tx, filter, ItemColumns::All, false)
 }
 
+/// Items matching `filter` with `columns` filled in; with `scan`, the table read in
+/// id order rather than through an index (see [`Dialect::scanned`]).
 fn load_items_with(
     tx: &mut dyn Sql,
     filter: &ItemFilter,
     columns: ItemColumns,
+    scan: bool,
 ) -> Result<Vec<Item>> {
     let dialect = tx.dialect();
     let (mut clause, mut args) = filter.clause(dialect);
@@ -1921,8 +1937,13 @@ fn load_items_with(
             }
         }
     }
+    let table = if scan {
+        dialect.scanned("items")
+    } else {
+        "items".to_string()
+    };
     let mut sql = format!(
-        "SELECT {} FROM items WHERE {clause} ORDER BY {order}",
+        "SELECT {} FROM {table} WHERE {clause} ORDER BY {order}",
         columns.select()
     );
     // The limit and offset are bound, not written in: one prepared statement serves

@@ -28,6 +28,15 @@ impl Dialect {
         }
     }
 
+    /// `table` read whole in its own order, no index consulted: for a read that keeps
+    /// most of its rows. PostgreSQL's planner weighs that itself from its statistics.
+    pub fn scanned(self, table: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!("{table} NOT INDEXED"),
+            Dialect::Postgres => table.to_string(),
+        }
+    }
+
     /// `OFFSET n` with no limit.
     pub fn offset_only(self, offset: usize) -> String {
         match self {
