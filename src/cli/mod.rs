@@ -21,7 +21,7 @@ use crate::domain::attention::{
 };
 use crate::domain::calendar::{Calendar, CalendarDef, Sla, parse_holiday, parse_ics};
 use crate::domain::metrics::Period;
-use crate::domain::text::{display_safe, to_json_pretty};
+use crate::domain::text::{display_safe, to_json_pretty, write_json_pretty};
 use crate::domain::time::{parse_due, parse_time};
 use crate::domain::{Boundary, Command, Contract, DomainError, Item, Pair, State, Team, Ticks};
 use crate::export::json::{BoardDocument, DocumentWriter, History, ItemHead, event_json};
@@ -485,7 +485,10 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
                     org.boundaries.retain(|b| b.from == *team || b.to == *team);
                 }
                 if json.json {
-                    writeln!(out, "{}", to_json_pretty(&queue)?)?;
+                    let mut json = std::io::BufWriter::with_capacity(1 << 16, &mut *out);
+                    write_json_pretty(&mut json, &queue)?;
+                    writeln!(json)?;
+                    json.flush()?;
                 } else {
                     let text = output::attention_text(&queue, &items, &contract_signals(&org));
                     out.write_all(text.as_bytes())?;

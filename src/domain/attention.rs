@@ -405,12 +405,15 @@ impl DuplicateJoin {
 /// The part of `queue` a team must decide: items it holds, or that wait in limbo to
 /// come to it (the rule of [`Place::team_to_act`]).
 pub fn for_team(queue: Vec<Attention>, items: &[Item], team: &str) -> Vec<Attention> {
-    let acts: HashSet<ItemId> = items
-        .iter()
-        .filter(|i| Place::of(i).team_to_act() == Some(team))
-        .map(|i| i.id)
-        .collect();
-    queue.into_iter().filter(|a| acts.contains(&a.id)).collect()
+    let by_id = ItemsById::new(items);
+    queue
+        .into_iter()
+        .filter(|a| {
+            by_id
+                .get(a.id)
+                .is_some_and(|i| Place::of(i).team_to_act() == Some(team))
+        })
+        .collect()
 }
 
 /// Every signal of one open item, most urgent first; `like` is the other team's item

@@ -142,11 +142,21 @@ pub fn display_safe_multiline(text: &str) -> String {
 /// bytes can never drive the terminal.
 pub fn to_json_pretty<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
     let mut bytes = Vec::new();
-    let mut serializer =
-        serde_json::Serializer::with_formatter(&mut bytes, SafeFormatter(PrettyFormatter::new()));
-    value.serialize(&mut serializer)?;
+    write_json_pretty(&mut bytes, value)?;
     // The formatter only ever writes whole UTF-8 characters and ASCII escapes.
     Ok(String::from_utf8(bytes).unwrap_or_default())
+}
+
+/// [`to_json_pretty`], written to `writer` as it is made: a long listing (the attention
+/// queue of 100,000 items is 20 MB of JSON) is never held whole. Give it a buffered
+/// writer: the serializer writes a few bytes at a time.
+pub fn write_json_pretty<W: Write, T: serde::Serialize + ?Sized>(
+    writer: W,
+    value: &T,
+) -> serde_json::Result<()> {
+    let mut serializer =
+        serde_json::Serializer::with_formatter(writer, SafeFormatter(PrettyFormatter::new()));
+    value.serialize(&mut serializer)
 }
 
 /// Compact JSON, as safe as [`to_json_pretty`]: what the database and the board
