@@ -486,7 +486,8 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
                 }
                 if json.json {
                     let mut json = std::io::BufWriter::with_capacity(1 << 16, &mut *out);
-                    write_json_pretty(&mut json, &queue)?;
+                    // As an IO error, so a reader that stops early (`| head`) is no error.
+                    write_json_pretty(&mut json, &queue).map_err(std::io::Error::from)?;
                     writeln!(json)?;
                     json.flush()?;
                 } else {
