@@ -24,7 +24,7 @@ use baton::domain::attention::{attention, possible_duplicates};
 use baton::domain::calendar::{Calendar, CalendarDef};
 use baton::domain::{ItemId, Org};
 use baton::export::json::{BoardDocument, FORMAT, VERSION};
-use baton::storage::Store;
+use baton::storage::{ItemColumns, Store};
 
 use common::{Ending, Rng, TEAM_KEYS, Timed, baton_under_time, bench_dir, history_of, human, org};
 
@@ -134,7 +134,7 @@ fn sections(name: &str, db: &Path, now: DateTime<Utc>) -> Result<()> {
     };
     let mut loaded = None;
     let load = best(&mut || {
-        loaded = Some((store.org()?, store.open_items()?));
+        loaded = Some((store.org()?, store.open_items_with(ItemColumns::Attention)?));
         Ok(())
     })?;
     let Some((org, items)) = loaded else {

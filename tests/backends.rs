@@ -271,6 +271,66 @@ fn an_open_board_sees_another_process_change_it_within_two_seconds(backend: Back
     }
 }
 
+on_both_backends!(attention_reads_only_what_it_needs_and_misses_nothing);
+/// `attention` reads the open items narrow (no description, tags, handoff note and the
+/// like): each narrow item is the full one with only those left empty, and the queue
+/// over them is the same, every reason included. The demo board, with a dismissal and
+/// a tag, a description and a link added so that no column is empty everywhere.
+fn attention_reads_only_what_it_needs_and_misses_nothing(backend: Backend) {
+    use baton::domain::attention::attention;
+    use baton::storage::ItemColumns;
+    let board = empty(backend);
+    board.ok(&["init", "--demo"]);
+    board.ok(&[
+        "edit",
+        "36",
+        "--tag",
+        "sso",
+        "--body",
+        "Seen by three admins",
+    ]);
+    board.ok(&["dismiss", "19", "due-soon", "--note", "renewed already"]);
+    board.ok(&["edit", "25", "--link", "https://example.com/SUP-4810"]);
+    let store = Store::connect(&Location::parse(&board.location())).expect("opens");
+    let org = store.org().expect("org");
+    let full = store.open_items().expect("full read");
+    let narrow = store
+        .open_items_with(ItemColumns::Attention)
+        .expect("narrow read");
+    let left_out = |mut item: baton::domain::Item| {
+        item.body = None;
+        item.tags.clear();
+        if let Some(limbo) = &mut item.limbo {
+            limbo.note.clear();
+            limbo.unticked.clear();
+            limbo.sender_owner = None;
+        }
+        item.arrived_from = None;
+        item.link = None;
+        item.external_key = None;
+        item
+    };
+    assert!(full.iter().any(|i| !i.tags.is_empty() && i.body.is_some()));
+    assert!(full.iter().any(|i| i.link.is_some()));
+    assert!(full.iter().any(|i| i.arrived_from.is_some()));
+    assert!(
+        full.iter()
+            .any(|i| i.limbo.as_ref().is_some_and(|l| !l.note.is_empty()))
+    );
+    assert!(full.iter().any(|i| !i.dismissed.is_empty()));
+    assert!(full.iter().any(|i| !i.incomplete_handoff.is_empty()));
+    assert_eq!(
+        narrow,
+        full.iter().cloned().map(left_out).collect::<Vec<_>>()
+    );
+    let now = NOW.parse().expect("time");
+    let zone = chrono::Utc;
+    assert_eq!(
+        attention(&narrow, &org, now, &zone),
+        attention(&full, &org, now, &zone)
+    );
+}
+
 on_both_backends!(a_store_acts_on_the_organisation_as_it_now_is);
 /// A store that has acted keeps no old organisation: a boundary another process adds,
 /// or one it adds itself, is there for its next command.

@@ -21,12 +21,12 @@ use crate::domain::attention::{
 };
 use crate::domain::calendar::{Calendar, CalendarDef, Sla, parse_holiday, parse_ics};
 use crate::domain::metrics::Period;
-use crate::domain::text::{display_safe, to_json_pretty};
+use crate::domain::text::{display_safe, to_json_pretty, write_json_pretty};
 use crate::domain::time::{parse_due, parse_time};
 use crate::domain::{Boundary, Command, Contract, DomainError, Item, Pair, State, Team, Ticks};
 use crate::export::json::{BoardDocument, DocumentWriter, History, ItemHead, event_json};
 use crate::storage::Access;
-use crate::storage::{ItemFilter, When};
+use crate::storage::{ItemColumns, ItemFilter, When};
 use crate::tui::BoardOptions;
 use args::{
     AccessCmd, BoundaryCmd, CalendarArgs, CalendarCmd, Cli, Cmd, ConfigCmd, ContractArgs,
@@ -477,7 +477,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
             let store = ctx.open()?;
             store.view(|| -> Result<()> {
                 let mut org = store.org()?;
-                let items = store.open_items()?;
+                let items = store.open_items_with(ItemColumns::Attention)?;
                 let mut queue = attention(&items, &org, ctx.now, &ctx.zone);
                 if let Some(team) = &team {
                     org.require_team(team)?;
@@ -485,13 +485,14 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
                     org.boundaries.retain(|b| b.from == *team || b.to == *team);
                 }
                 if json.json {
-                    writeln!(out, "{}", to_json_pretty(&queue)?)?;
+                    let mut json = std::io::BufWriter::with_capacity(1 << 16, &mut *out);
+                    // As an IO error, so a reader that stops early (`| head`) is no error.
+                    write_json_pretty(&mut json, &queue).map_err(std::io::Error::from)?;
+                    writeln!(json)?;
+                    json.flush()?;
                 } else {
-                    write!(
-                        out,
-                        "{}",
-                        output::attention_text(&queue, &items, &contract_signals(&org))
-                    )?;
+                    let text = output::attention_text(&queue, &items, &contract_signals(&org));
+                    out.write_all(text.as_bytes())?;
                 }
                 Ok(())
             })

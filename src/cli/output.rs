@@ -308,38 +308,40 @@ pub fn attention_text(
 ) -> String {
     use crate::domain::text::push_display_safe;
     use std::fmt::Write as _;
-    // The store gives items in id order, where a binary search needs no map of them.
-    let sorted = items.windows(2).all(|w| w[0].id < w[1].id);
-    let by_id: std::collections::HashMap<i64, &Item> = if sorted {
-        std::collections::HashMap::new()
-    } else {
-        items.iter().map(|i| (i.id, i)).collect()
-    };
-    let find = |id: i64| -> Option<&Item> {
-        if sorted {
-            let at = items.binary_search_by_key(&id, |i| i.id).ok()?;
-            items.get(at)
-        } else {
-            by_id.get(&id).copied()
-        }
+    let by_id = crate::domain::attention::ItemsById::new(items);
+    // Pads the line from `start` with spaces to `width` (ids and codes are ASCII).
+    let pad = |out: &mut String, start: usize, width: usize| {
+        let used = out.len() - start;
+        out.extend(std::iter::repeat_n(' ', width.saturating_sub(used)));
     };
     // One buffer for the whole listing (100,000 items make a hundred thousand lines and
     // more): each line is appended, none made on its own.
-    let mut out = String::with_capacity(queue.len() * 160);
+    let mut out = String::with_capacity(queue.len() * 256);
+    let mut place = String::new();
     if queue.is_empty() {
         out.push_str("nothing needs attention\n");
     }
     for entry in queue {
-        let Some(item) = find(entry.id) else {
+        let Some(item) = by_id.get(entry.id) else {
             continue;
         };
-        let _ = write!(out, "#{:<5} ", item.id);
+        // "#42    title  [sales → solutions]"
+        let start = out.len();
+        let _ = write!(out, "#{}", item.id);
+        pad(&mut out, start, 6);
+        out.push(' ');
         push_display_safe(&mut out, &item.title);
         out.push_str("  [");
-        push_display_safe(&mut out, &Place::of(item).short());
+        place.clear();
+        Place::of(item).push_short(&mut place);
+        push_display_safe(&mut out, &place);
         out.push_str("]\n");
         for s in &entry.signals {
-            let _ = write!(out, "       {:<19} ", s.code.as_str());
+            out.push_str("       ");
+            let start = out.len();
+            out.push_str(s.code.as_str());
+            pad(&mut out, start, 19);
+            out.push(' ');
             push_display_safe(&mut out, &s.reason);
             out.push('\n');
         }

@@ -238,24 +238,8 @@ fn queue<Tz: TimeZone>(
     zone: &Tz,
     duplicates: &HashMap<ItemId, ItemId>,
 ) -> Vec<Attention> {
-    // The other item of a possible duplicate, found by id: the store gives items in id
-    // order, where a binary search needs no map of every item.
-    let sorted = items.windows(2).all(|w| w[0].id < w[1].id);
-    let by_id: HashMap<ItemId, &Item> = if sorted {
-        HashMap::new()
-    } else {
-        items.iter().map(|i| (i.id, i)).collect()
-    };
-    let find = |id: &ItemId| -> Option<&Item> {
-        if sorted {
-            items
-                .binary_search_by_key(id, |i| i.id)
-                .ok()
-                .map(|at| &items[at])
-        } else {
-            by_id.get(id).copied()
-        }
-    };
+    let by_id = ItemsById::new(items);
+    let find = |id: &ItemId| by_id.get(*id);
     let mut queue: Vec<Attention> = items
         .iter()
         .filter(|i| i.state.is_open() && i.snoozed_until.is_none_or(|until| until <= now))
@@ -269,8 +253,57 @@ fn queue<Tz: TimeZone>(
             })
         })
         .collect();
-    queue.sort_by_key(Attention::urgency);
+    // Each key once: it reads the top signal, which lives apart from the entry.
+    queue.sort_by_cached_key(Attention::urgency);
     queue
+}
+
+/// Items found by id. A binary search over 100,000 items misses the cache at every
+/// step, and the queue and its listing look up tens of thousands of them: where the ids
+/// are dense (the store's open items mostly are), a table indexed by id, else a map.
+pub struct ItemsById<'a> {
+    items: &'a [Item],
+    at: Positions,
+}
+
+enum Positions {
+    /// Position + 1 of the item with id `first + n` at `n`; 0 for none.
+    Table {
+        first: ItemId,
+        at: Vec<u32>,
+    },
+    Map(HashMap<ItemId, usize, Fast>),
+}
+
+impl<'a> ItemsById<'a> {
+    pub fn new(items: &'a [Item]) -> ItemsById<'a> {
+        let first = items.iter().map(|i| i.id).min().unwrap_or(0);
+        let last = items.iter().map(|i| i.id).max().unwrap_or(0);
+        let span = usize::try_from(last.saturating_sub(first)).unwrap_or(usize::MAX);
+        let at = if span <= items.len().saturating_mul(4) && items.len() < u32::MAX as usize {
+            let mut at = vec![0; span + 1];
+            for (n, item) in items.iter().enumerate() {
+                at[(item.id - first) as usize] = n as u32 + 1;
+            }
+            Positions::Table { first, at }
+        } else {
+            let mut at = HashMap::with_capacity_and_hasher(items.len(), Fast::default());
+            at.extend(items.iter().enumerate().map(|(n, i)| (i.id, n)));
+            Positions::Map(at)
+        };
+        ItemsById { items, at }
+    }
+
+    pub fn get(&self, id: ItemId) -> Option<&'a Item> {
+        let n = match &self.at {
+            Positions::Table { first, at } => {
+                let slot = usize::try_from(id.checked_sub(*first)?).ok()?;
+                usize::try_from(*at.get(slot)?).ok()?.checked_sub(1)?
+            }
+            Positions::Map(at) => *at.get(&id)?,
+        };
+        self.items.get(n)
+    }
 }
 
 /// The duplicate-title join over some open items, kept between calls with its index of
@@ -372,12 +405,15 @@ impl DuplicateJoin {
 /// The part of `queue` a team must decide: items it holds, or that wait in limbo to
 /// come to it (the rule of [`Place::team_to_act`]).
 pub fn for_team(queue: Vec<Attention>, items: &[Item], team: &str) -> Vec<Attention> {
-    let acts: HashSet<ItemId> = items
-        .iter()
-        .filter(|i| Place::of(i).team_to_act() == Some(team))
-        .map(|i| i.id)
-        .collect();
-    queue.into_iter().filter(|a| acts.contains(&a.id)).collect()
+    let by_id = ItemsById::new(items);
+    queue
+        .into_iter()
+        .filter(|a| {
+            by_id
+                .get(a.id)
+                .is_some_and(|i| Place::of(i).team_to_act() == Some(team))
+        })
+        .collect()
 }
 
 /// Every signal of one open item, most urgent first; `like` is the other team's item
@@ -463,9 +499,10 @@ fn item_signals<Tz: TimeZone>(
         })
     };
     let place = Place::of(item);
-    let where_it_is = place.within_reason();
+    // Reasons are written only for the signals raised: most items raise one or two.
     if let Some(time) = limbo_time(item, org, now)
         && let Some(sla) = time.sla
+        && matches!(time.standing, SlaStanding::Breached | SlaStanding::AtRisk)
     {
         let over = time.used - sla;
         // Around the clock: "in limbo 3d, SLA 2d"; with a calendar: "in limbo 2d 18h:
@@ -481,18 +518,18 @@ fn item_signals<Tz: TimeZone>(
                 ": ",
             ),
         };
-        match time.standing {
-            SlaStanding::Breached => push(
+        if time.standing == SlaStanding::Breached {
+            push(
                 SignalCode::SlaBreached,
                 over.num_minutes(),
                 format!("{head}{sep}breached by {}", time.counted(over)),
-            ),
-            SlaStanding::AtRisk => push(
+            );
+        } else {
+            push(
                 SignalCode::SlaAtRisk,
                 over.num_minutes(),
                 format!("{head}{sep}{} left", time.counted(-over)),
-            ),
-            SlaStanding::Within | SlaStanding::NoSla => {}
+            );
         }
     }
     if lacks_owner(item.owner.is_some(), item.boundary(), org) {
@@ -541,28 +578,29 @@ fn item_signals<Tz: TimeZone>(
             late.reason,
         );
     }
-    if let Some(due) = item.due {
+    if let Some(due) = item.due
+        && let Some(standing) = due_standing(due, now)
+    {
         let left = due.signed_duration_since(now);
         let due_text = show_in(due, zone);
-        let standing = due_standing(due, now);
-        if standing == Some(DueStanding::Overdue) {
-            push(
+        let where_it_is = place.within_reason();
+        match standing {
+            DueStanding::Overdue => push(
                 SignalCode::Overdue,
                 -left.num_minutes(),
                 format!(
                     "overdue by {} (due {due_text}), {where_it_is}",
                     format_duration(left)
                 ),
-            );
-        } else if standing == Some(DueStanding::Soon) {
-            push(
+            ),
+            DueStanding::Soon => push(
                 SignalCode::DueSoon,
                 -left.num_minutes(),
                 format!(
                     "due in {} ({due_text}), {where_it_is}",
                     format_duration(left)
                 ),
-            );
+            ),
         }
     }
     signals
@@ -1412,6 +1450,54 @@ pub fn contract_signals(org: &Org) -> Vec<(String, Signal)> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn items_are_found_by_id_whether_the_ids_are_dense_or_not() {
+        let item = |id: ItemId| -> Item {
+            serde_json::from_value(serde_json::json!({
+                "id": id, "title": format!("item {id}"), "team": "sales", "owner": null,
+                "state": "active", "created_at": "2026-03-02T09:00:00Z",
+                "updated_at": "2026-03-02T09:00:00Z", "bounces": 0, "flags": 0, "events": 1,
+            }))
+            .expect("an item")
+        };
+        for ids in [
+            vec![],
+            vec![7],
+            vec![3, 4, 6, 9, 10],
+            vec![10, 4, 3, 9, 6],
+            vec![-5, 1, 2],
+            vec![1, 1_000_000, 2, 3],
+            vec![ItemId::MIN, 0, ItemId::MAX],
+        ] {
+            let items: Vec<Item> = ids.iter().map(|id| item(*id)).collect();
+            let by_id = ItemsById::new(&items);
+            for probe in [
+                ItemId::MIN,
+                -6,
+                -5,
+                0,
+                1,
+                2,
+                3,
+                5,
+                6,
+                10,
+                11,
+                999_999,
+                1_000_000,
+            ]
+            .into_iter()
+            .chain([ItemId::MAX])
+            {
+                assert_eq!(
+                    by_id.get(probe).map(|i| i.id),
+                    ids.contains(&probe).then_some(probe),
+                    "{probe} among {ids:?}"
+                );
+            }
+        }
+    }
 
     proptest! {
         #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]

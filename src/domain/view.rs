@@ -13,8 +13,11 @@ use super::rules::Org;
 
 /// A boundary (or a crossing of one) in words: `sales → solutions`.
 pub fn crossing(from: &str, to: &str) -> String {
-    format!("{from} → {to}")
+    format!("{from}{CROSSING}{to}")
 }
+
+/// Between the two teams of a boundary.
+const CROSSING: &str = " → ";
 
 /// Where an item is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,10 +80,21 @@ impl<'a> Place<'a> {
     /// Beside a state (a table's WHERE column): "sales → solutions", "support"; a closed
     /// item, the team that held it last.
     pub fn short(&self) -> String {
+        let mut out = String::new();
+        self.push_short(&mut out);
+        out
+    }
+
+    /// [`Place::short`], appended to `out`: a long listing writes into one buffer.
+    pub fn push_short(&self, out: &mut String) {
         match self {
-            Place::Limbo { from, to } => crossing(from, to),
+            Place::Limbo { from, to } => {
+                out.push_str(from);
+                out.push_str(CROSSING);
+                out.push_str(to);
+            }
             Place::Held { team } | Place::Closed { team, .. } | Place::Merged { team, .. } => {
-                team.to_string()
+                out.push_str(team)
             }
         }
     }

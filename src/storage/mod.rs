@@ -33,7 +33,7 @@ use crate::domain::{
     Boundary, Command, Contract, DomainError, Escalation, Event, EventKind, Item, ItemId, Limbo,
     Org, State, Team,
 };
-use sql::{Dialect, Row, Sql, Value, first, json_cell, rows, scalar};
+use sql::{Dialect, Row, Sql, Value, first, json_cell, json_list, rows, scalar};
 
 pub use postgres::{Access, Members};
 pub use schema::{APPLICATION_ID, latest_version};
@@ -1194,9 +1194,29 @@ impl Store {
 
     /// Every active or limbo item: what attention and the board work from.
     pub fn open_items(&self) -> Result<Vec<Item>> {
-        self.items(&ItemFilter {
+        self.open_items_with(ItemColumns::All)
+    }
+
+    /// Every active or limbo item, in id order, with only the `columns` the caller
+    /// works from filled in (the others empty).
+    pub fn open_items_with(&self, columns: ItemColumns) -> Result<Vec<Item>> {
+        let filter = ItemFilter {
             states: vec![State::Active, State::Limbo],
             ..ItemFilter::default()
+        };
+        self.read(|tx| {
+            // Where most items are open, reading the table in id order beats looking
+            // each one up from the index and sorting them (SQLite's planner cannot
+            // tell without statistics). The span of the ids bounds the number of items
+            // from above, so sparse ids err towards the index.
+            let scan = tx.dialect() == Dialect::Sqlite
+                && scalar(
+                    tx,
+                    "SELECT (SELECT count(*) FROM items WHERE state IN ('active', 'limbo')) * 3
+                          >= (SELECT coalesce(max(id) - min(id) + 1, 0) FROM items)",
+                    &[],
+                )? == 1;
+            load_items_with(tx, &filter, columns, scan)
         })
     }
 
@@ -1911,6 +1931,33 @@ const ITEM_COLUMNS: &str = "id, title, body, tags, due, team, owner, state, crea
     incomplete_handoff, bounces, flags, events, snoozed_until, arrived_from, link, external_key,
     merged_into, dismissed";
 
+/// Which of an item's columns a read fills in. A narrow read selects the same columns
+/// in the same places, the ones it leaves out as their empty value, so one mapping
+/// ([`item_from_row`]) reads every kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemColumns {
+    All,
+    /// What the attention queue, its signals and its listing read: no description,
+    /// tags, handoff note or checklist, sender's owner, arrival, link or external key.
+    Attention,
+}
+
+impl ItemColumns {
+    fn select(self) -> &'static str {
+        match self {
+            ItemColumns::All => ITEM_COLUMNS,
+            // In the places of ITEM_COLUMNS (a test checks it).
+            ItemColumns::Attention => {
+                "id, title, CAST(NULL AS TEXT), '[]', due, team, owner, state, created_at,
+                 updated_at, limbo_to, sent_at, CAST(NULL AS TEXT), '[]', CAST(NULL AS TEXT),
+                 escalated_at, escalated_to, incomplete_handoff, bounces, flags, events,
+                 snoozed_until, CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT),
+                 merged_into, dismissed"
+            }
+        }
+    }
+}
+
 fn load_item(tx: &mut dyn Sql, id: ItemId) -> Result<Option<Item>> {
     first(
         tx,
@@ -1921,6 +1968,17 @@ fn load_item(tx: &mut dyn Sql, id: ItemId) -> Result<Option<Item>> {
 }
 
 fn load_items(tx: &mut dyn Sql, filter: &ItemFilter) -> Result<Vec<Item>> {
+    load_items_with(tx, filter, ItemColumns::All, false)
+}
+
+/// Items matching `filter` with `columns` filled in; with `scan`, the table read in
+/// id order rather than through an index (see [`Dialect::scanned`]).
+fn load_items_with(
+    tx: &mut dyn Sql,
+    filter: &ItemFilter,
+    columns: ItemColumns,
+    scan: bool,
+) -> Result<Vec<Item>> {
     let dialect = tx.dialect();
     let (mut clause, mut args) = filter.clause(dialect);
     let mut order = filter.order.sql();
@@ -1956,7 +2014,15 @@ fn load_items(tx: &mut dyn Sql, filter: &ItemFilter) -> Result<Vec<Item>> {
             }
         }
     }
-    let mut sql = format!("SELECT {ITEM_COLUMNS} FROM items WHERE {clause} ORDER BY {order}");
+    let table = if scan {
+        dialect.scanned("items")
+    } else {
+        "items".to_string()
+    };
+    let mut sql = format!(
+        "SELECT {} FROM {table} WHERE {clause} ORDER BY {order}",
+        columns.select()
+    );
     // The limit and offset are bound, not written in: one prepared statement serves
     // every window of a column.
     match (filter.limit, filter.offset) {
@@ -1985,8 +2051,8 @@ fn load_items_after(tx: &mut dyn Sql, after: ItemId, limit: i64) -> Result<Vec<I
 }
 
 fn item_from_row(r: &dyn Row) -> Result<Item> {
-    let state_text = r.req_text(7)?;
-    let state = State::parse(&state_text).ok_or_else(|| StoreError::Corrupt {
+    let state_text = r.req_str(7)?;
+    let state = State::parse(state_text).ok_or_else(|| StoreError::Corrupt {
         column: 7,
         detail: format!("unknown state {state_text}"),
     })?;
@@ -1995,7 +2061,7 @@ fn item_from_row(r: &dyn Row) -> Result<Item> {
             to,
             sent_at,
             note: r.text(12)?.unwrap_or_default(),
-            unticked: json_cell(r, 13)?,
+            unticked: json_list(r, 13)?,
             sender_owner: r.text(14)?,
         }),
         _ => None,
@@ -2011,7 +2077,7 @@ fn item_from_row(r: &dyn Row) -> Result<Item> {
         id: r.req_int(0)?,
         title: r.req_text(1)?,
         body: r.text(2)?,
-        tags: json_cell(r, 3)?,
+        tags: json_list(r, 3)?,
         due: r.time(4)?,
         team: r.req_text(5)?,
         owner: r.text(6)?,
@@ -2020,7 +2086,7 @@ fn item_from_row(r: &dyn Row) -> Result<Item> {
         updated_at: r.req_time(9)?,
         limbo,
         escalation,
-        incomplete_handoff: json_cell(r, 17)?,
+        incomplete_handoff: json_list(r, 17)?,
         bounces: r.u32(18)?,
         flags: r.u32(19)?,
         events: r.u32(20)?,
@@ -2029,7 +2095,7 @@ fn item_from_row(r: &dyn Row) -> Result<Item> {
         link: r.text(23)?,
         external_key: r.text(24)?,
         merged_into: r.int(25)?,
-        dismissed: json_cell(r, 26)?,
+        dismissed: json_list(r, 26)?,
     })
 }
 

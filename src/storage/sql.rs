@@ -28,6 +28,15 @@ impl Dialect {
         }
     }
 
+    /// `table` read whole in its own order, no index consulted: for a read that keeps
+    /// most of its rows. PostgreSQL's planner weighs that itself from its statistics.
+    pub fn scanned(self, table: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!("{table} NOT INDEXED"),
+            Dialect::Postgres => table.to_string(),
+        }
+    }
+
     /// `OFFSET n` with no limit.
     pub fn offset_only(self, offset: usize) -> String {
         match self {
@@ -173,6 +182,15 @@ pub fn json_cell<T: serde::de::DeserializeOwned>(row: &dyn Row, column: usize) -
         column,
         detail: e.to_string(),
     })
+}
+
+/// A JSON list column decoded; the empty list, which most rows hold, without the
+/// decoder.
+pub fn json_list<T: serde::de::DeserializeOwned>(row: &dyn Row, column: usize) -> Result<Vec<T>> {
+    if row.req_str(column)? == "[]" {
+        return Ok(Vec::new());
+    }
+    json_cell(row, column)
 }
 
 /// A database connection inside a transaction.
