@@ -462,7 +462,7 @@ pub fn take<Tz: TimeZone>(
     for history in histories {
         taking.add(history);
     }
-    taking.finish(label, items)
+    taking.finish(label, items.to_vec())
 }
 
 /// What a history says of its item for its row.
@@ -548,7 +548,7 @@ impl<'o, Tz: TimeZone> Taking<'o, Tz> {
     }
 
     /// The snapshot of `items` (every item, as it stood at the period's end).
-    pub fn finish(self, label: &str, items: &[Item]) -> Snapshot {
+    pub fn finish(self, label: &str, items: Vec<Item>) -> Snapshot {
         let Taking {
             org,
             period,
@@ -565,24 +565,25 @@ impl<'o, Tz: TimeZone> Taking<'o, Tz> {
                 .map_or(&nothing, |at| &seen[at].1)
         };
         let rows = items
-            .iter()
+            .into_iter()
             .map(|item| {
                 let seen = of(item.id);
                 let finished = seen.finished.filter(|_| item.state == State::Done);
+                let breached = limbo_time(&item, org, now)
+                    .is_some_and(|t| t.standing == SlaStanding::Breached);
                 ItemRow {
                     id: item.id,
-                    title: item.title.clone(),
-                    team: item.team.clone(),
+                    title: item.title,
+                    team: item.team,
                     state: item.state,
-                    owner: item.owner.clone(),
-                    to: item.limbo.as_ref().map(|l| l.to.clone()),
+                    owner: item.owner,
                     sent_at: item.limbo.as_ref().map(|l| l.sent_at),
-                    breached: limbo_time(item, org, now)
-                        .is_some_and(|t| t.standing == SlaStanding::Breached),
+                    to: item.limbo.map(|l| l.to),
+                    breached,
                     limbo_minutes: seen.limbo_minutes,
                     bounces: item.bounces,
                     escalations: seen.escalations,
-                    link: item.link.clone(),
+                    link: item.link,
                     merged_into: item.merged_into,
                     since: seen.placed,
                     done_at: finished.map(|f| f.0),
