@@ -569,8 +569,11 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
                         crate::export::csv::boundaries(&metrics).context("cannot write the CSV")?
                     }
                     report => {
+                        let org = store.org()?;
                         // The CSVs' entry dates, gathered as the histories stream by.
-                        let mut entries = crate::export::csv::Entries::new();
+                        let mut entries = crate::export::csv::Entries::new(
+                            &crate::domain::stages::flow_stages(&org),
+                        );
                         let csv = report == ExportFormat::Csv;
                         let snap = match &snapshot {
                             Some(key) => {
@@ -597,20 +600,22 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
                                 )?
                             }
                         };
-                        let org = store.org()?;
                         match report {
                             ExportFormat::Md => {
                                 crate::export::markdown::render(&snap, &org, &ctx.zone)
                             }
                             ExportFormat::Csv => {
-                                let columns = crate::domain::stages::flow_stages(&org);
-                                match layout {
-                                    Some(CsvLayout::Stages) => crate::export::csv::stages(
-                                        &snap, &columns, &entries, &ctx.zone,
-                                    ),
-                                    _ => crate::export::csv::items(&snap, &columns, &entries),
-                                }
-                                .context("cannot write the CSV")?
+                                // Written row by row into the file or stdout.
+                                let write = |sink: &mut dyn Write| -> Result<()> {
+                                    match layout {
+                                        Some(CsvLayout::Stages) => crate::export::csv::stages(
+                                            &snap, &entries, &ctx.zone, sink,
+                                        ),
+                                        _ => crate::export::csv::items(&snap, &entries, sink),
+                                    }
+                                    .context("cannot write the CSV")
+                                };
+                                return write_out(file.as_deref(), out, write);
                             }
                             _ => crate::export::html::render(&snap, &org, &ctx.zone),
                         }
@@ -872,8 +877,7 @@ fn add_entries(
     period: Period,
 ) {
     if let Some(first) = history.first() {
-        let known = &history[..period.known(history)];
-        entries.insert(first.item, crate::domain::stages::first_entries(known));
+        entries.add(first.item, &history[..period.known(history)]);
     }
 }
 

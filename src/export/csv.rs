@@ -2,48 +2,83 @@
 //! entered each column), the stages layout those tools import, one row per event, or
 //! one row per boundary with its metrics. Every text cell goes through [`cell`].
 
-use std::collections::HashMap;
+use std::io::Write;
 
 use chrono::{DateTime, TimeZone, Utc};
 
+use crate::domain::metrics::FlowEvent;
 use crate::domain::metrics::Metrics;
 use crate::domain::snapshot::Snapshot;
-use crate::domain::stages::{Stage, Whereabouts};
+use crate::domain::stages::{Columns, Stage, Whereabouts};
 use crate::domain::time::format_time;
 use crate::domain::{EventKind, ItemId};
 
-/// When each item first entered each column (see [`crate::domain::stages`]).
-pub type Entries = HashMap<ItemId, Vec<(Stage, DateTime<Utc>)>>;
-
-/// The board's columns in flow order, then done: the date columns of the item CSVs.
-fn with_done(columns: &[Stage]) -> Vec<Stage> {
-    let mut all: Vec<Stage> = columns
-        .iter()
-        .filter(|c| **c != Stage::Done)
-        .cloned()
-        .collect();
-    all.push(Stage::Done);
-    all
+/// When each item first entered each of the item CSVs' date columns (the board's
+/// columns in flow order, then done; see [`crate::domain::stages`]), gathered as the
+/// histories stream by: a span of one flat list per item, not a map of names.
+pub struct Entries {
+    columns: Columns,
+    /// Each item's span of `cells`, by id.
+    items: Vec<(ItemId, usize, usize)>,
+    /// Column place and when.
+    cells: Vec<(u32, DateTime<Utc>)>,
 }
 
-/// An item's entry times laid out under `columns` (found by a map, not a scan per cell:
-/// a hundred thousand items by dozens of columns).
-fn entered_row(
-    entries: &Entries,
-    id: ItemId,
-    index: &HashMap<&Stage, usize>,
-) -> Vec<Option<DateTime<Utc>>> {
-    let mut row = vec![None; index.len()];
-    for (stage, at) in entries.get(&id).map(Vec::as_slice).unwrap_or_default() {
-        if let Some(&i) = index.get(stage) {
-            row[i] = Some(*at);
+impl Entries {
+    /// For the board's `columns` in flow order (done is added last).
+    pub fn new(columns: &[Stage]) -> Entries {
+        let mut all: Vec<Stage> = columns
+            .iter()
+            .filter(|c| **c != Stage::Done)
+            .cloned()
+            .collect();
+        all.push(Stage::Done);
+        Entries {
+            columns: Columns::new(all),
+            items: Vec::new(),
+            cells: Vec::new(),
         }
     }
-    row
-}
 
-fn column_index(columns: &[Stage]) -> HashMap<&Stage, usize> {
-    columns.iter().enumerate().map(|(i, c)| (c, i)).collect()
+    /// Reads the history of `id` (what is known of it).
+    pub fn add(&mut self, id: ItemId, history: &[FlowEvent]) {
+        let start = self.cells.len();
+        let cells = &mut self.cells;
+        self.columns.first_entries(history, |place, at| {
+            cells.push((u32::try_from(place).unwrap_or(u32::MAX), at));
+        });
+        let span = (id, start, self.cells.len());
+        // Histories come by id; one out of order goes in its place.
+        match self.items.last() {
+            Some((last, _, _)) if *last >= id => {
+                let at = self.items.partition_point(|(i, _, _)| *i < id);
+                if self.items.get(at).is_some_and(|(i, _, _)| *i == id) {
+                    self.items[at] = span;
+                } else {
+                    self.items.insert(at, span);
+                }
+            }
+            _ => self.items.push(span),
+        }
+    }
+
+    fn stages(&self) -> &[Stage] {
+        self.columns.stages()
+    }
+
+    /// The entry times of `id` laid out under the columns, into `row`.
+    fn row(&self, id: ItemId, row: &mut Vec<Option<DateTime<Utc>>>) {
+        row.clear();
+        row.resize(self.stages().len(), None);
+        if let Ok(at) = self.items.binary_search_by_key(&id, |(i, _, _)| *i) {
+            let (_, start, end) = self.items[at];
+            for (place, when) in &self.cells[start..end] {
+                if let Some(cell) = row.get_mut(*place as usize) {
+                    *cell = Some(*when);
+                }
+            }
+        }
+    }
 }
 
 fn finish(writer: csv::Writer<Vec<u8>>) -> Result<String, csv::Error> {
@@ -89,13 +124,20 @@ fn hours(minutes: i64) -> String {
     format!("{:.1}", minutes as f64 / 60.0)
 }
 
+/// [`hours`], written into `buffer`.
+fn hours_in(buffer: &mut String, minutes: i64) -> &[u8] {
+    use std::fmt::Write as _;
+    buffer.clear();
+    let _ = write!(buffer, "{:.1}", minutes as f64 / 60.0);
+    buffer.as_bytes()
+}
+
 /// One row per item: where it is, its owner, time in limbo, bounces, escalations,
-/// link; then, for each of the board's `columns` (in flow order) and done, when the
-/// item first entered it (`entered sales`, `entered sales → ops`, …, `entered done`).
-pub fn items(s: &Snapshot, columns: &[Stage], entries: &Entries) -> Result<String, csv::Error> {
-    let columns = with_done(columns);
-    let index = column_index(&columns);
-    let mut w = csv::Writer::from_writer(Vec::new());
+/// link; then, for each of the board's columns (in flow order) and done, when the item
+/// first entered it (`entered sales`, `entered sales → ops`, …, `entered done`).
+/// Written row by row into `out`.
+pub fn items(s: &Snapshot, entries: &Entries, out: impl Write) -> Result<(), csv::Error> {
+    let mut w = csv::Writer::from_writer(out);
     let mut header: Vec<String> = [
         "id",
         "title",
@@ -114,69 +156,73 @@ pub fn items(s: &Snapshot, columns: &[Stage], entries: &Entries) -> Result<Strin
     .map(|h| h.to_string())
     .collect();
     header.extend(
-        columns
+        entries
+            .stages()
             .iter()
             .map(|c| cell(&format!("entered {}", c.label()))),
     );
     w.write_record(&header)?;
+    let mut text = String::new();
+    let mut dates = Vec::new();
     for r in &s.items {
-        let mut row = vec![
-            r.id.to_string(),
-            cell(&r.title),
-            cell(&r.team),
-            r.state.as_str().to_string(),
-            cell(r.to.as_deref().unwrap_or_default()),
-            cell(r.owner.as_deref().unwrap_or_default()),
-            r.sent_at
-                .map(crate::domain::time::format_time)
-                .unwrap_or_default(),
-            r.breached.to_string(),
-            hours(r.limbo_minutes),
-            r.bounces.to_string(),
-            r.escalations.to_string(),
-            cell(r.link.as_deref().unwrap_or_default()),
-        ];
-        row.extend(
-            entered_row(entries, r.id, &index)
-                .into_iter()
-                .map(|at| at.map(format_time).unwrap_or_default()),
-        );
-        w.write_record(&row)?;
+        w.write_field(number(&mut text, r.id))?;
+        w.write_field(cell_text(&r.title).as_bytes())?;
+        w.write_field(cell_text(&r.team).as_bytes())?;
+        w.write_field(r.state.as_str())?;
+        w.write_field(cell_text(r.to.as_deref().unwrap_or_default()).as_bytes())?;
+        w.write_field(cell_text(r.owner.as_deref().unwrap_or_default()).as_bytes())?;
+        w.write_field(r.sent_at.map(format_time).unwrap_or_default())?;
+        w.write_field(if r.breached { "true" } else { "false" })?;
+        w.write_field(hours_in(&mut text, r.limbo_minutes))?;
+        w.write_field(number(&mut text, i64::from(r.bounces)))?;
+        w.write_field(number(&mut text, i64::from(r.escalations)))?;
+        w.write_field(cell_text(r.link.as_deref().unwrap_or_default()).as_bytes())?;
+        entries.row(r.id, &mut dates);
+        for at in &dates {
+            w.write_field(at.map(format_time).unwrap_or_default())?;
+        }
+        w.write_record(None::<&[u8]>)?;
     }
-    finish(w)
+    w.flush()?;
+    Ok(())
 }
 
 /// The layout flow-analytics tools import: `ID`, `Link`, `Name`, then one column per
 /// board column in flow order, then `Done`; each cell the local date (in `zone`) the
-/// item first entered that column, empty if it never did.
+/// item first entered that column, empty if it never did. Written row by row into
+/// `out`.
 pub fn stages<Tz: TimeZone>(
     s: &Snapshot,
-    columns: &[Stage],
     entries: &Entries,
     zone: &Tz,
-) -> Result<String, csv::Error> {
-    let columns = with_done(columns);
-    let index = column_index(&columns);
-    let mut w = csv::Writer::from_writer(Vec::new());
+    out: impl Write,
+) -> Result<(), csv::Error> {
+    use std::fmt::Write as _;
+    let mut w = csv::Writer::from_writer(out);
     let mut header = vec!["ID".to_string(), "Link".to_string(), "Name".to_string()];
-    header.extend(columns.iter().map(|c| match c {
+    header.extend(entries.stages().iter().map(|c| match c {
         Stage::Done => "Done".to_string(),
         c => cell(&c.label()),
     }));
     w.write_record(&header)?;
+    let mut text = String::new();
+    let mut dates = Vec::new();
     for r in &s.items {
-        let mut row = vec![
-            r.id.to_string(),
-            cell(r.link.as_deref().unwrap_or_default()),
-            cell(&r.title),
-        ];
-        row.extend(entered_row(entries, r.id, &index).into_iter().map(|at| {
-            at.map(|at| crate::domain::time::day_of(at, zone).to_string())
-                .unwrap_or_default()
-        }));
-        w.write_record(&row)?;
+        w.write_field(number(&mut text, r.id))?;
+        w.write_field(cell_text(r.link.as_deref().unwrap_or_default()).as_bytes())?;
+        w.write_field(cell_text(&r.title).as_bytes())?;
+        entries.row(r.id, &mut dates);
+        for at in &dates {
+            text.clear();
+            if let Some(at) = at {
+                let _ = write!(text, "{}", crate::domain::time::day_of(*at, zone));
+            }
+            w.write_field(text.as_bytes())?;
+        }
+        w.write_record(None::<&[u8]>)?;
     }
-    finish(w)
+    w.flush()?;
+    Ok(())
 }
 
 /// The header of the events CSV.
