@@ -549,7 +549,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
                             store.for_each_stored_event(|id, e| -> Result<()> {
                                 // Every event is decoded (a history that does not read
                                 // is an error), and those in the period written.
-                                let kind = serde_json::from_str::<crate::domain::EventKind>(e.data)
+                                let kind = crate::export::csv::StoredKind::decode(e.data)
                                     .with_context(|| format!("the history of #{id}"))?;
                                 csv.event(id, e.seq, e.at, e.actor, &kind, period.contains(e.at))
                                     .context("cannot write the CSV")?;

@@ -2,16 +2,18 @@
 //! entered each column), the stages layout those tools import, one row per event, or
 //! one row per boundary with its metrics. Every text cell goes through [`cell`].
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use chrono::{DateTime, TimeZone, Utc};
 
-use crate::domain::metrics::FlowEvent;
+use crate::domain::ItemId;
+use crate::domain::cause::Cause;
 use crate::domain::metrics::Metrics;
+use crate::domain::metrics::{Flow, FlowEvent};
 use crate::domain::snapshot::Snapshot;
 use crate::domain::stages::{Columns, Stage, Whereabouts};
 use crate::domain::time::format_time;
-use crate::domain::{EventKind, ItemId};
 
 /// When each item first entered each of the item CSVs' date columns (the board's
 /// columns in flow order, then done; see [`crate::domain::stages`]), gathered as the
@@ -109,7 +111,11 @@ fn cell_text(text: &str) -> std::borrow::Cow<'_, str> {
     let risky = text
         .trim_start_matches(' ')
         .starts_with(['=', '+', '-', '@', '\t', '\r']);
-    if !risky && !text.chars().any(char::is_control) {
+    // Control characters are C0, DEL and C1 (U+0080–U+009F, whose UTF-8 starts with
+    // 0xC2): text with none of those bytes has none, found without decoding a char.
+    let maybe_control = text.bytes().any(|b| b < 0x20 || b == 0x7f || b == 0xc2);
+    let control = maybe_control && text.chars().any(char::is_control);
+    if !risky && !control {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 1);
@@ -256,18 +262,6 @@ impl<W: std::io::Write> EventsCsv<W> {
         })
     }
 
-    /// Writes one item's history, in order.
-    pub fn item<'a>(
-        &mut self,
-        id: ItemId,
-        events: impl IntoIterator<Item = (u32, DateTime<Utc>, &'a str, &'a EventKind)>,
-    ) -> Result<(), csv::Error> {
-        for (seq, time, actor, kind) in events {
-            self.event(id, seq, time, actor, kind, true)?;
-        }
-        Ok(())
-    }
-
     /// Reads the next event of the history of `id` (events come item by item, each
     /// history in order, every event of it, so that where the item is stays known);
     /// writes its row when `write` (in the period).
@@ -277,31 +271,26 @@ impl<W: std::io::Write> EventsCsv<W> {
         seq: u32,
         time: DateTime<Utc>,
         actor: &str,
-        kind: &EventKind,
+        event: &StoredKind<'_>,
         write: bool,
     ) -> Result<(), csv::Error> {
         if self.item != Some(id) {
             self.item = Some(id);
             self.at = Whereabouts::with_undos();
         }
-        let flow = crate::domain::metrics::Flow::of(kind);
         if write {
             let w = &mut self.out;
             w.write_field(number(&mut self.number, id))?;
             w.write_field(number(&mut self.number, i64::from(seq)))?;
             w.write_field(format_time(time))?;
             w.write_field(cell_text(actor).as_bytes())?;
-            w.write_field(kind.name())?;
+            w.write_field(event.name.as_bytes())?;
             let holder = self.at.team.as_deref().unwrap_or_default();
-            let (from, to) = match kind {
-                EventKind::Created { team, .. } => ("", team.as_str()),
-                EventKind::Sent { to, .. } => (holder, to.as_str()),
-                EventKind::Accepted { .. }
-                | EventKind::Bounced { .. }
-                | EventKind::Reclaimed { .. }
-                | EventKind::Escalated { .. }
-                | EventKind::Dropped { .. }
-                | EventKind::Merged { .. }
+            let moved_to = event.to.as_deref().unwrap_or_default();
+            let (from, to) = match &*event.name {
+                "created" => ("", event.team.as_deref().unwrap_or_default()),
+                "sent" => (holder, moved_to),
+                "accepted" | "bounced" | "reclaimed" | "escalated" | "dropped" | "merged"
                     if self.at.limbo_to.is_some() =>
                 {
                     (holder, self.at.limbo_to.as_deref().unwrap_or_default())
@@ -310,14 +299,24 @@ impl<W: std::io::Write> EventsCsv<W> {
             };
             w.write_field(cell_text(from).as_bytes())?;
             w.write_field(cell_text(to).as_bytes())?;
-            let f = fields(kind);
-            w.write_field(cell_text(f.owner.unwrap_or_default()).as_bytes())?;
-            w.write_field(cell_text(f.note.as_deref().unwrap_or_default()).as_bytes())?;
-            w.write_field(cell_text(f.reason.unwrap_or_default()).as_bytes())?;
-            w.write_field(cell_text(f.cause.unwrap_or_default()).as_bytes())?;
+            // The person an escalation went to is its owner cell.
+            let owner = match &*event.name {
+                "escalated" => moved_to,
+                _ => event.owner.as_deref().unwrap_or_default(),
+            };
+            w.write_field(cell_text(owner).as_bytes())?;
+            if &*event.name == "undone" {
+                // The change an undo takes back, by its number in the item's history.
+                let undoes = format!("undoes {}", event.seq.unwrap_or(0));
+                w.write_field(undoes.as_bytes())?;
+            } else {
+                w.write_field(cell_text(event.note.as_deref().unwrap_or_default()).as_bytes())?;
+            }
+            w.write_field(cell_text(event.reason.as_deref().unwrap_or_default()).as_bytes())?;
+            w.write_field(event.cause.map(Cause::as_str).unwrap_or_default())?;
             w.write_record(None::<&[u8]>)?;
         }
-        self.at.step(seq, &flow);
+        self.at.moved(seq, &event.flow);
         Ok(())
     }
 
@@ -328,63 +327,72 @@ impl<W: std::io::Write> EventsCsv<W> {
     }
 }
 
-#[derive(Default)]
-struct Fields<'a> {
-    owner: Option<&'a str>,
-    note: Option<std::borrow::Cow<'a, str>>,
-    reason: Option<&'a str>,
-    cause: Option<&'a str>,
+/// What an events CSV row reads of an event's stored JSON, borrowed from it; the rest
+/// is skipped unread. Still strict where a row depends on it: a name that is no
+/// event's, a cause not on the list, or JSON that does not read is an error.
+pub struct StoredKind<'a> {
+    name: Cow<'a, str>,
+    team: Option<Cow<'a, str>>,
+    to: Option<Cow<'a, str>>,
+    owner: Option<Cow<'a, str>>,
+    note: Option<Cow<'a, str>>,
+    reason: Option<Cow<'a, str>>,
+    cause: Option<Cause>,
+    seq: Option<u32>,
+    flow: Flow,
 }
 
-fn fields(kind: &EventKind) -> Fields<'_> {
-    match kind {
-        EventKind::Created { owner, .. }
-        | EventKind::Owner { owner }
-        | EventKind::Accepted { owner } => Fields {
-            owner: owner.as_deref(),
-            ..Fields::default()
-        },
-        EventKind::Sent { note, .. } | EventKind::Noted { note } => Fields {
-            note: Some(note.into()),
-            ..Fields::default()
-        },
-        EventKind::Flagged { note, cause } => Fields {
-            note: Some(note.into()),
-            cause: cause.map(|c| c.as_str()),
-            ..Fields::default()
-        },
-        EventKind::Escalated { to, note } => Fields {
-            owner: to.as_deref(),
-            note: note.as_deref().map(Into::into),
-            ..Fields::default()
-        },
-        EventKind::Done { note }
-        | EventKind::Merged { note, .. }
-        | EventKind::Absorbed { note, .. }
-        | EventKind::Dismissed { note, .. }
-        | EventKind::Ticked { note, .. } => Fields {
-            note: note.as_deref().map(Into::into),
-            ..Fields::default()
-        },
-        EventKind::Bounced { reason, cause } => Fields {
-            reason: Some(reason),
-            cause: cause.map(|c| c.as_str()),
-            ..Fields::default()
-        },
-        EventKind::Dropped { reason } => Fields {
-            reason: Some(reason),
-            ..Fields::default()
-        },
-        EventKind::Reclaimed { reason } | EventKind::Reopened { reason } => Fields {
-            reason: reason.as_deref(),
-            ..Fields::default()
-        },
-        // The change an undo takes back, by its number in the item's history.
-        EventKind::Undone { seq } => Fields {
-            note: Some(format!("undoes {seq}").into()),
-            ..Fields::default()
-        },
-        EventKind::Edited { .. } | EventKind::Snoozed { .. } => Fields::default(),
+#[derive(serde::Deserialize)]
+struct Stored<'a> {
+    #[serde(rename = "type", borrow)]
+    name: Cow<'a, str>,
+    #[serde(borrow, default)]
+    team: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    to: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    owner: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    note: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    reason: Option<Cow<'a, str>>,
+    #[serde(default)]
+    cause: Option<Cause>,
+    #[serde(default)]
+    forced: bool,
+    #[serde(default)]
+    late: bool,
+    #[serde(default)]
+    seq: Option<u32>,
+}
+
+impl<'a> StoredKind<'a> {
+    pub fn decode(data: &'a str) -> Result<StoredKind<'a>, serde_json::Error> {
+        use serde::de::Error as _;
+        let s: Stored<'a> = serde_json::from_str(data)?;
+        let place = match &*s.name {
+            "created" => s.team.as_deref(),
+            _ => s.to.as_deref(),
+        };
+        let flow = Flow::named(
+            &s.name,
+            place.unwrap_or_default(),
+            s.forced,
+            s.late,
+            s.seq.unwrap_or(0),
+        )
+        .ok_or_else(|| serde_json::Error::custom(format!("unknown event type {:?}", s.name)))?;
+        Ok(StoredKind {
+            name: s.name,
+            team: s.team,
+            to: s.to,
+            owner: s.owner,
+            note: s.note,
+            reason: s.reason,
+            cause: s.cause,
+            seq: s.seq,
+            flow,
+        })
     }
 }
 
@@ -440,7 +448,24 @@ pub fn boundaries(metrics: &Metrics) -> Result<String, csv::Error> {
 
 #[cfg(test)]
 mod tests {
-    use super::cell;
+    use super::{StoredKind, cell};
+
+    #[test]
+    fn an_event_that_does_not_read_is_an_error() {
+        for data in [
+            r#"{"type":"teleported","to":"ops"}"#,
+            r#"{"type":"bounced","reason":"why","cause":"no-such-cause"}"#,
+            r#"{"type":"sent","to":"ops""#,
+            r#"{"to":"ops"}"#,
+        ] {
+            assert!(StoredKind::decode(data).is_err(), "{data}");
+        }
+        let read =
+            StoredKind::decode(r#"{"type":"bounced","reason":"a \"quote\"","cause":"rework"}"#)
+                .expect("reads");
+        assert_eq!(read.reason.as_deref(), Some("a \"quote\""));
+        assert_eq!(read.cause.map(|c| c.as_str()), Some("rework"));
+    }
 
     #[test]
     fn cells_never_start_a_formula_or_carry_control_characters() {
@@ -456,6 +481,9 @@ mod tests {
             ("a\u{1b}[31mb\u{0}", "a [31mb "),
             ("line\nbreak", "line break"),
             ("1-2", "1-2"),
+            // C1 controls go too; other characters that start with the same byte stay.
+            ("a\u{85}b\u{9f}", "a b "),
+            ("no\u{a0}break, café", "no\u{a0}break, café"),
         ] {
             assert_eq!(cell(text), want, "{text:?}");
         }

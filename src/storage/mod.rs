@@ -2146,38 +2146,25 @@ fn each_flow_history(
                 detail: format!("the event data of #{item}: {e}"),
             })
         };
-        let mut cause = None;
-        let flow = match row.req_str(3)? {
-            "created" => Flow::Created {
-                team: fields()?.team.unwrap_or_default().into_owned(),
-            },
-            "sent" => {
-                let f = fields()?;
-                Flow::Sent {
-                    to: f.to.unwrap_or_default().into_owned(),
-                    forced: f.forced.unwrap_or(false),
-                    late: f.late.unwrap_or(false),
-                }
-            }
-            "accepted" => Flow::Accepted,
-            "bounced" => {
-                cause = fields()?.cause.and_then(|c| c.parse().ok());
-                Flow::Bounced
-            }
-            "reclaimed" => Flow::Reclaimed,
-            "escalated" => Flow::Escalated,
-            "done" => Flow::Done,
-            "reopened" => Flow::Reopened,
-            "dropped" | "merged" => Flow::Dropped,
-            "flagged" => {
-                cause = fields()?.cause.and_then(|c| c.parse().ok());
-                Flow::Flagged
-            }
-            "undone" => Flow::Undone {
-                seq: fields()?.seq.unwrap_or(0),
-            },
-            _ => Flow::Other,
+        let name = row.req_str(3)?;
+        // Only these kinds carry a field that moves the item or a cause.
+        let f = match name {
+            "created" | "sent" | "bounced" | "flagged" | "undone" => Some(fields()?),
+            _ => None,
         };
+        let f = f.as_ref();
+        let cause = f
+            .and_then(|f| f.cause.as_deref())
+            .and_then(|c| c.parse().ok());
+        let flow = Flow::named(
+            name,
+            f.and_then(|f| f.team.as_deref().or(f.to.as_deref()))
+                .unwrap_or_default(),
+            f.and_then(|f| f.forced).unwrap_or(false),
+            f.and_then(|f| f.late).unwrap_or(false),
+            f.and_then(|f| f.seq).unwrap_or(0),
+        )
+        .unwrap_or(Flow::Other);
         if history.first().is_some_and(|e| e.item != item) {
             visit(&history)?;
             history.clear();
