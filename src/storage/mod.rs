@@ -1348,25 +1348,26 @@ impl Store {
             // The board as it stood at the period's end: the stored state, unless
             // something happened since, in which case each history is replayed up to
             // that moment.
-            let items = if later {
-                let mut items = Vec::new();
+            let rows = if later {
+                let mut rows = Vec::new();
                 for (item, events) in all_histories(tx)? {
                     let upto: Vec<Event> = events
                         .into_iter()
                         .take_while(|e| period.reached(e.at))
                         .collect();
                     if !upto.is_empty() {
-                        items.push(
-                            crate::domain::rules::replay(item.id, &org, &upto)
-                                .map_err(|(_, e)| e)?,
-                        );
+                        let item = crate::domain::rules::replay(item.id, &org, &upto)
+                            .map_err(|(_, e)| e)?;
+                        rows.push(taking.row(item));
                     }
                 }
-                items
+                rows
             } else {
-                load_item_columns(tx, &ItemFilter::default(), ROW_COLUMNS)?
+                load_item_columns(tx, &ItemFilter::default(), ROW_COLUMNS, |item| {
+                    taking.row(item)
+                })?
             };
-            let mut snapshot = taking.finish(label, items);
+            let mut snapshot = taking.finish(label, rows);
             // The words recorded with the few troubles listed, read event by event.
             let found = troubles.finish();
             let mut kinds: HashMap<(ItemId, u32), EventKind> = HashMap::new();
@@ -1852,11 +1853,17 @@ const ROW_COLUMNS: &str = "id, title, NULL, '[]', due, team, owner, state, creat
     merged_into, '[]'";
 
 fn load_items(tx: &mut dyn Sql, filter: &ItemFilter) -> Result<Vec<Item>> {
-    load_item_columns(tx, filter, ITEM_COLUMNS)
+    load_item_columns(tx, filter, ITEM_COLUMNS, |item| item)
 }
 
-/// [`load_items`] reading `columns`: [`ITEM_COLUMNS`], or [`ROW_COLUMNS`] for rows.
-fn load_item_columns(tx: &mut dyn Sql, filter: &ItemFilter, columns: &str) -> Result<Vec<Item>> {
+/// [`load_items`] reading `columns` ([`ITEM_COLUMNS`], or [`ROW_COLUMNS`] for rows),
+/// each item handed to `map` as it is read.
+fn load_item_columns<T>(
+    tx: &mut dyn Sql,
+    filter: &ItemFilter,
+    columns: &str,
+    mut map: impl FnMut(Item) -> T,
+) -> Result<Vec<T>> {
     let dialect = tx.dialect();
     let (mut clause, mut args) = filter.clause(dialect);
     let mut order = filter.order.sql();
@@ -1908,7 +1915,7 @@ fn load_item_columns(tx: &mut dyn Sql, filter: &ItemFilter, columns: &str) -> Re
         (None, 0) => {}
         (None, offset) => sql.push_str(&dialect.offset_only(offset)),
     }
-    rows(tx, &sql, &args, item_from_row)
+    rows(tx, &sql, &args, |r| Ok(map(item_from_row(r)?)))
 }
 
 fn load_items_after(tx: &mut dyn Sql, after: ItemId, limit: i64) -> Result<Vec<Item>> {
