@@ -271,6 +271,65 @@ fn an_open_board_sees_another_process_change_it_within_two_seconds(backend: Back
     }
 }
 
+on_both_backends!(a_store_acts_on_the_organisation_as_it_now_is);
+/// A store that has acted keeps no old organisation: a boundary another process adds,
+/// or one it adds itself, is there for its next command.
+fn a_store_acts_on_the_organisation_as_it_now_is(backend: Backend) {
+    use baton::domain::{Boundary, Command, Contract, State, Team, Ticks};
+    let board = new_board(backend);
+    board.ok(&["team", "add", "sales"]);
+    board.ok(&["team", "add", "legal"]);
+    let mut store = Store::connect(&Location::parse(&board.location())).expect("opens");
+    let at: chrono::DateTime<chrono::Utc> = NOW.parse().expect("a time");
+    let send = |to: &str| Command::Send {
+        to: to.into(),
+        note: "over to you".into(),
+        ticks: Ticks::All,
+        force: false,
+    };
+    let (_, item) = store
+        .execute(
+            None,
+            Command::create("Contract review", "sales"),
+            at,
+            "tester",
+        )
+        .expect("created");
+    assert!(
+        store
+            .execute(Some(item.id), send("legal"), at, "tester")
+            .is_err(),
+        "no boundary yet"
+    );
+    board.ok(&["boundary", "add", "sales", "legal"]);
+    let (_, sent) = store
+        .execute(Some(item.id), send("legal"), at, "tester")
+        .expect("the boundary another process added is there");
+    assert_eq!(sent.state, State::Limbo);
+    store
+        .execute(Some(item.id), Command::Accept { owner: None }, at, "tester")
+        .expect("accepted");
+    store
+        .add_team(&Team {
+            key: "finance".into(),
+            name: "Finance".into(),
+            lead: None,
+        })
+        .expect("a team");
+    let boundary = Boundary {
+        from: "legal".into(),
+        to: "finance".into(),
+        contract: Contract::default(),
+    };
+    store
+        .add_boundary(&boundary, at, "tester")
+        .expect("a boundary");
+    let (_, sent) = store
+        .execute(Some(item.id), send("finance"), at, "tester")
+        .expect("the boundary this store added is there");
+    assert_eq!(sent.limbo.map(|l| l.to), Some("finance".to_string()));
+}
+
 // ---------------------------------------------------------------------------------------
 // Team mode: who may read and write, and who the history names.
 

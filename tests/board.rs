@@ -1178,3 +1178,48 @@ fn breaches_are_counted_again_as_time_passes_without_a_key() {
     app.reload().expect("reloads");
     assert_eq!(later, breached(&app));
 }
+
+/// An item accepted into a lane scrolled past the place it lands in is selected there,
+/// with the lane's window around it: the board drawn after the accept is the one a
+/// reload draws.
+#[test]
+fn an_accept_into_a_lane_scrolled_past_it_selects_it_as_a_reload_shows() {
+    let dir = demo_db();
+    let mut store = Store::open(&db_path(&dir)).expect("the store opens");
+    for n in 0..15 {
+        store
+            .execute(
+                None,
+                Command::create(format!("filler {n}"), "solutions"),
+                now(),
+                "tester",
+            )
+            .expect("created");
+    }
+    drop(store);
+    let mut app = open_app(&dir, (120, 20));
+    let lane = |app: &App| {
+        app.board
+            .columns
+            .iter()
+            .position(|c| c.kind.id() == "team:solutions")
+            .expect("the solutions lane")
+    };
+    app.column = lane(&app);
+    key(&mut app, KeyCode::Char('G'));
+    let scrolled = app.board.columns[lane(&app)].window_start;
+    assert!(scrolled > 0, "the lane is scrolled down");
+    app.run(Some(24), Command::Accept { owner: None })
+        .expect("accepted");
+    assert_eq!(app.selected().map(|i| i.id), Some(24));
+    assert_eq!(app.column, lane(&app));
+    let view = |app: &App| {
+        let column = &app.board.columns[lane(app)];
+        let ids: Vec<i64> = column.cards.iter().map(|i| i.id).collect();
+        (column.window_start, ids, app.selected().map(|i| i.id))
+    };
+    let drawn = view(&app);
+    assert!(drawn.0 < scrolled, "the window moved up to #24: {drawn:?}");
+    app.reload().expect("reloads");
+    assert_eq!(drawn, view(&app));
+}

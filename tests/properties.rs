@@ -13,6 +13,7 @@ use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use baton::domain::attention::SignalCode;
+use baton::domain::history::{describe_latest, narrate};
 use baton::domain::rules::replay;
 use baton::domain::{Boundary, Command, Contract, Org, Pair, State, Team, Ticks};
 use baton::export::json::BoardDocument;
@@ -417,6 +418,13 @@ fn run(store: &mut Store, steps: &[Step]) -> Result<(i64, DateTime<Utc>), TestCa
                 }
                 prop_assert_eq!(event.seq, item.events);
                 prop_assert_eq!(store.item(item.id).ok(), Some(item.clone()));
+                // The board words a change from the item as it was; the history says
+                // the same.
+                let events = store.events(item.id).expect("the history");
+                let narrated = narrate(&events, &chrono::Utc).pop().map(|(_, line)| line);
+                if let Some(line) = describe_latest(before.as_ref(), &event, &chrono::Utc) {
+                    prop_assert_eq!(Some(line), narrated, "{:?}", op);
+                }
                 if matches!(op, Op::Undo { .. }) {
                     // An undo gives back the item as it was before the change it took
                     // back; only the history is longer.

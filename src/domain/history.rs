@@ -2,7 +2,7 @@
 
 use chrono::TimeZone;
 
-use super::model::{Event, EventKind};
+use super::model::{Event, EventKind, Item};
 use super::time::show_in;
 use super::view::crossing;
 
@@ -140,6 +140,25 @@ fn with_note(text: String, note: &Option<String>) -> String {
     match note {
         Some(note) => format!("{text}: “{note}”"),
         None => text,
+    }
+}
+
+/// The description [`narrate`] gives the latest event of an item's history, from the
+/// item as it was just before it (none for its creation) rather than from the whole
+/// history: the team an item holds is the one its history leaves it with. `None` for
+/// an undo, which names the change it took back and so needs the history.
+pub fn describe_latest<Tz: TimeZone>(
+    before: Option<&Item>,
+    event: &Event,
+    zone: &Tz,
+) -> Option<String> {
+    match event.kind {
+        EventKind::Undone { .. } => None,
+        _ => Some(describe(
+            event,
+            before.map_or("", |b| b.team.as_str()),
+            zone,
+        )),
     }
 }
 

@@ -216,6 +216,9 @@ trait Backend {
 pub struct Store {
     backend: RefCell<Box<dyn Backend>>,
     dialect: Dialect,
+    /// The organisation as [`Store::execute_from`] last read it, with the SQLite data
+    /// version it was read at (see [`cached_org`]); any other write empties it.
+    org_cache: Option<(i64, Org)>,
 }
 
 /// What an import from a tracker did.
@@ -322,6 +325,18 @@ impl Order {
         };
         SeekKey { id: item.id, at }
     }
+
+    /// How two items' keys compare in this order, as the database orders them: times
+    /// as stored (whole seconds), then ids.
+    pub fn compare(self, a: SeekKey, b: SeekKey) -> std::cmp::Ordering {
+        let stored = |key: SeekKey| (key.at.map(|at| at.timestamp()), key.id);
+        let up = stored(a).cmp(&stored(b));
+        if self.time_column().is_some_and(|(_, up)| !up) {
+            up.reverse()
+        } else {
+            up
+        }
+    }
 }
 
 /// An event as stored: its number, time, actor and the JSON of what happened.
@@ -353,6 +368,35 @@ pub struct OpenGroup {
 }
 
 impl ItemFilter {
+    /// Whether the filter keeps every item of the states it names (all of them when it
+    /// names none): it narrows by nothing but state, whatever its order and window.
+    pub fn keeps_every_item(&self) -> bool {
+        // Every field named, so that a new condition has to be thought about here.
+        let ItemFilter {
+            states: _,
+            team,
+            held_by,
+            limbo_to,
+            owner,
+            owners,
+            tag,
+            text,
+            ids,
+            order: _,
+            offset: _,
+            limit: _,
+            seek: _,
+        } = self;
+        team.is_none()
+            && held_by.is_none()
+            && limbo_to.is_none()
+            && owner.is_none()
+            && owners.is_none()
+            && tag.is_none()
+            && text.is_none()
+            && ids.is_none()
+    }
+
     /// The SQL condition and its arguments.
     fn clause(&self, dialect: Dialect) -> (String, Vec<Value>) {
         let mut args: Vec<Value> = Vec::new();
@@ -464,6 +508,7 @@ impl Store {
         Ok(Store {
             backend: RefCell::new(backend),
             dialect,
+            org_cache: None,
         })
     }
 
@@ -528,6 +573,8 @@ impl Store {
 
     /// Runs `work` in one write transaction.
     fn write<T>(&mut self, work: impl FnOnce(&mut dyn Sql) -> Result<T>) -> Result<T> {
+        // The write may change the organisation.
+        self.org_cache = None;
         once(work, |run| self.backend.get_mut().write(run))
     }
 
@@ -661,11 +708,26 @@ impl Store {
         when: impl Into<When>,
         actor: &str,
     ) -> Result<(Event, Item)> {
+        self.execute_from(id, command, when, actor)
+            .map(|(_, event, item)| (event, item))
+    }
+
+    /// [`Store::execute`], also giving the item as the change found it (none for a
+    /// new one): a screen learns from it which places the change touched.
+    pub fn execute_from(
+        &mut self,
+        id: Option<ItemId>,
+        command: Command,
+        when: impl Into<When>,
+        actor: &str,
+    ) -> Result<(Option<Item>, Event, Item)> {
         let when = when.into();
         let actor = self.actor(actor);
-        self.write(|tx| {
+        let mut cache = self.org_cache.take();
+        let sqlite = self.dialect == Dialect::Sqlite;
+        let done = self.write(|tx| {
             let at = when.resolve();
-            let org = load_org(tx)?;
+            let org = cached_org(tx, &mut cache, sqlite)?;
             let (current, id) = match id {
                 Some(id) => (
                     Some(load_item(tx, id)?.ok_or(DomainError::UnknownItem(id))?),
@@ -676,14 +738,17 @@ impl Store {
                     scalar(tx, "SELECT COALESCE(MAX(id), 0) + 1 FROM items", &[])?,
                 ),
             };
-            let (event, item) = match decide(current.as_ref(), id, &org, command, at, &actor) {
+            let (event, item) = match decide(current.as_ref(), id, org, command, at, &actor) {
                 Ok(decided) => decided,
                 Err(error) => return Err(overtaken(tx, id, error, &actor, at)?),
             };
             write_item(tx, &item)?;
             insert_event(tx, id, &event)?;
-            Ok((event, item))
-        })
+            Ok((current, event, item))
+        });
+        // A command changes items only: the organisation read stays as it was.
+        self.org_cache = cache.filter(|_| sqlite);
+        done
     }
 
     /// Brings in issues from a tracker, in one transaction: each issue creates its item
@@ -1050,15 +1115,7 @@ impl Store {
         // in its order here (its items are unique by id, so the order is total).
         for (list, f) in lists.iter_mut().zip(filters) {
             let order = f.order;
-            list.sort_by(|a, b| {
-                let (ka, kb) = (order.key_of(a), order.key_of(b));
-                let up = (ka.at, ka.id).cmp(&(kb.at, kb.id));
-                if order.time_column().is_some_and(|(_, up)| !up) {
-                    up.reverse()
-                } else {
-                    up
-                }
-            });
+            list.sort_by(|a, b| order.compare(order.key_of(a), order.key_of(b)));
         }
         Ok(lists)
     }
@@ -1648,6 +1705,26 @@ fn is_empty(tx: &mut dyn Sql) -> Result<bool> {
                 THEN 0 ELSE 1 END",
         &[],
     )? != 0)
+}
+
+/// The organisation, from `cache` when nobody changed the database since it was read
+/// there: SQLite's data version moves with every other connection's commit, and this
+/// connection's own writes empty the cache ([`Store::write`]). Without a version
+/// (PostgreSQL) it is read each time.
+fn cached_org<'c>(
+    tx: &mut dyn Sql,
+    cache: &'c mut Option<(i64, Org)>,
+    sqlite: bool,
+) -> Result<&'c Org> {
+    let version = match sqlite {
+        true => Some(scalar(tx, "PRAGMA data_version", &[])?),
+        false => None,
+    };
+    let kept = match cache.take() {
+        Some((at, org)) if Some(at) == version => (at, org),
+        _ => (version.unwrap_or_default(), load_org(tx)?),
+    };
+    Ok(&cache.insert(kept).1)
 }
 
 fn load_org(tx: &mut dyn Sql) -> Result<Org> {

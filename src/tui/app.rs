@@ -11,7 +11,7 @@ use crossterm::event::{
 use std::time::{Duration, Instant};
 
 use crate::domain::attention::{Signal, SignalCode, attention, signals};
-use crate::domain::history::narrate;
+use crate::domain::history::{describe_latest, narrate};
 use crate::domain::{Command, Event, Item, ItemId, Pair};
 use crate::storage::{Result, Store, When};
 
@@ -1378,19 +1378,17 @@ impl App {
 
     /// Runs one command through the store, then follows the item to where it went.
     pub fn run(&mut self, id: Option<ItemId>, command: Command) -> Result<()> {
-        // The item as it was, to know which places on the board the change touches.
-        let before = match id {
-            Some(id) => self.store.item(id).ok(),
-            None => None,
+        // The item as it was tells which places on the board the change touches.
+        let (before, event, item) =
+            self.store
+                .execute_from(id, command, When::Now(self.clock), &self.actor)?;
+        let line = match describe_latest(before.as_ref(), &event, &self.zone) {
+            Some(line) => line,
+            None => narrate(&self.store.events(item.id)?, &self.zone)
+                .last()
+                .map(|(_, l)| l.clone())
+                .unwrap_or_default(),
         };
-        let (event, item) = self
-            .store
-            .execute(id, command, When::Now(self.clock), &self.actor)?;
-        let events = self.store.events(item.id)?;
-        let line = narrate(&events, &self.zone)
-            .last()
-            .map(|(_, l)| l.clone())
-            .unwrap_or_default();
         // `u` is a board key, refused in triage: the message there must not offer it.
         if self.screen == Screen::Triage {
             self.say(&format!("#{} {line}", item.id));
@@ -1435,42 +1433,14 @@ impl App {
     }
 
     fn refresh_changed_in_view(&mut self, changed: &[(Option<Item>, Item)]) -> Result<()> {
-        let mut places: Vec<ColumnKind> = Vec::new();
-        let mut rejoin = false;
-        for (before, after) in changed {
-            for place in before.iter().chain([after]).map(super::board::place_of) {
-                if !places.contains(&place) {
-                    places.push(place);
-                }
-            }
-            // What the duplicate-title join reads: open items' ids, teams and titles,
-            // and the dismissed pairs.
-            rejoin |= match before {
-                None => after.state.is_open(),
-                Some(b) => {
-                    b.state.is_open() != after.state.is_open()
-                        || (after.state.is_open()
-                            && (b.team != after.team
-                                || b.title != after.title
-                                || b.dismissed != after.dismissed))
-                }
-            };
-        }
         self.keep_people(changed)?;
         let rows = self.visible_rows();
         let starts = self.window_starts(rows);
         let previous = self.board.columns.get(self.column).map(|c| c.kind.clone());
         let selected = self.selected().cloned();
         let now = self.now();
-        self.board.refresh_places(
-            &self.store,
-            &self.query,
-            now,
-            &places,
-            &starts,
-            rows,
-            rejoin,
-        )?;
+        self.board
+            .refresh_places(&self.store, &self.query, now, changed, &starts, rows)?;
         self.settle_selection(previous, selected)?;
         if self.detail.is_some() {
             self.refresh_detail()?;
@@ -1611,6 +1581,7 @@ impl App {
             self.column = column;
             let kind = self.board.columns[column].kind.clone();
             self.rows.insert(kind, row);
+            self.board.hold(column, row, item);
             self.ensure_window(column)?;
             self.keep_column_visible();
         }

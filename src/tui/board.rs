@@ -79,6 +79,106 @@ pub struct Column {
 }
 
 impl Column {
+    /// See [`Board::load_window`].
+    fn load_window(
+        &mut self,
+        store: &Store,
+        query: &Query,
+        start: usize,
+        rows: usize,
+    ) -> Result<()> {
+        let base = self.kind.filter(&query.filter);
+        let order = base.order;
+        let read = |seek: Option<Seek>, offset: usize, limit: usize| {
+            let mut f = base.clone();
+            f.seek = seek;
+            f.offset = offset;
+            f.limit = Some(limit);
+            store.items(&f)
+        };
+        // The held window [held, held_end) and the wanted one [start, end).
+        let held = self.window_start;
+        let held_end = held + self.cards.len();
+        let end = start.saturating_add(rows);
+        let cards = if self.cards.is_empty() || end < held || start > held_end {
+            read(None, start, rows)?
+        } else if start >= held {
+            // Down: keep the held cards from `start`, then read on after the last.
+            let mut cards = self.cards.split_off(start - held);
+            cards.truncate(rows);
+            let last = cards
+                .last()
+                .or(self.cards.last())
+                .map(|item| order.key_of(item));
+            if cards.len() < rows
+                && let Some(last) = last
+            {
+                cards.extend(read(Some(Seek::After(last)), 0, rows - cards.len())?);
+            }
+            cards
+        } else {
+            // Up: read back from the first held card, then keep what still fits.
+            let first = order.key_of(&self.cards[0]);
+            let mut cards = read(Some(Seek::Before(first)), 0, held - start)?;
+            cards.reverse();
+            let keep = rows.saturating_sub(cards.len()).min(self.cards.len());
+            cards.extend(self.cards.drain(..keep));
+            // A short window held (one card followed to): read on after it.
+            if cards.len() < rows
+                && self.cards.is_empty()
+                && let Some(last) = cards.last().map(|item| order.key_of(item))
+            {
+                cards.extend(read(Some(Seek::After(last)), 0, rows - cards.len())?);
+            }
+            cards
+        };
+        self.cards = cards;
+        self.window_start = start;
+        Ok(())
+    }
+
+    /// The held window as it stands after `changes` to the board's items (each as it
+    /// was, if it existed, and as it is), with no filter on the board: a card that
+    /// left the column is taken out, an item that came in among the cards is put in
+    /// its place, and the window's start moves by the items that left or came in above
+    /// it. `count` is the column's count before the changes. The cards kept are a run
+    /// of the column's as they now are, from the window's start; what the window then
+    /// lacks is read by [`Column::load_window`] (all of it when no card is left).
+    fn shift(&mut self, changes: &[(Option<Item>, Item)], order: Order, count: usize) {
+        let key = |item: &Item| order.key_of(item);
+        let above = |cards: &[Item], item: &Item| {
+            cards
+                .first()
+                .is_some_and(|first| order.compare(key(item), key(first)).is_lt())
+        };
+        // Whether the window holds every card to the column's end.
+        let to_end = self.window_start + self.cards.len() >= count;
+        for (before, after) in changes {
+            if let Some(before) = before.as_ref().filter(|b| place_of(b) == self.kind) {
+                if let Some(at) = self.cards.iter().position(|c| c.id == before.id) {
+                    self.cards.remove(at);
+                } else if above(&self.cards, before) {
+                    self.window_start = self.window_start.saturating_sub(1);
+                }
+            }
+            // With no card left to place it by, the window is read afresh.
+            if place_of(after) == self.kind && !self.cards.is_empty() {
+                if above(&self.cards, after) {
+                    self.window_start += 1;
+                } else {
+                    let at = self
+                        .cards
+                        .partition_point(|c| order.compare(key(c), key(after)).is_lt());
+                    if at < self.cards.len() || to_end {
+                        self.cards.insert(at, after.clone());
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl Column {
     /// The card at `row` when it is in the loaded window.
     pub fn card(&self, row: usize) -> Option<&Item> {
         row.checked_sub(self.window_start)
@@ -218,50 +318,10 @@ impl Board {
         start: usize,
         rows: usize,
     ) -> Result<()> {
-        let Some(col) = self.columns.get_mut(column) else {
-            return Ok(());
-        };
-        let base = col.kind.filter(&query.filter);
-        let order = base.order;
-        let read = |seek: Option<Seek>, offset: usize, limit: usize| {
-            let mut f = base.clone();
-            f.seek = seek;
-            f.offset = offset;
-            f.limit = Some(limit);
-            store.items(&f)
-        };
-        // The held window [held, held_end) and the wanted one [start, end).
-        let held = col.window_start;
-        let held_end = held + col.cards.len();
-        let end = start.saturating_add(rows);
-        let cards = if col.cards.is_empty() || end < held || start > held_end {
-            read(None, start, rows)?
-        } else if start >= held {
-            // Down: keep the held cards from `start`, then read on after the last.
-            let mut cards = col.cards.split_off(start - held);
-            cards.truncate(rows);
-            let last = cards
-                .last()
-                .or(col.cards.last())
-                .map(|item| order.key_of(item));
-            if cards.len() < rows
-                && let Some(last) = last
-            {
-                cards.extend(read(Some(Seek::After(last)), 0, rows - cards.len())?);
-            }
-            cards
-        } else {
-            // Up: read back from the first held card, then keep what still fits.
-            let first = order.key_of(&col.cards[0]);
-            let mut cards = read(Some(Seek::Before(first)), 0, held - start)?;
-            cards.reverse();
-            let keep = rows.saturating_sub(cards.len()).min(col.cards.len());
-            cards.extend(col.cards.drain(..keep));
-            cards
-        };
-        col.cards = cards;
-        col.window_start = start;
-        Ok(())
+        match self.columns.get_mut(column) {
+            Some(col) => col.load_window(store, query, start, rows),
+            None => Ok(()),
+        }
     }
 
     /// Where `id` now sits: its column and its row there.
@@ -275,9 +335,27 @@ impl Board {
         let Some(column) = self.columns.iter().position(|c| c.kind == kind) else {
             return Ok(None);
         };
+        // Among the cards held, its row is known: the window is a run of the column.
+        let col = &self.columns[column];
+        if let Some(at) = col.cards.iter().position(|c| c.id == item.id) {
+            return Ok(Some((column, col.window_start + at)));
+        }
         Ok(store
             .position(&kind.filter(&query.filter), item.id)?
             .map(|row| (column, row)))
+    }
+
+    /// Makes `item`, at `row` of `column`, the window held there when the window does
+    /// not reach it, so that the window around it is read from the index on either side
+    /// of it rather than by counting past the cards above.
+    pub fn hold(&mut self, column: usize, row: usize, item: &Item) {
+        if let Some(col) = self.columns.get_mut(column) {
+            let held = col.window_start..col.window_start + col.cards.len();
+            if !held.contains(&row) {
+                col.cards = vec![item.clone()];
+                col.window_start = row;
+            }
+        }
     }
 
     /// Loads counts for every column and, for each column, the window of `rows` cards
@@ -335,35 +413,85 @@ impl Board {
         })
     }
 
-    /// The board after changes to the items of the places `changed` alone (a write
-    /// made here): their tallies are counted again and their columns' windows read
-    /// again; every other column, the organisation and the totals' other parts are
-    /// kept. The same board [`Board::load`] gives at `now`, as long as nothing else
-    /// changed and the board's filter does not depend on signals or known people
-    /// (the caller reloads the whole board then), except for the duplicate marks, which
-    /// are worked out again on the next idle moment when `rejoin` says a title, a team
-    /// or the set of open items changed.
-    #[allow(clippy::too_many_arguments)]
+    /// The board after the writes `changes` made here (each item as it was, if it
+    /// existed, and as it is): only the places they left and entered are read again;
+    /// every other column, the organisation and the totals' other parts are kept. The
+    /// same board [`Board::load`] gives at `now`, as long as nothing else changed and
+    /// the board's filter does not depend on signals or known people (the caller
+    /// reloads the whole board then), except for the duplicate marks, which are worked
+    /// out again on the next idle moment when a title, a team, a dismissal or the set
+    /// of open items changed.
+    ///
+    /// With no filter, each place's tally moves by the items that left and entered it,
+    /// and only a limbo's breaches are counted again; under a filter (which the items
+    /// may have started or stopped matching) the places are counted again.
     pub fn refresh_places(
         &mut self,
         store: &Store,
         query: &Query,
         now: DateTime<Utc>,
-        changed: &[ColumnKind],
+        changes: &[(Option<Item>, Item)],
         starts: &HashMap<ColumnKind, usize>,
         rows: usize,
-        rejoin: bool,
     ) -> Result<()> {
-        for kind in changed {
-            match kind {
-                ColumnKind::Closed => {}
-                _ => {
-                    let tally = count_place(store, query, &self.org, kind, now)?;
-                    if tally == Tally::default() {
-                        self.tallies.remove(kind);
-                    } else {
-                        self.tallies.insert(kind.clone(), tally);
-                    }
+        let mut changed: Vec<ColumnKind> = Vec::new();
+        let mut rejoin = false;
+        for (before, after) in changes {
+            for place in before.iter().chain([after]).map(place_of) {
+                if !changed.contains(&place) {
+                    changed.push(place);
+                }
+            }
+            // What the duplicate-title join reads: open items' ids, teams and titles,
+            // and the dismissed pairs.
+            rejoin |= match before {
+                None => after.state.is_open(),
+                Some(b) => {
+                    b.state.is_open() != after.state.is_open()
+                        || (after.state.is_open()
+                            && (b.team != after.team
+                                || b.title != after.title
+                                || b.dismissed != after.dismissed))
+                }
+            };
+        }
+        let unfiltered = query.filter.keeps_every_item();
+        let counts_before: HashMap<ColumnKind, usize> = changed
+            .iter()
+            .map(|kind| (kind.clone(), self.tallies.get(kind).map_or(0, |t| t.count)))
+            .collect();
+        if unfiltered {
+            let counted = |item: &Item| {
+                let states = &query.filter.states;
+                (states.is_empty() || states.contains(&item.state)).then(|| group_of(item))?
+            };
+            for (before, after) in changes {
+                if let Some(g) = before.as_ref().and_then(counted) {
+                    take_group(&mut self.tallies, &self.org, &g);
+                }
+                if let Some(g) = counted(after) {
+                    add_group(&mut self.tallies, &self.org, &g);
+                }
+            }
+            for kind in &changed {
+                if let ColumnKind::Limbo { from, to } = kind
+                    && let Some(tally) = self.tallies.get_mut(kind)
+                {
+                    tally.breached = match tally.count > 0 && self.org.boundary(from, to).is_some()
+                    {
+                        true => count_breached(store, query, &self.org, from, to, now)?,
+                        false => 0,
+                    };
+                }
+            }
+            self.tallies.retain(|_, t| *t != Tally::default());
+        } else {
+            for kind in &changed {
+                let tally = count_place(store, query, &self.org, kind, now)?;
+                if tally == Tally::default() {
+                    self.tallies.remove(kind);
+                } else {
+                    self.tallies.insert(kind.clone(), tally);
                 }
             }
         }
@@ -378,15 +506,49 @@ impl Board {
             .iter()
             .filter(|kind| !query.boundaries_only || kind.is_limbo())
             .collect();
+        // A column the changes touched is moved by them where the board has no filter
+        // (see `Column::shift`); otherwise, or when it is new, it is read afresh.
+        let shifted = |kind: &ColumnKind| unfiltered && *kind != ColumnKind::Closed;
         let read: Vec<&ColumnKind> = shown
             .iter()
             .copied()
-            .filter(|kind| changed.contains(kind) || !old.contains_key(*kind))
+            .filter(|kind| match old.get(*kind) {
+                Some(_) => changed.contains(kind) && !shifted(kind),
+                None => true,
+            })
             .collect();
         let mut fresh = load_columns(store, query, &read, &self.tallies, starts, rows)?.into_iter();
         for kind in shown {
             let column = match old.remove(kind) {
                 Some(column) if !changed.contains(kind) => Some(column),
+                Some(mut column) if shifted(kind) => {
+                    let order = kind.filter(&query.filter).order;
+                    column.shift(changes, order, counts_before[kind]);
+                    let tally = self.tallies.get(kind).copied().unwrap_or_default();
+                    column.count = tally.count;
+                    column.breached = tally.breached;
+                    let start = starts
+                        .get(kind)
+                        .copied()
+                        .unwrap_or(0)
+                        .min(tally.count.saturating_sub(1));
+                    if tally.count == 0 || rows == 0 {
+                        column.cards.clear();
+                        column.window_start = start;
+                    } else {
+                        column.load_window(store, query, start, rows)?;
+                    }
+                    column.head = match (kind, column.window_start) {
+                        (ColumnKind::Limbo { .. }, 0) => column.cards.first().cloned(),
+                        (ColumnKind::Limbo { .. }, _) => {
+                            let mut first = kind.filter(&query.filter);
+                            first.limit = Some(1);
+                            store.items(&first)?.pop()
+                        }
+                        _ => None,
+                    };
+                    Some(column)
+                }
                 _ => fresh.next(),
             };
             columns.extend(column);
@@ -493,6 +655,27 @@ fn load_columns(
 
 /// Adds a group of open items to the tally of its place.
 fn add_group(tallies: &mut HashMap<ColumnKind, Tally>, org: &Org, g: &OpenGroup) {
+    let (kind, lacks) = group_place(org, g);
+    let tally = tallies.entry(kind).or_default();
+    tally.count += g.count;
+    if lacks {
+        tally.no_owner += g.count;
+    }
+}
+
+/// Takes a group [`add_group`] added out of the tallies again.
+fn take_group(tallies: &mut HashMap<ColumnKind, Tally>, org: &Org, g: &OpenGroup) {
+    let (kind, lacks) = group_place(org, g);
+    if let Some(tally) = tallies.get_mut(&kind) {
+        tally.count = tally.count.saturating_sub(g.count);
+        if lacks {
+            tally.no_owner = tally.no_owner.saturating_sub(g.count);
+        }
+    }
+}
+
+/// The place a group of open items is tallied in, and whether nobody answers for them.
+fn group_place(org: &Org, g: &OpenGroup) -> (ColumnKind, bool) {
     let limbo = g.limbo_to.as_deref().map(|to| (g.team.as_str(), to));
     let kind = match (g.state, limbo) {
         (State::Limbo, Some((from, to))) => ColumnKind::Limbo {
@@ -503,11 +686,18 @@ fn add_group(tallies: &mut HashMap<ColumnKind, Tally>, org: &Org, g: &OpenGroup)
             team: g.team.clone(),
         },
     };
-    let tally = tallies.entry(kind).or_default();
-    tally.count += g.count;
-    if lacks_owner(g.has_owner, limbo, org) {
-        tally.no_owner += g.count;
-    }
+    (kind, lacks_owner(g.has_owner, limbo, org))
+}
+
+/// One open item as [`Store::open_groups`] counts it: a group of one.
+fn group_of(item: &Item) -> Option<OpenGroup> {
+    item.state.is_open().then(|| OpenGroup {
+        state: item.state,
+        team: item.team.clone(),
+        limbo_to: item.limbo.as_ref().map(|l| l.to.clone()),
+        has_owner: item.owner.is_some(),
+        count: 1,
+    })
 }
 
 /// How many items in limbo `from → to` (within the board's filter) have breached the
@@ -640,6 +830,77 @@ pub fn place_of(item: &Item) -> ColumnKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// An item in limbo a → b, or in lane b, sent (or changed) `minute` minutes in.
+    fn card(id: ItemId, minute: i64, in_limbo: bool) -> Item {
+        let at = DateTime::from_timestamp(1_800_000_000 + minute * 60, 0).expect("a time");
+        let mut item = Item::new(id, format!("#{id}"), "a".into(), at);
+        if in_limbo {
+            item.state = State::Limbo;
+            item.limbo = Some(crate::domain::model::Limbo {
+                to: "b".into(),
+                sent_at: at,
+                note: String::new(),
+                unticked: Vec::new(),
+                sender_owner: None,
+            });
+        } else {
+            item.team = "b".into();
+        }
+        item
+    }
+
+    proptest! {
+        /// Whatever a write does to a column's items (some leave, come in or are sent
+        /// again at another time, above, among or below the cards held), the shifted
+        /// window is still a run of the column's cards, in order, starting at its start.
+        #[test]
+        fn a_shifted_window_is_still_a_run_of_the_column(
+            minutes in proptest::collection::vec(0i64..30, 0..30),
+            held in (0usize..30, 1usize..8),
+            changes in proptest::collection::vec((1i64..40, 0i64..30, any::<bool>()), 1..3),
+        ) {
+            let kind = ColumnKind::Limbo { from: "a".into(), to: "b".into() };
+            let order = Order::SentAt;
+            let sorted = |items: &mut Vec<Item>| {
+                items.sort_by(|x, y| order.compare(order.key_of(x), order.key_of(y)));
+            };
+            let mut items: Vec<Item> = minutes
+                .iter()
+                .enumerate()
+                .map(|(n, m)| card(n as ItemId + 1, *m, true))
+                .collect();
+            sorted(&mut items);
+            let start = held.0.min(items.len().saturating_sub(1));
+            let end = (start + held.1).min(items.len());
+            let mut column = Column {
+                kind: kind.clone(),
+                count: items.len(),
+                breached: 0,
+                cards: items[start..end].to_vec(),
+                window_start: start,
+                head: None,
+            };
+            // Each change: an item (new or not) as it now is, in limbo or gone from it.
+            let mut written = Vec::new();
+            for (id, minute, in_limbo) in &changes {
+                let before = items.iter().find(|i| i.id == *id).cloned();
+                let after = card(*id, *minute, *in_limbo);
+                items.retain(|i| i.id != *id);
+                if *in_limbo {
+                    items.push(after.clone());
+                }
+                sorted(&mut items);
+                written.push((before, after));
+            }
+            column.shift(&written, order, minutes.len());
+            let from = column.window_start;
+            prop_assert!(from + column.cards.len() <= items.len());
+            let ids = |list: &[Item]| list.iter().map(|i| i.id).collect::<Vec<_>>();
+            prop_assert_eq!(ids(&column.cards), ids(&items[from..from + column.cards.len()]));
+        }
+    }
 
     #[test]
     fn limbo_columns_sit_just_before_the_receiving_lane() {
