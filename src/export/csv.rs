@@ -13,7 +13,7 @@ use crate::domain::metrics::Metrics;
 use crate::domain::metrics::{Flow, FlowEvent};
 use crate::domain::snapshot::Snapshot;
 use crate::domain::stages::{Columns, Stage, Whereabouts};
-use crate::domain::time::format_time;
+use crate::domain::time::write_time;
 
 /// When each item first entered each of the item CSVs' date columns (the board's
 /// columns in flow order, then done; see [`crate::domain::stages`]), gathered as the
@@ -130,6 +130,15 @@ fn hours(minutes: i64) -> String {
     format!("{:.1}", minutes as f64 / 60.0)
 }
 
+/// A time as [`crate::domain::time::format_time`] writes it, or nothing, into `buffer`.
+fn time_or_empty(buffer: &mut String, at: Option<DateTime<Utc>>) -> &[u8] {
+    match at {
+        Some(at) => write_time(buffer, at),
+        None => buffer.clear(),
+    }
+    buffer.as_bytes()
+}
+
 /// [`hours`], written into `buffer`.
 fn hours_in(buffer: &mut String, minutes: i64) -> &[u8] {
     use std::fmt::Write as _;
@@ -177,7 +186,7 @@ pub fn items(s: &Snapshot, entries: &Entries, out: impl Write) -> Result<(), csv
         w.write_field(r.state.as_str())?;
         w.write_field(cell_text(r.to.as_deref().unwrap_or_default()).as_bytes())?;
         w.write_field(cell_text(r.owner.as_deref().unwrap_or_default()).as_bytes())?;
-        w.write_field(r.sent_at.map(format_time).unwrap_or_default())?;
+        w.write_field(time_or_empty(&mut text, r.sent_at))?;
         w.write_field(if r.breached { "true" } else { "false" })?;
         w.write_field(hours_in(&mut text, r.limbo_minutes))?;
         w.write_field(number(&mut text, i64::from(r.bounces)))?;
@@ -185,7 +194,7 @@ pub fn items(s: &Snapshot, entries: &Entries, out: impl Write) -> Result<(), csv
         w.write_field(cell_text(r.link.as_deref().unwrap_or_default()).as_bytes())?;
         entries.row(r.id, &mut dates);
         for at in &dates {
-            w.write_field(at.map(format_time).unwrap_or_default())?;
+            w.write_field(time_or_empty(&mut text, *at))?;
         }
         w.write_record(None::<&[u8]>)?;
     }
@@ -282,7 +291,8 @@ impl<W: std::io::Write> EventsCsv<W> {
             let w = &mut self.out;
             w.write_field(number(&mut self.number, id))?;
             w.write_field(number(&mut self.number, i64::from(seq)))?;
-            w.write_field(format_time(time))?;
+            write_time(&mut self.number, time);
+            w.write_field(self.number.as_bytes())?;
             w.write_field(cell_text(actor).as_bytes())?;
             w.write_field(event.name.as_bytes())?;
             let holder = self.at.team.as_deref().unwrap_or_default();
