@@ -25,7 +25,8 @@ use baton::tui::app::App;
 use baton::ui::{self, theme::Theme};
 
 use common::{
-    NOW, baton_bin, bench_dir, human, median, open_subset, organisation, percentile, write_document,
+    NOW, baton_bin, bench_dir, drop_database, fresh_database, human, median, open_subset,
+    organisation, percentile, write_document,
 };
 
 const LS_ITEMS: usize = 10_000;
@@ -68,25 +69,6 @@ fn admin_url() -> Result<(String, Option<Cluster>)> {
     }
     let url = String::from_utf8(output.stdout)?.trim().to_string();
     Ok((url, Some(cluster)))
-}
-
-/// A fresh database `name` on the server of `admin`, and its URL.
-fn fresh_database(admin: &str, name: &str) -> Result<String> {
-    let mut client = postgres::Client::connect(admin, postgres::NoTls)?;
-    client.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))?;
-    client.batch_execute(&format!("CREATE DATABASE {name}"))?;
-    let base = admin
-        .rsplit_once('/')
-        .map(|(base, _)| base)
-        .context("admin URL has no database")?;
-    Ok(format!("{base}/{name}"))
-}
-
-fn drop_database(admin: &str, name: &str) -> Result<()> {
-    let mut client = postgres::Client::connect(admin, postgres::NoTls)?;
-    client.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))?;
-    client.batch_execute(&format!("DROP ROLE IF EXISTS baton_{name}_writers"))?;
-    Ok(())
 }
 
 struct Figures {

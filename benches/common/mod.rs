@@ -788,3 +788,28 @@ pub fn percentile(sorted: &[Elapsed], p: f64) -> Elapsed {
     let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
     sorted[rank.clamp(1, sorted.len()) - 1]
 }
+
+/// A new, empty PostgreSQL database `name` next to the one `admin` names (dropped first
+/// if a run before left it); its URL, with `admin`'s parameters.
+pub fn fresh_database(admin: &str, name: &str) -> Result<String> {
+    let mut client = postgres::Client::connect(admin, postgres::NoTls)?;
+    client.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))?;
+    client.batch_execute(&format!("CREATE DATABASE {name}"))?;
+    let (base, query) = match admin.split_once('?') {
+        Some((base, query)) => (base, format!("?{query}")),
+        None => (admin, String::new()),
+    };
+    let base = base
+        .rsplit_once('/')
+        .map(|(base, _)| base)
+        .context("admin URL has no database")?;
+    Ok(format!("{base}/{name}{query}"))
+}
+
+/// Drops what [`fresh_database`] made, with the writers' role the board made there.
+pub fn drop_database(admin: &str, name: &str) -> Result<()> {
+    let mut client = postgres::Client::connect(admin, postgres::NoTls)?;
+    client.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))?;
+    client.batch_execute(&format!("DROP ROLE IF EXISTS baton_{name}_writers"))?;
+    Ok(())
+}

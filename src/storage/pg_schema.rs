@@ -194,6 +194,9 @@ const MIGRATIONS: &[&str] = &[
         EXECUTE format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA baton TO %I',
             (SELECT value FROM baton.meta WHERE key = 'writers'));
     END $$;",
+    // 8: a lane's cards in id order read from the index, as a window or on from a card
+    // (SQLite's (state, team) index holds the row id already, in order).
+    "CREATE INDEX items_lane ON items(state, team, id);",
 ];
 
 /// The schema version this Baton writes.
