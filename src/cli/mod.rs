@@ -550,7 +550,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
                             store.for_each_stored_event(|id, e| -> Result<()> {
                                 // Every event is decoded (a history that does not read
                                 // is an error), and those in the period written.
-                                let kind = serde_json::from_str::<crate::domain::EventKind>(e.data)
+                                let kind = crate::export::csv::StoredKind::decode(e.data)
                                     .with_context(|| format!("the history of #{id}"))?;
                                 csv.event(id, e.seq, e.at, e.actor, &kind, period.contains(e.at))
                                     .context("cannot write the CSV")?;
@@ -570,8 +570,11 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
                         crate::export::csv::boundaries(&metrics).context("cannot write the CSV")?
                     }
                     report => {
+                        let org = store.org()?;
                         // The CSVs' entry dates, gathered as the histories stream by.
-                        let mut entries = crate::export::csv::Entries::new();
+                        let mut entries = crate::export::csv::Entries::new(
+                            &crate::domain::stages::flow_stages(&org),
+                        );
                         let csv = report == ExportFormat::Csv;
                         let snap = match &snapshot {
                             Some(key) => {
@@ -598,20 +601,22 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
                                 )?
                             }
                         };
-                        let org = store.org()?;
                         match report {
                             ExportFormat::Md => {
                                 crate::export::markdown::render(&snap, &org, &ctx.zone)
                             }
                             ExportFormat::Csv => {
-                                let columns = crate::domain::stages::flow_stages(&org);
-                                match layout {
-                                    Some(CsvLayout::Stages) => crate::export::csv::stages(
-                                        &snap, &columns, &entries, &ctx.zone,
-                                    ),
-                                    _ => crate::export::csv::items(&snap, &columns, &entries),
-                                }
-                                .context("cannot write the CSV")?
+                                // Written row by row into the file or stdout.
+                                let write = |sink: &mut dyn Write| -> Result<()> {
+                                    match layout {
+                                        Some(CsvLayout::Stages) => crate::export::csv::stages(
+                                            &snap, &entries, &ctx.zone, sink,
+                                        ),
+                                        _ => crate::export::csv::items(&snap, &entries, sink),
+                                    }
+                                    .context("cannot write the CSV")
+                                };
+                                return write_out(file.as_deref(), out, write);
                             }
                             _ => crate::export::html::render(&snap, &org, &ctx.zone),
                         }
@@ -873,8 +878,7 @@ fn add_entries(
     period: Period,
 ) {
     if let Some(first) = history.first() {
-        let known = &history[..period.known(history)];
-        entries.insert(first.item, crate::domain::stages::first_entries(known));
+        entries.add(first.item, &history[..period.known(history)]);
     }
 }
 

@@ -83,6 +83,36 @@ impl Flow {
             | EventKind::Ticked { .. } => Flow::Other,
         }
     }
+
+    /// [`Flow::of`] an event known by its stored name and the few fields that move an
+    /// item (`place`: a created item's team, or the team a sent one went to), as the
+    /// store reads them without decoding the event in full; `None` for a name that is
+    /// no event's.
+    pub fn named(name: &str, place: &str, forced: bool, late: bool, undoes: u32) -> Option<Flow> {
+        Some(match name {
+            "created" => Flow::Created {
+                team: place.to_string(),
+            },
+            "sent" => Flow::Sent {
+                to: place.to_string(),
+                forced,
+                late,
+            },
+            "accepted" => Flow::Accepted,
+            "bounced" => Flow::Bounced,
+            "reclaimed" => Flow::Reclaimed,
+            "escalated" => Flow::Escalated,
+            "done" => Flow::Done,
+            "reopened" => Flow::Reopened,
+            "dropped" | "merged" => Flow::Dropped,
+            "flagged" => Flow::Flagged,
+            "undone" => Flow::Undone { seq: undoes },
+            "edited" | "owner" | "noted" | "snoozed" | "absorbed" | "dismissed" | "ticked" => {
+                Flow::Other
+            }
+            _ => return None,
+        })
+    }
 }
 
 /// The period metrics cover, half-open: `[since, until)` (all history before `until`

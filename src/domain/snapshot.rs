@@ -462,7 +462,8 @@ pub fn take<Tz: TimeZone>(
     for history in histories {
         taking.add(history);
     }
-    taking.finish(label, items)
+    let rows = items.iter().map(|item| taking.row(item.clone())).collect();
+    taking.finish(label, rows)
 }
 
 /// What a history says of its item for its row.
@@ -484,6 +485,8 @@ pub struct Taking<'o, Tz: TimeZone> {
     // What each history says of its item, in the histories' order (by id, as stored),
     // found by a binary search rather than a map per figure.
     seen: Vec<(ItemId, Seen)>,
+    /// Whether `seen` is known to be in id order.
+    sorted: bool,
 }
 
 impl<'o, Tz: TimeZone> Taking<'o, Tz> {
@@ -493,6 +496,7 @@ impl<'o, Tz: TimeZone> Taking<'o, Tz> {
             period,
             metrics: MetricsFold::new(org, period, zone),
             seen: Vec::new(),
+            sorted: false,
         }
     }
 
@@ -545,56 +549,53 @@ impl<'o, Tz: TimeZone> Taking<'o, Tz> {
             this.limbo_minutes += (now - at).num_minutes();
         }
         seen.push((first.item, this));
+        self.sorted = false;
     }
 
-    /// The snapshot of `items` (every item, as it stood at the period's end).
-    pub fn finish(self, label: &str, items: &[Item]) -> Snapshot {
-        let Taking {
-            org,
-            period,
-            metrics,
-            mut seen,
-        } = self;
-        let now = period.until;
-        if !seen.is_sorted_by_key(|(id, _)| *id) {
-            seen.sort_by_key(|(id, _)| *id);
+    /// The row of `item`, as it stood at the period's end, once every history is in:
+    /// the store makes the rows as it reads the items, without holding them all.
+    pub fn row(&mut self, item: Item) -> ItemRow {
+        if !self.sorted {
+            if !self.seen.is_sorted_by_key(|(id, _)| *id) {
+                self.seen.sort_by_key(|(id, _)| *id);
+            }
+            self.sorted = true;
         }
         let nothing = Seen::default();
-        let of = |id: ItemId| -> &Seen {
-            seen.binary_search_by_key(&id, |(i, _)| *i)
-                .map_or(&nothing, |at| &seen[at].1)
-        };
-        let rows = items
-            .iter()
-            .map(|item| {
-                let seen = of(item.id);
-                let finished = seen.finished.filter(|_| item.state == State::Done);
-                ItemRow {
-                    id: item.id,
-                    title: item.title.clone(),
-                    team: item.team.clone(),
-                    state: item.state,
-                    owner: item.owner.clone(),
-                    to: item.limbo.as_ref().map(|l| l.to.clone()),
-                    sent_at: item.limbo.as_ref().map(|l| l.sent_at),
-                    breached: limbo_time(item, org, now)
-                        .is_some_and(|t| t.standing == SlaStanding::Breached),
-                    limbo_minutes: seen.limbo_minutes,
-                    bounces: item.bounces,
-                    escalations: seen.escalations,
-                    link: item.link.clone(),
-                    merged_into: item.merged_into,
-                    since: seen.placed,
-                    done_at: finished.map(|f| f.0),
-                    cycle_minutes: finished.map(|f| f.1),
-                }
-            })
-            .collect();
+        let seen = self
+            .seen
+            .binary_search_by_key(&item.id, |(i, _)| *i)
+            .map_or(&nothing, |at| &self.seen[at].1);
+        let finished = seen.finished.filter(|_| item.state == State::Done);
+        let breached = limbo_time(&item, self.org, self.period.until)
+            .is_some_and(|t| t.standing == SlaStanding::Breached);
+        ItemRow {
+            id: item.id,
+            title: item.title,
+            team: item.team,
+            state: item.state,
+            owner: item.owner,
+            sent_at: item.limbo.as_ref().map(|l| l.sent_at),
+            to: item.limbo.map(|l| l.to),
+            breached,
+            limbo_minutes: seen.limbo_minutes,
+            bounces: item.bounces,
+            escalations: seen.escalations,
+            link: item.link,
+            merged_into: item.merged_into,
+            since: seen.placed,
+            done_at: finished.map(|f| f.0),
+            cycle_minutes: finished.map(|f| f.1),
+        }
+    }
+
+    /// The snapshot of `rows` (every item's, from [`Taking::row`]).
+    pub fn finish(self, label: &str, rows: Vec<ItemRow>) -> Snapshot {
         Snapshot {
             label: label.to_string(),
-            taken_at: now,
+            taken_at: self.period.until,
             items: rows,
-            metrics: metrics.finish(),
+            metrics: self.metrics.finish(),
             incidents: Vec::new(),
         }
     }

@@ -54,6 +54,12 @@ impl Whereabouts {
 
     /// Moves on by one event; returns the column the item entered with it, if any.
     pub fn step(&mut self, seq: u32, flow: &Flow) -> Option<Stage> {
+        self.moved(seq, flow).map(|at| at.to_stage())
+    }
+
+    /// [`Whereabouts::step`], the column borrowed from where the item now is: no copy
+    /// of a team's name per event when a million of them are read.
+    pub fn moved(&mut self, seq: u32, flow: &Flow) -> Option<Entered<'_>> {
         if let Flow::Undone { seq: target } = flow {
             if self.taken_back.last().is_some_and(|(s, _, _)| s == target)
                 && let Some((_, team, limbo_to)) = self.taken_back.pop()
@@ -67,35 +73,77 @@ impl Whereabouts {
             self.taken_back
                 .push((seq, self.team.clone(), self.limbo_to.clone()));
         }
-        let lane = |team: &Option<String>| team.clone().map(Stage::Lane);
         match flow {
             Flow::Created { team } => {
-                self.team = Some(team.clone());
-                lane(&self.team)
+                set(&mut self.team, team);
+                self.lane()
             }
             Flow::Sent { to, .. } => {
-                self.limbo_to = Some(to.clone());
-                self.team.clone().map(|from| Stage::Limbo {
-                    from,
-                    to: to.clone(),
-                })
+                set(&mut self.limbo_to, to);
+                match (&self.team, &self.limbo_to) {
+                    (Some(from), Some(to)) => Some(Entered::Limbo { from, to }),
+                    _ => None,
+                }
             }
             Flow::Accepted => {
                 if let Some(to) = self.limbo_to.take() {
                     self.team = Some(to);
                 }
-                lane(&self.team)
+                self.lane()
             }
             Flow::Bounced | Flow::Reclaimed | Flow::Reopened => {
                 self.limbo_to = None;
-                lane(&self.team)
+                self.lane()
             }
             Flow::Dropped => {
                 self.limbo_to = None;
                 None
             }
-            Flow::Done => Some(Stage::Done),
+            Flow::Done => Some(Entered::Done),
             Flow::Escalated | Flow::Flagged | Flow::Other | Flow::Undone { .. } => None,
+        }
+    }
+
+    fn lane(&self) -> Option<Entered<'_>> {
+        self.team.as_deref().map(Entered::Lane)
+    }
+
+    /// Back to where a new history starts, keeping the buffers.
+    fn reset(&mut self) {
+        self.team = None;
+        self.limbo_to = None;
+        self.taken_back.clear();
+    }
+}
+
+/// `slot` set to `value`, reusing the string already there.
+fn set(slot: &mut Option<String>, value: &str) {
+    match slot {
+        Some(text) => {
+            text.clear();
+            text.push_str(value);
+        }
+        None => *slot = Some(value.to_string()),
+    }
+}
+
+/// A column an item entered, borrowed from its [`Whereabouts`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entered<'a> {
+    Lane(&'a str),
+    Limbo { from: &'a str, to: &'a str },
+    Done,
+}
+
+impl Entered<'_> {
+    pub fn to_stage(self) -> Stage {
+        match self {
+            Entered::Lane(team) => Stage::Lane(team.to_string()),
+            Entered::Limbo { from, to } => Stage::Limbo {
+                from: from.to_string(),
+                to: to.to_string(),
+            },
+            Entered::Done => Stage::Done,
         }
     }
 }
@@ -168,16 +216,127 @@ pub fn flow_stages(org: &Org) -> Vec<Stage> {
 /// The first time an item entered each column, in the order it entered them; events
 /// taken back by an undo do not count.
 pub fn first_entries(history: &[FlowEvent]) -> Vec<(Stage, DateTime<Utc>)> {
-    let mut at = Whereabouts::default();
     let mut entered: Vec<(Stage, DateTime<Utc>)> = Vec::new();
+    each_entry(&mut Whereabouts::default(), history, |stage, at| {
+        if !entered.iter().any(|(s, _)| stage == *s) {
+            entered.push((stage.to_stage(), at));
+        }
+    });
+    entered
+}
+
+/// Every column `history` takes its item into, with when, read with `at` (reset
+/// first): the one reading behind [`first_entries`] and [`Columns::first_entries`].
+fn each_entry(
+    at: &mut Whereabouts,
+    history: &[FlowEvent],
+    mut entered: impl FnMut(Entered<'_>, DateTime<Utc>),
+) {
+    at.reset();
     for event in effective(history) {
-        if let Some(stage) = at.step(event.seq, &event.flow)
-            && !entered.iter().any(|(s, _)| *s == stage)
-        {
-            entered.push((stage, event.at));
+        if let Some(stage) = at.moved(event.seq, &event.flow) {
+            entered(stage, event.at);
         }
     }
-    entered
+}
+
+impl PartialEq<Stage> for Entered<'_> {
+    fn eq(&self, other: &Stage) -> bool {
+        match (self, other) {
+            (Entered::Lane(a), Stage::Lane(b)) => a == b,
+            (Entered::Limbo { from, to }, Stage::Limbo { from: f, to: t }) => from == f && to == t,
+            (Entered::Done, Stage::Done) => true,
+            _ => false,
+        }
+    }
+}
+
+/// Columns laid out in a row (the CSVs' date columns), each found by its place from a
+/// borrowed [`Entered`], without building a [`Stage`] to look it up.
+pub struct Columns {
+    stages: Vec<Stage>,
+    lanes: HashMap<String, usize>,
+    /// By receiving team: each sender and the column of that boundary's limbo.
+    limbos: HashMap<String, Vec<(String, usize)>>,
+    done: Option<usize>,
+    at: Whereabouts,
+}
+
+impl Columns {
+    pub fn new(stages: Vec<Stage>) -> Columns {
+        let mut lanes = HashMap::new();
+        let mut limbos: HashMap<String, Vec<(String, usize)>> = HashMap::new();
+        let mut done = None;
+        for (i, stage) in stages.iter().enumerate() {
+            match stage {
+                Stage::Lane(team) => {
+                    lanes.insert(team.clone(), i);
+                }
+                Stage::Limbo { from, to } => {
+                    let senders = limbos.entry(to.clone()).or_default();
+                    senders.retain(|(f, _)| f != from);
+                    senders.push((from.clone(), i));
+                }
+                Stage::Done => done = Some(i),
+            }
+        }
+        Columns {
+            stages,
+            lanes,
+            limbos,
+            done,
+            at: Whereabouts::default(),
+        }
+    }
+
+    pub fn stages(&self) -> &[Stage] {
+        &self.stages
+    }
+
+    /// The place of `stage` in the row, if it is one of the columns.
+    pub fn place(&self, stage: Entered<'_>) -> Option<usize> {
+        match stage {
+            Entered::Lane(team) => self.lanes.get(team).copied(),
+            Entered::Limbo { from, to } => self
+                .limbos
+                .get(to)?
+                .iter()
+                .find(|(f, _)| f == from)
+                .map(|(_, i)| *i),
+            Entered::Done => self.done,
+        }
+    }
+
+    /// [`first_entries`] of `history` among these columns, by place: those it never
+    /// entered, and stages that are not columns, are left out.
+    pub fn first_entries(
+        &mut self,
+        history: &[FlowEvent],
+        mut entered: impl FnMut(usize, DateTime<Utc>),
+    ) {
+        let mut at = std::mem::take(&mut self.at);
+        let mut seen: u128 = 0;
+        let mut seen_more: Vec<usize> = Vec::new();
+        each_entry(&mut at, history, |stage, when| {
+            if let Some(place) = self.place(stage) {
+                let first = if place < 128 {
+                    let bit = 1u128 << place;
+                    let new = seen & bit == 0;
+                    seen |= bit;
+                    new
+                } else if seen_more.contains(&place) {
+                    false
+                } else {
+                    seen_more.push(place);
+                    true
+                };
+                if first {
+                    entered(place, when);
+                }
+            }
+        });
+        self.at = at;
+    }
 }
 
 #[cfg(test)]
@@ -269,6 +428,20 @@ mod tests {
                 (Stage::Lane("ops".to_string()), t("03T10:00")),
                 (Stage::Done, t("05T09:00")),
             ]
+        );
+        // By place among columns: the same first times; a stage that is not a column
+        // (sales → ops here) is left out, and a column never entered has none.
+        let mut columns = Columns::new(vec![
+            Stage::Lane("ops".to_string()),
+            Stage::Lane("support".to_string()),
+            Stage::Lane("sales".to_string()),
+            Stage::Done,
+        ]);
+        let mut by_place = Vec::new();
+        columns.first_entries(&history, |place, at| by_place.push((place, at)));
+        assert_eq!(
+            by_place,
+            [(2, t("02T09:00")), (0, t("03T10:00")), (3, t("05T09:00"))]
         );
         // Read one by one, an undo puts the item back where it was.
         let mut at = Whereabouts::with_undos();

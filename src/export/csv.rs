@@ -2,48 +2,85 @@
 //! entered each column), the stages layout those tools import, one row per event, or
 //! one row per boundary with its metrics. Every text cell goes through [`cell`].
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::io::Write;
 
 use chrono::{DateTime, TimeZone, Utc};
 
+use crate::domain::ItemId;
+use crate::domain::cause::Cause;
 use crate::domain::metrics::Metrics;
+use crate::domain::metrics::{Flow, FlowEvent};
 use crate::domain::snapshot::Snapshot;
-use crate::domain::stages::{Stage, Whereabouts};
-use crate::domain::time::format_time;
-use crate::domain::{EventKind, ItemId};
+use crate::domain::stages::{Columns, Stage, Whereabouts};
+use crate::domain::time::write_time;
 
-/// When each item first entered each column (see [`crate::domain::stages`]).
-pub type Entries = HashMap<ItemId, Vec<(Stage, DateTime<Utc>)>>;
-
-/// The board's columns in flow order, then done: the date columns of the item CSVs.
-fn with_done(columns: &[Stage]) -> Vec<Stage> {
-    let mut all: Vec<Stage> = columns
-        .iter()
-        .filter(|c| **c != Stage::Done)
-        .cloned()
-        .collect();
-    all.push(Stage::Done);
-    all
+/// When each item first entered each of the item CSVs' date columns (the board's
+/// columns in flow order, then done; see [`crate::domain::stages`]), gathered as the
+/// histories stream by: a span of one flat list per item, not a map of names.
+pub struct Entries {
+    columns: Columns,
+    /// Each item's span of `cells`, by id.
+    items: Vec<(ItemId, usize, usize)>,
+    /// Column place and when.
+    cells: Vec<(u32, DateTime<Utc>)>,
 }
 
-/// An item's entry times laid out under `columns` (found by a map, not a scan per cell:
-/// a hundred thousand items by dozens of columns).
-fn entered_row(
-    entries: &Entries,
-    id: ItemId,
-    index: &HashMap<&Stage, usize>,
-) -> Vec<Option<DateTime<Utc>>> {
-    let mut row = vec![None; index.len()];
-    for (stage, at) in entries.get(&id).map(Vec::as_slice).unwrap_or_default() {
-        if let Some(&i) = index.get(stage) {
-            row[i] = Some(*at);
+impl Entries {
+    /// For the board's `columns` in flow order (done is added last).
+    pub fn new(columns: &[Stage]) -> Entries {
+        let mut all: Vec<Stage> = columns
+            .iter()
+            .filter(|c| **c != Stage::Done)
+            .cloned()
+            .collect();
+        all.push(Stage::Done);
+        Entries {
+            columns: Columns::new(all),
+            items: Vec::new(),
+            cells: Vec::new(),
         }
     }
-    row
-}
 
-fn column_index(columns: &[Stage]) -> HashMap<&Stage, usize> {
-    columns.iter().enumerate().map(|(i, c)| (c, i)).collect()
+    /// Reads the history of `id` (what is known of it).
+    pub fn add(&mut self, id: ItemId, history: &[FlowEvent]) {
+        let start = self.cells.len();
+        let cells = &mut self.cells;
+        self.columns.first_entries(history, |place, at| {
+            cells.push((u32::try_from(place).unwrap_or(u32::MAX), at));
+        });
+        let span = (id, start, self.cells.len());
+        // Histories come by id; one out of order goes in its place.
+        match self.items.last() {
+            Some((last, _, _)) if *last >= id => {
+                let at = self.items.partition_point(|(i, _, _)| *i < id);
+                if self.items.get(at).is_some_and(|(i, _, _)| *i == id) {
+                    self.items[at] = span;
+                } else {
+                    self.items.insert(at, span);
+                }
+            }
+            _ => self.items.push(span),
+        }
+    }
+
+    fn stages(&self) -> &[Stage] {
+        self.columns.stages()
+    }
+
+    /// The entry times of `id` laid out under the columns, into `row`.
+    fn row(&self, id: ItemId, row: &mut Vec<Option<DateTime<Utc>>>) {
+        row.clear();
+        row.resize(self.stages().len(), None);
+        if let Ok(at) = self.items.binary_search_by_key(&id, |(i, _, _)| *i) {
+            let (_, start, end) = self.items[at];
+            for (place, when) in &self.cells[start..end] {
+                if let Some(cell) = row.get_mut(*place as usize) {
+                    *cell = Some(*when);
+                }
+            }
+        }
+    }
 }
 
 fn finish(writer: csv::Writer<Vec<u8>>) -> Result<String, csv::Error> {
@@ -74,7 +111,11 @@ fn cell_text(text: &str) -> std::borrow::Cow<'_, str> {
     let risky = text
         .trim_start_matches(' ')
         .starts_with(['=', '+', '-', '@', '\t', '\r']);
-    if !risky && !text.chars().any(char::is_control) {
+    // Control characters are C0, DEL and C1 (U+0080–U+009F, whose UTF-8 starts with
+    // 0xC2): text with none of those bytes has none, found without decoding a char.
+    let maybe_control = text.bytes().any(|b| b < 0x20 || b == 0x7f || b == 0xc2);
+    let control = maybe_control && text.chars().any(char::is_control);
+    if !risky && !control {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 1);
@@ -89,13 +130,29 @@ fn hours(minutes: i64) -> String {
     format!("{:.1}", minutes as f64 / 60.0)
 }
 
+/// A time as [`crate::domain::time::format_time`] writes it, or nothing, into `buffer`.
+fn time_or_empty(buffer: &mut String, at: Option<DateTime<Utc>>) -> &[u8] {
+    match at {
+        Some(at) => write_time(buffer, at),
+        None => buffer.clear(),
+    }
+    buffer.as_bytes()
+}
+
+/// [`hours`], written into `buffer`.
+fn hours_in(buffer: &mut String, minutes: i64) -> &[u8] {
+    use std::fmt::Write as _;
+    buffer.clear();
+    let _ = write!(buffer, "{:.1}", minutes as f64 / 60.0);
+    buffer.as_bytes()
+}
+
 /// One row per item: where it is, its owner, time in limbo, bounces, escalations,
-/// link; then, for each of the board's `columns` (in flow order) and done, when the
-/// item first entered it (`entered sales`, `entered sales → ops`, …, `entered done`).
-pub fn items(s: &Snapshot, columns: &[Stage], entries: &Entries) -> Result<String, csv::Error> {
-    let columns = with_done(columns);
-    let index = column_index(&columns);
-    let mut w = csv::Writer::from_writer(Vec::new());
+/// link; then, for each of the board's columns (in flow order) and done, when the item
+/// first entered it (`entered sales`, `entered sales → ops`, …, `entered done`).
+/// Written row by row into `out`.
+pub fn items(s: &Snapshot, entries: &Entries, out: impl Write) -> Result<(), csv::Error> {
+    let mut w = csv::Writer::from_writer(out);
     let mut header: Vec<String> = [
         "id",
         "title",
@@ -114,69 +171,73 @@ pub fn items(s: &Snapshot, columns: &[Stage], entries: &Entries) -> Result<Strin
     .map(|h| h.to_string())
     .collect();
     header.extend(
-        columns
+        entries
+            .stages()
             .iter()
             .map(|c| cell(&format!("entered {}", c.label()))),
     );
     w.write_record(&header)?;
+    let mut text = String::new();
+    let mut dates = Vec::new();
     for r in &s.items {
-        let mut row = vec![
-            r.id.to_string(),
-            cell(&r.title),
-            cell(&r.team),
-            r.state.as_str().to_string(),
-            cell(r.to.as_deref().unwrap_or_default()),
-            cell(r.owner.as_deref().unwrap_or_default()),
-            r.sent_at
-                .map(crate::domain::time::format_time)
-                .unwrap_or_default(),
-            r.breached.to_string(),
-            hours(r.limbo_minutes),
-            r.bounces.to_string(),
-            r.escalations.to_string(),
-            cell(r.link.as_deref().unwrap_or_default()),
-        ];
-        row.extend(
-            entered_row(entries, r.id, &index)
-                .into_iter()
-                .map(|at| at.map(format_time).unwrap_or_default()),
-        );
-        w.write_record(&row)?;
+        w.write_field(number(&mut text, r.id))?;
+        w.write_field(cell_text(&r.title).as_bytes())?;
+        w.write_field(cell_text(&r.team).as_bytes())?;
+        w.write_field(r.state.as_str())?;
+        w.write_field(cell_text(r.to.as_deref().unwrap_or_default()).as_bytes())?;
+        w.write_field(cell_text(r.owner.as_deref().unwrap_or_default()).as_bytes())?;
+        w.write_field(time_or_empty(&mut text, r.sent_at))?;
+        w.write_field(if r.breached { "true" } else { "false" })?;
+        w.write_field(hours_in(&mut text, r.limbo_minutes))?;
+        w.write_field(number(&mut text, i64::from(r.bounces)))?;
+        w.write_field(number(&mut text, i64::from(r.escalations)))?;
+        w.write_field(cell_text(r.link.as_deref().unwrap_or_default()).as_bytes())?;
+        entries.row(r.id, &mut dates);
+        for at in &dates {
+            w.write_field(time_or_empty(&mut text, *at))?;
+        }
+        w.write_record(None::<&[u8]>)?;
     }
-    finish(w)
+    w.flush()?;
+    Ok(())
 }
 
 /// The layout flow-analytics tools import: `ID`, `Link`, `Name`, then one column per
 /// board column in flow order, then `Done`; each cell the local date (in `zone`) the
-/// item first entered that column, empty if it never did.
+/// item first entered that column, empty if it never did. Written row by row into
+/// `out`.
 pub fn stages<Tz: TimeZone>(
     s: &Snapshot,
-    columns: &[Stage],
     entries: &Entries,
     zone: &Tz,
-) -> Result<String, csv::Error> {
-    let columns = with_done(columns);
-    let index = column_index(&columns);
-    let mut w = csv::Writer::from_writer(Vec::new());
+    out: impl Write,
+) -> Result<(), csv::Error> {
+    use std::fmt::Write as _;
+    let mut w = csv::Writer::from_writer(out);
     let mut header = vec!["ID".to_string(), "Link".to_string(), "Name".to_string()];
-    header.extend(columns.iter().map(|c| match c {
+    header.extend(entries.stages().iter().map(|c| match c {
         Stage::Done => "Done".to_string(),
         c => cell(&c.label()),
     }));
     w.write_record(&header)?;
+    let mut text = String::new();
+    let mut dates = Vec::new();
     for r in &s.items {
-        let mut row = vec![
-            r.id.to_string(),
-            cell(r.link.as_deref().unwrap_or_default()),
-            cell(&r.title),
-        ];
-        row.extend(entered_row(entries, r.id, &index).into_iter().map(|at| {
-            at.map(|at| crate::domain::time::day_of(at, zone).to_string())
-                .unwrap_or_default()
-        }));
-        w.write_record(&row)?;
+        w.write_field(number(&mut text, r.id))?;
+        w.write_field(cell_text(r.link.as_deref().unwrap_or_default()).as_bytes())?;
+        w.write_field(cell_text(&r.title).as_bytes())?;
+        entries.row(r.id, &mut dates);
+        for at in &dates {
+            text.clear();
+            if let Some(at) = at {
+                let _ = write!(text, "{}", crate::domain::time::day_of(*at, zone));
+            }
+            w.write_field(text.as_bytes())?;
+        }
+        w.write_record(None::<&[u8]>)?;
     }
-    finish(w)
+    w.flush()?;
+    Ok(())
 }
 
 /// The header of the events CSV.
@@ -210,18 +271,6 @@ impl<W: std::io::Write> EventsCsv<W> {
         })
     }
 
-    /// Writes one item's history, in order.
-    pub fn item<'a>(
-        &mut self,
-        id: ItemId,
-        events: impl IntoIterator<Item = (u32, DateTime<Utc>, &'a str, &'a EventKind)>,
-    ) -> Result<(), csv::Error> {
-        for (seq, time, actor, kind) in events {
-            self.event(id, seq, time, actor, kind, true)?;
-        }
-        Ok(())
-    }
-
     /// Reads the next event of the history of `id` (events come item by item, each
     /// history in order, every event of it, so that where the item is stays known);
     /// writes its row when `write` (in the period).
@@ -231,31 +280,27 @@ impl<W: std::io::Write> EventsCsv<W> {
         seq: u32,
         time: DateTime<Utc>,
         actor: &str,
-        kind: &EventKind,
+        event: &StoredKind<'_>,
         write: bool,
     ) -> Result<(), csv::Error> {
         if self.item != Some(id) {
             self.item = Some(id);
             self.at = Whereabouts::with_undos();
         }
-        let flow = crate::domain::metrics::Flow::of(kind);
         if write {
             let w = &mut self.out;
             w.write_field(number(&mut self.number, id))?;
             w.write_field(number(&mut self.number, i64::from(seq)))?;
-            w.write_field(format_time(time))?;
+            write_time(&mut self.number, time);
+            w.write_field(self.number.as_bytes())?;
             w.write_field(cell_text(actor).as_bytes())?;
-            w.write_field(kind.name())?;
+            w.write_field(event.name.as_bytes())?;
             let holder = self.at.team.as_deref().unwrap_or_default();
-            let (from, to) = match kind {
-                EventKind::Created { team, .. } => ("", team.as_str()),
-                EventKind::Sent { to, .. } => (holder, to.as_str()),
-                EventKind::Accepted { .. }
-                | EventKind::Bounced { .. }
-                | EventKind::Reclaimed { .. }
-                | EventKind::Escalated { .. }
-                | EventKind::Dropped { .. }
-                | EventKind::Merged { .. }
+            let moved_to = event.to.as_deref().unwrap_or_default();
+            let (from, to) = match &*event.name {
+                "created" => ("", event.team.as_deref().unwrap_or_default()),
+                "sent" => (holder, moved_to),
+                "accepted" | "bounced" | "reclaimed" | "escalated" | "dropped" | "merged"
                     if self.at.limbo_to.is_some() =>
                 {
                     (holder, self.at.limbo_to.as_deref().unwrap_or_default())
@@ -264,14 +309,24 @@ impl<W: std::io::Write> EventsCsv<W> {
             };
             w.write_field(cell_text(from).as_bytes())?;
             w.write_field(cell_text(to).as_bytes())?;
-            let f = fields(kind);
-            w.write_field(cell_text(f.owner.unwrap_or_default()).as_bytes())?;
-            w.write_field(cell_text(f.note.as_deref().unwrap_or_default()).as_bytes())?;
-            w.write_field(cell_text(f.reason.unwrap_or_default()).as_bytes())?;
-            w.write_field(cell_text(f.cause.unwrap_or_default()).as_bytes())?;
+            // The person an escalation went to is its owner cell.
+            let owner = match &*event.name {
+                "escalated" => moved_to,
+                _ => event.owner.as_deref().unwrap_or_default(),
+            };
+            w.write_field(cell_text(owner).as_bytes())?;
+            if &*event.name == "undone" {
+                // The change an undo takes back, by its number in the item's history.
+                let undoes = format!("undoes {}", event.seq.unwrap_or(0));
+                w.write_field(undoes.as_bytes())?;
+            } else {
+                w.write_field(cell_text(event.note.as_deref().unwrap_or_default()).as_bytes())?;
+            }
+            w.write_field(cell_text(event.reason.as_deref().unwrap_or_default()).as_bytes())?;
+            w.write_field(event.cause.map(Cause::as_str).unwrap_or_default())?;
             w.write_record(None::<&[u8]>)?;
         }
-        self.at.step(seq, &flow);
+        self.at.moved(seq, &event.flow);
         Ok(())
     }
 
@@ -282,63 +337,72 @@ impl<W: std::io::Write> EventsCsv<W> {
     }
 }
 
-#[derive(Default)]
-struct Fields<'a> {
-    owner: Option<&'a str>,
-    note: Option<std::borrow::Cow<'a, str>>,
-    reason: Option<&'a str>,
-    cause: Option<&'a str>,
+/// What an events CSV row reads of an event's stored JSON, borrowed from it; the rest
+/// is skipped unread. Still strict where a row depends on it: a name that is no
+/// event's, a cause not on the list, or JSON that does not read is an error.
+pub struct StoredKind<'a> {
+    name: Cow<'a, str>,
+    team: Option<Cow<'a, str>>,
+    to: Option<Cow<'a, str>>,
+    owner: Option<Cow<'a, str>>,
+    note: Option<Cow<'a, str>>,
+    reason: Option<Cow<'a, str>>,
+    cause: Option<Cause>,
+    seq: Option<u32>,
+    flow: Flow,
 }
 
-fn fields(kind: &EventKind) -> Fields<'_> {
-    match kind {
-        EventKind::Created { owner, .. }
-        | EventKind::Owner { owner }
-        | EventKind::Accepted { owner } => Fields {
-            owner: owner.as_deref(),
-            ..Fields::default()
-        },
-        EventKind::Sent { note, .. } | EventKind::Noted { note } => Fields {
-            note: Some(note.into()),
-            ..Fields::default()
-        },
-        EventKind::Flagged { note, cause } => Fields {
-            note: Some(note.into()),
-            cause: cause.map(|c| c.as_str()),
-            ..Fields::default()
-        },
-        EventKind::Escalated { to, note } => Fields {
-            owner: to.as_deref(),
-            note: note.as_deref().map(Into::into),
-            ..Fields::default()
-        },
-        EventKind::Done { note }
-        | EventKind::Merged { note, .. }
-        | EventKind::Absorbed { note, .. }
-        | EventKind::Dismissed { note, .. }
-        | EventKind::Ticked { note, .. } => Fields {
-            note: note.as_deref().map(Into::into),
-            ..Fields::default()
-        },
-        EventKind::Bounced { reason, cause } => Fields {
-            reason: Some(reason),
-            cause: cause.map(|c| c.as_str()),
-            ..Fields::default()
-        },
-        EventKind::Dropped { reason } => Fields {
-            reason: Some(reason),
-            ..Fields::default()
-        },
-        EventKind::Reclaimed { reason } | EventKind::Reopened { reason } => Fields {
-            reason: reason.as_deref(),
-            ..Fields::default()
-        },
-        // The change an undo takes back, by its number in the item's history.
-        EventKind::Undone { seq } => Fields {
-            note: Some(format!("undoes {seq}").into()),
-            ..Fields::default()
-        },
-        EventKind::Edited { .. } | EventKind::Snoozed { .. } => Fields::default(),
+#[derive(serde::Deserialize)]
+struct Stored<'a> {
+    #[serde(rename = "type", borrow)]
+    name: Cow<'a, str>,
+    #[serde(borrow, default)]
+    team: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    to: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    owner: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    note: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    reason: Option<Cow<'a, str>>,
+    #[serde(default)]
+    cause: Option<Cause>,
+    #[serde(default)]
+    forced: bool,
+    #[serde(default)]
+    late: bool,
+    #[serde(default)]
+    seq: Option<u32>,
+}
+
+impl<'a> StoredKind<'a> {
+    pub fn decode(data: &'a str) -> Result<StoredKind<'a>, serde_json::Error> {
+        use serde::de::Error as _;
+        let s: Stored<'a> = serde_json::from_str(data)?;
+        let place = match &*s.name {
+            "created" => s.team.as_deref(),
+            _ => s.to.as_deref(),
+        };
+        let flow = Flow::named(
+            &s.name,
+            place.unwrap_or_default(),
+            s.forced,
+            s.late,
+            s.seq.unwrap_or(0),
+        )
+        .ok_or_else(|| serde_json::Error::custom(format!("unknown event type {:?}", s.name)))?;
+        Ok(StoredKind {
+            name: s.name,
+            team: s.team,
+            to: s.to,
+            owner: s.owner,
+            note: s.note,
+            reason: s.reason,
+            cause: s.cause,
+            seq: s.seq,
+            flow,
+        })
     }
 }
 
@@ -394,7 +458,24 @@ pub fn boundaries(metrics: &Metrics) -> Result<String, csv::Error> {
 
 #[cfg(test)]
 mod tests {
-    use super::cell;
+    use super::{StoredKind, cell};
+
+    #[test]
+    fn an_event_that_does_not_read_is_an_error() {
+        for data in [
+            r#"{"type":"teleported","to":"ops"}"#,
+            r#"{"type":"bounced","reason":"why","cause":"no-such-cause"}"#,
+            r#"{"type":"sent","to":"ops""#,
+            r#"{"to":"ops"}"#,
+        ] {
+            assert!(StoredKind::decode(data).is_err(), "{data}");
+        }
+        let read =
+            StoredKind::decode(r#"{"type":"bounced","reason":"a \"quote\"","cause":"rework"}"#)
+                .expect("reads");
+        assert_eq!(read.reason.as_deref(), Some("a \"quote\""));
+        assert_eq!(read.cause.map(|c| c.as_str()), Some("rework"));
+    }
 
     #[test]
     fn cells_never_start_a_formula_or_carry_control_characters() {
@@ -410,6 +491,9 @@ mod tests {
             ("a\u{1b}[31mb\u{0}", "a [31mb "),
             ("line\nbreak", "line break"),
             ("1-2", "1-2"),
+            // C1 controls go too; other characters that start with the same byte stay.
+            ("a\u{85}b\u{9f}", "a b "),
+            ("no\u{a0}break, café", "no\u{a0}break, café"),
         ] {
             assert_eq!(cell(text), want, "{text:?}");
         }

@@ -1216,7 +1216,7 @@ impl Store {
                           >= (SELECT coalesce(max(id) - min(id) + 1, 0) FROM items)",
                     &[],
                 )? == 1;
-            load_items_with(tx, &filter, columns, scan)
+            load_items_with(tx, &filter, columns, scan, |item| item)
         })
     }
 
@@ -1425,25 +1425,26 @@ impl Store {
             // The board as it stood at the period's end: the stored state, unless
             // something happened since, in which case each history is replayed up to
             // that moment.
-            let items = if later {
-                let mut items = Vec::new();
+            let rows = if later {
+                let mut rows = Vec::new();
                 for (item, events) in all_histories(tx)? {
                     let upto: Vec<Event> = events
                         .into_iter()
                         .take_while(|e| period.reached(e.at))
                         .collect();
                     if !upto.is_empty() {
-                        items.push(
-                            crate::domain::rules::replay(item.id, &org, &upto)
-                                .map_err(|(_, e)| e)?,
-                        );
+                        let item = crate::domain::rules::replay(item.id, &org, &upto)
+                            .map_err(|(_, e)| e)?;
+                        rows.push(taking.row(item));
                     }
                 }
-                items
+                rows
             } else {
-                load_items(tx, &ItemFilter::default())?
+                load_items_with(tx, &ItemFilter::default(), ItemColumns::Row, false, |item| {
+                    taking.row(item)
+                })?
             };
-            let mut snapshot = taking.finish(label, &items);
+            let mut snapshot = taking.finish(label, rows);
             // The words recorded with the few troubles listed, read event by event.
             let found = troubles.finish();
             let mut kinds: HashMap<(ItemId, u32), EventKind> = HashMap::new();
@@ -1940,6 +1941,10 @@ pub enum ItemColumns {
     /// What the attention queue, its signals and its listing read: no description,
     /// tags, handoff note or checklist, sender's owner, arrival, link or external key.
     Attention,
+    /// What a snapshot's rows read: the long text and the JSON lists (description,
+    /// tags, notes, checklists, dismissals) read as empty, so that a hundred thousand
+    /// rows load without decoding them.
+    Row,
 }
 
 impl ItemColumns {
@@ -1953,6 +1958,12 @@ impl ItemColumns {
                  escalated_at, escalated_to, incomplete_handoff, bounces, flags, events,
                  snoozed_until, CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT),
                  merged_into, dismissed"
+            }
+            ItemColumns::Row => {
+                "id, title, CAST(NULL AS TEXT), '[]', due, team, owner, state, created_at,
+                 updated_at, limbo_to, sent_at, CAST(NULL AS TEXT), '[]', sender_owner,
+                 escalated_at, escalated_to, '[]', bounces, flags, events, snoozed_until,
+                 arrived_from, link, external_key, merged_into, '[]'"
             }
         }
     }
@@ -1968,17 +1979,19 @@ fn load_item(tx: &mut dyn Sql, id: ItemId) -> Result<Option<Item>> {
 }
 
 fn load_items(tx: &mut dyn Sql, filter: &ItemFilter) -> Result<Vec<Item>> {
-    load_items_with(tx, filter, ItemColumns::All, false)
+    load_items_with(tx, filter, ItemColumns::All, false, |item| item)
 }
 
-/// Items matching `filter` with `columns` filled in; with `scan`, the table read in
-/// id order rather than through an index (see [`Dialect::scanned`]).
-fn load_items_with(
+/// Items matching `filter` with `columns` filled in, each handed to `map` as it is
+/// read; with `scan`, the table read in id order rather than through an index (see
+/// [`Dialect::scanned`]).
+fn load_items_with<T>(
     tx: &mut dyn Sql,
     filter: &ItemFilter,
     columns: ItemColumns,
     scan: bool,
-) -> Result<Vec<Item>> {
+    mut map: impl FnMut(Item) -> T,
+) -> Result<Vec<T>> {
     let dialect = tx.dialect();
     let (mut clause, mut args) = filter.clause(dialect);
     let mut order = filter.order.sql();
@@ -2038,7 +2051,7 @@ fn load_items_with(
         (None, 0) => {}
         (None, offset) => sql.push_str(&dialect.offset_only(offset)),
     }
-    rows(tx, &sql, &args, item_from_row)
+    rows(tx, &sql, &args, |r| Ok(map(item_from_row(r)?)))
 }
 
 fn load_items_after(tx: &mut dyn Sql, after: ItemId, limit: i64) -> Result<Vec<Item>> {
@@ -2276,38 +2289,25 @@ fn each_flow_history(
                 detail: format!("the event data of #{item}: {e}"),
             })
         };
-        let mut cause = None;
-        let flow = match row.req_str(3)? {
-            "created" => Flow::Created {
-                team: fields()?.team.unwrap_or_default().into_owned(),
-            },
-            "sent" => {
-                let f = fields()?;
-                Flow::Sent {
-                    to: f.to.unwrap_or_default().into_owned(),
-                    forced: f.forced.unwrap_or(false),
-                    late: f.late.unwrap_or(false),
-                }
-            }
-            "accepted" => Flow::Accepted,
-            "bounced" => {
-                cause = fields()?.cause.and_then(|c| c.parse().ok());
-                Flow::Bounced
-            }
-            "reclaimed" => Flow::Reclaimed,
-            "escalated" => Flow::Escalated,
-            "done" => Flow::Done,
-            "reopened" => Flow::Reopened,
-            "dropped" | "merged" => Flow::Dropped,
-            "flagged" => {
-                cause = fields()?.cause.and_then(|c| c.parse().ok());
-                Flow::Flagged
-            }
-            "undone" => Flow::Undone {
-                seq: fields()?.seq.unwrap_or(0),
-            },
-            _ => Flow::Other,
+        let name = row.req_str(3)?;
+        // Only these kinds carry a field that moves the item or a cause.
+        let f = match name {
+            "created" | "sent" | "bounced" | "flagged" | "undone" => Some(fields()?),
+            _ => None,
         };
+        let f = f.as_ref();
+        let cause = f
+            .and_then(|f| f.cause.as_deref())
+            .and_then(|c| c.parse().ok());
+        let flow = Flow::named(
+            name,
+            f.and_then(|f| f.team.as_deref().or(f.to.as_deref()))
+                .unwrap_or_default(),
+            f.and_then(|f| f.forced).unwrap_or(false),
+            f.and_then(|f| f.late).unwrap_or(false),
+            f.and_then(|f| f.seq).unwrap_or(0),
+        )
+        .unwrap_or(Flow::Other);
         if history.first().is_some_and(|e| e.item != item) {
             visit(&history)?;
             history.clear();
