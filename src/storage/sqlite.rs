@@ -240,8 +240,10 @@ impl Backend for Sqlite {
     }
 
     fn version(&mut self) -> Result<i64> {
+        // Asked on every tick and after every change the board makes: prepared once.
         self.conn
-            .query_row("PRAGMA data_version", [], |r| r.get(0))
+            .prepare_cached("PRAGMA data_version")
+            .and_then(|mut statement| statement.query_row([], |r| r.get(0)))
             .map_err(sql_error)
     }
 
