@@ -188,16 +188,17 @@ pub fn write_time(buffer: &mut String, t: DateTime<Utc>) {
         }
     }
     digits(buffer, year.unsigned_abs(), 4);
-    buffer.push('-');
-    digits(buffer, t.month(), 2);
-    buffer.push('-');
-    digits(buffer, t.day(), 2);
-    buffer.push('T');
-    digits(buffer, t.hour(), 2);
-    buffer.push(':');
-    digits(buffer, t.minute(), 2);
-    buffer.push(':');
-    digits(buffer, t.second(), 2);
+    let rest = [
+        ('-', t.month()),
+        ('-', t.day()),
+        ('T', t.hour()),
+        (':', t.minute()),
+        (':', t.second()),
+    ];
+    for (separator, value) in rest {
+        buffer.push(separator);
+        digits(buffer, value, 2);
+    }
     buffer.push('Z');
 }
 
