@@ -1970,12 +1970,13 @@ impl ItemColumns {
 }
 
 fn load_item(tx: &mut dyn Sql, id: ItemId) -> Result<Option<Item>> {
-    first(
-        tx,
-        &format!("SELECT {ITEM_COLUMNS} FROM items WHERE id = ?1"),
-        &[id.into()],
-        item_from_row,
-    )
+    first(tx, load_item_sql(), &[id.into()], item_from_row)
+}
+
+/// The statement [`load_item`] runs, made once.
+fn load_item_sql() -> &'static str {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| format!("SELECT {ITEM_COLUMNS} FROM items WHERE id = ?1"))
 }
 
 fn load_items(tx: &mut dyn Sql, filter: &ItemFilter) -> Result<Vec<Item>> {
@@ -2147,20 +2148,27 @@ fn item_values(item: &Item) -> Result<Vec<Value>> {
 }
 
 fn write_item(tx: &mut dyn Sql, item: &Item) -> Result<()> {
-    let columns: Vec<&str> = ITEM_COLUMNS.split(',').map(str::trim).collect();
-    let placeholders: Vec<String> = (1..=columns.len()).map(|n| format!("?{n}")).collect();
-    let updates: Vec<String> = columns[1..]
-        .iter()
-        .map(|c| format!("{c} = excluded.{c}"))
-        .collect();
-    let sql = format!(
-        "INSERT INTO items ({ITEM_COLUMNS}) VALUES ({})
-         ON CONFLICT (id) DO UPDATE SET {}",
-        placeholders.join(", "),
-        updates.join(", ")
-    );
-    tx.execute(&sql, &item_values(item)?)?;
+    tx.execute(write_item_sql(), &item_values(item)?)?;
     Ok(())
+}
+
+/// The statement [`write_item`] runs, made once.
+fn write_item_sql() -> &'static str {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| {
+        let columns: Vec<&str> = ITEM_COLUMNS.split(',').map(str::trim).collect();
+        let placeholders: Vec<String> = (1..=columns.len()).map(|n| format!("?{n}")).collect();
+        let updates: Vec<String> = columns[1..]
+            .iter()
+            .map(|c| format!("{c} = excluded.{c}"))
+            .collect();
+        format!(
+            "INSERT INTO items ({ITEM_COLUMNS}) VALUES ({})
+             ON CONFLICT (id) DO UPDATE SET {}",
+            placeholders.join(", "),
+            updates.join(", ")
+        )
+    })
 }
 
 const EVENT_COLUMNS: &str = "item_id, seq, at, actor, kind, data";
@@ -2177,11 +2185,11 @@ fn event_values(id: ItemId, event: &Event) -> Result<Vec<Value>> {
     ])
 }
 
+const INSERT_EVENT: &str =
+    "INSERT INTO events (item_id, seq, at, actor, kind, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+
 fn insert_event(tx: &mut dyn Sql, id: ItemId, event: &Event) -> Result<()> {
-    tx.execute(
-        "INSERT INTO events (item_id, seq, at, actor, kind, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        &event_values(id, event)?,
-    )?;
+    tx.execute(INSERT_EVENT, &event_values(id, event)?)?;
     Ok(())
 }
 
