@@ -12,10 +12,15 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             // `baton ls | head`: the reader has gone; that is not an error.
+            // The CSV writer wraps the pipe's error in its own.
             let broken_pipe = error.chain().any(|cause| {
-                cause
-                    .downcast_ref::<std::io::Error>()
-                    .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+                let io = cause.downcast_ref::<std::io::Error>().or_else(|| {
+                    match cause.downcast_ref::<csv::Error>().map(csv::Error::kind) {
+                        Some(csv::ErrorKind::Io(io)) => Some(io),
+                        _ => None,
+                    }
+                });
+                io.is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
             });
             if broken_pipe {
                 return ExitCode::SUCCESS;

@@ -75,6 +75,10 @@ fn a_reader_that_stops_early_is_not_an_error() {
         &["attention"],
         &["attention", "--json"],
         &["export"],
+        &["export", "--format", "csv"],
+        &["export", "--format", "csv", "--layout", "stages"],
+        &["export", "--format", "csv", "--events"],
+        &["export", "--format", "md"],
     ] {
         let mut child = baton(&db, args)
             .stdout(Stdio::piped())
