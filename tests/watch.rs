@@ -95,9 +95,6 @@ fn escalations(board: &Board, now: &str, id: &str) -> Vec<(String, String, Strin
 }
 
 fn ladder_levels_are_recorded_when_they_fell_due(backend: Backend) {
-    if !backend.available() {
-        return;
-    }
     let board = board_on(backend, 1);
     let shown = board.ok(&["boundary", "show", "sales", "solutions"]);
     assert!(
@@ -164,9 +161,6 @@ fn ladder_levels_are_recorded_when_they_fell_due(backend: Backend) {
 }
 
 fn a_level_reached_by_hand_is_not_recorded_again(backend: Backend) {
-    if !backend.available() {
-        return;
-    }
     let board = board_on(backend, 2);
     // #1: escalated to lee by hand on Tuesday at 10:00, before level 1 fell due.
     run(
@@ -204,9 +198,6 @@ fn a_level_reached_by_hand_is_not_recorded_again(backend: Backend) {
 }
 
 fn watch_delivers_each_notification_once(backend: Backend) {
-    if !backend.available() {
-        return;
-    }
     let board = board_on(backend, 1);
     let first = watch_once(&board, "2026-11-23T15:30:00Z");
     assert_eq!(codes(&first), vec![(1, "sla-at-risk".to_string())]);
@@ -266,9 +257,6 @@ fn watch_delivers_each_notification_once(backend: Backend) {
 }
 
 fn two_watchers_deliver_each_notification_once(backend: Backend) {
-    if !backend.available() {
-        return;
-    }
     let items = 12;
     let board = board_on(backend, items);
     let out = board.path("delivered.jsonl");
@@ -307,9 +295,6 @@ fn two_watchers_deliver_each_notification_once(backend: Backend) {
 }
 
 fn a_failing_command_is_retried_then_reported(backend: Backend) {
-    if !backend.available() {
-        return;
-    }
     let board = board_on(backend, 1);
     let fail = ["watch", "--once", "--exec", "cat > /dev/null; exit 3"];
     let times = [
