@@ -1184,8 +1184,21 @@ fn breaches_are_counted_again_as_time_passes_without_a_key() {
 /// reload draws.
 #[test]
 fn an_accept_into_a_lane_scrolled_past_it_selects_it_as_a_reload_shows() {
+    accept_into_a_scrolled_lane(&[]);
+    // With the lane's lower ids gone, #24 comes in at its first row.
+    accept_into_a_scrolled_lane(&[16, 21]);
+}
+
+/// [`an_accept_into_a_lane_scrolled_past_it_selects_it_as_a_reload_shows`], with the
+/// items `closed` of the Solutions lane done first.
+fn accept_into_a_scrolled_lane(closed: &[i64]) {
     let dir = demo_db();
     let mut store = Store::open(&db_path(&dir)).expect("the store opens");
+    for id in closed {
+        store
+            .execute(Some(*id), Command::Done(None), now(), "tester")
+            .expect("done");
+    }
     for n in 0..15 {
         store
             .execute(

@@ -1693,8 +1693,10 @@ impl App {
         };
         let row = self.rows.get(&col.kind).copied().unwrap_or(0);
         let start = col.window_start;
-        let needs = col.count > 0
-            && (row < start || row >= start + rows || (col.cards.len() < rows && start > 0));
+        // A short window is read again unless it holds every card from its start to
+        // the column's end and starts at the top.
+        let short = col.cards.len() < rows && (start > 0 || start + col.cards.len() < col.count);
+        let needs = col.count > 0 && (row < start || row >= start + rows || short);
         if needs {
             let start = if row < start {
                 row
