@@ -16,6 +16,9 @@
 //! shared: the load average is printed, the first frame is the best of several runs,
 //! and keys give their median and 99th percentile.
 //!
+//! `BATON_BENCH_KEEP=1` keeps the PostgreSQL database afterwards, to look into its
+//! plans with psql; `BATON_BENCH_SKIP_SQLITE=1` measures PostgreSQL alone.
+//!
 //! Run with `cargo bench --bench board`. Prints a table of figures against their
 //! targets; it asserts nothing (tests assert behaviour, benchmarks report numbers).
 
@@ -135,7 +138,10 @@ fn main() -> Result<()> {
     println!("load average before measuring: {}", load_average());
 
     let sqlite = Location::Sqlite(db.clone());
-    let mut results = vec![("SQLite", measure(&sqlite, now, Some(&db))?)];
+    let mut results = Vec::new();
+    if std::env::var_os("BATON_BENCH_SKIP_SQLITE").is_none() {
+        results.push(("SQLite", measure(&sqlite, now, Some(&db))?));
+    }
     let pg = std::env::var("BATON_BENCH_PG")
         .or_else(|_| std::env::var("BATON_TEST_PG"))
         .ok()
@@ -150,7 +156,9 @@ fn main() -> Result<()> {
         postgres::Client::connect(&url, postgres::NoTls)?
             .batch_execute("VACUUM (ANALYZE) baton.items, baton.events")?;
         let measured = measure(&location, now, None);
-        drop_database(&admin, "baton_board_bench")?;
+        if std::env::var_os("BATON_BENCH_KEEP").is_none() {
+            drop_database(&admin, "baton_board_bench")?;
+        }
         results.push(("PostgreSQL", measured?));
     }
     println!("load average after measuring: {}", load_average());

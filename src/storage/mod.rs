@@ -1074,45 +1074,102 @@ impl Store {
 
     /// The items of each filter (each with its limit), in its order: what
     /// [`Store::items`] gives for each, read at one moment. On a shared board, where
-    /// each query is a round trip, they are read in one query.
+    /// each query is a round trip and planning many branches costs more than reading
+    /// them, the windows read from the start are read in one query: the columns that
+    /// differ only in the team holding or receiving their items share one small plan,
+    /// a lateral join over their teams.
     pub fn items_lists(&self, filters: &[ItemFilter]) -> Result<Vec<Vec<Item>>> {
-        let one_query = self.dialect == Dialect::Postgres
-            && filters.len() > 1
-            && filters
-                .iter()
-                .all(|f| f.limit.is_some() && f.seek.is_none());
-        if !one_query {
+        if self.dialect != Dialect::Postgres || filters.len() < 2 {
             return self.read(|tx| filters.iter().map(|f| load_items(tx, f)).collect());
         }
-        let mut args: Vec<Value> = Vec::new();
-        let mut branches = Vec::with_capacity(filters.len());
+        // Filters alike but for `held_by` and `limbo_to`, with the same order and limit,
+        // by the index in `filters`; the others are read one by one.
+        type Shape = (String, Vec<Value>, Order, bool, bool, usize);
+        let mut groups: Vec<(Shape, Vec<usize>)> = Vec::new();
+        let mut alone = Vec::new();
         for (n, f) in filters.iter().enumerate() {
-            let clause = f.clause_after(self.dialect, &mut args);
-            let limit = i64::try_from(f.limit.unwrap_or(0)).unwrap_or(i64::MAX);
-            args.push(Value::from(limit));
-            args.push(Value::from(i64::try_from(f.offset).unwrap_or(i64::MAX)));
-            branches.push(format!(
-                "SELECT * FROM (SELECT {ITEM_COLUMNS}, {n} AS list FROM items WHERE {clause}
-                 ORDER BY {} LIMIT ?{} OFFSET ?{}) AS w{n}",
-                f.order.sql(),
-                args.len() - 1,
-                args.len()
+            let (Some(limit), None, 0) = (f.limit, f.seek, f.offset) else {
+                alone.push(n);
+                continue;
+            };
+            let rest = ItemFilter {
+                held_by: None,
+                limbo_to: None,
+                ..f.clone()
+            };
+            let (clause, args) = rest.clause(self.dialect);
+            let shape = (
+                clause,
+                args,
+                f.order,
+                f.held_by.is_some(),
+                f.limbo_to.is_some(),
+                limit,
+            );
+            match groups.iter_mut().find(|(s, _)| *s == shape) {
+                Some((_, members)) => members.push(n),
+                None => groups.push((shape, vec![n])),
+            }
+        }
+        let mut args: Vec<Value> = Vec::new();
+        let mut parts = Vec::with_capacity(groups.len());
+        for ((_, _, order, held, sent, limit), members) in &groups {
+            let first = &filters[members[0]];
+            let rest = ItemFilter {
+                held_by: None,
+                limbo_to: None,
+                ..first.clone()
+            };
+            let clause = rest.clause_after(self.dialect, &mut args);
+            let mut rows_sql = Vec::with_capacity(members.len());
+            for &n in members {
+                let f = &filters[n];
+                args.push(Value::from(&f.held_by));
+                args.push(Value::from(&f.limbo_to));
+                rows_sql.push(format!(
+                    "({n}, CAST(?{} AS TEXT), CAST(?{} AS TEXT))",
+                    args.len() - 1,
+                    args.len()
+                ));
+            }
+            let mut place = String::new();
+            if *held {
+                place.push_str(" AND team = c.held_by");
+            }
+            if *sent {
+                place.push_str(" AND limbo_to = c.sent_to");
+            }
+            // The limit is written in (a whole number): the planner then knows how few
+            // rows each window wants, and reads them from an index in order.
+            parts.push(format!(
+                "SELECT w.*, c.list FROM (VALUES {}) AS c(list, held_by, sent_to)
+                 CROSS JOIN LATERAL (SELECT {ITEM_COLUMNS} FROM items WHERE {clause}{place}
+                     ORDER BY {} LIMIT {limit}) AS w",
+                rows_sql.join(", "),
+                order.sql(),
             ));
         }
-        let sql = branches.join(" UNION ALL ");
+        let sql = parts.join(" UNION ALL ");
         let list_column = ITEM_COLUMNS.split(',').count();
         let mut lists = vec![Vec::new(); filters.len()];
         self.read(|tx| {
-            tx.query(&sql, &args, &mut |r| {
-                let n = r.req_int(list_column)?;
-                if let Some(list) = usize::try_from(n).ok().and_then(|n| lists.get_mut(n)) {
-                    list.push(item_from_row(r)?);
-                }
-                Ok(())
-            })
+            if !parts.is_empty() {
+                tx.query(&sql, &args, &mut |r| {
+                    let n = r.req_int(list_column)?;
+                    if let Some(list) = usize::try_from(n).ok().and_then(|n| lists.get_mut(n)) {
+                        list.push(item_from_row(r)?);
+                    }
+                    Ok(())
+                })?;
+            }
+            for &n in &alone {
+                lists[n] = load_items(tx, &filters[n])?;
+            }
+            Ok(())
         })?;
-        // UNION ALL promises no order between or within its parts: each list is put
-        // in its order here (its items are unique by id, so the order is total).
+        // UNION ALL and the join promise no order between or within their parts: each
+        // list is put in its order here (its items are unique by id, so the order is
+        // total).
         for (list, f) in lists.iter_mut().zip(filters) {
             let order = f.order;
             list.sort_by(|a, b| order.compare(order.key_of(a), order.key_of(b)));
