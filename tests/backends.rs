@@ -860,3 +860,83 @@ fn text_with_a_nul_character_is_treated_alike_on_both_backends() {
     };
     assert_eq!(outcome(Backend::Postgres), outcome(Backend::Sqlite));
 }
+
+#[test]
+fn a_postgres_board_from_before_the_kept_counts_is_upgraded_and_counted() {
+    if !Backend::Postgres.available() {
+        return;
+    }
+    let board = new_board(Backend::Postgres);
+    board.ok(&["team", "add", "sales"]);
+    board.ok(&["team", "add", "onboarding"]);
+    board.ok(&["boundary", "add", "sales", "onboarding"]);
+    for (title, owner) in [("One", None), ("Two", Some("dana")), ("Three", None)] {
+        let mut args = vec!["add", title, "--team", "sales"];
+        args.extend(owner.iter().flat_map(|o| ["--owner", *o]));
+        board.ok(&args);
+    }
+    board.ok(&["send", "3", "--to", "onboarding", "--note", "over"]);
+    let print = ["board", "--print", "--width", "160", "--height", "20"];
+    let printed = board.ok(&print);
+    assert!(printed.contains("#3"), "{printed}");
+    // The schema as migration 8 left it, with items written before the counts existed.
+    let mut admin = pg_of(&board).admin();
+    admin
+        .batch_execute(
+            "DROP TABLE baton.place_counts;
+             DROP TRIGGER place_counts_in ON baton.items;
+             DROP TRIGGER place_counts_out ON baton.items;
+             DROP TRIGGER place_counts_moved ON baton.items;
+             DROP TRIGGER place_counts_emptied ON baton.items;
+             DROP FUNCTION baton.place_counts_in(), baton.place_counts_out(),
+                 baton.place_counts_moved(), baton.place_counts_emptied();
+             UPDATE baton.meta SET value = '8' WHERE key = 'version'",
+        )
+        .expect("the schema of version 8");
+    board.ok(&["add", "Four", "--team", "onboarding"]);
+    let version: String = admin
+        .query_one("SELECT value FROM baton.meta WHERE key = 'version'", &[])
+        .expect("version")
+        .get(0);
+    assert_eq!(version, "9");
+    let counts = |admin: &mut Client| {
+        table(admin, "baton.place_counts", "state, team, owned").replace(", \n ", ", ")
+    };
+    assert_eq!(
+        counts(&mut admin),
+        concat!(
+            r#"[{"state":"active","team":"onboarding","limbo_to":"","owned":false,"n":1}, "#,
+            r#"{"state":"active","team":"sales","limbo_to":"","owned":false,"n":1}, "#,
+            r#"{"state":"active","team":"sales","limbo_to":"","owned":true,"n":1}, "#,
+            r#"{"state":"limbo","team":"sales","limbo_to":"onboarding","owned":false,"n":1}]"#
+        )
+    );
+    board.ok(&["drop", "4", "--reason", "not ours"]);
+    assert_eq!(board.ok(&print), printed);
+
+    // A writer's changes move the counts (the counting runs as the board's owner); the
+    // writer cannot set them.
+    let alice = pg_of(&board).create_role("alice", "pw");
+    board.ok(&["access", "grant", &alice]);
+    ok_as(&board, &alice, &["accept", "3"]);
+    assert_eq!(
+        counts(&mut admin),
+        concat!(
+            r#"[{"state":"active","team":"onboarding","limbo_to":"","owned":false,"n":1}, "#,
+            r#"{"state":"active","team":"sales","limbo_to":"","owned":false,"n":1}, "#,
+            r#"{"state":"active","team":"sales","limbo_to":"","owned":true,"n":1}, "#,
+            r#"{"state":"dropped","team":"onboarding","limbo_to":"","owned":false,"n":1}, "#,
+            r#"{"state":"limbo","team":"sales","limbo_to":"onboarding","owned":false,"n":0}]"#
+        )
+    );
+    let mut as_alice =
+        Client::connect(&pg_of(&board).url_as(&alice, "pw"), NoTls).expect("alice connects");
+    let refused = as_alice
+        .batch_execute("UPDATE baton.place_counts SET n = 0")
+        .expect_err("a writer cannot set the counts");
+    assert_eq!(
+        refused.as_db_error().map(|e| e.code().clone()),
+        Some(postgres::error::SqlState::INSUFFICIENT_PRIVILEGE),
+        "{refused:?}"
+    );
+}

@@ -569,6 +569,55 @@ fn no_sequence_of_commands_loses_or_duplicates_an_item(
         store.open_items().expect("open").len(),
         open(State::Active) + open(State::Limbo)
     );
+    groups_equal_a_recount(&store)?;
+    Ok(())
+}
+
+/// The board's grouped counts of open items (kept by every write on a shared board,
+/// counted in the index on a file) are what counting the items themselves gives.
+fn groups_equal_a_recount(store: &Store) -> Result<(), TestCaseError> {
+    let key = |state: State, team: &str, to: Option<&str>, owned: bool| {
+        (
+            state.as_str().to_string(),
+            team.to_string(),
+            to.map(str::to_string),
+            owned,
+        )
+    };
+    let mut recount: HashMap<_, usize> = HashMap::new();
+    for item in store.items(&ItemFilter::default()).expect("items") {
+        if item.state.is_open() {
+            let to = item.limbo.as_ref().map(|l| l.to.as_str());
+            *recount
+                .entry(key(item.state, &item.team, to, item.owner.is_some()))
+                .or_default() += 1;
+        }
+    }
+    for states in [vec![], vec![State::Active], vec![State::Limbo]] {
+        let filter = ItemFilter {
+            states: states.clone(),
+            ..ItemFilter::default()
+        };
+        let kept: HashMap<_, usize> = store
+            .open_groups(&filter)
+            .expect("groups")
+            .into_iter()
+            .map(|g| {
+                (
+                    key(g.state, &g.team, g.limbo_to.as_deref(), g.has_owner),
+                    g.count,
+                )
+            })
+            .collect();
+        let wanted: HashMap<_, usize> = recount
+            .iter()
+            .filter(|((state, ..), _)| {
+                states.is_empty() || states.iter().any(|s| s.as_str() == state)
+            })
+            .map(|(k, n)| (k.clone(), *n))
+            .collect();
+        prop_assert_eq!(kept, wanted, "states {:?}", states);
+    }
     Ok(())
 }
 
@@ -616,6 +665,7 @@ fn export_import_export_is_identical(
     prop_assert_eq!(&items, &store.all_histories().expect("histories"));
     let mut copy = new_store(&place, "copy.db");
     copy.replace_board(&org, &items, false).expect("imported");
+    groups_equal_a_recount(&copy)?;
     let second = BoardDocument::new(
         &copy.org().expect("org"),
         &copy.all_histories().expect("histories"),
@@ -629,6 +679,7 @@ fn export_import_export_is_identical(
         Err(StoreError::NotEmpty)
     ));
     copy.replace_board(&org, &items, true).expect("replaced");
+    groups_equal_a_recount(&copy)?;
     let third = BoardDocument::new(
         &copy.org().expect("org"),
         &copy.all_histories().expect("histories"),

@@ -958,11 +958,20 @@ impl Store {
         };
         let (clause, args) = filter.clause(self.dialect);
         // Grouped in the index's order and owners counted, not grouped on: one pass
-        // over the index, no sort.
-        let sql = format!(
-            "SELECT state, team, limbo_to, count(*), count(owner)
-             FROM items WHERE {clause} GROUP BY state, team, limbo_to"
-        );
+        // over the index, no sort. A shared board keeps the counts as it is written.
+        let sql = if self.dialect == Dialect::Postgres && filter.keeps_every_item() {
+            let states: Vec<String> = filter
+                .states
+                .iter()
+                .map(|s| format!("'{}'", s.as_str()))
+                .collect();
+            pg_schema::PLACE_COUNTS.replace("{states}", &states.join(", "))
+        } else {
+            format!(
+                "SELECT state, team, limbo_to, count(*), count(owner)
+                 FROM items WHERE {clause} GROUP BY state, team, limbo_to"
+            )
+        };
         let counted = self.read(|tx| {
             rows(tx, &sql, &args, |r| {
                 let state = if r.req_text(0)? == "limbo" {

@@ -197,7 +197,82 @@ const MIGRATIONS: &[&str] = &[
     // 8: a lane's cards in id order read from the index, as a window or on from a card
     // (SQLite's (state, team) index holds the row id already, in order).
     "CREATE INDEX items_lane ON items(state, team, id);",
+    // 9: the board's column counts kept by every write to the items, so that opening the
+    // board reads a few dozen rows instead of counting every open item. Each statement
+    // moves the counts by the rows it changed (its transition tables), once, and an
+    // update that moves no item to another place touches no count. The functions run
+    // as the board's owner: writers may read the counts, never set them.
+    "CREATE TABLE place_counts (
+        state TEXT NOT NULL,
+        team TEXT NOT NULL,
+        -- '' when the item is not in limbo (a key column cannot be null)
+        limbo_to TEXT NOT NULL,
+        owned BOOLEAN NOT NULL,
+        n BIGINT NOT NULL,
+        PRIMARY KEY (state, team, limbo_to, owned)
+    );
+    CREATE FUNCTION baton.place_counts_in() RETURNS trigger LANGUAGE plpgsql
+        SECURITY DEFINER SET search_path = baton, pg_temp AS $$
+    BEGIN
+        INSERT INTO place_counts AS p (state, team, limbo_to, owned, n)
+        SELECT state, team, coalesce(limbo_to, ''), owner IS NOT NULL, count(*)
+        FROM new_rows GROUP BY 1, 2, 3, 4
+        ON CONFLICT (state, team, limbo_to, owned) DO UPDATE SET n = p.n + excluded.n;
+        RETURN NULL;
+    END $$;
+    CREATE FUNCTION baton.place_counts_out() RETURNS trigger LANGUAGE plpgsql
+        SECURITY DEFINER SET search_path = baton, pg_temp AS $$
+    BEGIN
+        INSERT INTO place_counts AS p (state, team, limbo_to, owned, n)
+        SELECT state, team, coalesce(limbo_to, ''), owner IS NOT NULL, -count(*)
+        FROM old_rows GROUP BY 1, 2, 3, 4
+        ON CONFLICT (state, team, limbo_to, owned) DO UPDATE SET n = p.n + excluded.n;
+        RETURN NULL;
+    END $$;
+    CREATE FUNCTION baton.place_counts_moved() RETURNS trigger LANGUAGE plpgsql
+        SECURITY DEFINER SET search_path = baton, pg_temp AS $$
+    BEGIN
+        INSERT INTO place_counts AS p (state, team, limbo_to, owned, n)
+        SELECT state, team, limbo_to, owned, sum(n)
+        FROM (SELECT state, team, coalesce(limbo_to, '') AS limbo_to,
+                     owner IS NOT NULL AS owned, -1 AS n FROM old_rows
+              UNION ALL
+              SELECT state, team, coalesce(limbo_to, ''), owner IS NOT NULL, 1
+              FROM new_rows) AS moved
+        GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0
+        ON CONFLICT (state, team, limbo_to, owned) DO UPDATE SET n = p.n + excluded.n;
+        RETURN NULL;
+    END $$;
+    CREATE FUNCTION baton.place_counts_emptied() RETURNS trigger LANGUAGE plpgsql
+        SECURITY DEFINER SET search_path = baton, pg_temp AS $$
+    BEGIN
+        DELETE FROM place_counts;
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER place_counts_in AFTER INSERT ON items
+        REFERENCING NEW TABLE AS new_rows
+        FOR EACH STATEMENT EXECUTE FUNCTION baton.place_counts_in();
+    CREATE TRIGGER place_counts_out AFTER DELETE ON items
+        REFERENCING OLD TABLE AS old_rows
+        FOR EACH STATEMENT EXECUTE FUNCTION baton.place_counts_out();
+    CREATE TRIGGER place_counts_moved AFTER UPDATE ON items
+        REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+        FOR EACH STATEMENT EXECUTE FUNCTION baton.place_counts_moved();
+    CREATE TRIGGER place_counts_emptied AFTER TRUNCATE ON items
+        FOR EACH STATEMENT EXECUTE FUNCTION baton.place_counts_emptied();
+    INSERT INTO place_counts (state, team, limbo_to, owned, n)
+    SELECT state, team, coalesce(limbo_to, ''), owner IS NOT NULL, count(*)
+    FROM items GROUP BY 1, 2, 3, 4;",
 ];
+
+/// The open items counted by where they are and whether they have an owner, from the
+/// counts migration 9 keeps, in the shape of the board's grouped count (state, team,
+/// limbo_to, all, owned): what [`super::Store::open_groups`] reads when no filter
+/// narrows the board; `{states}` is replaced by the states' quoted names.
+pub const PLACE_COUNTS: &str = "SELECT state, team, NULLIF(limbo_to, ''),
+        CAST(sum(n) AS BIGINT), CAST(coalesce(sum(n) FILTER (WHERE owned), 0) AS BIGINT)
+    FROM place_counts WHERE state IN ({states})
+    GROUP BY state, team, limbo_to HAVING sum(n) > 0";
 
 /// The schema version this Baton writes.
 pub fn latest_version() -> usize {
