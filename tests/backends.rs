@@ -890,6 +890,12 @@ fn a_postgres_board_from_before_the_kept_counts_is_upgraded_and_counted() {
              DROP TRIGGER place_counts_emptied ON baton.items;
              DROP FUNCTION baton.place_counts_in(), baton.place_counts_out(),
                  baton.place_counts_moved(), baton.place_counts_emptied();
+             DROP TRIGGER org_changed ON baton.teams;
+             DROP TRIGGER org_changed ON baton.boundaries;
+             DROP TRIGGER org_changed ON baton.calendars;
+             DROP TRIGGER org_changed ON baton.contract_changes;
+             DROP FUNCTION baton.org_changed();
+             DELETE FROM baton.meta WHERE key = 'org_version';
              UPDATE baton.meta SET value = '8' WHERE key = 'version'",
         )
         .expect("the schema of version 8");

@@ -724,10 +724,9 @@ impl Store {
         let when = when.into();
         let actor = self.actor(actor);
         let mut cache = self.org_cache.take();
-        let sqlite = self.dialect == Dialect::Sqlite;
         let done = self.write(|tx| {
             let at = when.resolve();
-            let org = cached_org(tx, &mut cache, sqlite)?;
+            let org = cached_org(tx, &mut cache)?;
             let (current, id) = match id {
                 Some(id) => (
                     Some(load_item(tx, id)?.ok_or(DomainError::UnknownItem(id))?),
@@ -747,7 +746,7 @@ impl Store {
             Ok((current, event, item))
         });
         // A command changes items only: the organisation read stays as it was.
-        self.org_cache = cache.filter(|_| sqlite);
+        self.org_cache = cache;
         done
     }
 
@@ -1793,22 +1792,18 @@ fn is_empty(tx: &mut dyn Sql) -> Result<bool> {
     )? != 0)
 }
 
-/// The organisation, from `cache` when nobody changed the database since it was read
-/// there: SQLite's data version moves with every other connection's commit, and this
-/// connection's own writes empty the cache ([`Store::write`]). Without a version
-/// (PostgreSQL) it is read each time.
-fn cached_org<'c>(
-    tx: &mut dyn Sql,
-    cache: &'c mut Option<(i64, Org)>,
-    sqlite: bool,
-) -> Result<&'c Org> {
-    let version = match sqlite {
-        true => Some(scalar(tx, "PRAGMA data_version", &[])?),
-        false => None,
+/// The organisation, from `cache` when nobody changed it since it was read there:
+/// SQLite's data version moves with every other connection's commit, and this
+/// connection's own writes empty the cache ([`Store::write`]); PostgreSQL's
+/// organisation version moves with every change to the organisation, whoever makes it.
+fn cached_org<'c>(tx: &mut dyn Sql, cache: &'c mut Option<(i64, Org)>) -> Result<&'c Org> {
+    let version = match tx.dialect() {
+        Dialect::Sqlite => scalar(tx, "PRAGMA data_version", &[])?,
+        Dialect::Postgres => scalar(tx, pg_schema::ORG_VERSION, &[])?,
     };
     let kept = match cache.take() {
-        Some((at, org)) if Some(at) == version => (at, org),
-        _ => (version.unwrap_or_default(), load_org(tx)?),
+        Some((at, org)) if at == version => (at, org),
+        _ => (version, load_org(tx)?),
     };
     Ok(&cache.insert(kept).1)
 }

@@ -262,8 +262,32 @@ const MIGRATIONS: &[&str] = &[
         FOR EACH STATEMENT EXECUTE FUNCTION baton.place_counts_emptied();
     INSERT INTO place_counts (state, team, limbo_to, owned, n)
     SELECT state, team, coalesce(limbo_to, ''), owner IS NOT NULL, count(*)
-    FROM items GROUP BY 1, 2, 3, 4;",
+    FROM items GROUP BY 1, 2, 3, 4;
+
+    -- The organisation's version, moved by every change to the teams, boundaries,
+    -- calendars and contracts in the same transaction: a writer that read the
+    -- organisation at this version need not read it again.
+    INSERT INTO meta (key, value) VALUES ('org_version', '0');
+    CREATE FUNCTION baton.org_changed() RETURNS trigger LANGUAGE plpgsql
+        SECURITY DEFINER SET search_path = baton, pg_temp AS $$
+    BEGIN
+        UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT)
+        WHERE key = 'org_version';
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER org_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON teams
+        FOR EACH STATEMENT EXECUTE FUNCTION baton.org_changed();
+    CREATE TRIGGER org_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON boundaries
+        FOR EACH STATEMENT EXECUTE FUNCTION baton.org_changed();
+    CREATE TRIGGER org_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON calendars
+        FOR EACH STATEMENT EXECUTE FUNCTION baton.org_changed();
+    CREATE TRIGGER org_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
+        ON contract_changes FOR EACH STATEMENT EXECUTE FUNCTION baton.org_changed();",
 ];
+
+/// The organisation's version (migration 9): it moves with every change to the teams,
+/// boundaries, calendars or contracts, in the transaction that makes the change.
+pub const ORG_VERSION: &str = "SELECT CAST(value AS BIGINT) FROM meta WHERE key = 'org_version'";
 
 /// The open items counted by where they are and whether they have an owner, from the
 /// counts migration 9 keeps, in the shape of the board's grouped count (state, team,

@@ -116,7 +116,8 @@ impl Postgres {
         if write {
             // Writers queue here, one at a time, as they do on SQLite's write lock;
             // each statement after it sees every change committed before.
-            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&ADVISORY_LOCK])
+            // A constant, sent as a simple query: one round trip, nothing to prepare.
+            tx.batch_execute(&format!("SELECT pg_advisory_xact_lock({ADVISORY_LOCK})"))
                 .map_err(|e| pg_error(e, &place))?;
         }
         work(&mut Tx {

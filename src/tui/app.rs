@@ -1407,10 +1407,23 @@ impl App {
         self.last_change = Some((item.id, event.seq, line));
         // In triage the board waits behind the walk, and is loaded when the walk ends.
         if self.screen != Screen::Triage {
-            self.refresh_changed(&[(before, item.clone())])?;
-            self.follow(&item)?;
+            self.refresh_and_follow(before, &item)?;
         }
         Ok(())
+    }
+
+    /// The board after a change here to `item` (see [`App::refresh_changed`]), with the
+    /// selection following the item; all of it read at one moment (one read
+    /// transaction: on a shared board, one round trip per query and none to begin and
+    /// end each).
+    fn refresh_and_follow(&mut self, before: Option<Item>, item: &Item) -> Result<()> {
+        self.store.begin_view()?;
+        let shown = self
+            .refresh_changed(&[(before, item.clone())])
+            .and_then(|()| self.follow(item));
+        let ended = self.store.end_view();
+        shown?;
+        ended
     }
 
     /// The board after changes made here to the items `changed` (each as it was, if
@@ -1567,8 +1580,7 @@ impl App {
         match self.store.undo(id, seq, When::Now(self.clock), &self.actor) {
             Ok((_, item)) => {
                 self.say(&format!("#{id}: undid “{line}”"));
-                self.refresh_changed(&[(before, item.clone())])?;
-                self.follow(&item)?;
+                self.refresh_and_follow(before, &item)?;
             }
             Err(e) => self.fail(&e.to_string()),
         }
