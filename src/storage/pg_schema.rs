@@ -306,22 +306,35 @@ pub fn latest_version() -> usize {
 /// Checks the database holds a Baton board this Baton can open, and brings its schema
 /// up to date; `create` makes the board in a database with no tables. Anything else is
 /// refused untouched.
-pub fn open(client: &mut Client, place: &str, role: &str, create: bool) -> Result<()> {
+pub fn open(client: &mut Client, place: &str, create: bool) -> Result<(String, i32)> {
     let err = |e| pg_error(e, place);
-    let row = client
-        .query_one(
-            "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1),
-                    has_schema_privilege(
-                        (SELECT oid FROM pg_namespace WHERE nspname = $1), 'USAGE'),
-                    (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                      WHERE c.relkind IN ('r', 'p', 'v', 'm')
-                        AND n.nspname NOT IN ('pg_catalog', 'information_schema', $1)
-                        AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%')",
-            &[&SCHEMA],
-        )
-        .map_err(err)?;
-    let (exists, usable, others): (bool, Option<bool>, i64) = (row.get(0), row.get(1), row.get(2));
+    // Who is connected, its server process, and whether the board is there for it: one
+    // round trip (a simple query: nothing to prepare), as opening the board waits on it.
+    let first = rows_of(
+        client
+            .simple_query(&format!(
+                "SELECT session_user::text, pg_backend_pid(),
+                        EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = '{SCHEMA}'),
+                        has_schema_privilege(
+                            (SELECT oid FROM pg_namespace WHERE nspname = '{SCHEMA}'), 'USAGE')"
+            ))
+            .map_err(err)?,
+    );
+    let cell = |n: usize| first.first().and_then(|row| row.get(n).cloned().flatten());
+    let role = cell(0).unwrap_or_default();
+    let pid: i32 = cell(1).and_then(|p| p.parse().ok()).unwrap_or_default();
+    let (exists, usable) = (cell(2).as_deref() == Some("t"), cell(3));
     if !exists {
+        let others: i64 = client
+            .query_one(
+                "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                  WHERE c.relkind IN ('r', 'p', 'v', 'm')
+                    AND n.nspname NOT IN ('pg_catalog', 'information_schema', $1)
+                    AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%'",
+                &[&SCHEMA],
+            )
+            .map_err(err)?
+            .get(0);
         if others > 0 {
             return Err(StoreError::NotBaton {
                 place: place.to_string(),
@@ -331,21 +344,20 @@ pub fn open(client: &mut Client, place: &str, role: &str, create: bool) -> Resul
         if !create {
             return Err(StoreError::Missing(place.to_string()));
         }
-        return create_board(client, place, role);
+        create_board(client, place, &role)?;
+        return Ok((role, pid));
     }
-    if usable != Some(true) {
+    if usable.as_deref() != Some("t") {
         return Err(StoreError::Denied(format!(
             "the database role `{role}` has not been admitted to the board at {place}; its owner admits it with `baton access grant {role}`"
         )));
     }
-    client
-        .batch_execute(&format!("SET search_path TO {SCHEMA}"))
-        .map_err(err)?;
+    // The schema on the search path and the board's bookkeeping: one round trip.
     let meta = client
-        .query(
-            "SELECT key, value FROM baton.meta WHERE key IN ('application', 'version')",
-            &[],
-        )
+        .simple_query(&format!(
+            "SET search_path TO {SCHEMA};
+             SELECT key, value FROM baton.meta WHERE key IN ('application', 'version')"
+        ))
         .map_err(|e| match e.as_db_error() {
             Some(db) if *db.code() == postgres::error::SqlState::UNDEFINED_TABLE => {
                 StoreError::NotBaton {
@@ -355,10 +367,11 @@ pub fn open(client: &mut Client, place: &str, role: &str, create: bool) -> Resul
             }
             _ => err(e),
         })?;
+    let meta = rows_of(meta);
     let value = |key: &str| {
         meta.iter()
-            .find(|r| r.get::<_, String>(0) == key)
-            .map(|r| r.get::<_, String>(1))
+            .find(|r| r.first().cloned().flatten().as_deref() == Some(key))
+            .and_then(|r| r.get(1).cloned().flatten())
     };
     if value("application").as_deref() != Some("baton") {
         return Err(StoreError::NotBaton {
@@ -382,7 +395,22 @@ pub fn open(client: &mut Client, place: &str, role: &str, create: bool) -> Resul
     if version < latest_version() as i64 {
         migrate(client, place)?;
     }
-    Ok(())
+    Ok((role, pid))
+}
+
+/// The rows of a simple query's answer, each as its cells' text.
+fn rows_of(messages: Vec<postgres::SimpleQueryMessage>) -> Vec<Vec<Option<String>>> {
+    messages
+        .into_iter()
+        .filter_map(|m| match m {
+            postgres::SimpleQueryMessage::Row(row) => Some(
+                (0..row.len())
+                    .map(|n| row.get(n).map(str::to_string))
+                    .collect(),
+            ),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Creates the schema, its bookkeeping, the writers' group role and the privileges, in

@@ -66,12 +66,8 @@ impl Postgres {
         let place = redact(url);
         let config = super::pg_connect::config(url).map_err(StoreError::Connection)?;
         let mut client = super::pg_connect::connect(&config, &place)?;
-        let role: String = client
-            .query_one("SELECT session_user::text", &[])
-            .map_err(|e| pg_error(e, &place))?
-            .get(0);
-        pg_schema::open(&mut client, &place, &role, create)?;
-        let own_pid = Arc::new(AtomicI32::new(backend_pid(&mut client, &place)?));
+        let (role, pid) = pg_schema::open(&mut client, &place, create)?;
+        let own_pid = Arc::new(AtomicI32::new(pid));
         Ok(Postgres {
             client,
             config,
