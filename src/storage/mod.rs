@@ -1141,7 +1141,15 @@ impl Store {
                 ));
             }
             let mut place = String::new();
-            if *held {
+            let mut by = String::new();
+            if *held && !*sent && *order == Order::Id {
+                // A lane's window, in id order: the team as a range of one, and first in
+                // the order, which only the (state, team, id) index serves as it is. As
+                // an equality the planner takes the team as fixed and may walk the whole
+                // table in id order instead, filtering out every other team's items.
+                place.push_str(" AND team >= c.held_by AND team <= c.held_by");
+                by.push_str("team, ");
+            } else if *held {
                 place.push_str(" AND team = c.held_by");
             }
             if *sent {
@@ -1152,7 +1160,7 @@ impl Store {
             parts.push(format!(
                 "SELECT w.*, c.list FROM (VALUES {}) AS c(list, held_by, sent_to)
                  CROSS JOIN LATERAL (SELECT {ITEM_COLUMNS} FROM items WHERE {clause}{place}
-                     ORDER BY {} LIMIT {limit}) AS w",
+                     ORDER BY {by}{} LIMIT {limit}) AS w",
                 rows_sql.join(", "),
                 order.sql(),
             ));
