@@ -368,20 +368,22 @@ fn push_attention_entries(
     by_id: &crate::domain::attention::ItemsById<'_>,
 ) {
     use crate::domain::text::push_display_safe;
-    use std::fmt::Write as _;
     // Pads the line from `start` with spaces to `width` (ids and codes are ASCII).
+    const SPACES: &str = "                   ";
     let pad = |out: &mut String, start: usize, width: usize| {
-        let used = out.len() - start;
-        out.extend(std::iter::repeat_n(' ', width.saturating_sub(used)));
+        let short = width.saturating_sub(out.len() - start);
+        out.push_str(&SPACES[..short.min(SPACES.len())]);
     };
     let mut place = String::new();
+    let mut id = itoa::Buffer::new();
     for entry in entries {
         let Some(item) = by_id.get(entry.id) else {
             continue;
         };
         // "#42    title  [sales → solutions]"
         let start = out.len();
-        let _ = write!(out, "#{}", item.id);
+        out.push('#');
+        out.push_str(id.format(item.id));
         pad(out, start, 6);
         out.push(' ');
         push_display_safe(out, &item.title);

@@ -472,12 +472,23 @@ fn own_signals<Tz: TimeZone>(item: &Item, org: &Org, now: DateTime<Utc>, zone: &
 /// Adds `possible-duplicate` for `other`, the item whose title this one's is like,
 /// keeping the signals most urgent first.
 fn push_duplicate(signals: &mut Vec<Signal>, other: &Item) {
+    // "title is like #12 “…”, held by sales", put together without the formatting
+    // machinery: half the items of a large board have one.
+    let mut id = itoa::Buffer::new();
+    let id = id.format(other.id);
+    let parts = [
+        "title is like #",
+        id,
+        " “",
+        &other.title,
+        "”, held by ",
+        &other.team,
+    ];
+    let mut reason = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    parts.iter().for_each(|p| reason.push_str(p));
     signals.push(Signal {
         code: SignalCode::PossibleDuplicate,
-        reason: format!(
-            "title is like #{} “{}”, held by {}",
-            other.id, other.title, other.team
-        ),
+        reason,
         weight: 0,
     });
     signals.sort_by_key(|s| (s.code, -s.weight));
