@@ -157,7 +157,7 @@ fn sections(name: &str, db: &Path, now: DateTime<Utc>) -> Result<()> {
         Ok(())
     })?;
     let text = best(&mut || {
-        baton::cli::output::attention_text(&queue, &items, &[]);
+        baton::cli::output::write_attention_text(&mut std::io::sink(), &queue, &items, &[])?;
         Ok(())
     })?;
     let json = best(&mut || {

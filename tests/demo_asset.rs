@@ -181,3 +181,105 @@ fn mondays_queue_holds_no_weekend_only_breaches() {
     );
     assert_eq!(breached_at(&org, &items, monday), BTreeSet::new());
 }
+
+/// A queue entry as compared: id, codes, reasons and the alike item.
+type Entry = (i64, Vec<SignalCode>, Vec<String>, Option<i64>);
+
+/// A board large enough that the queue's parts are worked out on several threads (the
+/// duplicate join beside each item's own signals): the demo's items copied under new
+/// ids, with their moments shifted, gives the queue each item's signals would, most
+/// urgent first.
+#[test]
+fn a_large_queue_is_each_items_signals_most_urgent_first() {
+    use baton::domain::attention::{dismissed_pairs, possible_duplicates, signals};
+    let (doc, org, items) = demo();
+    let now = as_of(&doc);
+    let open: Vec<Item> = items
+        .iter()
+        .map(|(item, _)| item)
+        .filter(|item| item.state.is_open())
+        .cloned()
+        .collect();
+    let mut large = Vec::new();
+    for copy in 0..(30_000 / open.len() + 1) as i64 {
+        for item in &open {
+            let mut item = item.clone();
+            item.id += 10_000 * (copy + 1);
+            let shift = Duration::hours(copy % 97);
+            item.due = item.due.map(|due| due + shift);
+            if let Some(limbo) = item.limbo.as_mut() {
+                limbo.sent_at += Duration::minutes(copy % 61);
+            }
+            if copy % 3 == 1 {
+                item.title = format!("{} copy {}", item.title, copy % 5);
+            }
+            large.push(item);
+        }
+    }
+    assert!(large.len() > 30_000);
+    let queue = attention(&large, &org, now, &Utc);
+
+    let dismissed = dismissed_pairs(large.iter().map(|i| (i.id, i.dismissed.as_slice())));
+    let like = possible_duplicates(
+        large
+            .iter()
+            .map(|i| (i.id, i.team.as_str(), i.title.as_str())),
+        &dismissed,
+    );
+    let by_id: BTreeMap<i64, &Item> = large.iter().map(|i| (i.id, i)).collect();
+    let mut want: Vec<Entry> = large
+        .iter()
+        .filter(|i| i.snoozed_until.is_none_or(|until| until <= now))
+        .filter_map(|item| {
+            let other = like.get(&item.id).and_then(|id| by_id.get(id).copied());
+            let signals = signals(item, &org, now, other, &Utc);
+            (!signals.is_empty()).then(|| {
+                (
+                    item.id,
+                    signals.iter().map(|s| s.code).collect(),
+                    signals.iter().map(|s| s.reason.clone()).collect(),
+                    other.map(|o| o.id),
+                )
+            })
+        })
+        .collect();
+    // More than two blocks of the listing (4,096 entries each).
+    assert!(want.len() > 3 * 4_096, "{}", want.len());
+    let got: Vec<Entry> = queue
+        .iter()
+        .map(|a| {
+            (
+                a.id,
+                a.signals.iter().map(|s| s.code).collect(),
+                a.signals.iter().map(|s| s.reason.clone()).collect(),
+                a.like,
+            )
+        })
+        .collect();
+    // The same entries…
+    let mut sorted = got.clone();
+    sorted.sort_by_key(|e| e.0);
+    want.sort_by_key(|e| e.0);
+    assert_eq!(sorted, want);
+    // The listing, written a block per thread, has every entry in the queue's order.
+    let mut text = Vec::new();
+    baton::cli::output::write_attention_text(&mut text, &queue, &large, &[]).expect("written");
+    let text = String::from_utf8(text).expect("UTF-8");
+    let listed: Vec<i64> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix('#')?.split(' ').next()?.parse().ok())
+        .collect();
+    assert_eq!(listed, queue.iter().map(|a| a.id).collect::<Vec<_>>());
+    let reasons = queue.iter().map(|a| a.signals.len()).sum::<usize>();
+    assert_eq!(text.lines().count(), queue.len() + reasons);
+    // …most urgent first: by the top signal's code, then how far past it is.
+    for pair in queue.windows(2) {
+        let (a, b) = (&pair[0].signals[0], &pair[1].signals[0]);
+        assert!(
+            (a.code, -a.weight) <= (b.code, -b.weight),
+            "#{} before #{}",
+            pair[0].id,
+            pair[1].id
+        );
+    }
+}

@@ -491,9 +491,15 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
                     writeln!(json)?;
                     json.flush()?;
                 } else {
-                    let text = output::attention_text(&queue, &items, &contract_signals(&org));
-                    out.write_all(text.as_bytes())?;
+                    let mut text = std::io::BufWriter::with_capacity(1 << 16, &mut *out);
+                    let contracts = contract_signals(&org);
+                    output::write_attention_text(&mut text, &queue, &items, &contracts)?;
+                    text.flush()?;
                 }
+                // The process ends after this command: giving a hundred thousand items
+                // and their queue back to the allocator one string at a time took
+                // longer than the listing (about 40 ms at 100,000 open items).
+                std::mem::forget((items, queue));
                 Ok(())
             })
         }

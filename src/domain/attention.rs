@@ -206,13 +206,28 @@ pub fn attention<Tz: TimeZone>(
     now: DateTime<Utc>,
     zone: &Tz,
 ) -> Vec<Attention> {
-    let open = || items.iter().filter(|i| i.state.is_open());
-    let dismissed = dismissed_pairs(open().map(|i| (i.id, i.dismissed.as_slice())));
-    let duplicates = possible_duplicates(
-        open().map(|i| (i.id, i.team.as_str(), i.title.as_str())),
-        &dismissed,
-    );
-    queue(items, org, now, zone, &duplicates)
+    let join = || {
+        let open = || items.iter().filter(|i| i.state.is_open());
+        let dismissed = dismissed_pairs(open().map(|i| (i.id, i.dismissed.as_slice())));
+        possible_duplicates(
+            open().map(|i| (i.id, i.team.as_str(), i.title.as_str())),
+            &dismissed,
+        )
+    };
+    if items.len() < PARALLEL_FROM {
+        let duplicates = join();
+        return queue(items, own_signals_of(items, org, now, zone), &duplicates);
+    }
+    // The join needs only titles and teams, the other signals only each item: on a
+    // large board they are worked out at the same time.
+    std::thread::scope(|scope| {
+        let duplicates = scope.spawn(join);
+        let own = own_signals_of(items, org, now, zone);
+        let duplicates = duplicates
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        queue(items, own, &duplicates)
+    })
 }
 
 /// [`attention`], with the duplicate-title join kept in `join` between calls: it is
@@ -227,25 +242,38 @@ pub fn attention_with<Tz: TimeZone>(
     join: &mut DuplicateJoin,
 ) -> Vec<Attention> {
     let duplicates = join.over(items);
-    queue(items, org, now, zone, duplicates)
+    queue(items, own_signals_of(items, org, now, zone), duplicates)
 }
 
-/// The queue over `items`, given each open item's closest alike title.
-fn queue<Tz: TimeZone>(
-    items: &[Item],
+/// The signals each open item raises by its own facts (all but `possible-duplicate`),
+/// for the items in the queue now: open, and not snoozed past `now`.
+fn own_signals_of<'a, Tz: TimeZone>(
+    items: &'a [Item],
     org: &Org,
     now: DateTime<Utc>,
     zone: &Tz,
+) -> Vec<(&'a Item, Vec<Signal>)> {
+    items
+        .iter()
+        .filter(|i| i.state.is_open() && i.snoozed_until.is_none_or(|until| until <= now))
+        .map(|item| (item, own_signals(item, org, now, zone)))
+        .collect()
+}
+
+/// The queue, given each item's own signals and each open item's closest alike title.
+fn queue(
+    items: &[Item],
+    own: Vec<(&Item, Vec<Signal>)>,
     duplicates: &HashMap<ItemId, ItemId>,
 ) -> Vec<Attention> {
     let by_id = ItemsById::new(items);
-    let find = |id: &ItemId| by_id.get(*id);
-    let mut queue: Vec<Attention> = items
-        .iter()
-        .filter(|i| i.state.is_open() && i.snoozed_until.is_none_or(|until| until <= now))
-        .filter_map(|item| {
-            let like = duplicates.get(&item.id).and_then(find);
-            let signals = signals(item, org, now, like, zone);
+    let mut queue: Vec<Attention> = own
+        .into_iter()
+        .filter_map(|(item, mut signals)| {
+            let like = duplicates.get(&item.id).and_then(|id| by_id.get(*id));
+            if let Some(other) = like {
+                push_duplicate(&mut signals, other);
+            }
             (!signals.is_empty()).then_some(Attention {
                 id: item.id,
                 signals,
@@ -426,20 +454,44 @@ pub fn signals<Tz: TimeZone>(
     like: Option<&Item>,
     zone: &Tz,
 ) -> Vec<Signal> {
+    let mut signals = own_signals(item, org, now, zone);
+    if let Some(other) = like {
+        push_duplicate(&mut signals, other);
+    }
+    signals
+}
+
+/// The signals the item's own facts raise and nobody dismissed, most urgent first.
+fn own_signals<Tz: TimeZone>(item: &Item, org: &Org, now: DateTime<Utc>, zone: &Tz) -> Vec<Signal> {
     let mut signals = item_signals(item, org, now, zone);
     signals.retain(|s| !item.dismissed.iter().any(|d| d.code == s.code));
-    if let Some(other) = like {
-        signals.push(Signal {
-            code: SignalCode::PossibleDuplicate,
-            reason: format!(
-                "title is like #{} “{}”, held by {}",
-                other.id, other.title, other.team
-            ),
-            weight: 0,
-        });
-    }
     signals.sort_by_key(|s| (s.code, -s.weight));
     signals
+}
+
+/// Adds `possible-duplicate` for `other`, the item whose title this one's is like,
+/// keeping the signals most urgent first.
+fn push_duplicate(signals: &mut Vec<Signal>, other: &Item) {
+    // "title is like #12 “…”, held by sales", put together without the formatting
+    // machinery: half the items of a large board have one.
+    let mut id = itoa::Buffer::new();
+    let id = id.format(other.id);
+    let parts = [
+        "title is like #",
+        id,
+        " “",
+        &other.title,
+        "”, held by ",
+        &other.team,
+    ];
+    let mut reason = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    parts.iter().for_each(|p| reason.push_str(p));
+    signals.push(Signal {
+        code: SignalCode::PossibleDuplicate,
+        reason,
+        weight: 0,
+    });
+    signals.sort_by_key(|s| (s.code, -s.weight));
 }
 
 /// Whether the item's own facts raise signal `code` at `now`, dismissed or not

@@ -1282,14 +1282,21 @@ impl Store {
             // each one up from the index and sorting them (SQLite's planner cannot
             // tell without statistics). The span of the ids bounds the number of items
             // from above, so sparse ids err towards the index.
-            let scan = tx.dialect() == Dialect::Sqlite
-                && scalar(
+            // Counted first, the list is made at its size once rather than grown.
+            let (open, span) = match tx.dialect() {
+                Dialect::Sqlite => first(
                     tx,
-                    "SELECT (SELECT count(*) FROM items WHERE state IN ('active', 'limbo')) * 3
-                          >= (SELECT coalesce(max(id) - min(id) + 1, 0) FROM items)",
+                    "SELECT (SELECT count(*) FROM items WHERE state IN ('active', 'limbo')),
+                            (SELECT coalesce(max(id) - min(id) + 1, 0) FROM items)",
                     &[],
-                )? == 1;
-            load_items_with(tx, &filter, columns, scan, |item| item)
+                    |r| Ok((r.req_int(0)?, r.req_int(1)?)),
+                )?
+                .unwrap_or_default(),
+                Dialect::Postgres => (0, 0),
+            };
+            let scan = open > 0 && open.saturating_mul(3) >= span;
+            let expect = usize::try_from(open).unwrap_or(0);
+            load_items_with(tx, &filter, columns, scan, expect, |item| item)
         })
     }
 
@@ -1513,7 +1520,7 @@ impl Store {
                 }
                 rows
             } else {
-                load_items_with(tx, &ItemFilter::default(), ItemColumns::Row, false, |item| {
+                load_items_with(tx, &ItemFilter::default(), ItemColumns::Row, false, 0, |item| {
                     taking.row(item)
                 })?
             };
@@ -2049,17 +2056,18 @@ fn load_item_sql() -> &'static str {
 }
 
 fn load_items(tx: &mut dyn Sql, filter: &ItemFilter) -> Result<Vec<Item>> {
-    load_items_with(tx, filter, ItemColumns::All, false, |item| item)
+    load_items_with(tx, filter, ItemColumns::All, false, 0, |item| item)
 }
 
 /// Items matching `filter` with `columns` filled in, each handed to `map` as it is
 /// read; with `scan`, the table read in id order rather than through an index (see
-/// [`Dialect::scanned`]).
+/// [`Dialect::scanned`]). `expect` is how many rows there will be, when known (else 0).
 fn load_items_with<T>(
     tx: &mut dyn Sql,
     filter: &ItemFilter,
     columns: ItemColumns,
     scan: bool,
+    expect: usize,
     mut map: impl FnMut(Item) -> T,
 ) -> Result<Vec<T>> {
     let dialect = tx.dialect();
@@ -2121,7 +2129,12 @@ fn load_items_with<T>(
         (None, 0) => {}
         (None, offset) => sql.push_str(&dialect.offset_only(offset)),
     }
-    rows(tx, &sql, &args, |r| Ok(map(item_from_row(r)?)))
+    let mut out = Vec::with_capacity(expect);
+    tx.query(&sql, &args, &mut |r| {
+        out.push(map(item_from_row(r)?));
+        Ok(())
+    })?;
+    Ok(out)
 }
 
 fn load_items_after(tx: &mut dyn Sql, after: ItemId, limit: i64) -> Result<Vec<Item>> {
