@@ -180,6 +180,12 @@ trait Backend {
     fn write(&mut self, work: &mut dyn FnMut(&mut dyn Sql) -> Result<()>) -> Result<()>;
     /// Runs `work` in one read-only transaction: one consistent view.
     fn read(&mut self, work: &mut dyn FnMut(&mut dyn Sql) -> Result<()>) -> Result<()>;
+    /// Runs `work`, which runs one query with a bounded answer: a statement sees one
+    /// moment of the board by itself, so where a transaction costs round trips (a
+    /// shared board) none is begun outside a view.
+    fn read_one(&mut self, work: &mut dyn FnMut(&mut dyn Sql) -> Result<()>) -> Result<()> {
+        self.read(work)
+    }
     /// Changes whenever anyone commits a change; cheap enough to check every tick.
     fn version(&mut self) -> Result<i64>;
     /// Opens one read transaction that every read joins until [`Backend::end_view`]:
@@ -900,6 +906,13 @@ impl Store {
 
     /// Items matching `filter`, in its order.
     pub fn items(&self, filter: &ItemFilter) -> Result<Vec<Item>> {
+        // A window (a column scrolled, a card followed): one query, a few rows.
+        if filter.limit.is_some() {
+            return once(
+                |tx| load_items(tx, filter),
+                |run| self.backend.borrow_mut().read_one(run),
+            );
+        }
         self.read(|tx| load_items(tx, filter))
     }
 

@@ -187,6 +187,26 @@ impl Backend for Postgres {
         }
     }
 
+    fn read_one(&mut self, work: &mut dyn FnMut(&mut dyn Sql) -> Result<()>) -> Result<()> {
+        if self.viewing > 0 {
+            return self.read(work);
+        }
+        // One statement, outside a transaction: one round trip, its answer whole.
+        let mut attempt = |this: &mut Self| {
+            this.reconnect()?;
+            work(&mut InView {
+                tx: &mut this.client,
+                statements: &mut this.statements,
+                place: &this.place,
+            })
+        };
+        // Safe to repeat: once, on a new connection, if the old one was lost.
+        match attempt(self) {
+            Err(StoreError::Connection(_)) if self.client.is_closed() => attempt(self),
+            other => other,
+        }
+    }
+
     fn version(&mut self) -> Result<i64> {
         let listener = match &self.listener {
             Some(listener) => listener,
@@ -336,8 +356,8 @@ impl Listener {
 /// Rows fetched from the server at a time.
 const FETCH_ROWS: i32 = 4_096;
 
-/// A connection inside a transaction: a [`postgres::Transaction`] for one change or
-/// read, or the [`Client`] itself inside an open view (which began the transaction).
+/// A connection to read or write through: a [`postgres::Transaction`] for one change or
+/// read, or the [`Client`] itself (see [`InView`]).
 struct Conn<'a, C> {
     tx: &'a mut C,
     statements: &'a mut HashMap<String, Statement>,
@@ -345,7 +365,8 @@ struct Conn<'a, C> {
 }
 
 type Tx<'a, 'c> = Conn<'a, postgres::Transaction<'c>>;
-/// Reads inside an open view.
+/// Reads on the connection itself: inside an open view (which began the transaction),
+/// or a single statement of [`Backend::read_one`].
 type InView<'a> = Conn<'a, Client>;
 
 impl<C: postgres::GenericClient> Conn<'_, C> {
