@@ -136,6 +136,13 @@ pub fn write_atomically_with(
     let tmp = tempfile::Builder::new()
         .permissions(std::fs::Permissions::from_mode(0o666))
         .tempfile_in(dir)
+        // tempfile's error names the temporary file it tried, which the user never
+        // heard of: the folder's own error, or else the kind of failure, says it.
+        .map_err(|e| {
+            std::fs::metadata(dir)
+                .err()
+                .unwrap_or_else(|| e.kind().into())
+        })
         .with_context(cannot)?;
     let mut buffered = std::io::BufWriter::new(tmp);
     fill(&mut buffered)?;

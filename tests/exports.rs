@@ -123,6 +123,27 @@ fn a_report_that_cannot_be_written_is_an_error() {
 }
 
 #[test]
+fn an_out_file_in_a_missing_folder_is_named_as_the_user_gave_it() {
+    let board = board();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let missing = dir.path().join("no such folder").join("retro.md");
+    let output = board
+        .std_cmd(&["export", "--format", "md", "--out"])
+        .arg(&missing)
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        said.trim_end(),
+        format!(
+            "error: cannot write {}: No such file or directory (os error 2)",
+            missing.display()
+        )
+    );
+}
+
+#[test]
 fn a_new_out_file_is_0644_under_umask_022() {
     let board = board();
     let out = board.path("items.csv");
