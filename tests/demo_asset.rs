@@ -283,3 +283,55 @@ fn a_large_queue_is_each_items_signals_most_urgent_first() {
         );
     }
 }
+
+/// The duplicate join worked out ahead, from a read of its own, is used only when it
+/// read what the items say: from a board changed in between, the queue is still the
+/// items' own.
+#[test]
+fn a_join_worked_out_ahead_is_used_only_when_it_read_the_same_items() {
+    use baton::domain::attention::{JoinedAhead, attention_ahead, dismissed_pairs};
+    let (doc, org, items) = demo();
+    let now = as_of(&doc);
+    let open: Vec<Item> = items
+        .iter()
+        .map(|(item, _)| item)
+        .filter(|item| item.state.is_open())
+        .cloned()
+        .collect();
+    let ahead_of = |items: &[Item]| {
+        JoinedAhead::over(
+            items
+                .iter()
+                .map(|i| (i.id, i.team.clone(), i.title.clone()))
+                .collect(),
+            dismissed_pairs(items.iter().map(|i| (i.id, i.dismissed.as_slice()))),
+        )
+    };
+    let want = attention(&open, &org, now, &Utc);
+    let same = attention_ahead(&open, &org, now, &Utc, || Some(ahead_of(&open)));
+    assert_eq!(same, want);
+    assert_eq!(attention_ahead(&open, &org, now, &Utc, || None), want);
+    // Read before two items of different teams were retitled alike and one was closed:
+    // the join read then would pair neither and still count the closed one.
+    let mut changed = open.clone();
+    let (a, b) = {
+        let first = &changed[0];
+        let other = changed
+            .iter()
+            .position(|i| i.team != first.team)
+            .expect("two teams");
+        (0, other)
+    };
+    changed[a].title = "Renew the Fabrikam data processing agreement".into();
+    changed[b].title = "Fabrikam data processing agreement renewal".into();
+    let closed = changed.len() - 1;
+    changed[closed].state = baton::domain::State::Done;
+    let want = attention(&changed, &org, now, &Utc);
+    assert!(
+        want.iter()
+            .any(|e| e.id == changed[a].id && e.like == Some(changed[b].id)),
+        "the retitled items are possible duplicates"
+    );
+    let stale = attention_ahead(&changed, &org, now, &Utc, || Some(ahead_of(&open)));
+    assert_eq!(stale, want);
+}

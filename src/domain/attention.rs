@@ -206,14 +206,7 @@ pub fn attention<Tz: TimeZone>(
     now: DateTime<Utc>,
     zone: &Tz,
 ) -> Vec<Attention> {
-    let join = || {
-        let open = || items.iter().filter(|i| i.state.is_open());
-        let dismissed = dismissed_pairs(open().map(|i| (i.id, i.dismissed.as_slice())));
-        possible_duplicates(
-            open().map(|i| (i.id, i.team.as_str(), i.title.as_str())),
-            &dismissed,
-        )
-    };
+    let join = || join_of(items);
     if items.len() < PARALLEL_FROM {
         let duplicates = join();
         return queue(items, own_signals_of(items, org, now, zone), &duplicates);
@@ -228,6 +221,81 @@ pub fn attention<Tz: TimeZone>(
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         queue(items, own, &duplicates)
     })
+}
+
+/// The duplicate join worked out apart from the items (from its own read of the open
+/// titles, while the items were read): with the rows it read, to tell whether they
+/// are the items' own.
+#[derive(Debug, Clone, Default)]
+pub struct JoinedAhead {
+    open: Vec<(ItemId, String, String)>,
+    dismissed: HashSet<(ItemId, ItemId)>,
+    found: HashMap<ItemId, ItemId>,
+}
+
+impl JoinedAhead {
+    /// The join over `open`, the open items' ids, teams and titles in id order, less
+    /// the `dismissed` pairs (as [`dismissed_pairs`] gives them).
+    pub fn over(
+        open: Vec<(ItemId, String, String)>,
+        dismissed: HashSet<(ItemId, ItemId)>,
+    ) -> JoinedAhead {
+        let found = possible_duplicates(
+            open.iter()
+                .map(|(id, team, title)| (*id, team.as_str(), title.as_str())),
+            &dismissed,
+        );
+        JoinedAhead {
+            open,
+            dismissed,
+            found,
+        }
+    }
+
+    /// Whether the join read what the open ones of `items` say, in the same order: then
+    /// its answer is theirs.
+    fn is_of(&self, items: &[Item]) -> bool {
+        let mut open = items.iter().filter(|i| i.state.is_open());
+        self.open.iter().all(|(id, team, title)| {
+            open.next()
+                .is_some_and(|i| i.id == *id && i.team == *team && i.title == *title)
+        }) && open.next().is_none()
+            && dismissed_pairs(
+                items
+                    .iter()
+                    .filter(|i| i.state.is_open())
+                    .map(|i| (i.id, i.dismissed.as_slice())),
+            ) == self.dismissed
+    }
+}
+
+/// [`attention`], with the duplicate join worked out ahead, from a read of its own
+/// (`ahead`, waited for once the items' own signals are found). Its answer is used
+/// only when it read the same open items; otherwise (another process changed the board
+/// between the two reads, or the join could not be read) it is worked out again from
+/// `items`. The queue is the same as [`attention`]'s, always.
+pub fn attention_ahead<Tz: TimeZone>(
+    items: &[Item],
+    org: &Org,
+    now: DateTime<Utc>,
+    zone: &Tz,
+    ahead: impl FnOnce() -> Option<JoinedAhead>,
+) -> Vec<Attention> {
+    let own = own_signals_of(items, org, now, zone);
+    match ahead().filter(|joined| joined.is_of(items)) {
+        Some(joined) => queue(items, own, &joined.found),
+        None => queue(items, own, &join_of(items)),
+    }
+}
+
+/// [`possible_duplicates`] over the open ones of `items`, with their dismissals.
+fn join_of(items: &[Item]) -> HashMap<ItemId, ItemId> {
+    let open = || items.iter().filter(|i| i.state.is_open());
+    let dismissed = dismissed_pairs(open().map(|i| (i.id, i.dismissed.as_slice())));
+    possible_duplicates(
+        open().map(|i| (i.id, i.team.as_str(), i.title.as_str())),
+        &dismissed,
+    )
 }
 
 /// [`attention`], with the duplicate-title join kept in `join` between calls: it is

@@ -1206,37 +1206,40 @@ impl Store {
         Ok(lists)
     }
 
-    /// Id, holding team and title of every open item matching `filter`: what the
-    /// duplicate-title join needs.
-    pub fn open_titles(&self, filter: &ItemFilter) -> Result<Vec<(ItemId, String, String)>> {
+    /// What the duplicate-title join reads of the open items matching `filter`, in
+    /// one read: each one's id, holding team and title in id order, and the pairs of
+    /// them that dismissed each other as possible duplicates (lower id first).
+    pub fn open_titles(&self, filter: &ItemFilter) -> Result<OpenTitles> {
         let filter = ItemFilter {
             states: vec![State::Active, State::Limbo],
             ..filter.clone()
         };
-        let (clause, args) = filter.clause(self.dialect);
-        let sql = format!("SELECT id, team, title FROM items WHERE {clause} ORDER BY id");
         self.read(|tx| {
-            rows(tx, &sql, &args, |r| {
-                Ok((r.req_int(0)?, r.req_text(1)?, r.req_text(2)?))
-            })
+            let dialect = tx.dialect();
+            let (clause, args) = filter.clause(dialect);
+            let table = match filter.keeps_every_item() && open_mostly(tx)?.1 {
+                true => dialect.scanned("items"),
+                false => "items".to_string(),
+            };
+            let sql = format!(
+                "SELECT id, team, title, dismissed FROM {table} WHERE {clause} ORDER BY id"
+            );
+            let mut titles = Vec::new();
+            let mut dismissals: Vec<(ItemId, Vec<crate::domain::Dismissal>)> = Vec::new();
+            tx.query(&sql, &args, &mut |r| {
+                let id = r.req_int(0)?;
+                titles.push((id, r.req_text(1)?, r.req_text(2)?));
+                let dismissed: Vec<crate::domain::Dismissal> = json_list(r, 3)?;
+                if !dismissed.is_empty() {
+                    dismissals.push((id, dismissed));
+                }
+                Ok(())
+            })?;
+            let dismissed = crate::domain::attention::dismissed_pairs(
+                dismissals.iter().map(|(id, d)| (*id, d.as_slice())),
+            );
+            Ok((titles, dismissed))
         })
-    }
-
-    /// Pairs of open items that dismissed each other as possible duplicates, lower id
-    /// first: what the board's duplicate marks leave out.
-    pub fn dismissed_pairs(&self) -> Result<std::collections::HashSet<(ItemId, ItemId)>> {
-        let dismissed: Vec<(ItemId, Vec<crate::domain::Dismissal>)> = self.read(|tx| {
-            rows(
-                tx,
-                "SELECT id, dismissed FROM items
-                 WHERE state IN ('active', 'limbo') AND dismissed <> '[]'",
-                &[],
-                |r| Ok((r.req_int(0)?, json_cell(r, 1)?)),
-            )
-        })?;
-        Ok(crate::domain::attention::dismissed_pairs(
-            dismissed.iter().map(|(id, d)| (*id, d.as_slice())),
-        ))
     }
 
     /// Everyone the board knows by name, sorted, each once: item owners (closed items
@@ -1291,25 +1294,9 @@ impl Store {
             ..ItemFilter::default()
         };
         self.read(|tx| {
-            // Where most items are open, reading the table in id order beats looking
-            // each one up from the index and sorting them (SQLite's planner cannot
-            // tell without statistics). The span of the ids bounds the number of items
-            // from above, so sparse ids err towards the index.
             // Counted first, the list is made at its size once rather than grown.
-            let (open, span) = match tx.dialect() {
-                Dialect::Sqlite => first(
-                    tx,
-                    "SELECT (SELECT count(*) FROM items WHERE state IN ('active', 'limbo')),
-                            (SELECT coalesce(max(id) - min(id) + 1, 0) FROM items)",
-                    &[],
-                    |r| Ok((r.req_int(0)?, r.req_int(1)?)),
-                )?
-                .unwrap_or_default(),
-                Dialect::Postgres => (0, 0),
-            };
-            let scan = open > 0 && open.saturating_mul(3) >= span;
-            let expect = usize::try_from(open).unwrap_or(0);
-            load_items_with(tx, &filter, columns, scan, expect, |item| item)
+            let (open, scan) = open_mostly(tx)?;
+            load_items_with(tx, &filter, columns, scan, open, |item| item)
         })
     }
 
@@ -2021,6 +2008,10 @@ const ITEM_COLUMNS: &str = "id, title, body, tags, due, team, owner, state, crea
     incomplete_handoff, bounces, flags, events, snoozed_until, arrived_from, link, external_key,
     merged_into, dismissed";
 
+/// The open items' ids, teams and titles, and the pairs of them dismissed as
+/// possible duplicates: what [`Store::open_titles`] reads for the duplicate join.
+pub type OpenTitles = (Vec<(ItemId, String, String)>, HashSet<(ItemId, ItemId)>);
+
 /// Which of an item's columns a read fills in. A narrow read selects the same columns
 /// in the same places, the ones it leaves out as their empty value, so one mapping
 /// ([`item_from_row`]) reads every kind.
@@ -2056,6 +2047,29 @@ impl ItemColumns {
             }
         }
     }
+}
+
+/// How many items are open (on SQLite; 0 when not counted), and whether they are most
+/// of the table: then reading the table in id order beats looking each one up from the
+/// index and sorting them (SQLite's planner cannot tell without statistics). The span
+/// of the ids bounds the number of items from above, so sparse ids err towards the
+/// index.
+fn open_mostly(tx: &mut dyn Sql) -> Result<(usize, bool)> {
+    if tx.dialect() != Dialect::Sqlite {
+        return Ok((0, false));
+    }
+    let (open, span) = first(
+        tx,
+        "SELECT (SELECT count(*) FROM items WHERE state IN ('active', 'limbo')),
+                (SELECT coalesce(max(id) - min(id) + 1, 0) FROM items)",
+        &[],
+        |r| Ok((r.req_int(0)?, r.req_int(1)?)),
+    )?
+    .unwrap_or_default();
+    Ok((
+        usize::try_from(open).unwrap_or(0),
+        open > 0 && open.saturating_mul(3) >= span,
+    ))
 }
 
 fn load_item(tx: &mut dyn Sql, id: ItemId) -> Result<Option<Item>> {

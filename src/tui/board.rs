@@ -266,8 +266,7 @@ pub const DUPLICATES_AT_ONCE: usize = 5_000;
 
 /// Open items whose title is like another team's open item, with that item.
 pub fn duplicates(store: &Store, filter: &ItemFilter) -> Result<HashMap<ItemId, ItemId>> {
-    let titles = store.open_titles(filter)?;
-    let dismissed = store.dismissed_pairs()?;
+    let (titles, dismissed) = store.open_titles(filter)?;
     Ok(possible_duplicates(
         titles
             .iter()
