@@ -153,13 +153,19 @@ impl Column {
         };
         // Whether the window holds every card to the column's end.
         let to_end = self.window_start + self.cards.len() >= count;
+        // The column's count as the changes leave it.
+        let mut now = count;
         for (before, after) in changes {
             if let Some(before) = before.as_ref().filter(|b| place_of(b) == self.kind) {
+                now = now.saturating_sub(1);
                 if let Some(at) = self.cards.iter().position(|c| c.id == before.id) {
                     self.cards.remove(at);
                 } else if above(&self.cards, before) {
                     self.window_start = self.window_start.saturating_sub(1);
                 }
+            }
+            if place_of(after) == self.kind {
+                now += 1;
             }
             // With no card left to place it by, the window is read afresh.
             if place_of(after) == self.kind && !self.cards.is_empty() {
@@ -174,6 +180,11 @@ impl Column {
                     }
                 }
             }
+        }
+        // With no card left, items that left from above it could not be told from
+        // those below: the start is at most the column's end.
+        if self.cards.is_empty() {
+            self.window_start = self.window_start.min(now);
         }
     }
 }
