@@ -335,20 +335,38 @@ fn queue(
     duplicates: &HashMap<ItemId, ItemId>,
 ) -> Vec<Attention> {
     let by_id = ItemsById::new(items);
-    let mut queue: Vec<Attention> = own
-        .into_iter()
-        .filter_map(|(item, mut signals)| {
-            let like = duplicates.get(&item.id).and_then(|id| by_id.get(*id));
-            if let Some(other) = like {
-                push_duplicate(&mut signals, other);
-            }
-            (!signals.is_empty()).then_some(Attention {
-                id: item.id,
-                signals,
-                like: like.map(|i| i.id),
+    let entries = |own: Vec<(&Item, Vec<Signal>)>| -> Vec<Attention> {
+        own.into_iter()
+            .filter_map(|(item, mut signals)| {
+                let like = duplicates.get(&item.id).and_then(|id| by_id.get(*id));
+                if let Some(other) = like {
+                    push_duplicate(&mut signals, other);
+                }
+                (!signals.is_empty()).then_some(Attention {
+                    id: item.id,
+                    signals,
+                    like: like.map(|i| i.id),
+                })
             })
+            .collect()
+    };
+    // On a large board, half the entries are made on another thread: half the items
+    // have a duplicate to word, each looked up far from the item.
+    let mut queue = if own.len() < PARALLEL_FROM {
+        entries(own)
+    } else {
+        let mut front = own;
+        let back = front.split_off(front.len() / 2);
+        std::thread::scope(|scope| {
+            let back = scope.spawn(|| entries(back));
+            let mut queue = entries(front);
+            queue.extend(
+                back.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            );
+            queue
         })
-        .collect();
+    };
     // Each key once: it reads the top signal, which lives apart from the entry.
     queue.sort_by_cached_key(Attention::urgency);
     queue
