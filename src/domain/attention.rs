@@ -200,7 +200,7 @@ pub fn next_standup(now: DateTime<Utc>) -> DateTime<Utc> {
 /// The attention queue over the open items given, most urgent first. Items snoozed
 /// past `now` are left out until their snooze ends. Standup triage walks this queue.
 /// Times in reasons are shown in `zone`.
-pub fn attention<Tz: TimeZone>(
+pub fn attention<Tz: TimeZone + Sync>(
     items: &[Item],
     org: &Org,
     now: DateTime<Utc>,
@@ -274,7 +274,7 @@ impl JoinedAhead {
 /// only when it read the same open items; otherwise (another process changed the board
 /// between the two reads, or the join could not be read) it is worked out again from
 /// `items`. The queue is the same as [`attention`]'s, always.
-pub fn attention_ahead<Tz: TimeZone>(
+pub fn attention_ahead<Tz: TimeZone + Sync>(
     items: &[Item],
     org: &Org,
     now: DateTime<Utc>,
@@ -302,7 +302,7 @@ fn join_of(items: &[Item]) -> HashMap<ItemId, ItemId> {
 /// worked out again only when a title, a team, the open items or a dismissal
 /// changed, so standup triage's refresh after a note or a snooze does not pay for it.
 /// The queue is the same as [`attention`]'s, always.
-pub fn attention_with<Tz: TimeZone>(
+pub fn attention_with<Tz: TimeZone + Sync>(
     items: &[Item],
     org: &Org,
     now: DateTime<Utc>,
@@ -315,17 +315,33 @@ pub fn attention_with<Tz: TimeZone>(
 
 /// The signals each open item raises by its own facts (all but `possible-duplicate`),
 /// for the items in the queue now: open, and not snoozed past `now`.
-fn own_signals_of<'a, Tz: TimeZone>(
+fn own_signals_of<'a, Tz: TimeZone + Sync>(
     items: &'a [Item],
     org: &Org,
     now: DateTime<Utc>,
     zone: &Tz,
 ) -> Vec<(&'a Item, Vec<Signal>)> {
-    items
-        .iter()
-        .filter(|i| i.state.is_open() && i.snoozed_until.is_none_or(|until| until <= now))
-        .map(|item| (item, own_signals(item, org, now, zone)))
-        .collect()
+    let of = |items: &'a [Item]| -> Vec<(&'a Item, Vec<Signal>)> {
+        items
+            .iter()
+            .filter(|i| i.state.is_open() && i.snoozed_until.is_none_or(|until| until <= now))
+            .map(|item| (item, own_signals(item, org, now, zone)))
+            .collect()
+    };
+    if items.len() < PARALLEL_FROM {
+        return of(items);
+    }
+    // On a large board, half the items on another thread.
+    let (front, back) = items.split_at(items.len() / 2);
+    std::thread::scope(|scope| {
+        let back = scope.spawn(|| of(back));
+        let mut own = of(front);
+        own.extend(
+            back.join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        );
+        own
+    })
 }
 
 /// The queue, given each item's own signals and each open item's closest alike title.
