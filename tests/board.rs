@@ -1003,6 +1003,23 @@ fn person_fields_complete_from_the_people_the_board_knows() {
     for name in ["Ben Adler", "Hannah Lee", "Dana Whitaker"] {
         assert!(people.iter().any(|p| p == name), "{name} in {people:?}");
     }
+    // Every owner and escalation contact of every item, closed ones too, once.
+    let items = app.store.items(&ItemFilter::default()).expect("items");
+    let named = items
+        .iter()
+        .flat_map(|i| {
+            [
+                i.owner.clone(),
+                i.escalation.as_ref().and_then(|e| e.to.clone()),
+            ]
+        })
+        .flatten();
+    for name in named {
+        assert!(people.contains(&name), "{name} in {people:?}");
+    }
+    let mut once = people.clone();
+    once.dedup();
+    assert_eq!(once, people);
     select(&mut app, 17);
     press(&mut app, 'o');
     type_text(&mut app, "WHITA");
