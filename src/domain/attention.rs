@@ -331,16 +331,21 @@ fn own_signals_of<'a, Tz: TimeZone + Sync>(
     if items.len() < PARALLEL_FROM {
         return of(items);
     }
-    // On a large board, half the items on another thread.
     let (front, back) = items.split_at(items.len() / 2);
+    in_two_halves(front, back, of)
+}
+
+/// `work` over `front` on this thread and over `back` on another at the same time,
+/// the results in that order: a large board's queue is made so on both cores.
+fn in_two_halves<T: Send, O: Send>(front: T, back: T, work: impl Fn(T) -> Vec<O> + Sync) -> Vec<O> {
     std::thread::scope(|scope| {
-        let back = scope.spawn(|| of(back));
-        let mut own = of(front);
-        own.extend(
+        let back = scope.spawn(|| work(back));
+        let mut out = work(front);
+        out.extend(
             back.join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
         );
-        own
+        out
     })
 }
 
@@ -373,15 +378,7 @@ fn queue(
     } else {
         let mut front = own;
         let back = front.split_off(front.len() / 2);
-        std::thread::scope(|scope| {
-            let back = scope.spawn(|| entries(back));
-            let mut queue = entries(front);
-            queue.extend(
-                back.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            );
-            queue
-        })
+        in_two_halves(front, back, entries)
     };
     // Each key once: it reads the top signal, which lives apart from the entry.
     queue.sort_by_cached_key(Attention::urgency);
