@@ -24,13 +24,18 @@ fn as_of(doc: &BoardDocument) -> DateTime<Utc> {
     doc.as_of.expect("the demo names its moment in `as_of`")
 }
 
-fn codes_at(org: &Org, items: &[(Item, Vec<Event>)], now: DateTime<Utc>) -> BTreeSet<SignalCode> {
-    let open: Vec<Item> = items
+/// The open items, as `attention` is given them.
+fn open_items(items: &[(Item, Vec<Event>)]) -> Vec<Item> {
+    items
         .iter()
         .map(|(item, _)| item)
         .filter(|item| item.state.is_open())
         .cloned()
-        .collect();
+        .collect()
+}
+
+fn codes_at(org: &Org, items: &[(Item, Vec<Event>)], now: DateTime<Utc>) -> BTreeSet<SignalCode> {
+    let open = open_items(items);
     let mut codes: BTreeSet<SignalCode> = attention(&open, org, now, &Utc)
         .into_iter()
         .flat_map(|a| a.signals.into_iter().map(|s| s.code))
@@ -194,12 +199,7 @@ fn a_large_queue_is_each_items_signals_most_urgent_first() {
     use baton::domain::attention::{dismissed_pairs, possible_duplicates, signals};
     let (doc, org, items) = demo();
     let now = as_of(&doc);
-    let open: Vec<Item> = items
-        .iter()
-        .map(|(item, _)| item)
-        .filter(|item| item.state.is_open())
-        .cloned()
-        .collect();
+    let open = open_items(&items);
     let mut large = Vec::new();
     for copy in 0..(30_000 / open.len() + 1) as i64 {
         for item in &open {
@@ -292,12 +292,7 @@ fn a_join_worked_out_ahead_is_used_only_when_it_read_the_same_items() {
     use baton::domain::attention::{JoinedAhead, attention_ahead, dismissed_pairs};
     let (doc, org, items) = demo();
     let now = as_of(&doc);
-    let open: Vec<Item> = items
-        .iter()
-        .map(|(item, _)| item)
-        .filter(|item| item.state.is_open())
-        .cloned()
-        .collect();
+    let open = open_items(&items);
     let ahead_of = |items: &[Item]| {
         JoinedAhead::over(
             items
