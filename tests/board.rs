@@ -1253,3 +1253,42 @@ fn accept_into_a_scrolled_lane(closed: &[i64]) {
     app.reload().expect("reloads");
     assert_eq!(drawn, view(&app));
 }
+
+/// The board's changes reach the database file itself, not only SQLite's log beside it:
+/// the board copies the log in (a checkpoint) on a thread of its own, after its writes
+/// rather than inside one, so a keypress never waits for it.
+#[test]
+fn the_boards_changes_reach_the_database_file_beside_its_writes() {
+    let (dir, mut app) = demo_app((160, 48));
+    // #24 waits on sales → solutions.
+    select(&mut app, 24);
+    press(&mut app, 'a');
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.store.item(24).expect("#24").state, State::Active);
+
+    // The file read alone (`immutable`: without the log) holds the accept once the
+    // board has had a quiet moment; the board is still open.
+    let mut uri = std::ffi::OsString::from("file:");
+    uri.push(db_path(&dir).as_os_str());
+    uri.push("?immutable=1");
+    let state_in_file = || {
+        let file = rusqlite::Connection::open_with_flags(
+            &uri,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_URI,
+        )
+        .expect("the file opens");
+        file.query_row("SELECT state FROM items WHERE id = 24", [], |r| {
+            r.get::<_, String>(0)
+        })
+        .expect("#24 in the file")
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while state_in_file() != "active" {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the accept stayed in the log, not in the file"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    drop(app);
+}

@@ -193,6 +193,9 @@ trait Backend {
     /// Calls nest.
     fn begin_view(&mut self) -> Result<()>;
     fn end_view(&mut self) -> Result<()>;
+    /// Keeps the upkeep that follows some commits (SQLite's checkpoint of its log) off
+    /// the writes of a long-lived connection: the board's.
+    fn checkpoint_aside(&mut self) {}
     /// Tunes the connection for writing a whole board at once.
     fn prepare_bulk_write(&mut self) -> Result<()> {
         Ok(())
@@ -521,6 +524,12 @@ impl Store {
     /// The database as named in messages (a URL without its password).
     pub fn place(&self) -> String {
         self.backend.borrow().place()
+    }
+
+    /// Keeps the database's upkeep after commits off this connection's writes: for a
+    /// connection that lives as long as a board, whose writes wait on a keypress.
+    pub fn checkpoint_aside(&self) {
+        self.backend.borrow_mut().checkpoint_aside();
     }
 
     /// True on a shared PostgreSQL board.

@@ -131,6 +131,7 @@ impl App {
     pub fn new(store: Store, clock: Clock, actor: String, size: (u16, u16)) -> Result<App> {
         // In team mode the database role acts, whatever the environment says.
         let actor = store.actor(&actor);
+        store.checkpoint_aside();
         let size = crate::ui::drawable(size);
         let mut app = App {
             store,
