@@ -1196,6 +1196,58 @@ fn breaches_are_counted_again_as_time_passes_without_a_key() {
     assert_eq!(later, breached(&app));
 }
 
+/// A write made on the board moves the breach counts by the items it took out and
+/// brought in, judged at the moment every count was made: the columns and the title
+/// line keep agreeing with each other until the next minute counts them all again at
+/// the new time, as a reload does.
+#[test]
+fn a_write_moves_the_breach_counts_as_of_their_last_count() {
+    use baton::tui::app::Clock;
+    let (_dir, mut app) = demo_app((160, 48));
+    app.tick().expect("idle");
+    let breached_in = |app: &App, id: &str| {
+        app.board
+            .columns
+            .iter()
+            .find(|c| c.kind.id() == id)
+            .map(|c| c.breached)
+    };
+    let sales_solutions = limbo("sales", "solutions").id();
+    // #24, breached, waits on sales → solutions beside one not yet breached.
+    assert_eq!(breached_in(&app, &sales_solutions), Some(1));
+    let total = app.board.totals.breached;
+    // A month later, before the minute's count, #24 is accepted: the column and the
+    // total lose its breach and count the rest as they were counted.
+    app.clock = Clock::Fixed(now() + chrono::Duration::days(30));
+    select(&mut app, 24);
+    press(&mut app, 'a');
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.store.item(24).expect("#24").state, State::Active);
+    assert_eq!(breached_in(&app, &sales_solutions), Some(0));
+    assert_eq!(app.board.totals.breached, total - 1);
+    let summed: usize = app.board.tallies.values().map(|t| t.breached).sum();
+    assert_eq!(summed, app.board.totals.breached);
+    // The next minute counts them at the new time: what a reload counts.
+    app.tick().expect("idle");
+    let counted = |app: &App| {
+        let columns: Vec<(String, usize)> = app
+            .board
+            .columns
+            .iter()
+            .map(|c| (c.kind.id(), c.breached))
+            .collect();
+        (app.board.totals.breached, columns)
+    };
+    let ticked = counted(&app);
+    assert_eq!(
+        breached_in(&app, &sales_solutions),
+        Some(1),
+        "the other item, a month on"
+    );
+    app.reload().expect("reloads");
+    assert_eq!(ticked, counted(&app));
+}
+
 /// An item accepted into a lane scrolled past the place it lands in is selected there,
 /// with the lane's window around it: the board drawn after the accept is the one a
 /// reload draws.

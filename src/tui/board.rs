@@ -234,6 +234,10 @@ pub struct Board {
     /// Each lane's and each limbo's tally, whether its column is drawn or not: the
     /// totals are their sums.
     pub tallies: HashMap<ColumnKind, Tally>,
+    /// The moment the limbo tallies' breaches are counted at: the board's load or its
+    /// last count as time passed (every minute, see `App::tick`). A write made on the
+    /// board moves them by the items it took out and brought in, judged at that moment.
+    pub breaches_at: DateTime<Utc>,
 }
 
 /// The default columns: the board's columns in the flow order of the domain (see
@@ -420,6 +424,7 @@ impl Board {
             hidden,
             kinds,
             tallies,
+            breaches_at: now,
         })
     }
 
@@ -489,7 +494,20 @@ impl Board {
                 {
                     tally.breached = match tally.count > 0 && self.org.boundary(from, to).is_some()
                     {
-                        true => count_breached(store, query, &self.org, from, to, now)?,
+                        true => {
+                            // Every limbo tally's breaches are counted at `breaches_at`:
+                            // this one too, by the items that left it and came in.
+                            let ranges = breach_ranges(&self.org, from, to, self.breaches_at);
+                            let breached = |item: &Item| {
+                                counted(item).is_some() && breached_in(item, from, to, &ranges)
+                            };
+                            let left = changes
+                                .iter()
+                                .filter(|(before, _)| before.as_ref().is_some_and(breached))
+                                .count();
+                            let came = changes.iter().filter(|(_, after)| breached(after)).count();
+                            (tally.breached + came).saturating_sub(left)
+                        }
                         false => 0,
                     };
                 }
@@ -587,6 +605,7 @@ impl Board {
         now: DateTime<Utc>,
     ) -> Result<()> {
         count_breaches(store, query, &self.org, &mut self.tallies, now)?;
+        self.breaches_at = now;
         self.totals = totals_of(&self.tallies);
         for column in &mut self.columns {
             if let Some(tally) = self.tallies.get(&column.kind) {
@@ -708,6 +727,27 @@ fn group_of(item: &Item) -> Option<OpenGroup> {
         has_owner: item.owner.is_some(),
         count: 1,
     })
+}
+
+/// Whether `item` waits in limbo `from → to` and was sent in one of `ranges` (as
+/// [`breach_ranges`] gives them): what [`count_breached`] counts, for one item, to the
+/// second as the database keeps send times.
+fn breached_in(
+    item: &Item,
+    from: &str,
+    to: &str,
+    ranges: &[(Option<DateTime<Utc>>, DateTime<Utc>)],
+) -> bool {
+    let Some(limbo) = item.limbo.as_ref() else {
+        return false;
+    };
+    let sent = limbo.sent_at.timestamp();
+    item.state == State::Limbo
+        && item.team == from
+        && limbo.to == to
+        && ranges.iter().any(|(since, before)| {
+            since.is_none_or(|s| sent >= s.timestamp()) && sent < before.timestamp()
+        })
 }
 
 /// How many items in limbo `from → to` (within the board's filter) have breached the
