@@ -190,16 +190,10 @@ fn mondays_queue_holds_no_weekend_only_breaches() {
 /// A queue entry as compared: id, codes, reasons and the alike item.
 type Entry = (i64, Vec<SignalCode>, Vec<String>, Option<i64>);
 
-/// A board large enough that the queue's parts are worked out on several threads (the
-/// duplicate join beside each item's own signals): the demo's items copied under new
-/// ids, with their moments shifted, gives the queue each item's signals would, most
-/// urgent first.
-#[test]
-fn a_large_queue_is_each_items_signals_most_urgent_first() {
-    use baton::domain::attention::{dismissed_pairs, possible_duplicates, signals};
-    let (doc, org, items) = demo();
-    let now = as_of(&doc);
-    let open = open_items(&items);
+/// About 30,000 copies of the demo's open items under new ids, their moments shifted
+/// and some retitled: a board large enough for the queue to be made on several threads.
+fn large_board(items: &[(Item, Vec<Event>)]) -> Vec<Item> {
+    let open = open_items(items);
     let mut large = Vec::new();
     for copy in 0..(30_000 / open.len() + 1) as i64 {
         for item in &open {
@@ -216,6 +210,19 @@ fn a_large_queue_is_each_items_signals_most_urgent_first() {
             large.push(item);
         }
     }
+    large
+}
+
+/// A board large enough that the queue's parts are worked out on several threads (the
+/// duplicate join beside each item's own signals): the demo's items copied under new
+/// ids, with their moments shifted, gives the queue each item's signals would, most
+/// urgent first.
+#[test]
+fn a_large_queue_is_each_items_signals_most_urgent_first() {
+    use baton::domain::attention::{dismissed_pairs, possible_duplicates, signals};
+    let (doc, org, items) = demo();
+    let now = as_of(&doc);
+    let large = large_board(&items);
     assert!(large.len() > 30_000);
     let queue = attention(&large, &org, now, &Utc);
 
@@ -284,49 +291,66 @@ fn a_large_queue_is_each_items_signals_most_urgent_first() {
     }
 }
 
-/// The duplicate join worked out ahead, from a read of its own, is used only when it
-/// read what the items say: from a board changed in between, the queue is still the
-/// items' own.
+/// The queue made while the items are read (the join taking each title as it comes)
+/// is the queue of the items read, on a board large enough to be fed in many batches
+/// and made on several threads, and on the demo with a dismissed pair; an error from
+/// the read is the answer.
 #[test]
-fn a_join_worked_out_ahead_is_used_only_when_it_read_the_same_items() {
-    use baton::domain::attention::{JoinedAhead, attention_ahead, dismissed_pairs};
+fn the_queue_made_while_reading_is_the_queue_of_the_items_read() {
+    use baton::domain::attention::attention_reading;
     let (doc, org, items) = demo();
     let now = as_of(&doc);
-    let open = open_items(&items);
-    let ahead_of = |items: &[Item]| {
-        JoinedAhead::over(
-            items
-                .iter()
-                .map(|i| (i.id, i.team.clone(), i.title.clone()))
-                .collect(),
-            dismissed_pairs(items.iter().map(|i| (i.id, i.dismissed.as_slice()))),
-        )
+    for board in [open_items(&items), large_board(&items)] {
+        let mut given = Vec::new();
+        let (read, queue) = attention_reading(&org, now, &Utc, |each| {
+            for item in &board {
+                each(item);
+                given.push(item.id);
+            }
+            Ok::<_, String>(board.clone())
+        })
+        .expect("read");
+        assert_eq!(given.len(), board.len());
+        assert_eq!(read, board);
+        assert_eq!(queue, attention(&board, &org, now, &Utc));
+    }
+    // A pair of other teams' items retitled alike, one of them dismissing the other:
+    // the dismissal reaches the join only when both hold it.
+    let mut board = open_items(&items);
+    let other = board
+        .iter()
+        .position(|i| i.team != board[0].team)
+        .expect("two teams");
+    board[0].title = "Renew the Fabrikam data processing agreement".into();
+    board[other].title = "Fabrikam data processing agreement renewal".into();
+    let (a, b) = (board[0].id, board[other].id);
+    let read = |board: &[Item]| {
+        attention_reading(&org, now, &Utc, |each| {
+            board.iter().for_each(&mut *each);
+            Ok::<_, String>(board.to_vec())
+        })
+        .expect("read")
+        .1
     };
-    let want = attention(&open, &org, now, &Utc);
-    let same = attention_ahead(&open, &org, now, &Utc, || Some(ahead_of(&open)));
-    assert_eq!(same, want);
-    assert_eq!(attention_ahead(&open, &org, now, &Utc, || None), want);
-    // Read before two items of different teams were retitled alike and one was closed:
-    // the join read then would pair neither and still count the closed one.
-    let mut changed = open.clone();
-    let (a, b) = {
-        let first = &changed[0];
-        let other = changed
-            .iter()
-            .position(|i| i.team != first.team)
-            .expect("two teams");
-        (0, other)
+    let like = |queue: &[baton::domain::attention::Attention], id| {
+        queue.iter().find(|e| e.id == id).and_then(|e| e.like)
     };
-    changed[a].title = "Renew the Fabrikam data processing agreement".into();
-    changed[b].title = "Fabrikam data processing agreement renewal".into();
-    let closed = changed.len() - 1;
-    changed[closed].state = baton::domain::State::Done;
-    let want = attention(&changed, &org, now, &Utc);
-    assert!(
-        want.iter()
-            .any(|e| e.id == changed[a].id && e.like == Some(changed[b].id)),
-        "the retitled items are possible duplicates"
-    );
-    let stale = attention_ahead(&changed, &org, now, &Utc, || Some(ahead_of(&open)));
-    assert_eq!(stale, want);
+    assert_eq!(like(&read(&board), a), Some(b));
+    board[0].dismissed.push(baton::domain::Dismissal {
+        code: SignalCode::PossibleDuplicate,
+        with: Some(b),
+    });
+    assert_eq!(like(&read(&board), a), Some(b));
+    board[other].dismissed.push(baton::domain::Dismissal {
+        code: SignalCode::PossibleDuplicate,
+        with: Some(a),
+    });
+    let queue = read(&board);
+    assert_eq!(like(&queue, a), None);
+    assert_eq!(queue, attention(&board, &org, now, &Utc));
+    let failed = attention_reading(&org, now, &Utc, |each| {
+        board.iter().take(3).for_each(&mut *each);
+        Err::<Vec<Item>, _>("the disk went away".to_string())
+    });
+    assert_eq!(failed, Err("the disk went away".to_string()));
 }

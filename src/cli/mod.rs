@@ -17,8 +17,7 @@ pub use crate::context::{
     write_atomically_with,
 };
 use crate::domain::attention::{
-    JoinedAhead, SignalCode, attention, attention_ahead, contract_signals, for_team, late_send,
-    parse_signal,
+    SignalCode, attention, attention_reading, contract_signals, for_team, late_send, parse_signal,
 };
 use crate::domain::calendar::{Calendar, CalendarDef, Sla, parse_holiday, parse_ics};
 use crate::domain::metrics::Period;
@@ -474,23 +473,14 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
             change(&ctx, id, Command::Tick { ticks, note }, &at, out)
         }
         Cmd::Watch(options) => watch::watch(&ctx, options, out),
-        Cmd::Attention { team, json } => std::thread::scope(|scope| {
+        Cmd::Attention { team, json } => {
             let store = ctx.open()?;
-            // The duplicate join reads only the open titles: it is worked out from a
-            // read of its own, on a second connection, while this one reads the items
-            // (it is used only if it read what they say; see `attention_ahead`).
-            let ahead = scope.spawn(|| {
-                let titles = ctx.open().ok()?.open_titles(&ItemFilter::default());
-                titles
-                    .ok()
-                    .map(|(open, dismissed)| JoinedAhead::over(open, dismissed))
-            });
             store.view(|| -> Result<()> {
                 let mut org = store.org()?;
-                let items = store.open_items_with(ItemColumns::Attention)?;
-                let mut queue = attention_ahead(&items, &org, ctx.now, &ctx.zone, || {
-                    ahead.join().ok().flatten()
-                });
+                // The duplicate join takes the titles as the items are read.
+                let (items, mut queue) = attention_reading(&org, ctx.now, &ctx.zone, |each| {
+                    store.open_items_each(ItemColumns::Attention, each)
+                })?;
                 if let Some(team) = &team {
                     org.require_team(team)?;
                     queue = for_team(queue, &items, team);
@@ -514,7 +504,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
                 std::mem::forget((items, queue));
                 Ok(())
             })
-        }),
+        }
         Cmd::Export {
             format,
             out: file,

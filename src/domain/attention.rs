@@ -223,68 +223,90 @@ pub fn attention<Tz: TimeZone + Sync>(
     })
 }
 
-/// The duplicate join worked out apart from the items (from its own read of the open
-/// titles, while the items were read): with the rows it read, to tell whether they
-/// are the items' own.
-#[derive(Debug, Clone, Default)]
-pub struct JoinedAhead {
-    open: Vec<(ItemId, String, String)>,
-    dismissed: HashSet<(ItemId, ItemId)>,
-    found: HashMap<ItemId, ItemId>,
-}
-
-impl JoinedAhead {
-    /// The join over `open`, the open items' ids, teams and titles in id order, less
-    /// the `dismissed` pairs (as [`dismissed_pairs`] gives them).
-    pub fn over(
-        open: Vec<(ItemId, String, String)>,
-        dismissed: HashSet<(ItemId, ItemId)>,
-    ) -> JoinedAhead {
-        let found = possible_duplicates(
-            open.iter()
-                .map(|(id, team, title)| (*id, team.as_str(), title.as_str())),
-            &dismissed,
-        );
-        JoinedAhead {
-            open,
-            dismissed,
-            found,
-        }
-    }
-
-    /// Whether the join read what the open ones of `items` say, in the same order: then
-    /// its answer is theirs.
-    fn is_of(&self, items: &[Item]) -> bool {
-        let mut open = items.iter().filter(|i| i.state.is_open());
-        self.open.iter().all(|(id, team, title)| {
-            open.next()
-                .is_some_and(|i| i.id == *id && i.team == *team && i.title == *title)
-        }) && open.next().is_none()
-            && dismissed_pairs(
-                items
-                    .iter()
-                    .filter(|i| i.state.is_open())
-                    .map(|i| (i.id, i.dismissed.as_slice())),
-            ) == self.dismissed
-    }
-}
-
-/// [`attention`], with the duplicate join worked out ahead, from a read of its own
-/// (`ahead`, waited for once the items' own signals are found). Its answer is used
-/// only when it read the same open items; otherwise (another process changed the board
-/// between the two reads, or the join could not be read) it is worked out again from
-/// `items`. The queue is the same as [`attention`]'s, always.
-pub fn attention_ahead<Tz: TimeZone + Sync>(
-    items: &[Item],
+/// [`attention`] over the items `read` gives, with the duplicate join taking their
+/// titles on another thread while the read goes on: `read` calls the function it is
+/// given with each item as it is read, and returns them all. The join reads the titles
+/// of the very items the queue is made of, so its answer is theirs; the queue is the
+/// same as [`attention`]'s, always. An error from `read` is given back as it is.
+pub fn attention_reading<Tz: TimeZone + Sync, E>(
     org: &Org,
     now: DateTime<Utc>,
     zone: &Tz,
-    ahead: impl FnOnce() -> Option<JoinedAhead>,
-) -> Vec<Attention> {
-    let own = own_signals_of(items, org, now, zone);
-    match ahead().filter(|joined| joined.is_of(items)) {
-        Some(joined) => queue(items, own, &joined.found),
-        None => queue(items, own, &join_of(items)),
+    read: impl FnOnce(&mut dyn FnMut(&Item)) -> Result<Vec<Item>, E>,
+) -> Result<(Vec<Item>, Vec<Attention>), E> {
+    std::thread::scope(|scope| {
+        let (send, batches) = std::sync::mpsc::sync_channel::<FedTitles>(FED_BATCHES_WAITING);
+        let join = scope.spawn(move || {
+            let mut feed = TitleFeed::default();
+            let mut dismissals = Vec::new();
+            for batch in batches {
+                batch.each(|id, team, title| feed.push(id, team, title));
+                dismissals.extend(batch.dismissals);
+            }
+            let dismissed = dismissed_pairs(dismissals.iter().map(|(id, d)| (*id, d.as_slice())));
+            TitleIndex::build_fed(feed, &dismissed, None).found
+        });
+        let mut batch = FedTitles::default();
+        let items = read(&mut |item| {
+            if item.state.is_open() {
+                batch.push(item);
+                if batch.ids.len() == FED_AT_ONCE {
+                    // The join ends only after the read: it is there to take the batch.
+                    let _ = send.send(std::mem::take(&mut batch));
+                }
+            }
+        });
+        if !batch.ids.is_empty() {
+            let _ = send.send(batch);
+        }
+        drop(send);
+        let items = items?;
+        let own = own_signals_of(&items, org, now, zone);
+        let duplicates = join
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let queue = queue(&items, own, &duplicates);
+        Ok((items, queue))
+    })
+}
+
+/// Titles [`attention_reading`] hands to the join at a time: fewer sends, and a batch
+/// is still a small part of a large board.
+const FED_AT_ONCE: usize = 2_048;
+/// Batches read but not yet taken by the join before the read waits for it; the join
+/// keeps up with the read, so this is rarely reached.
+const FED_BATCHES_WAITING: usize = 64;
+
+/// Open items' ids, teams and titles on their way to the join: the text of each batch
+/// in one string, rather than two strings per item.
+#[derive(Debug, Default)]
+struct FedTitles {
+    ids: Vec<ItemId>,
+    /// Each item's team then title, end to end.
+    text: String,
+    /// Where each item's team and title end in `text`.
+    ends: Vec<(usize, usize)>,
+    dismissals: Vec<(ItemId, Vec<Dismissal>)>,
+}
+
+impl FedTitles {
+    fn push(&mut self, item: &Item) {
+        self.ids.push(item.id);
+        self.text.push_str(&item.team);
+        let team = self.text.len();
+        self.text.push_str(&item.title);
+        self.ends.push((team, self.text.len()));
+        if !item.dismissed.is_empty() {
+            self.dismissals.push((item.id, item.dismissed.clone()));
+        }
+    }
+
+    fn each(&self, mut title: impl FnMut(ItemId, &str, &str)) {
+        let mut from = 0;
+        for (id, &(team, end)) in self.ids.iter().zip(&self.ends) {
+            title(*id, &self.text[from..team], &self.text[team..end]);
+            from = end;
+        }
     }
 }
 
@@ -881,8 +903,9 @@ struct TitleIndex {
     /// keeps them in the cache.
     flat: Vec<u32>,
     starts: Vec<usize>,
-    /// The open entry of each item.
-    entry: HashMap<ItemId, u32, Fast>,
+    /// The open entry of each item, made on the first change (a one-off join never
+    /// looks an item up).
+    entry: Option<HashMap<ItemId, u32, Fast>>,
     /// Each word's postings for the changes after the build: every open entry with the
     /// word among its first [`Sizes::prefix`] words. Made on the first change.
     kept: Option<Vec<Vec<Kept>>>,
@@ -890,6 +913,77 @@ struct TitleIndex {
     seen: Vec<u32>,
     stamp: u32,
     found: HashMap<ItemId, ItemId>,
+}
+
+/// Titles read into the join one at a time, as a read of the items gives them: each
+/// title's words numbered as first seen, and counted. The order of the words (rarest
+/// first) and the entries are made once all are in ([`TitleIndex::entries_of`]).
+#[derive(Debug)]
+struct TitleFeed {
+    /// Its words and teams, numbered as first seen.
+    index: TitleIndex,
+    lower: String,
+    /// Each title's distinct word numbers, end to end (title g's from `raw_starts[g]`).
+    raw: Vec<u32>,
+    raw_starts: Vec<usize>,
+    /// How many titles have each word.
+    counts: Vec<u32>,
+    /// Each title's item and team number.
+    given: Vec<(ItemId, u32)>,
+}
+
+impl Default for TitleFeed {
+    fn default() -> TitleFeed {
+        TitleFeed {
+            index: TitleIndex::default(),
+            lower: String::new(),
+            raw: Vec::new(),
+            raw_starts: vec![0],
+            counts: Vec::new(),
+            given: Vec::new(),
+        }
+    }
+}
+
+impl TitleFeed {
+    fn push(&mut self, id: ItemId, team: &str, title: &str) {
+        let TitleFeed {
+            index,
+            lower,
+            raw,
+            raw_starts,
+            counts,
+            given,
+        } = self;
+        let start = raw.len();
+        each_word(title, lower, |w| {
+            let next = index.words.len() as u32;
+            let word = match index.words.get(w) {
+                Some(word) => *word,
+                None => {
+                    index.words.insert(w.into(), next);
+                    counts.push(0);
+                    next
+                }
+            };
+            raw.push(word);
+        });
+        raw[start..].sort_unstable();
+        let mut kept = start;
+        for n in start..raw.len() {
+            if n == start || raw[n] != raw[kept - 1] {
+                raw[kept] = raw[n];
+                kept += 1;
+            }
+        }
+        raw.truncate(kept);
+        for &w in &raw[start..] {
+            counts[w as usize] += 1;
+        }
+        raw_starts.push(raw.len());
+        let team = index.team_number(team);
+        given.push((id, team));
+    }
 }
 
 /// One title in the postings kept for changes: the entry, and how many of its words
@@ -1035,8 +1129,21 @@ impl TitleIndex {
         dismissed: &HashSet<(ItemId, ItemId)>,
         threads: Option<usize>,
     ) -> TitleIndex {
-        let mut index = TitleIndex::default();
-        let (order, place) = index.read(open);
+        let mut feed = TitleFeed::default();
+        for (id, team, title) in open {
+            feed.push(id, team, title);
+        }
+        TitleIndex::build_fed(feed, dismissed, threads)
+    }
+
+    /// [`TitleIndex::build_on`] over the titles given to `feed`.
+    fn build_fed(
+        mut feed: TitleFeed,
+        dismissed: &HashSet<(ItemId, ItemId)>,
+        threads: Option<usize>,
+    ) -> TitleIndex {
+        let mut index = std::mem::take(&mut feed.index);
+        let (order, place) = index.entries_of(feed);
         let n = index.ids.len();
         let longest = (0..n).map(|x| index.len_of(x)).max().unwrap_or(0);
         // Where each length begins among the entries, and its sizes.
@@ -1132,49 +1239,17 @@ impl TitleIndex {
         index
     }
 
-    /// Reads the titles into entries, shortest first (in the order given among
-    /// equals), with their words numbered rarest first. Gives the words in that order
-    /// (by their first numbers) and each first number's place in it.
-    fn read<'a>(
-        &mut self,
-        open: impl IntoIterator<Item = (ItemId, &'a str, &'a str)>,
-    ) -> (Vec<u32>, Vec<u32>) {
-        // Words numbered as first seen, and counted.
-        let mut lower = String::new();
-        let mut raw: Vec<u32> = Vec::new();
-        let mut raw_starts: Vec<usize> = vec![0];
-        let mut counts: Vec<u32> = Vec::new();
-        let mut given: Vec<(ItemId, u32)> = Vec::new();
-        for (id, team, title) in open {
-            let start = raw.len();
-            each_word(title, &mut lower, |w| {
-                let next = self.words.len() as u32;
-                let word = match self.words.get(w) {
-                    Some(word) => *word,
-                    None => {
-                        self.words.insert(w.into(), next);
-                        counts.push(0);
-                        next
-                    }
-                };
-                raw.push(word);
-            });
-            raw[start..].sort_unstable();
-            let mut kept = start;
-            for n in start..raw.len() {
-                if n == start || raw[n] != raw[kept - 1] {
-                    raw[kept] = raw[n];
-                    kept += 1;
-                }
-            }
-            raw.truncate(kept);
-            for &w in &raw[start..] {
-                counts[w as usize] += 1;
-            }
-            raw_starts.push(raw.len());
-            let team = self.team_number(team);
-            given.push((id, team));
-        }
+    /// Makes the entries of the titles `feed` was given, shortest first (in the order
+    /// given among equals), with their words numbered rarest first. Gives the words in
+    /// that order (by their first numbers) and each first number's place in it.
+    fn entries_of(&mut self, feed: TitleFeed) -> (Vec<u32>, Vec<u32>) {
+        let TitleFeed {
+            raw,
+            raw_starts,
+            counts,
+            given,
+            ..
+        } = feed;
         let mut order: Vec<u32> = (0..counts.len() as u32).collect();
         order.sort_unstable_by_key(|&w| (counts[w as usize], w));
         let mut place = vec![0u32; order.len()];
@@ -1208,12 +1283,6 @@ impl TitleIndex {
         self.alive = vec![true; n];
         self.best = vec![None; n];
         self.seen = vec![0; n];
-        self.entry = self
-            .ids
-            .iter()
-            .enumerate()
-            .map(|(x, id)| (*id, x as u32))
-            .collect();
         (order, place)
     }
 
@@ -1403,6 +1472,19 @@ impl TitleIndex {
         }
     }
 
+    /// Each open item's entry, made the first time.
+    fn entries(&mut self) -> &mut HashMap<ItemId, u32, Fast> {
+        let (ids, alive) = (&self.ids, &self.alive);
+        self.entry.get_or_insert_with(|| {
+            ids.iter()
+                .zip(alive)
+                .enumerate()
+                .filter(|(_, (_, alive))| **alive)
+                .map(|(x, (id, _))| (*id, x as u32))
+                .collect()
+        })
+    }
+
     /// The postings kept for changes, made from the open entries the first time.
     fn kept(&mut self) -> &mut Vec<Vec<Kept>> {
         if self.kept.is_none() {
@@ -1461,7 +1543,7 @@ impl TitleIndex {
 
     /// Takes item `id` out; gives the items whose closest match it was.
     fn remove(&mut self, id: ItemId) -> Vec<ItemId> {
-        if let Some(x) = self.entry.remove(&id) {
+        if let Some(x) = self.entries().remove(&id) {
             self.alive[x as usize] = false;
             self.best[x as usize] = None;
         }
@@ -1473,7 +1555,7 @@ impl TitleIndex {
             .map(|(a, _)| *a)
             .collect();
         for a in &orphans {
-            if let Some(&x) = self.entry.get(a) {
+            if let Some(&x) = self.entries().get(a) {
                 self.best[x as usize] = None;
             }
             self.found.remove(a);
@@ -1508,14 +1590,14 @@ impl TitleIndex {
         self.best.push(None);
         self.seen.push(0);
         let x = self.ids.len() - 1;
-        self.entry.insert(id, x as u32);
+        self.entries().insert(id, x as u32);
         self.post(&mut kept, x);
         self.kept = Some(kept);
     }
 
     /// The open items alike item `id`, of other teams, not dismissed with it.
     fn alike(&mut self, id: ItemId, dismissed: &HashSet<(ItemId, ItemId)>) -> Vec<ItemId> {
-        let Some(&x) = self.entry.get(&id) else {
+        let Some(&x) = self.entries().get(&id) else {
             return Vec::new();
         };
         let mut ys = Vec::new();
@@ -1529,7 +1611,7 @@ impl TitleIndex {
     /// Works out item `id`'s closest match again from the whole index.
     fn settle(&mut self, id: ItemId, dismissed: &HashSet<(ItemId, ItemId)>) {
         self.found.remove(&id);
-        let Some(&x) = self.entry.get(&id) else {
+        let Some(&x) = self.entries().get(&id) else {
             return;
         };
         let x = x as usize;

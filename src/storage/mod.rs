@@ -1313,6 +1313,15 @@ impl Store {
     /// Every active or limbo item, in id order, with only the `columns` the caller
     /// works from filled in (the others empty).
     pub fn open_items_with(&self, columns: ItemColumns) -> Result<Vec<Item>> {
+        self.open_items_each(columns, &mut |_| {})
+    }
+
+    /// [`Store::open_items_with`], calling `each` with every item as it is read.
+    pub fn open_items_each(
+        &self,
+        columns: ItemColumns,
+        each: &mut dyn FnMut(&Item),
+    ) -> Result<Vec<Item>> {
         let filter = ItemFilter {
             states: vec![State::Active, State::Limbo],
             ..ItemFilter::default()
@@ -1320,7 +1329,10 @@ impl Store {
         self.read(|tx| {
             // Counted first, the list is made at its size once rather than grown.
             let (open, scan) = open_mostly(tx)?;
-            load_items_with(tx, &filter, columns, scan, open, |item| item)
+            load_items_with(tx, &filter, columns, scan, open, |item| {
+                each(&item);
+                item
+            })
         })
     }
 
