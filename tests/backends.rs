@@ -345,6 +345,104 @@ fn attention_reads_only_what_it_needs_and_misses_nothing(backend: Backend) {
     assert_eq!(rows, full.iter().cloned().map(row).collect::<Vec<_>>());
 }
 
+on_both_backends!(a_read_of_a_large_board_is_one_snapshot_of_every_open_item);
+/// `attention`'s read of the organisation and every open item: on a large SQLite board
+/// two connections share it, each feeding the items it reads to the join, and it is
+/// still one snapshot. A process that notes on one item of each half after the second
+/// connection took its snapshot, before the first took its own, is seen on both (the
+/// first reads them all); without anyone in between, the read is shared. Every item
+/// is fed once, in either case.
+fn a_read_of_a_large_board_is_one_snapshot_of_every_open_item(backend: Backend) {
+    use baton::context::demo_document;
+    use baton::storage::ItemColumns;
+    use std::sync::Mutex;
+    let board = empty(backend);
+    board.ok(&["init"]);
+    let now = NOW.parse().expect("time");
+    let (org, items) = demo_document(now)
+        .expect("demo")
+        .check()
+        .expect("demo replays");
+    let open: Vec<_> = items.iter().filter(|(i, _)| i.state.is_open()).collect();
+    // Copies under ids one after another: the halves are halves of the ids.
+    let large: Vec<_> = (0..9_001)
+        .map(|n| {
+            let (item, events) = open[n % open.len()];
+            let mut item = item.clone();
+            item.id = 1 + n as i64;
+            (item, events.clone())
+        })
+        .collect();
+    let location = Location::parse(&board.location());
+    let mut store = Store::connect(&location).expect("opens");
+    store.replace_board(&org, &large, true).expect("written");
+    let (low, high) = (large[0].0.id, large[large.len() - 1].0.id);
+
+    let fed = Mutex::new(Vec::new());
+    let feeders = Mutex::new(0);
+    let read = |between: &dyn Fn()| {
+        fed.lock().expect("fed").clear();
+        *feeders.lock().expect("feeders") = 0;
+        store
+            .org_and_open_items_after(
+                ItemColumns::All,
+                || Store::connect(&location).ok(),
+                || {
+                    *feeders.lock().expect("feeders") += 1;
+                    |item: &baton::domain::Item| fed.lock().expect("fed").push(item.id)
+                },
+                between,
+            )
+            .expect("read")
+    };
+    let fed_once = |items: &[baton::domain::Item]| {
+        let mut ids = fed.lock().expect("fed").clone();
+        ids.sort_unstable();
+        assert_eq!(ids, items.iter().map(|i| i.id).collect::<Vec<_>>());
+    };
+
+    let (read_org, items) = read(&|| {});
+    assert_eq!(read_org, store.org().expect("org"));
+    assert_eq!(items, store.open_items().expect("items"));
+    assert!(items.len() > 9_000);
+    fed_once(&items);
+    let shared = match backend {
+        Backend::Sqlite => 2,
+        Backend::Postgres => 1,
+    };
+    assert_eq!(*feeders.lock().expect("feeders"), shared, "readers");
+
+    let (_, items) = read(&|| {
+        board.ok(&["note", &low.to_string(), "seen by the first half"]);
+        board.ok(&["note", &high.to_string(), "seen by the second half"]);
+    });
+    let after = store.open_items().expect("items");
+    let events =
+        |items: &[baton::domain::Item], id| items.iter().find(|i| i.id == id).map(|i| i.events);
+    let before = |id| {
+        large
+            .iter()
+            .find(|(i, _)| i.id == id)
+            .map(|(i, _)| i.events)
+    };
+    assert_eq!(events(&after, low), before(low).map(|n| n + 1));
+    assert_eq!(events(&after, high), before(high).map(|n| n + 1));
+    let stale: Vec<_> = items
+        .iter()
+        .zip(&after)
+        .filter(|(read, now)| read != now)
+        .map(|(read, _)| read.id)
+        .collect();
+    assert_eq!(
+        stale,
+        Vec::<i64>::new(),
+        "items read from an older snapshot"
+    );
+    assert_eq!(items.len(), after.len());
+    fed_once(&items);
+    assert_eq!(*feeders.lock().expect("feeders"), 1, "one reader");
+}
+
 on_both_backends!(a_store_acts_on_the_organisation_as_it_now_is);
 /// A store that has acted keeps no old organisation: a boundary another process adds,
 /// or one it adds itself, is there for its next command.

@@ -297,21 +297,34 @@ fn a_large_queue_is_each_items_signals_most_urgent_first() {
 /// the read is the answer.
 #[test]
 fn the_queue_made_while_reading_is_the_queue_of_the_items_read() {
-    use baton::domain::attention::attention_reading;
+    use baton::domain::attention::{Attention, TitleSink, attention_reading};
     let (doc, org, items) = demo();
     let now = as_of(&doc);
+    // Read as two halves on two threads, as a shared read is.
+    fn halves<'a>(
+        org: &'a Org,
+        board: &'a [Item],
+    ) -> impl FnOnce(&TitleSink) -> Result<(Org, Vec<Item>), String> + 'a {
+        move |sink| {
+            let (front, back) = board.split_at(board.len() / 2);
+            std::thread::scope(|scope| {
+                let back = scope.spawn(|| {
+                    let mut feeder = sink.feeder();
+                    back.iter().for_each(|i| feeder.push(i));
+                });
+                let mut feeder = sink.feeder();
+                front.iter().for_each(|i| feeder.push(i));
+                back.join().expect("read");
+            });
+            Ok((org.clone(), board.to_vec()))
+        }
+    }
+
     for board in [open_items(&items), large_board(&items)] {
-        let mut given = Vec::new();
-        let (read, queue) = attention_reading(&org, now, &Utc, |each| {
-            for item in &board {
-                each(item);
-                given.push(item.id);
-            }
-            Ok::<_, String>(board.clone())
-        })
-        .expect("read");
-        assert_eq!(given.len(), board.len());
-        assert_eq!(read, board);
+        let (read_org, read_items, queue) =
+            attention_reading(now, &Utc, halves(&org, &board)).expect("read");
+        assert_eq!(read_org, org);
+        assert_eq!(read_items, board);
         assert_eq!(queue, attention(&board, &org, now, &Utc));
     }
     // A pair of other teams' items retitled alike, one of them dismissing the other:
@@ -324,33 +337,29 @@ fn the_queue_made_while_reading_is_the_queue_of_the_items_read() {
     board[0].title = "Renew the Fabrikam data processing agreement".into();
     board[other].title = "Fabrikam data processing agreement renewal".into();
     let (a, b) = (board[0].id, board[other].id);
-    let read = |board: &[Item]| {
-        attention_reading(&org, now, &Utc, |each| {
-            board.iter().for_each(&mut *each);
-            Ok::<_, String>(board.to_vec())
-        })
-        .expect("read")
-        .1
+    let queue_of = |board: &[Item]| {
+        attention_reading(now, &Utc, halves(&org, board))
+            .expect("read")
+            .2
     };
-    let like = |queue: &[baton::domain::attention::Attention], id| {
-        queue.iter().find(|e| e.id == id).and_then(|e| e.like)
-    };
-    assert_eq!(like(&read(&board), a), Some(b));
+    let like = |queue: &[Attention], id| queue.iter().find(|e| e.id == id).and_then(|e| e.like);
+    assert_eq!(like(&queue_of(&board), a), Some(b));
     board[0].dismissed.push(baton::domain::Dismissal {
         code: SignalCode::PossibleDuplicate,
         with: Some(b),
     });
-    assert_eq!(like(&read(&board), a), Some(b));
+    assert_eq!(like(&queue_of(&board), a), Some(b));
     board[other].dismissed.push(baton::domain::Dismissal {
         code: SignalCode::PossibleDuplicate,
         with: Some(a),
     });
-    let queue = read(&board);
+    let queue = queue_of(&board);
     assert_eq!(like(&queue, a), None);
     assert_eq!(queue, attention(&board, &org, now, &Utc));
-    let failed = attention_reading(&org, now, &Utc, |each| {
-        board.iter().take(3).for_each(&mut *each);
-        Err::<Vec<Item>, _>("the disk went away".to_string())
+    let failed = attention_reading(now, &Utc, |sink| {
+        let mut feeder = sink.feeder();
+        board.iter().take(3).for_each(|i| feeder.push(i));
+        Err::<(Org, Vec<Item>), _>("the disk went away".to_string())
     });
     assert_eq!(failed, Err("the disk went away".to_string()));
 }

@@ -475,35 +475,39 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
         Cmd::Watch(options) => watch::watch(&ctx, options, out),
         Cmd::Attention { team, json } => {
             let store = ctx.open()?;
-            store.view(|| -> Result<()> {
-                let mut org = store.org()?;
-                // The duplicate join takes the titles as the items are read.
-                let (items, mut queue) = attention_reading(&org, ctx.now, &ctx.zone, |each| {
-                    store.open_items_each(ItemColumns::Attention, each)
-                })?;
-                if let Some(team) = &team {
-                    org.require_team(team)?;
-                    queue = for_team(queue, &items, team);
-                    org.boundaries.retain(|b| b.from == *team || b.to == *team);
-                }
-                if json.json {
-                    let mut json = std::io::BufWriter::with_capacity(1 << 16, &mut *out);
-                    // As an IO error, so a reader that stops early (`| head`) is no error.
-                    write_json_pretty(&mut json, &queue).map_err(std::io::Error::from)?;
-                    writeln!(json)?;
-                    json.flush()?;
-                } else {
-                    let mut text = std::io::BufWriter::with_capacity(1 << 16, &mut *out);
-                    let contracts = contract_signals(&org);
-                    output::write_attention_text(&mut text, &queue, &items, &contracts)?;
-                    text.flush()?;
-                }
-                // The process ends after this command: giving a hundred thousand items
-                // and their queue back to the allocator one string at a time took
-                // longer than the listing (about 40 ms at 100,000 open items).
-                std::mem::forget((items, queue));
-                Ok(())
-            })
+            // The duplicate join takes the titles as the items are read.
+            let (mut org, items, mut queue) = attention_reading(ctx.now, &ctx.zone, |sink| {
+                store.org_and_open_items(
+                    ItemColumns::Attention,
+                    || ctx.open().ok(),
+                    || {
+                        let mut feeder = sink.feeder();
+                        move |item: &Item| feeder.push(item)
+                    },
+                )
+            })?;
+            if let Some(team) = &team {
+                org.require_team(team)?;
+                queue = for_team(queue, &items, team);
+                org.boundaries.retain(|b| b.from == *team || b.to == *team);
+            }
+            if json.json {
+                let mut json = std::io::BufWriter::with_capacity(1 << 16, &mut *out);
+                // As an IO error, so a reader that stops early (`| head`) is no error.
+                write_json_pretty(&mut json, &queue).map_err(std::io::Error::from)?;
+                writeln!(json)?;
+                json.flush()?;
+            } else {
+                let mut text = std::io::BufWriter::with_capacity(1 << 16, &mut *out);
+                let contracts = contract_signals(&org);
+                output::write_attention_text(&mut text, &queue, &items, &contracts)?;
+                text.flush()?;
+            }
+            // The process ends after this command: giving a hundred thousand items
+            // and their queue back to the allocator one string at a time took
+            // longer than the listing (about 40 ms at 100,000 open items).
+            std::mem::forget((items, queue));
+            Ok(())
         }
         Cmd::Export {
             format,

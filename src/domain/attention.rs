@@ -224,16 +224,16 @@ pub fn attention<Tz: TimeZone + Sync>(
 }
 
 /// [`attention`] over the items `read` gives, with the duplicate join taking their
-/// titles on another thread while the read goes on: `read` calls the function it is
-/// given with each item as it is read, and returns them all. The join reads the titles
-/// of the very items the queue is made of, so its answer is theirs; the queue is the
-/// same as [`attention`]'s, always. An error from `read` is given back as it is.
+/// titles on another thread while the read goes on: `read` hands each open item to a
+/// [`TitleFeeder`] of the sink it is given (one per thread that reads) as it is read,
+/// and returns the organisation and all the items, in id order. The join reads the
+/// titles of the very items the queue is made of, so its answer is theirs; the queue is
+/// the same as [`attention`]'s, always. An error from `read` is given back as it is.
 pub fn attention_reading<Tz: TimeZone + Sync, E>(
-    org: &Org,
     now: DateTime<Utc>,
     zone: &Tz,
-    read: impl FnOnce(&mut dyn FnMut(&Item)) -> Result<Vec<Item>, E>,
-) -> Result<(Vec<Item>, Vec<Attention>), E> {
+    read: impl FnOnce(&TitleSink) -> Result<(Org, Vec<Item>), E>,
+) -> Result<(Org, Vec<Item>, Vec<Attention>), E> {
     std::thread::scope(|scope| {
         let (send, batches) = std::sync::mpsc::sync_channel::<FedTitles>(FED_BATCHES_WAITING);
         let join = scope.spawn(move || {
@@ -246,28 +246,64 @@ pub fn attention_reading<Tz: TimeZone + Sync, E>(
             let dismissed = dismissed_pairs(dismissals.iter().map(|(id, d)| (*id, d.as_slice())));
             TitleIndex::build_fed(feed, &dismissed, None).found
         });
-        let mut batch = FedTitles::default();
-        let items = read(&mut |item| {
-            if item.state.is_open() {
-                batch.push(item);
-                if batch.ids.len() == FED_AT_ONCE {
-                    // The join ends only after the read: it is there to take the batch.
-                    let _ = send.send(std::mem::take(&mut batch));
-                }
-            }
-        });
-        if !batch.ids.is_empty() {
-            let _ = send.send(batch);
-        }
-        drop(send);
-        let items = items?;
-        let own = own_signals_of(&items, org, now, zone);
+        let sink = TitleSink { send };
+        let read = read(&sink);
+        // The join's titles end with the sink and its feeders.
+        drop(sink);
+        let (org, items) = read?;
+        let own = own_signals_of(&items, &org, now, zone);
         let duplicates = join
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         let queue = queue(&items, own, &duplicates);
-        Ok((items, queue))
+        Ok((org, items, queue))
     })
+}
+
+/// Where [`attention_reading`]'s read hands the items it reads to the duplicate join.
+pub struct TitleSink {
+    send: std::sync::mpsc::SyncSender<FedTitles>,
+}
+
+impl TitleSink {
+    /// A feeder for one thread's items.
+    pub fn feeder(&self) -> TitleFeeder {
+        TitleFeeder {
+            send: self.send.clone(),
+            batch: FedTitles::default(),
+        }
+    }
+}
+
+/// Hands the open items it is given to the duplicate join, a batch at a time (the last
+/// when it is dropped).
+pub struct TitleFeeder {
+    send: std::sync::mpsc::SyncSender<FedTitles>,
+    batch: FedTitles,
+}
+
+impl TitleFeeder {
+    pub fn push(&mut self, item: &Item) {
+        if item.state.is_open() {
+            self.batch.push(item);
+            if self.batch.ids.len() == FED_AT_ONCE {
+                self.send_batch();
+            }
+        }
+    }
+
+    fn send_batch(&mut self) {
+        // The join takes batches until the read is over: it is there to take this one.
+        let _ = self.send.send(std::mem::take(&mut self.batch));
+    }
+}
+
+impl Drop for TitleFeeder {
+    fn drop(&mut self) {
+        if !self.batch.ids.is_empty() {
+            self.send_batch();
+        }
+    }
 }
 
 /// Titles [`attention_reading`] hands to the join at a time: fewer sends, and a batch

@@ -264,6 +264,8 @@ pub struct ItemFilter {
     /// Only the items after (or before) this one in the order, read from the index
     /// rather than counted past as an offset is.
     pub seek: Option<Seek>,
+    /// Only the items with ids in this range.
+    pub id_range: Option<(std::ops::Bound<ItemId>, std::ops::Bound<ItemId>)>,
 }
 
 /// Items in limbo `from → to` sent at or after `since` (when given) and before the
@@ -395,6 +397,7 @@ impl ItemFilter {
             offset: _,
             limit: _,
             seek: _,
+            id_range,
         } = self;
         team.is_none()
             && held_by.is_none()
@@ -404,6 +407,7 @@ impl ItemFilter {
             && tag.is_none()
             && text.is_none()
             && ids.is_none()
+            && id_range.is_none()
     }
 
     /// The SQL condition and its arguments.
@@ -479,6 +483,20 @@ impl ItemFilter {
             } else {
                 let list: Vec<String> = ids.iter().map(|id| id.to_string()).collect();
                 sql.push_str(&format!(" AND id IN ({})", list.join(", ")));
+            }
+        }
+        if let Some((from, until)) = self.id_range {
+            // Whole numbers too.
+            use std::ops::Bound;
+            match from {
+                Bound::Included(id) => sql.push_str(&format!(" AND id >= {id}")),
+                Bound::Excluded(id) => sql.push_str(&format!(" AND id > {id}")),
+                Bound::Unbounded => {}
+            }
+            match until {
+                Bound::Included(id) => sql.push_str(&format!(" AND id <= {id}")),
+                Bound::Excluded(id) => sql.push_str(&format!(" AND id < {id}")),
+                Bound::Unbounded => {}
             }
         }
         sql
@@ -1313,22 +1331,139 @@ impl Store {
     /// Every active or limbo item, in id order, with only the `columns` the caller
     /// works from filled in (the others empty).
     pub fn open_items_with(&self, columns: ItemColumns) -> Result<Vec<Item>> {
-        self.open_items_each(columns, &mut |_| {})
+        self.open_items_each(columns, OpenPart::All, &mut |_| {})
     }
 
-    /// [`Store::open_items_with`], calling `each` with every item as it is read.
+    /// The organisation and every open item, in id order, from one snapshot, each item
+    /// given as it is read to a feeder made by `feeder` (one per thread that reads).
+    /// On a large SQLite board a second connection, opened by `second`, reads the
+    /// later half of the items at the same time (a connection reads on one core): it
+    /// takes its snapshot first, and this one reads on only if nobody committed between
+    /// a moment before that and its own snapshot (SQLite's data version did not move);
+    /// else this one reads them all. Every item comes from one snapshot, and the
+    /// feeders are given each once.
+    pub fn org_and_open_items<F: FnMut(&Item) + Send>(
+        &self,
+        columns: ItemColumns,
+        second: impl FnOnce() -> Option<Store> + Send,
+        feeder: impl Fn() -> F + Sync,
+    ) -> Result<(Org, Vec<Item>)> {
+        self.org_and_open_items_after(columns, second, feeder, || {})
+    }
+
+    /// [`Store::org_and_open_items`], calling `between` once the second connection
+    /// took its snapshot, before this one takes its own: where a test commits.
+    #[doc(hidden)]
+    pub fn org_and_open_items_after<F: FnMut(&Item) + Send>(
+        &self,
+        columns: ItemColumns,
+        second: impl FnOnce() -> Option<Store> + Send,
+        feeder: impl Fn() -> F + Sync,
+        between: impl FnOnce(),
+    ) -> Result<(Org, Vec<Item>)> {
+        let read = |store: &Store, part: OpenPart| {
+            let mut feeder = feeder();
+            store.open_items_each(columns, part, &mut feeder)
+        };
+        if self.is_team_mode() {
+            between();
+            return self.view(|| Ok((self.org()?, read(self, OpenPart::All)?)));
+        }
+        let before = self.data_version()?;
+        std::thread::scope(|scope| {
+            let (offer, offered) = std::sync::mpsc::channel::<OpenSplit>();
+            let (answer, answered) = std::sync::mpsc::channel::<bool>();
+            let later = scope.spawn(move || -> Result<Option<Vec<Item>>> {
+                let Some(other) = second() else {
+                    return Ok(None);
+                };
+                other.view(|| {
+                    let Some(split) = other.open_items_split()? else {
+                        return Ok(None);
+                    };
+                    if offer.send(split).is_err() || answered.recv() != Ok(true) {
+                        return Ok(None);
+                    }
+                    read(&other, OpenPart::From(split)).map(Some)
+                })
+            });
+            let split = offered.recv().ok();
+            between();
+            self.view(|| {
+                let org = self.org()?;
+                let shared = split.filter(|_| self.data_version().ok() == Some(before));
+                let _ = answer.send(shared.is_some());
+                let Some(split) = shared else {
+                    return Ok((org, read(self, OpenPart::All)?));
+                };
+                let mut items = read(self, OpenPart::Before(split))?;
+                match later.join() {
+                    Ok(rest) => items.extend(rest?.unwrap_or_default()),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+                Ok((org, items))
+            })
+        })
+    }
+
+    /// Where a read of every open item can be shared by two connections at the same
+    /// time: only on SQLite (a connection reads on one core), and only on a board with
+    /// [`SHARED_READ_FROM`] open items or more that are most of its ids (the halves are
+    /// halves of the ids). Read in a view, it is where that view's snapshot is taken.
+    pub fn open_items_split(&self) -> Result<Option<OpenSplit>> {
+        self.read(|tx| {
+            if tx.dialect() != Dialect::Sqlite {
+                return Ok(None);
+            }
+            let (open, first_id, last_id) = first(
+                tx,
+                "SELECT (SELECT count(*) FROM items WHERE state IN ('active', 'limbo')),
+                        min(id), max(id) FROM items",
+                &[],
+                |r| Ok((r.req_int(0)?, r.int(1)?, r.int(2)?)),
+            )?
+            .unwrap_or_default();
+            let (Some(first_id), Some(last_id)) = (first_id, last_id) else {
+                return Ok(None);
+            };
+            let open = usize::try_from(open).unwrap_or(0);
+            let span = last_id.saturating_sub(first_id).saturating_add(1);
+            let most = open > 0 && (open as i64).saturating_mul(3) >= span;
+            Ok((most && open >= SHARED_READ_FROM).then_some(OpenSplit {
+                at: first_id + (last_id - first_id) / 2 + 1,
+                open,
+            }))
+        })
+    }
+
+    /// [`Store::open_items_with`] for the open items of `part`, in id order, calling
+    /// `each` with every item as it is read.
     pub fn open_items_each(
         &self,
         columns: ItemColumns,
+        part: OpenPart,
         each: &mut dyn FnMut(&Item),
     ) -> Result<Vec<Item>> {
-        let filter = ItemFilter {
+        use std::ops::Bound;
+        let mut filter = ItemFilter {
             states: vec![State::Active, State::Limbo],
             ..ItemFilter::default()
         };
         self.read(|tx| {
-            // Counted first, the list is made at its size once rather than grown.
-            let (open, scan) = open_mostly(tx)?;
+            // Counted first, the list is made at its size once rather than grown. The
+            // earlier half of a split is made at the size of both, for the later half
+            // to be put after it.
+            let (open, scan) = match part {
+                OpenPart::All => open_mostly(tx)?,
+                OpenPart::Before(split) => {
+                    filter.id_range = Some((Bound::Unbounded, Bound::Excluded(split.at)));
+                    (split.open, true)
+                }
+                OpenPart::From(split) => {
+                    filter.id_range = Some((Bound::Included(split.at), Bound::Unbounded));
+                    (split.open / 2, true)
+                }
+            };
             load_items_with(tx, &filter, columns, scan, open, |item| {
                 each(&item);
                 item
@@ -2084,6 +2219,26 @@ impl ItemColumns {
         }
     }
 }
+
+/// Which of the open items a read takes: all, or one side of an [`OpenSplit`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenPart {
+    All,
+    Before(OpenSplit),
+    From(OpenSplit),
+}
+
+/// Where [`Store::open_items_split`] shares a read of the open items: the first id of
+/// the later half, and how many items are open in all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OpenSplit {
+    at: ItemId,
+    open: usize,
+}
+
+/// Open items from which [`Store::open_items_split`] shares a read: below, opening a
+/// second connection costs about what it saves.
+pub const SHARED_READ_FROM: usize = 8_192;
 
 /// How many items are open (on SQLite; 0 when not counted), and whether they are most
 /// of the table: then reading the table in id order beats looking each one up from the
