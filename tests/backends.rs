@@ -443,6 +443,51 @@ fn a_read_of_a_large_board_is_one_snapshot_of_every_open_item(backend: Backend) 
     assert_eq!(*feeders.lock().expect("feeders"), 1, "one reader");
 }
 
+on_both_backends!(an_items_position_in_a_list_is_counted_only_when_it_is_there);
+/// Where an item comes in a filtered list (what the board places a card by): the
+/// number of items before it in the order, and nothing for an item the list does not
+/// hold, in each order the board uses.
+fn an_items_position_in_a_list_is_counted_only_when_it_is_there(backend: Backend) {
+    use baton::storage::{ItemFilter, Order};
+    let board = empty(backend);
+    board.ok(&["init", "--demo"]);
+    let store = Store::connect(&Location::parse(&board.location())).expect("opens");
+    let all = store.open_items().expect("items");
+    use baton::domain::State::{Active, Limbo};
+    // Lanes by id or by change, limbo columns by how long they have waited.
+    for (state, order) in [
+        (Active, Order::Id),
+        (Active, Order::RecentlyChanged),
+        (Limbo, Order::SentAt),
+    ] {
+        for team in ["support", "solutions"] {
+            let filter = ItemFilter {
+                states: vec![state],
+                held_by: (state == Active).then(|| team.to_string()),
+                limbo_to: (state == Limbo).then(|| team.to_string()),
+                order,
+                ..ItemFilter::default()
+            };
+            let list: Vec<i64> = store
+                .items(&filter)
+                .expect("list")
+                .iter()
+                .map(|i| i.id)
+                .collect();
+            assert!(list.len() > 1, "{team}: {list:?}");
+            for item in &all {
+                let want = list.iter().position(|id| *id == item.id);
+                assert_eq!(
+                    store.position(&filter, item.id).expect("position"),
+                    want,
+                    "#{} in {team}'s list by {order:?}",
+                    item.id
+                );
+            }
+        }
+    }
+}
+
 on_both_backends!(a_store_acts_on_the_organisation_as_it_now_is);
 /// A store that has acted keeps no old organisation: a boundary another process adds,
 /// or one it adds itself, is there for its next command.

@@ -958,14 +958,15 @@ impl Store {
                 format!("(updated_at, id) > (SELECT updated_at, id FROM items WHERE id = ?{n})")
             }
         };
-        let there = format!("SELECT count(*) FROM items WHERE {clause} AND id = ?{n}");
-        let sql = format!("SELECT count(*) FROM items WHERE {clause} AND {before}");
-        self.read(|tx| {
-            if scalar(tx, &there, &args)? == 0 {
-                return Ok(None);
-            }
-            Ok(Some(usize::try_from(scalar(tx, &sql, &args)?).unwrap_or(0)))
-        })
+        // One statement (one round trip to a server): none when the item is not there.
+        let sql = format!(
+            "SELECT CASE WHEN EXISTS (SELECT 1 FROM items WHERE {clause} AND id = ?{n})
+                    THEN (SELECT count(*) FROM items WHERE {clause} AND {before}) END"
+        );
+        let counted = self.read(|tx| first(tx, &sql, &args, |r| r.int(0)))?;
+        Ok(counted
+            .flatten()
+            .map(|before| usize::try_from(before).unwrap_or(0)))
     }
 
     /// How many items match `filter`.
