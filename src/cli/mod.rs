@@ -475,6 +475,10 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
         Cmd::Watch(options) => watch::watch(&ctx, options, out),
         Cmd::Attention { team, json } => {
             let store = ctx.open()?;
+            if let Some(team) = &team {
+                // Said at once, not after reading a large board.
+                store.org()?.require_team(team)?;
+            }
             // The duplicate join takes the titles as the items are read.
             let (mut org, items, mut queue) = attention_reading(ctx.now, &ctx.zone, |sink| {
                 store.org_and_open_items(
