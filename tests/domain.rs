@@ -897,13 +897,13 @@ fn the_queue_is_ordered_most_urgent_first() {
         move |item: &mut Item| {
             item.state = State::Limbo;
             item.owner = None;
-            item.limbo = Some(baton::domain::Limbo {
+            item.limbo = Some(Box::new(baton::domain::Limbo {
                 to: "onboarding".into(),
                 sent_at: at,
                 note: "n".into(),
                 unticked: Vec::new(),
                 sender_owner: None,
-            });
+            }));
         }
     };
     let items = vec![
@@ -913,10 +913,10 @@ fn the_queue_is_ordered_most_urgent_first() {
         with(4, &|i| i.due = Some(now + Duration::hours(30))),
         with(5, &limbo_since(now - Duration::hours(40))),
         with(6, &|i| {
-            i.escalation = Some(baton::domain::Escalation {
+            i.escalation = Some(Box::new(baton::domain::Escalation {
                 at: now - Duration::hours(1),
                 to: None,
-            })
+            }))
         }),
         with(7, &limbo_since(now - Duration::hours(49))),
         with(8, &limbo_since(now - Duration::hours(100))),

@@ -170,13 +170,13 @@ mod tests {
         let sent_at = at(kind_at);
         let item = Item {
             state: State::Limbo,
-            limbo: Some(Limbo {
+            limbo: Some(Box::new(Limbo {
                 to: "solutions".to_string(),
                 sent_at,
                 note: String::new(),
                 unticked: Vec::new(),
                 sender_owner: None,
-            }),
+            })),
             events: 2,
             ..Item::new(1, "Renewal".to_string(), "sales".to_string(), sent_at)
         };

@@ -998,13 +998,13 @@ pub fn apply(
                 });
             }
             next.state = State::Limbo;
-            next.limbo = Some(Limbo {
+            next.limbo = Some(Box::new(Limbo {
                 to: to.clone(),
                 sent_at: at,
                 note: note.clone(),
                 unticked: unticked.clone(),
                 sender_owner: current.owner.clone(),
-            });
+            }));
             next.owner = None;
             next.escalation = None;
             next.incomplete_handoff = unticked.clone();
@@ -1047,7 +1047,7 @@ pub fn apply(
         }
         EventKind::Escalated { to, .. } => {
             permits(current, Move::Escalate)?;
-            next.escalation = Some(Escalation { at, to: to.clone() });
+            next.escalation = Some(Box::new(Escalation { at, to: to.clone() }));
         }
         EventKind::Noted { note } => require_text(note, "the note's text")?,
         EventKind::Snoozed { until } => {

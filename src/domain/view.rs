@@ -493,12 +493,14 @@ mod tests {
         Item {
             owner: owner.map(str::to_string),
             state,
-            limbo: sent_at.map(|s| Limbo {
-                to: "solutions".to_string(),
-                sent_at: at(s),
-                note: "note".to_string(),
-                unticked: Vec::new(),
-                sender_owner: None,
+            limbo: sent_at.map(|s| {
+                Box::new(Limbo {
+                    to: "solutions".to_string(),
+                    sent_at: at(s),
+                    note: "note".to_string(),
+                    unticked: Vec::new(),
+                    sender_owner: None,
+                })
             }),
             ..Item::new(1, "Renewal".to_string(), "sales".to_string(), t0)
         }

@@ -2385,20 +2385,20 @@ fn item_from_row(r: &dyn Row) -> Result<Item> {
         detail: format!("unknown state {state_text}"),
     })?;
     let limbo = match (r.text(10)?, r.time(11)?) {
-        (Some(to), Some(sent_at)) => Some(Limbo {
+        (Some(to), Some(sent_at)) => Some(Box::new(Limbo {
             to,
             sent_at,
             note: r.text(12)?.unwrap_or_default(),
             unticked: json_list(r, 13)?,
             sender_owner: r.text(14)?,
-        }),
+        })),
         _ => None,
     };
     let escalation = match r.time(15)? {
-        Some(at) => Some(Escalation {
+        Some(at) => Some(Box::new(Escalation {
             at,
             to: r.text(16)?,
-        }),
+        })),
         None => None,
     };
     Ok(Item {

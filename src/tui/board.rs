@@ -888,13 +888,13 @@ mod tests {
         let mut item = Item::new(id, format!("#{id}"), "a".into(), at);
         if in_limbo {
             item.state = State::Limbo;
-            item.limbo = Some(crate::domain::model::Limbo {
+            item.limbo = Some(Box::new(crate::domain::model::Limbo {
                 to: "b".into(),
                 sent_at: at,
                 note: String::new(),
                 unticked: Vec::new(),
                 sender_owner: None,
-            });
+            }));
         } else {
             item.team = "b".into();
         }
