@@ -1137,6 +1137,20 @@ fn alike_from(set: &[u32], i: usize, other: &[u32], rest: usize) -> Option<f64> 
     similarity(set, other, need)
 }
 
+/// A probe of a word's postings: an entry x with the word at place `at`, and what the
+/// probe reads of x (its length, [`mask_of`] and extra words, team). The probes of one
+/// word are of entries all over the index: read from x's own places, each was a few
+/// misses of the cache, and the probes took a fifth longer.
+#[derive(Debug, Clone, Copy, Default)]
+struct Probe {
+    mask: u64,
+    entry: u32,
+    at: u32,
+    len: u32,
+    extra: u32,
+    team: u32,
+}
+
 /// The build's postings: for each word, the titles with it among their first
 /// [`Sizes::index_prefix`] words, in groups by length and place.
 struct Postings {
@@ -1203,21 +1217,31 @@ impl TitleIndex {
             first_of_length[len] = first_of_length[len].min(first_of_length[len + 1]);
         }
         let masks: Vec<(u64, u32)> = (0..n).map(|x| mask_of(index.set_of(x))).collect();
-        let postings = index.postings(place.len(), &sizes, &first_of_length, &masks);
-        drop(order);
-        // Each word's probes: the entries with it among their first `prefix` words, and
-        // where.
         let words = place.len();
-        let probe_offsets = index.word_offsets(words, |len| sizes[len].prefix);
-        let mut probes = vec![(0u32, 0u32); probe_offsets[words]];
-        let mut fill = probe_offsets.clone();
-        for x in 0..n {
-            let set = index.set_of(x);
-            for (i, &w) in set[..sizes[set.len()].prefix].iter().enumerate() {
-                probes[fill[w as usize]] = (x as u32, i as u32);
-                fill[w as usize] += 1;
-            }
-        }
+        let threads = threads.unwrap_or(if n < PARALLEL_FROM {
+            1
+        } else {
+            std::thread::available_parallelism()
+                .map_or(1, |t| t.get())
+                .min(MOST_THREADS)
+        });
+        // The postings and the probes each read the entries alone: made side by side
+        // when the join has threads.
+        let postings = || index.postings(words, &sizes, &first_of_length, &masks);
+        let probes = || index.probes(words, &sizes, &masks);
+        let (postings, (probe_offsets, probes)) = if threads < 2 {
+            (postings(), probes())
+        } else {
+            std::thread::scope(|scope| {
+                let probes = scope.spawn(probes);
+                let postings = postings();
+                let probes = probes
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                (postings, probes)
+            })
+        };
+        drop(order);
         let mut work: Vec<(usize, usize, usize)> = Vec::new();
         for w in 0..words {
             if postings.offsets[w] == postings.offsets[w + 1] {
@@ -1231,15 +1255,8 @@ impl TitleIndex {
             }
         }
         let probe = |(w, from, to): (usize, usize, usize), found: &mut Vec<(u32, u32, f64)>| {
-            index.probe_word(w, &probes[from..to], &postings, &sizes, &masks, found);
+            index.probe_word(w, &probes[from..to], &postings, &sizes, found);
         };
-        let threads = threads.unwrap_or(if n < PARALLEL_FROM {
-            1
-        } else {
-            std::thread::available_parallelism()
-                .map_or(1, |t| t.get())
-                .min(MOST_THREADS)
-        });
         let matches: Vec<Vec<(u32, u32, f64)>> = if threads < 2 {
             let mut found = Vec::new();
             for &item in &work {
@@ -1344,6 +1361,35 @@ impl TitleIndex {
         offsets
     }
 
+    /// Each word's probes (see [`Probe`]): every entry with the word among its first
+    /// [`Sizes::prefix`] words, and where each word's begin (`offsets[w]` to
+    /// `offsets[w + 1]`).
+    fn probes(
+        &self,
+        words: usize,
+        sizes: &[Sizes],
+        masks: &[(u64, u32)],
+    ) -> (Vec<usize>, Vec<Probe>) {
+        let offsets = self.word_offsets(words, |len| sizes[len].prefix);
+        let mut probes = vec![Probe::default(); offsets[words]];
+        let mut fill = offsets.clone();
+        for (x, &(mask, extra)) in masks.iter().enumerate() {
+            let set = self.set_of(x);
+            for (at, &w) in set[..sizes[set.len()].prefix].iter().enumerate() {
+                probes[fill[w as usize]] = Probe {
+                    mask,
+                    entry: x as u32,
+                    at: at as u32,
+                    len: set.len() as u32,
+                    extra,
+                    team: self.team[x],
+                };
+                fill[w as usize] += 1;
+            }
+        }
+        (offsets, probes)
+    }
+
     /// The build's postings (see [`Postings`]), filled length by length, place by
     /// place, entry by entry: the order of each word's groups.
     fn postings(
@@ -1415,26 +1461,22 @@ impl TitleIndex {
         postings
     }
 
-    /// Probes word `w`'s postings for each of `probes` (entry x, the word's place in x),
-    /// pushing `(x, y, similarity)` for each alike entry y before x of another team.
+    /// Probes word `w`'s postings for each of `probes`, pushing `(x, y, similarity)`
+    /// for each alike entry y before x of another team.
     fn probe_word(
         &self,
         w: usize,
-        probes: &[(u32, u32)],
+        probes: &[Probe],
         postings: &Postings,
         sizes: &[Sizes],
-        masks: &[(u64, u32)],
         found: &mut Vec<(u32, u32, f64)>,
     ) {
         let groups = &postings.groups[postings.group_offsets[w]..postings.group_offsets[w + 1]];
         let teams = self.team.as_slice();
-        for &(x, i) in probes {
-            let (x, i) = (x as usize, i as usize);
-            let set = self.set_of(x);
-            let a = set.len();
+        for probe in probes {
+            let (x, i, a) = (probe.entry as usize, probe.at as usize, probe.len as usize);
             let size = sizes[a];
-            let team = teams[x];
-            let (mask, extra) = masks[x];
+            let (mask, extra, team) = (probe.mask, probe.extra, probe.team);
             let first = groups.partition_point(|g| (g.len as usize) < size.shortest);
             let mut begin = match first {
                 0 => postings.offsets[w],
@@ -1481,7 +1523,7 @@ impl TitleIndex {
                     if teams[y] == team {
                         continue;
                     }
-                    if let Some(similarity) = similarity(set, self.set_of(y), need) {
+                    if let Some(similarity) = similarity(self.set_of(x), self.set_of(y), need) {
                         found.push((x as u32, y as u32, similarity));
                     }
                 }
