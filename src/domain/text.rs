@@ -272,21 +272,37 @@ pub fn bar(value: f64, max: f64, width: usize) -> String {
 /// True when `text` has no control or bidi character, so nothing to replace: the
 /// test on each character, made on the UTF-8 bytes in one pass (a listing of 100,000
 /// items checks every title and reason, most of them with a `→` or quotes in them).
-/// Eight bytes of printable ASCII, the most of any title, are passed at a time.
+/// The bytes are taken eight at a time: eight of printable ASCII, most of any title,
+/// pass at once; others are looked at one by one.
 pub fn is_plain(text: &str) -> bool {
     let bytes = text.as_bytes();
-    let mut chunks = bytes.chunks_exact(8);
-    let mut from = 0;
-    for chunk in chunks.by_ref() {
-        let eight = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-        if !printable_ascii(eight) {
-            break;
+    let next = |at: usize| bytes.get(at).copied().unwrap_or(0);
+    let plain = |at: usize| match bytes[at] {
+        0x00..0x20 | 0x7F => false,
+        // U+0080..U+009F, the C1 controls: C2 80..C2 9F.
+        0xC2 => next(at + 1) >= 0xA0,
+        // U+200E, U+200F, U+202A..U+202E (E2 80 ..) and U+2066..U+2069 (E2 81 ..).
+        0xE2 => !matches!(
+            (next(at + 1), next(at + 2)),
+            (0x80, 0x8E | 0x8F | 0xAA..=0xAE) | (0x81, 0xA6..=0xA9)
+        ),
+        // A character's other bytes, or one that is neither.
+        _ => true,
+    };
+    let mut at = 0;
+    while at < bytes.len() {
+        let end = (at + 8).min(bytes.len());
+        // The last eight bytes where fewer are left: bytes already passed, and these.
+        let eight = bytes.len().checked_sub(8).map(|last| {
+            let from = at.min(last);
+            u64::from_le_bytes(bytes[from..from + 8].try_into().unwrap_or([0; 8]))
+        });
+        if !eight.is_some_and(printable_ascii) && !(at..end).all(plain) {
+            return false;
         }
-        from += 8;
+        at = end;
     }
-    // From the first chunk with anything else: a character the test looks at starts
-    // at or after it, since the chunks before are whole ASCII characters.
-    is_plain_bytes(&bytes[from..])
+    true
 }
 
 /// Whether each of eight bytes is printable ASCII (0x20 to 0x7E): a byte of 0x80 or
@@ -299,22 +315,6 @@ fn printable_ascii(eight: u64) -> bool {
     let high_or_delete = eight | eight.wrapping_add(ONES);
     let below_space = eight.wrapping_sub(0x20 * ONES);
     (high_or_delete | below_space) & TOPS == 0
-}
-
-/// [`is_plain`] on UTF-8 bytes that start at a character, one at a time.
-fn is_plain_bytes(bytes: &[u8]) -> bool {
-    let next = |at: usize| bytes.get(at).copied().unwrap_or(0);
-    bytes.iter().enumerate().all(|(at, &b)| match b {
-        0x00..0x20 | 0x7F => false,
-        // U+0080..U+009F, the C1 controls: C2 80..C2 9F.
-        0xC2 => next(at + 1) >= 0xA0,
-        // U+200E, U+200F, U+202A..U+202E (E2 80 ..) and U+2066..U+2069 (E2 81 ..).
-        0xE2 => !matches!(
-            (next(at + 1), next(at + 2)),
-            (0x80, 0x8E | 0x8F | 0xAA..=0xAE) | (0x81, 0xA6..=0xA9)
-        ),
-        _ => true,
-    })
 }
 
 fn is_bidi_control(c: char) -> bool {
