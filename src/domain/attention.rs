@@ -1499,32 +1499,32 @@ impl TitleIndex {
                     range.end = range.start
                         + postings.list[range.clone()].partition_point(|p| (p.entry as usize) < x);
                 }
-                // Every alike pair shares two words or more, this one among them: a
-                // title with only its bit in common is out unless x's bits collided.
-                let one_bit_is_out = 1 + extra < need as u32;
-                for &Posting {
-                    mask: other,
-                    entry: y,
-                    extra: spare,
-                } in &postings.list[range]
-                {
-                    let both = mask & other;
-                    if one_bit_is_out && both & both.wrapping_sub(1) == 0 {
-                        continue;
+                // Which of the postings share enough of x's bits, 64 at a time and
+                // without a branch (most do not, and which ones is a coin toss); then
+                // those few one by one. Every alike pair shares `need` words: they
+                // share at least that many bits, less the fewer of the two's collided
+                // words.
+                let list = &postings.list[range];
+                for (k, block) in list.chunks(64).enumerate() {
+                    let mut pass = 0u64;
+                    for (bit, p) in block.iter().enumerate() {
+                        let spare = if p.extra == u16::MAX {
+                            u32::MAX / 2
+                        } else {
+                            u32::from(p.extra)
+                        };
+                        let shared = (mask & p.mask).count_ones() + extra.min(spare);
+                        pass |= u64::from(shared >= need as u32) << bit;
                     }
-                    let spare = match spare {
-                        u16::MAX => u32::MAX / 2,
-                        e => u32::from(e),
-                    };
-                    if both.count_ones() + extra.min(spare) < need as u32 {
-                        continue;
-                    }
-                    let y = y as usize;
-                    if teams[y] == team {
-                        continue;
-                    }
-                    if let Some(similarity) = similarity(self.set_of(x), self.set_of(y), need) {
-                        found.push((x as u32, y as u32, similarity));
+                    while pass != 0 {
+                        let y = list[k * 64 + pass.trailing_zeros() as usize].entry as usize;
+                        pass &= pass - 1;
+                        if teams[y] == team {
+                            continue;
+                        }
+                        if let Some(similarity) = similarity(self.set_of(x), self.set_of(y), need) {
+                            found.push((x as u32, y as u32, similarity));
+                        }
                     }
                 }
             }
