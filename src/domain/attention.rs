@@ -1031,12 +1031,12 @@ struct Kept {
 }
 
 /// A title in the build's postings: its words' [`mask_of`], its entry, and the mask's
-/// extra words (`u16::MAX` for that many or more).
+/// extra words.
 #[derive(Debug, Clone, Copy, Default)]
 struct Posting {
     mask: u64,
     entry: u32,
-    extra: u16,
+    extra: u32,
 }
 
 /// A run of the build's postings of one word: titles of `len` words with the word at
@@ -1422,7 +1422,7 @@ impl TitleIndex {
                     postings.list[k] = Posting {
                         mask,
                         entry: x as u32,
-                        extra: u16::try_from(extra).unwrap_or(u16::MAX),
+                        extra,
                     };
                     let end = (k + 1) as u32;
                     match current[w] {
@@ -1508,12 +1508,7 @@ impl TitleIndex {
                 for (k, block) in list.chunks(64).enumerate() {
                     let mut pass = 0u64;
                     for (bit, p) in block.iter().enumerate() {
-                        let spare = if p.extra == u16::MAX {
-                            u32::MAX / 2
-                        } else {
-                            u32::from(p.extra)
-                        };
-                        let shared = (mask & p.mask).count_ones() + extra.min(spare);
+                        let shared = (mask & p.mask).count_ones() + extra.min(p.extra);
                         pass |= u64::from(shared >= need as u32) << bit;
                     }
                     while pass != 0 {
