@@ -1030,15 +1030,6 @@ struct Kept {
     rest: u32,
 }
 
-/// A title in the build's postings: its words' [`mask_of`], its entry, and the mask's
-/// extra words.
-#[derive(Debug, Clone, Copy, Default)]
-struct Posting {
-    mask: u64,
-    entry: u32,
-    extra: u32,
-}
-
 /// A run of the build's postings of one word: titles of `len` words with the word at
 /// place `at`, ending at `end`.
 #[derive(Debug, Clone, Copy)]
@@ -1156,8 +1147,12 @@ struct Probe {
 struct Postings {
     /// Where each word's postings begin in the lists below (and end: `offsets[w + 1]`).
     offsets: Vec<usize>,
-    /// Side by side, as a probe reads them: one stream through memory, not three.
-    list: Vec<Posting>,
+    /// Each posting's title: [`mask_of`] its words (the bits, and the words that
+    /// landed on a bit already taken), and its entry. Apart, as a probe tests every
+    /// posting's bits and reads the entry of a few.
+    masks: Vec<u64>,
+    extras: Vec<u32>,
+    entries: Vec<u32>,
     /// Each word's groups, end to end (`group_offsets[w]..group_offsets[w + 1]`).
     group_offsets: Vec<usize>,
     groups: Vec<Group>,
@@ -1404,7 +1399,9 @@ impl TitleIndex {
         let mut fill = offsets.clone();
         let mut postings = Postings {
             offsets: Vec::new(),
-            list: vec![Posting::default(); total],
+            masks: vec![0; total],
+            extras: vec![0; total],
+            entries: vec![0; total],
             group_offsets: vec![0; words + 1],
             groups: Vec::new(),
         };
@@ -1419,11 +1416,9 @@ impl TitleIndex {
                     let k = fill[w];
                     fill[w] += 1;
                     let (mask, extra) = masks[x];
-                    postings.list[k] = Posting {
-                        mask,
-                        entry: x as u32,
-                        extra,
-                    };
+                    postings.masks[k] = mask;
+                    postings.extras[k] = extra;
+                    postings.entries[k] = x as u32;
                     let end = (k + 1) as u32;
                     match current[w] {
                         Some(g) if made[g].1.len == len as u32 && made[g].1.at == at as u32 => {
@@ -1497,22 +1492,25 @@ impl TitleIndex {
                 }
                 if b == a {
                     range.end = range.start
-                        + postings.list[range.clone()].partition_point(|p| (p.entry as usize) < x);
+                        + postings.entries[range.clone()].partition_point(|y| (*y as usize) < x);
                 }
                 // Which of the postings share enough of x's bits, 64 at a time and
                 // without a branch (most do not, and which ones is a coin toss); then
                 // those few one by one. Every alike pair shares `need` words: they
                 // share at least that many bits, less the fewer of the two's collided
                 // words.
-                let list = &postings.list[range];
-                for (k, block) in list.chunks(64).enumerate() {
+                let entries = &postings.entries[range.clone()];
+                let blocks = postings.masks[range.clone()].chunks(64);
+                for (k, (masks, extras)) in
+                    blocks.zip(postings.extras[range].chunks(64)).enumerate()
+                {
                     let mut pass = 0u64;
-                    for (bit, p) in block.iter().enumerate() {
-                        let shared = (mask & p.mask).count_ones() + extra.min(p.extra);
+                    for (bit, (&other, &spare)) in masks.iter().zip(extras).enumerate() {
+                        let shared = (mask & other).count_ones() + extra.min(spare);
                         pass |= u64::from(shared >= need as u32) << bit;
                     }
                     while pass != 0 {
-                        let y = list[k * 64 + pass.trailing_zeros() as usize].entry as usize;
+                        let y = entries[k * 64 + pass.trailing_zeros() as usize] as usize;
                         pass &= pass - 1;
                         if teams[y] == team {
                             continue;
