@@ -25,6 +25,10 @@ fn main() -> ExitCode {
             if broken_pipe {
                 return ExitCode::SUCCESS;
             }
+            // Closed as `q` closes it; the status says which signal ended it.
+            if let Some(baton::tui::Signalled(signal)) = error.downcast_ref() {
+                return ExitCode::from(u8::try_from(128 + signal).unwrap_or(u8::MAX));
+            }
             let text = format!("{error:#}");
             eprintln!("error: {}", baton::domain::text::display_safe(&text));
             if let Some(listed) = error.downcast_ref::<cli::Listed>() {

@@ -151,9 +151,16 @@ fn terminal_input(timeout: Duration) -> Result<Input> {
     }
 }
 
+/// The board was ended by a signal (SIGTERM, SIGHUP): it closed as `q` closes it, and
+/// the process ends with the status a shell gives a process the signal killed,
+/// 128 and the signal's number.
+#[derive(Debug, thiserror::Error)]
+#[error("ended by signal {0}")]
+pub struct Signalled(pub i32);
+
 /// The interactive loop: draw when something changed, otherwise sleep on input with a
 /// timeout, checking for other processes' changes between. SIGTERM and SIGHUP end it
-/// as `q` does.
+/// as `q` does, but as an error: [`Signalled`].
 fn run(
     store: Store,
     clock: Clock,
@@ -189,8 +196,9 @@ fn run(
     // Cleared by hand: ratatui's clear would ask the terminal where its cursor is.
     crossterm::execute!(std::io::stdout(), Clear(ClearType::All))?;
     loop {
-        if signalled.load(Ordering::Relaxed) != 0 {
-            return Ok(());
+        match signalled.load(Ordering::Relaxed) {
+            0 => {}
+            signal => return Err(Signalled(signal as i32).into()),
         }
         if app.dirty {
             terminal.draw(|frame| ui::draw(frame, &app, theme))?;

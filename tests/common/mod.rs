@@ -242,7 +242,12 @@ impl Session {
             .status()
             .expect("kill runs");
         assert!(sent.success());
-        self.quit_by(b"")
+        let number = match name {
+            "TERM" => 15,
+            "HUP" => 1,
+            other => panic!("no number for SIG{other}"),
+        };
+        self.end_by(b"", 128 + number)
     }
 
     /// Presses `q`, expects a clean exit, and returns everything the board wrote.
@@ -252,7 +257,13 @@ impl Session {
 
     /// Sends `keys` (ctrl-c is `\x03`), expects a clean exit, and returns everything
     /// the board wrote.
-    pub fn quit_by(mut self, keys: &[u8]) -> Vec<u8> {
+    pub fn quit_by(self, keys: &[u8]) -> Vec<u8> {
+        self.end_by(keys, 0)
+    }
+
+    /// Sends `keys`, expects baton to exit with `code`, and returns everything the
+    /// board wrote.
+    fn end_by(mut self, keys: &[u8], code: u32) -> Vec<u8> {
         self.term.send(keys);
         let deadline = Instant::now() + WAIT;
         let status = loop {
@@ -265,7 +276,7 @@ impl Session {
             }
             std::thread::sleep(Duration::from_millis(20));
         };
-        assert!(status.success(), "baton exited with {status:?}");
+        assert_eq!(status.exit_code(), code, "baton exited with {status:?}");
         drop(self.term);
         drop(self.master);
         // The reader ends once the pty is closed; give it a moment, without hanging.
