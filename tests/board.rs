@@ -541,6 +541,38 @@ fn an_action_the_rules_refuse_shows_an_error_and_changes_nothing() {
 }
 
 #[test]
+fn a_message_gives_the_line_back_to_the_selected_title_at_the_next_move() {
+    let (_dir, mut app) = demo_app((80, 24));
+    select(&mut app, 18);
+    press(&mut app, 'a'); // refused: #18 is active
+    let message_line = |app: &App| screen(app).lines().nth_back(1).expect("a line").to_string();
+    let said = app.message.as_ref().expect("a message").text.clone();
+    assert!(
+        message_line(&app).starts_with(&said[..20]),
+        "{}",
+        screen(&app)
+    );
+    // Moving, the line names the card now selected; the refusal was read.
+    key(&mut app, KeyCode::Down);
+    let id = app.selected().expect("a card").id;
+    assert!(app.message.is_none());
+    assert!(
+        message_line(&app).starts_with(&format!("#{id} ")),
+        "{}",
+        screen(&app)
+    );
+    // A key that does not move leaves a message where it is.
+    press(&mut app, 'B');
+    assert_eq!(
+        app.message.as_ref().map(|m| m.text.as_str()),
+        Some(strings::SHOWING_BOUNDARIES)
+    );
+    press(&mut app, '?');
+    key(&mut app, KeyCode::Esc);
+    assert!(app.message.is_some());
+}
+
+#[test]
 fn a_refusal_at_submit_is_shown_in_the_form_and_changes_nothing() {
     let dir = demo_db();
     let mut app = open_app(&dir, (80, 24));

@@ -680,6 +680,24 @@ impl App {
             },
             Screen::Board => {}
         }
+        // A move has been read: the message line goes back to the selected card's
+        // full title.
+        let moves = matches!(
+            action,
+            Action::Left
+                | Action::Right
+                | Action::FirstColumn
+                | Action::LastColumn
+                | Action::Up
+                | Action::Down
+                | Action::PageUp
+                | Action::PageDown
+                | Action::Home
+                | Action::End
+        );
+        if moves && self.screen == Screen::Board {
+            self.message = None;
+        }
         match action {
             Action::Left => self.move_column(-1)?,
             Action::Right => self.move_column(1)?,
