@@ -997,3 +997,18 @@ fn at_80_columns_the_walk_by_team_keeps_its_clocks_and_tally_on_one_line() {
         "{text}"
     );
 }
+
+#[test]
+fn a_snapshot_saved_in_the_throwaway_demo_says_it_goes_when_baton_quits() {
+    let (_dir, mut app) = demo_app((120, 40));
+    app.throwaway_demo();
+    press(&mut app, 't');
+    assert_eq!(app.screen, Screen::Triage);
+    press(&mut app, 'q'); // ends the walk on its summary
+    press(&mut app, 'S');
+    assert_eq!(app.store.snapshots().expect("snapshots").len(), 1);
+    assert_eq!(
+        said(&app),
+        "snapshot 1 saved in the throwaway demo: gone on quit (--db FILE keeps one)"
+    );
+}

@@ -1233,9 +1233,16 @@ impl App {
                         self.store
                             .take_snapshot(&label, Period::to_now(None, now), &self.zone)?;
                     let id = self.store.save_snapshot(&snap)?;
-                    self.say(&format!(
-                        "saved snapshot {id} “{label}”; compare later with baton snapshot diff {id}"
-                    ));
+                    if self.throwaway {
+                        // Short enough for 80 columns; the first message said the rest.
+                        self.say(&format!(
+                            "snapshot {id} saved in the throwaway demo: gone on quit (--db FILE keeps one)"
+                        ));
+                    } else {
+                        self.say(&format!(
+                            "saved snapshot {id} “{label}”; compare later with baton snapshot diff {id}"
+                        ));
+                    }
                 }
                 Action::WriteSummary => {
                     let file = format!(
