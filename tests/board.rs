@@ -1101,6 +1101,32 @@ fn escalating_is_never_one_enter_away() {
 }
 
 #[test]
+fn escalating_where_no_contract_names_a_contact_asks_whom_before_it_asks_to_confirm() {
+    let (_dir, mut app) = demo_app((80, 24));
+    // #29 is in limbo from onboarding to solutions, whose contract names no one.
+    select(&mut app, 29);
+    let item = app.selected().expect("#29").clone();
+    let org = app.store.org().expect("org");
+    assert_eq!(baton::domain::rules::escalation_contact(&item, &org), None);
+    let before = app.store.events(29).expect("history").len();
+    press(&mut app, 'E');
+    key(&mut app, KeyCode::Enter);
+    let form = app.form.as_ref().expect("the form stays open");
+    assert!(!form.confirm_escalate);
+    assert_eq!(form.error.as_deref(), Some(strings::ESCALATE_TO_WHOM));
+    assert!(screen(&app).contains("who it goes to"), "{}", screen(&app));
+    // Named, it asks to confirm, as every escalation does.
+    type_text(&mut app, "Rachel Kim");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.form.as_ref().is_some_and(|f| f.confirm_escalate));
+    assert!(screen(&app).contains("Rachel Kim?"), "{}", screen(&app));
+    press(&mut app, 'y');
+    let events = app.store.events(29).expect("history");
+    assert_eq!(events.len(), before + 1);
+    assert_eq!(events.last().map(|e| e.kind.name()), Some("escalated"));
+}
+
+#[test]
 fn keys_do_nothing_behind_the_too_small_screen() {
     let (_dir, mut app) = demo_app((30, 8));
     let column = app.column;

@@ -287,13 +287,15 @@ impl Form {
             FormKind::Reclaim => vec![Field::text("Reason", None, false, "optional")],
             FormKind::Escalate => {
                 let contact = crate::domain::rules::escalation_contact(item, org);
+                // With no contact to fall back on, the form asks for one, rather than
+                // confirm an escalation the rules then refuse.
+                let hint = match (&contact, item.governing_boundary()) {
+                    (Some(_), _) => "the contract's escalation contact",
+                    (None, Some(_)) => "who it goes to: the contract names no one",
+                    (None, None) => "who it goes to: it has crossed no boundary",
+                };
                 vec![
-                    Field::text(
-                        "To",
-                        contact.as_deref(),
-                        false,
-                        "the contract's escalation contact",
-                    ),
+                    Field::text("To", contact.as_deref(), contact.is_none(), hint),
                     Field::text("Note", None, false, "optional"),
                 ]
             }
@@ -520,6 +522,15 @@ impl Form {
         }
         match key.code {
             KeyCode::Enter if self.kind == FormKind::Escalate => {
+                // No contract names anyone to fall back on: said now, not after `y`.
+                let needed = self.fields.iter().any(|f| {
+                    matches!(f, Field::Text { label: "To", required: true, value, .. }
+                        if value.trim().is_empty())
+                });
+                if needed {
+                    self.error = Some(strings::ESCALATE_TO_WHOM.to_string());
+                    return FormOutcome::Editing;
+                }
                 let to = self
                     .text_value("To")
                     .unwrap_or_else(|| strings::ESCALATION_CONTACT.to_string());

@@ -50,6 +50,7 @@ pub const FORM_SUBMIT: &str = "enter submit";
 pub const FORM_CANCEL: &str = "esc cancel";
 pub const FORM_NEXT_FIELD: &str = "tab next field";
 pub const CONFIRM_ESCALATE: &str = "Escalate to";
+pub const ESCALATE_TO_WHOM: &str = "name who it goes to: no contract names a contact for it";
 pub const CONFIRM_KEYS: &str =
     "y escalate (it notifies them) · esc or n back · enter does not send it";
 pub const ESCALATION_CONTACT: &str = "the contract's escalation contact";
