@@ -352,6 +352,12 @@ fn filter_by_team_owner_signal_and_words_and_esc_clears_it() {
     filter(&mut app, "owner:OWEN");
     let ids: Vec<i64> = cards(&app).iter().map(|i| i.id).collect();
     assert_eq!(ids, [36], "owners match any part of the name, any case");
+    let said = app
+        .message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
+    assert!(said.starts_with("1 open item matches; "), "{said}");
     filter(&mut app, "owner:\"owen price\"");
     let ids: Vec<i64> = cards(&app).iter().map(|i| i.id).collect();
     assert_eq!(ids, [36], "a quoted owner is one name, any case");
@@ -369,6 +375,11 @@ fn filter_by_team_owner_signal_and_words_and_esc_clears_it() {
     let mut ids: Vec<i64> = cards(&app).iter().map(|i| i.id).collect();
     ids.sort();
     assert_eq!(ids, [36, 37]);
+
+    // Nothing matches: the board says so, and how to get the items back.
+    filter(&mut app, "zyzzyva");
+    assert!(screen(&app).contains(strings::NO_MATCH), "{}", screen(&app));
+    filter(&mut app, "globex");
 
     filter(&mut app, "signal:nonsense");
     assert!(app.message.as_ref().is_some_and(|m| m.error));

@@ -1697,8 +1697,13 @@ impl App {
         } else {
             let shown = self.board.totals.open;
             let hidden = self.board.hidden;
+            let (items, verb) = if shown == 1 {
+                ("item", "matches")
+            } else {
+                ("items", "match")
+            };
             self.say(&format!(
-                "{shown} open items match; {hidden} empty columns hidden; esc clears the filter"
+                "{shown} open {items} {verb}; {hidden} empty columns hidden; esc clears the filter"
             ));
         }
         Ok(())

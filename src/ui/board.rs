@@ -138,9 +138,15 @@ pub(super) fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, now
     };
     if board.columns.is_empty() {
         let text = if board.org.teams.is_empty() {
-            strings::EMPTY_BOARD.to_string()
+            strings::EMPTY_BOARD
+        } else if !app.filter_text.is_empty() {
+            strings::NO_MATCH
+        } else if app.query.boundaries_only && board.org.boundaries.is_empty() {
+            strings::NO_BOUNDARIES
+        } else if app.query.boundaries_only {
+            strings::NO_BOUNDARY_COLUMNS
         } else {
-            strings::NO_COLUMNS.to_string()
+            strings::NO_COLUMNS
         };
         Paragraph::new(text)
             .wrap(Wrap { trim: true })

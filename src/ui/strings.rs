@@ -8,7 +8,9 @@ pub const TOO_SMALL: &str = "Terminal too small for the board";
 // The board
 pub const EMPTY_BOARD: &str =
     "No teams yet. Add some from the shell: baton team add KEY, then baton boundary add FROM TO.";
-pub const NO_COLUMNS: &str = "No columns match this view; B or esc shows everything.";
+pub const NO_COLUMNS: &str = "No columns match this view.";
+pub const NO_MATCH: &str = "No open item matches the filter; esc clears it.";
+pub const NO_BOUNDARY_COLUMNS: &str = "No boundaries to show; B shows the team lanes again.";
 pub const BOUNDARIES_ONLY: &str = "boundaries only";
 pub const EMPTY_COLUMN: &str = "—";
 pub const THROWAWAY_DEMO: &str =
