@@ -930,6 +930,41 @@ fn every_breached_item_is_visible_at_80x24_worst_boundary_first() {
 }
 
 #[test]
+fn the_overview_puts_a_boundary_whose_oldest_item_is_at_risk_before_calmer_ones() {
+    use baton::domain::attention::SlaStanding;
+    use baton::domain::view::limbo_time;
+    use baton::tui::app::Clock;
+    let dir = demo_db();
+    let mut at_risk_seen = 0;
+    // The demo read at times through the next days (working calendars pause at night
+    // and at weekends): at each, breaches first, then an oldest item at risk, then
+    // the rest.
+    for hours in (0..120).step_by(5) {
+        let store = Store::open(&db_path(&dir)).expect("the store opens");
+        let at = now() + chrono::Duration::hours(hours);
+        let app = App::new(store, Clock::Fixed(at), "tester".into(), (80, 24)).expect("loads");
+        let board = &app.board;
+        let ranks: Vec<(usize, bool)> = board
+            .limbo_by_urgency()
+            .iter()
+            .map(|&i| {
+                let head = board.columns[i].head.as_ref().expect("a head");
+                let time = limbo_time(head, &board.org, board.breaches_at).expect("in limbo");
+                (
+                    board.columns[i].breached,
+                    time.standing == SlaStanding::AtRisk,
+                )
+            })
+            .collect();
+        at_risk_seen += ranks.iter().filter(|(b, r)| *b == 0 && *r).count();
+        let mut sorted = ranks.clone();
+        sorted.sort_by_key(|(breached, at_risk)| (std::cmp::Reverse(*breached), !*at_risk));
+        assert_eq!(ranks, sorted, "at {at}");
+    }
+    assert!(at_risk_seen > 0, "no boundary was at risk without a breach");
+}
+
+#[test]
 fn everything_fits_and_there_is_no_overview_on_a_wide_screen() {
     let (_dir, app) = demo_app((460, 40));
     assert_eq!(app.overview_rows(), 0);

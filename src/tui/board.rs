@@ -6,9 +6,9 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::attention::possible_duplicates;
+use crate::domain::attention::{SlaStanding, possible_duplicates};
 use crate::domain::stages::{Stage, flow_stages};
-use crate::domain::view::{breach_ranges, lacks_owner};
+use crate::domain::view::{breach_ranges, lacks_owner, limbo_time};
 use crate::domain::{Item, ItemId, Org, State};
 use crate::storage::{ItemFilter, OpenGroup, Order, Result, Seek, Store};
 
@@ -301,16 +301,23 @@ pub struct Query {
 }
 
 impl Board {
-    /// The limbo columns with items waiting, worst first: most breached, then most
-    /// waiting, then in flow order. The overview lists them so; the board opens on the
-    /// first.
+    /// The limbo columns with items waiting, worst first: most breached, then those
+    /// whose longest waiting item is at risk, then most waiting, then in flow order, as
+    /// the breaches were counted ([`Board::breaches_at`]). The overview lists them so;
+    /// the board opens on the first.
     pub fn limbo_by_urgency(&self) -> Vec<usize> {
+        use std::cmp::Reverse;
         let mut order: Vec<usize> = (0..self.columns.len())
             .filter(|&i| self.columns[i].kind.is_limbo() && self.columns[i].count > 0)
             .collect();
-        order.sort_by_key(|&i| {
+        order.sort_by_cached_key(|&i| {
             let c = &self.columns[i];
-            (std::cmp::Reverse(c.breached), std::cmp::Reverse(c.count), i)
+            let at_risk = c
+                .head
+                .as_ref()
+                .and_then(|head| limbo_time(head, &self.org, self.breaches_at))
+                .is_some_and(|t| t.standing == SlaStanding::AtRisk);
+            (Reverse(c.breached), Reverse(at_risk), Reverse(c.count), i)
         });
         order
     }
