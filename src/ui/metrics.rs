@@ -72,14 +72,16 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme) {
     lines.push(Line::raw(""));
     let daily = breaches_by_day(m, &app.zone);
     let total: u64 = daily.iter().sum();
-    lines.push(Line::styled(
-        format!(
-            "SLA breaches per day: {total} in {} days, at most {} a day",
-            daily.len(),
-            daily.iter().max().copied().unwrap_or(0)
+    // The period's days as the calendar has them: 28 days back from now touch 29.
+    let most = daily.iter().max().copied().unwrap_or(0);
+    let heading = match m.period.since {
+        Some(since) => format!(
+            "SLA breaches per day since {}: {total}, at most {most} a day",
+            app.zone.day(since).format("%-d %b")
         ),
-        theme.title(),
-    ));
+        None => format!("SLA breaches per day: {total}, at most {most} a day"),
+    };
+    lines.push(Line::styled(heading, theme.title()));
     let used = lines.len() as u16;
     Paragraph::new(lines)
         .scroll((app.scroll, 0))
