@@ -381,6 +381,14 @@ fn filter_by_team_owner_signal_and_words_and_esc_clears_it() {
     assert!(screen(&app).contains(strings::NO_MATCH), "{}", screen(&app));
     filter(&mut app, "globex");
 
+    filter(&mut app, "team:nope");
+    let said = app.message.as_ref().expect("a message");
+    assert!(said.error && said.text.contains("nope"), "{said:?}");
+    assert_eq!(
+        app.filter_text, "globex",
+        "an unknown team leaves the last filter"
+    );
+
     filter(&mut app, "signal:nonsense");
     assert!(app.message.as_ref().is_some_and(|m| m.error));
     assert_eq!(

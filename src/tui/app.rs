@@ -1679,6 +1679,15 @@ impl App {
                 return Ok(());
             }
         };
+        // A team the board does not have is a typo, said as a bad signal code is.
+        if let Some(Err(unknown)) = filter
+            .team
+            .as_deref()
+            .map(|t| self.board.org.require_team(t))
+        {
+            self.fail(&unknown.to_string());
+            return Ok(());
+        }
         self.query.filter = filter.items();
         self.filter_signal = filter.signal;
         self.filter_owner = filter.owner.clone();
