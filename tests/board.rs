@@ -1117,6 +1117,30 @@ fn person_fields_complete_from_the_people_the_board_knows() {
     let item = app.store.item(17).expect("#17");
     assert_eq!(item.owner.as_deref(), Some("Dana Whitaker"));
 
+    // Tab again puts in the next person the typed text names, round to the first.
+    select(&mut app, 17);
+    press(&mut app, 'o');
+    key_with(&mut app, KeyCode::Char('u'), KeyModifiers::CONTROL);
+    type_text(&mut app, "ha");
+    let named: Vec<String> = people
+        .iter()
+        .filter(|p| p.to_lowercase().contains("ha"))
+        .cloned()
+        .collect();
+    assert!(named.len() >= 2, "{named:?}");
+    let field = |app: &App| match &app.form.as_ref().expect("the form").fields[0] {
+        baton::tui::form::Field::Text { value, .. } => value.clone(),
+        other => panic!("{other:?}"),
+    };
+    for expected in named.iter().chain(named.first()) {
+        key(&mut app, KeyCode::Tab);
+        assert_eq!(&field(&app), expected);
+    }
+    // Typing starts again from what is typed.
+    type_text(&mut app, "x");
+    assert_eq!(field(&app), format!("{}x", named[0]));
+    key(&mut app, KeyCode::Esc);
+
     // Tab with nothing to complete moves on, as before.
     select(&mut app, 17);
     press(&mut app, 'o');

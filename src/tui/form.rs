@@ -113,6 +113,9 @@ pub struct Form {
     /// An escalation was submitted and waits for `y`: it notifies someone, so Enter
     /// alone never sends it.
     pub confirm_escalate: bool,
+    /// Tab put a person in the focused field: what was typed, and which of the people
+    /// it matches is in the field. Tab again puts the next one.
+    completing: Option<(String, usize)>,
 }
 
 /// The text fields that name a person, and so complete from the known people.
@@ -432,6 +435,7 @@ impl Form {
             late: None,
             people: Vec::new(),
             confirm_escalate: false,
+            completing: None,
         }
     }
 
@@ -482,6 +486,40 @@ impl Form {
             .collect()
     }
 
+    /// The person Tab puts in the focused field next (see [`Form::completing`]).
+    fn next_completion(&mut self) -> Option<String> {
+        let Some(Field::Text { label, value, .. }) = self.fields.get(self.focus) else {
+            return None;
+        };
+        if !PERSON_FIELDS.contains(label) {
+            return None;
+        }
+        let matching = |typed: &str| -> Vec<String> {
+            self.people
+                .iter()
+                .filter(|p| super::filter::name_matches(p, typed))
+                .cloned()
+                .collect()
+        };
+        let (typed, next) = match &self.completing {
+            // The field still holds the last one put in: the next of the same matches.
+            Some((typed, at)) if matching(typed).get(*at) == Some(value) => (typed.clone(), at + 1),
+            _ => (value.trim().to_string(), 0),
+        };
+        if typed.is_empty() {
+            return None;
+        }
+        let names = matching(&typed);
+        // A name typed whole, with no other match, is done: Tab moves on.
+        if names.is_empty() || (next == 0 && names.len() == 1 && names[0] == typed) {
+            self.completing = None;
+            return None;
+        }
+        let at = next % names.len();
+        self.completing = Some((typed, at));
+        Some(names[at].clone())
+    }
+
     /// A typed due date, read in the board's zone.
     fn parse_due(
         &self,
@@ -502,6 +540,9 @@ impl Form {
     /// Handles one key. `org` refreshes the checklist when the send target changes.
     pub fn handle_key(&mut self, key: KeyEvent, org: &Org) -> FormOutcome {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        if key.code != KeyCode::Tab {
+            self.completing = None;
+        }
         if self.confirm_escalate {
             match key.code {
                 KeyCode::Char('y') | KeyCode::Char('Y') => {
@@ -547,8 +588,10 @@ impl Form {
             }
             KeyCode::Char('c') if ctrl => return FormOutcome::Cancel,
             KeyCode::Enter => return self.submit(),
-            // In a person field, Tab completes the name typed; then it moves on.
-            KeyCode::Tab => match self.suggestions().first().map(|p| p.to_string()) {
+            // In a person field, Tab puts in the first person the text typed names, and
+            // again the next (round to the first); then, with nothing to complete, it
+            // moves on.
+            KeyCode::Tab => match self.next_completion() {
                 Some(name) => {
                     if let Some(Field::Text { value, .. }) = self.fields.get_mut(self.focus) {
                         *value = name;
