@@ -50,6 +50,13 @@ pub(super) fn render(area: Rect, buf: &mut Buffer, form: &Form, theme: &Theme) {
                 if focused {
                     spans.push(Span::styled("▏", theme.key()));
                 }
+                // Typing adds to a filled-in value: how to start afresh.
+                if focused && !value.is_empty() {
+                    spans.push(Span::styled(
+                        format!(" {}", strings::FORM_CLEAR),
+                        theme.dim(),
+                    ));
+                }
                 if value.is_empty() && !hint.is_empty() {
                     spans.push(Span::styled(format!(" {hint}"), theme.dim()));
                 }

@@ -51,6 +51,7 @@ pub const NO_CHECKLIST: &str = "(the contract has no definition of done)";
 pub const FORM_SUBMIT: &str = "enter submit";
 pub const FORM_CANCEL: &str = "esc cancel";
 pub const FORM_NEXT_FIELD: &str = "tab next field";
+pub const FORM_CLEAR: &str = "ctrl-u clears";
 pub const CONFIRM_ESCALATE: &str = "Escalate to";
 pub const ESCALATE_TO_WHOM: &str = "name who it goes to: no contract names a contact for it";
 pub const CONFIRM_KEYS: &str =
@@ -61,9 +62,10 @@ pub const FORM_MOVE: &str = "↑↓ move";
 pub const FORM_CHOOSE: &str = "←→ choose";
 pub const FORM_TICK: &str = "space tick · a tick all";
 /// Every key a form takes, as help lists them.
-pub const FORM_KEYS: [&str; 7] = [
+pub const FORM_KEYS: [&str; 8] = [
     FORM_NEXT_FIELD,
-    "tab in a person field: complete a known name (owners, contract owners, contacts)",
+    "tab in a person field: complete a known name (owners, contract owners, contacts); again: the next",
+    FORM_CLEAR,
     FORM_MOVE,
     FORM_CHOOSE,
     FORM_TICK,
