@@ -1121,7 +1121,11 @@ fn person_fields_complete_from_the_people_the_board_knows() {
     select(&mut app, 17);
     press(&mut app, 'o');
     // The owner is filled in; typing would add to it, and the form says how to clear.
-    assert!(screen(&app).contains(strings::FORM_CLEAR), "{}", screen(&app));
+    assert!(
+        screen(&app).contains(strings::FORM_CLEAR),
+        "{}",
+        screen(&app)
+    );
     key_with(&mut app, KeyCode::Char('u'), KeyModifiers::CONTROL);
     assert!(!screen(&app).contains(strings::FORM_CLEAR));
     type_text(&mut app, "ha");

@@ -212,14 +212,15 @@ fn put_line(buf: &mut Buffer, area: Rect, line: Line) {
 
 /// The board's bottom line, from the key map.
 fn board_keys() -> String {
-    // Help and quit first: on a narrow screen the line is cut at the right.
-    let first = [Action::Help, Action::Quit];
-    let main = BINDINGS.iter().filter(|b| b.main);
-    let parts: Vec<String> = main
-        .clone()
-        .filter(|b| first.contains(&b.action))
+    // Help, quit, filter and triage first (a standup needs the last two at once): on
+    // a narrow screen the line is cut at the right.
+    let first = [Action::Help, Action::Quit, Action::Filter, Action::Triage];
+    let main = || BINDINGS.iter().filter(|b| b.main);
+    let parts: Vec<String> = first
+        .iter()
+        .filter_map(|action| main().find(|b| b.action == *action))
         .chain(std::iter::once(&MOVE))
-        .chain(main.filter(|b| !first.contains(&b.action)))
+        .chain(main().filter(|b| !first.contains(&b.action)))
         .map(|b| format!("{} {}", b.label, short_help(b.help)))
         .collect();
     parts.join(" · ")
