@@ -77,7 +77,8 @@ pub const SUMMARY_NEEDS_FILE: &str = "name the file to write the summary to";
 
 // Key lines (the board's own comes from the key map)
 pub const SCROLL_KEYS: &str = "↑↓ PgUp PgDn scroll · esc back · ? help · q quit";
-pub const DETAIL_KEYS: &str = "↑↓ scroll · s send · a accept · b bounce · r reclaim · E escalate · e edit · o owner · N note · d done · esc back";
+/// Back and quit first: a narrow screen cuts the line at the right.
+pub const DETAIL_KEYS: &str = "esc back · q quit · ↑↓ scroll · s send · a accept · b bounce · r reclaim · E escalate · e edit · o owner · N note · d done";
 /// The keys of a triage item. (The keys used most come first: narrow screens cut the
 /// line at the right.)
 /// Two lines: the decisions, then the rest; each fits 80 columns.
