@@ -1482,3 +1482,17 @@ fn the_boards_changes_reach_the_database_file_beside_its_writes() {
     }
     drop(app);
 }
+
+#[test]
+fn with_only_the_boundaries_shown_the_overview_does_not_offer_b_again() {
+    let (_dir, mut app) = demo_app((80, 24));
+    assert!(
+        screen(&app).contains(strings::OVERVIEW_MORE),
+        "{}",
+        screen(&app)
+    );
+    press(&mut app, 'B');
+    let text = screen(&app);
+    assert!(!text.contains(strings::OVERVIEW_MORE), "{text}");
+    assert!(text.contains(strings::OVERVIEW_MORE_ON_BOARD), "{text}");
+}

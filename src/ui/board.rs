@@ -662,7 +662,15 @@ fn render_overview(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, now: 
             buf,
             area.x,
             area.y + shown as u16,
-            &format!("  {} {more} {}", theme::LIMBO, strings::OVERVIEW_MORE),
+            &format!(
+                "  {} {more} {}",
+                theme::LIMBO,
+                if app.query.boundaries_only {
+                    strings::OVERVIEW_MORE_ON_BOARD
+                } else {
+                    strings::OVERVIEW_MORE
+                }
+            ),
             area.width,
             theme.dim(),
         );

@@ -18,6 +18,8 @@ pub const THROWAWAY_DEMO: &str =
 pub const THROWAWAY_PLACE: &str = "throwaway demo: deleted on quit";
 pub const COLUMNS_HIDDEN: &str = "columns hidden";
 pub const OVERVIEW_MORE: &str = "more boundaries with items waiting (B: only the boundaries)";
+/// The same, with only the boundaries on the board already.
+pub const OVERVIEW_MORE_ON_BOARD: &str = "more boundaries with items waiting, on the board below";
 pub const CLOSED_COLUMN: &str = "done & dropped";
 pub const CONTRACT_INCOMPLETE: &str = "contract incomplete";
 pub const CONTRACT_INCOMPLETE_SHORT: &str = "contract?";
