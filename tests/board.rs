@@ -1496,3 +1496,12 @@ fn with_only_the_boundaries_shown_the_overview_does_not_offer_b_again() {
     assert!(!text.contains(strings::OVERVIEW_MORE), "{text}");
     assert!(text.contains(strings::OVERVIEW_MORE_ON_BOARD), "{text}");
 }
+
+#[test]
+fn the_title_line_shows_both_arrows_at_80_columns() {
+    let (_dir, app) = demo_app((80, 24));
+    let text = screen(&app);
+    let title = text.lines().next().expect("a title line").trim_end();
+    // Columns are hidden on both sides of the opening window: both ways are shown.
+    assert!(title.contains('◀') && title.ends_with('▶'), "{title}");
+}

@@ -77,16 +77,20 @@ pub(super) fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, now
     let (left, right) = hidden_columns(app);
     if left + right > 0 {
         let total = app.board.columns.len();
-        title.push(Span::styled(
-            format!(
-                "  {}columns {}–{} of {total}{}",
-                if left > 0 { "◀ " } else { "" },
-                left + 1,
-                total - right,
-                if right > 0 { " ▶" } else { "" }
-            ),
-            theme.key(),
-        ));
+        let (shown, before, after) = (
+            format!("{}–{}", left + 1, total - right),
+            if left > 0 { "◀ " } else { "" },
+            if right > 0 { " ▶" } else { "" },
+        );
+        let long = format!("  {before}columns {shown} of {total}{after}");
+        let used: usize = title.iter().map(|s| s.content.width()).sum();
+        // Where the words do not fit, the arrows still say which way the rest are.
+        let text = if used + long.width() <= usize::from(area.width) {
+            long
+        } else {
+            format!("  {before}{shown}/{total}{after}")
+        };
+        title.push(Span::styled(text, theme.key()));
     }
     let used: usize = title.iter().map(|s| s.content.width()).sum();
     let path = if app.throwaway {
