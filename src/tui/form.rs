@@ -494,13 +494,7 @@ impl Form {
         if !PERSON_FIELDS.contains(label) {
             return None;
         }
-        let matching = |typed: &str| -> Vec<String> {
-            self.people
-                .iter()
-                .filter(|p| super::filter::name_matches(p, typed))
-                .cloned()
-                .collect()
-        };
+        let matching = |typed: &str| super::filter::owners_matching(&self.people, typed);
         let (typed, next) = match &self.completing {
             // The field still holds the last one put in: the next of the same matches.
             Some((typed, at)) if matching(typed).get(*at) == Some(value) => (typed.clone(), at + 1),
