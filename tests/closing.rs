@@ -261,3 +261,99 @@ fn the_board_document_round_trips_with_closing_events(backend: Backend) {
         assert_eq!(copy.ok(args), board.ok(args), "{args:?}");
     }
 }
+
+on_both_backends!(a_snooze_lasts_until_the_next_standup_and_never_hides_a_fact);
+fn a_snooze_lasts_until_the_next_standup_and_never_hides_a_fact(backend: Backend) {
+    let board = board_on(backend);
+    // On a Friday, the next standup is Monday's: the snooze ends as Monday begins.
+    assert_eq!(
+        board.ok(&["snooze", "1"]),
+        "#1 snoozed until 2026-03-09 00:00  [active with sales]\n"
+    );
+    board.ok(&[
+        "add",
+        "Globex data export",
+        "--team",
+        "sales",
+        "--due",
+        "2026-03-06 18:00",
+    ]);
+    board.ok(&["snooze", "4", "--until", "2026-03-10 09:00"]);
+    assert_eq!(
+        board.ok(&["ls", "--snoozed"]),
+        "\
+ID  SNOOZED UNTIL     WHERE  OWNER  TITLE
+#1  2026-03-09 00:00  sales  dana   Renewal for ACME
+#4  2026-03-10 09:00  sales  —      Globex data export
+"
+    );
+    let queue = board.ok(&["attention"]);
+    let listed = |queue: &str, id: &str| queue.lines().any(|l| l.starts_with(id));
+    assert!(!listed(&queue, "#4 "), "{queue}");
+    assert!(!listed(&queue, "#1 "), "{queue}");
+
+    // #4 falls due while snoozed: it is back in the queue at once, and `show` says why.
+    let evening = "2026-03-06T19:00:00Z";
+    let queue = board.at(evening, &["attention"]);
+    assert!(
+        queue.contains("#4     Globex data export  [sales]\n       overdue"),
+        "{queue}"
+    );
+    let shown = board.at(evening, &["show", "4"]);
+    assert!(
+        shown.contains(
+            "  snoozed:   until 2026-03-10 09:00, but in the attention queue all the same: overdue\n"
+        ),
+        "{shown}"
+    );
+    assert!(
+        board.at("2026-03-06T13:00:00Z", &["show", "1"]).contains(
+            "  snoozed:   until 2026-03-09 00:00: out of the attention queue till then\n"
+        )
+    );
+
+    // An overdue item cannot be snoozed: the snooze would hide a fact.
+    let output = board
+        .cmd(&["snooze", "4"])
+        .env("BATON_NOW", evening)
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "error: cannot snooze #4: it is overdue, and a snooze never hides that; change its due date or finish it\n"
+    );
+}
+
+on_both_backends!(accepting_an_item_settles_its_ping_pong_until_it_bounces_again);
+fn accepting_an_item_settles_its_ping_pong_until_it_bounces_again(backend: Backend) {
+    let board = board_on(backend);
+    let send = [
+        "send",
+        "3",
+        "--to",
+        "onboarding",
+        "--note",
+        "again",
+        "--all-done",
+    ];
+    board.ok(&["bounce", "3", "--reason", "no order form"]);
+    board.ok(&send);
+    board.ok(&["bounce", "3", "--reason", "still no order form"]);
+    board.ok(&send);
+    assert!(
+        board
+            .ok(&["attention"])
+            .contains("ping-pong           bounced 2 times")
+    );
+    board.ok(&["accept", "3", "--owner", "omar"]);
+    assert!(!board.ok(&["attention"]).contains("ping-pong"));
+    // A third bounce, on the next boundary, raises it again.
+    board.ok(&["send", "3", "--to", "support", "--note", "over to you"]);
+    board.ok(&["bounce", "3", "--reason", "not ready"]);
+    assert!(
+        board
+            .ok(&["attention"])
+            .contains("ping-pong           bounced 3 times")
+    );
+}

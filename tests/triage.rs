@@ -230,12 +230,12 @@ fn the_walk_follows_the_attention_queue_and_records_every_decision() {
     assert_eq!(current_id(&app), 32);
     assert_eq!(progress(&app), (7, total));
 
-    // #32: snoozed until the same time tomorrow.
+    // #32: snoozed until the next standup, as Thursday begins.
     press(&mut app, 'z');
     assert_eq!(
         last_event(&app, 32).0,
         EventKind::Snoozed {
-            until: now() + Duration::days(1)
+            until: "2026-11-26T00:00:00Z".parse().expect("a valid time")
         }
     );
     assert_eq!(current_id(&app), 31);
@@ -279,7 +279,7 @@ fn the_walk_follows_the_attention_queue_and_records_every_decision() {
         ),
         (
             32,
-            "snoozed until 2026-11-26 09:00".to_string(),
+            "snoozed until 2026-11-26 00:00".to_string(),
             "in limbo support → engineering, next owner per contract: Aiko Tanaka".to_string(),
         ),
     ];
@@ -408,15 +408,36 @@ fn accept_on_an_active_item_is_refused_without_leaving_triage() {
 // Snoozes end with time
 
 #[test]
-fn a_snoozed_item_leaves_the_queue_until_the_same_time_tomorrow() {
+fn a_snoozed_item_leaves_the_queue_until_the_next_standup() {
     let (_dir, mut app) = demo_app((120, 40));
     press(&mut app, 't');
+    // #15 is overdue, #24 and #10 breached: facts a snooze never hides.
+    for id in [15, 24, 10] {
+        assert_eq!(current_id(&app), id);
+        let before = event_count(&app, id);
+        press(&mut app, 'z');
+        assert_eq!(event_count(&app, id), before);
+        let message = app.message.as_ref().expect("a message");
+        assert!(message.error);
+        assert!(
+            message
+                .text
+                .starts_with(&format!("cannot snooze #{id}: it is ")),
+            "{}",
+            message.text
+        );
+        press(&mut app, ' ');
+    }
     let first = current_id(&app);
+    assert_eq!(first, 25);
     press(&mut app, 'z');
     assert!(!triage(&app).ahead.contains(&first));
     assert!(!attention_ids(&app.store, now()).contains(&first));
     let snoozed = app.store.item(first).expect("the item loads");
-    assert_eq!(snoozed.snoozed_until, Some(now() + Duration::days(1)));
+    // The demo's "now" is Wednesday 25 November, 09:00: the next standup's day is
+    // Thursday, and the snooze ends as it begins.
+    let thursday: DateTime<Utc> = "2026-11-26T00:00:00Z".parse().expect("a valid time");
+    assert_eq!(snoozed.snoozed_until, Some(thursday));
 
     // A new walk the same day does not meet it.
     key(&mut app, KeyCode::Esc);
@@ -426,17 +447,17 @@ fn a_snoozed_item_leaves_the_queue_until_the_same_time_tomorrow() {
     assert!(!triage(&app).ahead.contains(&first));
     assert_eq!(progress(&app), (1, DEMO_QUEUE.len() - 1));
 
-    // An hour before the next standup it still sleeps.
+    // An hour before the next standup's day begins it still sleeps.
     key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Esc);
-    app.clock = Clock::Fixed(now() + Duration::hours(23));
+    app.clock = Clock::Fixed(thursday - Duration::hours(1));
     press(&mut app, 't');
     assert!(!triage(&app).ahead.contains(&first));
 
     // After it, it is back, for triage and for `baton attention` alike.
     key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Esc);
-    let later = now() + Duration::hours(25);
+    let later = thursday + Duration::minutes(1);
     app.clock = Clock::Fixed(later);
     press(&mut app, 't');
     let queue = attention_ids(&app.store, later);
@@ -863,7 +884,7 @@ fn a_six_team_standup_from_the_board_to_the_saved_summary_leaves_only_what_needs
     on_item(&app, 26, "onboarding");
     press(&mut app, 'z');
     assert!(
-        said(&app).starts_with("#26 snoozed until 2026-11-26 09:"),
+        said(&app).starts_with("#26 snoozed until 2026-11-26 00:00"),
         "{}",
         said(&app)
     );
@@ -879,7 +900,7 @@ fn a_six_team_standup_from_the_board_to_the_saved_summary_leaves_only_what_needs
     press(&mut app, 'u');
     assert_eq!(
         said(&app),
-        "undid #26 “snoozed until 2026-11-26 09:03” (9 more to undo)"
+        "undid #26 “snoozed until 2026-11-26 00:00” (9 more to undo)"
     );
     on_item(&app, 26, "onboarding");
     // `p` snoozes it to a chosen time instead.

@@ -166,6 +166,9 @@ pub enum Cmd {
         /// Include done and dropped items
         #[arg(long, conflicts_with = "state")]
         all: bool,
+        /// Only items snoozed now, with when each snooze ends
+        #[arg(long, conflicts_with_all = ["state", "all"])]
+        snoozed: bool,
         #[command(flatten)]
         json: Json,
     },
@@ -375,7 +378,7 @@ pub enum Cmd {
         at: At,
     },
 
-    /// Take an item out of the attention queue until a time (default: this hour tomorrow)
+    /// Take an item out of the attention queue until a time (default: the next standup)
     #[command(
         after_help = "Examples:\n  baton snooze 42\n  baton snooze 42 --until \"2026-12-01 09:00\""
     )]
@@ -383,8 +386,9 @@ pub enum Cmd {
         /// Item id (42 or #42)
         #[arg(value_parser = parse_id, add = ArgValueCompleter::new(complete::open_items))]
         id: i64,
-        /// Until when: RFC 3339 or "YYYY-MM-DD[ HH:MM]" local time [default: the same time
-        /// tomorrow, i.e. the next standup]
+        /// Until when: RFC 3339 or "YYYY-MM-DD[ HH:MM]" local time [default: the next
+        /// standup, as the next weekday begins]. Overdue and breached items cannot be
+        /// snoozed, and one that falls due or breaches while snoozed is back at once
         #[arg(long, value_name = "TIME")]
         until: Option<String>,
         #[command(flatten)]

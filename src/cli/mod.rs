@@ -270,6 +270,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
             tag,
             state,
             all,
+            snoozed,
             json,
         } => {
             let store = ctx.open()?;
@@ -285,14 +286,19 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
                 } else {
                     state.into_iter().map(state_of).collect()
                 };
-                let items = store.items(&ItemFilter {
+                let mut items = store.items(&ItemFilter {
                     states,
                     team,
                     owner,
                     tag,
                     ..ItemFilter::default()
                 })?;
-                if json.json {
+                if snoozed {
+                    items.retain(|i| output::snoozed_until(i, ctx.now).is_some());
+                }
+                if snoozed && !json.json {
+                    write!(out, "{}", output::snoozed_text(&items, ctx.now, &ctx.zone))?;
+                } else if json.json {
                     let views: Vec<_> = items.iter().map(|i| item_view(i, &org, ctx.now)).collect();
                     writeln!(out, "{}", to_json_pretty(&views)?)?;
                 } else {
@@ -437,7 +443,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
         Cmd::Snooze { id, until, at } => {
             let until = match until {
                 Some(text) => parse_time(&text, &ctx.zone).context("--until")?,
-                None => crate::domain::attention::next_standup(ctx.at(&at)?),
+                None => crate::domain::attention::next_standup(ctx.at(&at)?, &ctx.zone),
             };
             change(&ctx, id, Command::Snooze(until), &at, out)
         }

@@ -41,6 +41,9 @@ pub struct ItemView<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sla_status: Option<&'static str>,
     pub due: Option<DateTime<Utc>>,
+    /// Out of the attention queue until then, unless overdue or breached.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snoozed_until: Option<DateTime<Utc>>,
     pub tags: &'a [String],
     #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<&'a str>,
@@ -81,12 +84,19 @@ pub fn item_view<'a>(item: &'a Item, org: &Org, now: DateTime<Utc>) -> ItemView<
             .and_then(|b| b.contract.calendar.clone()),
         sla_status: time.map(|t| t.standing.as_str()),
         due: item.due,
+        snoozed_until: snoozed_until(item, now),
         tags: &item.tags,
         link: item.link.as_deref(),
         external_key: item.external_key.as_deref(),
         created_at: item.created_at,
         updated_at: item.updated_at,
     }
+}
+
+/// When `item`'s snooze ends, while it lasts at `now`.
+pub fn snoozed_until(item: &Item, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    item.snoozed_until
+        .filter(|until| item.state.is_open() && *until > now)
 }
 
 /// Rows of cells as an aligned table; the last column is not padded.
@@ -171,6 +181,29 @@ pub fn items_text(items: &[Item], org: &Org, now: DateTime<Utc>) -> String {
     )
 }
 
+/// `ls --snoozed`: each item snoozed at `now`, with when its snooze ends (in `zone`).
+pub fn snoozed_text(items: &[Item], now: DateTime<Utc>, zone: &Zone) -> String {
+    if items.is_empty() {
+        return "no item is snoozed\n".to_string();
+    }
+    let rows: Vec<Vec<String>> = items
+        .iter()
+        .filter_map(|item| {
+            let until = snoozed_until(item, now)?;
+            Some(vec![
+                format!("#{}", item.id),
+                zone.show(until),
+                where_cell(item),
+                item.owner
+                    .as_deref()
+                    .map_or_else(|| "—".to_string(), display_safe),
+                display_safe(&item.title),
+            ])
+        })
+        .collect();
+    table(&["ID", "SNOOZED UNTIL", "WHERE", "OWNER", "TITLE"], &rows)
+}
+
 pub fn show_text(
     item: &Item,
     events: &[Event],
@@ -217,6 +250,25 @@ pub fn show_text(
                     .as_deref()
                     .map_or("no one named".to_string(), display_safe)
             ),
+        );
+    }
+    if let Some(until) = snoozed_until(item, now) {
+        let fact = signals
+            .iter()
+            .find(|s| crate::domain::attention::snooze_cannot_hide(s.code));
+        field(
+            "snoozed",
+            match fact {
+                Some(s) => format!(
+                    "until {}, but in the attention queue all the same: {}",
+                    local(until),
+                    s.code.as_str()
+                ),
+                None => format!(
+                    "until {}: out of the attention queue till then",
+                    local(until)
+                ),
+            },
         );
     }
     field("created", local(item.created_at));

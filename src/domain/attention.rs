@@ -192,13 +192,28 @@ pub fn due_standing(due: DateTime<Utc>, now: DateTime<Utc>) -> Option<DueStandin
     }
 }
 
-/// When a snooze ends by default: the next standup, the same time tomorrow.
-pub fn next_standup(now: DateTime<Utc>) -> DateTime<Utc> {
-    now.checked_add_signed(Duration::days(1)).unwrap_or(now)
+/// When a snooze ends by default: as the next standup's day begins, the next weekday
+/// (Monday to Friday) after `now`'s day in `zone`, so the item is back in that
+/// standup's queue whatever time it starts.
+pub fn next_standup<Tz: TimeZone>(now: DateTime<Utc>, zone: &Tz) -> DateTime<Utc> {
+    use chrono::Datelike;
+    let mut day = super::time::day_of(now, zone);
+    loop {
+        let Some(next) = day.succ_opt() else {
+            return now;
+        };
+        day = next;
+        if day.weekday().number_from_monday() <= 5 {
+            break;
+        }
+    }
+    super::time::start_of_day(day, zone)
+        .filter(|start| *start > now)
+        .unwrap_or_else(|| now.checked_add_signed(Duration::days(1)).unwrap_or(now))
 }
 
 /// The attention queue over the open items given, most urgent first. Items snoozed
-/// past `now` are left out until their snooze ends. Standup triage walks this queue.
+/// past `now` are left out until their snooze ends, unless overdue or breached. Standup triage walks this queue.
 /// Times in reasons are shown in `zone`.
 pub fn attention<Tz: TimeZone + Sync>(
     items: &[Item],
@@ -372,7 +387,7 @@ pub fn attention_with<Tz: TimeZone + Sync>(
 }
 
 /// The signals each open item raises by its own facts (all but `possible-duplicate`),
-/// for the items in the queue now: open, and not snoozed past `now`.
+/// for the items in the queue now: open, and not hidden by a snooze.
 fn own_signals_of<'a, Tz: TimeZone + Sync>(
     items: &'a [Item],
     org: &Org,
@@ -382,8 +397,9 @@ fn own_signals_of<'a, Tz: TimeZone + Sync>(
     let of = |items: &'a [Item]| -> Vec<(&'a Item, Vec<Signal>)> {
         items
             .iter()
-            .filter(|i| i.state.is_open() && i.snoozed_until.is_none_or(|until| until <= now))
+            .filter(|i| i.state.is_open())
             .map(|item| (item, own_signals(item, org, now, zone)))
+            .filter(|(item, signals)| !snooze_hides(item, signals, now))
             .collect()
     };
     if items.len() < PARALLEL_FROM {
@@ -649,6 +665,19 @@ fn push_duplicate(signals: &mut Vec<Signal>, other: &Item) {
         weight: 0,
     });
     signals.sort_by_key(|s| (s.code, -s.weight));
+}
+
+/// The signals a snooze never hides: facts, which no judgement makes go away.
+pub fn snooze_cannot_hide(code: SignalCode) -> bool {
+    matches!(code, SignalCode::Overdue | SignalCode::SlaBreached)
+}
+
+/// Whether `item`, raising `signals` at `now`, is kept out of the queue by a snooze: until
+/// the snooze ends, unless the item is overdue or its SLA is breached (a due date or a
+/// breach that comes during a snooze brings the item back at once).
+fn snooze_hides(item: &Item, signals: &[Signal], now: DateTime<Utc>) -> bool {
+    item.snoozed_until.is_some_and(|until| until > now)
+        && !signals.iter().any(|s| snooze_cannot_hide(s.code))
 }
 
 /// Whether the item's own facts raise signal `code` at `now`, dismissed or not
@@ -1762,6 +1791,27 @@ pub fn contract_signals(org: &Org) -> Vec<(String, Signal)> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn the_next_standup_begins_with_the_next_weekday_in_the_zone() {
+        let at = |t: &str| t.parse::<DateTime<Utc>>().expect("a valid time");
+        // Wednesday evening → Thursday; Friday, Saturday, Sunday → Monday.
+        for (now, next) in [
+            ("2026-11-25T18:30:00Z", "2026-11-26T00:00:00Z"),
+            ("2026-11-27T09:00:00Z", "2026-11-30T00:00:00Z"),
+            ("2026-11-28T09:00:00Z", "2026-11-30T00:00:00Z"),
+            ("2026-11-29T23:59:00Z", "2026-11-30T00:00:00Z"),
+        ] {
+            assert_eq!(next_standup(at(now), &Utc), at(next), "from {now}");
+        }
+        // In Tokyo (UTC+9), Friday 20:00 UTC is already Saturday: Monday begins at
+        // 15:00 UTC on Sunday.
+        let tokyo = chrono::FixedOffset::east_opt(9 * 3600).expect("an offset");
+        assert_eq!(
+            next_standup(at("2026-11-27T20:00:00Z"), &tokyo),
+            at("2026-11-29T15:00:00Z")
+        );
+    }
 
     #[test]
     fn items_are_found_by_id_whether_the_ids_are_dense_or_not() {

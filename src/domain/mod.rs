@@ -110,6 +110,12 @@ pub enum DomainError {
     NothingToChange(ItemId),
     #[error("a snooze must end in the future, not at {0}")]
     SnoozeInPast(DateTime<Utc>),
+    #[error("cannot snooze #{id}: it is {fact}, and a snooze never hides that; {fix}")]
+    SnoozeHidesFact {
+        id: ItemId,
+        fact: &'static str,
+        fix: &'static str,
+    },
     #[error("#{0} has no events")]
     EmptyHistory(ItemId),
     #[error("`{0}` is not a team key (use up to 32 letters, digits, - and _)")]

@@ -584,7 +584,13 @@ pub fn decide(
         Command::Drop(reason) => EventKind::Dropped {
             reason: reason.trim().to_string(),
         },
-        Command::Snooze(until) => EventKind::Snoozed { until },
+        Command::Snooze(until) => {
+            let current = existing(item, id)?;
+            if let Some(error) = snooze_refused(current, org, at) {
+                return Err(error);
+            }
+            EventKind::Snoozed { until }
+        }
         Command::Flag { note, cause } => EventKind::Flagged {
             note: note.trim().to_string(),
             cause,
@@ -718,6 +724,26 @@ fn undismissable(id: ItemId, code: SignalCode) -> Option<DomainError> {
         id,
         code: code.as_str(),
         rule,
+    })
+}
+
+/// Why `item` cannot be snoozed at `at`: it is overdue or breached, facts a snooze
+/// never hides (see [`super::attention::snooze_cannot_hide`]).
+pub fn snooze_refused(item: &Item, org: &Org, at: DateTime<Utc>) -> Option<DomainError> {
+    let (fact, fix) = if raised(item, org, at, SignalCode::SlaBreached) {
+        (
+            "past its SLA",
+            "accept, bounce or reclaim it, or escalate it",
+        )
+    } else if raised(item, org, at, SignalCode::Overdue) {
+        ("overdue", "change its due date or finish it")
+    } else {
+        return None;
+    };
+    Some(DomainError::SnoozeHidesFact {
+        id: item.id,
+        fact,
+        fix,
     })
 }
 
@@ -1020,6 +1046,19 @@ pub fn apply(
             next.state = State::Active;
             next.limbo = None;
             next.escalation = None;
+            // Taking the item settles its ping-pong: the signal is off, as if dismissed,
+            // until it bounces again.
+            if current.bounces >= super::attention::PING_PONG_BOUNCES
+                && !next
+                    .dismissed
+                    .iter()
+                    .any(|d| d.code == SignalCode::PingPong)
+            {
+                next.dismissed.push(Dismissal {
+                    code: SignalCode::PingPong,
+                    with: None,
+                });
+            }
         }
         EventKind::Bounced { reason, .. } => {
             permits(current, Move::Bounce)?;

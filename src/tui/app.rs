@@ -1322,7 +1322,7 @@ impl App {
             }
             Action::Snooze => {
                 if let Some(item) = current {
-                    let until = crate::domain::attention::next_standup(now);
+                    let until = crate::domain::attention::next_standup(now, &self.zone);
                     match self.run(Some(item.id), Command::Snooze(until)) {
                         Ok(()) => {
                             let line = self.last_line();
@@ -1358,8 +1358,12 @@ impl App {
                 if let Some(item) = current {
                     if let Err(refusal) = permits(&item, Move::Snooze) {
                         self.fail(&short_refusal(&refusal));
+                    } else if let Some(refusal) =
+                        crate::domain::rules::snooze_refused(&item, &self.board.org, now)
+                    {
+                        self.fail(&refusal.to_string());
                     } else {
-                        let until = crate::domain::attention::next_standup(now);
+                        let until = crate::domain::attention::next_standup(now, &self.zone);
                         let shown = self.zone.show(until);
                         self.show_form(Form::snooze(&item, &shown));
                     }

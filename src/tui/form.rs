@@ -277,12 +277,18 @@ impl Form {
                     ),
                 ]
             }
-            FormKind::Accept => vec![Field::text(
-                "Owner",
-                responsible(item, org).name(),
-                false,
-                "defaults to the contract's next owner",
-            )],
+            FormKind::Accept => {
+                let responsible = responsible(item, org);
+                let owner = responsible.name();
+                // Left empty with no next owner in the contract, the item is accepted
+                // with no owner, and `no-owner` is raised: the hint says so.
+                let hint = if owner.is_some() {
+                    "the contract's next owner"
+                } else {
+                    "who takes it: the contract names no next owner (empty: no-owner)"
+                };
+                vec![Field::text("Owner", owner, false, hint)]
+            }
             FormKind::Bounce => vec![
                 Field::text("Reason", None, true, "why it goes back"),
                 cause_field(),

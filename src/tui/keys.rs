@@ -363,7 +363,7 @@ pub const BINDINGS: &[Binding] = &[
         Snooze,
         Triage,
         false,
-        "snooze until the next standup (same time tomorrow)"
+        "snooze until the next standup (the next weekday)"
     ),
     binding!(
         "p",
