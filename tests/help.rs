@@ -12,7 +12,7 @@ use crossterm::event::{KeyCode, KeyModifiers};
 use baton::cli::args::Cli;
 use baton::tui::keys::{BINDINGS, Binding};
 use common::BIN;
-use common::app::{demo_app, screen};
+use common::app::{demo_app, key, press, screen};
 
 const README: &str = include_str!("../README.md");
 
@@ -226,4 +226,40 @@ fn the_help_screen_and_the_readme_give_every_key() {
         }
     }
     assert!(missing.is_empty(), "{}\n\n{help}", missing.join("\n"));
+}
+
+#[test]
+fn panes_scroll_to_their_last_line_and_no_further() {
+    let (_dir, mut app) = demo_app((80, 24));
+    press(&mut app, '?');
+    let top = screen(&app);
+    let last_line = "  signals: ";
+    assert!(!top.contains(last_line), "{top}");
+    // End shows the last lines; more paging does not scroll into blank space.
+    key(&mut app, KeyCode::End);
+    let end = screen(&app);
+    assert!(end.contains(last_line), "{end}");
+    for _ in 0..20 {
+        key(&mut app, KeyCode::PageDown);
+        key(&mut app, KeyCode::Down);
+    }
+    assert_eq!(screen(&app), end);
+    // One step up from the end is one line up, not twenty pages.
+    key(&mut app, KeyCode::Up);
+    let up = screen(&app);
+    assert_ne!(up, end);
+    key(&mut app, KeyCode::Down);
+    assert_eq!(screen(&app), end);
+
+    // The detail pane alike.
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Enter);
+    let detail = screen(&app);
+    key(&mut app, KeyCode::End);
+    let end = screen(&app);
+    for _ in 0..20 {
+        key(&mut app, KeyCode::PageDown);
+    }
+    assert_eq!(screen(&app), end);
+    assert_ne!(end, detail, "the demo's first item does not fit at 80×24");
 }

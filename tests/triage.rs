@@ -335,6 +335,31 @@ fn the_walk_follows_the_attention_queue_and_records_every_decision() {
         assert!(row.ends_with(&format!("| {word} | {outcome} |")), "{row}");
     }
 
+    // Writing to that file again asks first: Enter a second time overwrites it.
+    std::fs::write(&file, "notes kept here").expect("the file is written");
+    press(&mut app, 'w');
+    clear_field(&mut app);
+    type_text(&mut app, &file.display().to_string());
+    key(&mut app, KeyCode::Enter);
+    let form = app.form.as_ref().expect("the form stays open");
+    assert_eq!(
+        form.error.as_deref(),
+        Some(
+            format!(
+                "{} exists: Enter again overwrites it, or change the name",
+                file.display()
+            )
+            .as_str()
+        )
+    );
+    assert_eq!(
+        std::fs::read_to_string(&file).expect("read"),
+        "notes kept here"
+    );
+    key(&mut app, KeyCode::Enter);
+    assert!(app.form.is_none(), "{:?}", app.form);
+    assert_eq!(std::fs::read_to_string(&file).expect("read"), markdown);
+
     // `S` saves the board as a snapshot labelled after the standup.
     assert!(app.store.snapshots().expect("snapshots load").is_empty());
     press(&mut app, 'S');
@@ -727,7 +752,10 @@ fn snapshot_triage_at_80x24_scrolls_the_item_pane() {
     let (_dir, mut app) = demo_app((80, 24));
     press(&mut app, 't');
     press(&mut app, ' ');
+    // Drawn as the board draws after each key: the pane scrolls as far as that frame's
+    // lines go.
     for _ in 0..12 {
+        screen(&app);
         key(&mut app, KeyCode::Down);
     }
     insta::assert_snapshot!("triage_item_scrolled_80x24", screen(&app));

@@ -92,6 +92,9 @@ pub struct App {
     pub size: (u16, u16),
     pub screen: Screen,
     pub scroll: u16,
+    /// The furthest the pane on screen scrolls, as last drawn: its lines less its
+    /// height (see [`crate::ui::scrolled`]).
+    pub scroll_end: std::cell::Cell<u16>,
     pub detail: Option<Detail>,
     pub form: Option<Form>,
     /// Team lanes drawn narrow, to give the limbo columns the room.
@@ -150,6 +153,7 @@ impl App {
             size,
             screen: Screen::Board,
             scroll: 0,
+            scroll_end: std::cell::Cell::new(0),
             detail: None,
             form: None,
             collapsed_lanes: false,
@@ -441,6 +445,25 @@ impl App {
         self.say(strings::THROWAWAY_DEMO);
     }
 
+    /// Moves the pane on screen by `action` (↑↓, PgUp PgDn, Home, End), never past its
+    /// last line as last drawn; false, and no move, for any other action.
+    fn scroll_pane(&mut self, action: Action) -> bool {
+        let page = (self.size.1 / 2).max(1);
+        let end = self.scroll_end.get();
+        self.scroll = match action {
+            Action::Down => self.scroll.saturating_add(1),
+            Action::Up => self.scroll.saturating_sub(1),
+            Action::PageDown => self.scroll.saturating_add(page),
+            Action::PageUp => self.scroll.saturating_sub(page),
+            Action::Home => 0,
+            Action::End => end,
+            _ => return false,
+        }
+        .min(end);
+        self.dirty = true;
+        true
+    }
+
     /// The mouse, when it is on: a click selects a card (or, on the overview, its
     /// boundary), a second click on the same card within [`DOUBLE_CLICK`] opens its
     /// detail, the wheel moves through a column or scrolls a pane. `at` is when it
@@ -621,12 +644,9 @@ impl App {
                     Action::Contracts if self.screen == Screen::Contracts => {
                         self.screen = Screen::Board
                     }
-                    Action::Down => self.scroll = self.scroll.saturating_add(1),
-                    Action::Up => self.scroll = self.scroll.saturating_sub(1),
-                    Action::PageDown => self.scroll = self.scroll.saturating_add(self.size.1 / 2),
-                    Action::PageUp => self.scroll = self.scroll.saturating_sub(self.size.1 / 2),
-                    Action::Home => self.scroll = 0,
-                    _ => {}
+                    other => {
+                        self.scroll_pane(other);
+                    }
                 }
                 return Ok(());
             }
@@ -636,20 +656,13 @@ impl App {
                     self.detail = None;
                     return Ok(());
                 }
-                Action::Down => {
-                    self.scroll = self.scroll.saturating_add(1);
-                    return Ok(());
-                }
-                Action::Up => {
-                    self.scroll = self.scroll.saturating_sub(1);
-                    return Ok(());
-                }
-                Action::PageDown => {
-                    self.scroll = self.scroll.saturating_add(self.size.1 / 2);
-                    return Ok(());
-                }
-                Action::PageUp => {
-                    self.scroll = self.scroll.saturating_sub(self.size.1 / 2);
+                Action::Down
+                | Action::Up
+                | Action::PageDown
+                | Action::PageUp
+                | Action::Home
+                | Action::End => {
+                    self.scroll_pane(action);
                     return Ok(());
                 }
                 Action::Help => {
@@ -923,6 +936,13 @@ impl App {
         match outcome {
             FormOutcome::Editing => {}
             FormOutcome::Cancel => self.form = None,
+            FormOutcome::SaveTo(file)
+                if form.confirm_overwrite.as_deref() != Some(file.as_str())
+                    && std::path::Path::new(&file).exists() =>
+            {
+                form.error = Some(format!("{file} {}", strings::CONFIRM_OVERWRITE));
+                form.confirm_overwrite = Some(file);
+            }
             FormOutcome::SaveTo(file) => match self.save_summary(&file) {
                 Ok(()) => self.form = None,
                 Err(e) => {
@@ -1259,10 +1279,14 @@ impl App {
                     }
                     self.scroll = 0;
                 }
-                Action::Down => self.scroll = self.scroll.saturating_add(1),
-                Action::Up => self.scroll = self.scroll.saturating_sub(1),
-                Action::PageDown => self.scroll = self.scroll.saturating_add(self.size.1 / 2),
-                Action::PageUp => self.scroll = self.scroll.saturating_sub(self.size.1 / 2),
+                Action::Down
+                | Action::Up
+                | Action::PageDown
+                | Action::PageUp
+                | Action::Home
+                | Action::End => {
+                    self.scroll_pane(action);
+                }
                 Action::Help => {
                     self.return_to = Screen::Triage;
                     self.screen = Screen::Help;
@@ -1288,11 +1312,14 @@ impl App {
                 }
             }
             // The item pane scrolls when it does not fit (80×24).
-            Action::Down => self.scroll = self.scroll.saturating_add(1),
-            Action::Up => self.scroll = self.scroll.saturating_sub(1),
-            Action::PageDown => self.scroll = self.scroll.saturating_add(self.size.1 / 2),
-            Action::PageUp => self.scroll = self.scroll.saturating_sub(self.size.1 / 2),
-            Action::Home => self.scroll = 0,
+            Action::Down
+            | Action::Up
+            | Action::PageDown
+            | Action::PageUp
+            | Action::Home
+            | Action::End => {
+                self.scroll_pane(action);
+            }
             Action::Back | Action::Quit => triage.finish(now),
             Action::Undo => self.undo_in_triage()?,
             Action::Accept => {

@@ -113,6 +113,9 @@ pub struct Form {
     /// An escalation was submitted and waits for `y`: it notifies someone, so Enter
     /// alone never sends it.
     pub confirm_escalate: bool,
+    /// A file that exists and was named to write to: Enter again on the same name
+    /// overwrites it.
+    pub confirm_overwrite: Option<String>,
     /// Tab put a person in the focused field: what was typed, and which of the people
     /// it matches is in the field. Tab again puts the next one.
     completing: Option<(String, usize)>,
@@ -441,6 +444,7 @@ impl Form {
             late: None,
             people: Vec::new(),
             confirm_escalate: false,
+            confirm_overwrite: None,
             completing: None,
         }
     }

@@ -4,10 +4,10 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
-use super::{RenderRef, popup, strings};
+use super::{popup, strings};
 use crate::domain::Boundary;
 use crate::domain::text::display_safe;
 use crate::domain::view::{MISSING, TermValue, incomplete_note, terms};
@@ -33,10 +33,7 @@ pub(super) fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme) {
         lines.extend(contract_lines(b, theme));
         lines.push(Line::raw(""));
     }
-    Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
-        .scroll((app.scroll, 0))
-        .render_ref(inner, buf);
+    super::scrolled(Paragraph::new(lines), 0, inner, buf, app);
 }
 
 /// The contract's terms, one a line, a missing one marked.

@@ -5,11 +5,11 @@ use chrono::{DateTime, Utc};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 use super::contracts::contract_lines;
 use super::theme::{self, Theme};
-use super::{RenderRef, local, popup, strings};
+use super::{local, popup, strings};
 use crate::domain::attention::Signal;
 use crate::domain::duration::format_duration;
 use crate::domain::history::narrate;
@@ -147,10 +147,7 @@ pub(super) fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, now
             Span::raw(display_safe(&text)),
         ]));
     }
-    Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
-        .scroll((app.scroll, 0))
-        .render_ref(inner, buf);
+    super::scrolled(Paragraph::new(lines), 0, inner, buf, app);
 }
 
 /// An item's attention signals under `heading`, then its handoff note when in limbo:

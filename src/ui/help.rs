@@ -3,10 +3,10 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 use super::theme::{self, Theme};
-use super::{RenderRef, popup, strings};
+use super::{popup, strings};
 use crate::domain::attention::SignalCode;
 use crate::tui::app::App;
 use crate::tui::keys::{BINDINGS, Scope};
@@ -90,8 +90,5 @@ pub fn help_lines(theme: &Theme) -> Vec<Line<'static>> {
 
 pub(super) fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme) {
     let inner = popup(area, buf, strings::HELP_TITLE, 90, area.height);
-    Paragraph::new(help_lines(theme))
-        .wrap(Wrap { trim: false })
-        .scroll((app.scroll, 0))
-        .render_ref(inner, buf);
+    super::scrolled(Paragraph::new(help_lines(theme)), 0, inner, buf, app);
 }

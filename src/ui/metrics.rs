@@ -83,10 +83,9 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme) {
     };
     lines.push(Line::styled(heading, theme.title()));
     let used = lines.len() as u16;
-    Paragraph::new(lines)
-        .scroll((app.scroll, 0))
-        .render_ref(inner, buf);
-    let spark_y = inner.y + used.saturating_sub(app.scroll);
+    // The sparkline's two rows come under the lines.
+    let top = super::scrolled(Paragraph::new(lines), 2, inner, buf, app);
+    let spark_y = inner.y + used.saturating_sub(top);
     if spark_y + 2 <= inner.y + inner.height {
         Sparkline::default()
             .data(&daily)

@@ -37,6 +37,27 @@ pub fn drawable((width, height): (u16, u16)) -> (u16, u16) {
     (width.min(MAX_WIDTH), height.min(MAX_HEIGHT))
 }
 
+/// Draws `paragraph` (wrapped) in `area`, scrolled to `app.scroll` but never past its
+/// last line, and records how far it scrolls for the keys ([`App::scroll_end`]).
+/// `after` is how many lines the pane draws below the paragraph's own.
+pub(crate) fn scrolled(
+    paragraph: Paragraph,
+    after: u16,
+    area: Rect,
+    buf: &mut Buffer,
+    app: &App,
+) -> u16 {
+    let paragraph = paragraph.wrap(Wrap { trim: false });
+    let lines = paragraph
+        .line_count(area.width)
+        .saturating_add(usize::from(after));
+    let end = u16::try_from(lines.saturating_sub(usize::from(area.height))).unwrap_or(u16::MAX);
+    app.scroll_end.set(end);
+    let top = app.scroll.min(end);
+    paragraph.scroll((top, 0)).render_ref(area, buf);
+    top
+}
+
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     let area = frame.area();
     render(area, frame.buffer_mut(), app, theme);

@@ -186,6 +186,8 @@ fn render_item(
         ]));
     }
     if area.width >= 110 {
+        // Two columns side by side, which do not scroll.
+        app.scroll_end.set(0);
         let half = area.width / 2;
         Paragraph::new(left).wrap(Wrap { trim: false }).render_ref(
             Rect {
@@ -206,10 +208,7 @@ fn render_item(
         // One column: ↑↓ scroll it when it does not fit.
         left.push(Line::raw(""));
         left.extend(right);
-        Paragraph::new(left)
-            .wrap(Wrap { trim: false })
-            .scroll((app.scroll, 0))
-            .render_ref(area, buf);
+        super::scrolled(Paragraph::new(left), 0, area, buf, app);
     }
 }
 
@@ -241,8 +240,5 @@ fn render_summary(area: Rect, buf: &mut Buffer, app: &App, triage: &Triage, them
             lines.push(Line::raw(format!("  #{id:<5} {}", display_safe(title))));
         }
     }
-    Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
-        .scroll((app.scroll, 0))
-        .render_ref(area, buf);
+    super::scrolled(Paragraph::new(lines), 0, area, buf, app);
 }
