@@ -551,6 +551,7 @@ fn snapshot(label: &str, items: Vec<ItemRow>, metrics: Metrics) -> Snapshot {
         items,
         metrics,
         incidents: vec![],
+        standup: None,
     }
 }
 

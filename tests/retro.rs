@@ -168,6 +168,24 @@ fn a_snapshot_is_saved_listed_shown_and_compared_with_now() {
     );
     assert_eq!(board.ok(&["snapshot", "show", "1"]), shown, "by number");
 
+    // A label names one snapshot: a label given twice is refused, a default one numbered.
+    assert_eq!(
+        board.error(&["snapshot", "save", "--label", "retro 47"]),
+        "error: snapshot 1 is already labelled “retro 47”; choose another label"
+    );
+    for (n, label) in [(2, "snapshot 2026-11-25"), (3, "snapshot 2026-11-25 (2)")] {
+        assert!(
+            board
+                .ok(&["snapshot", "save"])
+                .starts_with(&format!("saved snapshot {n} “{label}”: ")),
+        );
+    }
+    assert!(
+        board
+            .ok(&["snapshot", "show", "snapshot 2026-11-25 (2)"])
+            .starts_with("snapshot “snapshot 2026-11-25 (2)”")
+    );
+
     // The report from the snapshot is the live one, under the snapshot's name.
     let saved = board.ok(&["export", "--format", "md", "--snapshot", "retro 47"]);
     assert_eq!(

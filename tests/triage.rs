@@ -983,6 +983,19 @@ fn a_six_team_standup_from_the_board_to_the_saved_summary_leaves_only_what_needs
         1,
         "one snapshot saved"
     );
+    // It holds the standup: every decision in full, what was not reached, the time.
+    let saved = app.store.snapshot("1").expect("the snapshot loads");
+    let standup = saved.standup.expect("the standup is in the snapshot");
+    assert_eq!(standup.decisions, triage(&app).decisions);
+    assert_eq!(standup.not_reached.len(), 3);
+    assert_eq!(standup.took_seconds, 270);
+    // `S` again saves nothing new: the summary has not changed.
+    press(&mut app, 'S');
+    assert_eq!(
+        said(&app),
+        "this standup is saved: snapshot 1 “standup 2026-11-25”"
+    );
+    assert_eq!(app.store.snapshots().expect("snapshots").len(), 1);
     press(&mut app, 'w');
     let file = dir.path().join("standup.md");
     key_with(&mut app, KeyCode::Char('u'), KeyModifiers::CONTROL);

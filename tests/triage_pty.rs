@@ -126,7 +126,7 @@ fn a_standup_through_a_pseudo_terminal() {
     );
     let event = item["events"].as_array().and_then(|e| e.last()).cloned();
     let event = event.expect("the snooze event");
-    assert_eq!(event["until"], "2026-11-26T09:00:00Z");
+    assert_eq!(event["until"], "2026-11-26T00:00:00Z");
     assert_eq!(event["actor"], "pty-test");
     let queue = json(&baton(&db, &["attention", "--json"]));
     let ids: Vec<i64> = queue

@@ -26,7 +26,7 @@ use crate::domain::time::{parse_due, parse_time};
 use crate::domain::{Boundary, Command, Contract, DomainError, Item, Pair, State, Team, Ticks};
 use crate::export::json::{BoardDocument, DocumentWriter, History, ItemHead, event_json};
 use crate::storage::Access;
-use crate::storage::{ItemColumns, ItemFilter, When};
+use crate::storage::{ItemColumns, ItemFilter, LabelInUse, When};
 use crate::tui::BoardOptions;
 use args::{
     AccessCmd, BoundaryCmd, CalendarArgs, CalendarCmd, Cli, Cmd, ConfigCmd, ContractArgs,
@@ -1679,18 +1679,25 @@ fn snapshot(ctx: &Context, cmd: SnapshotCmd, out: &mut impl Write) -> Result<()>
     match cmd {
         SnapshotCmd::Save { label, period } => {
             let mut store = ctx.open()?;
-            let label = label
-                .filter(|l| !l.trim().is_empty())
-                .unwrap_or_else(|| format!("snapshot {}", ctx.zone.day(ctx.now)));
+            // A label given is refused when in use; the default is numbered instead.
+            let (label, in_use) = match label.filter(|l| !l.trim().is_empty()) {
+                Some(label) => (label, LabelInUse::Refused),
+                None => (
+                    format!("snapshot {}", ctx.zone.day(ctx.now)),
+                    LabelInUse::Numbered,
+                ),
+            };
             let snap = store.take_snapshot(&label, ctx.period(&period)?, &ctx.zone)?;
-            let id = store.save_snapshot(&snap)?;
-            writeln!(
-                out,
-                "saved snapshot {id} “{}”: {} items, {} in limbo, {} breached",
-                display_safe(&label),
+            let (items, in_limbo, breached) = (
                 snap.items.len(),
                 snap.metrics.overall.in_limbo_now,
-                snap.items.iter().filter(|r| r.breached).count()
+                snap.items.iter().filter(|r| r.breached).count(),
+            );
+            let (id, label) = store.save_snapshot(snap, in_use)?;
+            writeln!(
+                out,
+                "saved snapshot {id} “{}”: {items} items, {in_limbo} in limbo, {breached} breached",
+                display_safe(&label),
             )?;
             Ok(())
         }
@@ -1742,6 +1749,11 @@ fn snapshot(ctx: &Context, cmd: SnapshotCmd, out: &mut impl Write) -> Result<()>
                     ctx.zone.show(snap.taken_at)
                 )?;
                 write!(out, "{}", output::stats_text(&snap.metrics, &ctx.zone))?;
+                if let Some(standup) = &snap.standup {
+                    writeln!(out)?;
+                    let text = crate::export::standup::section(standup, &ctx.zone);
+                    write!(out, "{text}")?;
+                }
             }
             Ok(())
         }

@@ -70,6 +70,26 @@ pub struct Snapshot {
     /// their reasons (absent in snapshots saved before they were kept).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub incidents: Vec<Incident>,
+    /// For a snapshot saved at the end of standup triage: what it decided.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub standup: Option<StandupRecord>,
+}
+
+/// A standup's triage as its snapshot keeps it: every decision in full, the items not
+/// reached, and when it started and how long it took.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StandupRecord {
+    pub started: DateTime<Utc>,
+    pub took_seconds: i64,
+    pub decisions: Vec<super::standup::Decision>,
+    pub not_reached: Vec<NotReached>,
+}
+
+/// An item the standup did not reach.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotReached {
+    pub id: ItemId,
+    pub title: String,
 }
 
 /// What kind of handoff trouble an [`Incident`] is.
@@ -597,6 +617,7 @@ impl<'o, Tz: TimeZone> Taking<'o, Tz> {
             items: rows,
             metrics: self.metrics.finish(),
             incidents: Vec::new(),
+            standup: None,
         }
     }
 }

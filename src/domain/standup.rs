@@ -8,7 +8,7 @@ use super::view::{Responsible, responsible};
 pub const SKIPPED: &str = "skipped";
 
 /// One decision taken during triage.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Decision {
     pub id: ItemId,
     pub title: String,

@@ -144,6 +144,10 @@ pub fn render<Tz: TimeZone>(s: &Snapshot, org: &Org, zone: &Tz) -> String {
 
     flow_tables(&mut out, s, zone);
     incidents(&mut out, s, zone);
+    if let Some(standup) = &s.standup {
+        out.push('\n');
+        out.push_str(&super::standup::section(standup, zone));
+    }
 
     let mut limbo: Vec<_> = s.items.iter().filter(|r| r.state == State::Limbo).collect();
     limbo.sort_by_key(|r| r.sent_at);

@@ -3,8 +3,8 @@
 use chrono::{DateTime, Duration, Offset, TimeZone, Utc};
 
 use crate::domain::ItemId;
+use crate::domain::snapshot::StandupRecord;
 use crate::domain::standup::{Decision, SKIPPED};
-use crate::domain::text::display_safe;
 use crate::domain::time::offset_name;
 
 /// The label a standup's snapshot and summary carry: `standup YYYY-MM-DD`, the day
@@ -20,9 +20,7 @@ fn took(elapsed: Duration) -> String {
     format!("{}m {:02}s", s / 60, s % 60)
 }
 
-fn cell(text: &str) -> String {
-    display_safe(text).replace('|', "\\|")
-}
+use super::markdown::cell;
 
 /// The summary: every decision in full (the reason, note, contact, target or date, as
 /// the item's history records it), the items not reached, and the time taken; its
@@ -34,9 +32,40 @@ pub fn markdown<Tz: TimeZone>(
     elapsed: Duration,
     zone: &Tz,
 ) -> String {
+    summary(1, decisions, not_reached, started, elapsed, zone)
+}
+
+/// The standup a snapshot saved at its end holds, as a section of a report whose
+/// headings are one level up.
+pub fn section<Tz: TimeZone>(record: &StandupRecord, zone: &Tz) -> String {
+    let not_reached: Vec<(ItemId, String)> = record
+        .not_reached
+        .iter()
+        .map(|n| (n.id, n.title.clone()))
+        .collect();
+    summary(
+        2,
+        &record.decisions,
+        &not_reached,
+        record.started,
+        Duration::seconds(record.took_seconds),
+        zone,
+    )
+}
+
+/// [`markdown`], its title a heading of `level` and its parts one below.
+fn summary<Tz: TimeZone>(
+    level: usize,
+    decisions: &[Decision],
+    not_reached: &[(ItemId, String)],
+    started: DateTime<Utc>,
+    elapsed: Duration,
+    zone: &Tz,
+) -> String {
     let local = started.with_timezone(zone);
+    let hashes = "#".repeat(level);
     let mut out = format!(
-        "# {}\n\n",
+        "{hashes} {}\n\n",
         label(started, zone).replace("standup", "Standup")
     );
     let decided = decisions.iter().filter(|d| d.decision != SKIPPED).count();
@@ -55,7 +84,7 @@ pub fn markdown<Tz: TimeZone>(
         return out;
     }
     if !not_reached.is_empty() {
-        let mut tail = String::from("\n## Not reached\n\n");
+        let mut tail = format!("\n{hashes}# Not reached\n\n");
         for (id, title) in not_reached {
             tail.push_str(&format!("- #{id} {}\n", cell(title)));
         }

@@ -38,6 +38,15 @@ use sql::{Dialect, Row, Sql, Value, first, json_cell, json_list, rows, scalar};
 pub use postgres::{Access, Members};
 pub use schema::{APPLICATION_ID, latest_version};
 
+/// What [`Store::save_snapshot`] does with a label already in use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LabelInUse {
+    /// Refuses it: the label was chosen.
+    Refused,
+    /// Adds " (2)", " (3)"…: the label was made up (a default, a standup's day).
+    Numbered,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("no Baton database at {0}; create one with `baton init` (or `baton init --demo`)")]
@@ -60,6 +69,10 @@ pub enum StoreError {
     CalendarExists(String),
     #[error("no snapshot `{0}`; `baton snapshot ls` lists them")]
     UnknownSnapshot(String),
+    #[error("snapshot {id} is already labelled “{label}”; choose another label")]
+    SnapshotLabelTaken { label: String, id: i64 },
+    #[error("snapshots {ids} are all labelled “{label}”; name one by its number")]
+    AmbiguousSnapshot { label: String, ids: String },
     #[error("the database already has a board; import with --replace to replace it")]
     NotEmpty,
     #[error(transparent)]
@@ -1737,21 +1750,48 @@ impl Store {
     }
 
     /// Saves a snapshot; returns its number.
-    pub fn save_snapshot(&mut self, snapshot: &Snapshot) -> Result<i64> {
-        let document = json(snapshot)?;
+    /// Saves `snapshot` and gives its number and label. A label names one snapshot: one
+    /// in use is refused, or with [`LabelInUse::Numbered`] made free with " (2)", " (3)"…
+    /// (a second standup the same day, a second default label).
+    pub fn save_snapshot(
+        &mut self,
+        mut snapshot: Snapshot,
+        in_use: LabelInUse,
+    ) -> Result<(i64, String)> {
+        let base = snapshot.label.clone();
         self.write(|tx| {
-            first(
+            snapshot.label = base.clone();
+            for n in 2.. {
+                let taken = first(
+                    tx,
+                    "SELECT id FROM snapshots WHERE label = ?1 ORDER BY id LIMIT 1",
+                    &[(&snapshot.label).into()],
+                    |r| r.req_int(0),
+                )?;
+                match (taken, in_use) {
+                    (None, _) => break,
+                    (Some(id), LabelInUse::Refused) => {
+                        return Err(StoreError::SnapshotLabelTaken {
+                            label: snapshot.label.clone(),
+                            id,
+                        });
+                    }
+                    (Some(_), LabelInUse::Numbered) => snapshot.label = format!("{base} ({n})"),
+                }
+            }
+            let id = first(
                 tx,
                 "INSERT INTO snapshots (label, taken_at, document) VALUES (?1, ?2, ?3)
                  RETURNING id",
                 &[
                     (&snapshot.label).into(),
                     snapshot.taken_at.into(),
-                    document.into(),
+                    json(&snapshot)?.into(),
                 ],
                 |r| r.req_int(0),
             )?
-            .ok_or_else(|| StoreError::Database("the snapshot got no number".to_string()))
+            .ok_or_else(|| StoreError::Database("the snapshot got no number".to_string()))?;
+            Ok((id, snapshot.label.clone()))
         })
     }
 
@@ -1767,7 +1807,8 @@ impl Store {
         })
     }
 
-    /// A saved snapshot by number, or by label (the latest with that label).
+    /// A saved snapshot by number, or by label. Labels are unique since they were made
+    /// so; a label an older board gave several snapshots is refused, with their numbers.
     pub fn snapshot(&self, key: &str) -> Result<Snapshot> {
         let key = key.trim();
         let text = self.read(|tx| match key.trim_start_matches('#').parse::<i64>() {
@@ -1777,13 +1818,22 @@ impl Store {
                 &[id.into()],
                 |r| r.req_text(0),
             ),
-            Err(_) => first(
-                tx,
-                "SELECT document FROM snapshots WHERE label = ?1
-                 ORDER BY taken_at DESC, id DESC LIMIT 1",
-                &[key.into()],
-                |r| r.req_text(0),
-            ),
+            Err(_) => {
+                let found = rows(
+                    tx,
+                    "SELECT id, document FROM snapshots WHERE label = ?1 ORDER BY id",
+                    &[key.into()],
+                    |r| Ok((r.req_int(0)?, r.req_text(1)?)),
+                )?;
+                if found.len() > 1 {
+                    let ids: Vec<String> = found.iter().map(|(id, _)| id.to_string()).collect();
+                    return Err(StoreError::AmbiguousSnapshot {
+                        label: key.to_string(),
+                        ids: ids.join(", "),
+                    });
+                }
+                Ok(found.into_iter().next().map(|(_, document)| document))
+            }
         })?;
         let text = text.ok_or_else(|| StoreError::UnknownSnapshot(key.to_string()))?;
         serde_json::from_str(&text).map_err(|e| StoreError::Corrupt {
@@ -2686,6 +2736,29 @@ mod tests {
         assert_eq!(item.snoozed_until, None);
         assert_eq!(item.arrived_from, None);
         assert_eq!(store.events(1).expect("events").len(), 1);
+    }
+
+    #[test]
+    fn a_label_two_snapshots_of_an_older_board_share_names_neither() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("b.db");
+        drop(Store::open_or_create(&path).expect("creates"));
+        Connection::open(&path)
+            .expect("open")
+            .execute_batch(
+                "INSERT INTO snapshots (label, taken_at, document) VALUES ('retro', 0, '{}');
+                 INSERT INTO snapshots (label, taken_at, document) VALUES ('retro', 1, '{}');",
+            )
+            .expect("two snapshots, one label");
+        let store = Store::open(&path).expect("opens");
+        assert_eq!(
+            store
+                .snapshot("retro")
+                .map(|_| ())
+                .expect_err("ambiguous")
+                .to_string(),
+            "snapshots 1, 2 are all labelled “retro”; name one by its number"
+        );
     }
 
     #[test]

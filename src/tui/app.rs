@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use crate::domain::attention::{Signal, SignalCode, attention, signals};
 use crate::domain::history::{describe_latest, narrate};
 use crate::domain::{Command, Event, Item, ItemId, Pair};
-use crate::storage::{Result, Store, When};
+use crate::storage::{LabelInUse, Result, Store, When};
 
 use super::board::{Board, COLUMN_ORDER_SETTING, ColumnKind, Query};
 use super::filter::{owners_matching, parse_filter};
@@ -1248,11 +1248,21 @@ impl App {
         if triage.finished {
             match action {
                 Action::SaveSnapshot => {
+                    if let Some((id, label, version)) = &triage.saved
+                        && *version == triage.summary_version()
+                    {
+                        let text = format!("this standup is saved: snapshot {id} “{label}”");
+                        self.say(&text);
+                        return Ok(());
+                    }
                     let label = crate::export::standup::label(triage.started, &self.zone);
-                    let snap =
+                    let mut snap =
                         self.store
                             .take_snapshot(&label, Period::to_now(None, now), &self.zone)?;
-                    let id = self.store.save_snapshot(&snap)?;
+                    snap.standup = Some(triage.record(now));
+                    let version = triage.summary_version();
+                    let (id, label) = self.store.save_snapshot(snap, LabelInUse::Numbered)?;
+                    triage.saved = Some((id, label.clone(), version));
                     if self.throwaway {
                         // Short enough for 80 columns; the first message said the rest.
                         self.say(&format!(

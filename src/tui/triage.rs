@@ -75,6 +75,9 @@ pub struct Triage {
     pub changes: Vec<Vec<Change>>,
     /// The zone reasons show times in (the board's).
     pub zone: Zone,
+    /// The snapshot `S` saved (number, label), and the summary it holds (decisions and
+    /// changes counted): `S` again saves only when the summary changed since.
+    pub saved: Option<(i64, String, (usize, usize))>,
     /// The open items as last read, in id order: a decision reads back only the items
     /// it changed ([`Triage::refresh_items`]).
     open: Vec<Item>,
@@ -108,6 +111,7 @@ impl Triage {
             timebox: Duration::seconds(ITEM_SECONDS.1),
             ended: None,
             changes: Vec::new(),
+            saved: None,
             zone,
             open: Vec::new(),
             join: DuplicateJoin::default(),
@@ -151,6 +155,25 @@ impl Triage {
 
     /// Items the walk did not reach, with their titles: those still ahead when it
     /// ended.
+    /// The summary as a standup snapshot keeps it, at `now`.
+    pub fn record(&self, now: DateTime<Utc>) -> crate::domain::snapshot::StandupRecord {
+        crate::domain::snapshot::StandupRecord {
+            started: self.started,
+            took_seconds: self.elapsed(now).num_seconds(),
+            decisions: self.decisions.clone(),
+            not_reached: self
+                .not_reached()
+                .into_iter()
+                .map(|(id, title)| crate::domain::snapshot::NotReached { id, title })
+                .collect(),
+        }
+    }
+
+    /// What the summary holds, to tell whether it changed since it was saved.
+    pub fn summary_version(&self) -> (usize, usize) {
+        (self.decisions.len(), self.changes.len())
+    }
+
     pub fn not_reached(&self) -> Vec<(ItemId, String)> {
         if !self.finished {
             return Vec::new();
