@@ -646,6 +646,18 @@ fn triage_closes_signals_with_one_key_each_and_undoes_them_newest_first() {
     // #13's forced handoff: T ticks the entry left.
     walk_to(&mut app, 13);
     press(&mut app, 'T');
+    // The entry keeps its number in the contract (2 of onboarding → support's three),
+    // as `baton tick --done 2` names it; Enter with nothing ticked says what to do.
+    assert!(
+        screen(&app).contains("[ ] 2. Account notes updated"),
+        "{}",
+        screen(&app)
+    );
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        app.form.as_ref().and_then(|f| f.error.as_deref()),
+        Some("tick at least one entry: space ticks the one under the cursor")
+    );
     press(&mut app, ' ');
     key(&mut app, KeyCode::Enter);
     assert_eq!(
@@ -655,6 +667,13 @@ fn triage_closes_signals_with_one_key_each_and_undoes_them_newest_first() {
 
     // #36 is like engineering's #37: M offers #37; Enter merges.
     walk_to(&mut app, 36);
+    // It has nothing to tick: T says so at once, with no form.
+    press(&mut app, 'T');
+    assert!(app.form.is_none());
+    assert_eq!(
+        app.message.as_ref().map(|m| m.text.as_str()),
+        Some("#36 has no unticked definition-of-done entries: nothing to tick")
+    );
     press(&mut app, 'M');
     key(&mut app, KeyCode::Enter);
     assert_eq!(decision(&app, 36).0, "merged into #37 as a duplicate");

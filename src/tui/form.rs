@@ -217,6 +217,9 @@ impl Form {
                 Field::text("Note", None, false, "optional"),
             ],
             FormKind::Tick => {
+                if item.incomplete_handoff.is_empty() {
+                    return Err(crate::domain::DomainError::NothingToTick(item.id).to_string());
+                }
                 let checklist = item
                     .governing_boundary()
                     .and_then(|(from, to)| org.boundary(from, to))
@@ -871,6 +874,10 @@ impl Form {
                                 .map(|(_, n)| *n),
                         );
                     }
+                }
+                if numbers.is_empty() {
+                    self.error = Some(strings::TICK_NONE.to_string());
+                    return FormOutcome::Editing;
                 }
                 Command::Tick {
                     ticks: Ticks::Entries(numbers),

@@ -123,6 +123,12 @@ pub(super) fn render(area: Rect, buf: &mut Buffer, form: &Form, theme: &Theme) {
                     ));
                 }
                 for (j, entry) in entries.iter().enumerate() {
+                    // A tick form's entries keep their number in the contract's list,
+                    // as `baton tick --done N` and the contract number them.
+                    let number = match form.tick_numbers.get(j) {
+                        Some(&n) if n > 0 => n,
+                        _ => j + 1,
+                    };
                     let mark = if ticked.get(j).copied().unwrap_or(false) {
                         "[x]"
                     } else {
@@ -134,7 +140,7 @@ pub(super) fn render(area: Rect, buf: &mut Buffer, form: &Form, theme: &Theme) {
                         theme.plain()
                     };
                     lines.push(Line::styled(
-                        format!("    {mark} {}. {}", j + 1, display_safe(entry)),
+                        format!("    {mark} {number}. {}", display_safe(entry)),
                         style,
                     ));
                 }

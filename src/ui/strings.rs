@@ -55,6 +55,8 @@ pub const FORM_CANCEL: &str = "esc cancel";
 pub const FORM_NEXT_FIELD: &str = "tab next field";
 pub const FORM_CLEAR: &str = "ctrl-u clears";
 pub const CONFIRM_ESCALATE: &str = "Escalate to";
+/// A tick form submitted with nothing ticked.
+pub const TICK_NONE: &str = "tick at least one entry: space ticks the one under the cursor";
 /// After a file name that exists, in the save form.
 pub const CONFIRM_OVERWRITE: &str = "exists: Enter again overwrites it, or change the name";
 pub const ESCALATE_TO_WHOM: &str = "name who it goes to: no contract names a contact for it";
