@@ -465,3 +465,16 @@ fn an_import_naming_a_missing_calendar_is_refused() {
         "{error}"
     );
 }
+
+on_both_backends!(escalating_by_hand_climbs_the_ladder_a_level_at_a_time);
+fn escalating_by_hand_climbs_the_ladder_a_level_at_a_time(backend: Backend) {
+    let board = board_on(backend, 1);
+    // The first escalation goes to level 1; one already there goes a level up, and the
+    // top stays the top.
+    for contact in ["lee", "vp-sales", "vp-sales"] {
+        assert_eq!(
+            board.ok(&["escalate", "1"]),
+            format!("#1 escalated to {contact}  [in limbo sales → solutions]\n")
+        );
+    }
+}

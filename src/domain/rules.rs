@@ -784,12 +784,24 @@ fn numbered(entries: &[String], checklist: &[String]) -> String {
     words.join(", ")
 }
 
-/// The escalation contact for an item: its boundary's contract when in limbo, else the
-/// contract of the boundary it last arrived through (none for an item that never
-/// crossed one).
+/// The escalation contact for an item, from its boundary's contract when in limbo, else
+/// the contract of the boundary it last arrived through (none for an item that never
+/// crossed one): the ladder's first level, or the level above the one the item is
+/// escalated to now.
 pub fn escalation_contact(item: &Item, org: &Org) -> Option<String> {
     let (from, to) = item.governing_boundary()?;
-    org.boundary(from, to)?.contract.escalate_to.clone()
+    let ladder = org.boundary(from, to)?.contract.ladder();
+    // Escalated already to a level of the ladder: the next one up (the top stays the top).
+    let reached = item
+        .escalation
+        .as_ref()
+        .and_then(|e| e.to.as_deref())
+        .and_then(|to| ladder.iter().rposition(|contact| *contact == to));
+    let next = match reached {
+        Some(level) => ladder.get(level + 1).or(ladder.get(level)),
+        None => ladder.first(),
+    };
+    next.map(|contact| contact.to_string())
 }
 
 /// A link is a web address a terminal can show and open: http(s), nothing that would

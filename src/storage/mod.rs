@@ -1314,7 +1314,7 @@ impl Store {
         let org = self.org()?;
         for b in &org.boundaries {
             people.extend(b.contract.owner.iter().cloned());
-            people.extend(b.contract.escalate_to.iter().cloned());
+            people.extend(b.contract.ladder().into_iter().map(str::to_string));
         }
         people.extend(org.teams.iter().filter_map(|t| t.lead.clone()));
         people.retain(|p| !p.trim().is_empty());
