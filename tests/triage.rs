@@ -675,6 +675,19 @@ fn triage_closes_signals_with_one_key_each_and_undoes_them_newest_first() {
         Some("#36 has no unticked definition-of-done entries: nothing to tick")
     );
     press(&mut app, 'M');
+    // The first Enter names the item it goes into; the second merges.
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        app.form.as_ref().and_then(|f| f.error.as_deref()),
+        Some(
+            "Merge into #37 “Globex admins: SSO login fails after IdP change”, held by engineering? Enter again merges, or change it"
+        )
+    );
+    assert_eq!(
+        last_event(&app, 36).0.name(),
+        "created",
+        "nothing merged yet"
+    );
     key(&mut app, KeyCode::Enter);
     assert_eq!(decision(&app, 36).0, "merged into #37 as a duplicate");
     assert_eq!(
@@ -874,10 +887,11 @@ fn a_six_team_standup_from_the_board_to_the_saved_summary_leaves_only_what_needs
         "#23 bounced back: “needs the Reader 11 VM image attached”"
     );
     pass(&mut app, 30);
-    // #37 is support's #36 again: `M` offers #36, enter merges.
+    // #37 is support's #36 again: `M` offers #36; Enter shows it, Enter merges.
     on_item(&app, 37, "engineering");
     assert!(screen(&app).contains("title is like #36"));
     press(&mut app, 'M');
+    key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::Enter);
     assert_eq!(said(&app), "#37 merged into #36 as a duplicate");
     pass(&mut app, 20);

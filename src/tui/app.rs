@@ -955,6 +955,42 @@ impl App {
                 let Some(id) = form.item else {
                     return Ok(());
                 };
+                // A merge closes the item: the first Enter names the item it goes into
+                // (or why it cannot), the second merges.
+                let key = format!("merge into {other}");
+                if matches!(pair, Pair::Merge { .. })
+                    && form.confirm_overwrite.as_deref() != Some(key.as_str())
+                {
+                    let checked = self.store.item(id).and_then(|item| {
+                        let into = self.store.item(other)?;
+                        crate::domain::rules::decide_pair(
+                            &item,
+                            &into,
+                            &self.board.org,
+                            pair.clone(),
+                            self.clock.now(),
+                            &self.actor,
+                        )?;
+                        Ok(into)
+                    });
+                    let Some(form) = &mut self.form else {
+                        return Ok(());
+                    };
+                    match checked {
+                        Ok(into) => {
+                            form.error = Some(format!(
+                                "{} #{other} “{}”, held by {}? {}",
+                                strings::CONFIRM_MERGE,
+                                crate::domain::text::display_safe(&into.title),
+                                crate::domain::text::display_safe(&into.team),
+                                strings::CONFIRM_AGAIN
+                            ));
+                            form.confirm_overwrite = Some(key);
+                        }
+                        Err(refusal) => form.refused(&refusal),
+                    }
+                    return Ok(());
+                }
                 match self.run_pair(id, other, pair) {
                     Ok(line) => {
                         self.form = None;

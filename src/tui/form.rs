@@ -113,8 +113,8 @@ pub struct Form {
     /// An escalation was submitted and waits for `y`: it notifies someone, so Enter
     /// alone never sends it.
     pub confirm_escalate: bool,
-    /// A file that exists and was named to write to: Enter again on the same name
-    /// overwrites it.
+    /// What a second Enter confirms, after the first said what it would do: a file
+    /// that exists overwritten, a merge into a named item.
     pub confirm_overwrite: Option<String>,
     /// Tab put a person in the focused field: what was typed, and which of the people
     /// it matches is in the field. Tab again puts the next one.

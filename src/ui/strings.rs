@@ -57,6 +57,10 @@ pub const FORM_CLEAR: &str = "ctrl-u clears";
 pub const CONFIRM_ESCALATE: &str = "Escalate to";
 /// A tick form submitted with nothing ticked.
 pub const TICK_NONE: &str = "tick at least one entry: space ticks the one under the cursor";
+/// A merge's question, before the item it goes into.
+pub const CONFIRM_MERGE: &str = "Merge into";
+/// How a question answered by a second Enter ends.
+pub const CONFIRM_AGAIN: &str = "Enter again merges, or change it";
 /// After a file name that exists, in the save form.
 pub const CONFIRM_OVERWRITE: &str = "exists: Enter again overwrites it, or change the name";
 pub const ESCALATE_TO_WHOM: &str = "name who it goes to: no contract names a contact for it";
