@@ -259,6 +259,17 @@ fn accept_defaults_the_owner_to_the_contract_owner() {
 }
 
 #[test]
+fn merge_on_the_board_offers_the_item_whose_title_it_is_like() {
+    let (_dir, mut app) = demo_app((160, 48));
+    // Support's #36 is like engineering's #37.
+    select(&mut app, 36);
+    press(&mut app, 'M');
+    let form = app.form.as_ref().expect("the merge form");
+    assert_eq!(form.kind, FormKind::Merge);
+    assert_eq!(form.text_value("Into").as_deref(), Some("37"));
+}
+
+#[test]
 fn bounce_requires_a_reason() {
     let (_dir, mut app) = demo_app((80, 24));
     select(&mut app, 24);

@@ -814,7 +814,7 @@ impl App {
             Action::Drop => self.open_form(FormKind::Drop)?,
             Action::Flag => self.open_form(FormKind::Flag)?,
             Action::Edit => self.open_form(FormKind::Edit)?,
-            Action::Merge => self.open_form(FormKind::Merge)?,
+            Action::Merge => self.open_merge()?,
             Action::Tick => self.open_form(FormKind::Tick)?,
             Action::Dismiss => self.open_dismiss()?,
             Action::Quit | Action::ForceQuit => self.quit = true,
@@ -1657,11 +1657,13 @@ impl App {
     /// The merge form, offering the item this one's title is like.
     fn open_merge(&mut self) -> Result<()> {
         self.open_form(FormKind::Merge)?;
-        let like = self
-            .triage
-            .as_ref()
-            .and_then(|t| t.current.as_ref())
-            .and_then(|c| c.like);
+        // The item whose title it is like, in triage and on the board alike.
+        let like = match (&self.screen, &self.triage) {
+            (Screen::Triage, Some(t)) => t.current.as_ref().and_then(|c| c.like),
+            _ => self
+                .target()
+                .and_then(|item| self.board.duplicate_of(item.id)),
+        };
         if let (Some(form), Some(like)) = (&mut self.form, like) {
             for field in &mut form.fields {
                 if let crate::tui::form::Field::Text { label, value, .. } = field

@@ -535,7 +535,7 @@ impl Form {
         parse_due(text, &self.zone)
     }
 
-    fn text_value(&self, label: &str) -> Option<String> {
+    pub fn text_value(&self, label: &str) -> Option<String> {
         self.fields.iter().find_map(|f| match f {
             Field::Text {
                 label: l, value, ..
