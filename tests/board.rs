@@ -369,6 +369,15 @@ fn filter_by_team_owner_signal_and_words_and_esc_clears_it() {
         .map(|m| m.text.clone())
         .unwrap_or_default();
     assert!(said.starts_with("1 open item matches; "), "{said}");
+    // A limbo card with no owner shows its contract's next owner: her name finds it,
+    // with or without the accent.
+    filter(&mut app, "owner:hannah");
+    let mut ids: Vec<i64> = cards(&app).iter().map(|i| i.id).collect();
+    ids.sort();
+    assert!(ids.contains(&24), "#24 waits for Hannah Lee: {ids:?}");
+    filter(&mut app, "owner:tomas");
+    let ids: Vec<i64> = cards(&app).iter().map(|i| i.id).collect();
+    assert!(ids.contains(&29), "#29 waits for Tomás Rivera: {ids:?}");
     filter(&mut app, "owner:\"owen price\"");
     let ids: Vec<i64> = cards(&app).iter().map(|i| i.id).collect();
     assert_eq!(ids, [36], "a quoted owner is one name, any case");

@@ -266,6 +266,10 @@ pub struct ItemFilter {
     pub owner: Option<String>,
     /// Owned by one of these people, exactly (the board's `owner:` finds them).
     pub owners: Option<Vec<String>>,
+    /// With `owners`: the items in limbo with no owner on these boundaries (from, to)
+    /// match too, their contracts naming one of the people next owner, as their cards
+    /// say (`→Hannah Lee`).
+    pub next_owner_on: Vec<(String, String)>,
     pub tag: Option<String>,
     /// Words that must all appear in the title or body, any case.
     pub text: Option<String>,
@@ -403,6 +407,7 @@ impl ItemFilter {
             limbo_to,
             owner,
             owners,
+            next_owner_on: _,
             tag,
             text,
             ids,
@@ -463,10 +468,20 @@ impl ItemFilter {
         }
         if let Some(owners) = &self.owners {
             let list: Vec<String> = owners.iter().map(|o| arg(o.clone(), args)).collect();
-            if list.is_empty() {
+            let mut any = Vec::new();
+            if !list.is_empty() {
+                any.push(format!("owner IN ({})", list.join(", ")));
+            }
+            for (from, to) in &self.next_owner_on {
+                let (from, to) = (arg(from.clone(), args), arg(to.clone(), args));
+                any.push(format!(
+                    "(state = 'limbo' AND owner IS NULL AND team = {from} AND limbo_to = {to})"
+                ));
+            }
+            if any.is_empty() {
                 sql.push_str(" AND 1 = 0");
             } else {
-                sql.push_str(&format!(" AND owner IN ({})", list.join(", ")));
+                sql.push_str(&format!(" AND ({})", any.join(" OR ")));
             }
         }
         if let Some(tag) = &self.tag {

@@ -320,9 +320,26 @@ impl App {
             }
             None => None,
         };
-        self.query.filter.owners = match &self.filter_owner {
-            Some(query) => Some(owners_matching(&self.store.known_people()?, query)),
-            None => None,
+        (self.query.filter.owners, self.query.filter.next_owner_on) = match &self.filter_owner {
+            Some(query) => {
+                let people = owners_matching(&self.store.known_people()?, query);
+                // Limbo cards with no owner show their contract's next owner: they are
+                // that person's to take, and found by their name.
+                let org = self.store.org()?;
+                let boundaries = org
+                    .boundaries
+                    .iter()
+                    .filter(|b| {
+                        b.contract
+                            .owner
+                            .as_ref()
+                            .is_some_and(|o| people.contains(o))
+                    })
+                    .map(|b| (b.from.clone(), b.to.clone()))
+                    .collect();
+                (Some(people), boundaries)
+            }
+            None => (None, Vec::new()),
         };
         let rows = self.visible_rows();
         let starts = self.window_starts(rows);
