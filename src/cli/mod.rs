@@ -498,7 +498,10 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
             })?;
             if let Some(team) = &team {
                 org.require_team(team)?;
-                queue = for_team(queue, &items, team);
+                let (theirs, rest) = for_team(queue, &items, team);
+                queue = theirs;
+                // As below: the rest is not given back one string at a time.
+                std::mem::forget(rest);
                 org.boundaries.retain(|b| b.from == *team || b.to == *team);
             }
             if json.json {

@@ -603,18 +603,19 @@ impl DuplicateJoin {
     }
 }
 
-/// The part of `queue` a team must decide: items it holds, or that wait in limbo to
-/// come to it (the rule of [`Place::team_to_act`]).
-pub fn for_team(queue: Vec<Attention>, items: &[Item], team: &str) -> Vec<Attention> {
+/// The part of `queue` a team must decide (items it holds, or that wait in limbo to
+/// come to it: the rule of [`Place::team_to_act`]), then the rest, each in queue order.
+pub fn for_team(
+    queue: Vec<Attention>,
+    items: &[Item],
+    team: &str,
+) -> (Vec<Attention>, Vec<Attention>) {
     let by_id = ItemsById::new(items);
-    queue
-        .into_iter()
-        .filter(|a| {
-            by_id
-                .get(a.id)
-                .is_some_and(|i| Place::of(i).team_to_act() == Some(team))
-        })
-        .collect()
+    queue.into_iter().partition(|a| {
+        by_id
+            .get(a.id)
+            .is_some_and(|i| Place::of(i).team_to_act() == Some(team))
+    })
 }
 
 /// Every signal of one open item, most urgent first; `like` is the other team's item

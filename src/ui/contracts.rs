@@ -4,7 +4,6 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
 use super::{popup, strings};
@@ -33,7 +32,7 @@ pub(super) fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme) {
         lines.extend(contract_lines(b, theme));
         lines.push(Line::raw(""));
     }
-    super::scrolled(Paragraph::new(lines), 0, inner, buf, app);
+    super::scrolled(lines, 0, inner, buf, app);
 }
 
 /// The contract's terms, one a line, a missing one marked.

@@ -5,7 +5,6 @@ use chrono::{DateTime, Utc};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 use super::contracts::contract_lines;
 use super::theme::{self, Theme};
@@ -147,7 +146,7 @@ pub(super) fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, now
             Span::raw(display_safe(&text)),
         ]));
     }
-    super::scrolled(Paragraph::new(lines), 0, inner, buf, app);
+    super::scrolled(lines, 0, inner, buf, app);
 }
 
 /// An item's attention signals under `heading`, then its handoff note when in limbo:

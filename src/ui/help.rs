@@ -3,7 +3,6 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 use super::theme::{self, Theme};
 use super::{popup, strings};
@@ -90,5 +89,5 @@ pub fn help_lines(theme: &Theme) -> Vec<Line<'static>> {
 
 pub(super) fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme) {
     let inner = popup(area, buf, strings::HELP_TITLE, 90, area.height);
-    super::scrolled(Paragraph::new(help_lines(theme)), 0, inner, buf, app);
+    super::scrolled(help_lines(theme), 0, inner, buf, app);
 }

@@ -4,7 +4,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Sparkline};
+use ratatui::widgets::Sparkline;
 
 use super::theme::Theme;
 use super::{RenderRef, popup, strings};
@@ -82,9 +82,10 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme) {
         None => format!("SLA breaches per day: {total}, at most {most} a day"),
     };
     lines.push(Line::styled(heading, theme.title()));
+    let lines = super::wrap::hanging(lines, inner.width);
     let used = lines.len() as u16;
     // The sparkline's two rows come under the lines.
-    let top = super::scrolled(Paragraph::new(lines), 2, inner, buf, app);
+    let top = super::scrolled(lines, 2, inner, buf, app);
     let spark_y = inner.y + used.saturating_sub(top);
     if spark_y + 2 <= inner.y + inner.height {
         Sparkline::default()

@@ -11,6 +11,7 @@ mod metrics;
 pub mod strings;
 pub mod theme;
 mod triage;
+pub(crate) mod wrap;
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
@@ -37,24 +38,23 @@ pub fn drawable((width, height): (u16, u16)) -> (u16, u16) {
     (width.min(MAX_WIDTH), height.min(MAX_HEIGHT))
 }
 
-/// Draws `paragraph` (wrapped) in `area`, scrolled to `app.scroll` but never past its
-/// last line, and records how far it scrolls for the keys ([`App::scroll_end`]).
-/// `after` is how many lines the pane draws below the paragraph's own.
+/// Draws `lines` in `area`, wrapped with a hanging indent ([`wrap::hanging`]) and
+/// scrolled to `app.scroll` but never past the last line, and records how far they
+/// scroll for the keys ([`App::scroll_end`]). `after` is how many lines the pane draws
+/// below them. Gives the first line shown.
 pub(crate) fn scrolled(
-    paragraph: Paragraph,
+    lines: Vec<ratatui::text::Line<'_>>,
     after: u16,
     area: Rect,
     buf: &mut Buffer,
     app: &App,
 ) -> u16 {
-    let paragraph = paragraph.wrap(Wrap { trim: false });
-    let lines = paragraph
-        .line_count(area.width)
-        .saturating_add(usize::from(after));
-    let end = u16::try_from(lines.saturating_sub(usize::from(area.height))).unwrap_or(u16::MAX);
+    let lines = wrap::hanging(lines, area.width);
+    let count = lines.len().saturating_add(usize::from(after));
+    let end = u16::try_from(count.saturating_sub(usize::from(area.height))).unwrap_or(u16::MAX);
     app.scroll_end.set(end);
     let top = app.scroll.min(end);
-    paragraph.scroll((top, 0)).render_ref(area, buf);
+    Paragraph::new(lines).scroll((top, 0)).render_ref(area, buf);
     top
 }
 

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 use super::contracts::contract_lines;
 use super::detail::reasons_and_note;
@@ -189,17 +189,18 @@ fn render_item(
         // Two columns side by side, which do not scroll.
         app.scroll_end.set(0);
         let half = area.width / 2;
-        Paragraph::new(left).wrap(Wrap { trim: false }).render_ref(
+        Paragraph::new(super::wrap::hanging(left, half - 1)).render_ref(
             Rect {
                 width: half - 1,
                 ..area
             },
             buf,
         );
-        Paragraph::new(right).wrap(Wrap { trim: false }).render_ref(
+        let width = area.width - half - 1;
+        Paragraph::new(super::wrap::hanging(right, width)).render_ref(
             Rect {
                 x: area.x + half + 1,
-                width: area.width - half - 1,
+                width,
                 ..area
             },
             buf,
@@ -208,7 +209,7 @@ fn render_item(
         // One column: ↑↓ scroll it when it does not fit.
         left.push(Line::raw(""));
         left.extend(right);
-        super::scrolled(Paragraph::new(left), 0, area, buf, app);
+        super::scrolled(left, 0, area, buf, app);
     }
 }
 
@@ -240,5 +241,5 @@ fn render_summary(area: Rect, buf: &mut Buffer, app: &App, triage: &Triage, them
             lines.push(Line::raw(format!("  #{id:<5} {}", display_safe(title))));
         }
     }
-    super::scrolled(Paragraph::new(lines), 0, area, buf, app);
+    super::scrolled(lines, 0, area, buf, app);
 }
