@@ -748,7 +748,7 @@ fn the_walk_by_team_goes_from_the_rightmost_lane_with_clocks_that_run_out() {
     assert_eq!(&triage(&app).ahead[..5], [19, 25, 32, 23, 37]);
     let text = screen(&app);
     assert!(
-        text.contains("Standup triage 1/15 · operations · item 0:00/1:00 · total 0:00/15:00"),
+        text.contains("Standup triage 1/15 · operations 1/6 · item 0:00/1:00 · total 0:00/15:00"),
         "{text}"
     );
     // A minute and a bit later, with no key pressed, the clocks say time is up.
@@ -763,7 +763,7 @@ fn the_walk_by_team_goes_from_the_rightmost_lane_with_clocks_that_run_out() {
     press(&mut app, ' ');
     let text = screen(&app);
     assert!(
-        text.contains("2/15 · engineering · item 0:00/1:00"),
+        text.contains("2/15 · engineering 2/6 · item 0:00/1:00"),
         "{text}"
     );
     assert!(!text.contains("time is up"), "{text}");
@@ -820,7 +820,9 @@ fn on_item(app: &App, id: ItemId, team: &str) {
     assert_eq!(current_id(app), id, "{}", screen(app));
     let text = screen(app);
     assert!(
-        text.contains(&format!(" · {team} · item ")),
+        text.lines()
+            .next()
+            .is_some_and(|l| l.contains(&format!(" · {team} ")) && l.contains("/6 · item ")),
         "#{id} should be in {team}'s part:\n{text}"
     );
     assert!(
@@ -840,7 +842,7 @@ fn a_six_team_standup_from_the_board_to_the_saved_summary_leaves_only_what_needs
     assert_eq!(app.screen, Screen::Triage);
     let text = screen(&app);
     assert!(
-        text.contains("Standup triage 1/15 · operations · item 0:00/1:00 · total 0:00/15:00"),
+        text.contains("Standup triage 1/15 · operations 1/6 · item 0:00/1:00 · total 0:00/15:00"),
         "{text}"
     );
     // Every key the walk takes is on screen.
@@ -1004,6 +1006,24 @@ fn a_six_team_standup_from_the_board_to_the_saved_summary_leaves_only_what_needs
     }
     // #24, skipped and gone back to, counts once, as accepted; it is not "not reached".
     assert!(!text.contains("skipped"), "{text}");
+    // The decisions are under each team's name, in the walk's order.
+    let headings: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with(' ') && !l.starts_with("  ") && l.len() > 1)
+        .map(str::trim)
+        .filter(|l| !l.starts_with("Standup") && !l.contains(' '))
+        .collect();
+    assert_eq!(
+        headings,
+        [
+            "operations",
+            "engineering",
+            "support",
+            "onboarding",
+            "solutions"
+        ],
+        "{text}"
+    );
 
     // `S` saves the board as a snapshot for the retro; `w` writes the summary.
     press(&mut app, 'S');
@@ -1088,7 +1108,7 @@ fn at_80_columns_the_walk_by_team_keeps_its_clocks_and_tally_on_one_line() {
     let text = screen(&app);
     assert_eq!(
         text.lines().next(),
-        Some(" Triage 1/15 · operations · item 0:00/1:00 · total 0:00/15:00 · 0 decided"),
+        Some(" Triage 1/15 · operations 1/6 · item 0:00/1:00 · total 0:00/15:00 · 0 decided"),
         "{text}"
     );
 }

@@ -16,6 +16,23 @@ pub struct Decision {
     pub decision: String,
     /// Where the item stands after it: state and owner, in words.
     pub outcome: String,
+    /// In a walk team by team, the team whose turn it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+}
+
+/// `decisions` by the team whose turn each was, teams in the order first met; one
+/// group with no team when the walk was not team by team.
+pub fn by_team(decisions: &[Decision]) -> Vec<(Option<&str>, Vec<&Decision>)> {
+    let mut groups: Vec<(Option<&str>, Vec<&Decision>)> = Vec::new();
+    for d in decisions {
+        let team = d.team.as_deref();
+        match groups.iter_mut().find(|(t, _)| *t == team) {
+            Some((_, group)) => group.push(d),
+            None => groups.push((team, vec![d])),
+        }
+    }
+    groups
 }
 
 /// Where an item stands, for the summary: "active with solutions, owner Hannah Lee";

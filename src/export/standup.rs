@@ -4,7 +4,7 @@ use chrono::{DateTime, Duration, Offset, TimeZone, Utc};
 
 use crate::domain::ItemId;
 use crate::domain::snapshot::StandupRecord;
-use crate::domain::standup::{Decision, SKIPPED};
+use crate::domain::standup::{Decision, SKIPPED, by_team};
 use crate::domain::time::offset_name;
 
 /// The label a standup's snapshot and summary carry: `standup YYYY-MM-DD`, the day
@@ -89,15 +89,31 @@ fn summary<Tz: TimeZone>(
             tail.push_str(&format!("- #{id} {}\n", cell(title)));
         }
         let mut head = out;
-        head.push_str(&table(decisions));
+        head.push_str(&tables(decisions, &hashes));
         head.push_str(&tail);
         return head;
     }
-    out.push_str(&table(decisions));
+    out.push_str(&tables(decisions, &hashes));
     out
 }
 
-fn table(decisions: &[Decision]) -> String {
+/// The decisions as one table, or one a team under the team's name when the walk went
+/// team by team.
+fn tables(decisions: &[Decision], hashes: &str) -> String {
+    let mut out = String::new();
+    for (team, group) in by_team(decisions) {
+        if let Some(team) = team {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(&format!("{hashes}# {}\n\n", cell(team)));
+        }
+        out.push_str(&table(&group));
+    }
+    out
+}
+
+fn table(decisions: &[&Decision]) -> String {
     let mut out = String::new();
     if decisions.is_empty() {
         return out;
@@ -130,12 +146,14 @@ mod tests {
                 title: "Contoso | expansion".to_string(),
                 decision: "accepted".to_string(),
                 outcome: "active with solutions, owner Hannah Lee".to_string(),
+                team: None,
             },
             Decision {
                 id: 10,
                 title: "Fabrikam".to_string(),
                 decision: "skipped".to_string(),
                 outcome: "in limbo onboarding → support, no owner".to_string(),
+                team: None,
             },
         ];
         let text = markdown(
@@ -153,6 +171,36 @@ mod tests {
              | #24 Contoso \\| expansion | accepted | active with solutions, owner Hannah Lee |\n\
              | #10 Fabrikam | skipped | in limbo onboarding → support, no owner |\n\
              \n## Not reached\n\n- #31 Initech \\| pilot\n"
+        );
+    }
+
+    #[test]
+    fn a_walk_team_by_team_has_a_table_a_team() {
+        let started = DateTime::parse_from_rfc3339("2026-11-25T09:00:00Z")
+            .expect("time")
+            .with_timezone(&Utc);
+        let decision = |id: ItemId, team: &str| Decision {
+            id,
+            title: format!("item {id}"),
+            decision: "accepted".to_string(),
+            outcome: format!("active with {team}"),
+            team: Some(team.to_string()),
+        };
+        let decisions = [
+            decision(1, "support"),
+            decision(2, "sales"),
+            decision(3, "support"),
+        ];
+        let text = markdown(&decisions, &[], started, Duration::minutes(3), &Utc);
+        assert!(
+            text.ends_with(
+                "## support\n\n| item | decision | now |\n| --- | --- | --- |\n\
+                 | #1 item 1 | accepted | active with support |\n\
+                 | #3 item 3 | accepted | active with support |\n\
+                 \n## sales\n\n| item | decision | now |\n| --- | --- | --- |\n\
+                 | #2 item 2 | accepted | active with sales |\n"
+            ),
+            "{text}"
         );
     }
 

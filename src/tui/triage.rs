@@ -78,6 +78,9 @@ pub struct Triage {
     /// The snapshot `S` saved (number, label), and the summary it holds (decisions and
     /// changes counted): `S` again saves only when the summary changed since.
     pub saved: Option<(i64, String, (usize, usize))>,
+    /// Walking team by team: the teams with items in the queue as the walk started,
+    /// in the walk's order.
+    pub team_plan: Vec<String>,
     /// The open items as last read, in id order: a decision reads back only the items
     /// it changed ([`Triage::refresh_items`]).
     open: Vec<Item>,
@@ -112,11 +115,25 @@ impl Triage {
             ended: None,
             changes: Vec::new(),
             saved: None,
+            team_plan: Vec::new(),
             zone,
             open: Vec::new(),
             join: DuplicateJoin::default(),
         };
         triage.refresh(store, now)?;
+        if let Some(teams) = &triage.walk.teams {
+            let with_items: HashSet<&str> = triage
+                .ahead
+                .iter()
+                .filter_map(|id| triage.open.binary_search_by_key(id, |i| i.id).ok())
+                .filter_map(|at| Place::of(&triage.open[at]).team_to_act())
+                .collect();
+            triage.team_plan = teams
+                .iter()
+                .filter(|t| with_items.contains(t.as_str()))
+                .cloned()
+                .collect();
+        }
         let items = i64::try_from(triage.ahead.len().max(1)).unwrap_or(i64::MAX);
         triage.timebox =
             Duration::seconds((STANDUP_MINUTES * 60 / items).clamp(ITEM_SECONDS.0, ITEM_SECONDS.1));
@@ -143,6 +160,14 @@ impl Triage {
     /// The whole standup's time is used.
     pub fn total_time_up(&self, now: DateTime<Utc>) -> bool {
         self.elapsed(now) >= Duration::minutes(STANDUP_MINUTES)
+    }
+
+    /// Walking team by team: the team whose turn it is, its place among the teams the
+    /// walk started with items for, and how many those are (`support`, 3, 6).
+    pub fn team_turn(&self) -> Option<(&str, usize, usize)> {
+        let team = self.current_team()?;
+        let at = self.team_plan.iter().position(|t| t == team)?;
+        Some((team, at + 1, self.team_plan.len()))
     }
 
     /// The team the item on screen waits on, when walking team by team.
@@ -314,12 +339,14 @@ impl Triage {
         changed: &[ItemId],
     ) -> Result<()> {
         let item = store.item(id)?;
+        let team = self.current_team().map(str::to_string);
         self.decisions.retain(|d| d.id != id);
         self.decisions.push(Decision {
             id,
             title: item.title.clone(),
             decision: decision.to_string(),
             outcome: outcome(&item, &store.org()?),
+            team,
         });
         self.advance(store, now, id, changed)
     }
@@ -333,11 +360,13 @@ impl Triage {
         let id = current.item.id;
         if !self.decisions.iter().any(|d| d.id == id) {
             let outcome = outcome(&current.item, &store.org()?);
+            let team = self.current_team().map(str::to_string);
             self.decisions.push(Decision {
                 id,
                 title: current.item.title.clone(),
                 decision: SKIPPED.to_string(),
                 outcome,
+                team,
             });
         }
         self.advance(store, now, id, &[])

@@ -15,6 +15,7 @@ use crate::domain::duration::format_duration;
 use crate::domain::history::narrate;
 use crate::domain::rules::describe_state;
 use crate::domain::standup::SKIPPED;
+use crate::domain::standup::by_team;
 use crate::domain::text::display_safe;
 use crate::domain::view::{Responsible, limbo_time, responsible};
 use crate::tui::app::App;
@@ -48,8 +49,8 @@ pub fn render(
         )
     } else {
         let team = triage
-            .current_team()
-            .map(|t| format!(" · {}", display_safe(t)))
+            .team_turn()
+            .map(|(t, at, of)| format!(" · {} {at}/{of}", display_safe(t)))
             .unwrap_or_default();
         format!(
             " Standup triage {at}/{total}{team} · item {}/{} · total {}/{}",
@@ -218,17 +219,26 @@ fn render_summary(area: Rect, buf: &mut Buffer, app: &App, triage: &Triage, them
     if triage.decisions.is_empty() {
         lines.push(Line::raw(strings::NOTHING_WALKED));
     }
-    // Every decision in full: the reason, note, contact, target or date as recorded.
-    for d in &triage.decisions {
-        lines.push(Line::from(vec![
-            Span::styled(format!("  #{:<5} ", d.id), theme.key()),
-            Span::raw(display_safe(&d.title)),
-        ]));
-        lines.push(Line::from(vec![
-            Span::raw("         "),
-            Span::styled(display_safe(&d.decision), theme.key()),
-            Span::styled(format!(" → {}", display_safe(&d.outcome)), theme.dim()),
-        ]));
+    // Every decision in full: the reason, note, contact, target or date as recorded;
+    // under each team's name when the walk went team by team.
+    for (team, decisions) in by_team(&triage.decisions) {
+        if let Some(team) = team {
+            lines.push(Line::styled(
+                format!(" {}", display_safe(team)),
+                theme.title(),
+            ));
+        }
+        for d in decisions {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  #{:<5} ", d.id), theme.key()),
+                Span::raw(display_safe(&d.title)),
+            ]));
+            lines.push(Line::from(vec![
+                Span::raw("         "),
+                Span::styled(display_safe(&d.decision), theme.key()),
+                Span::styled(format!(" → {}", display_safe(&d.outcome)), theme.dim()),
+            ]));
+        }
     }
     let not_reached = triage.not_reached();
     if !not_reached.is_empty() {
