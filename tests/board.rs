@@ -1009,7 +1009,7 @@ fn marks_are_whole_on_every_card_at_every_width() {
         (24, "✖"),
         (26, "◌"),
         (36, "≈"),
-        (15, "late"),
+        (15, "✖due"),
         (17, "∅own"),
     ];
     for width in [40u16, 60, 80, 120, 160, 250] {
@@ -1022,7 +1022,7 @@ fn marks_are_whole_on_every_card_at_every_width() {
                 "▲" => "▲esc",
                 "◌" => "◌inc",
                 "≈" => "≈dup",
-                "late" => "overdue",
+                "✖due" => "overdue",
                 "∅own" => "no owner",
                 other => other,
             };

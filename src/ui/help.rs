@@ -57,7 +57,15 @@ pub fn help_lines(theme: &Theme) -> Vec<Line<'static>> {
         Line::styled(strings::HELP_INTRO[0], theme.plain()),
         Line::raw(strings::HELP_INTRO[1]),
     ];
-    lines.extend(marks_lines().into_iter().map(Line::raw));
+    // "Marks: " as a span of its own: where the legend wraps, it goes on under the marks.
+    lines.extend(
+        marks_lines()
+            .into_iter()
+            .map(|line| match line.strip_prefix("Marks: ") {
+                Some(rest) => Line::from(vec![Span::raw("Marks: "), Span::raw(rest.to_string())]),
+                None => Line::raw(line),
+            }),
+    );
     lines.push(Line::raw(""));
     for (scope, heading) in [
         (Scope::Everywhere, strings::HELP_EVERYWHERE),

@@ -38,7 +38,8 @@ pub enum Tone {
 pub fn signal_mark(code: SignalCode) -> Option<(&'static str, &'static str, Tone)> {
     match code {
         SignalCode::SlaBreached | SignalCode::SlaAtRisk | SignalCode::ContractIncomplete => None,
-        SignalCode::Overdue => Some(("overdue", "late", Tone::Error)),
+        // Past its date as ✖ is past its SLA; `late` alone would read as `⧗late`.
+        SignalCode::Overdue => Some(("overdue", "✖due", Tone::Error)),
         SignalCode::Escalated => Some((ESCALATED, "▲", Tone::Error)),
         // The time left follows (`due 1d 8h`).
         SignalCode::DueSoon => Some(("due", "due", Tone::Warning)),
