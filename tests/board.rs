@@ -235,9 +235,24 @@ fn esc_on_the_warning_goes_back_to_the_form() {
     key(&mut app, KeyCode::Esc);
     let form = app.form.as_ref().expect("still editing");
     assert!(form.error.is_none() && form.confirm_incomplete.is_none());
+    // A note was typed: one Esc asks, any other key goes on, two discard.
+    key(&mut app, KeyCode::Esc);
+    let form = app.form.as_ref().expect("still editing");
+    assert_eq!(
+        form.error.as_deref(),
+        Some("Esc again discards what you typed; any other key goes on")
+    );
+    type_text(&mut app, "s");
+    assert!(app.form.as_ref().is_some_and(|f| f.error.is_none()));
+    key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Esc);
     assert!(app.form.is_none());
     assert_eq!(app.store.item(18).expect("#18").state, State::Active);
+    // With nothing typed, one Esc closes a form.
+    press(&mut app, 'N');
+    assert!(app.form.is_some());
+    key(&mut app, KeyCode::Esc);
+    assert!(app.form.is_none());
 }
 
 #[test]

@@ -116,6 +116,10 @@ pub struct Form {
     /// What a second Enter confirms, after the first said what it would do: a file
     /// that exists overwritten, a merge into a named item.
     pub confirm_overwrite: Option<String>,
+    /// Something was typed into a text field: Esc asks before it throws that away.
+    typed: bool,
+    /// Esc was pressed once after typing: a second Esc discards the form.
+    discard_asked: bool,
     /// Tab put a person in the focused field: what was typed, and which of the people
     /// it matches is in the field. Tab again puts the next one.
     completing: Option<(String, usize)>,
@@ -448,6 +452,8 @@ impl Form {
             people: Vec::new(),
             confirm_escalate: false,
             confirm_overwrite: None,
+            typed: false,
+            discard_asked: false,
             completing: None,
         }
     }
@@ -550,6 +556,11 @@ impl Form {
         if key.code != KeyCode::Tab {
             self.completing = None;
         }
+        if self.discard_asked && key.code != KeyCode::Esc {
+            // Any key but a second Esc goes on with the form.
+            self.discard_asked = false;
+            self.error = None;
+        }
         if self.confirm_escalate {
             match key.code {
                 KeyCode::Char('y') | KeyCode::Char('Y') => {
@@ -591,6 +602,12 @@ impl Form {
                     self.error = None;
                     return FormOutcome::Editing;
                 }
+                // What was typed is not lost to one stray Esc.
+                if self.typed && !self.discard_asked {
+                    self.discard_asked = true;
+                    self.error = Some(strings::CONFIRM_DISCARD.to_string());
+                    return FormOutcome::Editing;
+                }
                 return FormOutcome::Cancel;
             }
             KeyCode::Char('c') if ctrl => return FormOutcome::Cancel,
@@ -617,10 +634,17 @@ impl Form {
         let mut target_changed = false;
         match field {
             Field::Text { value, .. } => match key.code {
-                KeyCode::Char('u') if ctrl => value.clear(),
-                KeyCode::Char(c) if !ctrl => value.push(c),
+                KeyCode::Char('u') if ctrl => {
+                    value.clear();
+                    self.typed = true;
+                }
+                KeyCode::Char(c) if !ctrl => {
+                    value.push(c);
+                    self.typed = true;
+                }
                 KeyCode::Backspace => {
                     value.pop();
+                    self.typed = true;
                 }
                 KeyCode::Up => self.move_focus(self.fields.len() - 1),
                 KeyCode::Down => self.move_focus(1),

@@ -55,6 +55,8 @@ pub const FORM_CANCEL: &str = "esc cancel";
 pub const FORM_NEXT_FIELD: &str = "tab next field";
 pub const FORM_CLEAR: &str = "ctrl-u clears";
 pub const CONFIRM_ESCALATE: &str = "Escalate to";
+/// Esc on a form something was typed into.
+pub const CONFIRM_DISCARD: &str = "Esc again discards what you typed; any other key goes on";
 /// A tick form submitted with nothing ticked.
 pub const TICK_NONE: &str = "tick at least one entry: space ticks the one under the cursor";
 /// A merge's question, before the item it goes into.
@@ -80,7 +82,7 @@ pub const FORM_KEYS: [&str; 8] = [
     FORM_CHOOSE,
     FORM_TICK,
     FORM_SUBMIT,
-    FORM_CANCEL,
+    "esc cancel (after typing, esc twice: the first asks)",
 ];
 pub const SEND_INCOMPLETE: &str = "Enter again sends it as an incomplete handoff; Esc goes back.";
 pub const SUMMARY_NEEDS_FILE: &str = "name the file to write the summary to";
