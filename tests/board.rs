@@ -1061,6 +1061,15 @@ fn marks_are_whole_on_every_card_at_every_width() {
 }
 
 #[test]
+fn at_40_columns_the_overview_keeps_the_worst_heads_marks_whole() {
+    let (_dir, app) = demo_app((40, 20));
+    let text = screen(&app);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[1].contains(" 2 ✖1  #24 ✖2d ▲ "), "{text}");
+    assert!(lines[2].contains(" 1 ✖1  #10 ✖1d "), "{text}");
+}
+
+#[test]
 fn the_board_reads_the_same_without_colour() {
     use ratatui::buffer::Buffer;
     use ratatui::layout::Rect;

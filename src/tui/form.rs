@@ -186,7 +186,7 @@ impl Form {
             FormKind::Flag => "Flag a dropped baton",
             FormKind::Edit => "Edit",
             FormKind::Merge => "Merge into another item (close as a duplicate)",
-            FormKind::Dismiss => "Dismiss a signal (not a problem, until its facts change)",
+            FormKind::Dismiss => "Dismiss a signal (off until its facts change)",
             FormKind::Tick => "Tick entries done since the handoff",
             FormKind::Snooze => "Snooze until",
             FormKind::SaveSummary => "Save the standup summary",

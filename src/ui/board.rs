@@ -619,6 +619,9 @@ fn render_overview(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, now: 
         .unwrap_or(0)
         .min(usize::from(area.width) / 3);
     let width = usize::from(area.width);
+    // On a narrow screen the counts lose their words and the marks take their short
+    // forms, so that no mark is cut.
+    let compact = width < 64;
     for (slot, (&i, name)) in order.iter().zip(&names).take(shown).enumerate() {
         let column = &columns[i];
         let y = area.y + slot as u16;
@@ -631,18 +634,24 @@ fn render_overview(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, now: 
                 format!("{} {name}{pad} ", theme::LIMBO),
                 theme.limbo_header(),
             ),
-            Span::raw(format!("{:>3} waiting", column.count)),
+            Span::raw(if compact {
+                format!("{:>2}", column.count)
+            } else {
+                format!("{:>3} waiting", column.count)
+            }),
         ];
-        let breached = if column.breached > 0 {
-            format!(" {} {:<3}", theme::BREACHED, column.breached)
-        } else {
-            "      ".to_string()
+        let breached = match (column.breached, compact) {
+            (0, true) => "    ".to_string(),
+            (0, false) => "      ".to_string(),
+            (n, true) => format!(" {}{n:<2}", theme::BREACHED),
+            (n, false) => format!(" {} {n:<3}", theme::BREACHED),
         };
         spans.push(Span::styled(breached, theme.error()));
         if let Some(head) = &column.head {
             spans.push(Span::styled(format!(" #{} ", head.id), theme.dim()));
             for mark in card_marks(app, head, theme, now) {
-                spans.push(Span::styled(format!("{} ", mark.full), mark.style));
+                let text = if compact { mark.short } else { mark.full };
+                spans.push(Span::styled(format!("{text} "), mark.style));
             }
             let used: usize = spans.iter().map(|s| s.content.width()).sum();
             spans.push(Span::raw(fit(
