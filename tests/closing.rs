@@ -357,3 +357,21 @@ fn accepting_an_item_settles_its_ping_pong_until_it_bounces_again(backend: Backe
             .contains("ping-pong           bounced 3 times")
     );
 }
+
+on_both_backends!(a_name_that_is_part_of_a_known_one_is_warned_about_and_kept);
+fn a_name_that_is_part_of_a_known_one_is_warned_about_and_kept(backend: Backend) {
+    let board = board_on(backend);
+    let output = board.cmd(&["owner", "1", "dan"]).output().expect("runs");
+    assert!(output.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "#1 owner set to dan  [active with sales]\n"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "warning: “dan” is not a name the board knows; did you mean dana?\n"
+    );
+    // A known name, or a new one like none known, is taken without a word.
+    board.ok(&["owner", "1", "dana"]);
+    board.ok(&["owner", "1", "Zoë"]);
+}

@@ -380,7 +380,10 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
             };
             change(&ctx, id, command, &at, out)
         }
-        Cmd::Accept { id, owner, at } => change(&ctx, id, Command::Accept { owner }, &at, out),
+        Cmd::Accept { id, owner, at } => {
+            warn_if_partial_name(&ctx, owner.as_deref())?;
+            change(&ctx, id, Command::Accept { owner }, &at, out)
+        }
         Cmd::Bounce {
             id,
             reason,
@@ -389,6 +392,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
         } => change(&ctx, id, Command::Bounce { reason, cause }, &at, out),
         Cmd::Reclaim { id, reason, at } => change(&ctx, id, Command::Reclaim { reason }, &at, out),
         Cmd::Escalate { id, to, note, at } => {
+            warn_if_partial_name(&ctx, to.as_deref())?;
             change(&ctx, id, Command::Escalate { to, note }, &at, out)
         }
         Cmd::Owner {
@@ -398,6 +402,7 @@ pub fn run(cli: Cli, board: impl FnOnce(&Context, BoardOptions, bool) -> Result<
             at,
         } => {
             let owner = if clear { None } else { person };
+            warn_if_partial_name(&ctx, owner.as_deref())?;
             change(&ctx, id, Command::SetOwner(owner), &at, out)
         }
         Cmd::Note { id, text, at } => change(&ctx, id, Command::Note(text), &at, out),
@@ -1191,6 +1196,32 @@ fn warn_if_late(ctx: &Context, id: i64, to: &str, at: &args::At) -> Result<()> {
         eprintln!(
             "warning: #{id} is a late handoff: {}",
             display_safe(&late.reason)
+        );
+    }
+    Ok(())
+}
+
+/// A person named on the command line whom the board does not know, while names it
+/// knows hold what was typed: said on stderr as a likely slip (`--to Tomás` for Tomás
+/// Rivera). The name is taken as typed all the same: a new person is no error.
+fn warn_if_partial_name(ctx: &Context, name: Option<&str>) -> Result<()> {
+    let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) else {
+        return Ok(());
+    };
+    let Ok(known) = ctx.open().and_then(|store| Ok(store.known_people()?)) else {
+        // The command itself says what is wrong with the board.
+        return Ok(());
+    };
+    if known.iter().any(|k| k == name) {
+        return Ok(());
+    }
+    let like = crate::domain::text::owners_matching(&known, name);
+    if !like.is_empty() {
+        let shown: Vec<String> = like.iter().take(3).map(|n| display_safe(n)).collect();
+        eprintln!(
+            "warning: “{}” is not a name the board knows; did you mean {}?",
+            display_safe(name),
+            shown.join(" or ")
         );
     }
     Ok(())

@@ -321,6 +321,31 @@ fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
 }
 
+/// Whether `query` is part of `name`, in any case and with or without accents: both
+/// folded to lower case without their marks, so `owner:chloé` and `owner:chloe` find
+/// "CHLOÉ Martin", and `owner:martin` finds her too.
+pub fn name_matches(name: &str, query: &str) -> bool {
+    folded(name).contains(&folded(query.trim()))
+}
+
+/// `text` in lower case with its accents and other combining marks taken off.
+fn folded(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    text.nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The people among `known` whom `query` names (see [`name_matches`]).
+pub fn owners_matching(known: &[String], query: &str) -> Vec<String> {
+    known
+        .iter()
+        .filter(|name| name_matches(name, query))
+        .cloned()
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -418,5 +443,35 @@ mod tests {
         );
         let back: Vec<String> = serde_json::from_str(&text).expect("parses");
         assert_eq!(back, [hostile]);
+    }
+
+    #[test]
+    fn owner_matches_any_part_of_the_name_in_any_case_with_or_without_accents() {
+        let cases = [
+            ("Chloé Martin", "chloé", true),
+            ("Chloé Martin", "CHLOÉ", true),
+            ("CHLOÉ Martin", "chloé m", true),
+            ("Chloé Martin", "martin", true),
+            ("Özlem Şahin", "ÖZLEM", true),
+            ("Ἀλέξανδρος", "ΑΛΈΞ", true),
+            ("Ἀλέξανδρος", "αλεξ", true),
+            ("Tomás Rivera", "rivera", true),
+            ("Tomás Rivera", "tomas", true),
+            ("Tomas Rivera", "tomás", true),
+            ("Chloé Martin", "chloe", true),
+            ("Chloé Martin", "chlor", false),
+            ("Ben Adler", "bob", false),
+            ("Ben Adler", " adler ", true),
+        ];
+        for (name, query, expected) in cases {
+            assert_eq!(name_matches(name, query), expected, "{name} / {query}");
+        }
+        let known = vec![
+            "Ana Lima".to_string(),
+            "Hannah Lee".to_string(),
+            "Lee Ann".to_string(),
+        ];
+        assert_eq!(owners_matching(&known, "lee"), ["Hannah Lee", "Lee Ann"]);
+        assert!(owners_matching(&known, "zed").is_empty());
     }
 }

@@ -16,12 +16,13 @@ use crate::domain::{Command, Event, Item, ItemId, Pair};
 use crate::storage::{LabelInUse, Result, Store, When};
 
 use super::board::{Board, COLUMN_ORDER_SETTING, ColumnKind, Query};
-use super::filter::{owners_matching, parse_filter};
+use super::filter::parse_filter;
 use super::form::{Form, FormKind, FormOutcome};
 use super::keys::{Action, action_for};
 use super::triage::{Change, Triage, Walk};
 use crate::domain::metrics::{FlowEvent, Metrics, Period};
 use crate::domain::rules::{Move, permits};
+use crate::domain::text::owners_matching;
 use crate::domain::view::next_owner;
 use crate::ui::strings;
 

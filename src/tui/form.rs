@@ -499,7 +499,7 @@ impl Form {
         }
         self.people
             .iter()
-            .filter(|p| super::filter::name_matches(p, typed))
+            .filter(|p| crate::domain::text::name_matches(p, typed))
             .take(SUGGESTIONS)
             .map(String::as_str)
             .collect()
@@ -513,7 +513,7 @@ impl Form {
         if !PERSON_FIELDS.contains(label) {
             return None;
         }
-        let matching = |typed: &str| super::filter::owners_matching(&self.people, typed);
+        let matching = |typed: &str| crate::domain::text::owners_matching(&self.people, typed);
         let (typed, next) = match &self.completing {
             // The field still holds the last one put in: the next of the same matches.
             Some((typed, at)) if matching(typed).get(*at) == Some(value) => (typed.clone(), at + 1),
