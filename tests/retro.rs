@@ -202,7 +202,7 @@ fn a_snapshot_is_saved_listed_shown_and_compared_with_now() {
     );
 
     // Support accepts #28 from engineering.
-    board.ok(&["accept", "28", "--owner", "lena"]);
+    board.ok(&["accept", "28", "--owner", "Lena Park"]);
     let diff = board.ok(&["snapshot", "diff", "retro 47"]);
     insta::assert_snapshot!("snapshot_diff_after_accept", diff);
     let diff = board.json(&["snapshot", "diff", "retro 47", "--json"]);
