@@ -311,13 +311,21 @@ fn bounce_requires_a_reason() {
 }
 
 #[test]
-fn undo_takes_back_the_last_change() {
+fn undo_takes_back_the_changes_newest_first() {
     let (_dir, mut app) = demo_app((80, 24));
     press(&mut app, 'u');
     assert!(
         app.message.as_ref().is_some_and(|m| m.error),
         "nothing to undo yet"
     );
+
+    // A merge first (two items' changes), then an accept.
+    select(&mut app, 36);
+    press(&mut app, 'M');
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.store.item(36).expect("#36").merged_into, Some(37));
+    let absorbed = app.store.events(37).expect("events").len();
 
     select(&mut app, 24);
     let before = app.store.item(24).expect("#24");
@@ -332,12 +340,26 @@ fn undo_takes_back_the_last_change() {
     assert_eq!(after.owner, before.owner);
     assert_eq!(app.selected().map(|i| i.id), Some(24));
     let message = app.message.as_ref().expect("a message");
-    assert!(
-        !message.error && message.text.contains("undid"),
-        "{message:?}"
+    assert_eq!(
+        message.text,
+        "#24: undid “accepted, owner Hannah Lee” (1 more to undo)"
     );
 
-    // Only the last change: a second `u` has nothing left to take back.
+    // The second `u` takes back the merge, on both items.
+    press(&mut app, 'u');
+    let message = app.message.as_ref().expect("a message");
+    assert!(!message.error, "{message:?}");
+    assert!(
+        message.text.ends_with("(nothing more to undo)"),
+        "{message:?}"
+    );
+    assert_eq!(app.store.item(36).expect("#36").merged_into, None);
+    assert!(app.store.item(36).expect("#36").state.is_open());
+    let events = app.store.events(37).expect("events");
+    assert_eq!(events.len(), absorbed + 1, "#37's side is undone too");
+    assert_eq!(events.last().map(|e| e.kind.name()), Some("undone"));
+
+    // Then there is nothing left.
     press(&mut app, 'u');
     assert!(app.message.as_ref().is_some_and(|m| m.error));
     assert_eq!(app.store.item(24).expect("#24").state, State::Limbo);

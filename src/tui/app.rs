@@ -109,8 +109,11 @@ pub struct App {
     /// Where help returns to.
     pub return_to: Screen,
     pub message: Option<Message>,
-    /// This session's last change, which `u` takes back.
+    /// This session's last change, whose line triage records as its decision.
     pub last_change: Option<(ItemId, u32, String)>,
+    /// The changes made on the board this session, newest last: each `u` takes back the
+    /// newest (a decision about two items is two changes, taken back together).
+    pub undo_stack: Vec<Vec<Change>>,
     pub quit: bool,
     /// The board is the throwaway demo, deleted on quit.
     pub throwaway: bool,
@@ -164,6 +167,7 @@ impl App {
             return_to: Screen::Board,
             message: None,
             last_change: None,
+            undo_stack: Vec::new(),
             quit: false,
             throwaway: false,
             last_click: None,
@@ -1212,6 +1216,7 @@ impl App {
         {
             triage.changes.push(changes);
         } else {
+            self.undo_stack.push(changes);
             let changed: Vec<(Option<Item>, Item)> = decided
                 .into_iter()
                 .map(|(_, after)| {
@@ -1516,14 +1521,14 @@ impl App {
         } else {
             self.say(&format!("#{} {line}  (u undoes)", item.id));
         }
-        if self.screen == Screen::Triage
-            && let Some(triage) = &mut self.triage
-        {
-            triage.changes.push(vec![Change {
-                id: item.id,
-                seq: event.seq,
-                line: line.clone(),
-            }]);
+        let change = Change {
+            id: item.id,
+            seq: event.seq,
+            line: line.clone(),
+        };
+        match &mut self.triage {
+            Some(triage) if self.screen == Screen::Triage => triage.changes.push(vec![change]),
+            _ => self.undo_stack.push(vec![change]),
         }
         self.last_change = Some((item.id, event.seq, line));
         // In triage the board waits behind the walk, and is loaded when the walk ends.
@@ -1695,17 +1700,43 @@ impl App {
     }
 
     fn undo(&mut self) -> Result<()> {
-        let Some((id, seq, line)) = self.last_change.take() else {
+        let Some(changes) = self.undo_stack.pop() else {
             self.fail(strings::NOTHING_TO_UNDO);
             return Ok(());
         };
-        let before = self.store.item(id).ok();
-        match self.store.undo(id, seq, When::Now(self.clock), &self.actor) {
-            Ok((_, item)) => {
-                self.say(&format!("#{id}: undid “{line}”"));
-                self.refresh_and_follow(before, &item)?;
+        self.last_change = None;
+        // The second item's side first, as they were made the other way round.
+        let mut undone = Vec::new();
+        for change in changes.iter().rev() {
+            let before = self.store.item(change.id).ok();
+            match self
+                .store
+                .undo(change.id, change.seq, When::Now(self.clock), &self.actor)
+            {
+                Ok((_, item)) => undone.push((before, item)),
+                Err(e) => {
+                    self.fail(&e.to_string());
+                    return self.reload();
+                }
             }
-            Err(e) => self.fail(&e.to_string()),
+        }
+        let said: Vec<String> = changes
+            .iter()
+            .map(|c| format!("#{}: undid “{}”", c.id, c.line))
+            .collect();
+        let left = match self.undo_stack.len() {
+            0 => strings::NOTHING_MORE_TO_UNDO.to_string(),
+            n => format!("{n} more to undo"),
+        };
+        self.say(&format!("{} ({left})", said.join("; ")));
+        match undone.as_slice() {
+            [(before, item)] => self.refresh_and_follow(before.clone(), &item.clone())?,
+            _ => {
+                self.reload()?;
+                if let Some((_, item)) = undone.last() {
+                    self.follow(&item.clone())?;
+                }
+            }
         }
         Ok(())
     }

@@ -395,7 +395,7 @@ pub const BINDINGS: &[Binding] = &[
         Undo,
         Board,
         true,
-        "undo your last change (in triage: the walk's changes, newest first)"
+        "undo this session's changes, newest first (in triage: the walk's)"
     ),
     binding!(
         "/",

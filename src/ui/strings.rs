@@ -114,7 +114,9 @@ pub const TOTAL_TIME_UP: &str = "the standup's time is up: q ends the walk with 
 pub const NO_ITEM_SELECTED: &str = "no item selected";
 pub const NO_CARD_SELECTED: &str = "no item selected: move to a card first";
 pub const NOTHING_TO_UNDO_IN_TRIAGE: &str = "nothing to undo: this walk has changed nothing yet";
-pub const NOTHING_TO_UNDO: &str = "nothing to undo: you have made no change in this session";
+pub const NOTHING_TO_UNDO: &str =
+    "nothing to undo: no change made on the board this session is left";
+pub const NOTHING_MORE_TO_UNDO: &str = "nothing more to undo";
 pub const TRIAGE_KEY_ON_BOARD: &str = "that key works in triage: press t to start it";
 pub const SHOWING_BOUNDARIES: &str =
     "showing only the boundaries (limbo columns); B shows the lanes again";
