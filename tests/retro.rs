@@ -173,6 +173,10 @@ fn a_snapshot_is_saved_listed_shown_and_compared_with_now() {
         board.error(&["snapshot", "save", "--label", "retro 47"]),
         "error: snapshot 1 is already labelled “retro 47”; choose another label"
     );
+    assert_eq!(
+        board.error(&["snapshot", "save", "--label", "#3"]),
+        "error: “#3” cannot label a snapshot: snapshots are named by number too; add a word"
+    );
     for (n, label) in [(2, "snapshot 2026-11-25"), (3, "snapshot 2026-11-25 (2)")] {
         assert!(
             board

@@ -469,12 +469,20 @@ fn an_import_naming_a_missing_calendar_is_refused() {
 on_both_backends!(escalating_by_hand_climbs_the_ladder_a_level_at_a_time);
 fn escalating_by_hand_climbs_the_ladder_a_level_at_a_time(backend: Backend) {
     let board = board_on(backend, 1);
-    // The first escalation goes to level 1; one already there goes a level up, and the
-    // top stays the top.
-    for contact in ["lee", "vp-sales", "vp-sales"] {
+    // The first escalation goes to level 1; one already there goes a level up.
+    for contact in ["lee", "vp-sales"] {
         assert_eq!(
             board.ok(&["escalate", "1"]),
             format!("#1 escalated to {contact}  [in limbo sales → solutions]\n")
         );
     }
+    // At the top, escalating again would notify no one new.
+    assert_eq!(
+        board.error(&["escalate", "1"]),
+        "error: #1 is escalated to vp-sales already; name someone else to escalate to, or add a note"
+    );
+    assert_eq!(
+        board.ok(&["escalate", "1", "--to", "ceo"]),
+        "#1 escalated to ceo  [in limbo sales → solutions]\n"
+    );
 }

@@ -108,6 +108,8 @@ pub enum DomainError {
     CreatedTwice(ItemId),
     #[error("#{0} already says that: nothing to change")]
     NothingToChange(ItemId),
+    #[error("#{id} is escalated to {to} already; name someone else to escalate to, or add a note")]
+    AlreadyEscalated { id: ItemId, to: String },
     #[error("a snooze must end in the future, not at {0}")]
     SnoozeInPast(DateTime<Utc>),
     #[error("cannot snooze #{id}: it is {fact}, and a snooze never hides that; {fix}")]

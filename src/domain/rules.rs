@@ -495,6 +495,14 @@ pub fn decide(
                     reason: no_contact_reason(current),
                 });
             };
+            // Escalating to whom it is escalated to already notifies no one new.
+            if current
+                .escalation
+                .as_ref()
+                .is_some_and(|e| e.to.as_deref() == Some(contact.as_str()))
+            {
+                return Err(DomainError::AlreadyEscalated { id, to: contact });
+            }
             EventKind::Escalated {
                 to: Some(contact),
                 note: non_blank(note),

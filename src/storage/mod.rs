@@ -69,6 +69,8 @@ pub enum StoreError {
     CalendarExists(String),
     #[error("no snapshot `{0}`; `baton snapshot ls` lists them")]
     UnknownSnapshot(String),
+    #[error("“{0}” cannot label a snapshot: snapshots are named by number too; add a word")]
+    NumberLabel(String),
     #[error("snapshot {id} is already labelled “{label}”; choose another label")]
     SnapshotLabelTaken { label: String, id: i64 },
     #[error("snapshots {ids} are all labelled “{label}”; name one by its number")]
@@ -1774,6 +1776,10 @@ impl Store {
         in_use: LabelInUse,
     ) -> Result<(i64, String)> {
         let base = snapshot.label.clone();
+        // `snapshot show 3` means snapshot number 3: a label cannot be a number.
+        if base.trim().trim_start_matches('#').parse::<i64>().is_ok() {
+            return Err(StoreError::NumberLabel(base));
+        }
         self.write(|tx| {
             snapshot.label = base.clone();
             for n in 2.. {

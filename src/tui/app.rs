@@ -1373,6 +1373,10 @@ impl App {
         }
         let current = triage.current.as_ref().map(|c| c.item.clone());
         let on = current.as_ref().map(|i| i.id);
+        // Moving on without a decision: what was said about the last item goes.
+        if matches!(action, Action::Skip | Action::Right | Action::Left) {
+            self.message = None;
+        }
         match action {
             Action::Skip | Action::Right => triage.skip(&self.store, now)?,
             Action::Left => {

@@ -279,6 +279,11 @@ pub fn arrange(defaults: Vec<ColumnKind>, saved: &[String]) -> Vec<ColumnKind> {
 /// the first idle moment after it is drawn.
 pub const DUPLICATES_AT_ONCE: usize = 5_000;
 
+/// Up to this many open items, the duplicate marks are worked out again with the frame
+/// after a change to a title, a team or the open items (well under a millisecond);
+/// above, on the next idle moment.
+pub const DUPLICATES_AT_ONCE_AFTER_A_CHANGE: usize = 1_000;
+
 /// Open items whose title is like another team's open item, with that item.
 pub fn duplicates(store: &Store, filter: &ItemFilter) -> Result<HashMap<ItemId, ItemId>> {
     let (titles, dismissed) = store.open_titles(filter)?;
@@ -440,9 +445,9 @@ impl Board {
     /// every other column, the organisation and the totals' other parts are kept. The
     /// same board [`Board::load`] gives at `now`, as long as nothing else changed and
     /// the board's filter does not depend on signals or known people (the caller
-    /// reloads the whole board then), except for the duplicate marks, which are worked
-    /// out again on the next idle moment when a title, a team, a dismissal or the set
-    /// of open items changed.
+    /// reloads the whole board then). The duplicate marks are worked out again when a
+    /// title, a team, a dismissal or the set of open items changed: at once on a small
+    /// board, on the next idle moment on a large one.
     ///
     /// With no filter, each place's tally moves by the items that left and entered it,
     /// and only a limbo's breaches are counted again; under a filter (which the items
@@ -596,7 +601,13 @@ impl Board {
         }
         self.columns = columns;
         if rejoin && self.duplicates.is_some() {
-            self.duplicates_stale = true;
+            // A small board's marks follow at once; a large one's on the next idle
+            // moment, so the key's frame is not held up by the join.
+            if self.totals.open <= DUPLICATES_AT_ONCE_AFTER_A_CHANGE {
+                self.duplicates = Some(duplicates(store, &query.filter)?);
+            } else {
+                self.duplicates_stale = true;
+            }
         }
         Ok(())
     }

@@ -363,6 +363,9 @@ impl Form {
             .filter(|c| can_be_dismissed(*c))
             .map(|c| c.as_str().to_string())
             .collect();
+        if signals.is_empty() {
+            return Err(format!("#{} raises no signal: nothing to dismiss", item.id));
+        }
         if options.is_empty() {
             return Err(format!(
                 "#{}: none of its signals can be dismissed (overdue and sla-breached are facts)",

@@ -46,7 +46,7 @@ pub const HANDOFF_NOTE: &str = "Handoff note";
 pub const HISTORY: &str = "History";
 pub const NOWHERE_TO_GO: &str = "nowhere: no boundary leads out of this team";
 pub const LIMBO_CHART: &str = "Time in limbo per boundary (median / 85th percentile)";
-pub const BOUNCE_CHART: &str = "Bounce rate per boundary (bounced ÷ accepted + bounced)";
+pub const BOUNCE_CHART: &str = "Bounce rate per boundary: bounced ÷ (accepted + bounced)";
 
 // Forms
 pub const NO_CHECKLIST: &str = "(the contract has no definition of done)";
