@@ -282,8 +282,24 @@ fn merge_on_the_board_offers_the_item_whose_title_it_is_like() {
     let form = app.form.as_ref().expect("the merge form");
     assert_eq!(form.kind, FormKind::Merge);
     assert_eq!(form.text_value("Into").as_deref(), Some("37"));
-    // Merged, #37's mark goes with the frame that follows, not a moment later.
+    // The first Enter asks; a changed target asks again, even when changed back.
     key(&mut app, KeyCode::Enter);
+    key_with(&mut app, KeyCode::Char('u'), KeyModifiers::CONTROL);
+    type_text(&mut app, "999");
+    key(&mut app, KeyCode::Enter);
+    key_with(&mut app, KeyCode::Char('u'), KeyModifiers::CONTROL);
+    type_text(&mut app, "37");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.store.item(36).expect("#36").merged_into, None);
+    assert!(
+        app.form
+            .as_ref()
+            .and_then(|f| f.error.as_deref())
+            .is_some_and(|e| e.starts_with("Merge into #37 ")),
+        "{:?}",
+        app.form
+    );
+    // Merged, #37's mark goes with the frame that follows, not a moment later.
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.store.item(36).expect("#36").merged_into, Some(37));
     assert_eq!(app.board.duplicate_of(37), None);

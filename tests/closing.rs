@@ -321,7 +321,7 @@ ID  SNOOZED UNTIL     WHERE  OWNER  TITLE
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(
         String::from_utf8_lossy(&output.stderr),
-        "error: cannot snooze #4: it is overdue, and a snooze never hides that; change its due date or finish it\n"
+        "error: cannot snooze #4: it is overdue; change its due date or finish it\n"
     );
 }
 

@@ -1127,3 +1127,26 @@ fn a_snapshot_saved_in_the_throwaway_demo_says_it_goes_when_baton_quits() {
         "snapshot 1 saved in the throwaway demo: gone on quit (--db FILE keeps one)"
     );
 }
+
+#[test]
+fn a_second_decision_about_an_item_joins_the_first_and_undo_takes_back_only_it() {
+    let (_dir, mut app) = demo_app((120, 40));
+    press(&mut app, 't');
+    assert_eq!(current_id(&app), 15);
+    press(&mut app, 'e');
+    key_with(&mut app, KeyCode::Char('u'), KeyModifiers::CONTROL);
+    type_text(&mut app, "2026-12-04 17:00");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(decision(&app, 15).0, "edited: due 2026-12-04 17:00");
+    key(&mut app, KeyCode::Left);
+    assert_eq!(current_id(&app), 15);
+    press(&mut app, 'N');
+    type_text(&mut app, "Proseware agreed");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        decision(&app, 15).0,
+        "edited: due 2026-12-04 17:00; note: “Proseware agreed”"
+    );
+    press(&mut app, 'u');
+    assert_eq!(decision(&app, 15).0, "edited: due 2026-12-04 17:00");
+}

@@ -112,7 +112,7 @@ pub enum DomainError {
     AlreadyEscalated { id: ItemId, to: String },
     #[error("a snooze must end in the future, not at {0}")]
     SnoozeInPast(DateTime<Utc>),
-    #[error("cannot snooze #{id}: it is {fact}, and a snooze never hides that; {fix}")]
+    #[error("cannot snooze #{id}: it is {fact}; {fix}")]
     SnoozeHidesFact {
         id: ItemId,
         fact: &'static str,

@@ -739,10 +739,7 @@ fn undismissable(id: ItemId, code: SignalCode) -> Option<DomainError> {
 /// never hides (see [`super::attention::snooze_cannot_hide`]).
 pub fn snooze_refused(item: &Item, org: &Org, at: DateTime<Utc>) -> Option<DomainError> {
     let (fact, fix) = if raised(item, org, at, SignalCode::SlaBreached) {
-        (
-            "past its SLA",
-            "accept, bounce or reclaim it, or escalate it",
-        )
+        ("past its SLA", "accept, bounce, reclaim or escalate it")
     } else if raised(item, org, at, SignalCode::Overdue) {
         ("overdue", "change its due date or finish it")
     } else {

@@ -1050,7 +1050,10 @@ impl App {
                             ));
                             form.confirm_overwrite = Some(key);
                         }
-                        Err(refusal) => form.refused(&refusal),
+                        Err(refusal) => {
+                            form.confirm_overwrite = None;
+                            form.refused(&refusal);
+                        }
                     }
                     return Ok(());
                 }
@@ -1173,6 +1176,7 @@ impl App {
         self.triage = Some(triage);
         self.screen = Screen::Triage;
         self.message = None;
+        self.scroll = 0;
         Ok(())
     }
 
@@ -1299,8 +1303,7 @@ impl App {
         ));
         let now = self.now();
         if let (Some(triage), Some(first)) = (&mut self.triage, changes.first()) {
-            triage.decisions.retain(|d| d.id != first.id);
-            triage.visited.retain(|id| *id != first.id);
+            triage.undecided(first.id, &first.line);
             triage.finished = false;
             triage.ended = None;
             triage.current = None;
@@ -1406,6 +1409,10 @@ impl App {
                 Action::Back | Action::Quit => {
                     self.triage = None;
                     self.screen = Screen::Board;
+                    // A refusal said in the walk is not the board's.
+                    if self.message.as_ref().is_some_and(|m| m.error) {
+                        self.message = None;
+                    }
                     self.reload()?;
                 }
                 _ => {}

@@ -640,14 +640,17 @@ impl Form {
                 KeyCode::Char('u') if ctrl => {
                     value.clear();
                     self.typed = true;
+                    self.confirm_overwrite = None;
                 }
                 KeyCode::Char(c) if !ctrl => {
                     value.push(c);
                     self.typed = true;
+                    self.confirm_overwrite = None;
                 }
                 KeyCode::Backspace => {
                     value.pop();
                     self.typed = true;
+                    self.confirm_overwrite = None;
                 }
                 KeyCode::Up => self.move_focus(self.fields.len() - 1),
                 KeyCode::Down => self.move_focus(1),

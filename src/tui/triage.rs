@@ -194,6 +194,26 @@ impl Triage {
         }
     }
 
+    /// Takes back the decision `line` recorded for `id` (the newest of its decisions),
+    /// as an undo does: the item's earlier decisions stay.
+    pub fn undecided(&mut self, id: ItemId, line: &str) {
+        let Some(at) = self.decisions.iter().position(|d| d.id == id) else {
+            return;
+        };
+        let rest = self.decisions[at]
+            .decision
+            .strip_suffix(line)
+            .and_then(|rest| rest.strip_suffix("; "))
+            .map(str::to_string);
+        match rest {
+            Some(rest) => self.decisions[at].decision = rest,
+            None => {
+                self.decisions.remove(at);
+                self.visited.retain(|v| *v != id);
+            }
+        }
+    }
+
     /// What the summary holds, to tell whether it changed since it was saved.
     pub fn summary_version(&self) -> (usize, usize) {
         (self.decisions.len(), self.changes.len())
@@ -340,11 +360,21 @@ impl Triage {
     ) -> Result<()> {
         let item = store.item(id)?;
         let team = self.current_team().map(str::to_string);
-        self.decisions.retain(|d| d.id != id);
+        // A second decision about an item (a new due date, then a note) joins the first.
+        let earlier = self
+            .decisions
+            .iter()
+            .position(|d| d.id == id)
+            .map(|at| self.decisions.remove(at))
+            .filter(|d| d.decision != SKIPPED);
+        let decision = match earlier {
+            Some(earlier) => format!("{}; {decision}", earlier.decision),
+            None => decision.to_string(),
+        };
         self.decisions.push(Decision {
             id,
             title: item.title.clone(),
-            decision: decision.to_string(),
+            decision,
             outcome: outcome(&item, &store.org()?),
             team,
         });
