@@ -58,6 +58,17 @@ pub struct Message {
 pub const CHROME_ROWS: u16 = 5;
 /// Lines each card takes.
 pub const CARD_ROWS: u16 = 2;
+/// A line of the board's overview ([`App::overview_lines`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OverviewLine {
+    /// A boundary with items waiting: its column.
+    Limbo(usize),
+    /// One of the worst items held in a lane: its place in the board's `held`.
+    Held(usize),
+    /// How many more boundaries have items waiting than have a line.
+    More(usize),
+}
+
 /// The narrowest a column is drawn; fewer columns are shown and the rest scroll.
 pub const MIN_COLUMN_WIDTH: u16 = 26;
 /// Two clicks on one card within this long open its detail.
@@ -209,17 +220,41 @@ impl App {
     /// first, when not every column fits (so every such boundary is on the first
     /// screen); at most a third of the screen, the last line then counting the rest.
     pub fn overview_rows(&self) -> u16 {
+        u16::try_from(self.overview_lines().len()).unwrap_or(u16::MAX)
+    }
+
+    /// The overview's lines, top to bottom: the boundaries with breaches, the worst
+    /// items held in the lanes, then the other boundaries with items waiting, as many
+    /// as a third of the screen takes; a last line counts the boundaries left out.
+    /// None when every column fits.
+    pub fn overview_lines(&self) -> Vec<OverviewLine> {
         if self.all_columns_fit() {
-            return 0;
+            return Vec::new();
         }
-        let waiting = self
-            .board
-            .columns
+        let order = self.board.limbo_by_urgency();
+        let breached = order
             .iter()
-            .filter(|c| c.kind.is_limbo() && c.count > 0)
+            .take_while(|&&i| self.board.columns[i].breached > 0)
             .count();
-        let cap = (self.size.1 / OVERVIEW_SHARE).max(1);
-        u16::try_from(waiting).unwrap_or(u16::MAX).min(cap)
+        let mut lines: Vec<OverviewLine> = order[..breached]
+            .iter()
+            .map(|&i| OverviewLine::Limbo(i))
+            .collect();
+        lines.extend((0..self.board.held.len()).map(OverviewLine::Held));
+        lines.extend(order[breached..].iter().map(|&i| OverviewLine::Limbo(i)));
+        let cap = usize::from((self.size.1 / OVERVIEW_SHARE).max(1));
+        if lines.len() > cap {
+            let shown = cap - 1;
+            let left_out = lines[shown..]
+                .iter()
+                .filter(|l| matches!(l, OverviewLine::Limbo(_)))
+                .count();
+            lines.truncate(shown);
+            if left_out > 0 {
+                lines.push(OverviewLine::More(left_out));
+            }
+        }
+        lines
     }
 
     /// How many columns fit side by side.
@@ -542,14 +577,20 @@ impl App {
 
     /// The boundary on overview line `y`, as its column.
     fn overview_at(&self, y: u16) -> Option<usize> {
-        let lines = self.overview_rows();
-        let line = usize::from(y.checked_sub(1).filter(|l| *l < lines)?);
-        let order = self.board.limbo_by_urgency();
-        // With more boundaries than lines, the last line counts the rest.
-        if order.len() > usize::from(lines) && line + 1 == usize::from(lines) {
-            return None;
+        let lines = self.overview_lines();
+        let line = usize::from(y.checked_sub(1)?);
+        match lines.get(line)? {
+            OverviewLine::Limbo(column) => Some(*column),
+            // A held item's line: the lane that holds it.
+            OverviewLine::Held(at) => {
+                let team = &self.board.held.get(*at)?.team;
+                self.board
+                    .columns
+                    .iter()
+                    .position(|c| matches!(&c.kind, ColumnKind::Lane { team: t } if t == team))
+            }
+            OverviewLine::More(_) => None,
         }
-        order.get(line).copied()
     }
 
     /// The column under `(x, y)` on the board, and the row of the card there if any.
