@@ -220,13 +220,34 @@ impl App {
     /// first, when not every column fits (so every such boundary is on the first
     /// screen); at most a third of the screen, the last line then counting the rest.
     pub fn overview_rows(&self) -> u16 {
-        u16::try_from(self.overview_lines().len()).unwrap_or(u16::MAX)
+        if self.all_columns_fit() {
+            return 0;
+        }
+        // A line for each boundary with items waiting, and room for the worst held
+        // items, up to a third of the screen. The room is there whether or not items
+        // are held overdue or escalated, so the columns' height does not move as they
+        // fall due; with nothing waiting between teams there is no overview.
+        let waiting = self
+            .board
+            .columns
+            .iter()
+            .filter(|c| c.kind.is_limbo() && c.count > 0)
+            .count();
+        if waiting == 0 {
+            return 0;
+        }
+        let held = if self.query.boundaries_only {
+            0
+        } else {
+            super::board::HELD_WORST
+        };
+        let cap = (self.size.1 / OVERVIEW_SHARE).max(1);
+        u16::try_from(waiting + held).unwrap_or(u16::MAX).min(cap)
     }
 
     /// The overview's lines, top to bottom: the boundaries with breaches, the worst
-    /// items held in the lanes, then the other boundaries with items waiting, as many
-    /// as a third of the screen takes; a last line counts the boundaries left out.
-    /// None when every column fits.
+    /// items held in the lanes, then the other boundaries with items waiting, in
+    /// [`App::overview_rows`] lines; a last line counts the boundaries left out.
     pub fn overview_lines(&self) -> Vec<OverviewLine> {
         if self.all_columns_fit() {
             return Vec::new();
@@ -242,7 +263,10 @@ impl App {
             .collect();
         lines.extend((0..self.board.held.len()).map(OverviewLine::Held));
         lines.extend(order[breached..].iter().map(|&i| OverviewLine::Limbo(i)));
-        let cap = usize::from((self.size.1 / OVERVIEW_SHARE).max(1));
+        let cap = usize::from(self.overview_rows());
+        if cap == 0 {
+            return Vec::new();
+        }
         if lines.len() > cap {
             let shown = cap - 1;
             let left_out = lines[shown..]
@@ -387,6 +411,18 @@ impl App {
         let selected = self.selected().cloned();
         let now = self.now();
         self.board = Board::load(&self.store, &self.query, now, &starts, rows)?;
+        // The board read has an overview of another height than the one before it (a
+        // boundary now waiting, none any more): its windows are read at their height.
+        let fitted = self.visible_rows();
+        if fitted != rows {
+            let starts = self.window_starts(fitted);
+            for column in 0..self.board.columns.len() {
+                let kind = self.board.columns[column].kind.clone();
+                let start = starts.get(&kind).copied().unwrap_or(0);
+                self.board
+                    .load_window(&self.store, &self.query, column, start, fitted)?;
+            }
+        }
         self.counted_minute = now.timestamp() / 60;
         self.settle_selection(previous, selected)?;
         if self.detail.is_some() {

@@ -243,7 +243,7 @@ pub struct Board {
 }
 
 /// How many of the worst held items [`worst_held`] gives.
-pub const HELD_WORST: usize = 3;
+pub const HELD_WORST: usize = 2;
 
 /// The worst items held in the lanes, not in limbo, as the board's filter finds them:
 /// those past their due date, longest overdue first, then those escalated, longest
