@@ -426,7 +426,8 @@ pub fn history_of(
                 Command::SetOwner(Some(person(&current.team, rng.below(24))))
             }
             State::Active if r < 0.82 => Command::Note(rng.pick(&NOTES).to_string()),
-            State::Active if r < 0.88 => Command::Escalate {
+            // Escalated once a spell: escalating again to the same contact is refused.
+            State::Active if r < 0.88 && current.escalation.is_none() => Command::Escalate {
                 // The contract's contact, else the team's first person: an escalation
                 // names someone.
                 to: baton::domain::rules::escalation_contact(&current, org)
@@ -448,7 +449,7 @@ pub fn history_of(
             State::Limbo if r < 0.75 => Command::Reclaim {
                 reason: rng.chance(0.5).then(|| "sent too early".to_string()),
             },
-            State::Limbo if r < 0.85 => Command::Escalate {
+            State::Limbo if r < 0.85 && current.escalation.is_none() => Command::Escalate {
                 // The contract's contact, else the team's first person: an escalation
                 // names someone.
                 to: baton::domain::rules::escalation_contact(&current, org)

@@ -531,8 +531,8 @@ impl ItemFilter {
             sql.push_str(&format!(" AND due IS NOT NULL AND due < ?{}", args.len()));
         }
         match self.escalated {
-            Some(true) => sql.push_str(" AND escalated_to IS NOT NULL"),
-            Some(false) => sql.push_str(" AND escalated_to IS NULL"),
+            Some(true) => sql.push_str(" AND escalated_at IS NOT NULL"),
+            Some(false) => sql.push_str(" AND escalated_at IS NULL"),
             None => {}
         }
         if let Some(ids) = &self.ids {

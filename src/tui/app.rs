@@ -539,8 +539,8 @@ impl App {
     }
 
     /// Moves the pane on screen by `action` (↑↓, PgUp PgDn, Home, End), never past its
-    /// last line as last drawn; false, and no move, for any other action.
-    fn scroll_pane(&mut self, action: Action) -> bool {
+    /// last line as last drawn; any other action moves nothing.
+    fn scroll_pane(&mut self, action: Action) {
         let page = (self.size.1 / 2).max(1);
         let end = self.scroll_end.get();
         self.scroll = match action {
@@ -550,11 +550,10 @@ impl App {
             Action::PageUp => self.scroll.saturating_sub(page),
             Action::Home => 0,
             Action::End => end,
-            _ => return false,
+            _ => return,
         }
         .min(end);
         self.dirty = true;
-        true
     }
 
     /// The mouse, when it is on: a click selects a card (or, on the overview, its
@@ -755,12 +754,7 @@ impl App {
                     self.detail = None;
                     return Ok(());
                 }
-                Action::Down
-                | Action::Up
-                | Action::PageDown
-                | Action::PageUp
-                | Action::Home
-                | Action::End => {
+                action if action.scrolls() => {
                     self.scroll_pane(action);
                     return Ok(());
                 }
@@ -1428,12 +1422,7 @@ impl App {
                     }
                     self.scroll = 0;
                 }
-                Action::Down
-                | Action::Up
-                | Action::PageDown
-                | Action::PageUp
-                | Action::Home
-                | Action::End => {
+                action if action.scrolls() => {
                     self.scroll_pane(action);
                 }
                 Action::Help => {
@@ -1469,12 +1458,7 @@ impl App {
                 }
             }
             // The item pane scrolls when it does not fit (80×24).
-            Action::Down
-            | Action::Up
-            | Action::PageDown
-            | Action::PageUp
-            | Action::Home
-            | Action::End => {
+            action if action.scrolls() => {
                 self.scroll_pane(action);
             }
             Action::Back | Action::Quit => triage.finish(now),

@@ -57,6 +57,21 @@ pub enum Action {
     ForceQuit,
 }
 
+impl Action {
+    /// Whether the action moves a scrolling pane (help, detail, triage's item, …).
+    pub fn scrolls(self) -> bool {
+        matches!(
+            self,
+            Action::Down
+                | Action::Up
+                | Action::PageDown
+                | Action::PageUp
+                | Action::Home
+                | Action::End
+        )
+    }
+}
+
 /// Where a binding applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
