@@ -58,17 +58,6 @@ pub struct Message {
 pub const CHROME_ROWS: u16 = 5;
 /// Lines each card takes.
 pub const CARD_ROWS: u16 = 2;
-/// A line of the board's overview ([`App::overview_lines`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OverviewLine {
-    /// A boundary with items waiting: its column.
-    Limbo(usize),
-    /// One of the worst items held in a lane: its place in the board's `held`.
-    Held(usize),
-    /// How many more boundaries have items waiting than have a line.
-    More(usize),
-}
-
 /// The narrowest a column is drawn; fewer columns are shown and the rest scroll.
 pub const MIN_COLUMN_WIDTH: u16 = 26;
 /// Two clicks on one card within this long open its detail.
@@ -223,62 +212,14 @@ impl App {
         if self.all_columns_fit() {
             return 0;
         }
-        // A line for each boundary with items waiting, and room for the worst held
-        // items, up to a third of the screen. The room is there whether or not items
-        // are held overdue or escalated, so the columns' height does not move as they
-        // fall due; with nothing waiting between teams there is no overview.
         let waiting = self
             .board
             .columns
             .iter()
             .filter(|c| c.kind.is_limbo() && c.count > 0)
             .count();
-        if waiting == 0 {
-            return 0;
-        }
-        let held = if self.query.boundaries_only {
-            0
-        } else {
-            super::board::HELD_WORST
-        };
         let cap = (self.size.1 / OVERVIEW_SHARE).max(1);
-        u16::try_from(waiting + held).unwrap_or(u16::MAX).min(cap)
-    }
-
-    /// The overview's lines, top to bottom: the boundaries with breaches, the worst
-    /// items held in the lanes, then the other boundaries with items waiting, in
-    /// [`App::overview_rows`] lines; a last line counts the boundaries left out.
-    pub fn overview_lines(&self) -> Vec<OverviewLine> {
-        if self.all_columns_fit() {
-            return Vec::new();
-        }
-        let order = self.board.limbo_by_urgency();
-        let breached = order
-            .iter()
-            .take_while(|&&i| self.board.columns[i].breached > 0)
-            .count();
-        let mut lines: Vec<OverviewLine> = order[..breached]
-            .iter()
-            .map(|&i| OverviewLine::Limbo(i))
-            .collect();
-        lines.extend((0..self.board.held.len()).map(OverviewLine::Held));
-        lines.extend(order[breached..].iter().map(|&i| OverviewLine::Limbo(i)));
-        let cap = usize::from(self.overview_rows());
-        if cap == 0 {
-            return Vec::new();
-        }
-        if lines.len() > cap {
-            let shown = cap - 1;
-            let left_out = lines[shown..]
-                .iter()
-                .filter(|l| matches!(l, OverviewLine::Limbo(_)))
-                .count();
-            lines.truncate(shown);
-            if left_out > 0 {
-                lines.push(OverviewLine::More(left_out));
-            }
-        }
-        lines
+        u16::try_from(waiting).unwrap_or(u16::MAX).min(cap)
     }
 
     /// How many columns fit side by side.
@@ -411,18 +352,6 @@ impl App {
         let selected = self.selected().cloned();
         let now = self.now();
         self.board = Board::load(&self.store, &self.query, now, &starts, rows)?;
-        // The board read has an overview of another height than the one before it (a
-        // boundary now waiting, none any more): its windows are read at their height.
-        let fitted = self.visible_rows();
-        if fitted != rows {
-            let starts = self.window_starts(fitted);
-            for column in 0..self.board.columns.len() {
-                let kind = self.board.columns[column].kind.clone();
-                let start = starts.get(&kind).copied().unwrap_or(0);
-                self.board
-                    .load_window(&self.store, &self.query, column, start, fitted)?;
-            }
-        }
         self.counted_minute = now.timestamp() / 60;
         self.settle_selection(previous, selected)?;
         if self.detail.is_some() {
@@ -612,20 +541,14 @@ impl App {
 
     /// The boundary on overview line `y`, as its column.
     fn overview_at(&self, y: u16) -> Option<usize> {
-        let lines = self.overview_lines();
-        let line = usize::from(y.checked_sub(1)?);
-        match lines.get(line)? {
-            OverviewLine::Limbo(column) => Some(*column),
-            // A held item's line: the lane that holds it.
-            OverviewLine::Held(at) => {
-                let team = &self.board.held.get(*at)?.team;
-                self.board
-                    .columns
-                    .iter()
-                    .position(|c| matches!(&c.kind, ColumnKind::Lane { team: t } if t == team))
-            }
-            OverviewLine::More(_) => None,
+        let lines = self.overview_rows();
+        let line = usize::from(y.checked_sub(1).filter(|l| *l < lines)?);
+        let order = self.board.limbo_by_urgency();
+        // With more boundaries than lines, the last line counts the rest.
+        if order.len() > usize::from(lines) && line + 1 == usize::from(lines) {
+            return None;
         }
+        order.get(line).copied()
     }
 
     /// The column under `(x, y)` on the board, and the row of the card there if any.

@@ -238,46 +238,6 @@ pub struct Board {
     /// last count as time passed (every minute, see `App::tick`). A write made on the
     /// board moves them by the items it took out and brought in, judged at that moment.
     pub breaches_at: DateTime<Utc>,
-    /// The worst items held in the lanes, for the overview ([`worst_held`]).
-    pub held: Vec<Item>,
-}
-
-/// How many of the worst held items [`worst_held`] gives.
-pub const HELD_WORST: usize = 2;
-
-/// The worst items held in the lanes, not in limbo, as the board's filter finds them:
-/// those past their due date, longest overdue first, then those escalated, longest
-/// ago first; at most [`HELD_WORST`]. Read from the indexes on due dates and
-/// escalations, not by reading the lanes.
-pub fn worst_held(store: &Store, query: &Query, now: DateTime<Utc>) -> Result<Vec<Item>> {
-    if query.boundaries_only {
-        return Ok(Vec::new());
-    }
-    let held = ItemFilter {
-        states: vec![State::Active],
-        limit: Some(HELD_WORST),
-        offset: 0,
-        seek: None,
-        ..query.filter.clone()
-    };
-    let mut worst = store.items(&ItemFilter {
-        due_before: Some(now),
-        order: Order::Due,
-        ..held.clone()
-    })?;
-    if worst.len() < HELD_WORST {
-        let escalated = store.items(&ItemFilter {
-            escalated: Some(true),
-            order: Order::EscalatedAt,
-            ..held
-        })?;
-        for item in escalated {
-            if worst.len() < HELD_WORST && !worst.iter().any(|w| w.id == item.id) {
-                worst.push(item);
-            }
-        }
-    }
-    Ok(worst)
 }
 
 /// The default columns: the board's columns in the flow order of the domain (see
@@ -477,7 +437,6 @@ impl Board {
             kinds,
             tallies,
             breaches_at: now,
-            held: worst_held(store, query, now)?,
         })
     }
 
@@ -504,17 +463,6 @@ impl Board {
     ) -> Result<()> {
         let mut changed: Vec<ColumnKind> = Vec::new();
         let mut rejoin = false;
-        // The worst held items are read again when a change touches one of them, or an
-        // item that is, or was, held overdue or escalated.
-        let worst = |item: &Item| {
-            item.state == State::Active
-                && (item.escalation.is_some() || item.due.is_some_and(|due| due < now))
-        };
-        let reheld = changes.iter().any(|(before, after)| {
-            self.held.iter().any(|h| h.id == after.id)
-                || worst(after)
-                || before.as_ref().is_some_and(worst)
-        });
         for (before, after) in changes {
             for place in before.iter().chain([after]).map(place_of) {
                 if !changed.contains(&place) {
@@ -652,9 +600,6 @@ impl Board {
             self.hidden = before - columns.len();
         }
         self.columns = columns;
-        if reheld {
-            self.held = worst_held(store, query, now)?;
-        }
         if rejoin && self.duplicates.is_some() {
             // A small board's marks follow at once; a large one's on the next idle
             // moment, so the key's frame is not held up by the join.
@@ -679,8 +624,6 @@ impl Board {
     ) -> Result<()> {
         count_breaches(store, query, &self.org, &mut self.tallies, now)?;
         self.breaches_at = now;
-        // Due dates pass as breaches do.
-        self.held = worst_held(store, query, now)?;
         self.totals = totals_of(&self.tallies);
         for column in &mut self.columns {
             if let Some(tally) = self.tallies.get(&column.kind) {

@@ -17,8 +17,6 @@ pub const THROWAWAY_DEMO: &str =
     "Throwaway demo: deleted on quit, snapshots too; baton --db FILE demo keeps one.";
 pub const THROWAWAY_PLACE: &str = "throwaway demo: deleted on quit";
 pub const COLUMNS_HIDDEN: &str = "columns hidden";
-/// The overview's word for an item held in a lane, where a boundary's count goes.
-pub const OVERVIEW_HELD: &str = "  held";
 pub const OVERVIEW_MORE: &str = "more boundaries with items waiting (B: only the boundaries)";
 /// The same, with only the boundaries on the board already.
 pub const OVERVIEW_MORE_ON_BOARD: &str = "more boundaries with items waiting, on the board below";
