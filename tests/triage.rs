@@ -369,6 +369,17 @@ fn the_walk_follows_the_attention_queue_and_records_every_decision() {
     assert_eq!(snapshots[0].2, now());
     assert!(screen(&app).contains("saved snapshot"));
 
+    // An undo changes the summary (as many decisions after another, but not the same):
+    // `S` then saves it again, numbered.
+    let decided = triage(&app).decisions.len();
+    press(&mut app, 'u');
+    press(&mut app, 'q');
+    assert_eq!(triage(&app).decisions.len(), decided - 1);
+    press(&mut app, 'S');
+    let snapshots = app.store.snapshots().expect("snapshots load");
+    assert_eq!(snapshots.len(), 2, "{snapshots:?}");
+    assert_eq!(snapshots[1].1, "standup 2026-11-25 (2)");
+
     // Esc on the summary goes back to the board.
     key(&mut app, KeyCode::Esc);
     assert_eq!(app.screen, Screen::Board);

@@ -93,11 +93,7 @@ pub fn item_view<'a>(item: &'a Item, org: &Org, now: DateTime<Utc>) -> ItemView<
     }
 }
 
-/// When `item`'s snooze ends, while it lasts at `now`.
-pub fn snoozed_until(item: &Item, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-    item.snoozed_until
-        .filter(|until| item.state.is_open() && *until > now)
-}
+pub use crate::domain::attention::snoozed_until;
 
 /// Rows of cells as an aligned table; the last column is not padded.
 pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {

@@ -677,8 +677,13 @@ pub fn snooze_cannot_hide(code: SignalCode) -> bool {
 /// the snooze ends, unless the item is overdue or its SLA is breached (a due date or a
 /// breach that comes during a snooze brings the item back at once).
 fn snooze_hides(item: &Item, signals: &[Signal], now: DateTime<Utc>) -> bool {
-    item.snoozed_until.is_some_and(|until| until > now)
-        && !signals.iter().any(|s| snooze_cannot_hide(s.code))
+    snoozed_until(item, now).is_some() && !signals.iter().any(|s| snooze_cannot_hide(s.code))
+}
+
+/// When `item`'s snooze ends, while it lasts at `now` (an open item's only).
+pub fn snoozed_until(item: &Item, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    item.snoozed_until
+        .filter(|until| item.state.is_open() && *until > now)
 }
 
 /// Whether the item's own facts raise signal `code` at `now`, dismissed or not

@@ -953,11 +953,11 @@ impl App {
             FormOutcome::Editing => {}
             FormOutcome::Cancel => self.form = None,
             FormOutcome::SaveTo(file)
-                if form.confirm_overwrite.as_deref() != Some(file.as_str())
+                if form.confirm_again.as_deref() != Some(file.as_str())
                     && std::path::Path::new(&file).exists() =>
             {
                 form.error = Some(format!("{file} {}", strings::CONFIRM_OVERWRITE));
-                form.confirm_overwrite = Some(file);
+                form.confirm_again = Some(file);
             }
             FormOutcome::SaveTo(file) => match self.save_summary(&file) {
                 Ok(()) => self.form = None,
@@ -975,7 +975,7 @@ impl App {
                 // (or why it cannot), the second merges.
                 let key = format!("merge into {other}");
                 if matches!(pair, Pair::Merge { .. })
-                    && form.confirm_overwrite.as_deref() != Some(key.as_str())
+                    && form.confirm_again.as_deref() != Some(key.as_str())
                 {
                     let checked = self.store.item(id).and_then(|item| {
                         let into = self.store.item(other)?;
@@ -1001,10 +1001,10 @@ impl App {
                                 crate::domain::text::display_safe(&into.team),
                                 strings::CONFIRM_AGAIN
                             ));
-                            form.confirm_overwrite = Some(key);
+                            form.confirm_again = Some(key);
                         }
                         Err(refusal) => {
-                            form.confirm_overwrite = None;
+                            form.confirm_again = None;
                             form.refused(&refusal);
                         }
                     }
@@ -1304,8 +1304,8 @@ impl App {
         if triage.finished {
             match action {
                 Action::SaveSnapshot => {
-                    if let Some((id, label, version)) = &triage.saved
-                        && *version == triage.summary_version()
+                    if let Some((id, label, content)) = &triage.saved
+                        && *content == triage.summary_content()
                     {
                         let text = format!("this standup is saved: snapshot {id} “{label}”");
                         self.say(&text);
@@ -1316,9 +1316,9 @@ impl App {
                         self.store
                             .take_snapshot(&label, Period::to_now(None, now), &self.zone)?;
                     snap.standup = Some(triage.record(now));
-                    let version = triage.summary_version();
+                    let content = triage.summary_content();
                     let (id, label) = self.store.save_snapshot(snap, LabelInUse::Numbered)?;
-                    triage.saved = Some((id, label.clone(), version));
+                    triage.saved = Some((id, label.clone(), content));
                     if self.throwaway {
                         // Short enough for 80 columns; the first message said the rest.
                         self.say(&format!(

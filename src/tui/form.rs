@@ -115,7 +115,7 @@ pub struct Form {
     pub confirm_escalate: bool,
     /// What a second Enter confirms, after the first said what it would do: a file
     /// that exists overwritten, a merge into a named item.
-    pub confirm_overwrite: Option<String>,
+    pub confirm_again: Option<String>,
     /// Something was typed into a text field: Esc asks before it throws that away.
     typed: bool,
     /// Esc was pressed once after typing: a second Esc discards the form.
@@ -454,7 +454,7 @@ impl Form {
             late: None,
             people: Vec::new(),
             confirm_escalate: false,
-            confirm_overwrite: None,
+            confirm_again: None,
             typed: false,
             discard_asked: false,
             completing: None,
@@ -640,17 +640,17 @@ impl Form {
                 KeyCode::Char('u') if ctrl => {
                     value.clear();
                     self.typed = true;
-                    self.confirm_overwrite = None;
+                    self.confirm_again = None;
                 }
                 KeyCode::Char(c) if !ctrl => {
                     value.push(c);
                     self.typed = true;
-                    self.confirm_overwrite = None;
+                    self.confirm_again = None;
                 }
                 KeyCode::Backspace => {
                     value.pop();
                     self.typed = true;
-                    self.confirm_overwrite = None;
+                    self.confirm_again = None;
                 }
                 KeyCode::Up => self.move_focus(self.fields.len() - 1),
                 KeyCode::Down => self.move_focus(1),

@@ -50,6 +50,9 @@ pub struct Current {
     pub like: Option<ItemId>,
 }
 
+/// A summary's decisions and the items it did not reach.
+pub type SummaryContent = (Vec<Decision>, Vec<(ItemId, String)>);
+
 #[derive(Debug, Clone)]
 pub struct Triage {
     pub started: DateTime<Utc>,
@@ -75,9 +78,9 @@ pub struct Triage {
     pub changes: Vec<Vec<Change>>,
     /// The zone reasons show times in (the board's).
     pub zone: Zone,
-    /// The snapshot `S` saved (number, label), and the summary it holds (decisions and
-    /// changes counted): `S` again saves only when the summary changed since.
-    pub saved: Option<(i64, String, (usize, usize))>,
+    /// The snapshot `S` saved (number, label), and the decisions and items not reached
+    /// it holds: `S` again saves only when the summary changed since.
+    pub saved: Option<(i64, String, SummaryContent)>,
     /// Walking team by team: the teams with items in the queue as the walk started,
     /// in the walk's order.
     pub team_plan: Vec<String>,
@@ -214,9 +217,10 @@ impl Triage {
         }
     }
 
-    /// What the summary holds, to tell whether it changed since it was saved.
-    pub fn summary_version(&self) -> (usize, usize) {
-        (self.decisions.len(), self.changes.len())
+    /// What the summary holds, to tell whether it changed since it was saved (an undo
+    /// and another decision leave as many decisions, but not the same).
+    pub fn summary_content(&self) -> SummaryContent {
+        (self.decisions.clone(), self.not_reached())
     }
 
     pub fn not_reached(&self) -> Vec<(ItemId, String)> {
