@@ -56,7 +56,7 @@ pub const FORM_NEXT_FIELD: &str = "tab next field";
 pub const FORM_CLEAR: &str = "ctrl-u clears";
 pub const CONFIRM_ESCALATE: &str = "Escalate to";
 /// Esc on a form something was typed into.
-pub const CONFIRM_DISCARD: &str = "Esc again discards what you typed; any other key goes on";
+pub const CONFIRM_DISCARD: &str = "Esc again discards what you typed";
 /// A tick form submitted with nothing ticked.
 pub const TICK_NONE: &str = "tick at least one entry: space ticks the one under the cursor";
 /// A merge's question, before the item it goes into.
