@@ -1316,6 +1316,29 @@ fn keys_do_nothing_behind_the_too_small_screen() {
 }
 
 #[test]
+fn q_behind_the_too_small_screen_keeps_a_form_with_typing_in_it() {
+    let (_dir, mut app) = demo_app((160, 48));
+    press(&mut app, 'n');
+    for c in "Globex renewal".chars() {
+        press(&mut app, c);
+    }
+    app.resize(30, 8).expect("resize");
+    let text = screen(&app);
+    assert!(text.contains("Ctrl-C quits and loses it"), "{text}");
+    press(&mut app, 'q');
+    assert!(!app.quit, "q does not throw away what was typed");
+    app.resize(160, 48).expect("resize");
+    assert!(screen(&app).contains("Globex renewal"));
+    // With nothing typed, q leaves as before.
+    let (_dir, mut app) = demo_app((160, 48));
+    press(&mut app, 'n');
+    app.resize(30, 8).expect("resize");
+    assert!(screen(&app).contains("q quits"));
+    press(&mut app, 'q');
+    assert!(app.quit);
+}
+
+#[test]
 fn an_absurd_terminal_size_draws_a_sane_maximum() {
     let (_dir, mut app) = demo_app((10_000, 10_000));
     assert_eq!(app.size, (baton::ui::MAX_WIDTH, baton::ui::MAX_HEIGHT));

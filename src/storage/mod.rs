@@ -277,6 +277,10 @@ pub struct ItemFilter {
     pub text: Option<String>,
     /// Only these items.
     pub ids: Option<Vec<ItemId>>,
+    /// Only items due before this time.
+    pub due_before: Option<DateTime<Utc>>,
+    /// Only items escalated (true) or not (false) in their present spell.
+    pub escalated: Option<bool>,
     pub order: Order,
     pub offset: usize,
     pub limit: Option<usize>,
@@ -317,6 +321,10 @@ pub enum Order {
     SentAt,
     /// Most recently changed first.
     RecentlyChanged,
+    /// Soonest due first.
+    Due,
+    /// Escalated longest ago first.
+    EscalatedAt,
 }
 
 impl Order {
@@ -325,6 +333,8 @@ impl Order {
             Order::Id => "id",
             Order::SentAt => "sent_at, id",
             Order::RecentlyChanged => "updated_at DESC, id DESC",
+            Order::Due => "due, id",
+            Order::EscalatedAt => "escalated_at, id",
         }
     }
 
@@ -334,6 +344,8 @@ impl Order {
             Order::Id => "id DESC",
             Order::SentAt => "sent_at DESC, id DESC",
             Order::RecentlyChanged => "updated_at, id",
+            Order::Due => "due DESC, id DESC",
+            Order::EscalatedAt => "escalated_at DESC, id DESC",
         }
     }
 
@@ -343,6 +355,8 @@ impl Order {
             Order::Id => None,
             Order::SentAt => Some(("sent_at", true)),
             Order::RecentlyChanged => Some(("updated_at", false)),
+            Order::Due => Some(("due", true)),
+            Order::EscalatedAt => Some(("escalated_at", true)),
         }
     }
 
@@ -352,6 +366,8 @@ impl Order {
             Order::Id => None,
             Order::SentAt => item.limbo.as_ref().map(|l| l.sent_at),
             Order::RecentlyChanged => Some(item.updated_at),
+            Order::Due => item.due,
+            Order::EscalatedAt => item.escalation.as_ref().map(|e| e.at),
         };
         SeekKey { id: item.id, at }
     }
@@ -413,6 +429,8 @@ impl ItemFilter {
             tag,
             text,
             ids,
+            due_before,
+            escalated,
             order: _,
             offset: _,
             limit: _,
@@ -427,6 +445,8 @@ impl ItemFilter {
             && tag.is_none()
             && text.is_none()
             && ids.is_none()
+            && due_before.is_none()
+            && escalated.is_none()
             && id_range.is_none()
     }
 
@@ -505,6 +525,15 @@ impl ItemFilter {
                     " AND (lower(title) LIKE {n} ESCAPE '\\' OR lower(coalesce(body, '')) LIKE {n} ESCAPE '\\')"
                 ));
             }
+        }
+        if let Some(before) = self.due_before {
+            args.push(Value::from(before));
+            sql.push_str(&format!(" AND due IS NOT NULL AND due < ?{}", args.len()));
+        }
+        match self.escalated {
+            Some(true) => sql.push_str(" AND escalated_at IS NOT NULL"),
+            Some(false) => sql.push_str(" AND escalated_at IS NULL"),
+            None => {}
         }
         if let Some(ids) = &self.ids {
             // Whole numbers only, so they are written into the query itself.
@@ -986,6 +1015,10 @@ impl Store {
             }
             Order::RecentlyChanged => {
                 format!("(updated_at, id) > (SELECT updated_at, id FROM items WHERE id = ?{n})")
+            }
+            Order::Due => format!("(due, id) < (SELECT due, id FROM items WHERE id = ?{n})"),
+            Order::EscalatedAt => {
+                format!("(escalated_at, id) < (SELECT escalated_at, id FROM items WHERE id = ?{n})")
             }
         };
         // One statement (one round trip to a server): none when the item is not there.

@@ -287,6 +287,10 @@ const MIGRATIONS: &[&str] = &[
     // reading every item, as SQLite's version 12.
     "CREATE INDEX items_owner ON items(owner) WHERE owner IS NOT NULL;
     CREATE INDEX items_escalated_to ON items(escalated_to) WHERE escalated_to IS NOT NULL;",
+    // 11: the items of a state past their due date, or escalated longest ago, found
+    // from an index, as SQLite's version 13.
+    "CREATE INDEX items_state_due ON items(state, due);
+    CREATE INDEX items_state_escalated ON items(state, escalated_at);",
 ];
 
 /// The organisation's version (migration 9): it moves with every change to the teams,

@@ -154,12 +154,18 @@ pub fn migrations() -> Migrations<'static> {
             "CREATE INDEX items_owner ON items(owner) WHERE owner IS NOT NULL;
              CREATE INDEX items_escalated_to ON items(escalated_to) WHERE escalated_to IS NOT NULL;",
         ),
+        // 13: the items of a state past their due date, or escalated longest ago, found
+        // from an index (the board's overview names the worst held ones).
+        M::up(
+            "CREATE INDEX items_state_due ON items(state, due);
+             CREATE INDEX items_state_escalated ON items(state, escalated_at);",
+        ),
     ])
 }
 
 /// The schema version this Baton writes.
 pub fn latest_version() -> usize {
-    12
+    13
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use crate::domain::history::{describe_latest, narrate};
 use crate::domain::{Command, Event, Item, ItemId, Pair};
 use crate::storage::{LabelInUse, Result, Store, When};
 
-use super::board::{Board, COLUMN_ORDER_SETTING, ColumnKind, Query};
+use super::board::{Board, COLUMN_ORDER_SETTING, ColumnKind, Query, window_start};
 use super::filter::parse_filter;
 use super::form::{Form, FormKind, FormOutcome};
 use super::keys::{Action, action_for};
@@ -58,6 +58,17 @@ pub struct Message {
 pub const CHROME_ROWS: u16 = 5;
 /// Lines each card takes.
 pub const CARD_ROWS: u16 = 2;
+/// A line of the board's overview ([`App::overview_lines`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OverviewLine {
+    /// A boundary with items waiting: its column.
+    Limbo(usize),
+    /// One of the worst items held in a lane: its place in the board's `held`.
+    Held(usize),
+    /// How many more boundaries have items waiting than have a line.
+    More(usize),
+}
+
 /// The narrowest a column is drawn; fewer columns are shown and the rest scroll.
 pub const MIN_COLUMN_WIDTH: u16 = 26;
 /// Two clicks on one card within this long open its detail.
@@ -212,14 +223,62 @@ impl App {
         if self.all_columns_fit() {
             return 0;
         }
+        // A line for each boundary with items waiting, and room for the worst held
+        // items, up to a third of the screen. The room is there whether or not items
+        // are held overdue or escalated, so the columns' height does not move as they
+        // fall due; with nothing waiting between teams there is no overview.
         let waiting = self
             .board
             .columns
             .iter()
             .filter(|c| c.kind.is_limbo() && c.count > 0)
             .count();
+        if waiting == 0 {
+            return 0;
+        }
+        let held = if self.query.boundaries_only {
+            0
+        } else {
+            super::board::HELD_WORST
+        };
         let cap = (self.size.1 / OVERVIEW_SHARE).max(1);
-        u16::try_from(waiting).unwrap_or(u16::MAX).min(cap)
+        u16::try_from(waiting + held).unwrap_or(u16::MAX).min(cap)
+    }
+
+    /// The overview's lines, top to bottom: the boundaries with breaches, the worst
+    /// items held in the lanes, then the other boundaries with items waiting, in
+    /// [`App::overview_rows`] lines; a last line counts the boundaries left out.
+    pub fn overview_lines(&self) -> Vec<OverviewLine> {
+        if self.all_columns_fit() {
+            return Vec::new();
+        }
+        let order = self.board.limbo_by_urgency();
+        let breached = order
+            .iter()
+            .take_while(|&&i| self.board.columns[i].breached > 0)
+            .count();
+        let mut lines: Vec<OverviewLine> = order[..breached]
+            .iter()
+            .map(|&i| OverviewLine::Limbo(i))
+            .collect();
+        lines.extend((0..self.board.held.len()).map(OverviewLine::Held));
+        lines.extend(order[breached..].iter().map(|&i| OverviewLine::Limbo(i)));
+        let cap = usize::from(self.overview_rows());
+        if cap == 0 {
+            return Vec::new();
+        }
+        if lines.len() > cap {
+            let shown = cap - 1;
+            let left_out = lines[shown..]
+                .iter()
+                .filter(|l| matches!(l, OverviewLine::Limbo(_)))
+                .count();
+            lines.truncate(shown);
+            if left_out > 0 {
+                lines.push(OverviewLine::More(left_out));
+            }
+        }
+        lines
     }
 
     /// How many columns fit side by side.
@@ -485,6 +544,11 @@ impl App {
         self.dirty = true;
     }
 
+    /// Whether a form is open with something typed in it, which `q` must not lose.
+    pub fn form_typed(&self) -> bool {
+        self.form.as_ref().is_some_and(|f| f.typed)
+    }
+
     /// The mouse, when it is on: a click selects a card (or, on the overview, its
     /// boundary), a second click on the same card within [`DOUBLE_CLICK`] opens its
     /// detail, the wheel moves through a column or scrolls a pane. `at` is when it
@@ -541,14 +605,20 @@ impl App {
 
     /// The boundary on overview line `y`, as its column.
     fn overview_at(&self, y: u16) -> Option<usize> {
-        let lines = self.overview_rows();
-        let line = usize::from(y.checked_sub(1).filter(|l| *l < lines)?);
-        let order = self.board.limbo_by_urgency();
-        // With more boundaries than lines, the last line counts the rest.
-        if order.len() > usize::from(lines) && line + 1 == usize::from(lines) {
-            return None;
+        let lines = self.overview_lines();
+        let line = usize::from(y.checked_sub(1)?);
+        match lines.get(line)? {
+            OverviewLine::Limbo(column) => Some(*column),
+            // A held item's line: the lane that holds it.
+            OverviewLine::Held(at) => {
+                let team = &self.board.held.get(*at)?.team;
+                self.board
+                    .columns
+                    .iter()
+                    .position(|c| matches!(&c.kind, ColumnKind::Lane { team: t } if t == team))
+            }
+            OverviewLine::More(_) => None,
         }
-        order.get(line).copied()
     }
 
     /// The column under `(x, y)` on the board, and the row of the card there if any.
@@ -599,9 +669,10 @@ impl App {
             self.quit = true;
             return Ok(());
         }
-        // Behind the "terminal too small" note nothing can be seen, so only q works.
+        // Behind the "terminal too small" note nothing can be seen, so only q works,
+        // and not over a form with something typed in it (Ctrl-C still leaves).
         if self.size.0 < crate::ui::MIN_WIDTH || self.size.1 < crate::ui::MIN_HEIGHT {
-            if action_for(key) == Some(Action::Quit) {
+            if action_for(key) == Some(Action::Quit) && !self.form_typed() {
                 self.quit = true;
             }
             return Ok(());
@@ -1629,11 +1700,18 @@ impl App {
         Ok(())
     }
 
-    /// Where each column's window starts so that its selected row is in it.
+    /// Where each column's window starts at `rows` cards a column ([`window_start`]).
     fn window_starts(&self, rows: usize) -> HashMap<ColumnKind, usize> {
-        self.rows
+        self.board
+            .columns
             .iter()
-            .map(|(kind, row)| (kind.clone(), row.saturating_sub(rows - 1)))
+            .map(|c| {
+                let row = self.rows.get(&c.kind).copied().unwrap_or(0);
+                (
+                    c.kind.clone(),
+                    window_start(c.window_start, row, rows, c.count),
+                )
+            })
             .collect()
     }
 
@@ -1860,24 +1938,18 @@ impl App {
         self.ensure_window(self.column)
     }
 
-    /// Loads more of a column when its selected row is outside the loaded window.
+    /// Reads the column's window again when it is not where [`window_start`] puts it,
+    /// or not as long as the column's cards from there fill (the overview's height
+    /// moved, the selection left it, cards came or went).
     fn ensure_window(&mut self, column: usize) -> Result<()> {
         let rows = self.visible_rows();
         let Some(col) = self.board.columns.get(column) else {
             return Ok(());
         };
         let row = self.rows.get(&col.kind).copied().unwrap_or(0);
-        let start = col.window_start;
-        // A short window is read again unless it holds every card from its start to
-        // the column's end and starts at the top.
-        let short = col.cards.len() < rows && (start > 0 || start + col.cards.len() < col.count);
-        let needs = col.count > 0 && (row < start || row >= start + rows || short);
-        if needs {
-            let start = if row < start {
-                row
-            } else {
-                row.saturating_sub(rows - 1)
-            };
+        let start = window_start(col.window_start, row, rows, col.count);
+        let len = rows.min(col.count.saturating_sub(start));
+        if col.count > 0 && (start != col.window_start || col.cards.len() != len) {
             self.board
                 .load_window(&self.store, &self.query, column, start, rows)?;
         }

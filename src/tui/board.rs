@@ -238,6 +238,46 @@ pub struct Board {
     /// last count as time passed (every minute, see `App::tick`). A write made on the
     /// board moves them by the items it took out and brought in, judged at that moment.
     pub breaches_at: DateTime<Utc>,
+    /// The worst items held in the lanes, for the overview ([`worst_held`]).
+    pub held: Vec<Item>,
+}
+
+/// How many of the worst held items [`worst_held`] gives.
+pub const HELD_WORST: usize = 2;
+
+/// The worst items held in the lanes, not in limbo, as the board's filter finds them:
+/// those past their due date, longest overdue first, then those escalated, longest
+/// ago first; at most [`HELD_WORST`]. Read from the indexes on due dates and
+/// escalations, not by reading the lanes.
+pub fn worst_held(store: &Store, query: &Query, now: DateTime<Utc>) -> Result<Vec<Item>> {
+    if query.boundaries_only {
+        return Ok(Vec::new());
+    }
+    let held = ItemFilter {
+        states: vec![State::Active],
+        limit: Some(HELD_WORST),
+        offset: 0,
+        seek: None,
+        ..query.filter.clone()
+    };
+    let mut worst = store.items(&ItemFilter {
+        due_before: Some(now),
+        order: Order::Due,
+        ..held.clone()
+    })?;
+    if worst.len() < HELD_WORST {
+        let escalated = store.items(&ItemFilter {
+            escalated: Some(true),
+            order: Order::EscalatedAt,
+            ..held
+        })?;
+        for item in escalated {
+            if worst.len() < HELD_WORST && !worst.iter().any(|w| w.id == item.id) {
+                worst.push(item);
+            }
+        }
+    }
+    Ok(worst)
 }
 
 /// The default columns: the board's columns in the flow order of the domain (see
@@ -437,6 +477,7 @@ impl Board {
             kinds,
             tallies,
             breaches_at: now,
+            held: worst_held(store, query, now)?,
         })
     }
 
@@ -463,6 +504,17 @@ impl Board {
     ) -> Result<()> {
         let mut changed: Vec<ColumnKind> = Vec::new();
         let mut rejoin = false;
+        // The worst held items are read again when a change touches one of them, or an
+        // item that is, or was, held overdue or escalated.
+        let worst = |item: &Item| {
+            item.state == State::Active
+                && (item.escalation.is_some() || item.due.is_some_and(|due| due < now))
+        };
+        let reheld = changes.iter().any(|(before, after)| {
+            self.held.iter().any(|h| h.id == after.id)
+                || worst(after)
+                || before.as_ref().is_some_and(worst)
+        });
         for (before, after) in changes {
             for place in before.iter().chain([after]).map(place_of) {
                 if !changed.contains(&place) {
@@ -600,6 +652,9 @@ impl Board {
             self.hidden = before - columns.len();
         }
         self.columns = columns;
+        if reheld {
+            self.held = worst_held(store, query, now)?;
+        }
         if rejoin && self.duplicates.is_some() {
             // A small board's marks follow at once; a large one's on the next idle
             // moment, so the key's frame is not held up by the join.
@@ -624,6 +679,8 @@ impl Board {
     ) -> Result<()> {
         count_breaches(store, query, &self.org, &mut self.tallies, now)?;
         self.breaches_at = now;
+        // Due dates pass as breaches do.
+        self.held = worst_held(store, query, now)?;
         self.totals = totals_of(&self.tallies);
         for column in &mut self.columns {
             if let Some(tally) = self.tallies.get(&column.kind) {
@@ -895,8 +952,59 @@ pub fn place_of(item: &Item) -> ColumnKind {
     }
 }
 
+/// Where a column's window of `rows` cards starts, given where the one held starts, the
+/// selected row and the column's count: the held start moved no further than keeps the
+/// selection in the window, and no further down than fills the window to the column's
+/// end. The one rule for a reload, a write's refresh and a move alike, so a board
+/// refreshed in place shows what a reload of it shows; a rule of this alone, so taking
+/// its result again changes nothing.
+pub fn window_start(held: usize, row: usize, rows: usize, count: usize) -> usize {
+    let rows = rows.max(1);
+    let row = row.min(count.saturating_sub(1));
+    held.clamp(row.saturating_sub(rows - 1), row)
+        .min(count.saturating_sub(rows))
+}
+
 #[cfg(test)]
 mod tests {
+    use super::window_start;
+
+    #[test]
+    fn a_window_keeps_its_place_while_the_selection_is_in_it() {
+        // Ten cards, four shown, the window at 3: rows 3 to 6 leave it where it is.
+        for row in 3..=6 {
+            assert_eq!(window_start(3, row, 4, 10), 3);
+        }
+        // Past either edge, it moves just far enough.
+        assert_eq!(window_start(3, 2, 4, 10), 2);
+        assert_eq!(window_start(3, 8, 4, 10), 5);
+    }
+
+    #[test]
+    fn a_window_fills_to_the_column_end_when_it_grows_or_the_column_shrinks() {
+        // The overview lost a line: five cards fit where four did.
+        assert_eq!(window_start(6, 9, 5, 10), 5);
+        // Cards left: seven remain, and the window shows the last four.
+        assert_eq!(window_start(5, 6, 4, 7), 3);
+        // Fewer cards than room: from the top.
+        assert_eq!(window_start(2, 2, 4, 3), 0);
+        assert_eq!(window_start(4, 0, 4, 0), 0);
+    }
+
+    #[test]
+    fn taking_the_window_start_again_changes_nothing() {
+        for held in 0..12 {
+            for row in 0..12 {
+                for rows in 1..6 {
+                    for count in 0..12 {
+                        let once = window_start(held, row, rows, count);
+                        assert_eq!(window_start(once, row, rows, count), once);
+                    }
+                }
+            }
+        }
+    }
+
     use super::*;
     use proptest::prelude::*;
 

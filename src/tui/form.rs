@@ -117,7 +117,7 @@ pub struct Form {
     /// that exists overwritten, a merge into a named item.
     pub confirm_again: Option<String>,
     /// Something was typed into a text field: Esc asks before it throws that away.
-    typed: bool,
+    pub typed: bool,
     /// Esc was pressed once after typing: a second Esc discards the form.
     discard_asked: bool,
     /// Tab put a person in the focused field: what was typed, and which of the people

@@ -20,7 +20,7 @@ use crate::domain::view::{
     Responsible, contract_incomplete, contract_sla_label, crossing, limbo_time, responsible,
     signal_codes, sla_label,
 };
-use crate::tui::app::{App, CARD_ROWS, Screen};
+use crate::tui::app::{App, CARD_ROWS, OverviewLine, Screen};
 use crate::tui::board::{Column, ColumnKind};
 use crate::tui::keys::{Action, BINDINGS, Binding, Scope};
 
@@ -448,6 +448,10 @@ fn card_marks(app: &App, item: &Item, theme: &Theme, now: DateTime<Utc>) -> Vec<
                     format!("{short} {}", first_unit(&left)),
                 )
             }
+            (SignalCode::Overdue, Some(due)) => {
+                let past = format_duration(now.signed_duration_since(due));
+                (format!("{full} {}", first_unit(&past)), short.to_string())
+            }
             _ => (full.to_string(), short.to_string()),
         };
         marks.push(Mark {
@@ -594,26 +598,32 @@ fn render_card(
 }
 
 /// The overview: one line a boundary with items in limbo, worst first, each with its
-/// count, breaches and the item that has waited longest (its marks, then its title).
+/// count, breaches and the item that has waited longest (its marks, then its title);
+/// after the breached boundaries, a line for each of the worst items held in the lanes
+/// (overdue, escalated). See [`App::overview_lines`].
 fn render_overview(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, now: DateTime<Utc>) {
     let columns = &app.board.columns;
-    let order = app.board.limbo_by_urgency();
-    let lines = usize::from(area.height);
-    let shown = if order.len() > lines {
-        lines.saturating_sub(1)
-    } else {
-        lines
-    };
-    let names: Vec<String> = order
+    let lines = app.overview_lines();
+    let names: Vec<String> = lines
         .iter()
-        .map(|&i| match &columns[i].kind {
-            ColumnKind::Limbo { from, to } => display_safe(&crossing(from, to)),
-            _ => String::new(),
+        .map(|line| match line {
+            OverviewLine::Limbo(i) => match &columns[*i].kind {
+                ColumnKind::Limbo { from, to } => {
+                    format!("{} {}", theme::LIMBO, display_safe(&crossing(from, to)))
+                }
+                _ => String::new(),
+            },
+            OverviewLine::Held(at) => app
+                .board
+                .held
+                .get(*at)
+                .map(|item| format!("{} {}", theme::HELD, display_safe(&item.team)))
+                .unwrap_or_default(),
+            OverviewLine::More(_) => String::new(),
         })
         .collect();
     let name_width = names
         .iter()
-        .take(shown)
         .map(|n| n.width())
         .max()
         .unwrap_or(0)
@@ -622,32 +632,83 @@ fn render_overview(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, now: 
     // On a narrow screen the counts lose their words and the marks take their short
     // forms, so that no mark is cut.
     let compact = width < 64;
-    for (slot, (&i, name)) in order.iter().zip(&names).take(shown).enumerate() {
-        let column = &columns[i];
+    for (slot, (line, name)) in lines
+        .iter()
+        .zip(&names)
+        .take(usize::from(area.height))
+        .enumerate()
+    {
         let y = area.y + slot as u16;
-        let pointer = if i == app.column { "▸" } else { " " };
+        let row = Rect {
+            y,
+            height: 1,
+            ..area
+        };
         let name = fit(name, name_width);
         let pad = " ".repeat(name_width.saturating_sub(name.width()));
+        let (column, head, count, breached, style) = match line {
+            OverviewLine::More(more) => {
+                let text = format!(
+                    "  {} {more} {}",
+                    theme::LIMBO,
+                    if app.query.boundaries_only {
+                        strings::OVERVIEW_MORE_ON_BOARD
+                    } else {
+                        strings::OVERVIEW_MORE
+                    }
+                );
+                put(buf, area.x, y, &text, area.width, theme.dim());
+                continue;
+            }
+            OverviewLine::Limbo(i) => {
+                let column = &columns[*i];
+                let count = if compact {
+                    format!("{:>2}", column.count)
+                } else {
+                    format!("{:>3} waiting", column.count)
+                };
+                let breached = match (column.breached, compact) {
+                    (0, true) => "    ".to_string(),
+                    (0, false) => "      ".to_string(),
+                    (n, true) => format!(" {}{n:<2}", theme::BREACHED),
+                    (n, false) => format!(" {} {n:<3}", theme::BREACHED),
+                };
+                (
+                    Some(*i),
+                    column.head.as_ref(),
+                    count,
+                    breached,
+                    theme.limbo_header(),
+                )
+            }
+            OverviewLine::Held(at) => {
+                let held = app.board.held.get(*at);
+                let column = held.and_then(|item| {
+                    columns.iter().position(
+                        |c| matches!(&c.kind, ColumnKind::Lane { team } if *team == item.team),
+                    )
+                });
+                let count = if compact {
+                    " ".repeat(2)
+                } else {
+                    format!("{:<11}", strings::OVERVIEW_HELD)
+                };
+                let blank = if compact { 4 } else { 6 };
+                (column, held, count, " ".repeat(blank), theme.title())
+            }
+        };
+        let pointer = if column == Some(app.column) {
+            "▸"
+        } else {
+            " "
+        };
         let mut spans = vec![
             Span::styled(pointer, theme.key()),
-            Span::styled(
-                format!("{} {name}{pad} ", theme::LIMBO),
-                theme.limbo_header(),
-            ),
-            Span::raw(if compact {
-                format!("{:>2}", column.count)
-            } else {
-                format!("{:>3} waiting", column.count)
-            }),
+            Span::styled(format!("{name}{pad} "), style),
+            Span::raw(count),
+            Span::styled(breached, theme.error()),
         ];
-        let breached = match (column.breached, compact) {
-            (0, true) => "    ".to_string(),
-            (0, false) => "      ".to_string(),
-            (n, true) => format!(" {}{n:<2}", theme::BREACHED),
-            (n, false) => format!(" {} {n:<3}", theme::BREACHED),
-        };
-        spans.push(Span::styled(breached, theme.error()));
-        if let Some(head) = &column.head {
+        if let Some(head) = head {
             spans.push(Span::styled(format!(" #{} ", head.id), theme.dim()));
             for mark in card_marks(app, head, theme, now) {
                 let text = if compact { mark.short } else { mark.full };
@@ -659,34 +720,7 @@ fn render_overview(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, now: 
                 width.saturating_sub(used),
             )));
         }
-        put_line(
-            buf,
-            Rect {
-                y,
-                height: 1,
-                ..area
-            },
-            Line::from(spans),
-        );
-    }
-    if order.len() > shown {
-        let more = order.len() - shown;
-        put(
-            buf,
-            area.x,
-            area.y + shown as u16,
-            &format!(
-                "  {} {more} {}",
-                theme::LIMBO,
-                if app.query.boundaries_only {
-                    strings::OVERVIEW_MORE_ON_BOARD
-                } else {
-                    strings::OVERVIEW_MORE
-                }
-            ),
-            area.width,
-            theme.dim(),
-        );
+        put_line(buf, row, Line::from(spans));
     }
 }
 

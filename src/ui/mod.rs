@@ -66,8 +66,13 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
 /// Renders the whole screen into `buf`.
 pub fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme) {
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let leave = if app.form_typed() {
+            strings::TOO_SMALL_FORM
+        } else {
+            "q quits."
+        };
         let text = format!(
-            "{} ({}×{}); it needs {MIN_WIDTH}×{MIN_HEIGHT}. q quits.",
+            "{} ({}×{}); it needs {MIN_WIDTH}×{MIN_HEIGHT}. {leave}",
             strings::TOO_SMALL,
             area.width,
             area.height

@@ -4,6 +4,8 @@
 
 pub const APP: &str = "Baton";
 pub const TOO_SMALL: &str = "Terminal too small for the board";
+/// Behind the note, over a form with something typed in it.
+pub const TOO_SMALL_FORM: &str = "Enlarge it to finish the form; Ctrl-C quits and loses it.";
 
 // The board
 pub const EMPTY_BOARD: &str =
@@ -17,6 +19,8 @@ pub const THROWAWAY_DEMO: &str =
     "Throwaway demo: deleted on quit, snapshots too; baton --db FILE demo keeps one.";
 pub const THROWAWAY_PLACE: &str = "throwaway demo: deleted on quit";
 pub const COLUMNS_HIDDEN: &str = "columns hidden";
+/// The overview's word for an item held in a lane, where a boundary's count goes.
+pub const OVERVIEW_HELD: &str = "  held";
 pub const OVERVIEW_MORE: &str = "more boundaries with items waiting (B: only the boundaries)";
 /// The same, with only the boundaries on the board already.
 pub const OVERVIEW_MORE_ON_BOARD: &str = "more boundaries with items waiting, on the board below";

@@ -24,6 +24,8 @@ pub const LATE: &str = "⧗late";
 pub const NO_OWNER: &str = crate::domain::view::NO_OWNER;
 pub const PING_PONG: &str = "⇄pp";
 pub const LIMBO: &str = "⇢";
+/// A team's lane, where an item is held (the overview's held lines).
+pub const HELD: &str = "■";
 
 /// How loud a mark is; the words say the same without colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
