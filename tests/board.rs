@@ -1273,6 +1273,29 @@ fn escalating_is_never_one_enter_away() {
 }
 
 #[test]
+fn escalating_again_at_the_top_of_the_ladder_asks_whom_rather_than_offer_the_same_person() {
+    let (_dir, mut app) = demo_app((80, 24));
+    // sales → solutions has one level: Dana Whitaker.
+    select(&mut app, 33);
+    press(&mut app, 'E');
+    key(&mut app, KeyCode::Enter);
+    press(&mut app, 'y');
+    assert_eq!(app.form, None);
+    press(&mut app, 'E');
+    let form = app.form.as_ref().expect("the form opens");
+    assert_eq!(form.text_value("To"), None, "Dana Whitaker has it already");
+    assert!(
+        screen(&app).contains("top of the contract's ladder"),
+        "{}",
+        screen(&app)
+    );
+    key(&mut app, KeyCode::Enter);
+    let form = app.form.as_ref().expect("the form stays open");
+    assert!(!form.confirm_escalate);
+    assert_eq!(form.error.as_deref(), Some(strings::ESCALATE_TO_WHOM));
+}
+
+#[test]
 fn escalating_where_no_contract_names_a_contact_asks_whom_before_it_asks_to_confirm() {
     let (_dir, mut app) = demo_app((80, 24));
     // #29 is in limbo from onboarding to solutions, whose contract names no one.

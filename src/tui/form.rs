@@ -306,12 +306,21 @@ impl Form {
             FormKind::Reclaim => vec![Field::text("Reason", None, false, "optional")],
             FormKind::Escalate => {
                 let contact = crate::domain::rules::escalation_contact(item, org);
+                // Escalated already to the top of the ladder: the contract has no one
+                // further up, and the same person again is refused.
+                let top = contact.as_deref().filter(|c| {
+                    item.escalation
+                        .as_ref()
+                        .is_some_and(|e| e.to.as_deref() == Some(*c))
+                });
+                let contact = if top.is_some() { None } else { contact.clone() };
                 // With no contact to fall back on, the form asks for one, rather than
                 // confirm an escalation the rules then refuse.
-                let hint = match (&contact, item.governing_boundary()) {
-                    (Some(_), _) => "the contract's escalation contact",
-                    (None, Some(_)) => "who it goes to: the contract names no one",
-                    (None, None) => "who it goes to: it has crossed no boundary",
+                let hint = match (&contact, top, item.governing_boundary()) {
+                    (Some(_), _, _) => "the contract's escalation contact",
+                    (None, Some(_), _) => "who next: the top of the contract's ladder has it",
+                    (None, None, Some(_)) => "who it goes to: the contract names no one",
+                    (None, None, None) => "who it goes to: it has crossed no boundary",
                 };
                 vec![
                     Field::text("To", contact.as_deref(), contact.is_none(), hint),
