@@ -73,6 +73,12 @@ fn the_sla_clock_counts_working_time(backend: Backend) {
                 .contains("in limbo 3d 17h: 1d 1h of 1d working time used, breached by 1h 30m"),
         "{attention}"
     );
+    // ls has the whole of it, the breach mark last: the column is never cut.
+    let ls = board.at("2026-12-03T09:30:00Z", &["ls"]);
+    assert!(
+        ls.contains("12d 17h: 8d 1h of 1d working time used ✖ breached  Renewal for ACME"),
+        "{ls}"
+    );
     // The board counts the breach in its column too.
     let printed = board.at(tuesday, &["board", "--print", "--width", "160"]);
     assert!(printed.contains("1 breached"), "{printed}");

@@ -97,11 +97,18 @@ pub use crate::domain::attention::snoozed_until;
 
 /// Rows of cells as an aligned table; the last column is not padded.
 pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    table_keeping(header, rows, &[])
+}
+
+/// [`table`], with the columns at `whole` never cut: what they say ends in a mark
+/// (`✖ breached`) that must be read whole.
+fn table_keeping(header: &[&str], rows: &[Vec<String>], whole: &[usize]) -> String {
     let columns = header.len();
     let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
     for row in rows {
         for (i, cell) in row.iter().enumerate().take(columns) {
-            widths[i] = widths[i].max(cell.width()).min(48);
+            let cap = if whole.contains(&i) { usize::MAX } else { 48 };
+            widths[i] = widths[i].max(cell.width()).min(cap);
         }
     }
     let line = |cells: Vec<&str>| {
@@ -171,9 +178,10 @@ pub fn items_text(items: &[Item], org: &Org, now: DateTime<Utc>) -> String {
             ]
         })
         .collect();
-    table(
+    table_keeping(
         &["ID", "STATE", "WHERE", "OWNER", "IN LIMBO", "TITLE"],
         &rows,
+        &[4],
     )
 }
 
