@@ -35,6 +35,30 @@ fn command_paths() -> Vec<Vec<String>> {
     out
 }
 
+/// Every option and argument of every command says what it is for in `--help`.
+#[test]
+fn every_option_and_argument_has_help() {
+    fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+        for arg in cmd.get_arguments() {
+            let id = arg.get_id().as_str();
+            if arg.is_hide_set() || id == "help" || id == "version" {
+                continue;
+            }
+            if arg.get_help().is_none() && arg.get_long_help().is_none() {
+                missing.push(format!("{path} {id}"));
+            }
+        }
+        for sub in cmd.get_subcommands() {
+            if !sub.is_hide_set() && sub.get_name() != "help" {
+                walk(sub, &format!("{path} {}", sub.get_name()), missing);
+            }
+        }
+    }
+    let mut missing = Vec::new();
+    walk(&Cli::command(), "baton", &mut missing);
+    assert!(missing.is_empty(), "no help text: {missing:#?}");
+}
+
 /// The names `baton ARGS… --help` lists under `Commands:`.
 fn listed_commands(args: &[String]) -> BTreeSet<String> {
     let output = std::process::Command::new(BIN)

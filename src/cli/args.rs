@@ -156,8 +156,10 @@ pub enum Cmd {
         /// Items held by this team, or in limbo towards it
         #[arg(long, value_name = "KEY", add = ArgValueCompleter::new(complete::team_keys))]
         team: Option<String>,
+        /// Items this person owns
         #[arg(long, value_name = "PERSON")]
         owner: Option<String>,
+        /// Items with this tag
         #[arg(long, value_name = "TAG")]
         tag: Option<String>,
         /// Only items in these states (repeat for more)
@@ -231,6 +233,7 @@ pub enum Cmd {
         /// Item id (42 or #42)
         #[arg(value_parser = parse_id, add = ArgValueCompleter::new(complete::limbo_items))]
         id: i64,
+        /// Why it goes back, for the sender and the history
         #[arg(long, value_name = "TEXT")]
         reason: String,
         /// Why, from a fixed list, so retros can cluster failures per boundary
@@ -246,6 +249,7 @@ pub enum Cmd {
         /// Item id (42 or #42)
         #[arg(value_parser = parse_id, add = ArgValueCompleter::new(complete::limbo_items))]
         id: i64,
+        /// Why the sender takes it back
         #[arg(long, value_name = "TEXT")]
         reason: Option<String>,
         #[command(flatten)]
@@ -258,9 +262,11 @@ pub enum Cmd {
         /// Item id (42 or #42)
         #[arg(value_parser = parse_id, add = ArgValueCompleter::new(complete::open_items))]
         id: i64,
-        /// Who it goes to [default: the contract's escalation contact]
+        /// Who it goes to [default: the contract's escalation contact; when escalated
+        /// to one already, the next up its ladder]
         #[arg(long, value_name = "PERSON")]
         to: Option<String>,
+        /// What the contact needs to know, kept in the item's history
         #[arg(long, value_name = "TEXT")]
         note: Option<String>,
         #[command(flatten)]
@@ -275,6 +281,7 @@ pub enum Cmd {
         /// Item id (42 or #42)
         #[arg(value_parser = parse_id, add = ArgValueCompleter::new(complete::open_items))]
         id: i64,
+        /// The new title
         #[arg(long, value_name = "TEXT")]
         title: Option<String>,
         /// Longer description ("" clears it)
@@ -305,6 +312,7 @@ pub enum Cmd {
         /// Item id (42 or #42)
         #[arg(value_parser = parse_id, add = ArgValueCompleter::new(complete::open_items))]
         id: i64,
+        /// Who owns it from now
         #[arg(required_unless_present = "clear")]
         person: Option<String>,
         /// Leave the item without an owner
@@ -320,6 +328,7 @@ pub enum Cmd {
         /// Item id (42 or #42)
         #[arg(value_parser = parse_id, add = ArgValueCompleter::new(complete::open_items))]
         id: i64,
+        /// The note, kept in the item's history
         text: String,
         #[command(flatten)]
         at: At,
@@ -331,6 +340,7 @@ pub enum Cmd {
         /// Item id (42 or #42)
         #[arg(value_parser = parse_id, add = ArgValueCompleter::new(complete::active_items))]
         id: i64,
+        /// What was done, kept in the item's history
         #[arg(long, value_name = "TEXT")]
         note: Option<String>,
         #[command(flatten)]
@@ -343,6 +353,7 @@ pub enum Cmd {
         /// Item id (42 or #42)
         #[arg(value_parser = parse_id, add = ArgValueCompleter::new(complete::closed_items))]
         id: i64,
+        /// Why it is open again
         #[arg(long, value_name = "TEXT")]
         reason: Option<String>,
         #[command(flatten)]
@@ -355,6 +366,7 @@ pub enum Cmd {
         /// Item id (42 or #42)
         #[arg(value_parser = parse_id, add = ArgValueCompleter::new(complete::open_items))]
         id: i64,
+        /// Why it is dropped
         #[arg(long, value_name = "TEXT")]
         reason: String,
         #[command(flatten)]
@@ -369,6 +381,7 @@ pub enum Cmd {
         /// Item id (42 or #42)
         #[arg(value_parser = parse_id, add = ArgValueCompleter::new(complete::open_items))]
         id: i64,
+        /// Why it is flagged: what is missing or wrong
         #[arg(long, value_name = "TEXT")]
         note: String,
         /// Why, from a fixed list, so retros can cluster failures per boundary
@@ -406,6 +419,7 @@ pub enum Cmd {
         /// The item it duplicates, which stays open
         #[arg(long, value_name = "ID", value_parser = parse_id, add = ArgValueCompleter::new(complete::open_items))]
         into: i64,
+        /// Why, kept in the history of both
         #[arg(long, value_name = "TEXT")]
         note: Option<String>,
         #[command(flatten)]
@@ -426,6 +440,7 @@ pub enum Cmd {
         /// For possible-duplicate: the other item of the pair
         #[arg(long, value_name = "ID", value_parser = parse_id, add = ArgValueCompleter::new(complete::open_items))]
         with: Option<i64>,
+        /// Why the signal does not apply
         #[arg(long, value_name = "TEXT")]
         note: Option<String>,
         #[command(flatten)]
@@ -447,6 +462,7 @@ pub enum Cmd {
         /// Entry N of the contract's checklist is done (1-based; repeat for more)
         #[arg(long = "done", value_name = "N")]
         done: Vec<usize>,
+        /// What was done, kept in the item's history
         #[arg(long, value_name = "TEXT")]
         note: Option<String>,
         #[command(flatten)]
@@ -588,6 +604,7 @@ pub enum Cmd {
         after_help = "Examples:\n  baton completions bash > ~/.local/share/bash-completion/completions/baton\n  baton completions zsh > ~/.zfunc/_baton        (with ~/.zfunc in $fpath)\n  baton completions fish > ~/.config/fish/completions/baton.fish\n  echo 'baton completions powershell | Out-String | Invoke-Expression' >> $PROFILE\n  echo 'eval (baton completions elvish | slurp)' >> ~/.config/elvish/rc.elv\n\nThe script asks baton itself for suggestions as you type, so it offers the board's team keys and item ids (`baton accept <TAB>`: the items in limbo), on the board BATON_DB names (or the default board)."
     )]
     Completions {
+        /// The shell to complete in
         #[arg(value_enum)]
         shell: ShellArg,
     },
@@ -699,8 +716,10 @@ pub enum TeamCmd {
     Add {
         /// Short key people type (letters, digits, - and _)
         key: String,
+        /// The name shown on the board [default: the key]
         #[arg(long)]
         name: Option<String>,
+        /// Who leads the team
         #[arg(long, value_name = "PERSON")]
         lead: Option<String>,
     },
@@ -785,6 +804,7 @@ pub enum CalendarCmd {
     /// Show a calendar: its zone, hours, working day and holidays
     #[command(after_help = "Example:\n  baton calendar show office")]
     Show {
+        /// The calendar's name
         name: String,
         #[command(flatten)]
         json: Json,
@@ -794,6 +814,7 @@ pub enum CalendarCmd {
         after_help = "Examples:\n  baton calendar edit office --holiday 2026-12-31\n  baton calendar edit office --hours \"Mon-Thu 08:00-17:00\" --hours \"Fri 08:00-12:00\""
     )]
     Edit {
+        /// The calendar's name
         name: String,
         #[command(flatten)]
         calendar: CalendarArgs,
@@ -810,8 +831,10 @@ pub enum BoundaryCmd {
         after_help = "Example:\n  baton boundary add sales solutions --trigger \"Deal signed\" --done \"Order form attached\" --done \"Kick-off date agreed\" --outcome \"Solution design\" --owner priya --sla 2d --escalate-to vp-sales\n  baton boundary add solutions delivery --sla 1d --calendar office --escalate-to lee --escalate-to vp-delivery --escalate-after 4h"
     )]
     Add {
+        /// The team that sends (its key)
         #[arg(add = ArgValueCompleter::new(complete::team_keys))]
         from: String,
+        /// The team that receives (its key)
         #[arg(add = ArgValueCompleter::new(complete::team_keys))]
         to: String,
         #[command(flatten)]
@@ -826,8 +849,10 @@ pub enum BoundaryCmd {
     /// Show a boundary's contract and what waits on it
     #[command(after_help = "Example:\n  baton boundary show sales solutions")]
     Show {
+        /// The team that sends (its key)
         #[arg(add = ArgValueCompleter::new(complete::team_keys))]
         from: String,
+        /// The team that receives (its key)
         #[arg(add = ArgValueCompleter::new(complete::team_keys))]
         to: String,
         #[command(flatten)]
@@ -838,8 +863,10 @@ pub enum BoundaryCmd {
         after_help = "Examples:\n  baton boundary edit sales solutions --sla 3d\n  baton boundary edit sales solutions --done \"Order form attached\" --done \"Budget owner named\""
     )]
     Edit {
+        /// The team that sends (its key)
         #[arg(add = ArgValueCompleter::new(complete::team_keys))]
         from: String,
+        /// The team that receives (its key)
         #[arg(add = ArgValueCompleter::new(complete::team_keys))]
         to: String,
         #[command(flatten)]
@@ -939,6 +966,7 @@ pub enum SnapshotCmd {
         after_help = "Examples:\n  baton snapshot show 3\n  baton snapshot show \"retro 2026-11\""
     )]
     Show {
+        /// The snapshot's number or label
         snapshot: String,
         #[command(flatten)]
         json: Json,
@@ -948,7 +976,9 @@ pub enum SnapshotCmd {
         after_help = "Examples:\n  baton snapshot diff 1 2\n  baton snapshot diff \"retro 2026-10\""
     )]
     Diff {
+        /// The earlier snapshot's number or label
         a: String,
+        /// The later one [default: the board now, over the same period]
         b: Option<String>,
         #[command(flatten)]
         json: Json,
