@@ -324,6 +324,11 @@ fn boundary_mistakes_are_refused_by_name(backend: Backend) {
         board.error(&["boundary", "add", "sales", "finance"]),
         "error: unknown team `finance` (teams: sales, onboarding, support)"
     );
+    // A key typed in another case is named as written.
+    assert_eq!(
+        board.error(&["ls", "--team", "Support"]),
+        "error: unknown team `Support`; did you mean `support`? (teams: sales, onboarding, support)"
+    );
     assert_eq!(
         board.error(&["boundary", "add", "support", "sales", "--sla", "2x"]),
         "error: --sla: `2x` is not a duration (use 90m, 4h, 2d or 1w, up to 520w)"

@@ -30,8 +30,13 @@ use chrono::{DateTime, Utc};
 /// Everything the model refuses, worded for the person who asked.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DomainError {
-    #[error("unknown team `{key}` (teams: {known})")]
-    UnknownTeam { key: String, known: String },
+    #[error("unknown team `{key}`{hint} (teams: {known})")]
+    UnknownTeam {
+        key: String,
+        /// `; did you mean `support`?` when a key differs only in case.
+        hint: String,
+        known: String,
+    },
     #[error("no item #{0}")]
     UnknownItem(ItemId),
     #[error(

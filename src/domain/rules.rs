@@ -241,6 +241,12 @@ impl Org {
     pub fn require_team(&self, key: &str) -> Result<&Team, DomainError> {
         self.team(key).ok_or_else(|| DomainError::UnknownTeam {
             key: key.to_string(),
+            hint: self
+                .teams
+                .iter()
+                .find(|t| t.key.to_lowercase() == key.trim().to_lowercase())
+                .map(|t| format!("; did you mean `{}`?", t.key))
+                .unwrap_or_default(),
             known: self
                 .teams
                 .iter()
