@@ -11,15 +11,16 @@ use super::contracts::contract_lines;
 use super::detail::reasons_and_note;
 use super::theme::Theme;
 use super::{RenderRef, local, message_and_keys, strings};
+use crate::domain::attention::can_be_dismissed;
 use crate::domain::duration::format_duration;
 use crate::domain::history::narrate;
-use crate::domain::rules::describe_state;
+use crate::domain::rules::{Move, describe_state, permits};
 use crate::domain::standup::SKIPPED;
 use crate::domain::standup::by_team;
 use crate::domain::text::display_safe;
 use crate::domain::view::{Responsible, limbo_time, responsible};
 use crate::tui::app::App;
-use crate::tui::triage::Triage;
+use crate::tui::triage::{Current, Triage};
 
 pub fn render(
     area: Rect,
@@ -101,11 +102,11 @@ pub fn render(
     let (keys, more) = match (&triage.current, triage.finished) {
         (Some(current), false) => {
             render_item(body, buf, app, current, theme, now);
-            (strings::TRIAGE_KEYS, Some(strings::TRIAGE_MORE_KEYS))
+            (decision_keys(current), Some(strings::TRIAGE_MORE_KEYS))
         }
         _ => {
             render_summary(body, buf, app, triage, theme);
-            (strings::SUMMARY_KEYS, None)
+            (strings::SUMMARY_KEYS.to_string(), None)
         }
     };
     // Decisions on the line above the message, the rest on the last line.
@@ -122,7 +123,7 @@ pub fn render(
             );
             message_and_keys(area, buf, app.message.as_ref(), more, theme);
         }
-        None => message_and_keys(area, buf, app.message.as_ref(), keys, theme),
+        None => message_and_keys(area, buf, app.message.as_ref(), &keys, theme),
     }
 }
 
@@ -252,4 +253,26 @@ fn render_summary(area: Rect, buf: &mut Buffer, app: &App, triage: &Triage, them
         }
     }
     super::scrolled(lines, 0, area, buf, app);
+}
+
+/// The decision keys that apply to the item: one the rules would refuse (accept on an
+/// item a team holds, tick with nothing left to tick, dismiss with only facts) is not
+/// offered, in the order of [`strings::TRIAGE_KEYS`].
+fn decision_keys(current: &Current) -> String {
+    let item = &current.item;
+    let applies = |key: &str| match key {
+        "a" => permits(item, Move::Accept).is_ok(),
+        "b" => permits(item, Move::Bounce).is_ok(),
+        "M" => permits(item, Move::Merge).is_ok(),
+        "X" => current.signals.iter().any(|s| can_be_dismissed(s.code)),
+        "T" => permits(item, Move::Tick).is_ok() && !item.incomplete_handoff.is_empty(),
+        "E" => permits(item, Move::Escalate).is_ok(),
+        "o" => permits(item, Move::Owner).is_ok(),
+        _ => true,
+    };
+    strings::TRIAGE_KEYS
+        .split(" · ")
+        .filter(|entry| entry.split(' ').next().is_some_and(applies))
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
