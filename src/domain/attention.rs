@@ -934,6 +934,17 @@ pub fn title_words(title: &str) -> Vec<String> {
 /// not its square. See [`TitleIndex::build`] for the filters on top.
 /// Pairs in `dismissed` (lower id first, as [`dismissed_pairs`] gives them) are not
 /// matched.
+/// [`possible_duplicates`] over titles that `read` gives one at a time, as a read of
+/// the items gives them (the join keeps their words, not their text), `read` then
+/// giving back the dismissed pairs.
+pub fn possible_duplicates_reading<E>(
+    read: impl FnOnce(&mut dyn FnMut(ItemId, &str, &str)) -> Result<HashSet<(ItemId, ItemId)>, E>,
+) -> Result<HashMap<ItemId, ItemId>, E> {
+    let mut feed = TitleFeed::default();
+    let dismissed = read(&mut |id, team, title| feed.push(id, team, title))?;
+    Ok(TitleIndex::build_fed(feed, &dismissed, None).found)
+}
+
 pub fn possible_duplicates<'a>(
     open: impl IntoIterator<Item = (ItemId, &'a str, &'a str)>,
     dismissed: &HashSet<(ItemId, ItemId)>,

@@ -1298,9 +1298,14 @@ impl Store {
     }
 
     /// What the duplicate-title join reads of the open items matching `filter`, in
-    /// one read: each one's id, holding team and title in id order, and the pairs of
-    /// them that dismissed each other as possible duplicates (lower id first).
-    pub fn open_titles(&self, filter: &ItemFilter) -> Result<OpenTitles> {
+    /// one read: each one's id, holding team and title in id order, given to `each` as
+    /// it is read (none is kept), and then the pairs of them that dismissed each other
+    /// as possible duplicates (lower id first).
+    pub fn open_titles(
+        &self,
+        filter: &ItemFilter,
+        each: &mut dyn FnMut(ItemId, &str, &str),
+    ) -> Result<HashSet<(ItemId, ItemId)>> {
         let filter = ItemFilter {
             states: vec![State::Active, State::Limbo],
             ..filter.clone()
@@ -1315,21 +1320,19 @@ impl Store {
             let sql = format!(
                 "SELECT id, team, title, dismissed FROM {table} WHERE {clause} ORDER BY id"
             );
-            let mut titles = Vec::new();
             let mut dismissals: Vec<(ItemId, Vec<crate::domain::Dismissal>)> = Vec::new();
             tx.query(&sql, &args, &mut |r| {
                 let id = r.req_int(0)?;
-                titles.push((id, r.req_text(1)?, r.req_text(2)?));
+                each(id, &r.req_text(1)?, &r.req_text(2)?);
                 let dismissed: Vec<crate::domain::Dismissal> = json_list(r, 3)?;
                 if !dismissed.is_empty() {
                     dismissals.push((id, dismissed));
                 }
                 Ok(())
             })?;
-            let dismissed = crate::domain::attention::dismissed_pairs(
+            Ok(crate::domain::attention::dismissed_pairs(
                 dismissals.iter().map(|(id, d)| (*id, d.as_slice())),
-            );
-            Ok((titles, dismissed))
+            ))
         })
     }
 
@@ -2296,10 +2299,6 @@ const ITEM_COLUMNS: &str = "id, title, body, tags, due, team, owner, state, crea
     limbo_to, sent_at, limbo_note, unticked, sender_owner, escalated_at, escalated_to,
     incomplete_handoff, bounces, flags, events, snoozed_until, arrived_from, link, external_key,
     merged_into, dismissed";
-
-/// The open items' ids, teams and titles, and the pairs of them dismissed as
-/// possible duplicates: what [`Store::open_titles`] reads for the duplicate join.
-pub type OpenTitles = (Vec<(ItemId, String, String)>, HashSet<(ItemId, ItemId)>);
 
 /// Which of an item's columns a read fills in. A narrow read selects the same columns
 /// in the same places, the ones it leaves out as their empty value, so one mapping

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::attention::{SlaStanding, possible_duplicates};
+use crate::domain::attention::{SlaStanding, possible_duplicates_reading};
 use crate::domain::stages::{Stage, flow_stages};
 use crate::domain::view::{breach_ranges, lacks_owner, limbo_time};
 use crate::domain::{Item, ItemId, Org, State};
@@ -326,13 +326,7 @@ pub const DUPLICATES_AT_ONCE_AFTER_A_CHANGE: usize = 1_000;
 
 /// Open items whose title is like another team's open item, with that item.
 pub fn duplicates(store: &Store, filter: &ItemFilter) -> Result<HashMap<ItemId, ItemId>> {
-    let (titles, dismissed) = store.open_titles(filter)?;
-    Ok(possible_duplicates(
-        titles
-            .iter()
-            .map(|(id, team, title)| (*id, team.as_str(), title.as_str())),
-        &dismissed,
-    ))
+    possible_duplicates_reading(|each| store.open_titles(filter, each))
 }
 
 /// What the board loads, and how much of each column.
