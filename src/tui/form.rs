@@ -721,9 +721,36 @@ impl Form {
         FormOutcome::Editing
     }
 
+    /// Moves the focus by `by` fields round (`len - 1`: back one), passing over the
+    /// fields not shown ([`Form::shows`]).
     fn move_focus(&mut self, by: usize) {
-        if !self.fields.is_empty() {
-            self.focus = (self.focus + by) % self.fields.len();
+        let len = self.fields.len();
+        for _ in 0..len {
+            self.focus = (self.focus + by) % len;
+            if self.shows(self.focus) {
+                return;
+            }
+        }
+    }
+
+    /// Whether field `i` is shown: the dismiss form's other item only for the signal
+    /// that pairs two items, possible-duplicate.
+    pub fn shows(&self, i: usize) -> bool {
+        match self.fields.get(i) {
+            Some(Field::Text { label: "With", .. }) if self.kind == FormKind::Dismiss => self
+                .fields
+                .iter()
+                .find_map(|f| match f {
+                    Field::Choice {
+                        label: "Signal",
+                        options,
+                        selected,
+                    } => options.get(*selected),
+                    _ => None,
+                })
+                .is_some_and(|code| code == SignalCode::PossibleDuplicate.as_str()),
+            Some(_) => true,
+            None => false,
         }
     }
 
@@ -1031,6 +1058,21 @@ mod tests {
         let paired = Form::dismiss(&item, &both, Some(9)).expect("form");
         assert_eq!(labels(&paired), ["Signal", "With", "Note"]);
         assert_eq!(paired.text_value("With").as_deref(), Some("9"));
+        // Shown, and reached by Tab, only while possible-duplicate is the signal chosen.
+        let mut paired = paired;
+        let org = Org::default();
+        let press = |form: &mut Form, code| {
+            form.handle_key(KeyEvent::new(code, KeyModifiers::NONE), &org);
+        };
+        assert!(!paired.shows(1));
+        press(&mut paired, KeyCode::Tab);
+        assert_eq!(paired.fields[paired.focus].label(), "Note");
+        press(&mut paired, KeyCode::BackTab);
+        assert_eq!(paired.fields[paired.focus].label(), "Signal");
+        press(&mut paired, KeyCode::Right);
+        assert!(paired.shows(1));
+        press(&mut paired, KeyCode::Tab);
+        assert_eq!(paired.fields[paired.focus].label(), "With");
 
         let facts = [signal(SignalCode::SlaBreached)];
         assert!(Form::dismiss(&item, &facts, None).is_err());

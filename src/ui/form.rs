@@ -27,6 +27,9 @@ pub(super) fn render(area: Rect, buf: &mut Buffer, form: &Form, theme: &Theme) {
         Line::raw(""),
     ];
     for (i, field) in form.fields.iter().enumerate() {
+        if !form.shows(i) {
+            continue;
+        }
         let focused = i == form.focus;
         let label_style = if focused { theme.key() } else { theme.dim() };
         match field {
