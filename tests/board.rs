@@ -421,6 +421,10 @@ fn filter_by_team_owner_signal_and_words_and_esc_clears_it() {
     filter(&mut app, "owner:OWEN");
     let ids: Vec<i64> = cards(&app).iter().map(|i| i.id).collect();
     assert_eq!(ids, [36], "owners match any part of the name, any case");
+    // #36 is like another team's item, which the filter hides: its mark stays, as the
+    // attention queue and triage say it.
+    assert_eq!(app.board.duplicate_of(36), Some(37));
+    assert!(screen(&app).contains("≈dup"), "{}", screen(&app));
     let said = app
         .message
         .as_ref()

@@ -453,8 +453,7 @@ impl App {
             }
         }
         if self.board.duplicates.is_none() || self.board.duplicates_stale {
-            self.board.duplicates =
-                Some(super::board::duplicates(&self.store, &self.query.filter)?);
+            self.board.duplicates = Some(super::board::duplicates(&self.store)?);
             self.board.duplicates_stale = false;
             self.dirty = true;
         }

@@ -226,6 +226,9 @@ pub struct Board {
     /// The duplicate marks are from before a change to a title, a team or the open
     /// items: worked out again on the next idle moment.
     pub duplicates_stale: bool,
+    /// Open items on the whole board, whatever the filter shows: the duplicate join
+    /// reads them all (a mark does not depend on the filter), so its cost goes by them.
+    pub open_all: usize,
     /// Columns left out because the filter leaves them empty.
     pub hidden: usize,
     /// Every column in the board's order, before `boundaries_only` and `hide_empty`
@@ -324,9 +327,10 @@ pub const DUPLICATES_AT_ONCE: usize = 5_000;
 /// (the 2 ms keypress target is the large board's).
 pub const DUPLICATES_AT_ONCE_AFTER_A_CHANGE: usize = 1_000;
 
-/// Open items whose title is like another team's open item, with that item.
-pub fn duplicates(store: &Store, filter: &ItemFilter) -> Result<HashMap<ItemId, ItemId>> {
-    possible_duplicates_reading(|each| store.open_titles(filter, each))
+/// Open items whose title is like another team's open item, with that item: every open
+/// item of the board, whatever a filter shows, as the attention queue finds them.
+pub fn duplicates(store: &Store) -> Result<HashMap<ItemId, ItemId>> {
+    possible_duplicates_reading(|each| store.open_titles(&ItemFilter::default(), each))
 }
 
 /// What the board loads, and how much of each column.
@@ -443,10 +447,18 @@ impl Board {
         }
         count_breaches(store, query, &org, &mut tallies, now)?;
         let totals = totals_of(&tallies);
+        let open_all = if query.filter.keeps_every_item() {
+            totals.open
+        } else {
+            store.count(&ItemFilter {
+                states: vec![State::Active, State::Limbo],
+                ..ItemFilter::default()
+            })?
+        };
         // The duplicate-title join reads every open title; on a large board it waits for
         // the first idle moment so the first frame is not held up (see `App::tick`).
-        let duplicates = if totals.open <= DUPLICATES_AT_ONCE {
-            Some(duplicates(store, &query.filter)?)
+        let duplicates = if open_all <= DUPLICATES_AT_ONCE {
+            Some(duplicates(store)?)
         } else {
             None
         };
@@ -467,6 +479,7 @@ impl Board {
             totals,
             duplicates,
             duplicates_stale: false,
+            open_all,
             hidden,
             kinds,
             tallies,
@@ -514,6 +527,12 @@ impl Board {
                 if !changed.contains(&place) {
                     changed.push(place);
                 }
+            }
+            let was_open = before.as_ref().is_some_and(|b| b.state.is_open());
+            match (was_open, after.state.is_open()) {
+                (false, true) => self.open_all += 1,
+                (true, false) => self.open_all = self.open_all.saturating_sub(1),
+                _ => {}
             }
             // What the duplicate-title join reads: open items' ids, teams and titles,
             // and the dismissed pairs.
@@ -652,8 +671,8 @@ impl Board {
         if rejoin && self.duplicates.is_some() {
             // A small board's marks follow at once; a large one's on the next idle
             // moment, so the key's frame is not held up by the join.
-            if self.totals.open <= DUPLICATES_AT_ONCE_AFTER_A_CHANGE {
-                self.duplicates = Some(duplicates(store, &query.filter)?);
+            if self.open_all <= DUPLICATES_AT_ONCE_AFTER_A_CHANGE {
+                self.duplicates = Some(duplicates(store)?);
             } else {
                 self.duplicates_stale = true;
             }
