@@ -484,6 +484,49 @@ fn filter_by_team_owner_signal_and_words_and_esc_clears_it() {
 }
 
 #[test]
+fn a_click_on_a_card_shows_its_title_in_place_of_the_last_message() {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let (_dir, mut app) = demo_app((80, 24));
+    press(&mut app, 'u');
+    assert!(app.message.is_some(), "nothing to undo is said");
+    let text = screen(&app);
+    let (y, line) = text
+        .lines()
+        .enumerate()
+        .skip(10)
+        .find(|(_, l)| l.contains("#17 "))
+        .expect("#17 in a column");
+    let x = line[..line.find("#17 ").expect("#17")].chars().count();
+    let click = MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: u16::try_from(x).expect("x"),
+        row: u16::try_from(y).expect("y"),
+        modifiers: KeyModifiers::NONE,
+    };
+    app.handle_mouse(click, std::time::Instant::now())
+        .expect("the click is handled");
+    assert_eq!(app.selected().map(|i| i.id), Some(17));
+    assert_eq!(app.message, None);
+    let text = screen(&app);
+    let last = text.lines().rev().nth(1).unwrap_or_default();
+    assert!(
+        last.contains("Lamna Healthcare — 3-year prepaid deal"),
+        "{text}"
+    );
+}
+
+#[test]
+fn clearing_a_filter_keeps_the_card_it_found_selected() {
+    let (_dir, mut app) = demo_app((80, 24));
+    filter(&mut app, "Android");
+    assert_eq!(app.selected().map(|i| i.id), Some(25));
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.filter_text, "");
+    assert_eq!(app.selected().map(|i| i.id), Some(25));
+    assert!(screen(&app).contains("#25"), "{}", screen(&app));
+}
+
+#[test]
 fn esc_while_typing_a_filter_keeps_the_old_one() {
     let (_dir, mut app) = demo_app((80, 24));
     filter(&mut app, "globex");

@@ -570,6 +570,11 @@ impl App {
                 self.update(if down { Action::Down } else { Action::Up })
             }
             MouseEventKind::Down(MouseButton::Left) if self.screen == Screen::Board => {
+                // A click moves the selection as a key does: the status line then
+                // shows the selected card's title, not what was said before.
+                if self.overview_at(y).is_some() || self.card_at(x, y).is_some() {
+                    self.message = None;
+                }
                 if let Some(column) = self.overview_at(y) {
                     self.column = column;
                     self.rows.insert(self.board.columns[column].kind.clone(), 0);
@@ -1888,6 +1893,7 @@ impl App {
             self.fail(&unknown.to_string());
             return Ok(());
         }
+        let selected = self.selected().cloned();
         self.query.filter = filter.items();
         self.filter_signal = filter.signal;
         self.filter_owner = filter.owner.clone();
@@ -1896,10 +1902,17 @@ impl App {
         self.rows.clear();
         self.first_column = 0;
         self.reload()?;
-        // The selection goes to the first match: the first column with a card.
-        if let Some(i) = self.board.columns.iter().position(|c| c.count > 0) {
-            self.column = i;
-            self.keep_column_visible();
+        match (self.filter_text.is_empty(), selected) {
+            // A cleared filter leaves the card that was selected selected, where it is
+            // among all the others.
+            (true, Some(item)) => self.follow(&item)?,
+            // A filter selects its first match: the first column with a card.
+            _ => {
+                if let Some(i) = self.board.columns.iter().position(|c| c.count > 0) {
+                    self.column = i;
+                    self.keep_column_visible();
+                }
+            }
         }
         if self.filter_text.is_empty() {
             self.say(strings::FILTER_CLEARED);
