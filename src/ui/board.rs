@@ -569,15 +569,19 @@ fn render_card(
         used += t.width();
         spans.push(Span::styled(t, styled(m.style)));
     }
+    // Who, with the least of it worth showing: four columns of a name.
     let who = match responsible(item, &app.board.org) {
-        Responsible::Owner(name) => Some(display_safe(name)),
-        Responsible::NextOwner(name) => Some(format!("→{}", display_safe(name))),
+        Responsible::Owner(name) => Some((display_safe(name), 4)),
+        Responsible::NextOwner(name) => Some((
+            format!("{} {}", theme::NEXT_OWNER, display_safe(name)),
+            theme::NEXT_OWNER.width() + 5,
+        )),
         Responsible::Nobody => None,
     };
-    if let Some(who) = who {
+    if let Some((who, least)) = who {
         let gap = usize::from(used > indent);
         let room = width.saturating_sub(used + gap);
-        if room >= 4 {
+        if room >= least {
             let shown = fit(&who, room);
             used += gap + shown.width();
             spans.push(Span::styled(format!("{}{shown}", " ".repeat(gap)), base));

@@ -34,6 +34,11 @@ fn marks_lines() -> Vec<String> {
         }
     }
     parts.push(format!(
+        "{} NAME {}",
+        theme::NEXT_OWNER,
+        strings::HELP_NEXT_OWNER
+    ));
+    parts.push(format!(
         "{} {}",
         strings::HELP_SHORT_MARKS,
         shorts.join(" ")

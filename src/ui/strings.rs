@@ -36,6 +36,8 @@ pub const HELP_INTRO: [&str; 2] = [
     "items sent and not yet accepted wait there, with their age against the contract's SLA.",
 ];
 pub const HELP_SHORT_MARKS: &str = "short forms on narrow cards:";
+/// After `next NAME` in the marks legend.
+pub const HELP_NEXT_OWNER: &str = "the contract's next owner, to take it";
 pub const HELP_EVERYWHERE: &str = "Everywhere";
 pub const HELP_BOARD: &str = "On the board";
 pub const HELP_ITEM: &str = "On the selected item (board, detail or triage)";

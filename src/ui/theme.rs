@@ -23,6 +23,9 @@ pub const DUPLICATE: &str = "≈dup";
 pub const LATE: &str = "⧗late";
 pub const NO_OWNER: &str = crate::domain::view::NO_OWNER;
 pub const PING_PONG: &str = "⇄pp";
+/// Before the contract's next owner on a limbo card with no owner: who is to take it
+/// (an arrow there read as whom an escalation went to).
+pub const NEXT_OWNER: &str = "next";
 pub const LIMBO: &str = "⇢";
 /// A team's lane, where an item is held (the overview's held lines).
 pub const HELD: &str = "■";
