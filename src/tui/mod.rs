@@ -41,6 +41,9 @@ pub struct BoardOptions {
     pub db_given: bool,
 }
 
+/// What `board --print` draws at with no terminal to measure (or a dimension not given).
+const PRINT_SIZE: (u16, u16) = (160, 48);
+
 /// `baton`, `baton board` and `baton demo`.
 pub fn open(ctx: &Context, options: BoardOptions, demo: bool) -> Result<()> {
     // Nothing is created for a board that cannot be shown.
@@ -69,7 +72,13 @@ pub fn open(ctx: &Context, options: BoardOptions, demo: bool) -> Result<()> {
     let clock = ctx.clock;
     let theme = Theme::from_env(ctx.config.config.theme.unwrap_or_default());
     if options.print {
-        let (tw, th) = crossterm::terminal::size().unwrap_or((160, 48));
+        // The terminal's size only when printing to one: into a pipe or a file,
+        // crossterm would guess (tput's 80×24), and the help says 160×48.
+        let (tw, th) = if std::io::stdout().is_terminal() {
+            crossterm::terminal::size().unwrap_or(PRINT_SIZE)
+        } else {
+            PRINT_SIZE
+        };
         let (width, height) = (options.width.unwrap_or(tw), options.height.unwrap_or(th));
         let mut app = App::new(store, clock, ctx.actor.clone(), (width, height))?;
         // What an idle moment adds on screen (duplicate marks on a large board) is
