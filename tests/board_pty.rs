@@ -2,7 +2,8 @@
 //! a double click opens it, the wheel moves), `--no-mouse` and the config leaving the
 //! mouse to the terminal, SIGTERM and SIGHUP giving the terminal back, a terminal that
 //! hangs up ending the board, and `baton demo`
-//! kept in the database `--db` names or thrown away.
+//! kept in the database `--db` names or thrown away; `board --print` run from a terminal
+//! into a file.
 
 mod common;
 
@@ -183,4 +184,40 @@ fn the_demo_is_kept_where_db_names_and_otherwise_says_it_is_throwaway() {
     assert!(open > 0 && open <= 40, "{open} items: the sample, once");
     let shown = baton(&db, &["show", "16"]);
     assert!(shown.contains("kept between runs"), "{shown}");
+}
+
+/// Run from a terminal into a file, `board --print` draws at 160×48 as its help says,
+/// not at the size of the terminal it was run from.
+#[test]
+fn a_board_printed_into_a_file_from_a_terminal_is_160_by_48() {
+    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let db = demo(&dir);
+    let out = dir.path().join("board.txt");
+    let pty = native_pty_system()
+        .openpty(PtySize {
+            rows: 24,
+            cols: 80,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .expect("a pseudo-terminal");
+    let mut cmd = CommandBuilder::new("sh");
+    cmd.args([
+        "-c",
+        "\"$0\" --db \"$1\" board --print > \"$2\"",
+        common::BIN,
+        &db.to_string_lossy(),
+        &out.to_string_lossy(),
+    ]);
+    cmd.env("BATON_CONFIG", dir.path().join("no-config.toml"));
+    cmd.env_remove("BATON_DB");
+    let mut child = pty.slave.spawn_command(cmd).expect("sh starts");
+    drop(pty.slave);
+    let status = child.wait().expect("it ends");
+    assert!(status.success(), "{status:?}");
+    let printed = std::fs::read_to_string(&out).expect("the printed board");
+    assert_eq!(printed.lines().count(), 48, "{printed}");
+    let widest = printed.lines().map(|l| l.chars().count()).max();
+    assert_eq!(widest, Some(160), "{printed}");
 }

@@ -145,22 +145,6 @@ fn db_flag_wins_over_the_environment() {
     assert!(board.ok(&["--db", other_arg, "team", "ls"]).contains("ops"));
 }
 
-/// Into a pipe, with no size given, the printed board is 160×48, as its help says
-/// (not a guess at a terminal that is not there).
-#[test]
-fn a_board_printed_into_a_pipe_is_160_by_48() {
-    let board = small_org();
-    let help = board.ok(&["board", "--help"]);
-    assert!(
-        help.contains("or 160]") && help.contains("or 48]"),
-        "{help}"
-    );
-    let printed = board.ok(&["board", "--print"]);
-    assert_eq!(printed.lines().count(), 48, "{printed}");
-    let widest = printed.lines().map(|l| l.chars().count()).max();
-    assert_eq!(widest, Some(160), "{printed}");
-}
-
 on_both_backends!(teams_are_added_listed_and_refused_when_repeated_or_badly_named);
 fn teams_are_added_listed_and_refused_when_repeated_or_badly_named(backend: Backend) {
     let board = Board::new_on(backend);
