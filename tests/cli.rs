@@ -863,16 +863,16 @@ fn a_week_of_handoffs_reads_back_as_it_happened(backend: Backend) {
 
     assert_eq!(
         board.ok(&["ls"]),
-        "ID   STATE   WHERE                 OWNER  IN LIMBO          TITLE\n\
-         #1   limbo   sales → solutions     —      4d 2h ✖ breached  Renewal for ACME\n\
-         #2   limbo   sales → solutions     —      1d 12h ! at risk  Globex pilot\n\
-         #3   active  sales                 erin                     Initech migration\n\
-         #4   active  onboarding            omar                     Umbrella onboarding\n\
-         #5   active  onboarding            —                        Hooli SSO\n\
-         #6   active  sales                 dana                     Stark contract\n\
-         #7   limbo   onboarding → support  —      1d 3h ✖ breached  Wayne support handover\n\
-         #8   active  support               sam                      ACME renewal\n\
-         #10  active  sales                 frank                    Quiet item\n"
+        "ID   STATE   WHERE                 OWNER  IN LIMBO                TITLE\n\
+         #1   limbo   sales → solutions     —      4d 2h of 2d ✖ breached  Renewal for ACME\n\
+         #2   limbo   sales → solutions     —      1d 12h of 2d ! at risk  Globex pilot\n\
+         #3   active  sales                 erin                           Initech migration\n\
+         #4   active  onboarding            omar                           Umbrella onboarding\n\
+         #5   active  onboarding            —                              Hooli SSO\n\
+         #6   active  sales                 dana                           Stark contract\n\
+         #7   limbo   onboarding → support  —      1d 3h of 4h ✖ breached  Wayne support handover\n\
+         #8   active  support               sam                            ACME renewal\n\
+         #10  active  sales                 frank                          Quiet item\n"
     );
     assert_eq!(
         board.ok(&["ls", "--state", "dropped"]),
@@ -922,7 +922,7 @@ fn a_week_of_handoffs_reads_back_as_it_happened(backend: Backend) {
         board.ok(&["show", "2"]),
         format!(
             "#2  Globex pilot\n  \
-             state:     in limbo sales → solutions for 1d 12h ! at risk\n  \
+             state:     in limbo sales → solutions for 1d 12h of 2d ! at risk\n  \
              owner:     — (next owner per contract: priya)\n  \
              created:   2026-03-02 09:30\n\
              \n\

@@ -152,6 +152,12 @@ fn limbo_cell(item: &Item, org: &Org, now: DateTime<Utc>) -> String {
                     time.counted(time.used),
                     time.counted(sla)
                 ),
+                // Around the clock, the SLA it runs against as the board shows it.
+                (None, Some(sla)) => format!(
+                    "{} of {}{mark}",
+                    format_duration(time.age),
+                    format_duration(sla)
+                ),
                 _ => format!("{}{mark}", format_duration(time.age)),
             }
         }
