@@ -28,50 +28,72 @@ use crate::tui::keys::{Action, BINDINGS, Binding, Scope};
 pub(super) fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, now: DateTime<Utc>) {
     let board = &app.board;
     let t = board.totals;
-    // Title line: totals that matter, then where the data lives.
-    let mut title = vec![
-        Span::styled(format!(" {} ", strings::APP), theme.title()),
-        Span::raw(" "),
-        Span::styled(
+    // Title line: totals that matter, then where the data lives. Each part has a short
+    // form; where the long ones do not fit, the least needed are shortened first, so
+    // the filter and which columns are shown are never cut.
+    struct Part {
+        long: String,
+        short: String,
+        style: Style,
+        /// Parts of a group are shortened together; groups in this order.
+        group: u8,
+    }
+    const POSITION: u8 = 0;
+    const BOUNDARIES: u8 = 1;
+    const COUNTS: u8 = 2;
+    const HIDDEN: u8 = 3;
+    const FILTER: u8 = 4;
+    let part = |long: String, short: String, style: Style, group: u8| Part {
+        long,
+        short,
+        style,
+        group,
+    };
+    let warn_if = |n: usize, style: Style| if n > 0 { style } else { theme.plain() };
+    let mut parts = vec![
+        part(
             format!("{} {} in limbo", theme::LIMBO, t.in_limbo),
+            format!("{}{}", theme::LIMBO, t.in_limbo),
             theme.limbo_header(),
+            COUNTS,
         ),
-        Span::raw(" · "),
-        Span::styled(
-            format!("{} {} breached", theme::BREACHED, t.breached),
-            if t.breached > 0 {
-                theme.error()
-            } else {
-                theme.plain()
-            },
+        part(
+            format!(" · {} {} breached", theme::BREACHED, t.breached),
+            format!(" · {}{}", theme::BREACHED, t.breached),
+            warn_if(t.breached, theme.error()),
+            COUNTS,
         ),
-        Span::raw(" · "),
-        Span::styled(
-            format!("{} {}", t.no_owner, theme::NO_OWNER),
-            if t.no_owner > 0 {
-                theme.warning()
-            } else {
-                theme.plain()
-            },
+        part(
+            format!(" · {} {}", t.no_owner, theme::NO_OWNER),
+            format!(" · ∅{}", t.no_owner),
+            warn_if(t.no_owner, theme.warning()),
+            COUNTS,
         ),
-        Span::raw(format!(" · {} open", t.open)),
+        part(
+            format!(" · {} open", t.open),
+            format!(" · {} open", t.open),
+            theme.plain(),
+            COUNTS,
+        ),
     ];
     if board.hidden > 0 {
-        title.push(Span::styled(
+        parts.push(part(
             format!(" · {} {}", board.hidden, strings::COLUMNS_HIDDEN),
+            format!(" · {} hidden", board.hidden),
             theme.warning(),
+            HIDDEN,
         ));
     }
     if !app.filter_text.is_empty() {
-        title.push(Span::styled(
-            format!("  filter: {}", display_safe(&app.filter_text)),
-            theme.warning(),
-        ));
+        let filter = format!("  filter: {}", display_safe(&app.filter_text));
+        parts.push(part(filter.clone(), filter, theme.warning(), FILTER));
     }
     if app.query.boundaries_only {
-        title.push(Span::styled(
+        parts.push(part(
             format!("  {}", strings::BOUNDARIES_ONLY),
+            format!("  {}", strings::BOUNDARIES_ONLY_SHORT),
             theme.warning(),
+            BOUNDARIES,
         ));
     }
     let (left, right) = hidden_columns(app);
@@ -82,15 +104,34 @@ pub(super) fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, now
             if left > 0 { "◀ " } else { "" },
             if right > 0 { " ▶" } else { "" },
         );
-        let long = format!("  {before}columns {shown} of {total}{after}");
-        let used: usize = title.iter().map(|s| s.content.width()).sum();
         // Where the words do not fit, the arrows still say which way the rest are.
-        let text = if used + long.width() <= usize::from(area.width) {
-            long
-        } else {
-            format!("  {before}{shown}/{total}{after}")
+        parts.push(part(
+            format!("  {before}columns {shown} of {total}{after}"),
+            format!("  {before}{shown}/{total}{after}"),
+            theme.key(),
+            POSITION,
+        ));
+    }
+    let app_name = format!(" {} ", strings::APP);
+    let fixed = app_name.width() + 1;
+    let width = |shortened: u8| -> usize {
+        let text = |p: &Part| {
+            if p.group < shortened {
+                p.short.width()
+            } else {
+                p.long.width()
+            }
         };
-        title.push(Span::styled(text, theme.key()));
+        fixed + parts.iter().map(text).sum::<usize>()
+    };
+    // The groups before `shortened` take their short forms: as few as make it fit.
+    let shortened = (0..=FILTER + 1)
+        .find(|&g| width(g) <= usize::from(area.width))
+        .unwrap_or(FILTER + 1);
+    let mut title = vec![Span::styled(app_name, theme.title()), Span::raw(" ")];
+    for p in parts {
+        let text = if p.group < shortened { p.short } else { p.long };
+        title.push(Span::styled(text, p.style));
     }
     let used: usize = title.iter().map(|s| s.content.width()).sum();
     let path = if app.throwaway {

@@ -14,6 +14,8 @@ pub const NO_COLUMNS: &str = "No columns match this view.";
 pub const NO_MATCH: &str = "No open item matches the filter; esc clears it.";
 pub const NO_BOUNDARY_COLUMNS: &str = "No boundaries to show; B shows the team lanes again.";
 pub const BOUNDARIES_ONLY: &str = "boundaries only";
+/// [`BOUNDARIES_ONLY`] on a narrow title line.
+pub const BOUNDARIES_ONLY_SHORT: &str = "⇢ only";
 pub const EMPTY_COLUMN: &str = "—";
 pub const THROWAWAY_DEMO: &str =
     "Throwaway demo: deleted on quit, snapshots too; baton --db FILE demo keeps one.";
