@@ -1459,7 +1459,7 @@ impl App {
             action if action.scrolls() => {
                 self.scroll_pane(action);
             }
-            Action::Back | Action::Quit => triage.finish(now),
+            Action::Back | Action::Quit => triage.end(&self.store, now)?,
             Action::Undo => self.undo_in_triage()?,
             Action::Accept => {
                 if let Some(item) = current {

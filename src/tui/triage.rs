@@ -149,6 +149,18 @@ impl Triage {
         self.ended.get_or_insert(now);
     }
 
+    /// Ends the walk on the item on screen. It was reached: it is skipped (unless a
+    /// decision was made on it), so the summary, its Markdown and the snapshot count it
+    /// walked past, not among the items the standup did not reach; `←` on the summary
+    /// comes back to it.
+    pub fn end(&mut self, store: &Store, now: DateTime<Utc>) -> Result<()> {
+        if !self.finished && self.current.is_some() {
+            self.skip(store, now)?;
+        }
+        self.finish(now);
+        Ok(())
+    }
+
     /// How long the item on screen has had.
     pub fn item_elapsed(&self, now: DateTime<Utc>) -> Duration {
         now.signed_duration_since(self.item_started)
