@@ -56,8 +56,13 @@ pub struct Message {
 
 /// Lines the board keeps for its own chrome: title, column headers (2), status, keys.
 pub const CHROME_ROWS: u16 = 5;
-/// Lines each card takes.
+/// Lines each card takes: its title, then its marks and who has it.
 pub const CARD_ROWS: u16 = 2;
+/// Lines each card takes on a tall screen ([`TALL_FROM`]): the title gets two.
+pub const TALL_CARD_ROWS: u16 = 3;
+/// From this many lines the cards are tall: with room to spare below short columns,
+/// a title cut at 22 characters said too little (160×48).
+pub const TALL_FROM: u16 = 40;
 /// A line of the board's overview ([`App::overview_lines`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OverviewLine {
@@ -202,7 +207,17 @@ impl App {
     /// Cards that fit in a column at the current size.
     pub fn visible_rows(&self) -> usize {
         let chrome = CHROME_ROWS.saturating_add(self.overview_rows());
-        usize::from(self.size.1.saturating_sub(chrome) / CARD_ROWS).max(1)
+        usize::from(self.size.1.saturating_sub(chrome) / self.card_rows()).max(1)
+    }
+
+    /// Lines each card takes at the current size: by the screen's height alone, so the
+    /// columns' windows do not move with what the board holds.
+    pub fn card_rows(&self) -> u16 {
+        if self.size.1 >= TALL_FROM {
+            TALL_CARD_ROWS
+        } else {
+            CARD_ROWS
+        }
     }
 
     /// Whether every column fits side by side at its usual width.
@@ -641,7 +656,10 @@ impl App {
                 x < left
             })?;
         let cards_top = body_top + 2;
-        let Some(slot) = y.checked_sub(cards_top).map(|d| usize::from(d / CARD_ROWS)) else {
+        let Some(slot) = y
+            .checked_sub(cards_top)
+            .map(|d| usize::from(d / self.card_rows()))
+        else {
             return Some((column, None));
         };
         let row = self.first_card_shown(column) + slot;

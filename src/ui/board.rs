@@ -20,7 +20,7 @@ use crate::domain::view::{
     Responsible, contract_incomplete, contract_sla_label, crossing, limbo_time, responsible,
     signal_codes, sla_label,
 };
-use crate::tui::app::{App, CARD_ROWS, OverviewLine, Screen};
+use crate::tui::app::{App, OverviewLine, Screen};
 use crate::tui::board::{Column, ColumnKind};
 use crate::tui::keys::{Action, BINDINGS, Binding, Scope};
 
@@ -388,7 +388,8 @@ fn render_column(
     put(buf, area.x, area.y + 1, &counts, inner, count_style);
 
     let cards_area_top = area.y + 2;
-    let rows = usize::from(area.height.saturating_sub(2) / CARD_ROWS);
+    let card_rows = app.card_rows();
+    let rows = usize::from(area.height.saturating_sub(2) / card_rows);
     if column.count == 0 {
         put(
             buf,
@@ -413,14 +414,14 @@ fn render_column(
         let Some(item) = column.card(row) else {
             break;
         };
-        let y = cards_area_top + slot as u16 * CARD_ROWS;
+        let y = cards_area_top + slot as u16 * card_rows;
         let is_selected = selected && row == selected_row;
         render_card(
             Rect {
                 x: area.x,
                 y,
                 width: inner,
-                height: CARD_ROWS,
+                height: card_rows,
             },
             buf,
             app,
@@ -584,9 +585,16 @@ fn render_card(
     let up: Vec<&Mark> = marks[on_line2..].iter().collect();
     let up_width: usize = up.iter().map(|m| text(m).width() + 1).sum();
     let title_room = width.saturating_sub(id.width() + up_width);
+    // A tall card gives the title a second line, under where it starts.
+    let tall = area.height >= 3;
+    let (first, rest) = if tall {
+        split_at_word(&title, title_room)
+    } else {
+        (fit(&title, title_room), String::new())
+    };
     let mut line1 = vec![
         Span::styled(id.clone(), styled(theme.dim())),
-        Span::styled(fit(&title, title_room), base),
+        Span::styled(first, base),
     ];
     let used1: usize = line1.iter().map(|s| s.content.width()).sum();
     line1.push(Span::styled(
@@ -597,6 +605,28 @@ fn render_card(
         line1.push(Span::styled(format!(" {}", text(m)), styled(m.style)));
     }
     put_line(buf, Rect { height: 1, ..area }, Line::from(line1));
+    // A title that fits on one line has its marks under it, and a blank line after.
+    let marks_y = if tall && !rest.is_empty() {
+        let shown = fit(&rest, width.saturating_sub(id.width()));
+        let pad = width.saturating_sub(id.width() + shown.width());
+        let line2 = Line::from(vec![
+            Span::styled(" ".repeat(id.width()), base),
+            Span::styled(shown, base),
+            Span::styled(" ".repeat(pad), base),
+        ]);
+        put_line(
+            buf,
+            Rect {
+                y: area.y + 1,
+                height: 1,
+                ..area
+            },
+            line2,
+        );
+        area.y + 2
+    } else {
+        area.y + 1
+    };
 
     // Line 2: the marks, then who is responsible in what is left.
     let mut spans: Vec<Span> = vec![Span::styled(" ".repeat(indent), base)];
@@ -634,7 +664,7 @@ fn render_card(
     put_line(
         buf,
         Rect {
-            y: area.y + 1,
+            y: marks_y,
             height: 1,
             ..area
         },
@@ -771,7 +801,32 @@ fn render_overview(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, now: 
 
 #[cfg(test)]
 mod tests {
-    use super::place_marks;
+    use super::{place_marks, split_at_word};
+
+    #[test]
+    fn a_tall_cards_title_breaks_after_a_word() {
+        let split = split_at_word;
+        assert_eq!(
+            split("Contoso — 400-seat expansion", 22),
+            ("Contoso — 400-seat".into(), "expansion".into())
+        );
+        // It fits: no rest.
+        assert_eq!(
+            split("Quiet item", 22),
+            ("Quiet item".into(), String::new())
+        );
+        // One long word is cut where the room ends.
+        assert_eq!(
+            split("Supercalifragilistic", 8),
+            ("Supercal".into(), "ifragilistic".into())
+        );
+        // Wide characters count two columns.
+        assert_eq!(
+            split("日本語 テキスト", 7),
+            ("日本語".into(), "テキスト".into())
+        );
+        assert_eq!(split("", 5), (String::new(), String::new()));
+    }
 
     #[test]
     fn marks_fill_the_second_line_then_move_up_then_shorten() {
@@ -801,4 +856,31 @@ mod tests {
             );
         }
     }
+}
+
+/// `text` cut into what fits in `room` columns, at a word's end where one is, and the
+/// rest (the whole when it fits: no rest).
+fn split_at_word(text: &str, room: usize) -> (String, String) {
+    if text.width() <= room {
+        return (text.to_string(), String::new());
+    }
+    let mut width = 0;
+    let mut cut = 0;
+    let mut last_space = None;
+    for (at, c) in text.char_indices() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if width + w > room {
+            break;
+        }
+        width += w;
+        cut = at + c.len_utf8();
+        if c == ' ' {
+            last_space = Some(at);
+        }
+    }
+    let end = last_space.filter(|&at| at > 0).unwrap_or(cut);
+    (
+        text[..end].trim_end().to_string(),
+        text[end..].trim_start().to_string(),
+    )
 }
