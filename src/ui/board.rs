@@ -799,6 +799,33 @@ fn render_overview(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, now: 
     }
 }
 
+/// `text` cut into what fits in `room` columns, at a word's end where one is, and the
+/// rest (the whole when it fits: no rest).
+fn split_at_word(text: &str, room: usize) -> (String, String) {
+    if text.width() <= room {
+        return (text.to_string(), String::new());
+    }
+    let mut width = 0;
+    let mut cut = 0;
+    let mut last_space = None;
+    for (at, c) in text.char_indices() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if width + w > room {
+            break;
+        }
+        width += w;
+        cut = at + c.len_utf8();
+        if c == ' ' {
+            last_space = Some(at);
+        }
+    }
+    let end = last_space.filter(|&at| at > 0).unwrap_or(cut);
+    (
+        text[..end].trim_end().to_string(),
+        text[end..].trim_start().to_string(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::{place_marks, split_at_word};
@@ -856,31 +883,4 @@ mod tests {
             );
         }
     }
-}
-
-/// `text` cut into what fits in `room` columns, at a word's end where one is, and the
-/// rest (the whole when it fits: no rest).
-fn split_at_word(text: &str, room: usize) -> (String, String) {
-    if text.width() <= room {
-        return (text.to_string(), String::new());
-    }
-    let mut width = 0;
-    let mut cut = 0;
-    let mut last_space = None;
-    for (at, c) in text.char_indices() {
-        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if width + w > room {
-            break;
-        }
-        width += w;
-        cut = at + c.len_utf8();
-        if c == ' ' {
-            last_space = Some(at);
-        }
-    }
-    let end = last_space.filter(|&at| at > 0).unwrap_or(cut);
-    (
-        text[..end].trim_end().to_string(),
-        text[end..].trim_start().to_string(),
-    )
 }
