@@ -1410,6 +1410,19 @@ fn q_behind_the_too_small_screen_keeps_a_form_with_typing_in_it() {
 }
 
 #[test]
+fn resizing_across_the_tall_card_height_draws_what_a_reload_draws() {
+    let (_dir, mut app) = demo_app((160, 48));
+    select(&mut app, 21);
+    for (w, h) in [(160, 39), (120, 44), (100, 24), (160, 48)] {
+        app.resize(w, h).expect("resize");
+        let drawn = screen(&app);
+        assert!(drawn.contains("#21 Datum Corp"), "{drawn}");
+        app.reload().expect("reload");
+        assert_eq!(drawn, screen(&app), "at {w}×{h}");
+    }
+}
+
+#[test]
 fn an_absurd_terminal_size_draws_a_sane_maximum() {
     let (_dir, mut app) = demo_app((10_000, 10_000));
     assert_eq!(app.size, (baton::ui::MAX_WIDTH, baton::ui::MAX_HEIGHT));
