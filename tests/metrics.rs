@@ -239,9 +239,11 @@ fn boundary_counts_spells_rates_escalations_and_batons() {
     // 85th pct rank ⌈3.4⌉ = 4 (720).
     assert_eq!(a.time_in_limbo, stats(4, 60, 720, 720));
     assert_eq!(a.open_ages_minutes, [60], "#7, sent an hour before the end");
-    // 4 ended + 1 open; past 2h: #2's 240m and #5's 720m.
-    assert_eq!((a.breached, a.spells), (2, 5));
-    assert_share(a.breach_rate, 0.4, "sales → ops breach rate");
+    // Judged in the week: #1's 60m and #2's second 60m, within 2h, and #2's first
+    // 240m, whose SLA ran out in the week. #5's 720m spell breached on Sunday, when its
+    // SLA ran out (that week's breach); #7's 2h are not up at the end.
+    assert_eq!((a.breached, a.spells), (1, 3));
+    assert_share(a.breach_rate, 1.0 / 3.0, "sales → ops breach rate");
     assert_share(a.bounce_rate, 0.25, "1 bounced ÷ (3 accepted + 1 bounced)");
     assert_eq!(a.escalations, 0, "#5's escalation was on Sunday");
     assert_eq!(a.dropped_batons, 0);
@@ -259,7 +261,7 @@ fn boundary_counts_spells_rates_escalations_and_batons() {
     assert_eq!((c.sent, c.accepted, c.bounced, c.reclaimed), (1, 0, 0, 1));
     assert_eq!(c.time_in_limbo, stats(1, 30, 30, 30));
     assert!(c.open_ages_minutes.is_empty());
-    assert_eq!((c.breached, c.spells), (0, 1));
+    assert_eq!((c.breached, c.spells), (0, 0), "no SLA to judge a spell by");
     assert_eq!(c.breach_rate, None, "no SLA, no breach rate");
     assert_eq!(c.bounce_rate, None);
     assert_eq!(c.dropped_batons, 1, "#4's flag, on the boundary it crossed");
@@ -276,8 +278,8 @@ fn overall_adds_up_boundaries_and_teams() {
     // All ended spells: 30 60 60 240 720 → median rank 3 (60), 85th pct rank ⌈4.25⌉ = 5.
     assert_eq!(o.time_in_limbo, stats(5, 60, 720, 720));
     assert_eq!(o.in_limbo_now, 2, "#3 and #7");
-    // Only boundaries with an SLA: (2 + 1) of (5 + 1).
-    assert_eq!((o.breached, o.spells), (3, 6));
+    // Only boundaries with an SLA: (1 + 1) of (3 + 1).
+    assert_eq!((o.breached, o.spells), (2, 4));
     assert_share(o.breach_rate, 0.5, "overall breach rate");
     assert_share(o.bounce_rate, 0.25, "overall bounce rate");
     assert_eq!(o.escalations, 2, "#3 on its boundary, #2 for ops");
@@ -721,7 +723,7 @@ fn edge_histories() -> Vec<Vec<FlowEvent>> {
 }
 
 #[test]
-fn a_spell_belongs_to_the_period_it_ends_in_and_an_edge_to_the_later_period() {
+fn a_spell_is_judged_once_where_its_sla_ran_out_or_where_it_ended_within_it() {
     let monday = Period::ending(Some(t("02 00:00")), t("03 00:00"));
     let tuesday = Period::ending(Some(t("03 00:00")), t("04 00:00"));
     let both = Period::ending(Some(t("02 00:00")), t("04 00:00"));
@@ -731,21 +733,22 @@ fn a_spell_belongs_to_the_period_it_ends_in_and_an_edge_to_the_later_period() {
         let b = &m.boundaries[0];
         (b.sent, b.accepted, b.spells, b.breached)
     };
-    // Monday: both sent; #2's acceptance at Tuesday 00:00 is the next period's; both
-    // spells are open at Monday's end, which is past, so they count where they end.
-    assert_eq!(b(&mon), (2, 0, 0, 0));
+    // Monday: both sent; #1's SLA ran out at 12:00, so Monday judges it, breached,
+    // though it is accepted on Tuesday; #2's acceptance at Tuesday 00:00, within its
+    // SLA, is the next period's.
+    assert_eq!(b(&mon), (2, 0, 1, 1));
     assert_eq!(
         mon.boundaries[0].open_ages_minutes,
         [840, 60],
         "in limbo at the end"
     );
-    // Tuesday: both accepted, #1 after 1440m (breached), #2 after 60m.
-    assert_eq!(b(&tue), (0, 2, 2, 1));
+    // Tuesday: both accepted, #1 after 1440m, #2 after 60m; only #2 is judged here.
+    assert_eq!(b(&tue), (0, 2, 1, 0));
     assert_eq!(tue.boundaries[0].time_in_limbo, stats(2, 60, 1440, 1440));
     assert!(tue.boundaries[0].open_ages_minutes.is_empty());
     // Monday + Tuesday = both days.
     assert_eq!(b(&all), (2, 2, 2, 1));
-    // #1's SLA ran out on Monday: that day's breach, whichever period holds it.
+    // The breaches per day count the same breach on the same day.
     let breaches = |m: &Metrics| -> Vec<(NaiveDate, usize)> {
         m.breaches_per_day
             .iter()
@@ -758,8 +761,27 @@ fn a_spell_belongs_to_the_period_it_ends_in_and_an_edge_to_the_later_period() {
 }
 
 #[test]
-fn an_open_spell_counts_in_the_period_that_ends_now() {
-    // Now is Tuesday 09:00: #1 is still in limbo, 23h old, past its 2h SLA.
+fn a_past_period_reads_the_same_whenever_it_is_asked_for() {
+    // Monday to 23:30, asked for then (both in limbo), on Tuesday 09:00 (#1 still in
+    // limbo) and on Wednesday (both accepted): the same breach, the same spells.
+    let monday = |now: &str| {
+        let period = match now {
+            "02 23:30" => Period::to_now(Some(t("02 00:00")), t(now)),
+            _ => Period::ending(Some(t("02 00:00")), t("02 23:30")),
+        };
+        let m = compute(&edge_histories(), &org(), period, &Utc);
+        let b = &m.boundaries[0];
+        (b.spells, b.breached, m.overall.breach_rate)
+    };
+    assert_eq!(monday("02 23:30"), (1, 1, Some(1.0)));
+    assert_eq!(monday("03 09:00"), monday("02 23:30"));
+    assert_eq!(monday("04 00:00"), monday("02 23:30"));
+}
+
+#[test]
+fn an_open_spell_is_judged_when_its_sla_runs_out() {
+    // Now is Tuesday 09:00: #1 is still in limbo, 23h old, past its 2h SLA since
+    // Monday 12:00 (Monday's breach); #2 was accepted within its SLA on Tuesday.
     let m = compute(
         &edge_histories(),
         &org(),
@@ -767,8 +789,17 @@ fn an_open_spell_counts_in_the_period_that_ends_now() {
         &Utc,
     );
     let b = &m.boundaries[0];
-    assert_eq!((b.accepted, b.spells, b.breached), (1, 2, 1));
+    assert_eq!((b.accepted, b.spells, b.breached), (1, 1, 0));
     assert_eq!(b.open_ages_minutes, [1380]);
+    // From Monday, the open spell's breach is in the period.
+    let m = compute(
+        &edge_histories(),
+        &org(),
+        Period::to_now(Some(t("02 00:00")), t("03 09:00")),
+        &Utc,
+    );
+    let b = &m.boundaries[0];
+    assert_eq!((b.accepted, b.spells, b.breached), (1, 2, 1));
     // An event at now itself is known: a period ending now contains now.
     let at_now = compute(
         &edge_histories(),

@@ -126,12 +126,14 @@ fn back_to_back_periods_add_up_to_the_whole(backend: Backend) {
     let third = stats("2026-11-23", None);
     let whole = stats("2026-10-26", None);
     //               sent acc bnc rcl spells breached esc inc drop done | days weeks breach-days
-    // First: #1 #2 #3 sent; #1 accepted (its spell ended); #2 and #3 open at a past end;
-    // #1 and #7 done; #3's SLA ran out on 11-06.
-    assert_eq!(counts(&first), [3, 1, 0, 0, 1, 0, 0, 0, 0, 2, 2, 2, 1]);
-    // Second: #4 sent (forced); #2 (at the edge) and #4 accepted, #3 bounced: spells
-    // #2 #3 #4, breached #3 #4; #4 escalated; #5 flagged at the edge; #4 and #7 done.
-    assert_eq!(counts(&second), [1, 2, 1, 0, 3, 2, 1, 1, 1, 2, 2, 2, 1]);
+    // A spell is judged once: where its SLA ran out, or where it ended within it.
+    // First: #1 #2 #3 sent; #1 accepted (within its SLA); #2 and #3 open at a past end;
+    // #1 and #7 done; #3's SLA ran out on 11-06: judged here, breached.
+    assert_eq!(counts(&first), [3, 1, 0, 0, 2, 1, 0, 0, 0, 2, 2, 2, 1]);
+    // Second: #4 sent (forced); #2 (at the edge) and #4 accepted, #3 bounced (judged
+    // in the first): spells #2 #4, breached #4; #4 escalated; #5 flagged at the edge;
+    // #4 and #7 done.
+    assert_eq!(counts(&second), [1, 2, 1, 0, 2, 1, 1, 1, 1, 2, 2, 2, 1]);
     // Third, up to now: #6 sent and open now, breached.
     assert_eq!(counts(&third), [1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 1]);
     let added: Vec<u64> = (0..13)
@@ -365,7 +367,7 @@ fn every_number_of_a_small_retro_is_worked_out_by_hand() {
         "| #7 Seven | sales | 4d 3h | 85th pct cycle time 14d |",
         "| #5 Five | sales → ops | 3d | SLA 1d: breached |",
         "### Breached the SLA (2)",
-        "| #2 Two | sales → ops | 2026-11-04 12:00 | waited 2d against the SLA of 1d |  |",
+        "| #2 Two | sales → ops | 2026-11-03 12:00 | waited 2d against the SLA of 1d |  |",
         "| #5 Five | sales → ops | 2026-11-18 12:00 | still in limbo after 3d, against the SLA of 1d |  |",
         "| #2 Two | sales → ops | 2026-11-04 12:00 | no contract | missing-context |",
         "| #3 Three | sales → ops | 2026-11-03 11:00 | came without spec | missing-context |",

@@ -550,7 +550,8 @@ fn the_lists_of_items_in_trouble_agree_with_the_counts() {
 /// day (Mon–Fri 09:00–17:00) when both items are sent, and a week after; #1 waits from
 /// Friday 16:00 to Monday 10:00 (2h of working time: within, though 2d 18h by the wall
 /// clock), #2 from Friday 10:00 to Tuesday 10:00 (16h of working time, 2d: breached,
-/// though 4d by the wall clock is within today's week).
+/// though 4d by the wall clock is within today's week), dated when its working day ran
+/// out, Monday 10:00.
 fn breaches_are_listed_by_the_sla_in_force_in_working_time(backend: Backend) {
     let board = Board::office_hours_on(backend, "2026-11-25T12:00:00Z", &[]);
     board.office_boundary(&[]);
@@ -600,7 +601,7 @@ fn breaches_are_listed_by_the_sla_in_force_in_working_time(backend: Backend) {
     assert_eq!(
         list,
         " (1)\n\n| item | where | when | why | cause |\n| --- | --- | --- | --- | --- |\n\
-         | #2 Waited two working days | sales → solutions | 2026-11-24 10:00 | waited 2d working time against the SLA of 1d |  |\n",
+         | #2 Waited two working days | sales → solutions | 2026-11-23 10:00 | waited 2d working time against the SLA of 1d |  |\n",
         "{md}"
     );
     let html = board.ok(&["export", "--format", "html"]);

@@ -257,7 +257,8 @@ pub struct BoundaryMetrics {
     pub time_in_limbo: Stats,
     /// Ages, in minutes, of the items still in limbo at the period's end, oldest first.
     pub open_ages_minutes: Vec<i64>,
-    /// Spells (ended in the period, or still open at its end) longer than the SLA.
+    /// Spells judged against the SLA in the period ([`judged_in`]): those whose SLA ran
+    /// out in it (breached, ended or not), and those that ended in it within the SLA.
     pub breached: usize,
     pub spells: usize,
     pub breach_rate: Option<f64>,
@@ -449,6 +450,25 @@ fn spell_breached(org: &Org, b: usize, sent: DateTime<Utc>, end: DateTime<Utc>) 
     spell_time(org, &boundary.from, &boundary.to, sent, end).standing == SlaStanding::Breached
 }
 
+/// When a spell in limbo over `boundary` from `sent` to `end` is judged against its SLA,
+/// if in `period`: a breach when its SLA ran out, a spell within its SLA when it ended.
+/// Each spell is judged once, in one period, whenever the report is asked for: the
+/// breach rate's spells and breaches, the list of breaches and the breaches per day
+/// all count by this. `None`: judged in another period, or with no SLA to judge by.
+pub fn judged_in(
+    org: &Org,
+    period: Period,
+    boundary: Option<usize>,
+    sent: DateTime<Utc>,
+    end: DateTime<Utc>,
+    breached: bool,
+) -> Option<DateTime<Utc>> {
+    let b = &org.boundaries[boundary?];
+    let ran_out = sla_runs_out(org, &b.from, &b.to, sent)?;
+    let at = if breached { ran_out } else { end };
+    period.contains(at).then_some(at)
+}
+
 /// Metrics over `period`, from every item's events (grouped by item, in order). Days
 /// and weeks are the calendar days of `zone`, the zone `period` was read in, so that
 /// `--since 2026-11-01` and the day 2026-11-01 begin at the same moment.
@@ -618,17 +638,13 @@ impl<'o, Tz: TimeZone> MetricsFold<'o, Tz> {
                     }
                     // Judged by the contract (SLA, calendar) in force when it was sent.
                     let breached = boundary.is_some_and(|b| spell_breached(org, b, sent_at, at));
-                    if breached
-                        && let Some(b) = boundary
-                        && let Some(ran_out) = sla_runs_out(
-                            org,
-                            &org.boundaries[b].from,
-                            &org.boundaries[b].to,
-                            sent_at,
-                        )
-                        && period.contains(ran_out)
-                    {
+                    let judged = judged_in(org, period, boundary, sent_at, at, breached);
+                    if breached && let Some(ran_out) = judged {
                         *breach_days.entry(day_of(ran_out, zone)).or_default() += 1;
+                    }
+                    if let (Some(b), Some(_)) = (boundary, judged) {
+                        boundaries[b].spells += 1;
+                        boundaries[b].breached += usize::from(breached);
                     }
                     if counted && let Some(b) = boundary {
                         let m = &mut boundaries[b];
@@ -642,8 +658,6 @@ impl<'o, Tz: TimeZone> MetricsFold<'o, Tz> {
                             Flow::Reclaimed => m.reclaimed += 1,
                             _ => {}
                         }
-                        m.spells += 1;
-                        m.breached += usize::from(breached);
                         limbo_spells[b].push(waited.num_minutes());
                     }
                     since = at;
@@ -729,26 +743,19 @@ impl<'o, Tz: TimeZone> MetricsFold<'o, Tz> {
                     held[*t].1 += period.clip(*sent_at, until);
                 }
                 let breached = boundary.is_some_and(|b| spell_breached(org, b, *sent_at, until));
-                if breached
-                    && let Some(b) = boundary
-                    && let Some(ran_out) = sla_runs_out(
-                        org,
-                        &org.boundaries[*b].from,
-                        &org.boundaries[*b].to,
-                        *sent_at,
-                    )
-                    && period.contains(ran_out)
-                {
+                // Still open: judged only once its SLA ran out, in that period.
+                let judged = breached
+                    .then(|| judged_in(org, period, *boundary, *sent_at, until, true))
+                    .flatten();
+                if let Some(ran_out) = judged {
                     *breach_days.entry(day_of(ran_out, zone)).or_default() += 1;
                 }
                 if let Some(b) = boundary {
                     let m = &mut boundaries[*b];
                     m.open_ages_minutes.push(age.num_minutes());
-                    // An open spell belongs to the period that contains now; in a
-                    // period that ended before, it counts where it ends.
-                    if period.ends_now {
+                    if judged.is_some() {
                         m.spells += 1;
-                        m.breached += usize::from(breached);
+                        m.breached += 1;
                     }
                 }
             }

@@ -325,11 +325,13 @@ impl<'o> Incidents<'o> {
                     let Some((to, sent_at)) = limbo.take() else {
                         continue;
                     };
-                    if counted
-                        && let Some(words) =
-                            Words::breach(org, (team, to), sent_at, event.at, false)
+                    // Listed in the period its SLA ran out (as the metrics judge it),
+                    // at that moment.
+                    if let Some(words) = Words::breach(org, (team, to), sent_at, event.at, false)
+                        && let Some(ran_out) = sla_runs_out(org, team, to, sent_at)
+                        && period.contains(ran_out)
                     {
-                        self.push(Trouble::Breached, id, at, here, words, None);
+                        self.push(Trouble::Breached, id, ran_out, here, words, None);
                     }
                     match &event.flow {
                         Flow::Bounced if counted => {
@@ -355,13 +357,21 @@ impl<'o> Incidents<'o> {
                 _ => {}
             }
         }
-        // A spell still open now belongs to the period that ends now.
-        if let (true, Some((to, sent_at))) = (period.ends_now, limbo)
+        // A spell still open at the period's end whose SLA ran out in it: listed at
+        // that moment, whenever the report is asked for.
+        if let Some((to, sent_at)) = limbo
             && let Some(words) = Words::breach(org, (team, to), sent_at, period.until, true)
+            && let Some(ran_out) = sla_runs_out(org, team, to, sent_at)
+            && period.contains(ran_out)
         {
-            // When the SLA ran out, as the contract counts time.
-            let at = sla_runs_out(org, team, to, sent_at).unwrap_or(period.until);
-            self.push(Trouble::Breached, id, at, (team, Some(to)), words, None);
+            self.push(
+                Trouble::Breached,
+                id,
+                ran_out,
+                (team, Some(to)),
+                words,
+                None,
+            );
         }
     }
 
