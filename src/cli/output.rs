@@ -498,7 +498,7 @@ pub fn stats_text(m: &crate::domain::metrics::Metrics, zone: &Zone) -> String {
         &mut out,
         "time in limbo",
         format!(
-            "median {} · 85th pct {} · max {} ({} spells) · {} in limbo now",
+            "median {} · 85th pct {} · max {} ({} spells) · {} in limbo at the end",
             minutes(o.time_in_limbo.median_minutes),
             minutes(o.time_in_limbo.p85_minutes),
             minutes(o.time_in_limbo.max_minutes),

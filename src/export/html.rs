@@ -382,7 +382,7 @@ pub fn flow_chart(m: &Metrics) -> String {
 }
 
 fn boundaries_table(out: &mut String, m: &Metrics, org: &Org) {
-    out.push_str("<h2>Boundaries, worst first</h2>\n<table>\n<tr><th>boundary</th><th>SLA</th><th>sent / accepted / bounced / reclaimed</th><th>time in limbo: median / 85th pct / max</th><th>in limbo now</th><th>breach rate</th><th>bounce rate</th><th>escalations / incomplete / dropped batons</th></tr>\n");
+    out.push_str("<h2>Boundaries, worst first</h2>\n<table>\n<tr><th>boundary</th><th>SLA</th><th>sent / accepted / bounced / reclaimed</th><th>time in limbo: median / 85th pct / max</th><th>in limbo at the end</th><th>breach rate</th><th>bounce rate</th><th>escalations / incomplete / dropped batons</th></tr>\n");
     for b in worst_first(&m.boundaries) {
         let incomplete = contract_incomplete(org, &b.from, &b.to);
         let _ = writeln!(

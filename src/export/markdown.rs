@@ -77,7 +77,7 @@ pub fn render<Tz: TimeZone>(s: &Snapshot, org: &Org, zone: &Tz) -> String {
     }
 
     out.push_str("\n## Boundaries, worst first\n\n");
-    out.push_str("| boundary | SLA | sent | accepted | bounced | reclaimed | median limbo | 85th pct | max | in limbo now | breach rate | | bounce rate | escalations | incomplete | dropped batons |\n");
+    out.push_str("| boundary | SLA | sent | accepted | bounced | reclaimed | median limbo | 85th pct | max | in limbo at the end | breach rate | | bounce rate | escalations | incomplete | dropped batons |\n");
     out.push_str("| --- | --- | ---: | ---: | ---: | ---: | --- | --- | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: |\n");
     for b in worst_first(&m.boundaries) {
         let incomplete = contract_incomplete(org, &b.from, &b.to);
