@@ -939,7 +939,8 @@ pub struct PeriodArgs {
     /// its start, local midnight) [default: all history]
     #[arg(long, value_name = "TIME")]
     pub since: Option<String>,
-    /// Up to this time, read as --since is [default: now]
+    /// Up to this time, not including it, read as --since is: a date alone ends the
+    /// period as that day begins (--until 2026-11-15 covers up to the 14th) [default: now]
     #[arg(long, value_name = "TIME")]
     pub until: Option<String>,
 }
