@@ -428,6 +428,8 @@ pub fn boundaries(metrics: &Metrics) -> Result<String, csv::Error> {
         "escalations",
         "incomplete_handoffs",
         "dropped_batons",
+        // Last, so that the columns before keep their places for scripts.
+        "late_handoffs",
     ])?;
     let opt = |v: Option<i64>| v.map(hours).unwrap_or_default();
     let rate = |v: Option<f64>| v.map(|r| format!("{r:.3}")).unwrap_or_default();
@@ -451,6 +453,7 @@ pub fn boundaries(metrics: &Metrics) -> Result<String, csv::Error> {
             b.escalations.to_string(),
             b.incomplete_handoffs.to_string(),
             b.dropped_batons.to_string(),
+            b.late_handoffs.to_string(),
         ])?;
     }
     finish(w)
