@@ -516,6 +516,44 @@ fn a_click_on_a_card_shows_its_title_in_place_of_the_last_message() {
 }
 
 #[test]
+fn a_new_item_is_not_offered_to_u_which_cannot_undo_a_creation() {
+    let (_dir, mut app) = demo_app((80, 24));
+    press(&mut app, 'n');
+    type_text(&mut app, "Renewal for Fourth Coffee");
+    key(&mut app, KeyCode::Enter);
+    let said = app
+        .message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
+    assert!(said.contains("created in"), "{said}");
+    assert!(!said.contains("u undoes"), "{said}");
+    press(&mut app, 'u');
+    let said = app.message.as_ref().expect("a message");
+    assert_eq!(said.text, strings::NOTHING_TO_UNDO);
+}
+
+#[test]
+fn a_click_on_a_held_items_overview_line_selects_that_item() {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let (_dir, mut app) = demo_app((80, 24));
+    let text = screen(&app);
+    let y = text
+        .lines()
+        .position(|l| l.contains("held") && l.contains("#25 "))
+        .expect("#25's line in the overview");
+    let click = MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: 10,
+        row: u16::try_from(y).expect("y"),
+        modifiers: KeyModifiers::NONE,
+    };
+    app.handle_mouse(click, std::time::Instant::now())
+        .expect("the click is handled");
+    assert_eq!(app.selected().map(|i| i.id), Some(25), "{}", screen(&app));
+}
+
+#[test]
 fn clearing_a_filter_keeps_the_card_it_found_selected() {
     let (_dir, mut app) = demo_app((80, 24));
     filter(&mut app, "Android");

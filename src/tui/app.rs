@@ -591,10 +591,20 @@ impl App {
                     self.message = None;
                 }
                 if let Some(column) = self.overview_at(y) {
-                    self.column = column;
-                    self.rows.insert(self.board.columns[column].kind.clone(), 0);
-                    self.ensure_window(column)?;
-                    self.keep_column_visible();
+                    // A held item's line selects that item; a boundary's, its first card.
+                    let held = match self.overview_lines().get(usize::from(y - 1)) {
+                        Some(OverviewLine::Held(at)) => self.board.held.get(*at).cloned(),
+                        _ => None,
+                    };
+                    match held {
+                        Some(item) => self.follow(&item)?,
+                        None => {
+                            self.column = column;
+                            self.rows.insert(self.board.columns[column].kind.clone(), 0);
+                            self.ensure_window(column)?;
+                            self.keep_column_visible();
+                        }
+                    }
                     self.last_click = None;
                     self.dirty = true;
                     return Ok(());
@@ -1603,8 +1613,11 @@ impl App {
                 .map(|(_, l)| l.clone())
                 .unwrap_or_default(),
         };
-        // `u` is a board key, refused in triage: the message there must not offer it.
-        if self.screen == Screen::Triage {
+        // A creation is not undone (the rules keep every item's first event): it is not
+        // offered, nor kept for `u`. `u` is a board key, refused in triage: the message
+        // there does not offer it either.
+        let undoable = before.is_some();
+        if self.screen == Screen::Triage || !undoable {
             self.say(&format!("#{} {line}", item.id));
         } else {
             self.say(&format!("#{} {line}  (u undoes)", item.id));
@@ -1615,6 +1628,7 @@ impl App {
             line: line.clone(),
         };
         match &mut self.triage {
+            _ if !undoable => {}
             Some(triage) if self.screen == Screen::Triage => triage.changes.push(vec![change]),
             _ => self.undo_stack.push(vec![change]),
         }
