@@ -432,8 +432,42 @@ fn going_back_from_the_summary_reopens_the_last_item_and_changes_its_decision() 
         "note: “checked after all”",
         "the new decision replaces the skip"
     );
-    assert_eq!(triage(&app).decisions.len(), 1);
+    // #24's skip stays: it was walked past, and is again if the walk ends before it.
+    assert_eq!(triage(&app).decisions.len(), 2);
     assert_eq!(current_id(&app), 24);
+    // Back twice from the summary and `q` at once: nothing walked becomes "not reached"
+    // (helper-29: 21 walked, 1 not reached after all 22).
+    key(&mut app, KeyCode::Left);
+    key(&mut app, KeyCode::Esc);
+    let text = screen(&app);
+    assert!(
+        text.contains(&format!(
+            "over: 2 walked, {} not reached",
+            DEMO_QUEUE.len() - 2
+        )),
+        "{text}"
+    );
+}
+
+#[test]
+fn going_back_keeps_a_possible_duplicates_signal() {
+    let (_dir, mut app) = demo_app((120, 40));
+    press(&mut app, 't');
+    // Walk to #36 (a possible duplicate of #37), past it, then back onto it.
+    while current_id(&app) != 36 {
+        press(&mut app, ' ');
+    }
+    assert!(
+        screen(&app).contains("possible-duplicate"),
+        "{}",
+        screen(&app)
+    );
+    press(&mut app, ' ');
+    key(&mut app, KeyCode::Left);
+    assert_eq!(current_id(&app), 36);
+    let text = screen(&app);
+    assert!(text.contains("possible-duplicate"), "{text}");
+    assert!(text.contains("X dismiss"), "{text}");
 }
 
 #[test]

@@ -157,6 +157,20 @@ impl Triage {
         if !self.finished && self.current.is_some() {
             self.skip(store, now)?;
         }
+        // Items gone back over (←) and not come to again were walked past before: they
+        // stay walked, with what was decided then.
+        let walked: Vec<ItemId> = self
+            .ahead
+            .iter()
+            .copied()
+            .filter(|id| self.decisions.iter().any(|d| d.id == *id))
+            .collect();
+        self.ahead.retain(|id| !walked.contains(id));
+        for id in walked {
+            if !self.visited.contains(&id) {
+                self.visited.push(id);
+            }
+        }
         self.finish(now);
         Ok(())
     }
@@ -437,14 +451,22 @@ impl Triage {
         let Some(id) = self.visited.pop() else {
             return Ok(false);
         };
-        // Skipped, it is undecided again; a decision stays until it is changed.
-        self.decisions
-            .retain(|d| d.id != id || d.decision != SKIPPED);
+        // What was decided stays until it is changed (a skip too: walked past once,
+        // the item is not "not reached" if the walk ends before it again).
         let item = store.item(id)?;
         let events = store.events(id)?;
         let org = store.org()?;
+        // Its signals as the queue gives them, the possible duplicate among them.
+        let like = match item.state.is_open() {
+            true => self.join.over(&self.open).get(&id).copied(),
+            false => None,
+        };
+        let other = like.and_then(|like| {
+            let at = self.open.binary_search_by_key(&like, |i| i.id).ok()?;
+            Some(&self.open[at])
+        });
         let signals = if item.state.is_open() {
-            crate::domain::attention::signals(&item, &org, now, None, &self.zone)
+            crate::domain::attention::signals(&item, &org, now, other, &self.zone)
         } else {
             Vec::new()
         };
@@ -453,7 +475,7 @@ impl Triage {
             item,
             signals,
             events,
-            like: None,
+            like,
         });
         self.finished = false;
         self.ended = None;
