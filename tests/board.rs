@@ -554,6 +554,22 @@ fn a_click_on_a_held_items_overview_line_selects_that_item() {
 }
 
 #[test]
+fn a_narrow_title_line_drops_counts_before_the_filter_or_the_columns_shown() {
+    let (_dir, mut app) = demo_app((44, 20));
+    filter(&mut app, "owner:hannah");
+    let title = screen(&app).lines().next().unwrap_or_default().to_string();
+    assert!(title.contains("filter: owner:hannah"), "{title}");
+    assert!(title.contains("⇢2 · ✖1"), "{title}");
+    key(&mut app, KeyCode::Esc);
+    press(&mut app, 'B');
+    let title = screen(&app).lines().next().unwrap_or_default().to_string();
+    assert!(
+        title.contains("⇢ only") && title.trim_end().ends_with('▶'),
+        "{title}"
+    );
+}
+
+#[test]
 fn clearing_a_filter_keeps_the_card_it_found_selected() {
     let (_dir, mut app) = demo_app((80, 24));
     filter(&mut app, "Android");

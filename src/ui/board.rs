@@ -128,10 +128,32 @@ pub(super) fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, now
     let shortened = (0..=FILTER + 1)
         .find(|&g| width(g) <= usize::from(area.width))
         .unwrap_or(FILTER + 1);
+    let mut texts: Vec<(String, Style, u8)> = parts
+        .into_iter()
+        .map(|p| {
+            let text = if p.group < shortened { p.short } else { p.long };
+            (text, p.style, p.group)
+        })
+        .collect();
+    // Still too wide in short forms: the hidden columns' count goes, then the open and
+    // no-owner counts, so the filter and the columns shown stay whole.
+    let wide = |texts: &[(String, Style, u8)]| {
+        fixed + texts.iter().map(|(t, ..)| t.width()).sum::<usize>() > usize::from(area.width)
+    };
+    for drop in [HIDDEN, COUNTS, COUNTS] {
+        if !wide(&texts) {
+            break;
+        }
+        if let Some(at) = texts.iter().rposition(|(_, _, g)| *g == drop) {
+            // Of the counts, never the first two (in limbo, breached).
+            if drop != COUNTS || texts.iter().filter(|(_, _, g)| *g == COUNTS).count() > 2 {
+                texts.remove(at);
+            }
+        }
+    }
     let mut title = vec![Span::styled(app_name, theme.title()), Span::raw(" ")];
-    for p in parts {
-        let text = if p.group < shortened { p.short } else { p.long };
-        title.push(Span::styled(text, p.style));
+    for (text, style, _) in texts {
+        title.push(Span::styled(text, style));
     }
     let used: usize = title.iter().map(|s| s.content.width()).sum();
     let path = if app.throwaway {
@@ -140,7 +162,8 @@ pub(super) fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, now
         display_safe(&app.store.place())
     };
     let room = usize::from(area.width).saturating_sub(used + 2);
-    if room > 8 {
+    // Where the data lives, its end when cut; the throwaway words whole or not at all.
+    if room > 8 && (!app.throwaway || path.width() <= room) {
         let shown = if path.width() > room {
             let tail: String = path
                 .chars()
