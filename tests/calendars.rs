@@ -49,6 +49,12 @@ fn the_sla_clock_counts_working_time(backend: Backend) {
         attention.starts_with("nothing needs attention\n"),
         "{attention}"
     );
+    // The retro's aging table judges it by working time too: 2d 18h old, within.
+    let md = board.at(monday, &["export", "--format", "md"]);
+    assert!(
+        md.contains("| #1 Renewal for ACME | sales → solutions | 2d 18h | SLA 1d |"),
+        "{md}"
+    );
     let json: serde_json::Value =
         serde_json::from_str(&board.at(monday, &["ls", "--json"])).expect("json");
     assert_eq!(json[0]["sla"], "1d");

@@ -168,10 +168,10 @@ pub fn render<Tz: TimeZone>(s: &Snapshot, org: &Org, zone: &Tz) -> String {
                 cell(&r.title),
                 cell(&r.place()),
                 waited,
-                if r.breached {
-                    SlaStanding::Breached
-                } else {
-                    SlaStanding::Within
+                match (r.breached, has_sla(m, r)) {
+                    (true, _) => SlaStanding::Breached,
+                    (false, true) => SlaStanding::Within,
+                    (false, false) => SlaStanding::NoSla,
                 }
                 .as_str()
             ));
@@ -282,7 +282,8 @@ fn flow_tables<Tz: TimeZone>(out: &mut String, s: &Snapshot, zone: &Tz) {
                 (State::Limbo, Some(sla), _) => format!(
                     "SLA {}{}",
                     minutes(Some(sla)),
-                    if age > sla { ": breached" } else { "" }
+                    // As the SLA counts (in working time with a calendar), not the age.
+                    if r.breached { ": breached" } else { "" }
                 ),
                 (State::Active, _, Some(p85)) => format!(
                     "85th pct cycle time {}{}",
@@ -404,4 +405,13 @@ mod tests {
             assert_eq!(cell(text), want, "{text:?}");
         }
     }
+}
+
+/// Whether the boundary an item in limbo waits on has an SLA in the report's metrics.
+fn has_sla(m: &crate::domain::metrics::Metrics, r: &crate::domain::snapshot::ItemRow) -> bool {
+    r.to.as_ref().is_some_and(|to| {
+        m.boundaries
+            .iter()
+            .any(|b| b.from == r.team && &b.to == to && b.sla_minutes.is_some())
+    })
 }
