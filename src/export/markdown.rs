@@ -371,6 +371,15 @@ fn causes(out: &mut String, m: &crate::domain::metrics::Metrics) {
     }
 }
 
+/// Whether the boundary an item in limbo waits on has an SLA in the report's metrics.
+fn has_sla(m: &crate::domain::metrics::Metrics, r: &crate::domain::snapshot::ItemRow) -> bool {
+    r.to.as_ref().is_some_and(|to| {
+        m.boundaries
+            .iter()
+            .any(|b| b.from == r.team && &b.to == to && b.sla_minutes.is_some())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::cell;
@@ -405,13 +414,4 @@ mod tests {
             assert_eq!(cell(text), want, "{text:?}");
         }
     }
-}
-
-/// Whether the boundary an item in limbo waits on has an SLA in the report's metrics.
-fn has_sla(m: &crate::domain::metrics::Metrics, r: &crate::domain::snapshot::ItemRow) -> bool {
-    r.to.as_ref().is_some_and(|to| {
-        m.boundaries
-            .iter()
-            .any(|b| b.from == r.team && &b.to == to && b.sla_minutes.is_some())
-    })
 }
