@@ -450,6 +450,36 @@ fn going_back_from_the_summary_reopens_the_last_item_and_changes_its_decision() 
 }
 
 #[test]
+fn ending_after_going_back_counts_every_item_seen_as_walked() {
+    let (_dir, mut app) = demo_app((120, 40));
+    press(&mut app, 't');
+    for id in [15, 24, 10] {
+        assert_eq!(current_id(&app), id);
+        press(&mut app, ' ');
+    }
+    // #25 snoozed leaves the queue; #33 comes on screen.
+    assert_eq!(current_id(&app), 25);
+    press(&mut app, 'z');
+    assert_eq!(current_id(&app), 33);
+    key(&mut app, KeyCode::Left);
+    key(&mut app, KeyCode::Left);
+    assert_eq!(current_id(&app), 10);
+    press(&mut app, 'q');
+    // Seen: #15 #24 #10 (skipped), #25 (snoozed), #33 (skipped when the walk ended
+    // before it came again); the rest were not reached.
+    let text = screen(&app);
+    assert!(
+        text.contains(&format!(
+            "over: 5 walked, {} not reached",
+            DEMO_QUEUE.len() - 5
+        )),
+        "{text}"
+    );
+    assert_eq!(decision(&app, 33).0, "skipped");
+    assert!(decision(&app, 25).0.starts_with("snoozed until"));
+}
+
+#[test]
 fn going_back_keeps_a_possible_duplicates_signal() {
     let (_dir, mut app) = demo_app((120, 40));
     press(&mut app, 't');

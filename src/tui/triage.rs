@@ -90,6 +90,8 @@ pub struct Triage {
     /// The duplicate-title join over `open`, worked out again only when its input
     /// changes.
     join: DuplicateJoin,
+    /// Every item that has been on screen: one gone back over is still reached.
+    seen: HashSet<ItemId>,
 }
 
 impl Triage {
@@ -122,6 +124,7 @@ impl Triage {
             zone,
             open: Vec::new(),
             join: DuplicateJoin::default(),
+            seen: HashSet::new(),
         };
         triage.refresh(store, now)?;
         if let Some(teams) = &triage.walk.teams {
@@ -154,19 +157,36 @@ impl Triage {
     /// walked past, not among the items the standup did not reach; `←` on the summary
     /// comes back to it.
     pub fn end(&mut self, store: &Store, now: DateTime<Utc>) -> Result<()> {
+        // What was on screen before: the skip below puts the next item there.
+        let seen = self.seen.clone();
         if !self.finished && self.current.is_some() {
             self.skip(store, now)?;
+            // The item that came next, behind the summary, was not seen.
+            self.seen.clone_from(&seen);
         }
-        // Items gone back over (←) and not come to again were walked past before: they
-        // stay walked, with what was decided then.
-        let walked: Vec<ItemId> = self
+        // Items gone back over (←) were reached: each stays walked, with what was
+        // decided about it (a decision may have taken it out of the queue, a snooze),
+        // or skipped if it was only seen.
+        let org = store.org()?;
+        let seen_ahead: Vec<ItemId> = self
             .ahead
             .iter()
             .copied()
-            .filter(|id| self.decisions.iter().any(|d| d.id == *id))
+            .filter(|id| seen.contains(id))
             .collect();
-        self.ahead.retain(|id| !walked.contains(id));
-        for id in walked {
+        for id in seen_ahead {
+            if !self.decisions.iter().any(|d| d.id == id) {
+                let item = match self.open.binary_search_by_key(&id, |i| i.id) {
+                    Ok(at) => self.open[at].clone(),
+                    Err(_) => store.item(id)?,
+                };
+                let decision = self.skipped(&item, &org);
+                self.decisions.push(decision);
+            }
+        }
+        let decided: Vec<ItemId> = self.decisions.iter().map(|d| d.id).collect();
+        self.ahead.retain(|id| !decided.contains(id));
+        for id in decided {
             if !self.visited.contains(&id) {
                 self.visited.push(id);
             }
@@ -371,6 +391,9 @@ impl Triage {
         if self.current.as_ref().map(|c| c.item.id) != before {
             self.item_started = now;
         }
+        if let Some(current) = &self.current {
+            self.seen.insert(current.item.id);
+        }
         if self.current.is_none() {
             self.finish(now);
         }
@@ -419,17 +442,28 @@ impl Triage {
         };
         let id = current.item.id;
         if !self.decisions.iter().any(|d| d.id == id) {
-            let outcome = outcome(&current.item, &store.org()?);
-            let team = self.current_team().map(str::to_string);
-            self.decisions.push(Decision {
-                id,
-                title: current.item.title.clone(),
-                decision: SKIPPED.to_string(),
-                outcome,
-                team,
-            });
+            let decision = self.skipped(&current.item, &store.org()?);
+            self.decisions.push(decision);
         }
         self.advance(store, now, id, &[])
+    }
+
+    /// `item` walked past with no decision: skipped, where it stands, under its team
+    /// when walking team by team.
+    fn skipped(&self, item: &Item, org: &crate::domain::Org) -> Decision {
+        let team = self
+            .walk
+            .teams
+            .as_ref()
+            .and_then(|_| Place::of(item).team_to_act())
+            .map(str::to_string);
+        Decision {
+            id: item.id,
+            title: item.title.clone(),
+            decision: SKIPPED.to_string(),
+            outcome: outcome(item, org),
+            team,
+        }
     }
 
     fn advance(
@@ -471,6 +505,7 @@ impl Triage {
             Vec::new()
         };
         self.ahead.insert(0, id);
+        self.seen.insert(id);
         self.current = Some(Current {
             item,
             signals,
