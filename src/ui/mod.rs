@@ -55,6 +55,19 @@ pub(crate) fn scrolled(
     app.scroll_end.set(end);
     let top = app.scroll.min(end);
     Paragraph::new(lines).scroll((top, 0)).render_ref(area, buf);
+    // Lines below what shows: said at the pane's bottom right, with the key to them.
+    if top < end && area.height > 0 {
+        let more = strings::MORE_BELOW;
+        let width = u16::try_from(more.chars().count()).unwrap_or(u16::MAX);
+        if area.width > width {
+            buf.set_string(
+                area.x + area.width - width,
+                area.y + area.height - 1,
+                more,
+                ratatui::style::Style::default(),
+            );
+        }
+    }
     top
 }
 

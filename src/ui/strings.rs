@@ -4,6 +4,8 @@
 
 pub const APP: &str = "Baton";
 pub const TOO_SMALL: &str = "Terminal too small for the board";
+/// At the bottom right of a pane that scrolls further down.
+pub const MORE_BELOW: &str = " ↓ more: PgDn ";
 /// Behind the note, over a form with something typed in it.
 pub const TOO_SMALL_FORM: &str = "Enlarge it to finish the form; Ctrl-C quits and loses it.";
 
