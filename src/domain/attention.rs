@@ -926,14 +926,6 @@ pub fn title_words(title: &str) -> Vec<String> {
     words
 }
 
-/// Pairs open items held by different teams whose titles are alike, giving each
-/// item its closest match (ties to the lower id). A set-similarity join with prefix
-/// filtering: two word sets with Jaccard ≥ t must share a word among the first
-/// `|x| - o + 1` of each in one fixed order (rarest first), `o` being the fewest words
-/// they can share; only those are indexed, so the work grows with the number of items,
-/// not its square. See [`TitleIndex::build`] for the filters on top.
-/// Pairs in `dismissed` (lower id first, as [`dismissed_pairs`] gives them) are not
-/// matched.
 /// [`possible_duplicates`] over titles that `read` gives one at a time, as a read of
 /// the items gives them (the join keeps their words, not their text), `read` then
 /// giving back the dismissed pairs.
@@ -945,6 +937,14 @@ pub fn possible_duplicates_reading<E>(
     Ok(TitleIndex::build_fed(feed, &dismissed, None).found)
 }
 
+/// Pairs open items held by different teams whose titles are alike, giving each
+/// item its closest match (ties to the lower id). A set-similarity join with prefix
+/// filtering: two word sets with Jaccard ≥ t must share a word among the first
+/// `|x| - o + 1` of each in one fixed order (rarest first), `o` being the fewest words
+/// they can share; only those are indexed, so the work grows with the number of items,
+/// not its square. See [`TitleIndex::build`] for the filters on top.
+/// Pairs in `dismissed` (lower id first, as [`dismissed_pairs`] gives them) are not
+/// matched.
 pub fn possible_duplicates<'a>(
     open: impl IntoIterator<Item = (ItemId, &'a str, &'a str)>,
     dismissed: &HashSet<(ItemId, ItemId)>,
@@ -1808,6 +1808,29 @@ pub fn contract_signals(org: &Org) -> Vec<(String, Signal)> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn titles_fed_as_read_pair_as_titles_given_at_once() {
+        let titles = [
+            (1, "sales", "Globex SSO login fails"),
+            (2, "support", "SSO login fails for Globex"),
+            (3, "support", "Renewal for ACME"),
+            (4, "sales", "ACME renewal"),
+            (5, "sales", "Quiet item"),
+        ];
+        let dismissed: HashSet<(ItemId, ItemId)> = [(3, 4)].into();
+        let at_once = possible_duplicates(titles, &dismissed);
+        let read = possible_duplicates_reading(|each| {
+            for (id, team, title) in titles {
+                each(id, team, title);
+            }
+            Ok::<_, ()>(dismissed.clone())
+        })
+        .expect("read");
+        assert_eq!(read, at_once);
+        assert_eq!(read.get(&1), Some(&2));
+        assert_eq!(read.get(&3), None, "dismissed as a pair");
+    }
 
     #[test]
     fn the_next_standup_begins_with_the_next_weekday_in_the_zone() {
