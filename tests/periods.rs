@@ -141,6 +141,19 @@ fn back_to_back_periods_add_up_to_the_whole(backend: Backend) {
         .collect();
     assert_eq!(counts(&whole), added);
     assert_eq!(counts(&whole), [5, 3, 1, 0, 5, 3, 1, 1, 1, 4, 4, 4, 3]);
+    // A past period's report lists the breaches its rate counts, whenever it is asked
+    // for: the first's #3, still open at its end, asked for weeks later.
+    let md = board.ok(&[
+        "export",
+        "--format",
+        "md",
+        "--since",
+        "2026-10-26",
+        "--until",
+        "2026-11-09 09:00",
+    ]);
+    assert!(md.contains("### Breached the SLA (1)"), "{md}");
+    assert!(md.contains("| SLA breach rate | 50% (1 of 2) |"), "{md}");
     // Every week of the month is listed, the empty week of 9 November too.
     let weeks: Vec<(String, u64)> = whole["throughput"]
         .as_array()

@@ -450,21 +450,21 @@ fn spell_breached(org: &Org, b: usize, sent: DateTime<Utc>, end: DateTime<Utc>) 
     spell_time(org, &boundary.from, &boundary.to, sent, end).standing == SlaStanding::Breached
 }
 
-/// When a spell in limbo over `boundary` from `sent` to `end` is judged against its SLA,
-/// if in `period`: a breach when its SLA ran out, a spell within its SLA when it ended.
-/// Each spell is judged once, in one period, whenever the report is asked for: the
-/// breach rate's spells and breaches, the list of breaches and the breaches per day
-/// all count by this. `None`: judged in another period, or with no SLA to judge by.
+/// When a spell in limbo over `from → to` from `sent` to `end` is judged against its
+/// SLA, if in `period`: a breach when its SLA ran out, a spell within its SLA when it
+/// ended. Each spell is judged once, in one period, whenever the report is asked for:
+/// the breach rate's spells and breaches, the list of breaches
+/// ([`super::snapshot::Incidents`]) and the breaches per day all count by this.
+/// `None`: judged in another period, or with no SLA to judge by.
 pub fn judged_in(
     org: &Org,
     period: Period,
-    boundary: Option<usize>,
+    (from, to): (&str, &str),
     sent: DateTime<Utc>,
     end: DateTime<Utc>,
     breached: bool,
 ) -> Option<DateTime<Utc>> {
-    let b = &org.boundaries[boundary?];
-    let ran_out = sla_runs_out(org, &b.from, &b.to, sent)?;
+    let ran_out = sla_runs_out(org, from, to, sent)?;
     let at = if breached { ran_out } else { end };
     period.contains(at).then_some(at)
 }
@@ -638,7 +638,10 @@ impl<'o, Tz: TimeZone> MetricsFold<'o, Tz> {
                     }
                     // Judged by the contract (SLA, calendar) in force when it was sent.
                     let breached = boundary.is_some_and(|b| spell_breached(org, b, sent_at, at));
-                    let judged = judged_in(org, period, boundary, sent_at, at, breached);
+                    let judged = boundary.and_then(|b| {
+                        let b = &org.boundaries[b];
+                        judged_in(org, period, (&b.from, &b.to), sent_at, at, breached)
+                    });
                     if breached && let Some(ran_out) = judged {
                         *breach_days.entry(day_of(ran_out, zone)).or_default() += 1;
                     }
@@ -744,9 +747,10 @@ impl<'o, Tz: TimeZone> MetricsFold<'o, Tz> {
                 }
                 let breached = boundary.is_some_and(|b| spell_breached(org, b, *sent_at, until));
                 // Still open: judged only once its SLA ran out, in that period.
-                let judged = breached
-                    .then(|| judged_in(org, period, *boundary, *sent_at, until, true))
-                    .flatten();
+                let judged = boundary.filter(|_| breached).and_then(|b| {
+                    let b = &org.boundaries[b];
+                    judged_in(org, period, (&b.from, &b.to), *sent_at, until, true)
+                });
                 if let Some(ran_out) = judged {
                     *breach_days.entry(day_of(ran_out, zone)).or_default() += 1;
                 }

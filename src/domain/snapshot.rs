@@ -7,10 +7,10 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::attention::SlaStanding;
-use super::metrics::{Flow, FlowEvent, Metrics, MetricsFold, Period, Stats, effective};
+use super::metrics::{Flow, FlowEvent, Metrics, MetricsFold, Period, Stats, effective, judged_in};
 use super::model::{Item, ItemId, State};
 use super::rules::Org;
-use super::view::{Place, limbo_time, sla_runs_out, spell_time};
+use super::view::{Place, limbo_time, spell_time};
 
 /// One item as it stood when the snapshot was taken.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -325,11 +325,11 @@ impl<'o> Incidents<'o> {
                     let Some((to, sent_at)) = limbo.take() else {
                         continue;
                     };
-                    // Listed in the period its SLA ran out (as the metrics judge it),
-                    // at that moment.
+                    // Listed where the metrics judge it: in the period its SLA ran
+                    // out, at that moment.
                     if let Some(words) = Words::breach(org, (team, to), sent_at, event.at, false)
-                        && let Some(ran_out) = sla_runs_out(org, team, to, sent_at)
-                        && period.contains(ran_out)
+                        && let Some(ran_out) =
+                            judged_in(org, period, (team, to), sent_at, event.at, true)
                     {
                         self.push(Trouble::Breached, id, ran_out, here, words, None);
                     }
@@ -361,8 +361,7 @@ impl<'o> Incidents<'o> {
         // that moment, whenever the report is asked for.
         if let Some((to, sent_at)) = limbo
             && let Some(words) = Words::breach(org, (team, to), sent_at, period.until, true)
-            && let Some(ran_out) = sla_runs_out(org, team, to, sent_at)
-            && period.contains(ran_out)
+            && let Some(ran_out) = judged_in(org, period, (team, to), sent_at, period.until, true)
         {
             self.push(
                 Trouble::Breached,
