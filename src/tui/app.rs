@@ -587,15 +587,12 @@ impl App {
             MouseEventKind::Down(MouseButton::Left) if self.screen == Screen::Board => {
                 // A click moves the selection as a key does: the status line then
                 // shows the selected card's title, not what was said before.
-                if self.overview_at(y).is_some() || self.card_at(x, y).is_some() {
+                let overview = self.overview_at(y);
+                if overview.is_some() || self.card_at(x, y).is_some() {
                     self.message = None;
                 }
-                if let Some(column) = self.overview_at(y) {
+                if let Some((column, held)) = overview {
                     // A held item's line selects that item; a boundary's, its first card.
-                    let held = match self.overview_lines().get(usize::from(y - 1)) {
-                        Some(OverviewLine::Held(at)) => self.board.held.get(*at).cloned(),
-                        _ => None,
-                    };
                     match held {
                         Some(item) => self.follow(&item)?,
                         None => {
@@ -632,19 +629,19 @@ impl App {
         }
     }
 
-    /// The boundary on overview line `y`, as its column.
-    fn overview_at(&self, y: u16) -> Option<usize> {
+    /// The column of overview line `y`: the boundary's, or for a held item's line the
+    /// lane that holds it, with the item.
+    fn overview_at(&self, y: u16) -> Option<(usize, Option<Item>)> {
         let lines = self.overview_lines();
         let line = usize::from(y.checked_sub(1)?);
         match lines.get(line)? {
-            OverviewLine::Limbo(column) => Some(*column),
-            // A held item's line: the lane that holds it.
+            OverviewLine::Limbo(column) => Some((*column, None)),
             OverviewLine::Held(at) => {
-                let team = &self.board.held.get(*at)?.team;
-                self.board
-                    .columns
-                    .iter()
-                    .position(|c| matches!(&c.kind, ColumnKind::Lane { team: t } if t == team))
+                let item = self.board.held.get(*at)?;
+                let column = self.board.columns.iter().position(
+                    |c| matches!(&c.kind, ColumnKind::Lane { team: t } if *t == item.team),
+                )?;
+                Some((column, Some(item.clone())))
             }
             OverviewLine::More(_) => None,
         }
