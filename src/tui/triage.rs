@@ -152,33 +152,28 @@ impl Triage {
         self.ended.get_or_insert(now);
     }
 
-    /// Ends the walk on the item on screen. It was reached: it is skipped (unless a
-    /// decision was made on it), so the summary, its Markdown and the snapshot count it
-    /// walked past, not among the items the standup did not reach; `←` on the summary
-    /// comes back to it.
+    /// Ends the walk on the item on screen. It was reached, as was every item gone back
+    /// over (←): each counts as walked past, with what was decided about it (a decision
+    /// may have taken it out of the queue: a snooze), or as skipped; none is among the
+    /// items the standup did not reach. `←` on the summary comes back to them.
     pub fn end(&mut self, store: &Store, now: DateTime<Utc>) -> Result<()> {
-        // What was on screen before: the skip below puts the next item there.
-        let seen = self.seen.clone();
-        if !self.finished && self.current.is_some() {
-            self.skip(store, now)?;
-            // The item that came next, behind the summary, was not seen.
-            self.seen.clone_from(&seen);
+        if self.finished {
+            return Ok(());
         }
-        // Items gone back over (←) were reached: each stays walked, with what was
-        // decided about it (a decision may have taken it out of the queue, a snooze),
-        // or skipped if it was only seen.
         let org = store.org()?;
-        let seen_ahead: Vec<ItemId> = self
+        let on_screen = self.current.take().map(|c| c.item);
+        let reached: Vec<ItemId> = self
             .ahead
             .iter()
             .copied()
-            .filter(|id| seen.contains(id))
+            .filter(|id| self.seen.contains(id))
             .collect();
-        for id in seen_ahead {
+        for id in reached {
             if !self.decisions.iter().any(|d| d.id == id) {
-                let item = match self.open.binary_search_by_key(&id, |i| i.id) {
-                    Ok(at) => self.open[at].clone(),
-                    Err(_) => store.item(id)?,
+                let item = match (&on_screen, self.open.binary_search_by_key(&id, |i| i.id)) {
+                    (Some(item), _) if item.id == id => item.clone(),
+                    (_, Ok(at)) => self.open[at].clone(),
+                    (_, Err(_)) => store.item(id)?,
                 };
                 let decision = self.skipped(&item, &org);
                 self.decisions.push(decision);
