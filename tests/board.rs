@@ -46,6 +46,19 @@ fn select(app: &mut App, id: i64) {
     panic!("#{id} is not on the board");
 }
 
+/// A left click at cell `(x, y)` of the screen, as text lines and columns count it.
+fn click(app: &mut App, x: usize, y: usize) {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let event = MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: u16::try_from(x).expect("x"),
+        row: u16::try_from(y).expect("y"),
+        modifiers: KeyModifiers::NONE,
+    };
+    app.handle_mouse(event, std::time::Instant::now())
+        .expect("the click is handled");
+}
+
 fn all_items(store: &Store) -> Vec<Item> {
     store.items(&ItemFilter::default()).expect("items load")
 }
@@ -485,7 +498,6 @@ fn filter_by_team_owner_signal_and_words_and_esc_clears_it() {
 
 #[test]
 fn a_click_on_a_card_shows_its_title_in_place_of_the_last_message() {
-    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
     let (_dir, mut app) = demo_app((80, 24));
     press(&mut app, 'u');
     assert!(app.message.is_some(), "nothing to undo is said");
@@ -497,14 +509,7 @@ fn a_click_on_a_card_shows_its_title_in_place_of_the_last_message() {
         .find(|(_, l)| l.contains("#17 "))
         .expect("#17 in a column");
     let x = line[..line.find("#17 ").expect("#17")].chars().count();
-    let click = MouseEvent {
-        kind: MouseEventKind::Down(MouseButton::Left),
-        column: u16::try_from(x).expect("x"),
-        row: u16::try_from(y).expect("y"),
-        modifiers: KeyModifiers::NONE,
-    };
-    app.handle_mouse(click, std::time::Instant::now())
-        .expect("the click is handled");
+    click(&mut app, x, y);
     assert_eq!(app.selected().map(|i| i.id), Some(17));
     assert_eq!(app.message, None);
     let text = screen(&app);
@@ -535,21 +540,13 @@ fn a_new_item_is_not_offered_to_u_which_cannot_undo_a_creation() {
 
 #[test]
 fn a_click_on_a_held_items_overview_line_selects_that_item() {
-    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
     let (_dir, mut app) = demo_app((80, 24));
     let text = screen(&app);
     let y = text
         .lines()
         .position(|l| l.contains("held") && l.contains("#25 "))
         .expect("#25's line in the overview");
-    let click = MouseEvent {
-        kind: MouseEventKind::Down(MouseButton::Left),
-        column: 10,
-        row: u16::try_from(y).expect("y"),
-        modifiers: KeyModifiers::NONE,
-    };
-    app.handle_mouse(click, std::time::Instant::now())
-        .expect("the click is handled");
+    click(&mut app, 10, y);
     assert_eq!(app.selected().map(|i| i.id), Some(25), "{}", screen(&app));
 }
 
